@@ -1,0 +1,78 @@
+/**
+ * The HTTP adapter for gateway.do: reads the raw request (bounded), hands it to the engine, writes the
+ * engine's answer and logs one line. It decides nothing about the outcome.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { GatewayEngine, GatewayRequest } from '../engine/gateway-engine.js';
+
+interface ReadBody {
+  body: Buffer;
+  exceeded: boolean;
+}
+
+/**
+ * Reads at most `limit` bytes. Past the limit it answers at once (a client streaming forever must not
+ * hang the request) and discards the rest as it arrives, so the client can still read the envelope.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<ReadBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let exceeded = false;
+    request.on('data', (chunk: Buffer) => {
+      if (exceeded) return;
+      length += chunk.length;
+      if (length > limit) {
+        exceeded = true;
+        chunks.length = 0;
+        resolve({ body: Buffer.alloc(0), exceeded });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve({ body: exceeded ? Buffer.alloc(0) : Buffer.concat(chunks, length), exceeded }));
+    request.on('error', reject);
+  });
+}
+
+function rawQueryOf(url: string | undefined): string {
+  if (!url) return '';
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
+}
+
+export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
+  return async function gatewayHandler(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let read: ReadBody;
+    try {
+      read = await readBody(request, engine.settings.maxBodyBytes);
+    } catch {
+      // The client went away mid-body: nobody is left to answer.
+      return;
+    }
+    const gatewayRequest: GatewayRequest = {
+      httpMethod: request.method ?? 'GET',
+      rawQuery: rawQueryOf(request.url),
+      contentType: request.headers['content-type'],
+      body: read.body,
+      bodyExceededLimit: read.exceeded,
+    };
+    const answer = await engine.handle(gatewayRequest);
+    if (read.exceeded) response.setHeader('connection', 'close');
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
+    const { outcome } = answer;
+    logger.info(
+      {
+        method: outcome.method ?? null,
+        app_id: outcome.appId ?? null,
+        code: outcome.code,
+        sub_code: outcome.subCode ?? null,
+        duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      },
+      'gateway.do',
+    );
+  };
+}

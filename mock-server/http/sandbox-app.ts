@@ -1,0 +1,44 @@
+/**
+ * The Express application: gateway.do first (it reads its own raw body, so no body parser runs
+ * before it), then the admin API, then JSON answers for anything else.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { GatewayEngine } from '../engine/gateway-engine.js';
+import { createAdminRouter, type AdminDependencies } from './admin-routes.js';
+import { createGatewayHandler } from './gateway-route.js';
+
+export interface SandboxAppDependencies extends AdminDependencies {
+  readonly engine: GatewayEngine;
+  readonly logger: Logger;
+}
+
+interface HttpError {
+  status?: number;
+  type?: string;
+  message?: string;
+}
+
+export function createSandboxApp(deps: SandboxAppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
+  app.use('/__admin', createAdminRouter(deps));
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: `nothing at ${req.method} ${req.path}; the gateway is POST/GET /gateway.do` });
+  });
+  // Body-parser errors (bad JSON, too large) are the caller's; anything else is ours and is logged.
+  app.use((error: HttpError, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) deps.logger.error({ err: error }, 'admin request failed');
+    const message =
+      error.type === 'entity.parse.failed'
+        ? 'the body is not valid JSON'
+        : status === 500
+          ? 'the sandbox failed on this request; its log has the details'
+          : (error.message ?? 'bad request');
+    res.status(status).json({ error: message });
+  });
+  return app;
+}

@@ -1,0 +1,14 @@
+/**
+ * The sandbox's "Alipay" signing key in use: responses are signed with it so that clients configured
+ * with the sandbox's Alipay public key verify them exactly as they verify Alipay's.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { ResponseSigner } from '../protocol/response-envelope.js';
+import { signContent } from '../protocol/signature.js';
+
+/** Signs on the calling thread: what msw and the undici bridge use, and the HTTP server's fallback. */
+export function createInProcessSigner(alipayPrivateKey: KeyObject): ResponseSigner {
+  return {
+    sign: async (content, signType) => signContent(content, signType, alipayPrivateKey),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * What an Alipay API method is to the sandbox: data taken from its documentation page (the
+ * biz_content schema, the documented business codes) plus a small handler. Methods know nothing of
+ * HTTP; the engine hands them validated biz_content and turns their outcome into an envelope.
+ */
+import type { ErrorObject } from 'ajv';
+import type { ErrorFields } from '../protocol/public-errors.js';
+
+/** One row of a page's 业务错误码 table, verbatim. */
+export interface DocumentedBusinessError {
+  readonly sub_code: string;
+  readonly sub_msg: string;
+  readonly solution: string;
+}
+
+export interface MethodContext {
+  readonly appId: string;
+  readonly nowMs: number;
+}
+
+export type MethodOutcome =
+  | { readonly kind: 'success'; readonly fields: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'error'; readonly error: ErrorFields };
+
+export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
+  /** The `method` parameter, e.g. alipay.user.certify.open.initialize. */
+  readonly name: string;
+  /** The page's title, e.g. 身份认证初始化服务. */
+  readonly title: string;
+  /**
+   * JSON Schema of biz_content from the page's 请求参数 table. Fields that hold JSON text carry a
+   * `jsonString` keyword with the schema of what they hold.
+   */
+  readonly bizContentSchema: Readonly<Record<string, unknown>>;
+  readonly businessErrors: readonly DocumentedBusinessError[];
+  /** Maps a schema failure to the page's documented answer (or a public isv.invalid-parameter). */
+  schemaFailure(errors: readonly ErrorObject[], describe: (error: ErrorObject) => string): ErrorFields;
+  handle(bizContent: BizContent, context: MethodContext): MethodOutcome;
+}
+
+/** Lets definitions be typed by their own biz_content while the registry holds them all alike. */
+export function defineApiMethod<BizContent>(definition: ApiMethodDefinition<BizContent>): ApiMethodDefinition {
+  return definition as unknown as ApiMethodDefinition;
+}

@@ -1,0 +1,25 @@
+/**
+ * method name → definition. Adding an API is adding its definition file and one line here.
+ */
+import type { ValidateFunction } from 'ajv';
+import type { ApiMethodDefinition } from './api-method.js';
+import { compileBizContentSchema } from './biz-content.js';
+import { alipayUserCertifyOpenInitialize } from './alipay.user.certify.open.initialize.js';
+
+export interface RegisteredMethod {
+  readonly definition: ApiMethodDefinition;
+  readonly validateBizContent: ValidateFunction;
+}
+
+export type MethodRegistry = ReadonlyMap<string, RegisteredMethod>;
+
+export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [alipayUserCertifyOpenInitialize];
+
+export function createMethodRegistry(definitions: readonly ApiMethodDefinition[] = SUPPORTED_METHODS): MethodRegistry {
+  return new Map(
+    definitions.map((definition) => [
+      definition.name,
+      { definition, validateBizContent: compileBizContentSchema(definition.bizContentSchema) },
+    ]),
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * From raw query and body bytes to the request's parameters: merge the two form-encoded sources,
+ * find the charset, decode every value in it, and refuse ambiguity (a parameter given twice).
+ */
+import { charsetNamed, CharsetMismatchError, decodeParameter, type RequestCharset } from './charset.js';
+import { MalformedFormError, parseFormFields, type FormField } from './form-encoding.js';
+import { publicError, type ErrorFields } from './public-errors.js';
+import type { RequestParameter } from './signature.js';
+
+export class ParameterError extends Error {
+  constructor(readonly error: ErrorFields) {
+    super(error.sub_msg);
+  }
+}
+
+export interface DecodedParameters {
+  readonly charset: RequestCharset;
+  /** Every parameter as sent, empty ones included (the sign string drops them itself). */
+  readonly list: readonly RequestParameter[];
+  /** name → value, empty values dropped as Alipay drops them. */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_CHARSET: RequestCharset = 'utf-8';
+
+function charsetOf(fields: readonly FormField[]): RequestCharset {
+  const field = fields.find((f) => f.name.toString('latin1') === 'charset');
+  // Every official SDK sends charset; without one, Alipay's own default of UTF-8 applies.
+  if (!field || field.value.length === 0) return DEFAULT_CHARSET;
+  const name = field.value.toString('latin1');
+  const charset = charsetNamed(name);
+  if (!charset) {
+    throw new ParameterError(publicError('isv.invalid-charset', `charset "${name}" is not supported; use utf-8, gbk or gb2312`));
+  }
+  return charset;
+}
+
+function decodeField(field: FormField, charset: RequestCharset): RequestParameter {
+  try {
+    const name = decodeParameter(field.name, charset, 'name');
+    return { name, value: decodeParameter(field.value, charset, name), valueBytes: field.value };
+  } catch (error) {
+    if (error instanceof CharsetMismatchError) throw new ParameterError(publicError('isv.invalid-charset', error.message));
+    throw error;
+  }
+}
+
+export function decodeRequestParameters(rawQuery: Buffer, body: Buffer): DecodedParameters {
+  let fields: FormField[];
+  try {
+    fields = [...parseFormFields(rawQuery, 'query'), ...parseFormFields(body, 'body')];
+  } catch (error) {
+    if (error instanceof MalformedFormError) throw new ParameterError(publicError('isv.invalid-parameter', error.message));
+    throw error;
+  }
+  const charset = charsetOf(fields);
+  const list: RequestParameter[] = [];
+  const sources = new Map<string, FormField['source']>();
+  // No prototype: parameter names come from the caller ("__proto__" is just a name here).
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const field of fields) {
+    const parameter = decodeField(field, charset);
+    const earlier = sources.get(parameter.name);
+    if (earlier) {
+      const where = earlier === field.source ? `twice in the ${field.source}` : 'in both the query and the body';
+      throw new ParameterError(
+        publicError('isv.invalid-parameter', `parameter ${parameter.name} appears ${where}; send each parameter once`),
+      );
+    }
+    sources.set(parameter.name, field.source);
+    list.push(parameter);
+    if (parameter.value !== '') values[parameter.name] = parameter.value;
+  }
+  return { charset, list, values };
+}
