@@ -12,6 +12,7 @@ import { AppRegistry } from './apps/app-registry.js';
 import { createGatewayEngine, DEFAULT_GATEWAY_SETTINGS, type GatewaySettings } from './engine/gateway-engine.js';
 import { createSandboxApp } from './http/sandbox-app.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
+import { createSigningPool } from './keys/signing-pool.js';
 import { readPrivateKeyFile } from './keys/rsa-keys.js';
 import { createMethodRegistry } from './methods/method-registry.js';
 
@@ -25,6 +26,8 @@ export interface SandboxOptions {
   readonly quiet?: boolean;
   readonly settings?: Partial<GatewaySettings>;
   readonly logger?: Logger;
+  /** Worker threads that sign responses (default: one per core). */
+  readonly signingThreads?: number;
 }
 
 export interface RunningSandbox {
@@ -61,6 +64,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const settings: GatewaySettings = { ...DEFAULT_GATEWAY_SETTINGS, ...options.settings };
   const alipayPrivateKey = readPrivateKeyFile(testKeyPaths.alipayPrivateKey);
   const alipayPublicKeyPem = readFileSync(testKeyPaths.alipayPublicKey, 'utf8');
+  const signer = createSigningPool(
+    readFileSync(testKeyPaths.alipayPrivateKey, 'utf8'),
+    createInProcessSigner(alipayPrivateKey),
+    options.signingThreads,
+  );
   const apps = await AppRegistry.open(options.inMemory ? {} : { dataDir: options.dataDir ?? 'data' }, {
     appId: DEFAULT_APP_ID,
     publicKeyPem: readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'),
@@ -68,7 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const engine = createGatewayEngine({
     apps,
     methods: createMethodRegistry(),
-    signer: createInProcessSigner(alipayPrivateKey),
+    signer,
     settings,
     now: Date.now,
     newTraceId: () => randomUUID().replaceAll('-', ''),
@@ -94,10 +102,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       privateKeyPkcs8Path: testKeyPaths.defaultAppPrivateKeyPkcs8,
       publicKeyPath: testKeyPaths.defaultAppPublicKey,
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await signer.close();
+    },
   };
 }

@@ -10,7 +10,7 @@ import type { RegisteredApp } from '../apps/app-registry.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
 import { describeSchemaError } from '../methods/biz-content.js';
 import { PUBLIC_CODE_MSG, publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
-import { checkPublicParameters, type PublicParameters } from '../protocol/public-parameters.js';
+import { checkPublicParameters, type PublicParameters, type SignType } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
 import {
   buildEnvelope,
@@ -90,6 +90,8 @@ class Rejection extends Error {
 interface Caller {
   method?: string;
   app?: RegisteredApp;
+  /** The request's own sign_type, when it names one the gateway knows. */
+  signType?: SignType;
 }
 
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
@@ -118,20 +120,13 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     }
   }
 
-  /** Best effort, for requests refused before their parameters could be decoded. */
-  function identifyFromQuery(request: GatewayRequest, caller: Caller): void {
-    const query = new URLSearchParams(request.rawQuery);
-    const appId = query.get('app_id');
-    const method = query.get('method');
+  function identify(values: { get(name: string): string | null | undefined }, caller: Caller): void {
+    const appId = values.get('app_id');
+    const method = values.get('method');
+    const signType = values.get('sign_type');
     if (appId) caller.app = apps.find(appId);
     if (method && WELL_FORMED_METHOD.test(method)) caller.method = method;
-  }
-
-  function identify(values: Readonly<Record<string, string>>, caller: Caller): void {
-    const appId = values.app_id;
-    const method = values.method;
-    if (appId) caller.app = apps.find(appId);
-    if (method && WELL_FORMED_METHOD.test(method)) caller.method = method;
+    if (signType === 'RSA2' || signType === 'RSA') caller.signType = signType;
   }
 
   function checkSignature(params: PublicParameters, decoded: DecodedParameters, app: RegisteredApp): void {
@@ -193,7 +188,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       if (error instanceof ParameterError) throw new Rejection(error.error);
       throw error;
     }
-    identify(decoded.values, caller);
+    identify({ get: (name) => decoded.values[name] }, caller);
     const checked = checkPublicParameters(decoded.values);
     if (!checked.ok) throw new Rejection(checked.error);
     const params = checked.value;
@@ -219,7 +214,9 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const { app, method } = caller;
     // Where no app could be identified there is no key to sign for: Alipay's unsigned error_response.
     const nodeKey = app && method ? responseNodeKey(method) : ERROR_RESPONSE_KEY;
-    const body = await buildEnvelope(nodeKey, node, app ? { signer, signType: app.signType } : undefined);
+    // Signed as the client signed, so that even a client using the wrong sign type can read why it failed.
+    const signType = caller.signType ?? app?.signType;
+    const body = await buildEnvelope(nodeKey, node, app && signType ? { signer, signType } : undefined);
     return {
       status: 200,
       headers: { 'content-type': 'application/json;charset=utf-8', trace_id: deps.newTraceId() },
@@ -242,7 +239,8 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
           deps.onInternalError?.(error);
           node = publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details');
         }
-        if (!caller.app && !caller.method) identifyFromQuery(request, caller);
+        // Refused before its parameters were decoded: identify the caller from the query, best effort.
+        if (!caller.app && !caller.method) identify(new URLSearchParams(request.rawQuery), caller);
       }
       return respond(caller, node);
     },

@@ -1,0 +1,119 @@
+/**
+ * Response signing on worker threads. Every gateway response costs one RSA-2048 signature, the
+ * dearest step of a request by far; on the main thread it caps one process at about half a core's
+ * sign rate. Workers let the signatures use the other cores while state stays on the main thread.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SignType } from '../protocol/public-parameters.js';
+import type { ResponseSigner } from '../protocol/response-envelope.js';
+
+// Plain JavaScript evaluated in the worker, so that it loads the same under tsx, vitest and node.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createPrivateKey, sign } = require('node:crypto');
+const key = createPrivateKey(workerData.privateKeyPem);
+const DIGEST = { RSA2: 'sha256', RSA: 'sha1' };
+parentPort.on('message', (batch) => {
+  const out = [];
+  for (const [id, content, signType] of batch) {
+    out.push([id, sign(DIGEST[signType], Buffer.from(content, 'utf8'), key).toString('base64')]);
+  }
+  parentPort.postMessage(out);
+});
+`;
+
+type Job = [id: number, content: string, signType: SignType];
+type Done = [id: number, signature: string];
+
+interface PoolWorker {
+  readonly worker: Worker;
+  inFlight: number;
+  queued: Job[];
+}
+
+interface PendingJob {
+  readonly job: Job;
+  readonly owner: PoolWorker;
+  readonly resolve: (signature: string) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface SigningPool extends ResponseSigner {
+  close(): Promise<void>;
+}
+
+export function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size = availableParallelism()): SigningPool {
+  const pending = new Map<number, PendingJob>();
+  let nextId = 0;
+  let closed = false;
+
+  /** A worker that dies must not leave requests waiting forever: its jobs are signed in-process. */
+  function retire(entry: PoolWorker): void {
+    const at = workers.indexOf(entry);
+    if (at >= 0) workers.splice(at, 1);
+    if (workers.length === 0) closed = true;
+    for (const [id, job] of pending) {
+      if (job.owner !== entry) continue;
+      pending.delete(id);
+      fallback.sign(job.job[1], job.job[2]).then(job.resolve, job.reject);
+    }
+  }
+
+  const workers: PoolWorker[] = Array.from({ length: Math.max(1, size) }, () => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { privateKeyPem } });
+    worker.unref();
+    const entry: PoolWorker = { worker, inFlight: 0, queued: [] };
+    worker.on('message', (done: Done[]) => {
+      entry.inFlight -= done.length;
+      for (const [id, signature] of done) {
+        pending.get(id)?.resolve(signature);
+        pending.delete(id);
+      }
+    });
+    worker.on('error', () => retire(entry));
+    worker.on('exit', () => retire(entry));
+    return entry;
+  });
+
+  // Jobs queued in one turn of the event loop go to a worker as one message: fewer wake-ups per signature.
+  let flushScheduled = false;
+  function flush(): void {
+    flushScheduled = false;
+    for (const entry of workers) {
+      if (entry.queued.length === 0) continue;
+      entry.inFlight += entry.queued.length;
+      entry.worker.postMessage(entry.queued);
+      entry.queued = [];
+    }
+  }
+
+  function leastBusy(): PoolWorker {
+    let best = workers[0]!;
+    for (const entry of workers) {
+      if (entry.inFlight + entry.queued.length < best.inFlight + best.queued.length) best = entry;
+    }
+    return best;
+  }
+
+  return {
+    sign(content, signType) {
+      if (closed) return fallback.sign(content, signType);
+      const id = nextId++;
+      return new Promise<string>((resolve, reject) => {
+        const owner = leastBusy();
+        const job: Job = [id, content, signType];
+        pending.set(id, { job, owner, resolve, reject });
+        owner.queued.push(job);
+        if (!flushScheduled) {
+          flushScheduled = true;
+          queueMicrotask(flush);
+        }
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...workers].map((entry) => entry.worker.terminate()));
+    },
+  };
+}

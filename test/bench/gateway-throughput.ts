@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: how fast one sandbox process answers distinct, correctly signed gateway.do requests,
+ * compared with how fast this machine can RSA-sign at all (every response costs one RSA-2048 signature).
+ * Prints figures; asserts nothing. Loopback only, bounded in time.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { testKeyPaths } from '../../fixtures/test-keys.js';
+import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
+
+const DURATION_S = 10;
+const CONNECTIONS = 16;
+const POOL_SIZE = 2000;
+const METHOD = 'alipay.user.certify.open.initialize';
+
+/** RSA-2048 PKCS#1 v1.5 SHA-256 signatures per second on one thread, with a prepared KeyObject. */
+function measureSignRate(): number {
+  const key = createPrivateKey(readFileSync(testKeyPaths.alipayPrivateKey, 'utf8'));
+  const content = Buffer.from('{"code":"10000","msg":"Success","certify_id":"44fd8b21da9c3e802cb55d5fe6bffc25"}');
+  for (let i = 0; i < 200; i++) sign('sha256', content, key);
+  let count = 0;
+  const started = performance.now();
+  while (performance.now() - started < 2000) {
+    sign('sha256', content, key);
+    count++;
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function startServer(): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/cli/main.ts', 'serve', '--port', '0', '--quiet', '--in-memory'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /gateway\s+(http:\/\/\S+)\/gateway\.do/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code} before listening`)));
+  });
+  const health = await fetch(`${url}/__admin/health`);
+  if (!health.ok) throw new Error('health check failed');
+  return { child, url, startupMs: performance.now() - started };
+}
+
+function requestPool(): SignedRequest[] {
+  return Array.from({ length: POOL_SIZE }, (_, i) =>
+    signedRequest({
+      ...publicParams(METHOD),
+      biz_content: JSON.stringify({
+        outer_order_no: `BENCH${String(i).padStart(8, '0')}`,
+        biz_code: 'FACE',
+        identity_param: JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '张三', cert_no: '110101199003070012' }),
+        merchant_config: JSON.stringify({ return_url: 'https://merchant.example/return' }),
+      }),
+    }),
+  );
+}
+
+interface LoadResult {
+  tool: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+/** wrk, where installed: it costs the machine less than autocannon, leaving more for the server. */
+function runWrk(url: string, pool: SignedRequest[]): LoadResult {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-bench-'));
+  const script = join(dir, 'pool.lua');
+  const entries = pool.map((r) => `{${JSON.stringify(r.path)}, ${JSON.stringify(r.body)}}`).join(',\n');
+  writeFileSync(
+    script,
+    `local pool = {\n${entries}\n}
+local n = 0
+request = function()
+  n = n + 1
+  local r = pool[(n % #pool) + 1]
+  return wrk.format("POST", r[1], {["Content-Type"] = "application/x-www-form-urlencoded"}, r[2])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %f %f %f %d %d\\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+`,
+  );
+  const out = spawnSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+  const match = /RESULT (\S+) (\S+) (\S+) (\d+) (\d+)/.exec(out.stdout);
+  if (!match) throw new Error(`wrk printed no result:\n${out.stdout}\n${out.stderr}`);
+  const [, rps, p50, p99, non2xx, errors] = match;
+  return { tool: 'wrk', requestsPerSecond: Number(rps), p50Ms: Number(p50), p99Ms: Number(p99), non2xx: Number(non2xx), errors: Number(errors) };
+}
+
+async function runAutocannon(url: string, pool: SignedRequest[]): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: pool.map((r) => ({
+      method: 'POST' as const,
+      path: r.path,
+      body: r.body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })),
+  });
+  return {
+    tool: 'autocannon',
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** A benchmark of refusals would be meaningless: the pool must get 10000 Success answers. */
+async function checkPoolSucceeds(url: string, pool: SignedRequest[]): Promise<void> {
+  for (const request of [pool[0]!, pool[pool.length - 1]!]) {
+    const response = await fetch(url + request.path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: request.body,
+    });
+    const text = await response.text();
+    if (!text.includes('"code":"10000"')) throw new Error(`the request pool is refused: ${text}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const signRate = measureSignRate();
+  const server = await startServer();
+  try {
+    const pool = requestPool();
+    await checkPoolSucceeds(server.url, pool);
+    // Warm up the JIT and the connection pool before measuring.
+    await autocannon({ url: server.url, connections: 4, duration: 2, requests: [{ method: 'POST', path: pool[0]!.path, body: pool[0]!.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }] });
+    const load = hasWrk() ? runWrk(server.url, pool) : await runAutocannon(server.url, pool);
+    const ratio = load.requestsPerSecond / signRate;
+    const lines = [
+      `gateway.do benchmark: ${METHOD}, ${POOL_SIZE} distinct signed requests, ${CONNECTIONS} connections, ${DURATION_S} s, ${load.tool}`,
+      `  startup to first health answer   ${server.startupMs.toFixed(0)} ms`,
+      `  requests/s                       ${load.requestsPerSecond.toFixed(0)}`,
+      `  latency p50                      ${load.p50Ms.toFixed(2)} ms`,
+      `  latency p99                      ${load.p99Ms.toFixed(2)} ms`,
+      `  non-2xx / errors                 ${load.non2xx} / ${load.errors}`,
+      `  RSA-2048 signs/s, one thread     ${signRate.toFixed(0)}`,
+      `  ratio (requests/s ÷ signs/s)     ${ratio.toFixed(2)}   target ≥ 0.60`,
+      `  p99 target                       ≤ 20 ms: ${load.p99Ms <= 20 ? 'met' : 'missed'}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+}
+
+await main();

@@ -1,0 +1,44 @@
+/**
+ * Starts a real sandbox (HTTP server on a free loopback port, in-memory state) around a test file.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../mock-server/sandbox.js';
+import type { SignedRequest } from './signed-request.js';
+
+export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
+  let sandbox: RunningSandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true, ...options });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+  return () => {
+    if (!sandbox) throw new Error('the sandbox is not running');
+    return sandbox;
+  };
+}
+
+export interface GatewayAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed envelope. */
+  json: Record<string, Record<string, string> | string>;
+}
+
+export async function answerOf(response: Response): Promise<GatewayAnswer> {
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: JSON.parse(text) };
+}
+
+export async function postForm(sandbox: RunningSandbox, request: SignedRequest, contentType = 'application/x-www-form-urlencoded'): Promise<GatewayAnswer> {
+  return answerOf(await fetch(sandbox.url + request.path, { method: 'POST', headers: { 'content-type': contentType }, body: request.body }));
+}
+
+/** The response node of an envelope, whichever key it is under. */
+export function nodeOf(answer: GatewayAnswer): Record<string, string> {
+  const key = Object.keys(answer.json).find((k) => k.endsWith('_response'));
+  if (!key) throw new Error(`no response node in ${answer.text}`);
+  return answer.json[key] as Record<string, string>;
+}
