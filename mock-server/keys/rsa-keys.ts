@@ -68,11 +68,12 @@ export function parseAppPublicKey(text: string): KeyObject {
     throw new KeyFormatError('public_key is neither PEM nor base64: paste the PEM text or the base64 key from Alipay\'s console');
   }
   const der = Buffer.from(trimmed.replace(/\s+/g, ''), 'base64');
-  const key = parseDerPublicKey(der);
-  if (key) return requireRsa(key);
+  // Checked first: node:crypto would happily derive a public key from a private one.
   if (isDerPrivateKey(der)) {
     throw new KeyFormatError('public_key holds a PRIVATE key; register the app\'s PUBLIC key and keep the private key to yourself');
   }
+  const key = parseDerPublicKey(der);
+  if (key) return requireRsa(key);
   throw new KeyFormatError('public_key is base64 but not an RSA public key (expected SPKI or PKCS#1 DER)');
 }
 

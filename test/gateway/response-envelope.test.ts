@@ -78,7 +78,7 @@ describe('errors where no app could be identified', () => {
 
 describe('the invalid-signature sub_msg', () => {
   it('shows the gateway\'s own sign string with & written as &amp;, as Alipay does', async () => {
-    const params = { ...publicParams(CERTIFY_OPEN_INITIALIZE), biz_content: '{"outer_order_no":"A1"}' };
+    const params = publicParams(CERTIFY_OPEN_INITIALIZE, { biz_content: '{"outer_order_no":"A1"}' });
     const signed = signedRequest(params);
     const tampered = { ...signed, body: signed.body.replace('A1', 'A2') };
     const node = (await postForm(sandbox(), tampered)).json[NODE_KEY] as Record<string, string>;

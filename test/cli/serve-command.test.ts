@@ -1,0 +1,137 @@
+/**
+ * `serve`, as `npm start` runs it: what it prints at start, where the port comes from, the request log
+ * and its --quiet switch, the default data folder, and a clean stop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
+import { publicParams, signedRequest } from '../support/signed-request.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = join(ROOT, 'mock-server/cli/main.ts');
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+function serve(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Served> {
+  const child = spawn(TSX, [MAIN, 'serve', ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
+  running.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return new Promise((done, fail) => {
+    const poll = setInterval(() => {
+      const match = /gateway\s+(http:\/\/\S+)\/gateway\.do/.exec(output);
+      if (match) {
+        clearInterval(poll);
+        done({ child, url: match[1]!, output: () => output, exited });
+      }
+    }, 20);
+    void exited.then((code) => {
+      clearInterval(poll);
+      fail(new Error(`serve exited with ${code}: ${output}`));
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function callGateway(url: string): Promise<void> {
+  const request = signedRequest({ ...publicParams(CERTIFY_OPEN_INITIALIZE), biz_content: JSON.stringify(certifyOpenInitializeExample) });
+  await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body });
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('serve', () => {
+  it('prints the gateway URL on 127.0.0.1, the default app_id and where the test-only keys are', async () => {
+    const served = await serve(['--port', '0', '--in-memory']);
+    expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(served.output()).toContain('default app_id     2021000000000001');
+    expect(served.output()).toContain('fixtures/keys/default-app.private-key.pkcs1.pem');
+    expect(served.output()).toContain('fixtures/keys/alipay-sandbox.public-key.pem');
+    expect(served.output()).toContain('TEST-ONLY');
+  });
+
+  it('listens on the PORT environment variable, and --port wins over it', async () => {
+    const [fromEnv, fromFlag] = [await freePort(), await freePort()];
+    expect((await serve(['--in-memory'], { env: { PORT: String(fromEnv) } })).url).toBe(`http://127.0.0.1:${fromEnv}`);
+    expect((await serve(['--in-memory', '--port', String(fromFlag)], { env: { PORT: String(fromEnv + 1) } })).url).toBe(`http://127.0.0.1:${fromFlag}`);
+  });
+
+  it('logs one JSON line per request with method, app_id, code, sub_code and duration', async () => {
+    const served = await serve(['--port', '0', '--in-memory']);
+    await callGateway(served.url);
+    await waitFor(() => served.output().includes('"code":"10000"'));
+    const lines = served.output().split('\n').filter((line) => line.startsWith('{'));
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({ method: CERTIFY_OPEN_INITIALIZE, app_id: '2021000000000001', code: '10000', sub_code: null });
+    expect(entry.duration_ms).toBeTypeOf('number');
+  });
+
+  it('logs nothing per request with --quiet', async () => {
+    const served = await serve(['--port', '0', '--in-memory', '--quiet']);
+    await callGateway(served.url);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(served.output()).not.toContain('"code"');
+  });
+
+  it('keeps registered apps in ./data by default', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sandbox-cwd-'));
+    try {
+      const served = await serve(['--port', '0'], { cwd });
+      const { publicKey } = await import('node:crypto').then((c) => c.generateKeyPairSync('rsa', { modulusLength: 2048 }));
+      const response = await fetch(`${served.url}/__admin/apps`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app_id: '2021000000000700', public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString() }),
+      });
+      expect(response.status).toBe(201);
+      expect(existsSync(join(cwd, 'data', 'apps.json'))).toBe(true);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const served = await serve(['--port', '0', '--in-memory']);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('refuses a bad --port with usage and exit code 1', async () => {
+    const child = spawn(TSX, [MAIN, 'serve', '--port', 'eighty'], { cwd: ROOT });
+    running.push(child);
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((done) => child.once('exit', done));
+    expect(code).toBe(1);
+    expect(output).toContain('--port must be a whole number');
+    expect(output).toContain('usage:');
+  });
+});
