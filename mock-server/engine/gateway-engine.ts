@@ -8,7 +8,6 @@
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/app-registry.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
-import { describeSchemaError } from '../methods/biz-content.js';
 import { PUBLIC_CODE_MSG, publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import { checkPublicParameters, type PublicParameters, type SignType } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
@@ -39,6 +38,8 @@ export interface GatewayOutcome {
   readonly appId?: string;
   readonly code: string;
   readonly subCode?: string;
+  /** Why a request was refused, in the sandbox's words (Alipay's sub_msg stays verbatim). */
+  readonly detail?: string;
 }
 
 export interface GatewayResponse {
@@ -79,10 +80,15 @@ export interface GatewayEngine {
   handle(request: GatewayRequest): Promise<GatewayResponse>;
 }
 
-/** A request the gateway refuses; `error` is the node it answers with. */
+/** A request the gateway refuses; `error` is the node it answers with, `detail` says why. */
 class Rejection extends Error {
-  constructor(readonly error: ErrorFields) {
+  readonly detail: string;
+  constructor(
+    readonly error: ErrorFields,
+    detail?: string,
+  ) {
     super(error.sub_msg);
+    this.detail = detail ?? error.sub_msg;
   }
 }
 
@@ -172,10 +178,11 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const { definition, validateBizContent } = registered;
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
-      throw new Rejection(definition.schemaFailure(errors, describeSchemaError));
+      const refusal = definition.schemaFailure(errors);
+      throw new Rejection(refusal.error, refusal.detail);
     }
     const outcome = definition.handle(bizContent, { appId: app.appId, nowMs: deps.now() });
-    if (outcome.kind === 'error') throw new Rejection(outcome.error);
+    if (outcome.kind === 'refused') throw new Rejection(outcome.refusal.error, outcome.refusal.detail);
     return { code: '10000', msg: PUBLIC_CODE_MSG['10000'], ...outcome.fields };
   }
 
@@ -210,19 +217,17 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return runMethod(registered, parseBizContent(decoded.values), app);
   }
 
-  async function respond(caller: Caller, node: ResponseNode): Promise<GatewayResponse> {
+  async function respond(caller: Caller, node: ResponseNode, detail?: string): Promise<GatewayResponse> {
     const { app, method } = caller;
     // Where no app could be identified there is no key to sign for: Alipay's unsigned error_response.
     const nodeKey = app && method ? responseNodeKey(method) : ERROR_RESPONSE_KEY;
     // Signed as the client signed, so that even a client using the wrong sign type can read why it failed.
     const signType = caller.signType ?? app?.signType;
     const body = await buildEnvelope(nodeKey, node, app && signType ? { signer, signType } : undefined);
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/json;charset=utf-8', trace_id: deps.newTraceId() },
-      body,
-      outcome: { method, appId: app?.appId, code: node.code, subCode: node.sub_code },
-    };
+    const headers: Record<string, string> = { 'content-type': 'application/json;charset=utf-8', trace_id: deps.newTraceId() };
+    // SDKs ignore unknown headers; a developer reading the raw response sees why it was refused.
+    if (detail) headers['x-sandbox-detail'] = encodeURI(detail);
+    return { status: 200, headers, body, outcome: { method, appId: app?.appId, code: node.code, subCode: node.sub_code, detail } };
   }
 
   return {
@@ -230,11 +235,13 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     async handle(request) {
       const caller: Caller = {};
       let node: ResponseNode;
+      let detail: string | undefined;
       try {
         node = answer(request, caller);
       } catch (error) {
         if (error instanceof Rejection) {
           node = error.error;
+          detail = error.detail;
         } else {
           deps.onInternalError?.(error);
           node = publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details');
@@ -242,7 +249,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
         // Refused before its parameters were decoded: identify the caller from the query, best effort.
         if (!caller.app && !caller.method) identify(new URLSearchParams(request.rawQuery), caller);
       }
-      return respond(caller, node);
+      return respond(caller, node, detail);
     },
   };
 }

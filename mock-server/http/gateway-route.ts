@@ -70,6 +70,7 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
         app_id: outcome.appId ?? null,
         code: outcome.code,
         sub_code: outcome.subCode ?? null,
+        ...(outcome.detail ? { detail: outcome.detail } : {}),
         duration_ms: Math.round((performance.now() - started) * 100) / 100,
       },
       'gateway.do',

@@ -13,6 +13,15 @@ export interface DocumentedBusinessError {
   readonly solution: string;
 }
 
+/**
+ * A refused call: the node Alipay would answer (sub_msg verbatim from the page) and, separately, what
+ * the sandbox knows about why, for the caller's eyes in the log and the x-sandbox-detail header.
+ */
+export interface Refusal {
+  readonly error: ErrorFields;
+  readonly detail: string;
+}
+
 export interface MethodContext {
   readonly appId: string;
   readonly nowMs: number;
@@ -20,7 +29,7 @@ export interface MethodContext {
 
 export type MethodOutcome =
   | { readonly kind: 'success'; readonly fields: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'error'; readonly error: ErrorFields };
+  | { readonly kind: 'refused'; readonly refusal: Refusal };
 
 export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
   /** The `method` parameter, e.g. alipay.user.certify.open.initialize. */
@@ -33,12 +42,20 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
    */
   readonly bizContentSchema: Readonly<Record<string, unknown>>;
   readonly businessErrors: readonly DocumentedBusinessError[];
-  /** Maps a schema failure to the page's documented answer (or a public isv.invalid-parameter). */
-  schemaFailure(errors: readonly ErrorObject[], describe: (error: ErrorObject) => string): ErrorFields;
+  /** Maps schema failures to the page's documented answer (or a public isv.invalid-parameter). */
+  schemaFailure(errors: readonly ErrorObject[]): Refusal;
   handle(bizContent: BizContent, context: MethodContext): MethodOutcome;
 }
 
 /** Lets definitions be typed by their own biz_content while the registry holds them all alike. */
 export function defineApiMethod<BizContent>(definition: ApiMethodDefinition<BizContent>): ApiMethodDefinition {
   return definition as unknown as ApiMethodDefinition;
+}
+
+export function success(fields: Readonly<Record<string, unknown>>): MethodOutcome {
+  return { kind: 'success', fields };
+}
+
+export function refused(refusal: Refusal): MethodOutcome {
+  return { kind: 'refused', refusal };
 }

@@ -4,7 +4,11 @@
 import type { ValidateFunction } from 'ajv';
 import type { ApiMethodDefinition } from './api-method.js';
 import { compileBizContentSchema } from './biz-content.js';
+import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
+import { alipayUserAuthZhimaperInnerApply } from './alipay.user.auth.zhimaper.inner.apply.js';
 import { alipayUserCertifyOpenInitialize } from './alipay.user.certify.open.initialize.js';
+import { zhimaAuthInfoAuthquery } from './zhima.auth.info.authquery.js';
+import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.certification.material.certify.js';
 
 export interface RegisteredMethod {
   readonly definition: ApiMethodDefinition;
@@ -13,7 +17,13 @@ export interface RegisteredMethod {
 
 export type MethodRegistry = ReadonlyMap<string, RegisteredMethod>;
 
-export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [alipayUserCertifyOpenInitialize];
+export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
+  zhimaCustomerCertificationMaterialCertify,
+  alipayUserAuthZhimaperInnerApply,
+  alipayUserCertifyOpenInitialize,
+  alipaySecurityRiskVerifyidentityApply,
+  zhimaAuthInfoAuthquery,
+];
 
 export function createMethodRegistry(definitions: readonly ApiMethodDefinition[] = SUPPORTED_METHODS): MethodRegistry {
   return new Map(

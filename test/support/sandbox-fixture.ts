@@ -42,3 +42,8 @@ export function nodeOf(answer: GatewayAnswer): Record<string, string> {
   if (!key) throw new Error(`no response node in ${answer.text}`);
   return answer.json[key] as Record<string, string>;
 }
+
+/** What the sandbox says about why it refused, from the x-sandbox-detail header. */
+export function detailOf(answer: GatewayAnswer): string {
+  return decodeURI(answer.headers.get('x-sandbox-detail') ?? '');
+}

@@ -1,0 +1,62 @@
+/**
+ * alipay.user.auth.zhimaper.inner.apply (芝麻个人征信基于支付宝的协议授权): a person's name, resident ID
+ * number and mobile must match an Alipay member; the merchant then gets tokens for Zhima APIs.
+ * Source: the API page in ../shared/seeds.
+ */
+import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
+import { defineApiMethod, refused, success } from './api-method.js';
+import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { alipayToken } from './generated-ids.js';
+
+interface ZhimaperInnerApplyBizContent {
+  cert_no: string;
+  cert_type: 'IDENTITY_CARD';
+  name: string;
+  mobile: string;
+  linked_merchant_id?: string;
+}
+
+const errors = new BusinessErrorTable([
+  { sub_code: 'CERT_NO_IS_NULL', sub_msg: '证件号码参数为空', solution: '请填写证件号码' },
+  { sub_code: 'CERT_TYPE_IS_NULL', sub_msg: '证件类型参数为空', solution: '请填写证件类型' },
+  { sub_code: 'NAME_IS_NULL', sub_msg: '姓名参数为空', solution: '请填写姓名参数' },
+  { sub_code: 'MOBILE_IS_NULL', sub_msg: '手机号码参数为空', solution: '请填写手机号码参数' },
+  { sub_code: 'NO_USER_ERROR', sub_msg: '身份三要素不存在支付宝认证的个人会员', solution: '请让用户先开通一个认证的支付宝账号' },
+  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '请稍后重试' },
+]);
+
+const bizContentSchema = {
+  type: 'object',
+  required: ['cert_no', 'cert_type', 'name', 'mobile'],
+  properties: {
+    cert_no: { type: 'string', minLength: 1, maxLength: 32 },
+    cert_type: { type: 'string', minLength: 1, maxLength: 32, enum: ['IDENTITY_CARD'] },
+    name: { type: 'string', minLength: 1, maxLength: 16 },
+    mobile: { type: 'string', minLength: 1, maxLength: 16 },
+    linked_merchant_id: { type: 'string', maxLength: 16 },
+  },
+} as const;
+
+export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ZhimaperInnerApplyBizContent>({
+  name: 'alipay.user.auth.zhimaper.inner.apply',
+  title: '芝麻个人征信基于支付宝的协议授权',
+  bizContentSchema,
+  businessErrors: errors.rows,
+  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [
+    { field: 'cert_no', on: 'missing', subCode: 'CERT_NO_IS_NULL' },
+    { field: 'cert_type', on: 'missing', subCode: 'CERT_TYPE_IS_NULL' },
+    { field: 'name', on: 'missing', subCode: 'NAME_IS_NULL' },
+    { field: 'mobile', on: 'missing', subCode: 'MOBILE_IS_NULL' },
+  ]),
+  handle(bizContent, context) {
+    // A number that cannot be a resident ID belongs to no Alipay member.
+    const problem = residentIdProblem(bizContent.cert_no);
+    if (problem) return refused(errors.refusal('NO_USER_ERROR', describeResidentIdProblem('cert_no', bizContent.cert_no, problem)));
+    const person = [context.appId, bizContent.cert_no.toUpperCase()];
+    return success({
+      access_token: alipayToken(context.nowMs, 'access', ...person),
+      refresh_token: alipayToken(context.nowMs, 'refresh', ...person),
+      auth_token_type: 'permanent',
+    });
+  },
+});

@@ -1,0 +1,80 @@
+/**
+ * A method's documented business codes, and the mapping from schema failures to them. Rules name codes
+ * that must stand in the method's own table: a typo fails at load, not in a user's test.
+ */
+import type { ErrorObject } from 'ajv';
+import { businessError, publicError } from '../protocol/public-errors.js';
+import type { DocumentedBusinessError, Refusal } from './api-method.js';
+import { describeSchemaError, fieldPath } from './biz-content.js';
+
+export class BusinessErrorTable {
+  constructor(readonly rows: readonly DocumentedBusinessError[]) {}
+
+  /** The row for `subCode` (and `subMsg`, where a code has several rows, like USABLE_QUERY_FAIL). */
+  row(subCode: string, subMsg?: string): DocumentedBusinessError {
+    const row = this.rows.find((r) => r.sub_code === subCode && (subMsg === undefined || r.sub_msg === subMsg));
+    if (!row) throw new Error(`business code ${subCode}${subMsg ? ` (${subMsg})` : ''} is not in this method's table`);
+    return row;
+  }
+
+  /** 40004 Business Failed with the row's sub_msg verbatim. */
+  refusal(subCode: string, detail: string, subMsg?: string): Refusal {
+    const row = this.row(subCode, subMsg);
+    return { error: businessError(row.sub_code, row.sub_msg), detail };
+  }
+}
+
+/** Which schema failures a rule answers: a field absent or empty, or any other failure of it. */
+export type FailureKind = 'missing' | 'invalid' | 'any';
+
+export interface SchemaFailureRule {
+  /** A dotted path ("cert_no", "identity_param.certNo"), a prefix ending in ".*", or "*" for every field. */
+  readonly field: string;
+  readonly on: FailureKind;
+  readonly subCode: string;
+  readonly subMsg?: string;
+}
+
+function isMissing(error: ErrorObject): boolean {
+  return error.keyword === 'required' || (error.keyword === 'minLength' && error.params.limit === 1);
+}
+
+function fieldMatches(pattern: string, path: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return path === pattern.slice(0, -2) || path.startsWith(pattern.slice(0, -1));
+  return pattern === path;
+}
+
+function ruleApplies(rule: SchemaFailureRule, error: ErrorObject): boolean {
+  if (!fieldMatches(rule.field, fieldPath(error))) return false;
+  return rule.on === 'any' || (rule.on === 'missing') === isMissing(error);
+}
+
+/**
+ * Builds a method's schemaFailure: the most telling error first, answered by the first rule that fits it, else by
+ * 40002 isv.invalid-parameter naming the field.
+ */
+export function schemaFailureMapper(table: BusinessErrorTable, fieldOrder: readonly string[], rules: readonly SchemaFailureRule[]) {
+  for (const rule of rules) table.row(rule.subCode, rule.subMsg);
+  // Absent fields first, then over-long ones (the plainest thing to fix), then the rest; within each,
+  // the page's table order.
+  const rank = (error: ErrorObject) => {
+    const top = fieldPath(error).split('.')[0]!;
+    const at = fieldOrder.indexOf(top);
+    const kind = isMissing(error) ? 0 : error.keyword === 'maxLength' ? 1 : 2;
+    return kind * 1000 + (at < 0 ? 999 : at);
+  };
+  return (errors: readonly ErrorObject[]): Refusal => {
+    const first = [...errors].sort((a, b) => rank(a) - rank(b))[0];
+    if (!first) return { error: publicError('isv.invalid-parameter'), detail: 'biz_content is invalid' };
+    const detail = describeSchemaError(first);
+    const rule = rules.find((r) => ruleApplies(r, first));
+    if (rule) return table.refusal(rule.subCode, detail, rule.subMsg);
+    return { error: publicError('isv.invalid-parameter', detail), detail };
+  };
+}
+
+/** The property names of a biz_content schema, in the page's table order. */
+export function fieldOrderOf(schema: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys((schema.properties ?? {}) as Record<string, unknown>);
+}

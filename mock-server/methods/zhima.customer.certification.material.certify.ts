@@ -1,0 +1,100 @@
+/**
+ * zhima.customer.certification.material.certify (芝麻认证材料认证): certifies a person from identity
+ * information and materials (a face photo for FACE_API) in one call, answering passed "true"/"false".
+ * Source: the API page in ../shared/seeds.
+ */
+import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
+import { defineApiMethod, refused, success } from './api-method.js';
+import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { zhimaBizNo } from './generated-ids.js';
+
+interface MaterialCertifyBizContent {
+  transaction_id: string;
+  product_code: string;
+  biz_code: string;
+  identity_param: string;
+  materials: string;
+  merchant_config?: string;
+  ext_biz_param?: string;
+  linked_merchant_id?: string;
+}
+
+interface IdentityParam {
+  identity_type: 'CERT_INFO';
+  cert_type: 'IDENTITY_CARD';
+  cert_name: string;
+  cert_no: string;
+}
+
+const errors = new BusinessErrorTable([
+  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
+  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
+  { sub_code: 'BIZ_ERROR', sub_msg: '业务异常,认证失败', solution: '请根据错误码描述检查错误原因' },
+  { sub_code: 'ARRANGEMENT_ERROR', sub_msg: '合约异常', solution: '请确定的产品码正确,合约已经生效,并且包含此业务的权限' },
+  { sub_code: 'TRANSACTION_ERROR', sub_msg: '交易订单异常', solution: '交易订单更新失败,请稍后重新发起' },
+  { sub_code: 'UNSUPPORTED_BIZ_CODE', sub_msg: '不支持的认证场景', solution: '请使用已签约的认证场景' },
+]);
+
+/** The scenes the page names, with the materials each needs. */
+const MATERIALS_BY_BIZ_CODE: Readonly<Record<string, readonly string[]>> = {
+  FACE_API: ['FACIAL_PICTURE_FRONT'],
+};
+
+const jsonObject = { type: 'object' } as const;
+
+const bizContentSchema = {
+  type: 'object',
+  required: ['transaction_id', 'product_code', 'biz_code', 'identity_param', 'materials'],
+  properties: {
+    // "值为32位长度的字母数字下划线组合"
+    transaction_id: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_]+$' },
+    product_code: { type: 'string', minLength: 1, maxLength: 32 },
+    biz_code: { type: 'string', minLength: 1, maxLength: 32 },
+    identity_param: {
+      type: 'string',
+      maxLength: 204800,
+      jsonString: {
+        type: 'object',
+        required: ['identity_type', 'cert_type', 'cert_name', 'cert_no'],
+        properties: {
+          identity_type: { const: 'CERT_INFO' },
+          cert_type: { const: 'IDENTITY_CARD' },
+          cert_name: { type: 'string', minLength: 1 },
+          cert_no: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    materials: { type: 'string', maxLength: 204800, jsonString: { type: 'object', additionalProperties: { type: 'string' } } },
+    merchant_config: { type: 'string', maxLength: 1024, jsonString: jsonObject },
+    ext_biz_param: { type: 'string', maxLength: 2048, jsonString: jsonObject },
+    linked_merchant_id: { type: 'string', maxLength: 16 },
+  },
+} as const;
+
+export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<MaterialCertifyBizContent>({
+  name: 'zhima.customer.certification.material.certify',
+  title: '芝麻认证材料认证',
+  bizContentSchema,
+  businessErrors: errors.rows,
+  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
+  handle(bizContent, context) {
+    const required = MATERIALS_BY_BIZ_CODE[bizContent.biz_code];
+    if (!required) {
+      return refused(errors.refusal('UNSUPPORTED_BIZ_CODE', `biz_code "${bizContent.biz_code}" is not a scene this API supports; use ${Object.keys(MATERIALS_BY_BIZ_CODE).join(', ')}`));
+    }
+    const materials = JSON.parse(bizContent.materials) as Record<string, string>;
+    const absent = required.filter((name) => !materials[name]);
+    if (absent.length) {
+      return refused(errors.refusal('INVALID_PARAMETER', `biz_code ${bizContent.biz_code} needs materials.${absent.join(', materials.')}`));
+    }
+    const identity = JSON.parse(bizContent.identity_param) as IdentityParam;
+    const problem = residentIdProblem(identity.cert_no);
+    if (problem) return refused(errors.refusal('INVALID_PARAMETER', describeResidentIdProblem('identity_param.cert_no', identity.cert_no, problem)));
+    return success({
+      // The same transaction_id from the same app gets the same biz_no.
+      biz_no: zhimaBizNo(context.nowMs, context.appId, bizContent.transaction_id),
+      passed: 'true',
+      failed_reason: '认证完成',
+    });
+  },
+});

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
+import { METHOD_TABLE_END, METHOD_TABLE_START, methodTableMarkdown } from '../../mock-server/methods/method-table.js';
+
+describe('the README\'s supported-methods table', () => {
+  it('is what the definitions generate (run `npm run docs` when this fails)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = readme.slice(readme.indexOf(METHOD_TABLE_START), readme.indexOf(METHOD_TABLE_END) + METHOD_TABLE_END.length);
+    expect(block).toBe(methodTableMarkdown(SUPPORTED_METHODS));
+  });
+
+  it('lists every supported method with every documented business code', () => {
+    const table = methodTableMarkdown(SUPPORTED_METHODS);
+    expect(SUPPORTED_METHODS).toHaveLength(5);
+    for (const definition of SUPPORTED_METHODS) {
+      expect(table).toContain(`\`${definition.name}\``);
+      for (const row of definition.businessErrors) expect(table).toContain(`\`${row.sub_code}\` ${row.sub_msg}`);
+    }
+  });
+});
