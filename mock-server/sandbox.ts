@@ -1,6 +1,6 @@
 /**
- * Assembles a running sandbox from its parts: keys, app registry, method registry, engine, HTTP app.
- * The CLI and (later) the programmatic API both start here.
+ * Assembles a running sandbox from its parts: keys, app registry, method registry, scenarios, journal,
+ * engine, HTTP app. The CLI and (later) the programmatic API both start here.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,10 +11,14 @@ import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
 import { AppRegistry } from './apps/app-registry.js';
 import { createGatewayEngine, DEFAULT_GATEWAY_SETTINGS, type GatewaySettings } from './engine/gateway-engine.js';
 import { createSandboxApp } from './http/sandbox-app.js';
+import { DEFAULT_JOURNAL_CAPACITY, RequestJournal } from './journal/request-journal.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
-import { createSigningPool } from './keys/signing-pool.js';
 import { readPrivateKeyFile } from './keys/rsa-keys.js';
-import { createMethodRegistry } from './methods/method-registry.js';
+import { createSigningPool } from './keys/signing-pool.js';
+import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
+import { magicIdentityScenario } from './scenarios/magic-identity-rules.js';
+import { ScenarioBook } from './scenarios/scenario-book.js';
+import { resolveScenarioPath, ScenarioFile } from './scenarios/scenario-file.js';
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -28,6 +32,10 @@ export interface SandboxOptions {
   readonly logger?: Logger;
   /** Worker threads that sign responses (default: one per core). */
   readonly signingThreads?: number;
+  /** The start scenario: a file path or the name of one in scenarios/; reloaded when it changes. */
+  readonly scenario?: string;
+  /** How many requests the journal keeps (default 1000). */
+  readonly journalCapacity?: number;
 }
 
 export interface RunningSandbox {
@@ -43,6 +51,8 @@ export interface RunningSandbox {
     readonly publicKeyPath: string;
   };
   readonly alipayPublicKeyPath: string;
+  /** The start scenario's file, when there is one. */
+  readonly scenarioPath?: string;
   close(): Promise<void>;
 }
 
@@ -64,25 +74,48 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const settings: GatewaySettings = { ...DEFAULT_GATEWAY_SETTINGS, ...options.settings };
   const alipayPrivateKey = readPrivateKeyFile(testKeyPaths.alipayPrivateKey);
   const alipayPublicKeyPem = readFileSync(testKeyPaths.alipayPublicKey, 'utf8');
-  const signer = createSigningPool(
-    readFileSync(testKeyPaths.alipayPrivateKey, 'utf8'),
-    createInProcessSigner(alipayPrivateKey),
-    options.signingThreads,
-  );
   const apps = await AppRegistry.open(options.inMemory ? {} : { dataDir: options.dataDir ?? 'data' }, {
     appId: DEFAULT_APP_ID,
     publicKeyPem: readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'),
   });
+  const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS) });
+  const scenarioFile = options.scenario
+    ? new ScenarioFile(resolveScenarioPath(options.scenario), scenarios, SUPPORTED_METHODS, {
+        loaded: (path) => logger.info({ scenario: path }, 'scenario loaded'),
+        failed: (error) => logger.error({ scenario: error.source, path: error.path, problem: error.problem }, 'scenario not reloaded: the file is broken'),
+      })
+    : undefined;
+  // A broken scenario at start is the caller's to fix: it throws, naming the file and the path in it.
+  scenarioFile?.load();
+  scenarioFile?.watch();
+  const journal = new RequestJournal(options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY);
+  const signer = createSigningPool(readFileSync(testKeyPaths.alipayPrivateKey, 'utf8'), createInProcessSigner(alipayPrivateKey), options.signingThreads);
   const engine = createGatewayEngine({
     apps,
     methods: createMethodRegistry(),
+    scenarios,
+    journal,
     signer,
     settings,
     now: Date.now,
     newTraceId: () => randomUUID().replaceAll('-', ''),
     onInternalError: (error) => logger.error({ err: error }, 'gateway engine failed'),
   });
-  const app = createSandboxApp({ engine, logger, apps, alipayPublicKeyPem, startedAt: Date.now() });
+  const app = createSandboxApp({
+    engine,
+    logger,
+    apps,
+    scenarios,
+    journal,
+    definitions: SUPPORTED_METHODS,
+    reset: () => {
+      scenarios.reset();
+      journal.clear();
+      scenarioFile?.reload();
+    },
+    alipayPublicKeyPem,
+    startedAt: Date.now(),
+  });
   const server = createServer(app);
   // Keep-alive connections of test clients must not hold close() open.
   server.keepAliveTimeout = 5000;
@@ -102,7 +135,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       privateKeyPkcs8Path: testKeyPaths.defaultAppPrivateKeyPkcs8,
       publicKeyPath: testKeyPaths.defaultAppPublicKey,
     },
+    scenarioPath: scenarioFile?.path,
     close: async () => {
+      scenarioFile?.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

@@ -3,9 +3,12 @@
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { DEFAULT_PORT, startSandbox, type RunningSandbox } from '../sandbox.js';
+import { ScenarioLoadError } from '../scenarios/load-scenario.js';
 
 const USAGE = `usage: alipay-sandbox serve [options]
+       alipay-sandbox identities [--count N] [--seed S]
 
   --port N                 port to listen on (default: $PORT, else ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDRESS           address to listen on (default 127.0.0.1)
@@ -13,7 +16,12 @@ const USAGE = `usage: alipay-sandbox serve [options]
   --in-memory              keep nothing on disk
   --timestamp-window MIN   allowed clock skew of the timestamp parameter in minutes (default 15; 0 = off)
   --max-body-bytes N       largest request body accepted (default 4194304)
+  --scenario FILE|NAME     the start scenario: a file, or a name in scenarios/ (reloaded when it changes)
+  --journal-size N         how many requests GET /__admin/requests keeps (default 1000)
   --quiet                  no request log
+
+identities: prints N synthetic people (name, resident ID, mobile, Alipay user id) as JSON; the same
+seed gives the same people (defaults: 10, seed 1).
 `;
 
 class UsageError extends Error {}
@@ -35,6 +43,7 @@ function describe(sandbox: RunningSandbox, dataDir: string | undefined): string 
     `                     ${here(sandbox.defaultApp.privateKeyPkcs8Path)} (PKCS#8)`,
     `  alipay public key  ${here(sandbox.alipayPublicKeyPath)} (also GET ${sandbox.url}/__admin/alipay-public-key)`,
     `  data               ${dataDir ?? 'in memory'}`,
+    `  scenario           ${sandbox.scenarioPath ? here(sandbox.scenarioPath) : 'none (normal behaviour)'}`,
     '  The keys are TEST-ONLY and public: never use them outside the sandbox.',
     '',
   ].join('\n');
@@ -50,6 +59,8 @@ async function serve(args: string[]): Promise<void> {
       'in-memory': { type: 'boolean', default: false },
       'timestamp-window': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      scenario: { type: 'string' },
+      'journal-size': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -66,6 +77,8 @@ async function serve(args: string[]): Promise<void> {
     dataDir,
     inMemory: values['in-memory'],
     quiet: values.quiet,
+    scenario: values.scenario,
+    journalCapacity: wholeNumber('--journal-size', values['journal-size'], 1000),
     settings: {
       timestampWindowMs: wholeNumber('--timestamp-window', values['timestamp-window'], 15) * 60_000,
       maxBodyBytes: wholeNumber('--max-body-bytes', values['max-body-bytes'], 4 * 1024 * 1024),
@@ -82,9 +95,16 @@ async function serve(args: string[]): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+function identities(args: string[]): void {
+  const { values } = parseArgs({ args, options: { count: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+  const people = generateIdentities({ count: wholeNumber('--count', values.count, 10), seed: wholeNumber('--seed', values.seed, 1) });
+  process.stdout.write(`${JSON.stringify(people, null, 2)}\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   if (command === 'serve') return serve(rest);
+  if (command === 'identities') return identities(rest);
   if (command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
     return;
@@ -93,7 +113,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof ScenarioLoadError) {
+    process.stderr.write(`alipay-sandbox: the scenario is broken: ${error.message}\n`);
+  } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
   } else {
     process.stderr.write(`alipay-sandbox: ${(error as Error).message}\n`);

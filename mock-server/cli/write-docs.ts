@@ -1,8 +1,26 @@
-/** `npm run docs`: regenerates the README's supported-methods table from the method definitions. */
-import { readFileSync, writeFileSync } from 'node:fs';
+/**
+ * `npm run docs`: regenerates what is generated from the definitions and fixtures: the README's tables
+ * of supported methods and magic identities, and the shipped business-error scenarios.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { magicIdentityTableMarkdown, MAGIC_TABLE_END, MAGIC_TABLE_START } from '../identity/magic-identity-table.js';
 import { SUPPORTED_METHODS } from '../methods/method-registry.js';
-import { methodTableMarkdown, withMethodTable } from '../methods/method-table.js';
+import { methodTableMarkdown, METHOD_TABLE_END, METHOD_TABLE_START } from '../methods/method-table.js';
+import { businessErrorScenarios } from '../scenarios/business-error-scenarios.js';
+import { replaceBlock } from './generated-blocks.js';
 
 const README = new URL('../../README.md', import.meta.url);
-writeFileSync(README, withMethodTable(readFileSync(README, 'utf8'), methodTableMarkdown(SUPPORTED_METHODS)));
-process.stdout.write('README.md: supported-methods table regenerated\n');
+let readme = readFileSync(README, 'utf8');
+readme = replaceBlock(readme, METHOD_TABLE_START, METHOD_TABLE_END, methodTableMarkdown(SUPPORTED_METHODS));
+readme = replaceBlock(readme, MAGIC_TABLE_START, MAGIC_TABLE_END, magicIdentityTableMarkdown());
+writeFileSync(README, readme);
+
+const scenarios = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+const files = businessErrorScenarios(SUPPORTED_METHODS);
+for (const file of files) {
+  mkdirSync(dirname(scenarios + file.path), { recursive: true });
+  writeFileSync(scenarios + file.path, file.text);
+}
+process.stdout.write(`README.md tables and ${files.length} business-error scenarios regenerated\n`);

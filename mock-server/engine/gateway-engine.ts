@@ -2,24 +2,22 @@
  * The gateway engine: one pure path from a raw gateway.do request to a raw response, shared by every
  * adapter (HTTP server, and later msw and undici). It decides every outcome; adapters only translate.
  *
- *   bytes → parameters (charset) → public parameters → app → signature → timestamp → method
- *         → biz_content schema → method handler → signed envelope
+ *   bytes → parameters (charset) → public parameters → app → signature → timestamp
+ *         → scenario decision → method → biz_content schema → method handler → signed envelope
  */
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/app-registry.js';
+import type { RequestJournal } from '../journal/request-journal.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
-import { PUBLIC_CODE_MSG, publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
+import { businessError, PUBLIC_CODE_MSG, PUBLIC_SUB_CODES, publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import { checkPublicParameters, type PublicParameters, type SignType } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
-import {
-  buildEnvelope,
-  ERROR_RESPONSE_KEY,
-  responseNodeKey,
-  type ResponseNode,
-  type ResponseSigner,
-} from '../protocol/response-envelope.js';
+import { buildEnvelope, ERROR_RESPONSE_KEY, responseNodeKey, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
 import { signStringBytes, signStringText, verifySignature } from '../protocol/signature.js';
 import { checkTimestamp } from '../protocol/timestamp.js';
+import type { Decision, RuleReference } from '../scenarios/scenario-book.js';
+import type { FaultKind, ScenarioOutcome, ScenarioRequest } from '../scenarios/scenario-rules.js';
+import { isConnectionFault, statusPage, truncatedEnvelope, type ConnectionFault, type EnvelopeFault } from './envelope-faults.js';
 
 export interface GatewayRequest {
   /** The HTTP verb: gateway.do answers GET and POST. */
@@ -32,14 +30,16 @@ export interface GatewayRequest {
   readonly bodyExceededLimit?: boolean;
 }
 
-/** What one request did, for the request log and (later) the journal. */
+/** What one request did, for the request log and the journal. */
 export interface GatewayOutcome {
   readonly method?: string;
   readonly appId?: string;
-  readonly code: string;
+  readonly code?: string;
   readonly subCode?: string;
   /** Why a request was refused, in the sandbox's words (Alipay's sub_msg stays verbatim). */
   readonly detail?: string;
+  readonly rule?: RuleReference;
+  readonly fault?: FaultKind;
 }
 
 export interface GatewayResponse {
@@ -47,6 +47,10 @@ export interface GatewayResponse {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   readonly outcome: GatewayOutcome;
+  /** Wait this long before answering (a scenario's delay). */
+  readonly delayMs?: number;
+  /** Instead of answering, reset or close the connection. */
+  readonly connectionFault?: ConnectionFault;
 }
 
 export interface GatewaySettings {
@@ -64,9 +68,15 @@ export interface AppDirectory {
   find(appId: string): RegisteredApp | undefined;
 }
 
+export interface ScenarioDecider {
+  decide(request: ScenarioRequest): Decision;
+}
+
 export interface GatewayEngineDependencies {
   readonly apps: AppDirectory;
   readonly methods: MethodRegistry;
+  readonly scenarios: ScenarioDecider;
+  readonly journal: RequestJournal;
   readonly signer: ResponseSigner;
   readonly settings: GatewaySettings;
   readonly now: () => number;
@@ -92,16 +102,53 @@ class Rejection extends Error {
   }
 }
 
-/** What the engine knows about the caller so far; it decides the envelope's node key and signing. */
-interface Caller {
+/** What the engine learns about a request as it goes: who calls, and what the scenario decided. */
+interface RequestState {
   method?: string;
   app?: RegisteredApp;
   /** The request's own sign_type, when it names one the gateway knows. */
   signType?: SignType;
+  decoded?: DecodedParameters;
+  decision?: Decision;
+  /** A scenario's fault applied to whatever envelope the request gets. */
+  envelopeFault?: EnvelopeFault;
 }
+
+interface AuthenticatedRequest {
+  readonly method: string;
+  readonly values: Readonly<Record<string, string>>;
+  readonly app: RegisteredApp;
+}
+
+/** The engine's answer before it becomes bytes. */
+type Answer =
+  | { readonly kind: 'node'; readonly node: ResponseNode; readonly detail?: string }
+  | { readonly kind: 'connection'; readonly fault: ConnectionFault }
+  | { readonly kind: 'http-status'; readonly status: number };
 
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
 const WELL_FORMED_METHOD = /^[A-Za-z0-9_.]{1,128}$/;
+
+/** biz_content as rules see it: parsed when it is a JSON object, else undefined. */
+function bizContentForRules(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A normal success with a scenario's field overrides; null removes a field. */
+function withOverrides(node: ResponseNode, overrides: Readonly<Record<string, unknown>>): ResponseNode {
+  const out: ResponseNode = { ...node };
+  for (const [field, value] of Object.entries(overrides)) {
+    if (value === null) delete out[field];
+    else out[field] = value;
+  }
+  return out;
+}
 
 export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEngine {
   const { apps, methods, signer, settings } = deps;
@@ -111,28 +158,23 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       throw new Rejection(publicError('isv.invalid-parameter', `gateway.do takes GET or POST, not ${request.httpMethod}`));
     }
     if (request.bodyExceededLimit) {
-      throw new Rejection(
-        publicError('isv.invalid-parameter', `the request body exceeds the sandbox's limit of ${settings.maxBodyBytes} bytes`),
-      );
+      throw new Rejection(publicError('isv.invalid-parameter', `the request body exceeds the sandbox's limit of ${settings.maxBodyBytes} bytes`));
     }
     const type = request.contentType?.trim();
     if (request.body.length > 0 && type && !FORM_CONTENT_TYPE.test(type)) {
       throw new Rejection(
-        publicError(
-          'isv.invalid-parameter',
-          `Content-Type ${type} is not accepted; send parameters as application/x-www-form-urlencoded`,
-        ),
+        publicError('isv.invalid-parameter', `Content-Type ${type} is not accepted; send parameters as application/x-www-form-urlencoded`),
       );
     }
   }
 
-  function identify(values: { get(name: string): string | null | undefined }, caller: Caller): void {
+  function identify(values: { get(name: string): string | null | undefined }, state: RequestState): void {
     const appId = values.get('app_id');
     const method = values.get('method');
     const signType = values.get('sign_type');
-    if (appId) caller.app = apps.find(appId);
-    if (method && WELL_FORMED_METHOD.test(method)) caller.method = method;
-    if (signType === 'RSA2' || signType === 'RSA') caller.signType = signType;
+    if (appId) state.app = apps.find(appId);
+    if (method && WELL_FORMED_METHOD.test(method)) state.method = method;
+    if (signType === 'RSA2' || signType === 'RSA') state.signType = signType;
   }
 
   function checkSignature(params: PublicParameters, decoded: DecodedParameters, app: RegisteredApp): void {
@@ -149,10 +191,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       // Alipay's own wording, with the gateway's sign string HTML-escaped as Alipay writes it.
       const signString = signStringText(decoded.list).replaceAll('&', '&amp;');
       throw new Rejection(
-        publicErrorWithSubMsg(
-          'isv.invalid-signature',
-          `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${signString}`,
-        ),
+        publicErrorWithSubMsg('isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${signString}`),
       );
     }
   }
@@ -164,9 +203,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new Rejection(
-        publicError('isv.invalid-parameter', `biz_content is not JSON (${(error as Error).message}); send a JSON object`),
-      );
+      throw new Rejection(publicError('isv.invalid-parameter', `biz_content is not JSON (${(error as Error).message}); send a JSON object`));
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new Rejection(publicError('isv.invalid-parameter', 'biz_content must be a JSON object'));
@@ -174,8 +211,17 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return parsed as Record<string, unknown>;
   }
 
-  function runMethod(registered: RegisteredMethod, bizContent: Record<string, unknown>, app: RegisteredApp): ResponseNode {
+  function registeredMethod(name: string): RegisteredMethod {
+    const registered = methods.get(name);
+    if (!registered) {
+      throw new Rejection(publicError('isv.invalid-method', `${name} is not an API this sandbox serves; see the README's method list`));
+    }
+    return registered;
+  }
+
+  function runMethod(registered: RegisteredMethod, values: Readonly<Record<string, string>>, app: RegisteredApp): ResponseNode {
     const { definition, validateBizContent } = registered;
+    const bizContent = parseBizContent(values);
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
       const refusal = definition.schemaFailure(errors);
@@ -186,59 +232,139 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return { code: '10000', msg: PUBLIC_CODE_MSG['10000'], ...outcome.fields };
   }
 
-  function answer(request: GatewayRequest, caller: Caller): ResponseNode {
+  /** Passes the protocol checks, or throws the gateway's refusal. */
+  function authenticate(request: GatewayRequest, state: RequestState): { params: PublicParameters; app: RegisteredApp; decoded: DecodedParameters } {
     checkTransport(request);
-    let decoded: DecodedParameters;
     try {
-      decoded = decodeRequestParameters(Buffer.from(request.rawQuery, 'latin1'), request.body);
+      state.decoded = decodeRequestParameters(Buffer.from(request.rawQuery, 'latin1'), request.body);
     } catch (error) {
       if (error instanceof ParameterError) throw new Rejection(error.error);
       throw error;
     }
-    identify({ get: (name) => decoded.values[name] }, caller);
+    const decoded = state.decoded;
+    identify({ get: (name) => decoded.values[name] }, state);
     const checked = checkPublicParameters(decoded.values);
     if (!checked.ok) throw new Rejection(checked.error);
     const params = checked.value;
-    const app = caller.app;
+    const app = state.app;
     if (!app) {
-      throw new Rejection(
-        publicError('isv.invalid-app-id', `app_id ${params.app_id} is not registered with the sandbox; POST it to /__admin/apps`),
-      );
+      throw new Rejection(publicError('isv.invalid-app-id', `app_id ${params.app_id} is not registered with the sandbox; POST it to /__admin/apps`));
     }
     checkSignature(params, decoded, app);
     const timestamp = checkTimestamp(params.timestamp, deps.now(), settings.timestampWindowMs);
     if (!timestamp.ok) throw new Rejection(publicError('isv.invalid-timestamp', timestamp.detail));
-    const registered = methods.get(params.method);
-    if (!registered) {
-      throw new Rejection(
-        publicError('isv.invalid-method', `${params.method} is not an API this sandbox serves; see the README's method list`),
-      );
-    }
-    return runMethod(registered, parseBizContent(decoded.values), app);
+    return { params, app, decoded };
   }
 
-  async function respond(caller: Caller, node: ResponseNode, detail?: string): Promise<GatewayResponse> {
-    const { app, method } = caller;
+  /** Carries out what the scenario chose for an authenticated request. */
+  function carryOut(outcome: ScenarioOutcome, request: AuthenticatedRequest, state: RequestState, rule: string): Answer {
+    const { method, values, app } = request;
+    switch (outcome.kind) {
+      case 'normal':
+        return { kind: 'node', node: withOverrides(runMethod(registeredMethod(method), values, app), outcome.overrides) };
+      case 'business-error': {
+        const row = registeredMethod(method).definition.businessErrors.find(
+          (r) => r.sub_code === outcome.subCode && (outcome.subMsg === undefined || r.sub_msg === outcome.subMsg),
+        )!;
+        throw new Rejection(businessError(row.sub_code, row.sub_msg), `chosen by ${rule}`);
+      }
+      case 'public-error': {
+        const subMsg = outcome.subMsg ?? PUBLIC_SUB_CODES[outcome.subCode].subMsg;
+        throw new Rejection(publicErrorWithSubMsg(outcome.subCode, subMsg), `chosen by ${rule}`);
+      }
+      case 'http-status':
+        return { kind: 'http-status', status: outcome.status };
+      case 'fault':
+        if (isConnectionFault(outcome.fault)) return { kind: 'connection', fault: outcome.fault };
+        state.envelopeFault = outcome.fault;
+        return carryOut({ kind: 'normal', overrides: {} }, request, state, rule);
+    }
+  }
+
+  function answer(request: GatewayRequest, state: RequestState): Answer {
+    const { params, app, decoded } = authenticate(request, state);
+    const decision = (state.decision = deps.scenarios.decide({
+      appId: app.appId,
+      method: params.method,
+      bizContent: bizContentForRules(decoded.values.biz_content),
+    }));
+    const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';
+    return carryOut(decision.outcome, { method: params.method, values: decoded.values, app }, state, rule);
+  }
+
+  async function envelope(state: RequestState, node: ResponseNode, fault?: EnvelopeFault): Promise<string> {
+    const { app, method } = state;
     // Where no app could be identified there is no key to sign for: Alipay's unsigned error_response.
     const nodeKey = app && method ? responseNodeKey(method) : ERROR_RESPONSE_KEY;
     // Signed as the client signed, so that even a client using the wrong sign type can read why it failed.
-    const signType = caller.signType ?? app?.signType;
-    const body = await buildEnvelope(nodeKey, node, app && signType ? { signer, signType } : undefined);
-    const headers: Record<string, string> = { 'content-type': 'application/json;charset=utf-8', trace_id: deps.newTraceId() };
+    const signType = state.signType ?? app?.signType;
+    if (!app || !signType || fault === 'missing-sign') return buildEnvelope(nodeKey, node);
+    if (fault === 'wrong-sign') {
+      // A real signature, of other content: well-formed, and it does not verify.
+      const wrong = await signer.sign(`${JSON.stringify(node)} `, signType);
+      return buildEnvelope(nodeKey, node, { signer: { sign: async () => wrong }, signType });
+    }
+    const text = await buildEnvelope(nodeKey, node, { signer, signType });
+    return fault === 'malformed-json' ? truncatedEnvelope(text) : text;
+  }
+
+  async function respond(state: RequestState, result: Answer): Promise<GatewayResponse> {
+    const decision = state.decision;
+    const base = {
+      outcome: { method: state.method, appId: state.app?.appId, rule: decision?.rule } as GatewayOutcome,
+      delayMs: decision?.delayMs,
+    };
+    const traceId = deps.newTraceId();
+    if (result.kind === 'connection') {
+      return { ...base, status: 0, headers: {}, body: '', outcome: { ...base.outcome, fault: result.fault }, connectionFault: result.fault };
+    }
+    if (result.kind === 'http-status') {
+      return { ...base, status: result.status, headers: { 'content-type': 'text/html', trace_id: traceId }, body: statusPage(result.status) };
+    }
+    const { node, detail } = result;
+    const envelopeFault = state.envelopeFault;
+    const headers: Record<string, string> = { 'content-type': 'application/json;charset=utf-8', trace_id: traceId };
     // SDKs ignore unknown headers; a developer reading the raw response sees why it was refused.
     if (detail) headers['x-sandbox-detail'] = encodeURI(detail);
-    return { status: 200, headers, body, outcome: { method, appId: app?.appId, code: node.code, subCode: node.sub_code, detail } };
+    return {
+      ...base,
+      status: 200,
+      headers,
+      body: await envelope(state, node, envelopeFault),
+      outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail, fault: envelopeFault },
+    };
+  }
+
+  function record(request: GatewayRequest, state: RequestState, response: GatewayResponse, node?: ResponseNode): void {
+    deps.journal.record({
+      atMs: deps.now(),
+      http_method: request.httpMethod,
+      method: state.method,
+      app_id: state.app?.appId ?? state.decoded?.values.app_id,
+      parameters: state.decoded?.values ?? {},
+      response: {
+        http_status: response.status,
+        code: node?.code,
+        sub_code: node?.sub_code,
+        sub_msg: node?.sub_msg,
+        detail: response.outcome.detail,
+        fault: response.outcome.fault,
+      },
+      rule: response.outcome.rule,
+      delay_ms: response.delayMs,
+    });
   }
 
   return {
     settings,
     async handle(request) {
-      const caller: Caller = {};
-      let node: ResponseNode;
-      let detail: string | undefined;
+      const state: RequestState = {};
+      let result: Answer;
       try {
-        node = answer(request, caller);
+        result = answer(request, state);
       } catch (error) {
+        let node: ErrorFields;
+        let detail: string | undefined;
         if (error instanceof Rejection) {
           node = error.error;
           detail = error.detail;
@@ -247,9 +373,12 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
           node = publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details');
         }
         // Refused before its parameters were decoded: identify the caller from the query, best effort.
-        if (!caller.app && !caller.method) identify(new URLSearchParams(request.rawQuery), caller);
+        if (!state.app && !state.method) identify(new URLSearchParams(request.rawQuery), state);
+        result = { kind: 'node', node, detail };
       }
-      return respond(caller, node, detail);
+      const response = await respond(state, result);
+      record(request, state, response, result.kind === 'node' ? result.node : undefined);
+      return response;
     },
   };
 }

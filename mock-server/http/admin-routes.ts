@@ -1,28 +1,27 @@
 /**
- * The admin API under /__admin: what a test suite uses to set the sandbox up. JSON in, JSON out;
- * a bad request gets a 4xx with a message saying what to send.
+ * The admin API under /__admin: what a test suite uses to set the sandbox up and look at what it did.
+ * JSON in, JSON out; a bad request gets a 4xx with a message saying what to send.
  */
 import express, { type Request, type Response } from 'express';
 import { AppRegistrationError, type AppRegistry } from '../apps/app-registry.js';
+import type { RequestJournal } from '../journal/request-journal.js';
+import type { ApiMethodDefinition } from '../methods/api-method.js';
+import type { ScenarioBook } from '../scenarios/scenario-book.js';
+import { journalRoutes } from './journal-routes.js';
+import { scenarioRoutes } from './scenario-routes.js';
 
 export interface AdminDependencies {
   readonly apps: AppRegistry;
+  readonly scenarios: ScenarioBook;
+  readonly journal: RequestJournal;
+  readonly definitions: readonly ApiMethodDefinition[];
+  /** Back to the start state: app scenarios, counts and journal cleared, the scenario file re-read. */
+  readonly reset: () => void;
   readonly alipayPublicKeyPem: string;
   readonly startedAt: number;
 }
 
-export function createAdminRouter(deps: AdminDependencies): express.Router {
-  const router = express.Router();
-  router.use(express.json({ limit: '1mb' }));
-
-  router.get('/health', (_req: Request, res: Response) => {
-    res.json({ status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000) });
-  });
-
-  router.get('/alipay-public-key', (_req: Request, res: Response) => {
-    res.type('text/plain').send(deps.alipayPublicKeyPem);
-  });
-
+function appRoutes(router: express.Router, deps: AdminDependencies): void {
   router.post('/apps', async (req: Request, res: Response) => {
     try {
       res.status(201).json(await deps.apps.register(req.body));
@@ -40,6 +39,29 @@ export function createAdminRouter(deps: AdminDependencies): express.Router {
     }
     res.json(record);
   });
+}
 
+export function createAdminRouter(deps: AdminDependencies): express.Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '1mb' }));
+  // Scenario documents may come as YAML, exactly as a scenario file holds them.
+  router.use(express.text({ limit: '1mb', type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] }));
+
+  router.get('/health', (_req: Request, res: Response) => {
+    res.json({ status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000) });
+  });
+
+  router.get('/alipay-public-key', (_req: Request, res: Response) => {
+    res.type('text/plain').send(deps.alipayPublicKeyPem);
+  });
+
+  router.post('/reset', (_req: Request, res: Response) => {
+    deps.reset();
+    res.status(204).end();
+  });
+
+  appRoutes(router, deps);
+  scenarioRoutes(router, deps);
+  journalRoutes(router, deps.journal);
   return router;
 }

@@ -3,6 +3,7 @@
  * engine's answer and logs one line. It decides nothing about the outcome.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { GatewayEngine, GatewayRequest } from '../engine/gateway-engine.js';
 
@@ -60,17 +61,27 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
       bodyExceededLimit: read.exceeded,
     };
     const answer = await engine.handle(gatewayRequest);
-    if (read.exceeded) response.setHeader('connection', 'close');
-    response.writeHead(answer.status, answer.headers);
-    response.end(answer.body);
+    if (answer.delayMs) await sleep(answer.delayMs);
+    if (answer.connectionFault === 'connection-reset') {
+      request.socket.resetAndDestroy();
+    } else if (answer.connectionFault === 'connection-close') {
+      request.socket.end();
+    } else {
+      if (read.exceeded) response.setHeader('connection', 'close');
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.body);
+    }
     const { outcome } = answer;
     logger.info(
       {
         method: outcome.method ?? null,
         app_id: outcome.appId ?? null,
-        code: outcome.code,
+        code: outcome.code ?? null,
         sub_code: outcome.subCode ?? null,
         ...(outcome.detail ? { detail: outcome.detail } : {}),
+        ...(outcome.rule ? { rule: `${outcome.rule.source}: ${outcome.rule.name}` } : {}),
+        ...(outcome.fault ? { fault: outcome.fault } : {}),
+        ...(answer.status !== 200 && !answer.connectionFault ? { http_status: answer.status } : {}),
         duration_ms: Math.round((performance.now() - started) * 100) / 100,
       },
       'gateway.do',

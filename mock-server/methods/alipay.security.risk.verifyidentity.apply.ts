@@ -75,6 +75,7 @@ export const alipaySecurityRiskVerifyidentityApply = defineApiMethod<VerifyIdent
   title: '核身可用性查询接口',
   bizContentSchema,
   businessErrors: errors.rows,
+  responseFields: ['is_success', 'err_code', 'err_message', 'usable_product_group', 'unusable_product_list'],
   schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [
     { field: 'biz_id', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数biz_id为空' },
     { field: 'account_id', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数account_id为空' },

@@ -42,6 +42,7 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ZhimaperInnerApp
   title: '芝麻个人征信基于支付宝的协议授权',
   bizContentSchema,
   businessErrors: errors.rows,
+  responseFields: ['access_token', 'refresh_token', 'auth_token_type'],
   schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [
     { field: 'cert_no', on: 'missing', subCode: 'CERT_NO_IS_NULL' },
     { field: 'cert_type', on: 'missing', subCode: 'CERT_TYPE_IS_NULL' },

@@ -72,6 +72,7 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<CertifyOpenInitia
   title: '身份认证初始化服务',
   bizContentSchema,
   businessErrors: errors.rows,
+  responseFields: ['certify_id'],
   // The page documents one code for every malformed argument.
   schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }]),
   handle(bizContent, context) {

@@ -42,6 +42,8 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
    */
   readonly bizContentSchema: Readonly<Record<string, unknown>>;
   readonly businessErrors: readonly DocumentedBusinessError[];
+  /** The page's 响应参数 table: the fields a success carries (scenarios may override only these). */
+  readonly responseFields: readonly string[];
   /** Maps schema failures to the page's documented answer (or a public isv.invalid-parameter). */
   schemaFailure(errors: readonly ErrorObject[]): Refusal;
   handle(bizContent: BizContent, context: MethodContext): MethodOutcome;

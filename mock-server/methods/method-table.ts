@@ -15,11 +15,3 @@ export function methodTableMarkdown(definitions: readonly ApiMethodDefinition[])
   const rows = definitions.map((d) => `| \`${d.name}\` | ${d.title} | ${businessCodes(d)} |`);
   return [METHOD_TABLE_START, '| method | title | documented business codes (40004) |', '|---|---|---|', ...rows, METHOD_TABLE_END].join('\n');
 }
-
-/** `readme` with its generated block replaced by `table`. */
-export function withMethodTable(readme: string, table: string): string {
-  const start = readme.indexOf(METHOD_TABLE_START);
-  const end = readme.indexOf(METHOD_TABLE_END);
-  if (start < 0 || end < start) throw new Error('the README has no supported-methods block to replace');
-  return readme.slice(0, start) + table + readme.slice(end + METHOD_TABLE_END.length);
-}

@@ -86,6 +86,7 @@ export const zhimaAuthInfoAuthquery = defineApiMethod<AuthqueryBizContent>({
   title: '授权查询',
   bizContentSchema,
   businessErrors: errors.rows,
+  responseFields: ['authorized', 'open_id'],
   schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [
     { field: '*', on: 'missing', subCode: 'NULL_ARGUMENT' },
     { field: '*', on: 'invalid', subCode: 'ILLEGAL_ARGUMENT' },

@@ -76,6 +76,7 @@ export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<Materia
   title: '芝麻认证材料认证',
   bizContentSchema,
   businessErrors: errors.rows,
+  responseFields: ['biz_no', 'passed', 'failed_reason'],
   schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
   handle(bizContent, context) {
     const required = MATERIALS_BY_BIZ_CODE[bizContent.biz_code];

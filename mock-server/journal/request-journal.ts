@@ -1,0 +1,84 @@
+/**
+ * The last N requests the gateway answered, with their decoded parameters, what was answered and the
+ * scenario rule that chose it, so that a test can assert "my client retried exactly twice". Bounded:
+ * the oldest entries go first, and long values (face photos) are cut.
+ */
+import type { RuleReference } from '../scenarios/scenario-book.js';
+import type { FaultKind } from '../scenarios/scenario-rules.js';
+
+export interface JournalResponse {
+  readonly http_status: number;
+  readonly code?: string;
+  readonly sub_code?: string;
+  readonly sub_msg?: string;
+  readonly detail?: string;
+  readonly fault?: FaultKind;
+}
+
+export interface JournalEntry {
+  readonly id: number;
+  /** ISO 8601 time the request was answered. */
+  readonly at: string;
+  readonly http_method: string;
+  readonly method?: string;
+  readonly app_id?: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly response: JournalResponse;
+  readonly rule?: RuleReference;
+  readonly delay_ms?: number;
+}
+
+export interface JournalFilter {
+  method?: string;
+  app_id?: string;
+  /** Entries at or after this instant (epoch ms). */
+  sinceMs?: number;
+  /** Entries at or before this instant (epoch ms). */
+  untilMs?: number;
+}
+
+/** Longer values are cut to this many characters, with a note of the full length. */
+const MAX_VALUE_LENGTH = 2048;
+
+function shortened(parameters: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parameters)) {
+    out[name] = value.length > MAX_VALUE_LENGTH ? `${value.slice(0, MAX_VALUE_LENGTH)}…(${value.length} characters)` : value;
+  }
+  return out;
+}
+
+export const DEFAULT_JOURNAL_CAPACITY = 1000;
+
+export class RequestJournal {
+  #entries: Array<JournalEntry & { readonly atMs: number }> = [];
+  #nextId = 1;
+
+  constructor(readonly capacity = DEFAULT_JOURNAL_CAPACITY) {}
+
+  record(entry: Omit<JournalEntry, 'id' | 'at'> & { atMs: number }): void {
+    if (this.capacity === 0) return;
+    const { atMs, parameters, ...rest } = entry;
+    this.#entries.push({ id: this.#nextId++, at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest });
+    // Trimmed in batches: one copy per `capacity` requests instead of a shift per request.
+    if (this.#entries.length >= this.capacity * 2) this.#entries = this.#entries.slice(-this.capacity);
+  }
+
+  /** Oldest first, at most `capacity` entries. */
+  list(filter: JournalFilter = {}): JournalEntry[] {
+    return this.#entries
+      .slice(-this.capacity)
+      .filter(
+        (e) =>
+          (filter.method === undefined || e.method === filter.method) &&
+          (filter.app_id === undefined || e.app_id === filter.app_id) &&
+          (filter.sinceMs === undefined || e.atMs >= filter.sinceMs) &&
+          (filter.untilMs === undefined || e.atMs <= filter.untilMs),
+      )
+      .map(({ atMs: _atMs, ...entry }) => entry);
+  }
+
+  clear(): void {
+    this.#entries = [];
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The start scenario, from the file named by --scenario: loaded at start, loaded again when the file
+ * changes (a broken edit is reported and the last good version stays in force).
+ */
+import { existsSync, unwatchFile, watchFile } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiMethodDefinition } from '../methods/api-method.js';
+import { loadScenarioFile, ScenarioLoadError } from './load-scenario.js';
+import type { ScenarioBook } from './scenario-book.js';
+
+const SHIPPED_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+/** A path, or the name of a scenario shipped in scenarios/ ("gateway-outage"). */
+export function resolveScenarioPath(nameOrPath: string): string {
+  if (existsSync(nameOrPath)) return resolve(nameOrPath);
+  for (const candidate of [`${nameOrPath}.yaml`, `${nameOrPath}.yml`, `${nameOrPath}.json`]) {
+    const shipped = resolve(SHIPPED_SCENARIOS, candidate);
+    if (existsSync(shipped)) return shipped;
+  }
+  throw new ScenarioLoadError(nameOrPath, '', 'no such file, and no scenario of that name in scenarios/');
+}
+
+export interface ScenarioFileEvents {
+  loaded(path: string): void;
+  failed(error: ScenarioLoadError): void;
+}
+
+export class ScenarioFile {
+  #watching = false;
+
+  constructor(
+    readonly path: string,
+    private readonly book: ScenarioBook,
+    private readonly definitions: readonly ApiMethodDefinition[],
+    private readonly events: ScenarioFileEvents,
+  ) {}
+
+  /** Loads the file into the book as the start scenario; throws ScenarioLoadError when it is broken. */
+  load(): void {
+    this.book.setStart(loadScenarioFile(this.path, this.definitions));
+    this.events.loaded(this.path);
+  }
+
+  /** Loads again, keeping the scenario in force when the file is now broken. */
+  reload(): void {
+    try {
+      this.load();
+    } catch (error) {
+      if (!(error instanceof ScenarioLoadError)) throw error;
+      this.events.failed(error);
+    }
+  }
+
+  /** Polls rather than relying on inotify: editors that save by renaming are seen all the same. */
+  watch(intervalMs = 200): void {
+    this.#watching = true;
+    watchFile(this.path, { interval: intervalMs, persistent: false }, (now, before) => {
+      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) this.reload();
+    });
+  }
+
+  close(): void {
+    if (this.#watching) unwatchFile(this.path);
+    this.#watching = false;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * A compiled scenario: rules ready to match requests, and the outcomes they choose. What a scenario
+ * file says is in scenarios/scenario.schema.json; load-scenario.ts turns a file into these.
+ */
+import type { PublicSubCode } from '../protocol/public-errors.js';
+
+export type FaultKind = 'connection-reset' | 'connection-close' | 'malformed-json' | 'missing-sign' | 'wrong-sign';
+
+export type ScenarioOutcome =
+  | { readonly kind: 'normal'; readonly overrides: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'business-error'; readonly subCode: string; readonly subMsg?: string }
+  | { readonly kind: 'public-error'; readonly subCode: PublicSubCode; readonly subMsg?: string }
+  | { readonly kind: 'fault'; readonly fault: FaultKind }
+  | { readonly kind: 'http-status'; readonly status: number };
+
+/** What a rule may look at in a request that passed the gateway's protocol checks. */
+export interface ScenarioRequest {
+  readonly appId: string;
+  readonly method: string;
+  /** biz_content parsed, or undefined when there is none or it is not JSON. */
+  readonly bizContent: Readonly<Record<string, unknown>> | undefined;
+}
+
+export type CallCondition = { readonly nth: number } | { readonly first: number } | { readonly every: number };
+
+export interface ScenarioRule {
+  readonly index: number;
+  readonly name: string;
+  /** Whether the request meets the rule's conditions other than the call count. */
+  matches(request: ScenarioRequest): boolean;
+  readonly call?: CallCondition;
+  readonly once: boolean;
+  /** [min, max] milliseconds; equal for a fixed delay. */
+  readonly delayMs?: readonly [number, number];
+  readonly outcome: ScenarioOutcome;
+}
+
+export interface Scenario {
+  /** Where the scenario came from: a file path, "app 2021…", "built-in". */
+  readonly source: string;
+  readonly name?: string;
+  /** The document as given, for the admin API to show back. */
+  readonly document: unknown;
+  readonly rules: readonly ScenarioRule[];
+}
+
+/** Whether the `count`th matching call satisfies the rule's call condition. */
+export function callSatisfies(condition: CallCondition | undefined, count: number): boolean {
+  if (!condition) return true;
+  if ('nth' in condition) return count === condition.nth;
+  if ('first' in condition) return count <= condition.first;
+  return count % condition.every === 0;
+}
+
+/**
+ * The value at a dotted path in biz_content. A dot descends into objects and into JSON held in
+ * strings, as Alipay nests it: identity_param.cert_no reads cert_no inside the identity_param string.
+ */
+export function valueAtPath(root: unknown, path: string): unknown {
+  let current: unknown = root;
+  for (const segment of path.split('.')) {
+    if (typeof current === 'string') {
+      try {
+        current = JSON.parse(current);
+      } catch {
+        return undefined;
+      }
+    }
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
