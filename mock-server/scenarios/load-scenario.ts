@@ -76,9 +76,10 @@ function schemaProblem(error: ErrorObject): { path: string; problem: string } {
   return { path, problem: error.message ?? 'is invalid' };
 }
 
-/** The deepest schema error is the most specific one. */
+/** The deepest schema error is the most specific one; an unknown key (a typo) is deeper than its object. */
 function firstSchemaProblem(errors: readonly ErrorObject[]): { path: string; problem: string } {
-  const deepest = [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length)[0];
+  const depth = (e: ErrorObject) => e.instancePath.split('/').length + (e.keyword === 'additionalProperties' ? 1 : 0);
+  const deepest = [...errors].sort((a, b) => depth(b) - depth(a))[0];
   return deepest ? schemaProblem(deepest) : { path: '', problem: 'is not a scenario document' };
 }
 

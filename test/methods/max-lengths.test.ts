@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
-import { PAGE_EXAMPLES, VALID_AUTHQUERY_CERT_NO, VALID_INNER_APPLY_CERT_NO, type SeedMethod } from '../support/page-examples.js';
+import { VALID_REQUESTS, type SeedMethod } from '../support/page-examples.js';
 import { detailOf, nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
@@ -36,12 +36,6 @@ const OVER_LENGTH_ANSWER: Record<SeedMethod, (field: string) => Record<string, s
   'zhima.auth.info.authquery': () => ({ code: '40004', sub_code: 'ILLEGAL_ARGUMENT', sub_msg: '参数不合法' }),
 };
 
-/** Valid requests to vary one field of (the examples, with real ID numbers where theirs are not). */
-const BASES: Record<SeedMethod, Record<string, string>> = {
-  ...PAGE_EXAMPLES,
-  'alipay.user.auth.zhimaper.inner.apply': { ...PAGE_EXAMPLES['alipay.user.auth.zhimaper.inner.apply'], cert_no: VALID_INNER_APPLY_CERT_NO },
-  'zhima.auth.info.authquery': { ...PAGE_EXAMPLES['zhima.auth.info.authquery'], identity_param: `{"certType":"IDENTITY_CARD","name":"张三","certNo":"${VALID_AUTHQUERY_CERT_NO}"}` },
-};
 
 /** A value of exactly `length` characters: JSON fields keep their JSON, padded with whitespace. */
 function valueOfLength(base: string | undefined, length: number): string {
@@ -50,7 +44,7 @@ function valueOfLength(base: string | undefined, length: number): string {
 }
 
 async function send(method: SeedMethod, field: string, length: number) {
-  const biz = { ...BASES[method], [field]: valueOfLength(BASES[method][field], length) };
+  const biz = { ...VALID_REQUESTS[method], [field]: valueOfLength(VALID_REQUESTS[method][field], length) };
   const answer = await postForm(sandbox(), signedRequest({ ...publicParams(method), biz_content: JSON.stringify(biz) }));
   return { node: nodeOf(answer), detail: detailOf(answer) };
 }

@@ -49,3 +49,13 @@ export type SeedMethod = keyof typeof PAGE_EXAMPLES;
 export const VALID_INNER_APPLY_CERT_NO = '330701199901011316';
 /** The authquery example's 17-digit number made a real 18-digit one. */
 export const VALID_AUTHQUERY_CERT_NO = '330211199003132437';
+
+/** Requests every method answers with success: the examples, with real ID numbers where theirs are not. */
+export const VALID_REQUESTS: Record<SeedMethod, Record<string, string>> = {
+  ...PAGE_EXAMPLES,
+  'alipay.user.auth.zhimaper.inner.apply': { ...PAGE_EXAMPLES['alipay.user.auth.zhimaper.inner.apply'], cert_no: VALID_INNER_APPLY_CERT_NO },
+  'zhima.auth.info.authquery': {
+    ...PAGE_EXAMPLES['zhima.auth.info.authquery'],
+    identity_param: `{"certType":"IDENTITY_CARD","name":"张三","certNo":"${VALID_AUTHQUERY_CERT_NO}"}`,
+  },
+};

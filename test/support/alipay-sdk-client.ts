@@ -1,0 +1,22 @@
+/** The real alipay-sdk configured for a running sandbox, as a user's test suite would configure it. */
+import { readFileSync } from 'node:fs';
+import { AlipaySdk, type AlipaySdkConfig } from 'alipay-sdk';
+import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
+import type { RunningSandbox } from '../../mock-server/sandbox.js';
+
+export function sdkFor(sandbox: RunningSandbox, config: Partial<AlipaySdkConfig> = {}): AlipaySdk {
+  return new AlipaySdk({
+    appId: DEFAULT_APP_ID,
+    privateKey: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'),
+    alipayPublicKey: sandbox.alipayPublicKeyPem,
+    gateway: sandbox.gatewayUrl,
+    camelcase: false,
+    ...config,
+  });
+}
+
+/** One call with response-signature checking on; the node as the SDK returns it, trace id dropped. */
+export async function execSigned(sandbox: RunningSandbox, method: string, bizContent: Readonly<Record<string, string>>, config: Partial<AlipaySdkConfig> = {}): Promise<Record<string, unknown>> {
+  const { traceId: _traceId, ...node } = await sdkFor(sandbox, config).exec(method, { bizContent }, { validateSign: true });
+  return node;
+}
