@@ -16,7 +16,7 @@ import { buildEnvelope, ERROR_RESPONSE_KEY, responseNodeKey, type ResponseNode, 
 import { signStringBytes, signStringText, verifySignature } from '../protocol/signature.js';
 import { checkTimestamp } from '../protocol/timestamp.js';
 import type { Decision, RuleReference } from '../scenarios/scenario-book.js';
-import type { FaultKind, ScenarioOutcome, ScenarioRequest } from '../scenarios/scenario-rules.js';
+import { fieldReader, type FaultKind, type ScenarioOutcome, type ScenarioRequest } from '../scenarios/scenario-rules.js';
 import { isConnectionFault, statusPage, truncatedEnvelope, type ConnectionFault, type EnvelopeFault } from './envelope-faults.js';
 
 export interface GatewayRequest {
@@ -114,9 +114,11 @@ interface RequestState {
   envelopeFault?: EnvelopeFault;
 }
 
+type BizContent = { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly refusal: ErrorFields };
+
 interface AuthenticatedRequest {
   readonly method: string;
-  readonly values: Readonly<Record<string, string>>;
+  readonly bizContent: BizContent;
   readonly app: RegisteredApp;
 }
 
@@ -128,17 +130,6 @@ type Answer =
 
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
 const WELL_FORMED_METHOD = /^[A-Za-z0-9_.]{1,128}$/;
-
-/** biz_content as rules see it: parsed when it is a JSON object, else undefined. */
-function bizContentForRules(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A normal success with a scenario's field overrides; null removes a field. */
 function withOverrides(node: ResponseNode, overrides: Readonly<Record<string, unknown>>): ResponseNode {
@@ -196,19 +187,19 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     }
   }
 
-  function parseBizContent(values: Readonly<Record<string, string>>): Record<string, unknown> {
-    const text = values.biz_content;
-    if (text === undefined) return {};
+  /** biz_content parsed once: the rules read it, and the method validates it (or the refusal). */
+  function parseBizContent(text: string | undefined): BizContent {
+    if (text === undefined) return { ok: true, value: {} };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new Rejection(publicError('isv.invalid-parameter', `biz_content is not JSON (${(error as Error).message}); send a JSON object`));
+      return { ok: false, refusal: publicError('isv.invalid-parameter', `biz_content is not JSON (${(error as Error).message}); send a JSON object`) };
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Rejection(publicError('isv.invalid-parameter', 'biz_content must be a JSON object'));
+      return { ok: false, refusal: publicError('isv.invalid-parameter', 'biz_content must be a JSON object') };
     }
-    return parsed as Record<string, unknown>;
+    return { ok: true, value: parsed as Record<string, unknown> };
   }
 
   function registeredMethod(name: string): RegisteredMethod {
@@ -219,9 +210,10 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return registered;
   }
 
-  function runMethod(registered: RegisteredMethod, values: Readonly<Record<string, string>>, app: RegisteredApp): ResponseNode {
+  function runMethod(registered: RegisteredMethod, parsed: BizContent, app: RegisteredApp): ResponseNode {
     const { definition, validateBizContent } = registered;
-    const bizContent = parseBizContent(values);
+    if (!parsed.ok) throw new Rejection(parsed.refusal);
+    const bizContent = parsed.value;
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
       const refusal = definition.schemaFailure(errors);
@@ -258,10 +250,10 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
 
   /** Carries out what the scenario chose for an authenticated request. */
   function carryOut(outcome: ScenarioOutcome, request: AuthenticatedRequest, state: RequestState, rule: string): Answer {
-    const { method, values, app } = request;
+    const { method, bizContent, app } = request;
     switch (outcome.kind) {
       case 'normal':
-        return { kind: 'node', node: withOverrides(runMethod(registeredMethod(method), values, app), outcome.overrides) };
+        return { kind: 'node', node: withOverrides(runMethod(registeredMethod(method), bizContent, app), outcome.overrides) };
       case 'business-error': {
         const row = registeredMethod(method).definition.businessErrors.find(
           (r) => r.sub_code === outcome.subCode && (outcome.subMsg === undefined || r.sub_msg === outcome.subMsg),
@@ -283,13 +275,11 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
 
   function answer(request: GatewayRequest, state: RequestState): Answer {
     const { params, app, decoded } = authenticate(request, state);
-    const decision = (state.decision = deps.scenarios.decide({
-      appId: app.appId,
-      method: params.method,
-      bizContent: bizContentForRules(decoded.values.biz_content),
-    }));
+    const bizContent = parseBizContent(decoded.values.biz_content);
+    const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
+    const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method: params.method, field }));
     const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';
-    return carryOut(decision.outcome, { method: params.method, values: decoded.values, app }, state, rule);
+    return carryOut(decision.outcome, { method: params.method, bizContent, app }, state, rule);
   }
 
   async function envelope(state: RequestState, node: ResponseNode, fault?: EnvelopeFault): Promise<string> {

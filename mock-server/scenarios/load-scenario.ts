@@ -10,7 +10,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { PUBLIC_SUB_CODES, type PublicSubCode } from '../protocol/public-errors.js';
 import { compileMatcher, literalValues, MatcherError, type Matcher, type MatcherSpec } from './matchers.js';
-import { valueAtPath, type CallCondition, type FaultKind, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
+import { type CallCondition, type FaultKind, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
 
 const SCHEMA_URL = new URL('../../scenarios/scenario.schema.json', import.meta.url);
 export const SCENARIO_SCHEMA: Readonly<Record<string, unknown>> = JSON.parse(readFileSync(SCHEMA_URL, 'utf8'));
@@ -186,7 +186,7 @@ class RuleCompiler {
     }
     for (const [field, fieldSpec] of Object.entries(match.biz_content ?? {})) {
       const matchesField = this.matcher(fieldSpec, `${path}.match.biz_content.${field}`);
-      conditions.push((r) => matchesField(valueAtPath(r.bizContent, field)));
+      conditions.push((r) => matchesField(r.field(field)));
     }
     return {
       index,

@@ -17,8 +17,8 @@ export type ScenarioOutcome =
 export interface ScenarioRequest {
   readonly appId: string;
   readonly method: string;
-  /** biz_content parsed, or undefined when there is none or it is not JSON. */
-  readonly bizContent: Readonly<Record<string, unknown>> | undefined;
+  /** The value at a dotted path in biz_content (see valueAtPath); undefined where there is none. */
+  field(path: string): unknown;
 }
 
 export type CallCondition = { readonly nth: number } | { readonly first: number } | { readonly every: number };
@@ -53,21 +53,32 @@ export function callSatisfies(condition: CallCondition | undefined, count: numbe
 }
 
 /**
- * The value at a dotted path in biz_content. A dot descends into objects and into JSON held in
- * strings, as Alipay nests it: identity_param.cert_no reads cert_no inside the identity_param string.
+ * Reads dotted paths in biz_content. A dot descends into objects and into JSON held in strings, as
+ * Alipay nests it: identity_param.cert_no reads cert_no inside the identity_param string. Each prefix
+ * is resolved (and each nested string parsed) once per request, however many rules ask.
  */
-export function valueAtPath(root: unknown, path: string): unknown {
-  let current: unknown = root;
-  for (const segment of path.split('.')) {
-    if (typeof current === 'string') {
-      try {
-        current = JSON.parse(current);
-      } catch {
-        return undefined;
-      }
+export function fieldReader(bizContent: Readonly<Record<string, unknown>> | undefined): (path: string) => unknown {
+  const resolved = new Map<string, unknown>([['', bizContent]]);
+  const read = (path: string): unknown => {
+    if (resolved.has(path)) return resolved.get(path);
+    const at = path.lastIndexOf('.');
+    const parent = read(at < 0 ? '' : path.slice(0, at));
+    const value = parent === undefined ? undefined : childOf(parent, path.slice(at + 1));
+    resolved.set(path, value);
+    return value;
+  };
+  return read;
+}
+
+function childOf(parent: unknown, name: string): unknown {
+  let container = parent;
+  if (typeof container === 'string') {
+    try {
+      container = JSON.parse(container);
+    } catch {
+      return undefined;
     }
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
   }
-  return current;
+  if (typeof container !== 'object' || container === null || !Object.hasOwn(container, name)) return undefined;
+  return (container as Record<string, unknown>)[name];
 }
