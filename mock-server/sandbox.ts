@@ -1,6 +1,6 @@
 /**
- * Assembles a running sandbox from its parts: keys, app registry, method registry, scenarios, journal,
- * engine, HTTP app. The CLI and (later) the programmatic API both start here.
+ * Assembles a running sandbox from its parts: keys, app registry, state store and business clock,
+ * method registry, scenarios, journal, engine, HTTP app. The CLI and (later) the programmatic API both start here.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,13 +18,16 @@ import { createSigningPool } from './keys/signing-pool.js';
 import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
 import { magicIdentityScenario } from './scenarios/magic-identity-rules.js';
 import { ScenarioBook } from './scenarios/scenario-book.js';
+import { BusinessClock } from './state/business-clock.js';
+import { SandboxStore } from './state/sandbox-store.js';
+import { loadFixturePeople } from './identity/fixture-people.js';
 import { resolveScenarioPath, ScenarioFile } from './scenarios/scenario-file.js';
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly host?: string;
-  /** Where registered apps are kept; ignored with inMemory. */
+  /** Where registered apps and the sandbox's state are kept; ignored with inMemory. */
   readonly dataDir?: string;
   readonly inMemory?: boolean;
   readonly quiet?: boolean;
@@ -78,6 +81,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     appId: DEFAULT_APP_ID,
     publicKeyPem: readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'),
   });
+  const state = await SandboxStore.open(options.inMemory ? {} : { dataDir: options.dataDir ?? 'data' }, loadFixturePeople());
+  const clock = new BusinessClock();
   const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS) });
   const scenarioFile = options.scenario
     ? new ScenarioFile(resolveScenarioPath(options.scenario), scenarios, SUPPORTED_METHODS, {
@@ -95,9 +100,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     methods: createMethodRegistry(),
     scenarios,
     journal,
+    state,
     signer,
     settings,
     now: Date.now,
+    businessNow: () => clock.now(),
     newTraceId: () => randomUUID().replaceAll('-', ''),
     onInternalError: (error) => logger.error({ err: error }, 'gateway engine failed'),
   });
@@ -107,11 +114,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     apps,
     scenarios,
     journal,
+    state,
+    clock,
     definitions: SUPPORTED_METHODS,
-    reset: () => {
+    reset: async () => {
       scenarios.reset();
       journal.clear();
+      clock.reset();
+      state.reset();
       scenarioFile?.reload();
+      await state.persist();
     },
     alipayPublicKeyPem,
     startedAt: Date.now(),

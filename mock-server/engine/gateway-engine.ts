@@ -8,6 +8,9 @@
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/app-registry.js';
 import type { RequestJournal } from '../journal/request-journal.js';
+import { pageErrorPage } from '../pages/certification-page.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../pages/html.js';
+import type { SandboxStore } from '../state/sandbox-store.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
 import { businessError, PUBLIC_CODE_MSG, PUBLIC_SUB_CODES, publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import { checkPublicParameters, type PublicParameters, type SignType } from '../protocol/public-parameters.js';
@@ -77,9 +80,13 @@ export interface GatewayEngineDependencies {
   readonly methods: MethodRegistry;
   readonly scenarios: ScenarioDecider;
   readonly journal: RequestJournal;
+  readonly state: SandboxStore;
   readonly signer: ResponseSigner;
   readonly settings: GatewaySettings;
+  /** The real time: timestamps are checked against it, and the journal dated by it. */
   readonly now: () => number;
+  /** The business clock (movable by tests): what expiry and ids are measured against. */
+  readonly businessNow: () => number;
   readonly newTraceId: () => string;
   /** Told of failures in the sandbox itself, which callers see as 20000 aop.unknow-error. */
   readonly onInternalError?: (error: unknown) => void;
@@ -120,16 +127,23 @@ interface AuthenticatedRequest {
   readonly method: string;
   readonly bizContent: BizContent;
   readonly app: RegisteredApp;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly decision: Decision;
 }
 
 /** The engine's answer before it becomes bytes. */
 type Answer =
   | { readonly kind: 'node'; readonly node: ResponseNode; readonly detail?: string }
+  | { readonly kind: 'page'; readonly html: string }
   | { readonly kind: 'connection'; readonly fault: ConnectionFault }
   | { readonly kind: 'http-status'; readonly status: number };
 
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
 const WELL_FORMED_METHOD = /^[A-Za-z0-9_.]{1,128}$/;
+
+function pageHeaders(traceId: string): Record<string, string> {
+  return { 'content-type': 'text/html;charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY, trace_id: traceId };
+}
 
 /** A normal success with a scenario's field overrides; null removes a field. */
 function withOverrides(node: ResponseNode, overrides: Readonly<Record<string, unknown>>): ResponseNode {
@@ -210,18 +224,25 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return registered;
   }
 
-  function runMethod(registered: RegisteredMethod, parsed: BizContent, app: RegisteredApp): ResponseNode {
+  function runMethod(registered: RegisteredMethod, request: AuthenticatedRequest): Answer {
     const { definition, validateBizContent } = registered;
-    if (!parsed.ok) throw new Rejection(parsed.refusal);
-    const bizContent = parsed.value;
+    if (!request.bizContent.ok) throw new Rejection(request.bizContent.refusal);
+    const bizContent = request.bizContent.value;
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
       const refusal = definition.schemaFailure(errors);
       throw new Rejection(refusal.error, refusal.detail);
     }
-    const outcome = definition.handle(bizContent, { appId: app.appId, nowMs: deps.now() });
+    const outcome = definition.handle(bizContent, {
+      appId: request.app.appId,
+      nowMs: deps.businessNow(),
+      state: deps.state,
+      membership: request.decision.membership,
+      parameters: request.parameters,
+    });
     if (outcome.kind === 'refused') throw new Rejection(outcome.refusal.error, outcome.refusal.detail);
-    return { code: '10000', msg: PUBLIC_CODE_MSG['10000'], ...outcome.fields };
+    if (outcome.kind === 'page') return { kind: 'page', html: outcome.html };
+    return { kind: 'node', node: { code: '10000', msg: PUBLIC_CODE_MSG['10000'], ...outcome.fields } };
   }
 
   /** Passes the protocol checks, or throws the gateway's refusal. */
@@ -250,10 +271,12 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
 
   /** Carries out what the scenario chose for an authenticated request. */
   function carryOut(outcome: ScenarioOutcome, request: AuthenticatedRequest, state: RequestState, rule: string): Answer {
-    const { method, bizContent, app } = request;
+    const { method } = request;
     switch (outcome.kind) {
-      case 'normal':
-        return { kind: 'node', node: withOverrides(runMethod(registeredMethod(method), bizContent, app), outcome.overrides) };
+      case 'normal': {
+        const answered = runMethod(registeredMethod(method), request);
+        return answered.kind === 'node' ? { ...answered, node: withOverrides(answered.node, outcome.overrides) } : answered;
+      }
       case 'business-error': {
         const row = registeredMethod(method).definition.businessErrors.find(
           (r) => r.sub_code === outcome.subCode && (outcome.subMsg === undefined || r.sub_msg === outcome.subMsg),
@@ -279,7 +302,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
     const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method: params.method, field }));
     const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';
-    return carryOut(decision.outcome, { method: params.method, bizContent, app }, state, rule);
+    return carryOut(decision.outcome, { method: params.method, bizContent, app, parameters: decoded.values, decision }, state, rule);
   }
 
   async function envelope(state: RequestState, node: ResponseNode, fault?: EnvelopeFault): Promise<string> {
@@ -311,7 +334,15 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     if (result.kind === 'http-status') {
       return { ...base, status: result.status, headers: { 'content-type': 'text/html', trace_id: traceId }, body: statusPage(result.status) };
     }
+    if (result.kind === 'page') {
+      return { ...base, status: 200, headers: pageHeaders(traceId), body: result.html, outcome: { ...base.outcome, code: '10000' } };
+    }
     const { node, detail } = result;
+    if (state.method && methods.get(state.method)?.definition.page) {
+      // A page API's caller is a browser: it is shown the refusal as a page, as Alipay shows it.
+      const headers = { ...pageHeaders(traceId), ...(detail ? { 'x-sandbox-detail': encodeURI(detail) } : {}) };
+      return { ...base, status: 200, headers, body: pageErrorPage(node), outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail } };
+    }
     const envelopeFault = state.envelopeFault;
     const headers: Record<string, string> = { 'content-type': 'application/json;charset=utf-8', trace_id: traceId };
     // SDKs ignore unknown headers; a developer reading the raw response sees why it was refused.
@@ -345,6 +376,18 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     });
   }
 
+  /** Changes this request made are on disk before it is answered: an acknowledged grant survives a crash. */
+  async function persisted(result: Answer): Promise<Answer> {
+    if (!deps.state.dirty) return result;
+    try {
+      await deps.state.persist();
+      return result;
+    } catch (error) {
+      deps.onInternalError?.(error);
+      return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox could not save its state; retry the call'), detail: String(error) };
+    }
+  }
+
   return {
     settings,
     async handle(request) {
@@ -366,6 +409,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
         if (!state.app && !state.method) identify(new URLSearchParams(request.rawQuery), state);
         result = { kind: 'node', node, detail };
       }
+      result = await persisted(result);
       const response = await respond(state, result);
       record(request, state, response, result.kind === 'node' ? result.node : undefined);
       return response;

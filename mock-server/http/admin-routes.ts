@@ -9,14 +9,22 @@ import type { ApiMethodDefinition } from '../methods/api-method.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import { journalRoutes } from './journal-routes.js';
 import { scenarioRoutes } from './scenario-routes.js';
+import { stateRoutes } from './state-routes.js';
+import type { BusinessClock } from '../state/business-clock.js';
+import type { SandboxStore } from '../state/sandbox-store.js';
 
 export interface AdminDependencies {
   readonly apps: AppRegistry;
   readonly scenarios: ScenarioBook;
   readonly journal: RequestJournal;
+  readonly state: SandboxStore;
+  readonly clock: BusinessClock;
   readonly definitions: readonly ApiMethodDefinition[];
-  /** Back to the start state: app scenarios, counts and journal cleared, the scenario file re-read. */
-  readonly reset: () => void;
+  /**
+   * Back to the start state: app scenarios, counts, journal, authorizations and certifications
+   * cleared, the clock back to real time, the scenario file re-read. Apps and people stay.
+   */
+  readonly reset: () => Promise<void>;
   readonly alipayPublicKeyPem: string;
   readonly startedAt: number;
 }
@@ -55,13 +63,14 @@ export function createAdminRouter(deps: AdminDependencies): express.Router {
     res.type('text/plain').send(deps.alipayPublicKeyPem);
   });
 
-  router.post('/reset', (_req: Request, res: Response) => {
-    deps.reset();
+  router.post('/reset', async (_req: Request, res: Response) => {
+    await deps.reset();
     res.status(204).end();
   });
 
   appRoutes(router, deps);
   scenarioRoutes(router, deps);
   journalRoutes(router, deps.journal);
+  stateRoutes(router, deps);
   return router;
 }

@@ -1,12 +1,13 @@
 /**
  * The Express application: gateway.do first (it reads its own raw body, so no body parser runs
- * before it), then the admin API, then JSON answers for anything else.
+ * before it), then the admin API, the hosted pages' form posts, then JSON answers for anything else.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { GatewayEngine } from '../engine/gateway-engine.js';
 import { createAdminRouter, type AdminDependencies } from './admin-routes.js';
 import { createGatewayHandler } from './gateway-route.js';
+import { createHostedPageRouter } from './hosted-page-routes.js';
 
 export interface SandboxAppDependencies extends AdminDependencies {
   readonly engine: GatewayEngine;
@@ -25,6 +26,7 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   app.disable('etag');
   app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
   app.use('/__admin', createAdminRouter(deps));
+  app.use('/__sandbox', createHostedPageRouter(deps.state, deps.clock));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `nothing at ${req.method} ${req.path}; the gateway is POST/GET /gateway.do` });
   });

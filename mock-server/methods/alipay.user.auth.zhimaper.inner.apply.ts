@@ -1,12 +1,15 @@
 /**
  * alipay.user.auth.zhimaper.inner.apply (芝麻个人征信基于支付宝的协议授权): a person's name, resident ID
- * number and mobile must match an Alipay member; the merchant then gets tokens for Zhima APIs.
+ * number and mobile must match an Alipay member; the merchant then gets tokens for Zhima APIs, and
+ * zhima.auth.info.authquery answers authorized true for this person and app from then on.
  * Source: the API page in ../shared/seeds.
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
-import { defineApiMethod, refused, success } from './api-method.js';
+import { memberFor } from '../identity/membership.js';
+import type { Authorization, Person } from '../state/sandbox-store.js';
+import { defineApiMethod, refused, success, type MethodContext } from './api-method.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
-import { alipayToken } from './generated-ids.js';
+import { alipayToken, alipayUserId } from './generated-ids.js';
 
 interface ZhimaperInnerApplyBizContent {
   cert_no: string;
@@ -53,11 +56,29 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ZhimaperInnerApp
     // A number that cannot be a resident ID belongs to no Alipay member.
     const problem = residentIdProblem(bizContent.cert_no);
     if (problem) return refused(errors.refusal('NO_USER_ERROR', describeResidentIdProblem('cert_no', bizContent.cert_no, problem)));
-    const person = [context.appId, bizContent.cert_no.toUpperCase()];
-    return success({
-      access_token: alipayToken(context.nowMs, 'access', ...person),
-      refresh_token: alipayToken(context.nowMs, 'refresh', ...person),
-      auth_token_type: 'permanent',
-    });
+    const member = memberFor(context.state, context.membership, bizContent);
+    if (!member) {
+      return refused(errors.refusal('NO_USER_ERROR', 'the scenario closes the world to known people, and no known person has this cert_no, name and mobile'));
+    }
+    const granted = context.state.authorization(context.appId, member.cert_no) ?? grant(context, member);
+    return success({ access_token: granted.access_token, refresh_token: granted.refresh_token, auth_token_type: 'permanent' });
   },
 });
+
+/** Records the person's authorization of this app; a repeated apply gets the same tokens back. */
+function grant(context: MethodContext, member: Person): Authorization {
+  if (!context.state.person(member.cert_no)) context.state.addPerson(member);
+  const person = [context.appId, member.cert_no];
+  const authorization: Authorization = {
+    app_id: context.appId,
+    cert_no: member.cert_no,
+    name: member.name,
+    user_id: member.user_id,
+    open_id: alipayUserId(context.appId, member.user_id),
+    access_token: alipayToken(context.nowMs, 'access', ...person),
+    refresh_token: alipayToken(context.nowMs, 'refresh', ...person),
+    granted_at: new Date(context.nowMs).toISOString(),
+  };
+  context.state.grant(authorization);
+  return authorization;
+}

@@ -7,6 +7,7 @@ import { describeResidentIdProblem, residentIdProblem } from '../identity/reside
 import { defineApiMethod, refused, success } from './api-method.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { stableHex } from './generated-ids.js';
+import { startCertification } from './certification-records.js';
 
 interface CertifyOpenInitializeBizContent {
   outer_order_no: string;
@@ -82,6 +83,16 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<CertifyOpenInitia
       return refused(errors.refusal('ILLEGAL_ARGUMENT_FORMAT', describeResidentIdProblem('identity_param.cert_no', identity.cert_no, problem)));
     }
     // The same outer_order_no from the same app gets the same certify_id: a retry starts nothing new.
-    return success({ certify_id: stableHex(32, 'certify_id', context.appId, bizContent.outer_order_no) });
+    const started =
+      context.state.certificationForOrder('certify-open', context.appId, bizContent.outer_order_no) ??
+      startCertification(context, {
+        kind: 'certify-open',
+        id: stableHex(32, 'certify_id', context.appId, bizContent.outer_order_no),
+        order_no: bizContent.outer_order_no,
+        biz_code: bizContent.biz_code,
+        identity: { cert_type: identity.cert_type, cert_name: identity.cert_name, cert_no: identity.cert_no.toUpperCase() },
+        return_url: (JSON.parse(bizContent.merchant_config) as { return_url: string }).return_url,
+      });
+    return success({ certify_id: started.id });
   },
 });

@@ -4,7 +4,9 @@
  * HTTP; the engine hands them validated biz_content and turns their outcome into an envelope.
  */
 import type { ErrorObject } from 'ajv';
+import type { Membership } from '../identity/membership.js';
 import type { ErrorFields } from '../protocol/public-errors.js';
+import type { SandboxStore } from '../state/sandbox-store.js';
 
 /** One row of a page's 业务错误码 table, verbatim. */
 export interface DocumentedBusinessError {
@@ -24,11 +26,18 @@ export interface Refusal {
 
 export interface MethodContext {
   readonly appId: string;
+  /** The business clock (moved by POST /__admin/clock), for expiry and dates in ids. */
   readonly nowMs: number;
+  readonly state: SandboxStore;
+  /** Whether every well-formed identity is an Alipay member, or only the people the sandbox knows. */
+  readonly membership: Membership;
+  /** The request's other parameters (return_url, notify_url, ...), decoded. */
+  readonly parameters: Readonly<Record<string, string>>;
 }
 
 export type MethodOutcome =
   | { readonly kind: 'success'; readonly fields: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'page'; readonly html: string }
   | { readonly kind: 'refused'; readonly refusal: Refusal };
 
 export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
@@ -44,6 +53,11 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
   readonly businessErrors: readonly DocumentedBusinessError[];
   /** The page's 响应参数 table: the fields a success carries (scenarios may override only these). */
   readonly responseFields: readonly string[];
+  /**
+   * A page API (…certify): the client sends the user's browser to gateway.do, and the answer is an
+   * HTML page rather than a JSON envelope; errors too are shown as a page.
+   */
+  readonly page?: true;
   /** Maps schema failures to the page's documented answer (or a public isv.invalid-parameter). */
   schemaFailure(errors: readonly ErrorObject[]): Refusal;
   handle(bizContent: BizContent, context: MethodContext): MethodOutcome;
@@ -56,6 +70,10 @@ export function defineApiMethod<BizContent>(definition: ApiMethodDefinition<BizC
 
 export function success(fields: Readonly<Record<string, unknown>>): MethodOutcome {
   return { kind: 'success', fields };
+}
+
+export function page(html: string): MethodOutcome {
+  return { kind: 'page', html };
 }
 
 export function refused(refusal: Refusal): MethodOutcome {

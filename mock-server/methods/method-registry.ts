@@ -7,7 +7,12 @@ import { compileBizContentSchema } from './biz-content.js';
 import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
 import { alipayUserAuthZhimaperInnerApply } from './alipay.user.auth.zhimaper.inner.apply.js';
 import { alipayUserCertifyOpenInitialize } from './alipay.user.certify.open.initialize.js';
+import { alipayUserCertifyOpenCertify } from './alipay.user.certify.open.certify.js';
+import { alipayUserCertifyOpenQuery } from './alipay.user.certify.open.query.js';
 import { zhimaAuthInfoAuthquery } from './zhima.auth.info.authquery.js';
+import { zhimaCustomerCertificationCertify } from './zhima.customer.certification.certify.js';
+import { zhimaCustomerCertificationInitialize } from './zhima.customer.certification.initialize.js';
+import { zhimaCustomerCertificationQuery } from './zhima.customer.certification.query.js';
 import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.certification.material.certify.js';
 
 export interface RegisteredMethod {
@@ -23,6 +28,12 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   alipayUserCertifyOpenInitialize,
   alipaySecurityRiskVerifyidentityApply,
   zhimaAuthInfoAuthquery,
+  // The sibling methods of the two face-verification flows (reference §8).
+  alipayUserCertifyOpenCertify,
+  alipayUserCertifyOpenQuery,
+  zhimaCustomerCertificationInitialize,
+  zhimaCustomerCertificationCertify,
+  zhimaCustomerCertificationQuery,
 ];
 
 export function createMethodRegistry(definitions: readonly ApiMethodDefinition[] = SUPPORTED_METHODS): MethodRegistry {

@@ -1,12 +1,13 @@
 /**
  * zhima.auth.info.authquery (授权查询): has this person authorised the merchant to use Zhima? Queried by
- * name and resident ID number (identity_type 2) or by Alipay user id (identity_type 5).
+ * name and resident ID number (identity_type 2) or by Alipay user id (identity_type 5). The answer
+ * follows the grants alipay.user.auth.zhimaper.inner.apply recorded.
  * Source: the API page in ../shared/seeds.
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
-import { defineApiMethod, refused, success, type MethodOutcome } from './api-method.js';
+import { memberFor } from '../identity/membership.js';
+import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
-import { alipayUserId } from './generated-ids.js';
 
 interface AuthqueryBizContent {
   identity_param: string;
@@ -59,26 +60,37 @@ const bizContentSchema = {
 
 const ALIPAY_USER_ID = /^2088\d{12}$/;
 
+/** Authorized true, with the app's open_id for the person, once inner.apply granted it; else false. */
+function authorizationAnswer(context: MethodContext, certNo: string | undefined, name?: string): MethodOutcome {
+  const granted = certNo === undefined ? undefined : context.state.authorization(context.appId, certNo);
+  if (!granted || (name !== undefined && granted.name !== name)) return success({ authorized: false });
+  return success({ authorized: true, open_id: granted.open_id });
+}
+
 /** identity_type 2: certType, name and certNo, the number a real resident ID. */
-function byCertificate(identity: IdentityParam, appId: string): MethodOutcome {
+function byCertificate(identity: IdentityParam, context: MethodContext): MethodOutcome {
   const absent = (['certType', 'name', 'certNo'] as const).filter((field) => !identity[field]);
   if (absent.length) return refused(errors.refusal('NULL_ARGUMENT', `identity_type 2 needs identity_param.${absent.join(', identity_param.')}`));
   if (identity.certType !== 'IDENTITY_CARD') {
     return refused(errors.refusal('ILLEGAL_ARGUMENT', `identity_param.certType must be IDENTITY_CARD, not "${identity.certType}"`));
   }
-  const certNo = identity.certNo!;
+  const certNo = identity.certNo!.toUpperCase();
   const problem = residentIdProblem(certNo);
   if (problem) return refused(errors.refusal('CERTNO_WRONG', describeResidentIdProblem('identity_param.certNo', certNo, problem)));
-  return success({ authorized: true, open_id: alipayUserId(appId, certNo.toUpperCase()) });
+  if (!memberFor(context.state, context.membership, { cert_no: certNo, name: identity.name! })) {
+    return refused(errors.refusal('ZM_ACCOUNT_NOT_EXISTED', 'the scenario closes the world to known people, and no known person has this certNo and name'));
+  }
+  return authorizationAnswer(context, certNo, identity.name);
 }
 
 /** identity_type 5: an Alipay user id, 2088 and 12 digits. */
-function byUserId(identity: IdentityParam, appId: string): MethodOutcome {
+function byUserId(identity: IdentityParam, context: MethodContext): MethodOutcome {
   if (!identity.userId) return refused(errors.refusal('NULL_ARGUMENT', 'identity_type 5 needs identity_param.userId'));
-  if (!ALIPAY_USER_ID.test(identity.userId)) {
-    return refused(errors.refusal('ZMCSP.ALIPAY_ACCOUNT_NOTEXISTED', `identity_param.userId "${identity.userId}" is no Alipay user id (2088 and 12 digits)`));
+  const person = context.state.personByUserId(identity.userId);
+  if (!ALIPAY_USER_ID.test(identity.userId) || (!person && context.membership === 'closed')) {
+    return refused(errors.refusal('ZMCSP.ALIPAY_ACCOUNT_NOTEXISTED', `identity_param.userId "${identity.userId}" is no Alipay user id the sandbox knows`));
   }
-  return success({ authorized: true, open_id: alipayUserId(appId, identity.userId) });
+  return authorizationAnswer(context, person?.cert_no);
 }
 
 export const zhimaAuthInfoAuthquery = defineApiMethod<AuthqueryBizContent>({
@@ -93,6 +105,6 @@ export const zhimaAuthInfoAuthquery = defineApiMethod<AuthqueryBizContent>({
   ]),
   handle(bizContent, context) {
     const identity = JSON.parse(bizContent.identity_param) as IdentityParam;
-    return bizContent.identity_type === '2' ? byCertificate(identity, context.appId) : byUserId(identity, context.appId);
+    return bizContent.identity_type === '2' ? byCertificate(identity, context) : byUserId(identity, context);
   },
 });

@@ -91,11 +91,19 @@ export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<Materia
     const identity = JSON.parse(bizContent.identity_param) as IdentityParam;
     const problem = residentIdProblem(identity.cert_no);
     if (problem) return refused(errors.refusal('INVALID_PARAMETER', describeResidentIdProblem('identity_param.cert_no', identity.cert_no, problem)));
-    return success({
-      // The same transaction_id from the same app gets the same biz_no.
-      biz_no: zhimaBizNo(context.nowMs, context.appId, bizContent.transaction_id),
-      passed: 'true',
-      failed_reason: '认证完成',
-    });
+    // Recorded under its transaction_id: the same transaction_id from the same app gets the same answer.
+    let record = context.state.materialCertification(context.appId, bizContent.transaction_id);
+    if (!record) {
+      record = {
+        app_id: context.appId,
+        transaction_id: bizContent.transaction_id,
+        biz_no: zhimaBizNo(context.nowMs, context.appId, bizContent.transaction_id),
+        passed: 'true',
+        failed_reason: '认证完成',
+        certified_at_ms: context.nowMs,
+      };
+      context.state.addMaterialCertification(record);
+    }
+    return success({ biz_no: record.biz_no, passed: record.passed, failed_reason: record.failed_reason });
   },
 });

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { Membership } from '../identity/membership.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { PUBLIC_SUB_CODES, type PublicSubCode } from '../protocol/public-errors.js';
 import { compileMatcher, literalValues, MatcherError, type Matcher, type MatcherSpec } from './matchers.js';
@@ -42,6 +43,7 @@ interface RuleSpec {
 export interface ScenarioDocument {
   name?: string;
   description?: string;
+  members?: Membership;
   rules: RuleSpec[];
 }
 
@@ -208,7 +210,13 @@ export function compileScenario(document: unknown, source: string, definitions: 
   }
   const spec = document as unknown as ScenarioDocument;
   const compiler = new RuleCompiler(source, new Map(definitions.map((d) => [d.name, d])));
-  return { source, name: spec.name, document, rules: spec.rules.map((rule, index) => compiler.rule(rule, index)) };
+  return {
+    source,
+    name: spec.name,
+    membership: spec.members ?? 'open',
+    document,
+    rules: spec.rules.map((rule, index) => compiler.rule(rule, index)),
+  };
 }
 
 /** Parses YAML (JSON is YAML too). */

@@ -4,6 +4,7 @@
  * counts and one-shot rules are kept per scenario, per rule and per app_id, so test suites that use
  * different app_ids never see each other's counts.
  */
+import type { Membership } from '../identity/membership.js';
 import { callSatisfies, type Scenario, type ScenarioOutcome, type ScenarioRequest, type ScenarioRule } from './scenario-rules.js';
 
 export interface RuleReference {
@@ -13,13 +14,15 @@ export interface RuleReference {
 }
 
 export interface Decision {
+  /** Whether the app's scenario keeps the world open to every well-formed identity. */
+  readonly membership: Membership;
   readonly outcome: ScenarioOutcome;
   /** The rule that chose the outcome; undefined for normal behaviour by default. */
   readonly rule?: RuleReference;
   readonly delayMs?: number;
 }
 
-const NORMAL: Decision = { outcome: { kind: 'normal', overrides: {} } };
+const NORMAL: ScenarioOutcome = { kind: 'normal', overrides: {} };
 
 /** Counts of matching calls and fired one-shot rules of one scenario, keyed by rule and app_id. */
 interface RuleState {
@@ -27,7 +30,7 @@ interface RuleState {
   readonly fired: Set<string>;
 }
 
-export const EMPTY_SCENARIO: Scenario = { source: 'default (normal behaviour)', document: { rules: [] }, rules: [] };
+export const EMPTY_SCENARIO: Scenario = { source: 'default (normal behaviour)', membership: 'open', document: { rules: [] }, rules: [] };
 
 export class ScenarioBook {
   #start: Scenario;
@@ -71,7 +74,8 @@ export class ScenarioBook {
 
   decide(request: ScenarioRequest): Decision {
     const active = this.#byApp.get(request.appId) ?? this.#start;
-    return this.#firstFiring(active, request) ?? this.#firstFiring(this.#builtIn, request) ?? NORMAL;
+    const fired = this.#firstFiring(active, request) ?? this.#firstFiring(this.#builtIn, request);
+    return { membership: active.membership, ...(fired ?? { outcome: NORMAL }) };
   }
 
   #stateOf(scenario: Scenario): RuleState {
@@ -83,7 +87,7 @@ export class ScenarioBook {
     return state;
   }
 
-  #firstFiring(scenario: Scenario, request: ScenarioRequest): Decision | undefined {
+  #firstFiring(scenario: Scenario, request: ScenarioRequest): Omit<Decision, 'membership'> | undefined {
     for (const rule of scenario.rules) {
       if (!rule.matches(request)) continue;
       const state = this.#stateOf(scenario);

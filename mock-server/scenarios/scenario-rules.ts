@@ -2,6 +2,7 @@
  * A compiled scenario: rules ready to match requests, and the outcomes they choose. What a scenario
  * file says is in scenarios/scenario.schema.json; load-scenario.ts turns a file into these.
  */
+import type { Membership } from '../identity/membership.js';
 import type { PublicSubCode } from '../protocol/public-errors.js';
 
 export type FaultKind = 'connection-reset' | 'connection-close' | 'malformed-json' | 'missing-sign' | 'wrong-sign';
@@ -39,6 +40,7 @@ export interface Scenario {
   /** Where the scenario came from: a file path, "app 2021…", "built-in". */
   readonly source: string;
   readonly name?: string;
+  readonly membership: Membership;
   /** The document as given, for the admin API to show back. */
   readonly document: unknown;
   readonly rules: readonly ScenarioRule[];

@@ -60,7 +60,8 @@ describe('magic identities, with no scenario', () => {
   it('cover every business code that input alone cannot cause', () => {
     const fromInput = new Set(['CERT_NO_IS_NULL', 'CERT_TYPE_IS_NULL', 'NAME_IS_NULL', 'MOBILE_IS_NULL', 'USABLE_QUERY_FAIL', 'ILLEGAL_ARGUMENT_FORMAT', 'INVALID_PARAMETER', 'UNSUPPORTED_BIZ_CODE', 'CERTNO_WRONG', 'ILLEGAL_ARGUMENT', 'NULL_ARGUMENT', 'ZMCSP.ALIPAY_ACCOUNT_NOTEXISTED']);
     const magic = new Set(CASES.flatMap(([, , method, answer]) => ('business_error' in answer ? [`${method} ${answer.business_error}`] : [])));
-    for (const definition of SUPPORTED_METHODS) {
+    const seedMethods = SUPPORTED_METHODS.filter((d) => d.name in VALID_REQUESTS);
+    for (const definition of seedMethods) {
       for (const row of definition.businessErrors) {
         if (!fromInput.has(row.sub_code)) expect(magic, `${definition.name} ${row.sub_code}`).toContain(`${definition.name} ${row.sub_code}`);
       }

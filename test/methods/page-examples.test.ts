@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
-import { PAGE_EXAMPLES, VALID_AUTHQUERY_CERT_NO, VALID_INNER_APPLY_CERT_NO, type SeedMethod } from '../support/page-examples.js';
+import { loadFixturePeople } from '../../mock-server/identity/fixture-people.js';
+import { PAGE_EXAMPLES, VALID_AUTHQUERY_CERT_NO, VALID_INNER_APPLY_CERT_NO, VALID_REQUESTS, type SeedMethod } from '../support/page-examples.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 
 const sandbox = useSandbox();
@@ -22,7 +23,7 @@ function sdk(): AlipaySdk {
   });
 }
 
-async function call(method: SeedMethod, bizContent: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
+async function call(method: string, bizContent: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
   const { traceId: _traceId, ...node } = await sdk().exec(method, { bizContent }, { validateSign: true });
   return node;
 }
@@ -72,16 +73,24 @@ describe('each page\'s own example request', () => {
     expect(node).toEqual({ code: '40004', msg: 'Business Failed', sub_code: 'CERTNO_WRONG', sub_msg: '证件号错误' });
   });
 
-  it('zhima.auth.info.authquery answers authorized as a JSON boolean and an open_id for a real ID number', async () => {
-    const identity = `{"certType":"IDENTITY_CARD","name":"张三","certNo":"${VALID_AUTHQUERY_CERT_NO}"}`;
-    const node = await call('zhima.auth.info.authquery', { ...PAGE_EXAMPLES['zhima.auth.info.authquery'], identity_param: identity });
+  it('zhima.auth.info.authquery answers authorized false, with no open_id, for a real ID number that granted nothing', async () => {
+    const node = await call('zhima.auth.info.authquery', VALID_REQUESTS['zhima.auth.info.authquery']);
+    expect(node).toEqual({ code: '10000', msg: 'Success', authorized: false });
+  });
+
+  it('zhima.auth.info.authquery answers authorized true, a JSON boolean, and an open_id once inner.apply granted it', async () => {
+    const identity = JSON.parse(VALID_REQUESTS['zhima.auth.info.authquery'].identity_param!) as { name: string; certNo: string };
+    await call('alipay.user.auth.zhimaper.inner.apply', { cert_no: identity.certNo, cert_type: 'IDENTITY_CARD', name: identity.name, mobile: '13588111111' });
+    const node = await call('zhima.auth.info.authquery', VALID_REQUESTS['zhima.auth.info.authquery']);
     expect(Object.keys(node)).toEqual(['code', 'msg', 'authorized', 'open_id']);
     expect(node.authorized).toBe(true);
     expect(node.open_id).toMatch(OPEN_ID);
   });
 
-  it('zhima.auth.info.authquery by Alipay user id (identity_type 5) answers the same shape', async () => {
-    const node = await call('zhima.auth.info.authquery', { identity_param: '{"userId":"2088202844499224"}', identity_type: '5' });
+  it('zhima.auth.info.authquery by Alipay user id (identity_type 5) answers the same shape for a known person', async () => {
+    const [person] = loadFixturePeople();
+    await call('alipay.user.auth.zhimaper.inner.apply', { cert_no: person!.cert_no, cert_type: 'IDENTITY_CARD', name: person!.name, mobile: person!.mobile });
+    const node = await call('zhima.auth.info.authquery', { identity_param: JSON.stringify({ userId: person!.user_id }), identity_type: '5' });
     expect(node).toMatchObject({ code: '10000', authorized: true });
     expect(node.open_id).toMatch(OPEN_ID);
   });
@@ -99,7 +108,9 @@ describe('retries are idempotent', () => {
 
   it('the same identity gets the same open_id on every query', async () => {
     const identity = { identity_param: `{"certType":"IDENTITY_CARD","name":"张三","certNo":"${VALID_AUTHQUERY_CERT_NO}"}`, identity_type: '2' };
+    await call('alipay.user.auth.zhimaper.inner.apply', { cert_no: VALID_AUTHQUERY_CERT_NO, cert_type: 'IDENTITY_CARD', name: '张三', mobile: '13588111111' });
     const [a, b] = [await call('zhima.auth.info.authquery', identity), await call('zhima.auth.info.authquery', identity)];
+    expect(a.open_id).toMatch(OPEN_ID);
     expect(a.open_id).toBe(b.open_id);
   });
 });

@@ -13,7 +13,7 @@ describe('the README\'s supported-methods table', () => {
 
   it('lists every supported method with every documented business code', () => {
     const table = methodTableMarkdown(SUPPORTED_METHODS);
-    expect(SUPPORTED_METHODS).toHaveLength(5);
+    expect(SUPPORTED_METHODS).toHaveLength(10);
     for (const definition of SUPPORTED_METHODS) {
       expect(table).toContain(`\`${definition.name}\``);
       for (const row of definition.businessErrors) expect(table).toContain(`\`${row.sub_code}\` ${row.sub_msg}`);

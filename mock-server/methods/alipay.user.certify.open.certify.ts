@@ -1,0 +1,36 @@
+/**
+ * alipay.user.certify.open.certify (身份认证开始认证): a page API. The merchant sends the user's browser
+ * to gateway.do with {certify_id}; Alipay verifies the face in its app, then returns the browser to
+ * merchant_config.return_url. The sandbox serves a page that stands in for that check.
+ * Source: reference §8 (no seed page); codes as Alipay answers them in practice.
+ */
+import { certificationPage } from '../pages/certification-page.js';
+import { defineApiMethod, page, refused } from './api-method.js';
+import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { findCertification } from './certification-records.js';
+
+const errors = new BusinessErrorTable([
+  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' },
+  { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值,且在23小时有效期内' },
+]);
+
+const bizContentSchema = {
+  type: 'object',
+  required: ['certify_id'],
+  properties: { certify_id: { type: 'string', minLength: 1, maxLength: 32 } },
+} as const;
+
+export const alipayUserCertifyOpenCertify = defineApiMethod<{ certify_id: string }>({
+  name: 'alipay.user.certify.open.certify',
+  title: '身份认证开始认证',
+  page: true,
+  bizContentSchema,
+  businessErrors: errors.rows,
+  responseFields: [],
+  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }]),
+  handle(bizContent, context) {
+    const lookup = findCertification(context, 'certify-open', bizContent.certify_id, { mustBeValid: true });
+    if ('missing' in lookup) return refused(errors.refusal('OPEN_CERTIFY_BILL_NOT_EXIST', lookup.missing));
+    return page(certificationPage(lookup.found));
+  },
+});

@@ -1,0 +1,41 @@
+/**
+ * zhima.customer.certification.certify (芝麻认证开始认证): a page API, {biz_no} plus the public
+ * return_url parameter; the sandbox's page stands in for Zhima's face check.
+ * Source: reference §8 (no seed page).
+ */
+import { certificationPage } from '../pages/certification-page.js';
+import { defineApiMethod, page, refused } from './api-method.js';
+import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { findCertification } from './certification-records.js';
+
+const errors = new BusinessErrorTable([
+  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
+  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
+]);
+
+const bizContentSchema = {
+  type: 'object',
+  required: ['biz_no'],
+  properties: { biz_no: { type: 'string', minLength: 1, maxLength: 32 } },
+} as const;
+
+export const zhimaCustomerCertificationCertify = defineApiMethod<{ biz_no: string }>({
+  name: 'zhima.customer.certification.certify',
+  title: '芝麻认证开始认证',
+  page: true,
+  bizContentSchema,
+  businessErrors: errors.rows,
+  responseFields: [],
+  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
+  handle(bizContent, context) {
+    const lookup = findCertification(context, 'zhima-certification', bizContent.biz_no, { mustBeValid: true });
+    if ('missing' in lookup) return refused(errors.refusal('INVALID_PARAMETER', lookup.missing));
+    const certification = lookup.found;
+    // Zhima takes return_url as a public parameter of this call, not at initialize.
+    const returnUrl = context.parameters.return_url;
+    if (returnUrl !== undefined && returnUrl !== certification.return_url && certification.status === 'INIT') {
+      context.state.updateCertification(certification, { return_url: returnUrl });
+    }
+    return page(certificationPage(certification));
+  },
+});

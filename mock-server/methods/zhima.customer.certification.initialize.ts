@@ -1,0 +1,89 @@
+/**
+ * zhima.customer.certification.initialize (芝麻认证初始化): starts a Zhima certification and returns the
+ * biz_no that zhima.customer.certification.certify and .query take.
+ * Source: reference §8 (no seed page); schema and codes follow its sibling material.certify's page.
+ */
+import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
+import { defineApiMethod, refused, success } from './api-method.js';
+import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { startCertification } from './certification-records.js';
+import { zhimaBizNo } from './generated-ids.js';
+
+interface CertificationInitializeBizContent {
+  transaction_id: string;
+  product_code: string;
+  biz_code: string;
+  identity_param: string;
+  merchant_config?: string;
+  ext_biz_param?: string;
+  linked_merchant_id?: string;
+  face_contrast_picture?: string;
+}
+
+const errors = new BusinessErrorTable([
+  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
+  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
+  { sub_code: 'ARRANGEMENT_ERROR', sub_msg: '合约异常', solution: '请确定的产品码正确,合约已经生效,并且包含此业务的权限' },
+  { sub_code: 'TRANSACTION_ERROR', sub_msg: '交易订单异常', solution: '交易订单更新失败,请稍后重新发起' },
+  { sub_code: 'UNSUPPORTED_BIZ_CODE', sub_msg: '不支持的认证场景', solution: '请使用已签约的认证场景' },
+]);
+
+/** The scenes of Zhima's own face-check flow. */
+const BIZ_CODES = ['FACE', 'SMART_FACE', 'FACE_SDK'];
+
+const jsonObject = { type: 'object' } as const;
+
+const bizContentSchema = {
+  type: 'object',
+  required: ['transaction_id', 'product_code', 'biz_code', 'identity_param'],
+  properties: {
+    transaction_id: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_]+$' },
+    product_code: { type: 'string', minLength: 1, maxLength: 32 },
+    biz_code: { type: 'string', minLength: 1, maxLength: 32 },
+    identity_param: {
+      type: 'string',
+      maxLength: 204800,
+      jsonString: {
+        type: 'object',
+        required: ['identity_type', 'cert_type', 'cert_name', 'cert_no'],
+        properties: {
+          identity_type: { const: 'CERT_INFO' },
+          cert_type: { const: 'IDENTITY_CARD' },
+          cert_name: { type: 'string', minLength: 1 },
+          cert_no: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    merchant_config: { type: 'string', maxLength: 1024, jsonString: jsonObject },
+    ext_biz_param: { type: 'string', maxLength: 2048, jsonString: jsonObject },
+    linked_merchant_id: { type: 'string', maxLength: 16 },
+    face_contrast_picture: { type: 'string', maxLength: 1048576 },
+  },
+} as const;
+
+export const zhimaCustomerCertificationInitialize = defineApiMethod<CertificationInitializeBizContent>({
+  name: 'zhima.customer.certification.initialize',
+  title: '芝麻认证初始化',
+  bizContentSchema,
+  businessErrors: errors.rows,
+  responseFields: ['biz_no'],
+  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
+  handle(bizContent, context) {
+    if (!BIZ_CODES.includes(bizContent.biz_code)) {
+      return refused(errors.refusal('UNSUPPORTED_BIZ_CODE', `biz_code "${bizContent.biz_code}" is not one of ${BIZ_CODES.join(', ')}`));
+    }
+    const identity = JSON.parse(bizContent.identity_param) as { cert_type: string; cert_name: string; cert_no: string };
+    const problem = residentIdProblem(identity.cert_no);
+    if (problem) return refused(errors.refusal('INVALID_PARAMETER', describeResidentIdProblem('identity_param.cert_no', identity.cert_no, problem)));
+    const started =
+      context.state.certificationForOrder('zhima-certification', context.appId, bizContent.transaction_id) ??
+      startCertification(context, {
+        kind: 'zhima-certification',
+        id: zhimaBizNo(context.nowMs, context.appId, 'certification', bizContent.transaction_id),
+        order_no: bizContent.transaction_id,
+        biz_code: bizContent.biz_code,
+        identity: { cert_type: identity.cert_type, cert_name: identity.cert_name, cert_no: identity.cert_no.toUpperCase() },
+      });
+    return success({ biz_no: started.id });
+  },
+});

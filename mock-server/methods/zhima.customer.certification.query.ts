@@ -1,0 +1,41 @@
+/**
+ * zhima.customer.certification.query (芝麻认证查询): the result of a biz_no, passed "true" or "false".
+ * Source: reference §8 (no seed page).
+ */
+import { defineApiMethod, refused, success } from './api-method.js';
+import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { findCertification, identityInfo } from './certification-records.js';
+
+const errors = new BusinessErrorTable([
+  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
+  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
+]);
+
+const bizContentSchema = {
+  type: 'object',
+  required: ['biz_no'],
+  properties: { biz_no: { type: 'string', minLength: 1, maxLength: 32 } },
+} as const;
+
+export const zhimaCustomerCertificationQuery = defineApiMethod<{ biz_no: string }>({
+  name: 'zhima.customer.certification.query',
+  title: '芝麻认证查询',
+  bizContentSchema,
+  businessErrors: errors.rows,
+  responseFields: ['passed', 'failed_reason', 'identity_info', 'attribute_info', 'channel_statuses'],
+  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
+  handle(bizContent, context) {
+    const lookup = findCertification(context, 'zhima-certification', bizContent.biz_no);
+    if ('missing' in lookup) return refused(errors.refusal('INVALID_PARAMETER', lookup.missing));
+    const certification = lookup.found;
+    const passed = certification.status === 'PASSED';
+    const finished = certification.status === 'PASSED' || certification.status === 'FAILED';
+    return success({
+      passed: passed ? 'true' : 'false',
+      ...(certification.fail_reason ? { failed_reason: certification.fail_reason } : {}),
+      identity_info: passed ? identityInfo(certification) : '{}',
+      attribute_info: '{}',
+      channel_statuses: finished ? JSON.stringify([{ channel_type: certification.biz_code, success: passed }]) : '[]',
+    });
+  },
+});

@@ -1,0 +1,227 @@
+/**
+ * What the sandbox remembers between calls, as Alipay would: the people it knows, the authorizations
+ * they granted, and the certifications merchants started. Reads and writes go to memory; lowdb
+ * persists it to <data-dir>/state.json with an atomic write-then-rename. Requests that change state
+ * wait for the next write before they are answered, so an acknowledged grant is on disk, and writes
+ * are batched: concurrent requests share one write rather than queueing behind each other's.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Low, Memory, type Adapter } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+
+export interface Person {
+  readonly name: string;
+  readonly cert_type: 'IDENTITY_CARD';
+  readonly cert_no: string;
+  readonly mobile: string;
+  /** The person's Alipay user id (2088 and 12 digits). */
+  readonly user_id: string;
+  /** fixture: shipped with the sandbox; admin: added through the admin API; authorization: first seen granting. */
+  readonly source: 'fixture' | 'admin' | 'authorization';
+}
+
+export interface Authorization {
+  readonly app_id: string;
+  readonly cert_no: string;
+  readonly name: string;
+  readonly user_id: string;
+  readonly open_id: string;
+  readonly access_token: string;
+  readonly refresh_token: string;
+  readonly granted_at: string;
+}
+
+export type CertificationKind = 'certify-open' | 'zhima-certification';
+export type CertificationStatus = 'INIT' | 'PASSED' | 'FAILED' | 'CANCELLED';
+
+export interface Certification {
+  readonly kind: CertificationKind;
+  /** certify_id (certify-open) or biz_no (zhima-certification). */
+  readonly id: string;
+  readonly app_id: string;
+  /** outer_order_no or transaction_id. */
+  readonly order_no: string;
+  readonly biz_code: string;
+  readonly identity: { readonly cert_type: string; readonly cert_name: string; readonly cert_no: string };
+  return_url?: string;
+  readonly created_at_ms: number;
+  readonly expires_at_ms: number;
+  status: CertificationStatus;
+  fail_reason?: string;
+  completed_at_ms?: number;
+}
+
+export interface MaterialCertification {
+  readonly app_id: string;
+  readonly transaction_id: string;
+  readonly biz_no: string;
+  readonly passed: string;
+  readonly failed_reason: string;
+  readonly certified_at_ms: number;
+}
+
+interface StateFile {
+  version: 1;
+  people: Person[];
+  authorizations: Authorization[];
+  certifications: Certification[];
+  material_certifications: MaterialCertification[];
+}
+
+const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: [], material_certifications: [] });
+
+const key = (...parts: string[]) => parts.join('\u0000');
+
+export class SandboxStore {
+  readonly #db: Low<StateFile>;
+  #people = new Map<string, Person>();
+  #peopleByUserId = new Map<string, Person>();
+  #authorizations = new Map<string, Authorization>();
+  #certifications = new Map<string, Certification>();
+  #certificationsByOrder = new Map<string, Certification>();
+  #materialCertifications = new Map<string, MaterialCertification>();
+  #dirty = false;
+  #batch: Promise<void> | undefined;
+  #writes: Promise<void> = Promise.resolve();
+
+  private constructor(db: Low<StateFile>) {
+    this.#db = db;
+    this.#index();
+  }
+
+  /** Opens <dataDir>/state.json (or memory); a new store starts with the fixture people. */
+  static async open(storage: { dataDir?: string }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
+    let adapter: Adapter<StateFile>;
+    let where = 'memory';
+    if (storage.dataDir) {
+      mkdirSync(storage.dataDir, { recursive: true });
+      where = join(storage.dataDir, 'state.json');
+      adapter = new JSONFile<StateFile>(where);
+    } else {
+      adapter = new Memory<StateFile>();
+    }
+    const db = new Low<StateFile>(adapter, emptyState([...fixturePeople]));
+    try {
+      await db.read();
+    } catch (error) {
+      throw new Error(`cannot read the sandbox state from ${where}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
+    }
+    return new SandboxStore(db);
+  }
+
+  #index(): void {
+    const data = this.#db.data;
+    this.#people = new Map(data.people.map((p) => [p.cert_no, p]));
+    this.#peopleByUserId = new Map(data.people.map((p) => [p.user_id, p]));
+    this.#authorizations = new Map(data.authorizations.map((a) => [key(a.app_id, a.cert_no), a]));
+    this.#certifications = new Map(data.certifications.map((c) => [c.id, c]));
+    this.#certificationsByOrder = new Map(data.certifications.map((c) => [key(c.kind, c.app_id, c.order_no), c]));
+    this.#materialCertifications = new Map(data.material_certifications.map((m) => [key(m.app_id, m.transaction_id), m]));
+  }
+
+  #changed(): void {
+    this.#dirty = true;
+  }
+
+  // People
+
+  person(certNo: string): Person | undefined {
+    return this.#people.get(certNo.toUpperCase());
+  }
+
+  personByUserId(userId: string): Person | undefined {
+    return this.#peopleByUserId.get(userId);
+  }
+
+  people(): readonly Person[] {
+    return this.#db.data.people;
+  }
+
+  /** Adds or replaces the person with this cert_no. */
+  addPerson(person: Person): void {
+    const earlier = this.#people.get(person.cert_no);
+    const data = this.#db.data;
+    if (earlier) {
+      data.people = data.people.filter((p) => p !== earlier);
+      this.#peopleByUserId.delete(earlier.user_id);
+    }
+    data.people.push(person);
+    this.#people.set(person.cert_no, person);
+    this.#peopleByUserId.set(person.user_id, person);
+    this.#changed();
+  }
+
+  // Authorizations
+
+  authorization(appId: string, certNo: string): Authorization | undefined {
+    return this.#authorizations.get(key(appId, certNo.toUpperCase()));
+  }
+
+  grant(authorization: Authorization): void {
+    const id = key(authorization.app_id, authorization.cert_no);
+    if (this.#authorizations.has(id)) return;
+    this.#db.data.authorizations.push(authorization);
+    this.#authorizations.set(id, authorization);
+    this.#changed();
+  }
+
+  // Certifications
+
+  certification(id: string): Certification | undefined {
+    return this.#certifications.get(id);
+  }
+
+  certificationForOrder(kind: CertificationKind, appId: string, orderNo: string): Certification | undefined {
+    return this.#certificationsByOrder.get(key(kind, appId, orderNo));
+  }
+
+  addCertification(certification: Certification): void {
+    this.#db.data.certifications.push(certification);
+    this.#certifications.set(certification.id, certification);
+    this.#certificationsByOrder.set(key(certification.kind, certification.app_id, certification.order_no), certification);
+    this.#changed();
+  }
+
+  updateCertification(certification: Certification, change: Partial<Pick<Certification, 'status' | 'fail_reason' | 'completed_at_ms' | 'return_url'>>): void {
+    Object.assign(certification, change);
+    this.#changed();
+  }
+
+  materialCertification(appId: string, transactionId: string): MaterialCertification | undefined {
+    return this.#materialCertifications.get(key(appId, transactionId));
+  }
+
+  addMaterialCertification(record: MaterialCertification): void {
+    this.#db.data.material_certifications.push(record);
+    this.#materialCertifications.set(key(record.app_id, record.transaction_id), record);
+    this.#changed();
+  }
+
+  /** Forgets authorizations and certifications; the people stay. */
+  reset(): void {
+    this.#db.data = emptyState(this.#db.data.people);
+    this.#index();
+    this.#changed();
+  }
+
+  get dirty(): boolean {
+    return this.#dirty;
+  }
+
+  /**
+   * Resolves once every change made so far is on disk. Calls made while a write is running share
+   * the next one.
+   */
+  persist(): Promise<void> {
+    if (this.#batch) return this.#batch;
+    const batch = this.#writes.then(() => {
+      this.#batch = undefined;
+      this.#dirty = false;
+      return this.#db.write();
+    });
+    this.#batch = batch;
+    this.#writes = batch.catch(() => undefined);
+    return batch;
+  }
+}
