@@ -18,7 +18,9 @@ export interface ClaimedIdentity {
 /** The member these elements name, or undefined when they name none. */
 export function memberFor(state: SandboxStore, membership: Membership, claimed: ClaimedIdentity): Person | undefined {
   const certNo = claimed.cert_no.toUpperCase();
-  const known = state.person(certNo);
+  const stored = state.person(certNo);
+  // People first seen granting in an open world are not members of a closed one.
+  const known = membership === 'closed' && stored?.source === 'authorization' ? undefined : stored;
   if (known) {
     const matches = known.name === claimed.name && (claimed.mobile === undefined || known.mobile === claimed.mobile);
     // In an open world a stranger's details are taken at their word; a known person's must match.

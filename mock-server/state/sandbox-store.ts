@@ -198,9 +198,9 @@ export class SandboxStore {
     this.#changed();
   }
 
-  /** Forgets authorizations and certifications; the people stay. */
+  /** Forgets authorizations, certifications and the people first seen granting; fixture and admin people stay. */
   reset(): void {
-    this.#db.data = emptyState(this.#db.data.people);
+    this.#db.data = emptyState(this.#db.data.people.filter((p) => p.source !== 'authorization'));
     this.#index();
     this.#changed();
   }

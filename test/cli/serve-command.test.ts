@@ -2,18 +2,16 @@
  * `serve`, as `npm start` runs it: what it prints at start, where the port comes from, the request log
  * and its --quiet switch, the default data folder, and a clean stop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
+import { ROOT, spawnCli } from '../support/cli-process.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const MAIN = join(ROOT, 'mock-server/cli/main.ts');
 
 interface Served {
   child: ChildProcess;
@@ -28,7 +26,7 @@ afterEach(() => {
 });
 
 function serve(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Served> {
-  const child = spawn(TSX, [MAIN, 'serve', ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
+  const child = spawnCli(['serve', ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
   running.push(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -125,10 +123,10 @@ describe('serve', () => {
   });
 
   it('refuses a bad --port with usage and exit code 1', async () => {
-    const child = spawn(TSX, [MAIN, 'serve', '--port', 'eighty'], { cwd: ROOT });
+    const child = spawnCli(['serve', '--port', 'eighty']);
     running.push(child);
     let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise((done) => child.once('exit', done));
     expect(code).toBe(1);
     expect(output).toContain('--port must be a whole number');

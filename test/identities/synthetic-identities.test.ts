@@ -2,12 +2,11 @@
  * Synthetic people: real-looking and valid (region code, birth date, GB 11643 check digit, gender
  * digit, mobile), the same for the same seed, never a magic identity; and the CLI that prints them.
  */
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REGION_CODES } from '../../fixtures/identities/region-codes.js';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { residentIdProblem } from '../../mock-server/identity/resident-id.js';
+import { runCli } from '../support/cli-process.js';
 
 const REGIONS = new Map(REGION_CODES);
 
@@ -49,10 +48,8 @@ describe('generateIdentities', () => {
 });
 
 describe('the identities command', () => {
-  const root = resolve(import.meta.dirname, '../..');
-
   it('prints N people as JSON, the same for the same seed', () => {
-    const run = () => spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'mock-server/cli/main.ts'), 'identities', '--count', '3', '--seed', '42'], { encoding: 'utf8' });
+    const run = () => runCli(['identities', '--count', '3', '--seed', '42']);
     const first = run();
     expect(first.status).toBe(0);
     const printed = JSON.parse(first.stdout);

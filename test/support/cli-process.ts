@@ -1,0 +1,37 @@
+/**
+ * The sandbox's command line as a child process: node itself with tsx's loader, not the tsx wrapper,
+ * so that a signal (SIGKILL above all) reaches the sandbox rather than a parent that cannot relay it.
+ */
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+const MAIN = join(ROOT, 'mock-server/cli/main.ts');
+
+export function cliArgs(args: readonly string[]): string[] {
+  return ['--import', LOADER, MAIN, ...args];
+}
+
+export function spawnCli(args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, cliArgs(args), { cwd: ROOT, ...options });
+}
+
+export function runCli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, cliArgs(args), { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Waits for `serve` to print its gateway URL; the base URL, e.g. http://127.0.0.1:40123. */
+export function servedUrl(child: ChildProcess): Promise<string> {
+  return new Promise((done, fail) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /gateway\s+(http:\/\/\S+)\/gateway\.do/.exec(output);
+      if (match) done(match[1]!);
+    });
+    child.once('exit', (code) => fail(new Error(`serve exited with ${code}: ${output}`)));
+  });
+}
