@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { REGION_CODES } from '../../fixtures/identities/region-codes.js';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { residentIdProblem } from '../../mock-server/identity/resident-id.js';
+import { asFixturePerson, FIXTURE_PEOPLE_COUNT, FIXTURE_PEOPLE_SEED, loadFixturePeople } from '../../mock-server/identity/fixture-people.js';
 import { runCli } from '../support/cli-process.js';
 
 const REGIONS = new Map(REGION_CODES);
@@ -55,5 +56,12 @@ describe('the identities command', () => {
     const printed = JSON.parse(first.stdout);
     expect(printed).toEqual(generateIdentities({ seed: 42, count: 3 }));
     expect(JSON.parse(run().stdout)).toEqual(printed);
+  });
+});
+
+describe('the fixture people a new sandbox knows', () => {
+  it('are the synthetic people of their seed (run `npm run docs` when this fails)', () => {
+    const expected = generateIdentities({ seed: FIXTURE_PEOPLE_SEED, count: FIXTURE_PEOPLE_COUNT }).map(asFixturePerson);
+    expect(loadFixturePeople()).toEqual(expected);
   });
 });
