@@ -17,6 +17,7 @@ const USAGE = `usage: alipay-sandbox serve [options]
   --max-body-bytes N       largest request body accepted (default 4194304)
   --scenario FILE|NAME     the start scenario: a file, or a name in scenarios/ (reloaded when it changes)
   --journal-size N         how many requests GET /__admin/requests keeps (default 1000)
+  --signing-threads N      worker threads that sign responses (default: one per core)
   --quiet                  no request log
 
 identities: prints N synthetic people (name, resident ID, mobile, Alipay user id) as JSON; the same
@@ -60,6 +61,7 @@ async function serve(args: string[]): Promise<void> {
       'max-body-bytes': { type: 'string' },
       scenario: { type: 'string' },
       'journal-size': { type: 'string' },
+      'signing-threads': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -78,6 +80,7 @@ async function serve(args: string[]): Promise<void> {
     quiet: values.quiet,
     scenario: values.scenario,
     journalCapacity: wholeNumber('--journal-size', values['journal-size'], 1000),
+    signingThreads: values['signing-threads'] === undefined ? undefined : wholeNumber('--signing-threads', values['signing-threads'], 0),
     settings: {
       timestampWindowMs: wholeNumber('--timestamp-window', values['timestamp-window'], 15) * 60_000,
       maxBodyBytes: wholeNumber('--max-body-bytes', values['max-body-bytes'], 4 * 1024 * 1024),
