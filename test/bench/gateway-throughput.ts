@@ -99,7 +99,7 @@ done = function(summary, latency, requests)
 end
 `,
   );
-  const out = spawnSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+  const out = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
   const match = /RESULT (\S+) (\S+) (\S+) (\d+) (\d+)/.exec(out.stdout);
   if (!match) throw new Error(`wrk printed no result:\n${out.stdout}\n${out.stderr}`);
   const [, rps, p50, p99, non2xx, errors] = match;
