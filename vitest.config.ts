@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'client-harness/**/*.test.ts'],
+    // Pact runs in its own order (consumer, then provider): see vitest.pact.config.ts.
+    exclude: ['**/node_modules/**', '**/*.pact.test.ts'],
     testTimeout: 20_000,
-    hookTimeout: 20_000,
+    hookTimeout: 30_000,
   },
 });

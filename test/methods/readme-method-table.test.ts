@@ -20,3 +20,11 @@ describe('the README\'s supported-methods table', () => {
     }
   });
 });
+
+describe('the README\'s provider-state table', () => {
+  it('lists every provider state the sandbox knows', async () => {
+    const { PROVIDER_STATE_NAMES } = await import('../../contracts/provider-states.js');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const name of PROVIDER_STATE_NAMES) expect(readme).toContain(`| \`${name}\` |`);
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * Consumer contract of the reference client with Alipay's gateway: for every method the sandbox
+ * serves, success and each documented business error, with provider states in domain words. The
+ * pact is written to contracts/pacts/ and verified against the sandbox by contracts/provider.test.ts.
+ * Matchers, not literals, stand for signatures, timestamps and generated ids.
+ */
+import { readFileSync } from 'node:fs';
+import { MatchersV3, PactV3, type V3MockServer } from '@pact-foundation/pact';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
+import { type ProviderStateName } from '../contracts/provider-states.js';
+import { AlipayApiError, AlipayClient } from './alipay-client.js';
+import type { ApiMethod, PageMethod } from './api-types.js';
+
+const { regex, fromProviderState } = MatchersV3;
+const PACTS = new URL('../contracts/pacts/', import.meta.url).pathname;
+const SIGN = regex(/^[A-Za-z0-9+/]{342}==$/, 'x'.repeat(342) + '==');
+const TIMESTAMP = regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, '2026-11-22 12:00:00');
+
+const pact = new PactV3({ consumer: 'alipay-reference-client', provider: 'alipay-gateway', dir: PACTS, logLevel: 'warn' });
+
+function clientFor(server: V3MockServer): AlipayClient {
+  // Pact's mock server re-serialises JSON, so no response signature can hold in consumer tests;
+  // the provider verification and the client's own tests against the sandbox check signatures.
+  return new AlipayClient({
+    gateway: `${server.url}/gateway.do`,
+    appId: DEFAULT_APP_ID,
+    privateKey: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'),
+    verifyResponses: false,
+  });
+}
+
+function publicQuery(method: string) {
+  return { app_id: DEFAULT_APP_ID, method, format: 'JSON', charset: 'utf-8', sign_type: 'RSA2', timestamp: TIMESTAMP, version: '1.0', sign: SIGN };
+}
+
+type State = { name: ProviderStateName; params?: Record<string, string> };
+
+interface CallCase {
+  readonly description: string;
+  readonly state: State;
+  readonly method: ApiMethod;
+  readonly bizContent: Record<string, string>;
+  /** A field of biz_content whose value the provider state supplies (certify_id, biz_no). */
+  readonly injected?: string;
+  readonly answer: { readonly success: Record<string, unknown> } | { readonly error: { code: string; msg: string; sub_code: string; sub_msg: string } };
+}
+
+const busy = (sub_msg = '系统繁忙') => ({ code: '40004', msg: 'Business Failed', sub_code: 'SYSTEM_ERROR', sub_msg });
+const business = (sub_code: string, sub_msg: string) => ({ error: { code: '40004', msg: 'Business Failed', sub_code, sub_msg } });
+const registered: State = { name: 'the app is registered' };
+
+const MATERIAL = {
+  transaction_id: 'ZGYD201610252323000001234',
+  product_code: 'w1010100000000002978',
+  biz_code: 'FACE_API',
+  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+  materials: '{"FACIAL_PICTURE_FRONT":"/9j/4AAQSkZJR"}',
+};
+const PERSON = { cert_no: '330701199901011316', cert_type: 'IDENTITY_CARD', name: '张三', mobile: '13588111111' };
+const CERTIFY_INIT = {
+  outer_order_no: 'ZGYD201809132323000001234',
+  biz_code: 'FACE',
+  identity_param: MATERIAL.identity_param,
+  merchant_config: '{"return_url":"https://merchant.example/return"}',
+};
+const VERIFY = {
+  biz_id: 'test_302857831249',
+  account_id: '330102198807312189',
+  validate_product_group: '{"id":1,"name":"NATIVE_PAYMENT_PASSWORD"}',
+  scene_code: 'metro#metro#metro_forgetpwd_confirm#mobileClient',
+};
+const AUTHQUERY = { identity_type: '2', identity_param: `{"certType":"IDENTITY_CARD","name":"张三","certNo":"${PERSON.cert_no}"}` };
+const ZHIMA_INIT = { transaction_id: 'ZHIMA201610252323000001', product_code: 'w1010100000000002978', biz_code: 'FACE', identity_param: MATERIAL.identity_param };
+const CERTIFY_ID = regex(/^[0-9a-f]{32}$/, '2109b5e671aa3ff2eb4851816c65828f');
+const BIZ_NO = regex(/^ZM\d{30}$/, 'ZM201612013000000393900404029253');
+const TOKEN = regex(/^\d{8}[0-9a-f]{32}$/, '20120823ac6ffaa4d2d84e7384bf983531473993');
+const OPEN_ID = regex(/^2088\d{12}$/, '2088202844499224');
+const started = (flow: string, order_no: string, name: ProviderStateName = 'a certification was started', extra: Record<string, string> = {}): State => ({
+  name,
+  params: { flow, order_no, ...extra },
+});
+
+const CASES: readonly CallCase[] = [
+  { description: 'a material certification that passes', state: registered, method: 'zhima.customer.certification.material.certify', bizContent: MATERIAL, answer: { success: { biz_no: BIZ_NO, passed: 'true', failed_reason: '认证完成' } } },
+  { description: 'a material certification without the face photo', state: registered, method: 'zhima.customer.certification.material.certify', bizContent: { ...MATERIAL, materials: '{}' }, answer: business('INVALID_PARAMETER', '参数有误') },
+  { description: 'a material certification in a scene not signed', state: registered, method: 'zhima.customer.certification.material.certify', bizContent: { ...MATERIAL, biz_code: 'SMART_FACE' }, answer: business('UNSUPPORTED_BIZ_CODE', '不支持的认证场景') },
+  { description: 'a material certification while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'zhima.customer.certification.material.certify', bizContent: MATERIAL, answer: { error: busy() } },
+  { description: 'a material certification failing on a business error', state: { name: 'the certification fails on a business error' }, method: 'zhima.customer.certification.material.certify', bizContent: MATERIAL, answer: business('BIZ_ERROR', '业务异常,认证失败') },
+  { description: 'a material certification outside the contract', state: { name: "the merchant's contract does not cover the certification" }, method: 'zhima.customer.certification.material.certify', bizContent: MATERIAL, answer: business('ARRANGEMENT_ERROR', '合约异常') },
+  { description: 'a material certification whose order cannot be updated', state: { name: 'the certification order cannot be updated' }, method: 'zhima.customer.certification.material.certify', bizContent: MATERIAL, answer: business('TRANSACTION_ERROR', '交易订单异常') },
+
+  { description: 'an authorization by a member', state: registered, method: 'alipay.user.auth.zhimaper.inner.apply', bizContent: PERSON, answer: { success: { access_token: TOKEN, refresh_token: TOKEN, auth_token_type: 'permanent' } } },
+  { description: 'an authorization without cert_no', state: registered, method: 'alipay.user.auth.zhimaper.inner.apply', bizContent: { ...PERSON, cert_no: '' }, answer: business('CERT_NO_IS_NULL', '证件号码参数为空') },
+  { description: 'an authorization without cert_type', state: registered, method: 'alipay.user.auth.zhimaper.inner.apply', bizContent: { ...PERSON, cert_type: '' }, answer: business('CERT_TYPE_IS_NULL', '证件类型参数为空') },
+  { description: 'an authorization without name', state: registered, method: 'alipay.user.auth.zhimaper.inner.apply', bizContent: { ...PERSON, name: '' }, answer: business('NAME_IS_NULL', '姓名参数为空') },
+  { description: 'an authorization without mobile', state: registered, method: 'alipay.user.auth.zhimaper.inner.apply', bizContent: { ...PERSON, mobile: '' }, answer: business('MOBILE_IS_NULL', '手机号码参数为空') },
+  { description: 'an authorization by no member', state: { name: 'no Alipay member has these identity elements' }, method: 'alipay.user.auth.zhimaper.inner.apply', bizContent: PERSON, answer: business('NO_USER_ERROR', '身份三要素不存在支付宝认证的个人会员') },
+  { description: 'an authorization while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'alipay.user.auth.zhimaper.inner.apply', bizContent: PERSON, answer: { error: busy('系统繁忙') } },
+
+  { description: 'a face verification started', state: registered, method: 'alipay.user.certify.open.initialize', bizContent: CERTIFY_INIT, answer: { success: { certify_id: CERTIFY_ID } } },
+  { description: 'a face verification in an unknown scene', state: registered, method: 'alipay.user.certify.open.initialize', bizContent: { ...CERTIFY_INIT, biz_code: 'PALM' }, answer: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常') },
+  { description: 'a face verification outside the contract', state: { name: "the merchant's contract does not cover the certification" }, method: 'alipay.user.certify.open.initialize', bizContent: CERTIFY_INIT, answer: business('ARRANGEMENT_STATUS_ERROR', '合约状态异常') },
+  { description: 'a face verification while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'alipay.user.certify.open.initialize', bizContent: CERTIFY_INIT, answer: { error: busy() } },
+  { description: 'a face verification while the gateway is busy', state: { name: 'the gateway is busy' }, method: 'alipay.user.certify.open.initialize', bizContent: CERTIFY_INIT, answer: { error: { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' } } },
+
+  { description: 'an availability query', state: registered, method: 'alipay.security.risk.verifyidentity.apply', bizContent: VERIFY, answer: { success: { is_success: 'true', err_code: '', err_message: '', usable_product_group: '{"id":1,"name":"NATIVE_PAYMENT_PASSWORD"}', unusable_product_list: '[]' } } },
+  ...(['biz_id', 'account_id', 'validate_product_group', 'scene_code'] as const).map((field): CallCase => ({ description: `an availability query without ${field}`, state: registered, method: 'alipay.security.risk.verifyidentity.apply', bizContent: { ...VERIFY, [field]: '' }, answer: business('USABLE_QUERY_FAIL', `参数${field}为空`) })),
+  { description: 'an availability query for a product that does not exist', state: registered, method: 'alipay.security.risk.verifyidentity.apply', bizContent: { ...VERIFY, validate_product_group: '{"id":1,"name":"face"}' }, answer: business('USABLE_QUERY_FAIL', '参数validate_product_group包含的产品参数错误') },
+  { description: 'an availability query while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'alipay.security.risk.verifyidentity.apply', bizContent: VERIFY, answer: { error: busy() } },
+
+  { description: 'an authorization query for a person who authorized the app', state: { name: 'identity has authorized the app', params: { cert_no: PERSON.cert_no, name: PERSON.name, mobile: PERSON.mobile } }, method: 'zhima.auth.info.authquery', bizContent: AUTHQUERY, answer: { success: { authorized: true, open_id: OPEN_ID } } },
+  { description: 'an authorization query for a person who did not', state: { name: 'identity has not authorized the app' }, method: 'zhima.auth.info.authquery', bizContent: AUTHQUERY, answer: { success: { authorized: false } } },
+  { description: 'an authorization query with a 17-digit certNo', state: registered, method: 'zhima.auth.info.authquery', bizContent: { ...AUTHQUERY, identity_param: '{"certType":"IDENTITY_CARD","name":"张三","certNo":"33021199003132432"}' }, answer: business('CERTNO_WRONG', '证件号错误') },
+  { description: 'an authorization query of an unknown identity_type', state: registered, method: 'zhima.auth.info.authquery', bizContent: { ...AUTHQUERY, identity_type: '3' }, answer: business('ILLEGAL_ARGUMENT', '参数不合法') },
+  { description: 'an authorization query without identity_param', state: registered, method: 'zhima.auth.info.authquery', bizContent: { ...AUTHQUERY, identity_param: '' }, answer: business('NULL_ARGUMENT', '参数为空') },
+  { description: 'an authorization query by a user id that is none', state: registered, method: 'zhima.auth.info.authquery', bizContent: { identity_type: '5', identity_param: '{"userId":"12345"}' }, answer: business('ZMCSP.ALIPAY_ACCOUNT_NOTEXISTED', '此支付宝账户ID不存在') },
+  { description: 'an authorization query for a person without Zhima', state: { name: 'the person has no Zhima account' }, method: 'zhima.auth.info.authquery', bizContent: AUTHQUERY, answer: business('ZM_ACCOUNT_NOT_EXISTED', '芝麻账户不存在') },
+  { description: 'an authorization query for a paused account', state: { name: "the person's Zhima account is paused" }, method: 'zhima.auth.info.authquery', bizContent: AUTHQUERY, answer: business('ZM_ACCOUNT_PAUSE', '该账号暂停服务') },
+  { description: 'an authorization query for an account not ID-verified', state: { name: "the person's Alipay account is not ID-verified" }, method: 'zhima.auth.info.authquery', bizContent: AUTHQUERY, answer: business('ALIPAY_ACCOUNT_NOTCERTIFIE', '你对应的支付宝账号非个人用户或者非身份证认证') },
+  { description: 'an authorization query for a doubtful identity', state: { name: "the person's identity is doubtful" }, method: 'zhima.auth.info.authquery', bizContent: AUTHQUERY, answer: business('ALIPAY_RELATED_UNKNOWN', '身份信息存疑,无法提供服务') },
+  { description: 'an authorization query for a simulated account', state: { name: 'the person is suspected of using a simulated account' }, method: 'zhima.auth.info.authquery', bizContent: AUTHQUERY, answer: business('ALIPAY_SIMULATE_ACCOUNT', '身份信息存疑,无法提供服务') },
+  { description: 'an authorization query while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'zhima.auth.info.authquery', bizContent: AUTHQUERY, answer: { error: busy() } },
+
+  { description: 'a query of a passed face verification', state: started('certify-open', 'Q0001', 'the certification passed'), method: 'alipay.user.certify.open.query', bizContent: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' }, injected: 'certify_id', answer: { success: { passed: 'T', identity_info: regex(/^\{.*\}$/, '{}'), material_info: '{}' } } },
+  { description: 'a query of a failed face verification', state: started('certify-open', 'Q0002', 'the certification failed', { reason: 'Z1147' }), method: 'alipay.user.certify.open.query', bizContent: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' }, injected: 'certify_id', answer: { success: { passed: 'F', identity_info: '{}', material_info: '{}', fail_reason: 'Z1147' } } },
+  { description: 'a query of an unknown certify_id', state: registered, method: 'alipay.user.certify.open.query', bizContent: { certify_id: '0123456789abcdef0123456789abcdef' }, answer: business('OPEN_CERTIFY_BILL_NOT_EXIST', '无效的certify_id') },
+  { description: 'a face verification query while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'alipay.user.certify.open.query', bizContent: { certify_id: '0123456789abcdef0123456789abcdef' }, answer: { error: busy() } },
+
+  { description: 'a Zhima certification started', state: registered, method: 'zhima.customer.certification.initialize', bizContent: ZHIMA_INIT, answer: { success: { biz_no: BIZ_NO } } },
+  { description: 'a Zhima certification with a bad identity', state: registered, method: 'zhima.customer.certification.initialize', bizContent: { ...ZHIMA_INIT, identity_param: '{}' }, answer: business('INVALID_PARAMETER', '参数有误') },
+  { description: 'a Zhima certification in an unknown scene', state: registered, method: 'zhima.customer.certification.initialize', bizContent: { ...ZHIMA_INIT, biz_code: 'PALM' }, answer: business('UNSUPPORTED_BIZ_CODE', '不支持的认证场景') },
+  { description: 'a Zhima certification outside the contract', state: { name: "the merchant's contract does not cover the certification" }, method: 'zhima.customer.certification.initialize', bizContent: ZHIMA_INIT, answer: business('ARRANGEMENT_ERROR', '合约异常') },
+  { description: 'a Zhima certification whose order cannot be updated', state: { name: 'the certification order cannot be updated' }, method: 'zhima.customer.certification.initialize', bizContent: ZHIMA_INIT, answer: business('TRANSACTION_ERROR', '交易订单异常') },
+  { description: 'a Zhima certification while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'zhima.customer.certification.initialize', bizContent: ZHIMA_INIT, answer: { error: busy() } },
+  { description: 'a query of a passed Zhima certification', state: started('zhima', 'Z0001', 'the certification passed'), method: 'zhima.customer.certification.query', bizContent: { biz_no: 'ZM201612013000000393900404029253' }, injected: 'biz_no', answer: { success: { passed: 'true', identity_info: regex(/^\{.*\}$/, '{}'), attribute_info: '{}', channel_statuses: '[{"channel_type":"FACE","success":true}]' } } },
+  { description: 'a query of a failed Zhima certification', state: started('zhima', 'Z0002', 'the certification failed', { reason: 'Z1147' }), method: 'zhima.customer.certification.query', bizContent: { biz_no: 'ZM201612013000000393900404029253' }, injected: 'biz_no', answer: { success: { passed: 'false', failed_reason: 'Z1147', identity_info: '{}', attribute_info: '{}', channel_statuses: '[{"channel_type":"FACE","success":false}]' } } },
+  { description: 'a query of an unknown biz_no', state: registered, method: 'zhima.customer.certification.query', bizContent: { biz_no: 'ZM201612013000000393900404029253' }, answer: business('INVALID_PARAMETER', '参数有误') },
+  { description: 'a Zhima query while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'zhima.customer.certification.query', bizContent: { biz_no: 'ZM201612013000000393900404029253' }, answer: { error: busy('系统繁忙') } },
+];
+
+/** biz_content as the pact records it: literal, or, where a state supplies an id, generated from it. */
+function bizContentInPact(c: CallCase) {
+  const example = JSON.stringify(c.bizContent);
+  if (!c.injected) return example;
+  return fromProviderState(JSON.stringify({ ...c.bizContent, [c.injected]: `\${${c.injected}}` }), example);
+}
+
+describe('the reference client\'s contract with the gateway', () => {
+  it.each(CASES.map((c) => [c.description, c] as const))('%s', async (_description, c) => {
+    const nodeKey = `${c.method.replaceAll('.', '_')}_response`;
+    const node = 'success' in c.answer ? { code: '10000', msg: 'Success', ...c.answer.success } : c.answer.error;
+    pact
+      .given(c.state.name, c.state.params)
+      .uponReceiving(c.description)
+      .withRequest({
+        method: 'POST',
+        path: '/gateway.do',
+        query: publicQuery(c.method),
+        headers: { 'Content-Type': regex(/^application\/x-www-form-urlencoded(;.*)?$/, 'application/x-www-form-urlencoded;charset=utf-8') },
+        contentType: 'application/x-www-form-urlencoded',
+        body: { biz_content: bizContentInPact(c) },
+      })
+      .willRespondWith({
+        status: 200,
+        headers: { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json;charset=utf-8') },
+        body: { [nodeKey]: node, sign: SIGN },
+      });
+    await pact.executeTest(async (server) => {
+      const call = clientFor(server).call(c.method, c.bizContent as never);
+      if ('success' in c.answer) {
+        expect(await call).toMatchObject({ code: '10000', msg: 'Success' });
+      } else {
+        const error = await call.then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(AlipayApiError);
+        expect(error).toMatchObject({ code: c.answer.error.code, subCode: c.answer.error.sub_code, subMsg: c.answer.error.sub_msg });
+      }
+    });
+  });
+
+  const PAGES: ReadonlyArray<[string, PageMethod, string, string, State]> = [
+    ['the face verification page', 'alipay.user.certify.open.certify', 'certify_id', '2109b5e671aa3ff2eb4851816c65828f', started('certify-open', 'P0001')],
+    ['the Zhima certification page', 'zhima.customer.certification.certify', 'biz_no', 'ZM201612013000000393900404029253', started('zhima', 'P0002')],
+  ];
+
+  it.each(PAGES)('%s is served for a started certification', async (description, method, field, example, state) => {
+    const bizContent = { [field]: example };
+    pact
+      .given(state.name, state.params)
+      .uponReceiving(`a browser opening ${description}`)
+      .withRequest({
+        method: 'GET',
+        path: '/gateway.do',
+        query: { ...publicQuery(method), biz_content: fromProviderState(JSON.stringify({ [field]: `\${${field}}` }), JSON.stringify(bizContent)) },
+      })
+      .willRespondWith({ status: 200, headers: { 'Content-Type': regex(/^text\/html(;.*)?$/, 'text/html;charset=utf-8') } });
+    await pact.executeTest(async (server) => {
+      const response = await fetch(clientFor(server).pageUrl(method, bizContent as never));
+      expect(response.status).toBe(200);
+    });
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Provider verification: replays every interaction of the given pact files against a running sandbox,
+ * each provider state set up first, each request re-signed (fresh timestamp, the sandbox app's key).
+ * A pact naming a state the sandbox does not know fails before anything runs.
+ */
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { Verifier } from '@pact-foundation/pact';
+import { gmt8Timestamp, signContent } from '../client-harness/alipay-client.js';
+import { isProviderState, PROVIDER_STATE_NAMES, PROVIDER_STATES, type StateTarget } from './provider-states.js';
+
+export class UnknownProviderStateError extends Error {}
+
+interface PactFile {
+  interactions?: Array<{ description: string; providerStates?: Array<{ name: string }> }>;
+}
+
+/** Every state named in the files that the sandbox cannot set up, with where it is named. */
+export function unknownProviderStates(pactFiles: readonly string[]): string[] {
+  const unknown: string[] = [];
+  for (const file of pactFiles) {
+    const pact = JSON.parse(readFileSync(file, 'utf8')) as PactFile;
+    for (const interaction of pact.interactions ?? []) {
+      for (const state of interaction.providerStates ?? []) {
+        if (!isProviderState(state.name)) unknown.push(`"${state.name}" (${file}: ${interaction.description})`);
+      }
+    }
+  }
+  return unknown;
+}
+
+type FilterRequest = IncomingMessage & { body?: unknown };
+
+/** The request's form body as fields, whatever the verifier's proxy made of it. */
+function formFields(body: unknown): Record<string, string> {
+  if (body === undefined || body === null) return {};
+  if (Buffer.isBuffer(body) || typeof body === 'string') return Object.fromEntries(new URLSearchParams(body.toString()));
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}
+
+/** Puts values a state handed back (certify_id, biz_no) into biz_content, where the pact has examples. */
+function injectStateValues(bizContent: string | undefined, injected: Readonly<Record<string, string>>): string | undefined {
+  if (bizContent === undefined || Object.keys(injected).length === 0) return bizContent;
+  try {
+    const parsed = JSON.parse(bizContent) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(injected)) if (name in parsed) parsed[name] = value;
+    return JSON.stringify(parsed);
+  } catch {
+    return bizContent;
+  }
+}
+
+export interface VerificationOptions {
+  readonly pactFiles: readonly string[];
+  readonly target: StateTarget;
+  readonly logLevel?: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export async function verifyPacts(options: VerificationOptions): Promise<void> {
+  const unknown = unknownProviderStates(options.pactFiles);
+  if (unknown.length) {
+    throw new UnknownProviderStateError(`unknown provider state ${unknown.join(', ')}; the sandbox knows: ${PROVIDER_STATE_NAMES.map((n) => `"${n}"`).join(', ')}`);
+  }
+  const { target } = options;
+  const privateKey = createPrivateKey(target.privateKeyPem);
+  let injected: Record<string, string> = {};
+
+  const stateHandlers = Object.fromEntries(
+    PROVIDER_STATE_NAMES.map((name) => [
+      name,
+      async (params?: unknown) => {
+        const values = await PROVIDER_STATES[name as keyof typeof PROVIDER_STATES]((params ?? {}) as Record<string, unknown>, target);
+        injected = { ...injected, ...values };
+        return values;
+      },
+    ]),
+  );
+
+  await new Verifier({
+    provider: 'alipay-gateway',
+    providerBaseUrl: target.url,
+    pactUrls: [...options.pactFiles],
+    logLevel: options.logLevel ?? 'warn',
+    stateHandlers,
+    beforeEach: async () => {
+      injected = {};
+      const response = await fetch(`${target.url}/__admin/reset`, { method: 'POST' });
+      if (response.status !== 204) throw new Error(`reset answered ${response.status}`);
+    },
+    // Pacts hold example timestamps and signatures: every request is signed again, as the real
+    // client would sign it now. The proxy hands form bodies on re-encoded, so the body is rebuilt.
+    requestFilter: (req: FilterRequest, _res, next) => {
+      if (!req.url?.startsWith('/gateway.do')) return next();
+      const url = new URL(req.url, target.url);
+      const query = Object.fromEntries(url.searchParams);
+      const form = formFields(req.body);
+      const params: Record<string, string> = { ...query, ...form, app_id: target.appId, timestamp: gmt8Timestamp(new Date()) };
+      const bizContent = injectStateValues(params.biz_content, injected);
+      if (bizContent !== undefined) params.biz_content = bizContent;
+      const digest = params.sign_type === 'RSA' ? 'sha1' : 'sha256';
+      params.sign = sign(digest, Buffer.from(signContent(params), 'utf8'), privateKey).toString('base64');
+      const inQuery = new URLSearchParams();
+      const inBody = new URLSearchParams();
+      for (const [name, value] of Object.entries(params)) (name in form ? inBody : inQuery).set(name, value);
+      req.url = `${url.pathname}?${inQuery}`;
+      if (req.method === 'POST') {
+        const buffer = Buffer.from(inBody.toString());
+        req.body = buffer;
+        req.headers['content-type'] = 'application/x-www-form-urlencoded';
+        req.headers['content-length'] = String(buffer.length);
+      }
+      return next();
+    },
+  }).verifyProvider();
+}
