@@ -1,0 +1,14 @@
+/**
+ * `alipay-gateway-sandbox`: the programmatic API.
+ *
+ *   const sandbox = await startSandbox({ port: 0, inMemory: true });
+ *   // sandbox.gatewayUrl, sandbox.alipayPublicKeyPem, sandbox.defaultApp, sandbox.setScenario(...),
+ *   // sandbox.requests(...), sandbox.reset(), sandbox.completeCertification(...), sandbox.clock
+ *   await sandbox.close();
+ */
+export { startSandbox, DEFAULT_PORT, type RunningSandbox, type SandboxOptions } from './sandbox.js';
+export { createSandboxCore, type SandboxControls, type SandboxCore, type SandboxCoreOptions, type DefaultApp } from './sandbox-core.js';
+export { ScenarioLoadError } from './scenarios/load-scenario.js';
+export { CertificationError, type Completion } from './state/certification-flow.js';
+export type { JournalEntry, JournalFilter } from './journal/request-journal.js';
+export { ALIPAY_GATEWAYS } from './engine/gateway-urls.js';

@@ -1,0 +1,105 @@
+/**
+ * An undici MockAgent bridged to the sandbox engine, for alipay-sdk: it calls Alipay through urllib,
+ * which uses undici's own request() and so never meets msw's interceptors. Pass it as the SDK's
+ * `proxyAgent`; requests to Alipay's gateway URLs are answered in-process, anything else is refused.
+ */
+import { MockAgent, type Dispatcher } from 'undici';
+import type { GatewayEngine, GatewayResponse } from '../engine/gateway-engine.js';
+import { ALIPAY_GATEWAYS, rawQueryOf } from '../engine/gateway-urls.js';
+
+/** The legacy handler hooks undici's mock dispatch calls (see undici/lib/mock/mock-utils.js). */
+interface LegacyHandler {
+  onConnect?(abort: (error?: Error) => void, context: unknown): void;
+  onHeaders?(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean | void;
+  onData?(chunk: Buffer): boolean | void;
+  onComplete?(trailers: Buffer[] | null): void;
+  onError?(error: Error): void;
+}
+
+async function bodyBytes(body: Dispatcher.DispatchOptions['body']): Promise<Buffer> {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === 'string') return Buffer.from(body);
+  if (Buffer.isBuffer(body) || body instanceof Uint8Array) return Buffer.from(body);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+function headerPairs(headers: Readonly<Record<string, string>>, length: number): Buffer[] {
+  const pairs: Buffer[] = [];
+  for (const [name, value] of Object.entries({ ...headers, 'content-length': String(length) })) pairs.push(Buffer.from(name), Buffer.from(value));
+  return pairs;
+}
+
+function deliver(handler: LegacyHandler, answer: GatewayResponse): void {
+  if (answer.connectionFault) {
+    handler.onError?.(Object.assign(new Error(answer.connectionFault === 'connection-reset' ? 'read ECONNRESET' : 'other side closed'), { code: answer.connectionFault === 'connection-reset' ? 'ECONNRESET' : 'UND_ERR_SOCKET' }));
+    return;
+  }
+  const body = Buffer.from(answer.body, 'utf8');
+  handler.onHeaders?.(answer.status, headerPairs(answer.headers, body.length), () => undefined, '');
+  handler.onData?.(body);
+  handler.onComplete?.([]);
+}
+
+class EngineMockAgent extends MockAgent {
+  readonly #engine: GatewayEngine;
+  readonly #gateways: readonly URL[];
+
+  constructor(engine: GatewayEngine, gateways: readonly string[]) {
+    super();
+    this.#engine = engine;
+    this.#gateways = gateways.map((g) => new URL(g));
+    this.disableNetConnect();
+  }
+
+  #isGateway(opts: Dispatcher.DispatchOptions): boolean {
+    const origin = new URL(String(opts.origin)).origin;
+    const path = opts.path.split('?')[0];
+    return this.#gateways.some((g) => g.origin === origin && g.pathname === path);
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    if (!this.#isGateway(opts)) return super.dispatch(opts, handler);
+    const legacy = handler as LegacyHandler;
+    let aborted = false;
+    legacy.onConnect?.(() => (aborted = true), null);
+    void (async () => {
+      try {
+        const body = await bodyBytes(opts.body);
+        const answer = await this.#engine.handle({
+          httpMethod: opts.method,
+          rawQuery: rawQueryOf(opts.path),
+          contentType: headerValue(opts.headers, 'content-type'),
+          body,
+          bodyExceededLimit: body.length > this.#engine.settings.maxBodyBytes,
+        });
+        if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+        if (!aborted) deliver(legacy, answer);
+      } catch (error) {
+        if (!aborted) legacy.onError?.(error as Error);
+      }
+    })();
+    return true;
+  }
+}
+
+function headerValue(headers: Dispatcher.DispatchOptions['headers'], name: string): string | undefined {
+  if (!headers) return undefined;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length - 1; i += 2) if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+    return undefined;
+  }
+  const entries: Iterable<[string, unknown]> = Symbol.iterator in headers ? (headers as Iterable<[string, unknown]>) : Object.entries(headers);
+  for (const [key, value] of entries) if (key.toLowerCase() === name) return Array.isArray(value) ? value.join(', ') : String(value);
+  return undefined;
+}
+
+export interface AlipayMockAgentOptions {
+  /** The gateway URLs to answer for (default: Alipay's production and sandbox gateways). */
+  readonly gateways?: readonly string[];
+}
+
+export function createAlipayMockAgent(core: { readonly engine: GatewayEngine }, options: AlipayMockAgentOptions = {}): MockAgent {
+  return new EngineMockAgent(core.engine, options.gateways ?? ALIPAY_GATEWAYS);
+}

@@ -1,0 +1,30 @@
+import { AlipaySdk } from 'alipay-sdk';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+
+let sandbox: RunningSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
+});
+afterAll(() => sandbox.close());
+
+it('a retried authorization query reaches the gateway twice', async () => {
+  sandbox.setScenario(sandbox.defaultApp.appId, {
+    rules: [{ match: { call: { first: 1 } }, outcome: { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' } }],
+  });
+  const alipay = new AlipaySdk({
+    appId: sandbox.defaultApp.appId,
+    privateKey: sandbox.defaultApp.privateKeyPem,
+    alipayPublicKey: sandbox.alipayPublicKeyPem,
+    gateway: sandbox.gatewayUrl,
+  });
+  const query = () =>
+    alipay.exec('zhima.auth.info.authquery', {
+      bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },
+    }, { validateSign: true });
+
+  expect((await query()).code).toBe('20000');
+  expect((await query()).authorized).toBe(false);
+  expect(sandbox.requests({ method: 'zhima.auth.info.authquery' })).toHaveLength(2);
+  await sandbox.reset();
+});

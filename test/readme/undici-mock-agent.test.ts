@@ -1,0 +1,24 @@
+import { AlipaySdk } from 'alipay-sdk';
+import { beforeAll, expect, it } from 'vitest';
+import { createMockAgentSandbox, type MockAgentSandbox } from 'alipay-gateway-sandbox/undici';
+
+let sandbox: MockAgentSandbox;
+beforeAll(async () => {
+  sandbox = await createMockAgentSandbox();
+});
+
+it('alipay-sdk, which msw cannot see, is answered through its proxyAgent', async () => {
+  const alipay = new AlipaySdk({
+    appId: sandbox.defaultApp.appId,
+    privateKey: sandbox.defaultApp.privateKeyPem,
+    alipayPublicKey: sandbox.alipayPublicKeyPem,
+    proxyAgent: sandbox.mockAgent,
+  });
+  sandbox.setScenario(sandbox.defaultApp.appId, {
+    rules: [{ match: { method: 'alipay.user.auth.zhimaper.inner.apply' }, outcome: { business_error: 'NO_USER_ERROR' } }],
+  });
+  const result = await alipay.exec('alipay.user.auth.zhimaper.inner.apply', {
+    bizContent: { cert_no: '330701199901011316', cert_type: 'IDENTITY_CARD', name: '张三', mobile: '13588111111' },
+  }, { validateSign: true });
+  expect(result.subCode).toBe('NO_USER_ERROR');
+});
