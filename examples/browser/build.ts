@@ -1,0 +1,37 @@
+/**
+ * Builds the browser example into a folder: the page, its bundle (the sandbox core, its msw handlers
+ * and the reference client, with node:* modules shimmed), and msw's service worker script.
+ * `npm run example:browser` builds and serves it; the browser test builds it into a temporary folder.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export async function buildBrowserExample(outDir: string): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    entryPoints: [here('./main.ts')],
+    outfile: join(outDir, 'main.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'warning',
+    loader: { '.pem': 'text' },
+    inject: [here('./node-shims/globals.ts')],
+    define: { global: 'globalThis' },
+    alias: {
+      'node:crypto': here('./node-shims/crypto.ts'),
+      'node:fs': here('./node-shims/fs.ts'),
+      'node:path': here('./node-shims/path.ts'),
+      'node:url': here('./node-shims/url.ts'),
+      'node:util': here('./node-shims/util.ts'),
+      'lowdb/node': here('./node-shims/lowdb-node.ts'),
+    },
+  });
+  copyFileSync(here('./index.html'), join(outDir, 'index.html'));
+  copyFileSync(fileURLToPath(import.meta.resolve('msw/mockServiceWorker.js')), join(outDir, 'mockServiceWorker.js'));
+}

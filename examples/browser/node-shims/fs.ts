@@ -1,0 +1,33 @@
+/**
+ * node:fs for the browser build: the few shipped files the sandbox core reads (test-only keys, fixture
+ * people, the scenario schema) are bundled in and found by file name. Nothing is written.
+ */
+import alipayPrivateKey from '../../../fixtures/keys/alipay-sandbox.private-key.pkcs8.pem';
+import alipayPublicKey from '../../../fixtures/keys/alipay-sandbox.public-key.pem';
+import appPrivateKeyPkcs1 from '../../../fixtures/keys/default-app.private-key.pkcs1.pem';
+import appPrivateKeyPkcs8 from '../../../fixtures/keys/default-app.private-key.pkcs8.pem';
+import appPublicKey from '../../../fixtures/keys/default-app.public-key.pem';
+import fixturePeople from '../../../fixtures/identities/fixture-people.json' with { type: 'json' };
+import scenarioSchema from '../../../scenarios/scenario.schema.json' with { type: 'json' };
+
+const FILES: Readonly<Record<string, string>> = {
+  'alipay-sandbox.private-key.pkcs8.pem': alipayPrivateKey,
+  'alipay-sandbox.public-key.pem': alipayPublicKey,
+  'default-app.private-key.pkcs1.pem': appPrivateKeyPkcs1,
+  'default-app.private-key.pkcs8.pem': appPrivateKeyPkcs8,
+  'default-app.public-key.pem': appPublicKey,
+  'fixture-people.json': JSON.stringify(fixturePeople),
+  'scenario.schema.json': JSON.stringify(scenarioSchema),
+};
+
+export function readFileSync(path: string | URL): string {
+  const name = String(path).split('/').pop()!;
+  const text = FILES[name];
+  if (text === undefined) throw new Error(`${name} is not bundled into the browser build`);
+  return text;
+}
+
+export const existsSync = (): boolean => false;
+export const mkdirSync = (): void => undefined;
+export const watchFile = (): void => undefined;
+export const unwatchFile = (): void => undefined;
