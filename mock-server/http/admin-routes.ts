@@ -11,7 +11,8 @@ import { journalRoutes } from './journal-routes.js';
 import { scenarioRoutes } from './scenario-routes.js';
 import { stateRoutes } from './state-routes.js';
 import type { BusinessClock } from '../state/business-clock.js';
-import type { SandboxStore } from '../state/sandbox-store.js';
+import type { Certification, SandboxStore } from '../state/sandbox-store.js';
+import type { Completion } from '../state/certification-flow.js';
 
 export interface AdminDependencies {
   readonly apps: AppRegistry;
@@ -25,6 +26,8 @@ export interface AdminDependencies {
    * cleared, the clock back to real time, the scenario file re-read. Apps and people stay.
    */
   readonly reset: () => Promise<void>;
+  /** Finishes a pending certification, as the hosted page does; throws CertificationError. */
+  readonly completeCertification: (id: string, completion: Completion) => Promise<Certification>;
   readonly alipayPublicKeyPem: string;
   readonly startedAt: number;
 }

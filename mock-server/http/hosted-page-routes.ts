@@ -5,9 +5,8 @@
 import express, { type Request, type Response } from 'express';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../pages/html.js';
 import { pageErrorPage, returnPage } from '../pages/certification-page.js';
-import type { BusinessClock } from '../state/business-clock.js';
-import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
-import type { SandboxStore } from '../state/sandbox-store.js';
+import { CertificationError, type Completion } from '../state/certification-flow.js';
+import type { Certification } from '../state/sandbox-store.js';
 
 /** Only web addresses are followed: a javascript: or data: return_url must never run in the browser. */
 function isWebAddress(url: string | undefined): url is string {
@@ -31,25 +30,24 @@ function sendPage(res: Response, status: number, html: string): void {
   res.status(status).set('content-security-policy', PAGE_CONTENT_SECURITY_POLICY).type('html').send(html);
 }
 
-export function createHostedPageRouter(state: SandboxStore, clock: BusinessClock): express.Router {
+export function createHostedPageRouter(completeCertification: (id: string, completion: Completion) => Promise<Certification>): express.Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
   router.post('/certifications/:id/complete', async (req: Request<{ id: string }>, res: Response) => {
-    const certification = state.certification(req.params.id);
     const choice = choiceOf((req.body ?? {}) as Record<string, unknown>);
-    if (!certification || !choice) {
-      sendPage(res, 400, pageErrorPage({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_PARAMETER', sub_msg: certification ? 'choose pass, fail or cancel' : `no certification ${req.params.id}` }));
+    if (!choice) {
+      sendPage(res, 400, pageErrorPage({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_PARAMETER', sub_msg: 'choose pass, fail or cancel' }));
       return;
     }
+    let certification: Certification;
     try {
-      complete(state, certification, choice, clock.now());
+      certification = await completeCertification(req.params.id, choice);
     } catch (error) {
       if (!(error instanceof CertificationError)) throw error;
       sendPage(res, error.status, pageErrorPage({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_PARAMETER', sub_msg: error.message }));
       return;
     }
-    await state.persist();
     if (isWebAddress(certification.return_url)) {
       res.redirect(303, certification.return_url);
       return;

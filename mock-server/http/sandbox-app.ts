@@ -26,7 +26,7 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   app.disable('etag');
   app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
   app.use('/__admin', createAdminRouter(deps));
-  app.use('/__sandbox', createHostedPageRouter(deps.state, deps.clock));
+  app.use('/__sandbox', createHostedPageRouter(deps.completeCertification));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `nothing at ${req.method} ${req.path}; the gateway is POST/GET /gateway.do` });
   });

@@ -5,7 +5,7 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import { residentIdProblem } from '../identity/resident-id.js';
-import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
+import { CertificationError, type Completion } from '../state/certification-flow.js';
 import type { Person } from '../state/sandbox-store.js';
 import { alipayUserId } from '../methods/generated-ids.js';
 import type { AdminDependencies } from './admin-routes.js';
@@ -29,25 +29,17 @@ function certificationRoutes(router: express.Router, deps: AdminDependencies): v
   });
 
   router.post('/certifications/:id/complete', async (req: Request<{ id: string }>, res: Response) => {
-    const certification = deps.state.certification(req.params.id);
-    if (!certification) {
-      res.status(404).json({ error: `no certification ${req.params.id}: start one with …certify.open.initialize or zhima.customer.certification.initialize` });
-      return;
-    }
     const completion = completionOf(req.body);
     if (typeof completion === 'string') {
       res.status(400).json({ error: completion });
       return;
     }
     try {
-      complete(deps.state, certification, completion, deps.clock.now());
+      res.json(await deps.completeCertification(req.params.id, completion));
     } catch (error) {
       if (!(error instanceof CertificationError)) throw error;
       res.status(error.status).json({ error: error.message });
-      return;
     }
-    await deps.state.persist();
-    res.json(certification);
   });
 }
 

@@ -4,6 +4,7 @@
  * Source: the API page in ../shared/seeds.
  */
 import { defineApiMethod, success } from './api-method.js';
+import { jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 
 interface VerifyIdentityApplyBizContent {
@@ -60,7 +61,7 @@ const bizContentSchema = {
       jsonString: { anyOf: [productSchema, { type: 'array', minItems: 1, items: productSchema }] },
     },
     scene_code: { type: 'string', minLength: 1, maxLength: 128 },
-    biz_params: { type: 'string', maxLength: 5000, jsonString: { type: 'object' } },
+    biz_params: jsonObjectField(5000),
   },
 } as const;
 

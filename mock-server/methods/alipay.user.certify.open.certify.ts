@@ -6,6 +6,7 @@
  */
 import { certificationPage } from '../pages/certification-page.js';
 import { defineApiMethod, page, refused } from './api-method.js';
+import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { findCertification } from './certification-records.js';
 
@@ -14,11 +15,7 @@ const errors = new BusinessErrorTable([
   { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值,且在23小时有效期内' },
 ]);
 
-const bizContentSchema = {
-  type: 'object',
-  required: ['certify_id'],
-  properties: { certify_id: { type: 'string', minLength: 1, maxLength: 32 } },
-} as const;
+const bizContentSchema = singleIdSchema('certify_id');
 
 export const alipayUserCertifyOpenCertify = defineApiMethod<{ certify_id: string }>({
   name: 'alipay.user.certify.open.certify',

@@ -5,6 +5,7 @@
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { defineApiMethod, refused, success } from './api-method.js';
+import { certInfoIdentityParam } from './shared-schemas.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { stableHex } from './generated-ids.js';
 import { startCertification } from './certification-records.js';
@@ -37,21 +38,7 @@ const bizContentSchema = {
   properties: {
     outer_order_no: { type: 'string', minLength: 1, maxLength: 32 },
     biz_code: { type: 'string', maxLength: 32, enum: ['FACE', 'CERT_PHOTO', 'CERT_PHOTO_FACE', 'SMART_FACE'] },
-    identity_param: {
-      type: 'string',
-      maxLength: 4096,
-      jsonString: {
-        type: 'object',
-        required: ['identity_type', 'cert_type', 'cert_name', 'cert_no'],
-        properties: {
-          identity_type: { const: 'CERT_INFO' },
-          cert_type: { const: 'IDENTITY_CARD' },
-          cert_name: { type: 'string', minLength: 1 },
-          cert_no: { type: 'string', minLength: 1 },
-          phone_no: { type: 'string' },
-        },
-      },
-    },
+    identity_param: certInfoIdentityParam(4096, { phone_no: { type: 'string' } }),
     merchant_config: {
       type: 'string',
       maxLength: 4096,

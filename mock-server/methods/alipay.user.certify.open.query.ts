@@ -4,6 +4,7 @@
  * Source: reference §8 (no seed page).
  */
 import { defineApiMethod, refused, success } from './api-method.js';
+import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { findCertification, identityInfo } from './certification-records.js';
 
@@ -12,11 +13,7 @@ const errors = new BusinessErrorTable([
   { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值' },
 ]);
 
-const bizContentSchema = {
-  type: 'object',
-  required: ['certify_id'],
-  properties: { certify_id: { type: 'string', minLength: 1, maxLength: 32 } },
-} as const;
+const bizContentSchema = singleIdSchema('certify_id');
 
 export const alipayUserCertifyOpenQuery = defineApiMethod<{ certify_id: string }>({
   name: 'alipay.user.certify.open.query',

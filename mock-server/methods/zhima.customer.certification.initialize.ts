@@ -5,6 +5,7 @@
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { defineApiMethod, refused, success } from './api-method.js';
+import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { startCertification } from './certification-records.js';
 import { zhimaBizNo } from './generated-ids.js';
@@ -31,8 +32,6 @@ const errors = new BusinessErrorTable([
 /** The scenes of Zhima's own face-check flow. */
 const BIZ_CODES = ['FACE', 'SMART_FACE', 'FACE_SDK'];
 
-const jsonObject = { type: 'object' } as const;
-
 const bizContentSchema = {
   type: 'object',
   required: ['transaction_id', 'product_code', 'biz_code', 'identity_param'],
@@ -40,22 +39,9 @@ const bizContentSchema = {
     transaction_id: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_]+$' },
     product_code: { type: 'string', minLength: 1, maxLength: 32 },
     biz_code: { type: 'string', minLength: 1, maxLength: 32 },
-    identity_param: {
-      type: 'string',
-      maxLength: 204800,
-      jsonString: {
-        type: 'object',
-        required: ['identity_type', 'cert_type', 'cert_name', 'cert_no'],
-        properties: {
-          identity_type: { const: 'CERT_INFO' },
-          cert_type: { const: 'IDENTITY_CARD' },
-          cert_name: { type: 'string', minLength: 1 },
-          cert_no: { type: 'string', minLength: 1 },
-        },
-      },
-    },
-    merchant_config: { type: 'string', maxLength: 1024, jsonString: jsonObject },
-    ext_biz_param: { type: 'string', maxLength: 2048, jsonString: jsonObject },
+    identity_param: certInfoIdentityParam(204800),
+    merchant_config: jsonObjectField(1024),
+    ext_biz_param: jsonObjectField(2048),
     linked_merchant_id: { type: 'string', maxLength: 16 },
     face_contrast_picture: { type: 'string', maxLength: 1048576 },
   },

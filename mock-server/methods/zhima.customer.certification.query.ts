@@ -3,6 +3,7 @@
  * Source: reference §8 (no seed page).
  */
 import { defineApiMethod, refused, success } from './api-method.js';
+import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { findCertification, identityInfo } from './certification-records.js';
 
@@ -11,11 +12,7 @@ const errors = new BusinessErrorTable([
   { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
 ]);
 
-const bizContentSchema = {
-  type: 'object',
-  required: ['biz_no'],
-  properties: { biz_no: { type: 'string', minLength: 1, maxLength: 32 } },
-} as const;
+const bizContentSchema = singleIdSchema('biz_no');
 
 export const zhimaCustomerCertificationQuery = defineApiMethod<{ biz_no: string }>({
   name: 'zhima.customer.certification.query',
