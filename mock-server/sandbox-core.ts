@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
-import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
+import { DEFAULT_APP_ID, testCertificatePaths, testKeyPaths } from '../fixtures/test-keys.js';
 import { AppRegistry, type AppRecord } from './apps/app-registry.js';
 import { createGatewayEngine, DEFAULT_GATEWAY_SETTINGS, type GatewayEngine, type GatewaySettings } from './engine/gateway-engine.js';
 import { loadFixturePeople } from './identity/fixture-people.js';
 import { DEFAULT_JOURNAL_CAPACITY, RequestJournal, type JournalEntry, type JournalFilter } from './journal/request-journal.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
+import { certificateSn, rootCertificateSn } from './keys/certificate-sn.js';
 import { readPrivateKeyFile } from './keys/rsa-keys.js';
 import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
 import type { ResponseSigner } from './protocol/response-envelope.js';
@@ -89,7 +90,16 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
   const logger = options.logger ?? pino({ level: options.quiet ? 'silent' : 'info', base: undefined });
   const storage = options.inMemory ? {} : { dataDir: options.dataDir ?? 'data' };
   const alipayPublicKeyPem = readFileSync(testKeyPaths.alipayPublicKey, 'utf8');
-  const apps = await AppRegistry.open(storage, { appId: DEFAULT_APP_ID, publicKeyPem: readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8') });
+  const rootCertificatePem = readFileSync(testCertificatePaths.alipayRootCert, 'utf8');
+  const apps = await AppRegistry.open({
+    ...storage,
+    rootCertificatePem,
+    defaultApp: {
+      appId: DEFAULT_APP_ID,
+      publicKeyPem: readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'),
+      certificatePem: readFileSync(testCertificatePaths.defaultAppCert, 'utf8'),
+    },
+  });
   const state = await SandboxStore.open(storage, loadFixturePeople());
   const clock = new BusinessClock();
   const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS) });
@@ -116,6 +126,10 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
     state,
     signer: options.signer ?? createInProcessSigner(readPrivateKeyFile(testKeyPaths.alipayPrivateKey)),
     settings: { ...DEFAULT_GATEWAY_SETTINGS, ...options.settings },
+    certificates: {
+      alipayCertSn: certificateSn(readFileSync(testCertificatePaths.alipayPublicCert, 'utf8')),
+      alipayRootCertSn: rootCertificateSn(rootCertificatePem),
+    },
     now,
     businessNow: () => clock.now(),
     newTraceId: () => randomUUID().replaceAll('-', ''),

@@ -20,7 +20,7 @@ export async function buildBrowserExample(outDir: string): Promise<void> {
     platform: 'browser',
     target: 'es2022',
     logLevel: 'warning',
-    loader: { '.pem': 'text' },
+    loader: { '.pem': 'text', '.crt': 'text' },
     inject: [here('./node-shims/globals.ts')],
     define: { global: 'globalThis' },
     alias: {

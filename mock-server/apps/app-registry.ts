@@ -1,22 +1,35 @@
 /**
- * The apps the sandbox knows: app_id → the app's public key and the sign type it is configured for,
- * as an app is set up in Alipay's console. Held in memory for the request path; persisted through
- * lowdb (an atomic write-then-rename per change) so that registered apps survive a restart.
+ * The apps the sandbox knows, as an app is set up in Alipay's console: app_id → the app's public key
+ * (or its public-key certificate, in certificate mode), the sign type it is configured for, and its
+ * AES key when content encryption is on. Held in memory for the request path; persisted through lowdb
+ * (an atomic write-then-rename per change) so that registered apps survive a restart.
  */
-import type { KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import { certificatePublicKeyPem, certificateSn } from '../keys/certificate-sn.js';
 import { KeyFormatError, parseAppPublicKey, publicKeyPem } from '../keys/rsa-keys.js';
+import { aesKeyBytes, AesKeyError, generateAesKey } from '../protocol/aes-content.js';
 import type { SignType } from '../protocol/public-parameters.js';
+
+export interface AppCertificate {
+  /** The certificate's SN, which requests carry as app_cert_sn. */
+  readonly sn: string;
+  /** Certificate mode only (a registered app with a certificate), or either mode (the default app). */
+  readonly required: boolean;
+}
 
 export interface RegisteredApp {
   readonly appId: string;
   readonly signType: SignType;
   readonly publicKey: KeyObject;
   readonly publicKeyPem: string;
-  /** The embedded default app: registered at every start, never stored, never replaced. */
+  readonly certificate?: AppCertificate;
+  /** The AES-128 key (16 bytes) for encrypt_type=AES requests. */
+  readonly aesKey?: Buffer;
+  /** The embedded default app: registered at every start, never replaced. */
   readonly builtIn: boolean;
 }
 
@@ -25,6 +38,9 @@ export interface AppRecord {
   app_id: string;
   sign_type: SignType;
   public_key: string;
+  app_cert?: string;
+  app_cert_sn?: string;
+  aes_key?: string;
   registered_at: string;
 }
 
@@ -35,7 +51,7 @@ interface AppsFile {
 export class AppRegistrationError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 409 = 400,
+    readonly status: 400 | 404 | 409 = 400,
   ) {
     super(message);
   }
@@ -48,52 +64,39 @@ function isSignType(value: unknown): value is SignType {
   return typeof value === 'string' && (SIGN_TYPES as readonly string[]).includes(value);
 }
 
-/** Validates a registration request body; every message says what to send instead. */
-function parseRegistration(input: unknown): { appId: string; signType: SignType; publicKey: KeyObject } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new AppRegistrationError('send a JSON object: { "app_id": "...", "public_key": "...", "sign_type": "RSA2" }');
-  }
-  const body = input as Record<string, unknown>;
-  const appId = body.app_id;
-  if (typeof appId !== 'string' || !APP_ID.test(appId)) {
-    throw new AppRegistrationError('app_id must be 1 to 32 letters, digits, "_" or "-" (Alipay app_ids are 16 digits)');
-  }
-  const signType = body.sign_type ?? 'RSA2';
-  if (!isSignType(signType)) throw new AppRegistrationError('sign_type must be "RSA2" or "RSA"');
-  if (typeof body.public_key !== 'string') {
-    throw new AppRegistrationError('public_key must be a string: the PEM text or the bare base64 key');
-  }
+/** Whether `pem` is a certificate issued by the sandbox's root CA (Alipay accepts only its own). */
+function issuedBy(pem: string, rootCertificatePem: string): boolean {
   try {
-    return { appId, signType, publicKey: parseAppPublicKey(body.public_key) };
-  } catch (error) {
-    if (error instanceof KeyFormatError) throw new AppRegistrationError(error.message);
-    throw error;
+    return new X509Certificate(pem).verify(new X509Certificate(rootCertificatePem).publicKey);
+  } catch {
+    return false;
   }
 }
 
-function toRecord(app: RegisteredApp, registeredAt: string): AppRecord {
-  return { app_id: app.appId, sign_type: app.signType, public_key: app.publicKeyPem, registered_at: registeredAt };
-}
-
-export interface AppStorage {
+export interface RegistryOptions {
   /** A folder for apps.json, or undefined to keep everything in memory (tests). */
-  dataDir?: string;
+  readonly dataDir?: string;
+  readonly defaultApp: { readonly appId: string; readonly publicKeyPem: string; readonly certificatePem: string };
+  /** The sandbox's root CA certificate: app certificates must be issued by it. */
+  readonly rootCertificatePem: string;
 }
 
 export class AppRegistry {
   readonly #apps = new Map<string, RegisteredApp>();
   readonly #db: Low<AppsFile>;
+  readonly #rootCertificatePem: string;
 
-  private constructor(db: Low<AppsFile>) {
+  private constructor(db: Low<AppsFile>, rootCertificatePem: string) {
     this.#db = db;
+    this.#rootCertificatePem = rootCertificatePem;
   }
 
   /** Opens the store, loads stored apps, and registers the built-in default app. */
-  static async open(storage: AppStorage, defaultApp: { appId: string; publicKeyPem: string }): Promise<AppRegistry> {
+  static async open(options: RegistryOptions): Promise<AppRegistry> {
     let adapter: Adapter<AppsFile>;
-    if (storage.dataDir) {
-      mkdirSync(storage.dataDir, { recursive: true });
-      adapter = new JSONFile<AppsFile>(join(storage.dataDir, 'apps.json'));
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      adapter = new JSONFile<AppsFile>(join(options.dataDir, 'apps.json'));
     } else {
       adapter = new Memory<AppsFile>();
     }
@@ -101,28 +104,35 @@ export class AppRegistry {
     try {
       await db.read();
     } catch (error) {
-      const where = storage.dataDir ? join(storage.dataDir, 'apps.json') : 'memory';
+      const where = options.dataDir ? join(options.dataDir, 'apps.json') : 'memory';
       throw new Error(`cannot read the registered apps from ${where}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
     }
-    const registry = new AppRegistry(db);
-    for (const record of db.data.apps) {
-      registry.#apps.set(record.app_id, {
-        appId: record.app_id,
-        signType: record.sign_type,
-        publicKey: parseAppPublicKey(record.public_key),
-        publicKeyPem: record.public_key,
-        builtIn: false,
-      });
-    }
-    const publicKey = parseAppPublicKey(defaultApp.publicKeyPem);
-    registry.#apps.set(defaultApp.appId, {
-      appId: defaultApp.appId,
+    const registry = new AppRegistry(db, options.rootCertificatePem);
+    for (const record of db.data.apps) registry.#apps.set(record.app_id, AppRegistry.#fromRecord(record));
+    const { appId, publicKeyPem: pem, certificatePem } = options.defaultApp;
+    const publicKey = parseAppPublicKey(pem);
+    registry.#apps.set(appId, {
+      appId,
       signType: 'RSA2',
       publicKey,
       publicKeyPem: publicKeyPem(publicKey),
+      // The default app works in both modes: with its public key, or with its certificate.
+      certificate: { sn: certificateSn(certificatePem), required: false },
       builtIn: true,
     });
     return registry;
+  }
+
+  static #fromRecord(record: AppRecord): RegisteredApp {
+    return {
+      appId: record.app_id,
+      signType: record.sign_type,
+      publicKey: parseAppPublicKey(record.public_key),
+      publicKeyPem: record.public_key,
+      certificate: record.app_cert_sn ? { sn: record.app_cert_sn, required: true } : undefined,
+      aesKey: record.aes_key ? aesKeyBytes(record.aes_key) : undefined,
+      builtIn: false,
+    };
   }
 
   find(appId: string): RegisteredApp | undefined {
@@ -133,20 +143,70 @@ export class AppRegistry {
     const app = this.#apps.get(appId);
     if (!app) return undefined;
     const stored = this.#db.data.apps.find((r) => r.app_id === appId);
-    return toRecord(app, stored?.registered_at ?? 'built-in');
+    return stored ?? { app_id: app.appId, sign_type: app.signType, public_key: app.publicKeyPem, app_cert_sn: app.certificate?.sn, registered_at: 'built-in' };
+  }
+
+  /** Validates a registration: a public key (PEM or bare base64) or a certificate the sandbox issued. */
+  #parseRegistration(input: unknown): AppRecord {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new AppRegistrationError('send a JSON object: { "app_id": "...", "public_key": "...", "sign_type": "RSA2" } (or "app_cert" instead of "public_key")');
+    }
+    const body = input as Record<string, unknown>;
+    const appId = body.app_id;
+    if (typeof appId !== 'string' || !APP_ID.test(appId)) {
+      throw new AppRegistrationError('app_id must be 1 to 32 letters, digits, "_" or "-" (Alipay app_ids are 16 digits)');
+    }
+    const signType = body.sign_type ?? 'RSA2';
+    if (!isSignType(signType)) throw new AppRegistrationError('sign_type must be "RSA2" or "RSA"');
+    const registeredAt = new Date().toISOString();
+    if (typeof body.app_cert === 'string') {
+      if (!issuedBy(body.app_cert, this.#rootCertificatePem)) {
+        throw new AppRegistrationError("app_cert is not a certificate issued by the sandbox's root CA; issue one with `npm run keys -- generate --certificate`");
+      }
+      return { app_id: appId, sign_type: signType, public_key: certificatePublicKeyPem(body.app_cert), app_cert: body.app_cert, app_cert_sn: certificateSn(body.app_cert), registered_at: registeredAt };
+    }
+    if (typeof body.public_key !== 'string') {
+      throw new AppRegistrationError('public_key must be a string: the PEM text or the bare base64 key (or send app_cert, a certificate)');
+    }
+    try {
+      return { app_id: appId, sign_type: signType, public_key: publicKeyPem(parseAppPublicKey(body.public_key)), registered_at: registeredAt };
+    } catch (error) {
+      if (error instanceof KeyFormatError) throw new AppRegistrationError(error.message);
+      throw error;
+    }
+  }
+
+  async #store(record: AppRecord): Promise<AppRecord> {
+    this.#apps.set(record.app_id, AppRegistry.#fromRecord(record));
+    this.#db.data.apps = [...this.#db.data.apps.filter((r) => r.app_id !== record.app_id), record];
+    await this.#db.write();
+    return record;
   }
 
   /** Registers or re-keys an app; resolves once the change is on disk. */
   async register(input: unknown): Promise<AppRecord> {
-    const { appId, signType, publicKey } = parseRegistration(input);
-    if (this.#apps.get(appId)?.builtIn) {
-      throw new AppRegistrationError(`app_id ${appId} is the built-in default app; register your app under another app_id`, 409);
+    const record = this.#parseRegistration(input);
+    if (this.#apps.get(record.app_id)?.builtIn) {
+      throw new AppRegistrationError(`app_id ${record.app_id} is the built-in default app; register your app under another app_id`, 409);
     }
-    const app: RegisteredApp = { appId, signType, publicKey, publicKeyPem: publicKeyPem(publicKey), builtIn: false };
-    const record = toRecord(app, new Date().toISOString());
-    this.#apps.set(appId, app);
-    this.#db.data.apps = [...this.#db.data.apps.filter((r) => r.app_id !== appId), record];
-    await this.#db.write();
-    return record;
+    return this.#store(record);
+  }
+
+  /** Sets (or generates) a registered app's AES key for content encryption. */
+  async setAesKey(appId: string, aesKey?: unknown): Promise<AppRecord> {
+    const stored = this.#db.data.apps.find((r) => r.app_id === appId);
+    if (!stored) {
+      const builtIn = this.#apps.get(appId)?.builtIn;
+      throw new AppRegistrationError(builtIn ? 'the built-in default app has no AES key; register your own app to use encrypt_type=AES' : `no app ${appId} is registered`, builtIn ? 409 : 404);
+    }
+    if (aesKey !== undefined && typeof aesKey !== 'string') throw new AppRegistrationError('aes_key must be a base64 string');
+    const key = aesKey ?? generateAesKey();
+    try {
+      aesKeyBytes(key);
+    } catch (error) {
+      if (error instanceof AesKeyError) throw new AppRegistrationError(error.message);
+      throw error;
+    }
+    return this.#store({ ...stored, aes_key: key });
   }
 }

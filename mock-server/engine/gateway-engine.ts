@@ -15,7 +15,8 @@ import type { MethodRegistry, RegisteredMethod } from '../methods/method-registr
 import { businessError, PUBLIC_CODE_MSG, PUBLIC_SUB_CODES, publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import { checkPublicParameters, type PublicParameters, type SignType } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
-import { buildEnvelope, ERROR_RESPONSE_KEY, responseNodeKey, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
+import { decryptContent as decryptAes } from '../protocol/aes-content.js';
+import { buildEnvelope, ERROR_RESPONSE_KEY, nodeText, responseNodeKey, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
 import { signStringBytes, signStringText, verifySignature } from '../protocol/signature.js';
 import { checkTimestamp } from '../protocol/timestamp.js';
 import type { Decision, RuleReference } from '../scenarios/scenario-book.js';
@@ -83,6 +84,8 @@ export interface GatewayEngineDependencies {
   readonly state: SandboxStore;
   readonly signer: ResponseSigner;
   readonly settings: GatewaySettings;
+  /** The SNs of certificate mode: the sandbox's Alipay public-key certificate and its root (reference §6). */
+  readonly certificates: { readonly alipayCertSn: string; readonly alipayRootCertSn: string };
   /** The real time: timestamps are checked against it, and the journal dated by it. */
   readonly now: () => number;
   /** The business clock (movable by tests): what expiry and ids are measured against. */
@@ -119,6 +122,10 @@ interface RequestState {
   decision?: Decision;
   /** A scenario's fault applied to whatever envelope the request gets. */
   envelopeFault?: EnvelopeFault;
+  /** A certificate-mode request: the answer carries alipay_cert_sn. */
+  certificateMode?: boolean;
+  /** The request's content was AES-encrypted: so is the answer's node. */
+  aesKey?: Buffer;
 }
 
 type BizContent = { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly refusal: ErrorFields };
@@ -202,6 +209,48 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   }
 
   /** biz_content parsed once: the rules read it, and the method validates it (or the refusal). */
+  /** Certificate mode (reference §6): the app's certificate SN and the sandbox root's, both signed. */
+  function checkCertificate(values: Readonly<Record<string, string>>, app: RegisteredApp, state: RequestState): void {
+    const appCertSn = values.app_cert_sn;
+    const rootCertSn = values.alipay_root_cert_sn;
+    if (appCertSn === undefined) {
+      if (app.certificate?.required) {
+        throw new Rejection(publicError('isv.missing-app-cert-sn', `app ${app.appId} is set up with a public-key certificate: send app_cert_sn and alipay_root_cert_sn`));
+      }
+      return;
+    }
+    if (!app.certificate) {
+      throw new Rejection(publicError('isv.invalid-parameter', `app ${app.appId} is set up with a public key, not a certificate: drop app_cert_sn, or register the app with app_cert`));
+    }
+    if (appCertSn !== app.certificate.sn) {
+      throw new Rejection(publicError('isv.invalid-parameter', `app_cert_sn ${appCertSn} is not the SN of app ${app.appId}'s certificate (${app.certificate.sn})`));
+    }
+    if (rootCertSn !== deps.certificates.alipayRootCertSn) {
+      throw new Rejection(
+        publicError('isv.invalid-parameter', `alipay_root_cert_sn ${rootCertSn ?? '(missing)'} is not the SN of the sandbox's root certificate (${deps.certificates.alipayRootCertSn}); use fixtures/certs/alipayRootCert.crt`),
+      );
+    }
+    state.certificateMode = true;
+  }
+
+  /** encrypt_type=AES (reference §5): biz_content arrives encrypted with the app's key, signed as sent. */
+  function decryptContent(decoded: DecodedParameters, app: RegisteredApp, state: RequestState): DecodedParameters {
+    const encryptType = decoded.values.encrypt_type;
+    if (encryptType === undefined) return decoded;
+    if (encryptType !== 'AES') throw new Rejection(publicError('isv.invalid-encrypt-type', `encrypt_type "${encryptType}" is not AES, the only one Alipay supports`));
+    if (!app.aesKey) {
+      throw new Rejection(publicError('isv.decryption-error-not-valid-encrypt-key', `app ${app.appId} has no AES key: set one with POST /__admin/apps/${app.appId}/aes-key`));
+    }
+    const ciphertext = decoded.values.biz_content;
+    const plaintext = ciphertext === undefined ? undefined : decryptAes(ciphertext, app.aesKey);
+    if (plaintext === undefined) {
+      // The SDKs' own comment on this answer: "服务端解密错误，sub_msg: 解密出错, 未知错误".
+      throw new Rejection(publicError('isv.decryption-error-unknown'), 'biz_content does not decrypt with the app\'s AES key (AES-128-CBC, zero IV, PKCS#5, base64)');
+    }
+    state.aesKey = app.aesKey;
+    return { ...decoded, values: { ...decoded.values, biz_content: plaintext } };
+  }
+
   function parseBizContent(text: string | undefined): BizContent {
     if (text === undefined) return { ok: true, value: {} };
     let parsed: unknown;
@@ -263,10 +312,11 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     if (!app) {
       throw new Rejection(publicError('isv.invalid-app-id', `app_id ${params.app_id} is not registered with the sandbox; POST it to /__admin/apps`));
     }
+    checkCertificate(decoded.values, app, state);
     checkSignature(params, decoded, app);
     const timestamp = checkTimestamp(params.timestamp, deps.now(), settings.timestampWindowMs);
     if (!timestamp.ok) throw new Rejection(publicError('isv.invalid-timestamp', timestamp.detail));
-    return { params, app, decoded };
+    return { params, app, decoded: decryptContent(decoded, app, state) };
   }
 
   /** Carries out what the scenario chose for an authenticated request. */
@@ -311,13 +361,14 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const nodeKey = app && method ? responseNodeKey(method) : ERROR_RESPONSE_KEY;
     // Signed as the client signed, so that even a client using the wrong sign type can read why it failed.
     const signType = state.signType ?? app?.signType;
-    if (!app || !signType || fault === 'missing-sign') return buildEnvelope(nodeKey, node);
+    const options = { alipayCertSn: state.certificateMode ? deps.certificates.alipayCertSn : undefined, aesKey: state.aesKey };
+    if (!app || !signType || fault === 'missing-sign') return buildEnvelope(nodeKey, node, undefined, options);
     if (fault === 'wrong-sign') {
       // A real signature, of other content: well-formed, and it does not verify.
-      const wrong = await signer.sign(`${JSON.stringify(node)} `, signType);
-      return buildEnvelope(nodeKey, node, { signer: { sign: async () => wrong }, signType });
+      const wrong = await signer.sign(`${nodeText(node, options)} `, signType);
+      return buildEnvelope(nodeKey, node, { signer: { sign: async () => wrong }, signType }, options);
     }
-    const text = await buildEnvelope(nodeKey, node, { signer, signType });
+    const text = await buildEnvelope(nodeKey, node, { signer, signType }, options);
     return fault === 'malformed-json' ? truncatedEnvelope(text) : text;
   }
 

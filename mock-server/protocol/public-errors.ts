@@ -52,7 +52,10 @@ export const PUBLIC_SUB_CODES = {
   'isv.invalid-charset': { code: '40002', subMsg: '字符集错误' },
   'isv.invalid-digest': { code: '40002', subMsg: '摘要错误' },
   'isv.not-support-app-auth': { code: '40002', subMsg: '本接口不支持第三方代理调用' },
+  'isv.decryption-error-not-valid-encrypt-type': { code: '40002', subMsg: '解密出错, 不支持的加密算法' },
+  'isv.decryption-error-not-valid-encrypt-key': { code: '40002', subMsg: '解密出错, 未配置加密密钥或加密密钥格式错误' },
   'isv.missing-signature-config': { code: '40003', subMsg: '应用未配置对应签名算法的公钥或者证书' },
+  'isv.decryption-error-unknown': { code: '40003', subMsg: '解密出错, 未知错误' },
   'isv.insufficient-isv-permissions': { code: '40006', subMsg: 'ISV权限不足' },
   'isv.insufficient-user-permissions': { code: '40006', subMsg: '用户权限不足' },
 } as const satisfies Record<string, PublicSubCodeEntry>;

@@ -1,8 +1,9 @@
 /**
- * The v1 response envelope (reference §3): compact JSON with the response node first and `sign` last,
- * `{"<method with _>_response":{...},"sign":"..."}`. The signature covers the node's JSON text exactly
+ * The v1 response envelope (reference §3): compact JSON with the response node first, then
+ * alipay_cert_sn in certificate mode, and `sign` last: `{"<method with _>_response":{...},"sign":"..."}`. The signature covers the node's JSON text exactly
  * as written here, from its `{` to the matching `}`, which is what every official SDK cuts out.
  */
+import { encryptContent } from './aes-content.js';
 import type { SignType } from './public-parameters.js';
 
 export const ERROR_RESPONSE_KEY = 'error_response';
@@ -30,10 +31,24 @@ export interface EnvelopeSigning {
   signType: SignType;
 }
 
-export async function buildEnvelope(nodeKey: string, node: ResponseNode, signing?: EnvelopeSigning): Promise<string> {
-  const nodeJson = JSON.stringify(node);
-  const head = `{${JSON.stringify(nodeKey)}:${nodeJson}`;
+/** What else shapes an envelope: certificate mode's alipay_cert_sn, AES content encryption. */
+export interface EnvelopeOptions {
+  readonly alipayCertSn?: string;
+  /** Encrypt the node with this AES key: its value becomes a JSON string of the base64 ciphertext. */
+  readonly aesKey?: Buffer;
+}
+
+/** The node as the envelope holds it, which is also exactly what the signature covers. */
+export function nodeText(node: ResponseNode, options: EnvelopeOptions = {}): string {
+  const json = JSON.stringify(node);
+  return options.aesKey ? JSON.stringify(encryptContent(json, options.aesKey)) : json;
+}
+
+export async function buildEnvelope(nodeKey: string, node: ResponseNode, signing?: EnvelopeSigning, options: EnvelopeOptions = {}): Promise<string> {
+  const text = nodeText(node, options);
+  const certSn = options.alipayCertSn ? `,"alipay_cert_sn":${JSON.stringify(options.alipayCertSn)}` : '';
+  const head = `{${JSON.stringify(nodeKey)}:${text}${certSn}`;
   if (!signing) return `${head}}`;
-  const sign = await signing.signer.sign(nodeJson, signing.signType);
+  const sign = await signing.signer.sign(text, signing.signType);
   return `${head},"sign":${JSON.stringify(sign)}}`;
 }

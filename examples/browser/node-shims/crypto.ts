@@ -62,8 +62,8 @@ export function verify(algorithm: string, data: Uint8Array, key: KeyObject, sign
   }
 }
 
-export function createHash(_algorithm: 'sha256') {
-  const md = forge.md.sha256.create();
+export function createHash(algorithm: 'sha256' | 'md5') {
+  const md = algorithm === 'md5' ? forge.md.md5.create() : forge.md.sha256.create();
   return {
     update(text: string) {
       md.update(text, 'utf8');
@@ -79,3 +79,60 @@ export function createHash(_algorithm: 'sha256') {
 export function randomUUID(): string {
   return globalThis.crypto.randomUUID();
 }
+
+export function randomBytes(size: number): Buffer {
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(size)));
+}
+
+/** Certificates, as far as certificate mode reads them: issuer, serial number, public key. */
+export class X509Certificate {
+  readonly #certificate: forge.pki.Certificate;
+
+  constructor(pem: string | Uint8Array) {
+    this.#certificate = forge.pki.certificateFromPem(String(pem));
+  }
+
+  get issuer(): string {
+    return this.#certificate.issuer.attributes.map((a) => `${a.shortName}=${String(a.value)}`).join('\n');
+  }
+
+  get serialNumber(): string {
+    return this.#certificate.serialNumber.toUpperCase();
+  }
+
+  get publicKey(): KeyObject {
+    return new KeyObject('public', this.#certificate.publicKey as ForgePublic);
+  }
+
+  verify(issuerKey: KeyObject): boolean {
+    const pki = forge.pki as unknown as { getTBSCertificate(certificate: forge.pki.Certificate): forge.asn1.Asn1 };
+    const tbs = forge.asn1.toDer(pki.getTBSCertificate(this.#certificate)).getBytes();
+    const md = forge.md.sha256.create().update(tbs);
+    try {
+      return (issuerKey.key as ForgePublic).verify(md.digest().bytes(), this.#certificate.signature as string);
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** AES-128-CBC, as content encryption uses it. */
+function aes(mode: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array) {
+  const cipher = (mode === 'encrypt' ? forge.cipher.createCipher : forge.cipher.createDecipher)('AES-CBC', forge.util.createBuffer(forge.util.binary.raw.encode(key)));
+  cipher.start({ iv: forge.util.binary.raw.encode(iv) });
+  let input = Buffer.alloc(0);
+  return {
+    update(data: string | Uint8Array, encoding?: BufferEncoding): Buffer {
+      input = Buffer.concat([input, typeof data === 'string' ? Buffer.from(data, encoding ?? 'utf8') : Buffer.from(data)]);
+      return Buffer.alloc(0);
+    },
+    final(): Buffer {
+      cipher.update(forge.util.createBuffer(input.toString('binary')));
+      if (!cipher.finish()) throw new Error('bad decrypt');
+      return Buffer.from(cipher.output.getBytes(), 'binary');
+    },
+  };
+}
+
+export const createCipheriv = (_algorithm: string, key: Uint8Array, iv: Uint8Array) => aes('encrypt', key, iv);
+export const createDecipheriv = (_algorithm: string, key: Uint8Array, iv: Uint8Array) => aes('decrypt', key, iv);

@@ -2,3 +2,8 @@ declare module '*.pem' {
   const text: string;
   export default text;
 }
+
+declare module '*.crt' {
+  const text: string;
+  export default text;
+}
