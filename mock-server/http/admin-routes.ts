@@ -42,6 +42,17 @@ function appRoutes(router: express.Router, deps: AdminDependencies): void {
     }
   });
 
+  // Content encryption: { "aes_key": "<base64 of 16 bytes>" } sets the app's key; an empty body generates one.
+  router.post('/apps/:app_id/aes-key', async (req: Request<{ app_id: string }>, res: Response) => {
+    try {
+      const record = await deps.apps.setAesKey(req.params.app_id, (req.body as { aes_key?: unknown } | undefined)?.aes_key);
+      res.json({ app_id: record.app_id, aes_key: record.aes_key });
+    } catch (error) {
+      if (!(error instanceof AppRegistrationError)) throw error;
+      res.status(error.status).json({ error: error.message });
+    }
+  });
+
   router.get('/apps/:app_id', (req: Request<{ app_id: string }>, res: Response) => {
     const record = deps.apps.record(req.params.app_id);
     if (!record) {

@@ -53,6 +53,11 @@ export const javaExtractor: SignContentExtractor = (body, method) => {
   }
   let begin = rootIndex + rootNode.length + 2;
   while (begin < body.length && body[begin] !== '{' && body[begin] !== '"') begin++;
+  if (body[begin] === '"') {
+    // An encrypted node: a JSON string of base64, signed with its quotes.
+    const end = body.indexOf('"', begin + 1) + 1;
+    return body.slice(begin, end);
+  }
   let depth = 0;
   let inString = false;
   let escaped = false;
