@@ -6,10 +6,13 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, startSandbox, type RunningSandbox } from '../sandbox.js';
 import { ScenarioLoadError } from '../scenarios/load-scenario.js';
+import { keysCommand, KeysUsageError } from './keys-command.js';
 
 const USAGE = `usage: alipay-sandbox serve [options]
        alipay-sandbox identities [--count N] [--seed S]
        alipay-sandbox verify-pacts PACT_FILE_OR_DIR...
+       alipay-sandbox keys generate [--app-id ID] [--out DIR] [--sign-type RSA2|RSA] [--certificate] [--register URL]
+       alipay-sandbox keys ca --out DIR
 
   --port N                 port to listen on (default: $PORT, else ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDRESS           address to listen on (default 127.0.0.1)
@@ -24,6 +27,10 @@ const USAGE = `usage: alipay-sandbox serve [options]
 
 verify-pacts: verifies pact files (your app as consumer, Alipay as provider) against a fresh sandbox,
 with the provider states the README lists; requests are re-signed for the sandbox's default app.
+
+keys generate: a TEST-ONLY app key pair (PKCS#1, PKCS#8, bare base64), with --certificate an app
+certificate from the sandbox's CA, with --register registered with a running sandbox; prints an
+alipay-sdk configuration. keys ca: a new TEST-ONLY root CA and Alipay certificate.
 
 identities: prints N synthetic people (name, resident ID, mobile, Alipay user id) as JSON; the same
 seed gives the same people (defaults: 10, seed 1).
@@ -143,6 +150,7 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   if (command === 'serve') return serve(rest);
   if (command === 'identities') return identities(rest);
+  if (command === 'keys') return keysCommand(rest);
   if (command === 'verify-pacts') {
     await verifyPactsCommand(rest);
     // Pact's native core may hold handles open; the verdict is in, so leave.
@@ -158,7 +166,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ScenarioLoadError) {
     process.stderr.write(`alipay-sandbox: the scenario is broken: ${error.message}\n`);
-  } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  } else if (error instanceof UsageError || error instanceof KeysUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
   } else {
     process.stderr.write(`alipay-sandbox: ${(error as Error).message}\n`);

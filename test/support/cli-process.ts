@@ -2,7 +2,7 @@
  * The sandbox's command line as a child process: node itself with tsx's loader, not the tsx wrapper,
  * so that a signal (SIGKILL above all) reaches the sandbox rather than a parent that cannot relay it.
  */
-import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -21,6 +21,15 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): C
 export function runCli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, cliArgs(args), { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Like runCli, without blocking this process: for commands that call a sandbox running in it. */
+export function runCliAsync(args: readonly string[], cwd = ROOT): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, cliArgs(args), { cwd, encoding: 'utf8' }, (error, stdout, stderr) => {
+      done({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
 }
 
 /** Waits for `serve` to print its gateway URL; the base URL, e.g. http://127.0.0.1:40123. */
