@@ -72,6 +72,8 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
       response.end(answer.body);
     }
     const { outcome } = answer;
+    // With --quiet nothing is logged; skip building the line too.
+    if (!logger.isLevelEnabled('info')) return;
     logger.info(
       {
         method: outcome.method ?? null,
