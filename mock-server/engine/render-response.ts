@@ -1,0 +1,80 @@
+/**
+ * From the engine's answer to bytes: the signed (and, in certificate mode or with AES, shaped)
+ * envelope, a hosted page or its error page, a load balancer's status page, or a connection fault.
+ */
+import type { MethodRegistry } from '../methods/method-registry.js';
+import { pageErrorPage } from '../pages/certification-page.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../pages/html.js';
+import { buildEnvelope, ERROR_RESPONSE_KEY, nodeText, responseNodeKey, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
+import { statusPage, truncatedEnvelope, type EnvelopeFault } from './envelope-faults.js';
+import type { GatewayOutcome, GatewayResponse } from './gateway-engine.js';
+import type { Answer, RequestState } from './request-state.js';
+
+export interface RenderingDependencies {
+  readonly methods: MethodRegistry;
+  readonly signer: ResponseSigner;
+  readonly certificates: { readonly alipayCertSn: string };
+  readonly newTraceId: () => string;
+}
+
+function pageHeaders(traceId: string): Record<string, string> {
+  return { 'content-type': 'text/html;charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY, trace_id: traceId };
+}
+
+export function createResponder(deps: RenderingDependencies) {
+  const { methods, signer } = deps;
+
+  async function envelope(state: RequestState, node: ResponseNode, fault?: EnvelopeFault): Promise<string> {
+    const { app, method } = state;
+    // Where no app could be identified there is no key to sign for: Alipay's unsigned error_response.
+    const nodeKey = app && method ? responseNodeKey(method) : ERROR_RESPONSE_KEY;
+    // Signed as the client signed, so that even a client using the wrong sign type can read why it failed.
+    const signType = state.signType ?? app?.signType;
+    const options = { alipayCertSn: state.certificateMode ? deps.certificates.alipayCertSn : undefined, aesKey: state.aesKey };
+    if (!app || !signType || fault === 'missing-sign') return buildEnvelope(nodeKey, node, undefined, options);
+    if (fault === 'wrong-sign') {
+      // A real signature, of other content: well-formed, and it does not verify.
+      const wrong = await signer.sign(`${nodeText(node, options)} `, signType);
+      return buildEnvelope(nodeKey, node, { signer: { sign: async () => wrong }, signType }, options);
+    }
+    const text = await buildEnvelope(nodeKey, node, { signer, signType }, options);
+    return fault === 'malformed-json' ? truncatedEnvelope(text) : text;
+  }
+
+  async function respond(state: RequestState, result: Answer): Promise<GatewayResponse> {
+    const decision = state.decision;
+    const base = {
+      outcome: { method: state.method, appId: state.app?.appId, rule: decision?.rule } as GatewayOutcome,
+      delayMs: decision?.delayMs,
+    };
+    const traceId = deps.newTraceId();
+    if (result.kind === 'connection') {
+      return { ...base, status: 0, headers: {}, body: '', outcome: { ...base.outcome, fault: result.fault }, connectionFault: result.fault };
+    }
+    if (result.kind === 'http-status') {
+      return { ...base, status: result.status, headers: { 'content-type': 'text/html', trace_id: traceId }, body: statusPage(result.status) };
+    }
+    if (result.kind === 'page') {
+      return { ...base, status: 200, headers: pageHeaders(traceId), body: result.html, outcome: { ...base.outcome, code: '10000' } };
+    }
+    const { node, detail } = result;
+    if (state.method && methods.get(state.method)?.definition.page) {
+      // A page API's caller is a browser: it is shown the refusal as a page, as Alipay shows it.
+      const headers = { ...pageHeaders(traceId), ...(detail ? { 'x-sandbox-detail': encodeURI(detail) } : {}) };
+      return { ...base, status: 200, headers, body: pageErrorPage(node), outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail } };
+    }
+    const envelopeFault = state.envelopeFault;
+    const headers: Record<string, string> = { 'content-type': 'application/json;charset=utf-8', trace_id: traceId };
+    // SDKs ignore unknown headers; a developer reading the raw response sees why it was refused.
+    if (detail) headers['x-sandbox-detail'] = encodeURI(detail);
+    return {
+      ...base,
+      status: 200,
+      headers,
+      body: await envelope(state, node, envelopeFault),
+      outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail, fault: envelopeFault },
+    };
+  }
+
+  return respond;
+}

@@ -1,0 +1,47 @@
+/**
+ * A request the gateway refuses, and what the engine has learnt about the request by then: together
+ * they decide the envelope (node key, signing, encryption) of any answer.
+ */
+import type { RegisteredApp } from '../apps/app-registry.js';
+import type { ErrorFields } from '../protocol/public-errors.js';
+import type { SignType } from '../protocol/public-parameters.js';
+import type { DecodedParameters } from '../protocol/request-parameters.js';
+import type { ResponseNode } from '../protocol/response-envelope.js';
+import type { Decision } from '../scenarios/scenario-book.js';
+import type { ConnectionFault, EnvelopeFault } from './envelope-faults.js';
+
+/** A request the gateway refuses; `error` is the node it answers with, `detail` says why. */
+export class Rejection extends Error {
+  readonly detail: string;
+  constructor(
+    readonly error: ErrorFields,
+    detail?: string,
+  ) {
+    super(error.sub_msg);
+    this.detail = detail ?? error.sub_msg;
+  }
+}
+
+/** What the engine learns about a request as it goes: who calls, and what the scenario decided. */
+export interface RequestState {
+  method?: string;
+  app?: RegisteredApp;
+  /** The request's own sign_type, when it names one the gateway knows. */
+  signType?: SignType;
+  decoded?: DecodedParameters;
+  decision?: Decision;
+  /** A scenario's fault applied to whatever envelope the request gets. */
+  envelopeFault?: EnvelopeFault;
+  /** A certificate-mode request: the answer carries alipay_cert_sn. */
+  certificateMode?: boolean;
+  /** The request's content was AES-encrypted: so is the answer's node. */
+  aesKey?: Buffer;
+}
+
+/** The engine's answer before it becomes bytes. */
+export type Answer =
+  | { readonly kind: 'node'; readonly node: ResponseNode; readonly detail?: string }
+  | { readonly kind: 'page'; readonly html: string }
+  | { readonly kind: 'connection'; readonly fault: ConnectionFault }
+  | { readonly kind: 'http-status'; readonly status: number };
+
