@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { testKeyPaths } from '../fixtures/test-keys.js';
+import { createGatewayHandler } from './http/gateway-route.js';
 import { createSandboxApp } from './http/sandbox-app.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
 import { readPrivateKeyFile } from './keys/rsa-keys.js';
@@ -32,6 +33,10 @@ export interface RunningSandbox extends SandboxControls {
 export const DEFAULT_PORT = 8976;
 export const DEFAULT_HOST = '127.0.0.1';
 
+function isGatewayPath(url: string | undefined): boolean {
+  return url === '/gateway.do' || (url?.startsWith('/gateway.do?') ?? false);
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -56,7 +61,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throw error;
   }
   const app = createSandboxApp({ ...core, definitions: SUPPORTED_METHODS, startedAt: Date.now() });
-  const server = createServer(app);
+  // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
+  // tenth of a request's main-thread time); everything else is the Express app's.
+  const gateway = createGatewayHandler(core.engine, core.logger);
+  const server = createServer((req, res) => (isGatewayPath(req.url) ? void gateway(req, res) : app(req, res)));
   // Keep-alive connections of test clients must not hold close() open.
   server.keepAliveTimeout = 5000;
   const host = options.host ?? DEFAULT_HOST;
