@@ -21,6 +21,16 @@ function pageHeaders(traceId: string): Record<string, string> {
   return { 'content-type': 'text/html;charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY, trace_id: traceId };
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The x-sandbox-detail header: percent-encoded (header values are Latin-1). Details can echo what the
+ * caller sent, lone surrogates included, which encodeURI refuses: those become U+FFFD first.
+ */
+function detailHeader(detail: string | undefined): Record<string, string> {
+  return detail ? { 'x-sandbox-detail': encodeURI(detail.replace(LONE_SURROGATE, '\uFFFD')) } : {};
+}
+
 export function createResponder(deps: RenderingDependencies) {
   const { methods, signer } = deps;
 
@@ -60,13 +70,12 @@ export function createResponder(deps: RenderingDependencies) {
     const { node, detail } = result;
     if (state.method && methods.get(state.method)?.definition.page) {
       // A page API's caller is a browser: it is shown the refusal as a page, as Alipay shows it.
-      const headers = { ...pageHeaders(traceId), ...(detail ? { 'x-sandbox-detail': encodeURI(detail) } : {}) };
+      const headers = { ...pageHeaders(traceId), ...detailHeader(detail) };
       return { ...base, status: 200, headers, body: pageErrorPage(node), outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail } };
     }
     const envelopeFault = state.envelopeFault;
-    const headers: Record<string, string> = { 'content-type': 'application/json;charset=utf-8', trace_id: traceId };
     // SDKs ignore unknown headers; a developer reading the raw response sees why it was refused.
-    if (detail) headers['x-sandbox-detail'] = encodeURI(detail);
+    const headers = { 'content-type': 'application/json;charset=utf-8', trace_id: traceId, ...detailHeader(detail) };
     return {
       ...base,
       status: 200,

@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { GatewayEngine, GatewayRequest } from '../engine/gateway-engine.js';
+import type { GatewayEngine, GatewayRequest, GatewayResponse } from '../engine/gateway-engine.js';
+import { publicError } from '../protocol/public-errors.js';
 
 interface ReadBody {
   body: Buffer;
@@ -60,7 +61,17 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
       body: read.body,
       bodyExceededLimit: read.exceeded,
     };
-    const answer = await engine.handle(gatewayRequest);
+    let answer: GatewayResponse;
+    try {
+      answer = await engine.handle(gatewayRequest);
+    } catch (error) {
+      // The engine answers every refusal itself; this is a bug in the sandbox. It must not take the
+      // server down, and the caller still gets Alipay's envelope for "the gateway failed".
+      logger.error({ err: error }, 'gateway.do failed');
+      response.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
+      response.end(JSON.stringify({ error_response: publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details') }));
+      return;
+    }
     if (answer.delayMs) await sleep(answer.delayMs);
     if (answer.connectionFault === 'connection-reset') {
       request.socket.resetAndDestroy();

@@ -95,6 +95,13 @@ describe('malformed requests', () => {
     expect(nodeOf(answer).code).toMatch(/^400/);
   });
 
+  it('a value with a lone surrogate, echoed in the detail, gets its envelope and a readable header', async () => {
+    const biz = '{"identity_type":"2","identity_param":"{\\"certType\\":\\"\\\\ud800\\",\\"name\\":\\"x\\",\\"certNo\\":\\"330211199003132437\\"}"}';
+    const answer = await postForm(sandbox(), signedRequest({ ...publicParams('zhima.auth.info.authquery'), biz_content: biz }));
+    expect(nodeOf(answer).sub_code).toBe('ILLEGAL_ARGUMENT');
+    expect(decodeURI(answer.headers.get('x-sandbox-detail')!)).toContain('certType must be IDENTITY_CARD, not "\uFFFD"');
+  });
+
   it('a PUT gets isv.invalid-parameter saying gateway.do takes GET or POST', async () => {
     const answer = await answerOf(await fetch(`${sandbox().url}/gateway.do`, { method: 'PUT', body: 'a=b' }));
     expectEnvelope(answer, 'isv.invalid-parameter', /takes GET or POST, not PUT/);
