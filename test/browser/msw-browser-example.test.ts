@@ -1,5 +1,5 @@
 /**
- * The msw handlers in a browser: the example page (examples/browser) runs the sandbox engine and msw's
+ * The msw handlers in a browser: the example page (mock-server/msw/browser) runs the sandbox engine and msw's
  * service worker in Chromium; its calls to https://openapi.alipay.com/gateway.do are answered in the
  * page, signed, verified by the reference client, and the chosen outcome is what comes back.
  */
@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBrowserExample } from '../../examples/browser/build.js';
+import { buildBrowserExample } from '../../mock-server/msw/browser/build.js';
 import { launchChromium } from '../support/browser.js';
-import { serveFolder } from '../support/static-server.js';
+import { serveFolder } from '../../mock-server/msw/browser/static-server.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'browser-example-'));
 let site: Awaited<ReturnType<typeof serveFolder>>;
@@ -43,7 +43,7 @@ async function callWith(outcome: string): Promise<Record<string, string>> {
   return JSON.parse((await page.textContent('#result'))!) as Record<string, string>;
 }
 
-describe('the msw handlers in Chromium (examples/browser)', () => {
+describe('the msw handlers in Chromium (mock-server/msw/browser)', () => {
   it('answer a call to Alipay\'s gateway with normal behaviour, signed and verified in the page', async () => {
     expect(await callWith('normal')).toMatchObject({ code: '10000', auth_token_type: 'permanent' });
   });

@@ -2,16 +2,16 @@
  * node:fs for the browser build: the few shipped files the sandbox core reads (test-only keys and
  * certificates, fixture people, the scenario schema) are bundled in and found by file name. Nothing is written.
  */
-import alipayPrivateKey from '../../../fixtures/keys/alipay-sandbox.private-key.pkcs8.pem';
-import alipayPublicKey from '../../../fixtures/keys/alipay-sandbox.public-key.pem';
-import appPrivateKeyPkcs1 from '../../../fixtures/keys/default-app.private-key.pkcs1.pem';
-import appPrivateKeyPkcs8 from '../../../fixtures/keys/default-app.private-key.pkcs8.pem';
-import appPublicKey from '../../../fixtures/keys/default-app.public-key.pem';
-import alipayPublicCert from '../../../fixtures/certs/alipayCertPublicKey_RSA2.crt';
-import alipayRootCert from '../../../fixtures/certs/alipayRootCert.crt';
-import defaultAppCert from '../../../fixtures/certs/appCertPublicKey_2021000000000001.crt';
-import fixturePeople from '../../../fixtures/identities/fixture-people.json' with { type: 'json' };
-import scenarioSchema from '../../../scenarios/scenario.schema.json' with { type: 'json' };
+import alipayPrivateKey from '../../../../fixtures/keys/alipay-sandbox.private-key.pkcs8.pem';
+import alipayPublicKey from '../../../../fixtures/keys/alipay-sandbox.public-key.pem';
+import appPrivateKeyPkcs1 from '../../../../fixtures/keys/default-app.private-key.pkcs1.pem';
+import appPrivateKeyPkcs8 from '../../../../fixtures/keys/default-app.private-key.pkcs8.pem';
+import appPublicKey from '../../../../fixtures/keys/default-app.public-key.pem';
+import alipayPublicCert from '../../../../fixtures/certs/alipayCertPublicKey_RSA2.crt';
+import alipayRootCert from '../../../../fixtures/certs/alipayRootCert.crt';
+import defaultAppCert from '../../../../fixtures/certs/appCertPublicKey_2021000000000001.crt';
+import fixturePeople from '../../../../fixtures/identities/fixture-people.json' with { type: 'json' };
+import scenarioSchema from '../../../../scenarios/scenario.schema.json' with { type: 'json' };
 
 const FILES: Readonly<Record<string, string>> = {
   'alipay-sandbox.private-key.pkcs8.pem': alipayPrivateKey,

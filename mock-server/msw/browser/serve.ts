@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveFolder } from '../../test/support/static-server.js';
+import { serveFolder } from './static-server.js';
 import { buildBrowserExample } from './build.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'alipay-sandbox-browser-'));

@@ -3,9 +3,9 @@
  * routes the page's calls to Alipay's gateway to them. The page calls with the reference client.
  */
 import { setupWorker } from 'msw/browser';
-import { AlipayApiError, AlipayClient } from '../../client-harness/alipay-client.js';
-import { alipayHandlers } from '../../mock-server/msw/alipay-handlers.js';
-import { createSandboxCore } from '../../mock-server/sandbox-core.js';
+import { AlipayApiError, AlipayClient } from '../../../client-harness/alipay-client.js';
+import { alipayHandlers } from '../alipay-handlers.js';
+import { createSandboxCore } from '../../sandbox-core.js';
 
 const element = (id: string) => document.getElementById(id)!;
 

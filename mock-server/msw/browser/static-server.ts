@@ -1,4 +1,4 @@
-/** A static file server on loopback, for pages the browser tests open. */
+/** A static file server on loopback: the browser example, for `npm run example:browser` and its test. */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
