@@ -74,22 +74,29 @@ describe('state across a restart', () => {
 });
 
 describe('a sandbox killed with SIGKILL under load', () => {
-  it('loses no acknowledged grant and leaves a state file that parses', async () => {
+  it('loses no acknowledged grant or certification and leaves a state file that parses', async () => {
     const dir = dataDir();
     const child = spawnCli(['serve', '--port', '0', '--quiet', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     const url = await servedUrl(child);
     const target = { url } as RunningSandbox;
     const people = generateIdentities({ seed: 11, count: 400 });
-    const acknowledged: typeof people = [];
+    const granted: typeof people = [];
+    const certifyIds: string[] = [];
     let killed = false;
-    // Eight clients granting in parallel; the server is killed after the 60th acknowledgement.
+    // Eight clients in parallel, half granting, half starting certifications; the server is killed
+    // after the 80th acknowledgement.
     const clients = Array.from({ length: 8 }, async (_, client) => {
       for (let i = client; i < people.length && !killed; i += 8) {
         const p = people[i]!;
+        const certify = client % 2 === 1;
+        const method = certify ? 'alipay.user.certify.open.initialize' : 'alipay.user.auth.zhimaper.inner.apply';
+        const biz = certify
+          ? { outer_order_no: `KILL${i}`, biz_code: 'FACE', identity_param: JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: p.name, cert_no: p.cert_no }), merchant_config: '{"return_url":"https://merchant.example/r"}' }
+          : applyBiz(p);
         try {
-          const node = nodeOf(await postForm(target, signedRequest({ ...publicParams('alipay.user.auth.zhimaper.inner.apply'), biz_content: JSON.stringify(applyBiz(p)) })));
-          if (node.code === '10000') acknowledged.push(p);
-          if (acknowledged.length >= 60 && !killed) {
+          const node = nodeOf(await postForm(target, signedRequest({ ...publicParams(method), biz_content: JSON.stringify(biz) })));
+          if (node.code === '10000') (certify ? certifyIds.push(node.certify_id!) : granted.push(p));
+          if (granted.length + certifyIds.length >= 80 && !killed) {
             killed = true;
             child.kill('SIGKILL');
           }
@@ -101,15 +108,21 @@ describe('a sandbox killed with SIGKILL under load', () => {
     await Promise.all(clients);
     await new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(undefined) : child.once('exit', done)));
     expect(child.signalCode).toBe('SIGKILL');
-    expect(acknowledged.length).toBeGreaterThanOrEqual(60);
+    expect(granted.length).toBeGreaterThan(20);
+    expect(certifyIds.length).toBeGreaterThan(20);
 
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { authorizations: Array<{ cert_no: string }> };
-    const stored = new Set(state.authorizations.map((a) => a.cert_no));
-    expect(acknowledged.filter((p) => !stored.has(p.cert_no))).toEqual([]);
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { authorizations: Array<{ cert_no: string }>; certifications: Array<{ id: string }> };
+    const storedGrants = new Set(state.authorizations.map((a) => a.cert_no));
+    const storedCertifications = new Set(state.certifications.map((c) => c.id));
+    expect(granted.filter((p) => !storedGrants.has(p.cert_no))).toEqual([]);
+    expect(certifyIds.filter((id) => !storedCertifications.has(id))).toEqual([]);
 
     await withSandbox(dir, async (sandbox) => {
-      for (const p of acknowledged.slice(0, 10)) {
+      for (const p of granted.slice(0, 5)) {
         expect((await execSigned(sandbox, 'zhima.auth.info.authquery', authqueryBiz(p))).authorized).toBe(true);
+      }
+      for (const certifyId of certifyIds.slice(0, 5)) {
+        expect(await execSigned(sandbox, 'alipay.user.certify.open.query', { certify_id: certifyId })).toMatchObject({ code: '10000', passed: 'F' });
       }
     });
   });
