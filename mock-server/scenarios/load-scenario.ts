@@ -228,7 +228,8 @@ export function parseScenarioText(text: string, source: string): unknown {
       const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
       throw new ScenarioLoadError(source, line ? `line ${line}, column ${column}` : '', error.message.split('\n')[0]!);
     }
-    throw error;
+    // Any other refusal of the yaml parser (too many aliases, ...) is still the document's fault.
+    throw new ScenarioLoadError(source, '', `is not YAML or JSON: ${(error as Error).message}`);
   }
 }
 

@@ -58,6 +58,12 @@ describe('a broken scenario given to PUT /__admin/apps/:app_id/scenario', () => 
     expect(body.path).toMatch(/^line \d+, column \d+$/);
   });
 
+  it('as YAML the parser refuses for other reasons (an unresolved alias) gets 400, not 500', async () => {
+    const { status, body } = await putScenario(sandbox(), DEFAULT_APP_ID, 'rules: *nowhere\n');
+    expect(status).toBe(400);
+    expect(body.error).toContain('is not YAML or JSON');
+  });
+
   it('for an app that is not registered gets 404', async () => {
     const { status } = await putScenario(sandbox(), '2021000000009999', { rules: [] });
     expect(status).toBe(404);
