@@ -43,6 +43,11 @@ function certificationRoutes(router: express.Router, deps: AdminDependencies): v
   });
 }
 
+/** A time a Date can hold (±8.64e15 ms): JSON's 1e400 is Infinity, and must not reach the clock. */
+function isInstant(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+}
+
 function clockRoutes(router: express.Router, deps: AdminDependencies): void {
   const show = (res: Response) => res.json({ now: new Date(deps.clock.now()).toISOString(), offset_ms: deps.clock.offsetMs });
 
@@ -52,12 +57,12 @@ function clockRoutes(router: express.Router, deps: AdminDependencies): void {
     const { set, advance_ms } = (req.body ?? {}) as { set?: unknown; advance_ms?: unknown };
     if (set !== undefined) {
       const ms = typeof set === 'number' ? set : Date.parse(String(set));
-      if (Number.isNaN(ms)) {
+      if (!isInstant(ms)) {
         res.status(400).json({ error: 'set must be epoch milliseconds or an ISO 8601 time' });
         return;
       }
       deps.clock.set(ms);
-    } else if (typeof advance_ms === 'number' && Number.isFinite(advance_ms)) {
+    } else if (typeof advance_ms === 'number' && isInstant(deps.clock.now() + advance_ms)) {
       deps.clock.advance(advance_ms);
     } else {
       res.status(400).json({ error: 'send { "set": "2026-01-01T00:00:00Z" } or { "advance_ms": 86400000 }' });
