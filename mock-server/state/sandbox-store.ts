@@ -1,11 +1,14 @@
 /**
  * What the sandbox remembers between calls, as Alipay would: the people it knows, the authorizations
- * they granted, and the certifications merchants started. Reads and writes go to memory; lowdb
- * persists it to <data-dir>/state.json with an atomic write-then-rename. Requests that change state
- * wait for the next write before they are answered, so an acknowledged grant is on disk, and writes
- * are batched: concurrent requests share one write rather than queueing behind each other's.
+ * they granted, and the certifications merchants started. Reads and writes go to memory. On disk,
+ * lowdb keeps a snapshot (<data-dir>/state.json, an atomic write-then-rename) and each batch of changes
+ * is appended to <data-dir>/state.changes.jsonl, so a write costs what changed, not the whole state;
+ * every 10,000 changes the snapshot is rewritten and the change log emptied. Requests that change
+ * state wait for the next write before they are answered, so an acknowledged grant is on disk, and
+ * writes are batched: concurrent requests share one write rather than queueing behind each other's.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -73,6 +76,41 @@ const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, 
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
+/** One line of the change log: the record as it now is (later lines win). */
+type Change =
+  | { readonly person: Person }
+  | { readonly grant: Authorization }
+  | { readonly certification: Certification }
+  | { readonly material: MaterialCertification };
+
+/** Changes the log may hold before the snapshot is rewritten and the log emptied. */
+const COMPACT_AFTER = 10_000;
+
+/** Applies logged changes over a snapshot; a line cut short by a crash (never acknowledged) is skipped. */
+function replay(data: StateFile, log: string): number {
+  const upsert = <T>(list: T[], same: (a: T, b: T) => boolean, record: T) => {
+    const at = list.findIndex((item) => same(item, record));
+    if (at >= 0) list[at] = record;
+    else list.push(record);
+  };
+  let applied = 0;
+  for (const line of log.split('\n')) {
+    if (!line) continue;
+    let change: Change;
+    try {
+      change = JSON.parse(line) as Change;
+    } catch {
+      continue;
+    }
+    applied++;
+    if ('person' in change) upsert(data.people, (a, b) => a.cert_no === b.cert_no, change.person);
+    else if ('grant' in change) upsert(data.authorizations, (a, b) => a.app_id === b.app_id && a.cert_no === b.cert_no, change.grant);
+    else if ('certification' in change) upsert(data.certifications, (a, b) => a.id === b.id, change.certification);
+    else upsert(data.material_certifications, (a, b) => a.app_id === b.app_id && a.transaction_id === b.transaction_id, change.material);
+  }
+  return applied;
+}
+
 export class SandboxStore {
   readonly #db: Low<StateFile>;
   #people = new Map<string, Person>();
@@ -84,14 +122,24 @@ export class SandboxStore {
   #dirty = false;
   #batch: Promise<void> | undefined;
   #writes: Promise<void> = Promise.resolve();
+  /** Changes since the last write, for the change log. */
+  #pending: Change[] = [];
+  #snapshotNeeded = false;
+  readonly #logPath: string | undefined;
+  #logged: number;
 
-  private constructor(db: Low<StateFile>) {
+  readonly #compactAfter: number;
+
+  private constructor(db: Low<StateFile>, logPath: string | undefined, logged: number, compactAfter: number) {
     this.#db = db;
+    this.#logPath = logPath;
+    this.#logged = logged;
+    this.#compactAfter = compactAfter;
     this.#index();
   }
 
   /** Opens <dataDir>/state.json (or memory); a new store starts with the fixture people. */
-  static async open(storage: { dataDir?: string }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
+  static async open(storage: { dataDir?: string; compactAfter?: number }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
     let adapter: Adapter<StateFile>;
     let where = 'memory';
     if (storage.dataDir) {
@@ -102,12 +150,15 @@ export class SandboxStore {
       adapter = new Memory<StateFile>();
     }
     const db = new Low<StateFile>(adapter, emptyState([...fixturePeople]));
+    const logPath = storage.dataDir ? join(storage.dataDir, 'state.changes.jsonl') : undefined;
+    let logged = 0;
     try {
       await db.read();
+      if (logPath) logged = replay(db.data, readLog(logPath));
     } catch (error) {
       throw new Error(`cannot read the sandbox state from ${where}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
     }
-    return new SandboxStore(db);
+    return new SandboxStore(db, logPath, logged, storage.compactAfter ?? COMPACT_AFTER);
   }
 
   #index(): void {
@@ -120,8 +171,10 @@ export class SandboxStore {
     this.#materialCertifications = new Map(data.material_certifications.map((m) => [key(m.app_id, m.transaction_id), m]));
   }
 
-  #changed(): void {
+  #changed(change?: Change): void {
     this.#dirty = true;
+    if (change) this.#pending.push(change);
+    else this.#snapshotNeeded = true;
   }
 
   // People
@@ -149,7 +202,7 @@ export class SandboxStore {
     data.people.push(person);
     this.#people.set(person.cert_no, person);
     this.#peopleByUserId.set(person.user_id, person);
-    this.#changed();
+    this.#changed({ person });
   }
 
   // Authorizations
@@ -163,7 +216,7 @@ export class SandboxStore {
     if (this.#authorizations.has(id)) return;
     this.#db.data.authorizations.push(authorization);
     this.#authorizations.set(id, authorization);
-    this.#changed();
+    this.#changed({ grant: authorization });
   }
 
   // Certifications
@@ -180,12 +233,12 @@ export class SandboxStore {
     this.#db.data.certifications.push(certification);
     this.#certifications.set(certification.id, certification);
     this.#certificationsByOrder.set(key(certification.kind, certification.app_id, certification.order_no), certification);
-    this.#changed();
+    this.#changed({ certification });
   }
 
   updateCertification(certification: Certification, change: Partial<Pick<Certification, 'status' | 'fail_reason' | 'completed_at_ms' | 'return_url'>>): void {
     Object.assign(certification, change);
-    this.#changed();
+    this.#changed({ certification });
   }
 
   materialCertification(appId: string, transactionId: string): MaterialCertification | undefined {
@@ -195,7 +248,7 @@ export class SandboxStore {
   addMaterialCertification(record: MaterialCertification): void {
     this.#db.data.material_certifications.push(record);
     this.#materialCertifications.set(key(record.app_id, record.transaction_id), record);
-    this.#changed();
+    this.#changed({ material: record });
   }
 
   /** Forgets authorizations, certifications and the people first seen granting; fixture and admin people stay. */
@@ -218,10 +271,37 @@ export class SandboxStore {
     const batch = this.#writes.then(() => {
       this.#batch = undefined;
       this.#dirty = false;
-      return this.#db.write();
+      const changes = this.#pending;
+      this.#pending = [];
+      return this.#write(changes);
     });
     this.#batch = batch;
     this.#writes = batch.catch(() => undefined);
     return batch;
+  }
+
+  async #write(changes: readonly Change[]): Promise<void> {
+    if (!this.#logPath) return this.#db.write();
+    if (this.#snapshotNeeded || this.#logged + changes.length > this.#compactAfter) {
+      this.#snapshotNeeded = false;
+      // The snapshot holds everything in memory; a crash before the log is emptied only replays
+      // changes the snapshot already has, which is harmless (later lines win).
+      await this.#db.write();
+      await writeFile(this.#logPath, '');
+      this.#logged = 0;
+      return;
+    }
+    // Serialised now, not when changed: a certification changed twice in a batch is logged as it ends.
+    await appendFile(this.#logPath, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
+    this.#logged += changes.length;
+  }
+}
+
+function readLog(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
   }
 }

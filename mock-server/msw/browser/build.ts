@@ -25,6 +25,7 @@ export async function buildBrowserExample(outDir: string): Promise<void> {
     define: { global: 'globalThis' },
     alias: {
       'node:crypto': here('./node-shims/crypto.ts'),
+      'node:fs/promises': here('./node-shims/fs-promises.ts'),
       'node:fs': here('./node-shims/fs.ts'),
       'node:path': here('./node-shims/path.ts'),
       'node:url': here('./node-shims/url.ts'),
