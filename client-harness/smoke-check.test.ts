@@ -2,15 +2,13 @@
  * The smoke check pointed at another gateway (here a sandbox on another port, standing in for Alipay's
  * own sandbox), through its command line as a user runs it.
  */
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
-import { ROOT } from '../test/support/cli-process.js';
+import { runCliAsync } from '../test/support/cli-process.js';
 import { useSandbox } from '../test/support/sandbox-fixture.js';
 
 const otherGateway = useSandbox();
@@ -19,19 +17,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Asynchronously: the gateway it calls runs in this very process. */
 function smoke(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const loader = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', loader, join(ROOT, 'client-harness/cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
-      done({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+  return runCliAsync(['smoke', ...args]);
 }
 
 function args(alipayPublicKey: string, privateKey = testKeyPaths.defaultAppPrivateKeyPkcs1): string[] {
   return ['--gateway', otherGateway().gatewayUrl, '--app-id', DEFAULT_APP_ID, '--private-key', privateKey, '--alipay-public-key', alipayPublicKey];
 }
 
-describe('npm run smoke -- --gateway URL ...', () => {
+describe('alipay-sandbox smoke --gateway URL ...', () => {
   it('passes every API against a gateway that honours the contract', async () => {
     const run = await smoke(args(otherGateway().alipayPublicKeyPath));
     expect(run.status).toBe(0);

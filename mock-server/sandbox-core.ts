@@ -28,6 +28,7 @@ export interface SandboxCoreOptions {
   /** Where registered apps and the state are kept; ignored with inMemory. */
   readonly dataDir?: string;
   readonly inMemory?: boolean;
+  /** No request log; warnings and errors (a broken scenario reload, say) still print. */
   readonly quiet?: boolean;
   readonly logger?: Logger;
   readonly settings?: Partial<GatewaySettings>;
@@ -56,6 +57,8 @@ export interface DefaultApp {
 }
 
 export interface SandboxControls {
+  /** The gateway engine itself, for the in-process adapters (alipayHandlers, interceptAlipayHosts). */
+  readonly engine: GatewayEngine;
   readonly alipayPublicKeyPem: string;
   readonly alipayPublicKeyPath: string;
   readonly defaultApp: DefaultApp;
@@ -76,7 +79,6 @@ export interface SandboxControls {
 }
 
 export interface SandboxCore extends SandboxControls {
-  readonly engine: GatewayEngine;
   readonly apps: AppRegistry;
   readonly state: SandboxStore;
   readonly scenarios: ScenarioBook;
@@ -87,7 +89,8 @@ export interface SandboxCore extends SandboxControls {
 }
 
 export async function createSandboxCore(options: SandboxCoreOptions = {}): Promise<SandboxCore> {
-  const logger = options.logger ?? pino({ level: options.quiet ? 'silent' : 'info', base: undefined });
+  // quiet silences the request log (info), not the warnings and errors a user has to see.
+  const logger = options.logger ?? pino({ level: options.quiet ? 'warn' : 'info', base: undefined });
   const storage = options.inMemory ? {} : { dataDir: options.dataDir ?? 'data' };
   const alipayPublicKeyPem = readFileSync(testKeyPaths.alipayPublicKey, 'utf8');
   const rootCertificatePem = readFileSync(testCertificatePaths.alipayRootCert, 'utf8');

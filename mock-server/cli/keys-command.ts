@@ -14,13 +14,26 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testCertificatePaths, testKeyPaths } from '../../fixtures/test-keys.js';
 import { issueCertificate, issueRootCertificate } from '../keys/certificate-authority.js';
+import { UsageError } from './usage-error.js';
 
-export class KeysUsageError extends Error {}
+export const usage = `usage: alipay-sandbox keys generate [--app-id ID] [--out DIR] [--sign-type RSA2|RSA] [--certificate] [--register URL]
+       alipay-sandbox keys ca --out DIR
+
+keys generate: a TEST-ONLY app key pair in PKCS#1 and PKCS#8 PEM plus the bare base64 public key of
+Alipay's console, written to --out (default sandbox-keys/<app_id>/); prints an alipay-sdk configuration.
+  --app-id ID          the app (default 2021000000009001)
+  --sign-type RSA2|RSA the app's sign type (default RSA2)
+  --certificate        also issue an app public-key certificate from the sandbox's TEST-ONLY CA
+  --register URL       register the app with the sandbox running at URL (e.g. http://127.0.0.1:8976)
+
+keys ca: a new TEST-ONLY root CA and "Alipay" public-key certificate, as fixtures/certs/ was made.
+  --out DIR            where to write them
+`;
 
 /** Nothing this command writes may look like, or land beside, a production key. */
 function checkedOutDir(path: string): string {
   if (/(^|[\\/._-])(prod|production|live)([\\/._-]|$)/i.test(path)) {
-    throw new KeysUsageError(`--out ${path} looks like a place for production keys; these keys are TEST-ONLY`);
+    throw new UsageError(`--out ${path} looks like a place for production keys; these keys are TEST-ONLY`);
   }
   return resolve(path);
 }
@@ -76,11 +89,11 @@ async function generate(args: string[]): Promise<void> {
     strict: true,
   });
   const appId = values['app-id'];
-  if (!/^[0-9A-Za-z_-]{1,32}$/.test(appId)) throw new KeysUsageError('--app-id must be 1 to 32 letters, digits, "_" or "-"');
+  if (!/^[0-9A-Za-z_-]{1,32}$/.test(appId)) throw new UsageError('--app-id must be 1 to 32 letters, digits, "_" or "-"');
   const signType = values['sign-type'];
-  if (signType !== 'RSA2' && signType !== 'RSA') throw new KeysUsageError('--sign-type must be RSA2 or RSA');
+  if (signType !== 'RSA2' && signType !== 'RSA') throw new UsageError('--sign-type must be RSA2 or RSA');
   const dir = checkedOutDir(values.out ?? join('sandbox-keys', appId));
-  if (existsSync(join(dir, 'app-private-key.pkcs1.pem'))) throw new KeysUsageError(`${dir} already holds a key pair; choose another --out`);
+  if (existsSync(join(dir, 'app-private-key.pkcs1.pem'))) throw new UsageError(`${dir} already holds a key pair; choose another --out`);
   mkdirSync(dir, { recursive: true });
   const pair = rsaKeyPair();
   const files: Record<string, string> = {
@@ -124,7 +137,7 @@ async function generate(args: string[]): Promise<void> {
 
 function certificateAuthority(args: string[]): void {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
-  if (!values.out) throw new KeysUsageError('keys ca needs --out DIR');
+  if (!values.out) throw new UsageError('keys ca needs --out DIR');
   const dir = checkedOutDir(values.out);
   mkdirSync(dir, { recursive: true });
   const root = rsaKeyPair();
@@ -142,9 +155,10 @@ function certificateAuthority(args: string[]): void {
   process.stdout.write(`TEST-ONLY root CA and Alipay public-key certificate written to ${dir}\n`);
 }
 
-export async function keysCommand(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === 'generate') return generate(rest);
-  if (sub === 'ca') return certificateAuthority(rest);
-  throw new KeysUsageError('keys generate [--app-id ID] [--out DIR] [--sign-type RSA2|RSA] [--certificate] [--register URL] | keys ca --out DIR');
+  if (sub === 'generate') await generate(rest);
+  else if (sub === 'ca') certificateAuthority(rest);
+  else throw new UsageError(sub === undefined ? 'keys needs a subcommand: generate or ca' : `keys has no subcommand "${sub}"`);
+  return 0;
 }

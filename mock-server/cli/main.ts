@@ -1,175 +1,98 @@
+#!/usr/bin/env node
 /**
- * The sandbox's command line. `serve` (the default) starts the gateway on the embedded default.
+ * The sandbox's command line, `alipay-sandbox` (also `alipay-gateway-sandbox`): a subcommand, each with
+ * its own `--help`. A command's module is loaded only when it runs, so that `serve` does not pay for
+ * faker or Pact, nor `--help` for Express.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, startSandbox, type RunningSandbox } from '../sandbox.js';
-import { ScenarioLoadError } from '../scenarios/load-scenario.js';
-import { keysCommand, KeysUsageError } from './keys-command.js';
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../package-root.js';
+import { UsageError } from './usage-error.js';
 
-const USAGE = `usage: alipay-sandbox serve [options]
-       alipay-sandbox identities [--count N] [--seed S]
-       alipay-sandbox verify-pacts PACT_FILE_OR_DIR...
-       alipay-sandbox keys generate [--app-id ID] [--out DIR] [--sign-type RSA2|RSA] [--certificate] [--register URL]
-       alipay-sandbox keys ca --out DIR
-
-  --port N                 port to listen on (default: $PORT, else ${DEFAULT_PORT}; 0 picks a free one)
-  --host ADDRESS           address to listen on (default 127.0.0.1)
-  --data-dir DIR           where registered apps are kept (default ./data)
-  --in-memory              keep nothing on disk
-  --timestamp-window MIN   allowed clock skew of the timestamp parameter in minutes (default 15; 0 = off)
-  --max-body-bytes N       largest request body accepted (default 4194304)
-  --scenario FILE|NAME     the start scenario: a file, or a name in scenarios/ (reloaded when it changes)
-  --journal-size N         how many requests GET /__admin/requests keeps (default 1000)
-  --signing-threads N      worker threads that sign responses (default: one per core)
-  --quiet                  no request log
-
-verify-pacts: verifies pact files (your app as consumer, Alipay as provider) against a fresh sandbox,
-with the provider states the README lists; requests are re-signed for the sandbox's default app.
-
-keys generate: a TEST-ONLY app key pair (PKCS#1, PKCS#8, bare base64), with --certificate an app
-certificate from the sandbox's CA, with --register registered with a running sandbox; prints an
-alipay-sdk configuration. keys ca: a new TEST-ONLY root CA and Alipay certificate.
-
-identities: prints N synthetic people (name, resident ID, mobile, Alipay user id) as JSON; the same
-seed gives the same people (defaults: 10, seed 1).
-`;
-
-class UsageError extends Error {}
-
-function wholeNumber(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${name} must be a whole number, got "${text}"`);
-  return value;
+interface CommandModule {
+  readonly usage: string;
+  run(args: string[]): Promise<number>;
 }
 
-function describe(sandbox: RunningSandbox, dataDir: string | undefined): string {
-  const here = (path: string) => relative(process.cwd(), path) || path;
+interface Command {
+  readonly summary: string;
+  load(): Promise<CommandModule>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  serve: { summary: 'serve gateway.do and the admin API on the embedded default', load: () => import('./serve-command.js') },
+  keys: { summary: 'TEST-ONLY app key pairs, app certificates and CAs', load: () => import('./keys-command.js') },
+  identities: { summary: 'print synthetic people (name, resident ID, mobile, user id) as JSON', load: () => import('./identities-command.js') },
+  'verify-pacts': { summary: 'verify your pact files against a fresh sandbox (needs @pact-foundation/pact)', load: () => import('./verify-pacts-command.js') },
+  smoke: { summary: 'smoke-check the contract against another gateway, e.g. Alipay\'s sandbox', load: () => import('../../client-harness/smoke-command.js') },
+};
+
+function version(): string {
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   return [
-    'Alipay gateway sandbox is listening',
-    `  gateway            ${sandbox.gatewayUrl}`,
-    `  default app_id     ${sandbox.defaultApp.appId} (sign_type RSA2)`,
-    `  app private key    ${here(sandbox.defaultApp.privateKeyPkcs1Path)} (PKCS#1)`,
-    `                     ${here(sandbox.defaultApp.privateKeyPkcs8Path)} (PKCS#8)`,
-    `  alipay public key  ${here(sandbox.alipayPublicKeyPath)} (also GET ${sandbox.url}/__admin/alipay-public-key)`,
-    `  data               ${dataDir ?? 'in memory'}`,
-    `  scenario           ${sandbox.scenarioPath ? here(sandbox.scenarioPath) : 'none (normal behaviour)'}`,
-    '  The keys are TEST-ONLY and public: never use them outside the sandbox.',
+    'usage: alipay-sandbox <command> [options]',
+    '',
+    'A local stand-in for Alipay\'s OpenAPI gateway (gateway.do) for the identity-verification APIs.',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`),
+    '',
+    'alipay-sandbox <command> --help   what a command takes',
+    'alipay-sandbox --version          the version',
     '',
   ].join('\n');
 }
 
-async function serve(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'in-memory': { type: 'boolean', default: false },
-      'timestamp-window': { type: 'string' },
-      'max-body-bytes': { type: 'string' },
-      scenario: { type: 'string' },
-      'journal-size': { type: 'string' },
-      'signing-threads': { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
+const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
+
+function isUsageError(error: unknown): boolean {
+  return error instanceof UsageError || Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    // A bare command prints help rather than quietly starting a server.
+    process.stdout.write(help());
+    return 1;
   }
-  const dataDir = values['in-memory'] ? undefined : (values['data-dir'] ?? 'data');
-  const sandbox = await startSandbox({
-    port: wholeNumber('--port', values.port ?? process.env.PORT, DEFAULT_PORT),
-    host: values.host,
-    dataDir,
-    inMemory: values['in-memory'],
-    quiet: values.quiet,
-    scenario: values.scenario,
-    journalCapacity: wholeNumber('--journal-size', values['journal-size'], 1000),
-    signingThreads: values['signing-threads'] === undefined ? undefined : wholeNumber('--signing-threads', values['signing-threads'], 0),
-    settings: {
-      timestampWindowMs: wholeNumber('--timestamp-window', values['timestamp-window'], 15) * 60_000,
-      maxBodyBytes: wholeNumber('--max-body-bytes', values['max-body-bytes'], 4 * 1024 * 1024),
-    },
-  });
-  process.stdout.write(describe(sandbox, dataDir));
-  const stop = () => {
-    sandbox.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-async function identities(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { count: { type: 'string' }, seed: { type: 'string' } }, strict: true });
-  // Loaded here, not at the top: faker's locales would add a quarter second to every `serve` start.
-  const { generateIdentities } = await import('../../fixtures/identities/synthetic-identities.js');
-  const people = generateIdentities({ count: wholeNumber('--count', values.count, 10), seed: wholeNumber('--seed', values.seed, 1) });
-  process.stdout.write(`${JSON.stringify(people, null, 2)}\n`);
-}
-
-function pactFilesIn(paths: readonly string[]): string[] {
-  return paths.flatMap((path) => (statSync(path).isDirectory() ? readdirSync(path).filter((f) => f.endsWith('.json')).map((f) => join(path, f)) : [path]));
-}
-
-async function verifyPactsCommand(args: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {}, strict: true });
-  if (!positionals.length) throw new UsageError('verify-pacts needs pact files or folders');
-  const files = pactFilesIn(positionals);
-  if (!files.length) throw new UsageError(`no .json pact files in ${positionals.join(', ')}`);
-  // Pact's native core reports usage unless told not to; nothing may leave this machine.
-  process.env.PACT_DO_NOT_TRACK = 'true';
-  const { verifyPacts } = await import('../../contracts/verify-provider.js');
-  const sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const about = args[0] === undefined ? undefined : COMMANDS[args[0]];
+    process.stdout.write(about ? (await about.load()).usage : help());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`alipay-sandbox: unknown command "${name}"\n\n${help()}`);
+    return 1;
+  }
+  const module = await command.load();
+  if (wantsHelp(args)) {
+    process.stdout.write(module.usage);
+    return 0;
+  }
   try {
-    await verifyPacts({
-      pactFiles: files,
-      target: {
-        url: sandbox.url,
-        appId: sandbox.defaultApp.appId,
-        privateKeyPem: readFileSync(sandbox.defaultApp.privateKeyPkcs1Path, 'utf8'),
-        alipayPublicKeyPem: sandbox.alipayPublicKeyPem,
-      },
-    });
-    process.stdout.write(`verify-pacts: ${files.length} pact file(s) verified against the sandbox\n`);
-  } finally {
-    await sandbox.close();
+    return await module.run([...args]);
+  } catch (error) {
+    if (!isUsageError(error)) throw error;
+    process.stderr.write(`${(error as Error).message}\n\n${module.usage}`);
+    return 1;
   }
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [command = 'serve', ...rest] = argv;
-  if (command === 'serve') return serve(rest);
-  if (command === 'identities') return identities(rest);
-  if (command === 'keys') return keysCommand(rest);
-  if (command === 'verify-pacts') {
-    await verifyPactsCommand(rest);
-    // Pact's native core may hold handles open; the verdict is in, so leave.
-    process.exit(0);
-  }
-  if (command === '--help' || command === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-  throw new UsageError(`unknown command "${command}"`);
-}
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ScenarioLoadError) {
-    process.stderr.write(`alipay-sandbox: the scenario is broken: ${error.message}\n`);
-  } else if (error instanceof UsageError || error instanceof KeysUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-  } else {
-    process.stderr.write(`alipay-sandbox: ${(error as Error).message}\n`);
-  }
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  // Pact's native core and the signing workers may hold handles open; the verdict is in, so leave.
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const { name, message } = error as Error;
+    process.stderr.write(`alipay-sandbox: ${name === 'ScenarioLoadError' ? 'the scenario is broken: ' : ''}${message}\n`);
+    process.exit(1);
+  },
+);

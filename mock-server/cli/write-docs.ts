@@ -1,7 +1,7 @@
 /**
  * `npm run docs`: regenerates what is generated from the definitions and fixtures: the README's tables
- * of supported methods and magic identities, the shipped business-error scenarios, and the fixture
- * people a new sandbox knows.
+ * of supported methods, magic identities and serve options, the shipped business-error scenarios, and
+ * the fixture people a new sandbox knows.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,11 +13,13 @@ import { SUPPORTED_METHODS } from '../methods/method-registry.js';
 import { methodTableMarkdown, METHOD_TABLE_END, METHOD_TABLE_START } from '../methods/method-table.js';
 import { businessErrorScenarios } from '../scenarios/business-error-scenarios.js';
 import { replaceBlock } from './generated-blocks.js';
+import { serveOptionsMarkdown, SERVE_OPTIONS_TABLE_END, SERVE_OPTIONS_TABLE_START } from './serve-options.js';
 
 const README = new URL('../../README.md', import.meta.url);
 let readme = readFileSync(README, 'utf8');
 readme = replaceBlock(readme, METHOD_TABLE_START, METHOD_TABLE_END, methodTableMarkdown(SUPPORTED_METHODS));
 readme = replaceBlock(readme, MAGIC_TABLE_START, MAGIC_TABLE_END, magicIdentityTableMarkdown());
+readme = replaceBlock(readme, SERVE_OPTIONS_TABLE_START, SERVE_OPTIONS_TABLE_END, serveOptionsMarkdown());
 writeFileSync(README, readme);
 
 const scenarios = fileURLToPath(new URL('../../scenarios/', import.meta.url));

@@ -4,11 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SyntheticIdentity } from '../../fixtures/identities/synthetic-identities.js';
+import { packagePath } from '../package-root.js';
 import type { Person } from '../state/sandbox-store.js';
 
 export const FIXTURE_PEOPLE_SEED = 1;
 export const FIXTURE_PEOPLE_COUNT = 20;
-export const FIXTURE_PEOPLE_FILE = new URL('../../fixtures/identities/fixture-people.json', import.meta.url);
+export const FIXTURE_PEOPLE_FILE = packagePath('fixtures', 'identities', 'fixture-people.json');
 
 export function asFixturePerson(identity: SyntheticIdentity): Person {
   const { name, cert_type, cert_no, mobile, user_id } = identity;

@@ -9,12 +9,12 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Membership } from '../identity/membership.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
+import { packagePath } from '../package-root.js';
 import { PUBLIC_SUB_CODES, type PublicSubCode } from '../protocol/public-errors.js';
 import { compileMatcher, literalValues, MatcherError, type Matcher, type MatcherSpec } from './matchers.js';
 import { type CallCondition, type FaultKind, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
 
-const SCHEMA_URL = new URL('../../scenarios/scenario.schema.json', import.meta.url);
-export const SCENARIO_SCHEMA: Readonly<Record<string, unknown>> = JSON.parse(readFileSync(SCHEMA_URL, 'utf8'));
+export const SCENARIO_SCHEMA: Readonly<Record<string, unknown>> = JSON.parse(readFileSync(packagePath('scenarios', 'scenario.schema.json'), 'utf8'));
 
 const validateDocument = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(SCENARIO_SCHEMA);
 
@@ -48,6 +48,8 @@ export interface ScenarioDocument {
 }
 
 export class ScenarioLoadError extends Error {
+  override readonly name = 'ScenarioLoadError';
+
   constructor(
     readonly source: string,
     readonly path: string,

@@ -4,12 +4,12 @@
  */
 import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
+import { packagePath } from '../package-root.js';
 import { loadScenarioFile, ScenarioLoadError } from './load-scenario.js';
 import type { ScenarioBook } from './scenario-book.js';
 
-const SHIPPED_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+const SHIPPED_SCENARIOS = packagePath('scenarios');
 
 /** A path, or the name of a scenario shipped in scenarios/ ("gateway-outage"). */
 export function resolveScenarioPath(nameOrPath: string): string {

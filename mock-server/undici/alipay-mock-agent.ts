@@ -3,7 +3,7 @@
  * which uses undici's own request() and so never meets msw's interceptors. Pass it as the SDK's
  * `proxyAgent`; requests to Alipay's gateway URLs are answered in-process, anything else is refused.
  */
-import { MockAgent, type Dispatcher } from 'undici';
+import { Agent, getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
 import type { GatewayEngine, GatewayResponse } from '../engine/gateway-engine.js';
 import { ALIPAY_GATEWAYS, rawQueryOf } from '../engine/gateway-urls.js';
 
@@ -42,15 +42,22 @@ function deliver(handler: LegacyHandler, answer: GatewayResponse): void {
   handler.onComplete?.([]);
 }
 
+/** Production, the sandboxes and whatever else Alipay serves from: openapi.alipay.com, *.alipaydev.com, ... */
+export function isAlipayHost(hostname: string): boolean {
+  return /(^|\.)alipay(dev|objects)?\.(com|cn|net|hk)\.?$/i.test(hostname);
+}
+
 class EngineMockAgent extends MockAgent {
   readonly #engine: GatewayEngine;
   readonly #gateways: readonly URL[];
 
-  constructor(engine: GatewayEngine, gateways: readonly string[]) {
-    super();
+  /** `passThrough`: requests to hosts other than Alipay's go on through a real agent; else all are refused. */
+  constructor(engine: GatewayEngine, gateways: readonly string[], passThrough: boolean) {
+    super(passThrough ? { agent: new Agent() } : undefined);
     this.#engine = engine;
     this.#gateways = gateways.map((g) => new URL(g));
-    this.disableNetConnect();
+    if (passThrough) this.enableNetConnect();
+    else this.disableNetConnect();
   }
 
   #isGateway(opts: Dispatcher.DispatchOptions): boolean {
@@ -60,8 +67,14 @@ class EngineMockAgent extends MockAgent {
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    if (!this.#isGateway(opts)) return super.dispatch(opts, handler);
     const legacy = handler as LegacyHandler;
+    if (!this.#isGateway(opts)) {
+      const url = new URL(opts.path, String(opts.origin));
+      if (!isAlipayHost(url.hostname)) return super.dispatch(opts, handler);
+      // Fail closed: an Alipay address the sandbox does not answer must never reach the real Alipay.
+      legacy.onError?.(new AlipayHostRefusedError(url));
+      return true;
+    }
     let aborted = false;
     legacy.onConnect?.(() => (aborted = true), null);
     void (async () => {
@@ -100,6 +113,42 @@ export interface AlipayMockAgentOptions {
   readonly gateways?: readonly string[];
 }
 
+export class AlipayHostRefusedError extends Error {
+  readonly code = 'ALIPAY_SANDBOX_HOST_REFUSED';
+
+  constructor(url: URL) {
+    super(`alipay-gateway-sandbox: ${url.origin}${url.pathname} is an Alipay address the sandbox does not answer; the request was stopped before it left this process`);
+  }
+}
+
+/** A MockAgent to pass as alipay-sdk's `proxyAgent`: the gateways are answered in-process, anything else is refused. */
 export function createAlipayMockAgent(core: { readonly engine: GatewayEngine }, options: AlipayMockAgentOptions = {}): MockAgent {
-  return new EngineMockAgent(core.engine, options.gateways ?? ALIPAY_GATEWAYS);
+  return new EngineMockAgent(core.engine, options.gateways ?? ALIPAY_GATEWAYS, false);
+}
+
+export interface AlipayInterception {
+  /** The global dispatcher while the interception lasts. */
+  readonly mockAgent: MockAgent;
+  /** Puts the previous global dispatcher back. */
+  restore(): Promise<void>;
+}
+
+/**
+ * Routes every undici request of this process (alipay-sdk's urllib, and Node's own fetch) through the
+ * sandbox: Alipay's gateway URLs are answered by the engine, any other Alipay address fails with
+ * AlipayHostRefusedError, and other hosts (loopback servers, Pact's mock server) are reached as usual.
+ * Beside msw's setupServer, which alipay-sdk's requests never meet, this makes an unmodified SDK work
+ * offline and keeps every request off the real Alipay.
+ */
+export function interceptAlipayHosts(core: { readonly engine: GatewayEngine }, options: AlipayMockAgentOptions = {}): AlipayInterception {
+  const previous = getGlobalDispatcher();
+  const mockAgent = new EngineMockAgent(core.engine, options.gateways ?? ALIPAY_GATEWAYS, true);
+  setGlobalDispatcher(mockAgent);
+  return {
+    mockAgent,
+    async restore() {
+      if (getGlobalDispatcher() === mockAgent) setGlobalDispatcher(previous);
+      await mockAgent.close();
+    },
+  };
 }

@@ -1,17 +1,16 @@
 /**
- * The sandbox's command line as a child process: node itself with tsx's loader, not the tsx wrapper,
- * so that a signal (SIGKILL above all) reaches the sandbox rather than a parent that cannot relay it.
+ * The sandbox's command line as a child process: the compiled bin (dist/, built by the tests' global
+ * set-up) run by node itself, not through npm or a wrapper, so that a signal (SIGKILL above all)
+ * reaches the sandbox rather than a parent that cannot relay it.
  */
 import { execFile, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-const MAIN = join(ROOT, 'mock-server/cli/main.ts');
+const MAIN = join(ROOT, 'dist/mock-server/cli/main.js');
 
 export function cliArgs(args: readonly string[]): string[] {
-  return ['--import', LOADER, MAIN, ...args];
+  return [MAIN, ...args];
 }
 
 export function spawnCli(args: readonly string[], options: SpawnOptions = {}): ChildProcess {

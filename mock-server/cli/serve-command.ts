@@ -1,0 +1,58 @@
+/**
+ * `alipay-sandbox serve`: the gateway on the embedded default (test-only keys, the default app, lowdb
+ * in ./data), listening until SIGINT or SIGTERM.
+ */
+import { relative } from 'node:path';
+import { startSandbox, type RunningSandbox } from '../sandbox.js';
+import { serveOptionsHelp, serveSettings } from './serve-options.js';
+
+export const usage = `usage: alipay-sandbox serve [options]
+
+Serves http://127.0.0.1:8976/gateway.do (and the admin API under /__admin) until SIGINT or SIGTERM.
+Every option can also come from its environment variable; a flag wins over the variable.
+
+${serveOptionsHelp()}
+`;
+
+function describe(sandbox: RunningSandbox, dataDir: string | undefined): string {
+  const here = (path: string) => relative(process.cwd(), path) || path;
+  return [
+    'Alipay gateway sandbox is listening',
+    `  gateway            ${sandbox.gatewayUrl}`,
+    `  default app_id     ${sandbox.defaultApp.appId} (sign_type RSA2)`,
+    `  app private key    ${here(sandbox.defaultApp.privateKeyPkcs1Path)} (PKCS#1)`,
+    `                     ${here(sandbox.defaultApp.privateKeyPkcs8Path)} (PKCS#8)`,
+    `  alipay public key  ${here(sandbox.alipayPublicKeyPath)} (also GET ${sandbox.url}/__admin/alipay-public-key)`,
+    `  data               ${dataDir ?? 'in memory'}`,
+    `  scenario           ${sandbox.scenarioPath ? here(sandbox.scenarioPath) : 'none (normal behaviour)'}`,
+    '  The keys are TEST-ONLY and public: never use them outside the sandbox.',
+    '',
+  ].join('\n');
+}
+
+/** Starts the sandbox and resolves with its exit code once a signal has stopped it. */
+export async function run(args: string[]): Promise<number> {
+  const settings = serveSettings(args, process.env);
+  const sandbox = await startSandbox({
+    port: settings.port,
+    host: settings.host,
+    dataDir: settings.dataDir,
+    inMemory: settings.dataDir === undefined,
+    quiet: settings.quiet,
+    scenario: settings.scenario,
+    journalCapacity: settings.journalSize,
+    signingThreads: settings.signingThreads,
+    settings: { timestampWindowMs: settings.timestampWindowMinutes * 60_000, maxBodyBytes: settings.maxBodyBytes },
+  }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${settings.port} is already in use: choose another with --port (0 picks a free one)`);
+    if (code === 'EADDRNOTAVAIL') throw new Error(`--host ${settings.host}: this machine has no such address`);
+    throw error;
+  });
+  process.stdout.write(describe(sandbox, settings.dataDir));
+  return new Promise((done) => {
+    const stop = () => void sandbox.close().then(() => done(0), () => done(1));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

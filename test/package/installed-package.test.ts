@@ -1,0 +1,266 @@
+/**
+ * The package from outside, as a new user meets it: `npm pack`, the tarball installed into a fresh
+ * project (offline, from the npm cache), then plain Node (ESM and CommonJS), the bin through npx, a
+ * strict TypeScript consumer, the README's vitest global set-up and its CI jobs' commands.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { ROOT } from '../support/cli-process.js';
+import { installPackage, type InstalledPackage } from '../support/installed-package.js';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const INIT_BIZ_CONTENT = {
+  outer_order_no: 'PACKAGE0001',
+  biz_code: 'FACE',
+  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+  merchant_config: '{"return_url":"https://merchant.example/return"}',
+};
+
+let installed: InstalledPackage;
+const started: ChildProcess[] = [];
+
+beforeAll(() => {
+  installed = installPackage(['alipay-sdk', 'typescript', '@types/node', 'vitest']);
+}, 180_000);
+
+afterAll(() => {
+  // Each started in its own process group: the group takes npx and the sandbox under it.
+  for (const child of started) if (child.pid) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+  if (installed) rmSync(dirname(installed.project), { recursive: true, force: true });
+});
+
+/** Runs a command in the consumer project; never hangs past the timeout. */
+function inProject(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, timeout = 60_000) {
+  const run = spawnSync(command, args, { cwd: installed.project, encoding: 'utf8', timeout, env: { ...process.env, ...env } });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, output: `${run.stdout}${run.stderr}` };
+}
+
+function write(file: string, text: string): string {
+  const path = join(installed.project, file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The code block after `<!-- consumer-file:NAME -->` in the README. */
+function readmeFile(name: string): string {
+  const marker = `<!-- consumer-file:${name} -->\n`;
+  const at = README.indexOf(marker);
+  if (at < 0) throw new Error(`the README has no ${marker.trim()}`);
+  const block = /^```\w*\n([\s\S]*?)^```$/m.exec(README.slice(at + marker.length));
+  if (!block) throw new Error(`no code block after ${marker.trim()}`);
+  return block[1]!;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** A shell line run the way CI runs it: bash, in the project, in its own process group. */
+function shell(line: string, env: Readonly<Record<string, string>>): Promise<{ code: number | null; output: string }> {
+  const child = spawn('bash', ['-c', line], { cwd: installed.project, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((done) => child.once('exit', (code) => done({ code, output })));
+}
+
+describe('the packed tarball', () => {
+  it('holds the build, the test-only keys and certificates, the scenarios, README and LICENSE, and nothing else', () => {
+    const files = installed.files;
+    for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/mock-server/cli/main.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml']) {
+      expect(files).toContain(expected);
+    }
+    const allowed = /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|fixtures\/(keys|certs)\/[^/]+|fixtures\/identities\/fixture-people\.json|scenarios\/.+\.(yaml|json|md))$/;
+    expect(files.filter((file) => !allowed.test(file))).toEqual([]);
+    expect(files.filter((file) => /(^|\/)(test|\.ci)\/|\.test\.|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+  });
+});
+
+describe('plain node', () => {
+  it('an ESM script starts the sandbox, calls it with alipay-sdk (validateSign), closes, and exits by itself', () => {
+    write('esm-client.mjs', `import { startSandbox } from 'alipay-gateway-sandbox';
+import { AlipaySdk } from 'alipay-sdk';
+
+const sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
+const alipay = new AlipaySdk({
+  appId: sandbox.defaultApp.appId,
+  privateKey: sandbox.defaultApp.privateKeyPem,
+  alipayPublicKey: sandbox.alipayPublicKeyPem,
+  gateway: sandbox.gatewayUrl,
+});
+const result = await alipay.exec('alipay.user.certify.open.initialize', { bizContent: ${JSON.stringify(INIT_BIZ_CONTENT)} }, { validateSign: true });
+console.log(result.code, result.certifyId);
+await sandbox.close();
+`);
+    const run = inProject(process.execPath, ['esm-client.mjs'], {}, 30_000);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^10000 [0-9a-f]{32}\n$/);
+  });
+
+  it('CommonJS require()s every entry point on this Node (require of ES modules)', () => {
+    write('cjs-client.cjs', `const { startSandbox } = require('alipay-gateway-sandbox');
+const { createMswSandbox } = require('alipay-gateway-sandbox/msw');
+const { createMockAgentSandbox } = require('alipay-gateway-sandbox/undici');
+const { AlipayClient } = require('alipay-gateway-sandbox/client');
+(async () => {
+  const sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
+  const client = new AlipayClient({ gateway: sandbox.gatewayUrl, appId: sandbox.defaultApp.appId, privateKey: sandbox.defaultApp.privateKeyPem, alipayPublicKey: sandbox.alipayPublicKeyPem });
+  const started = await client.call('alipay.user.certify.open.initialize', ${JSON.stringify(INIT_BIZ_CONTENT)});
+  console.log(typeof createMswSandbox, typeof createMockAgentSandbox, started.certify_id.length);
+  await sandbox.close();
+})();
+`);
+    const run = inProject(process.execPath, ['--no-warnings', 'cjs-client.cjs'], {}, 30_000);
+    expect(run.output).toBe('function function 32\n');
+    expect(run.status).toBe(0);
+  });
+});
+
+describe('the bin', () => {
+  it('npx alipay-sandbox serve --port 0 prints the gateway URL and answers', async () => {
+    const child = spawn('npx', ['--no', '--', 'alipay-sandbox', 'serve', '--port', '0', '--in-memory'], { cwd: installed.project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(child);
+    const gateway = await new Promise<string>((done, fail) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /gateway\s+(http:\/\/\S+\/gateway\.do)/.exec(output);
+        if (match) done(match[1]!);
+      });
+      child.once('exit', (code) => fail(new Error(`serve exited with ${code}: ${output}`)));
+    });
+    expect(gateway).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/gateway\.do$/);
+    const health = await fetch(new URL('/__admin/health', gateway));
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    // An unsigned call gets Alipay's documented refusal, not a 404: it is the gateway that answers.
+    const answer = await (await fetch(`${gateway}?method=zhima.auth.info.authquery`)).text();
+    expect(answer).toContain('"error_response"');
+    expect(answer).toContain('isv.missing-app-id');
+  });
+
+  it('--version, --help for every command, and a bare command prints help and starts nothing', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(inProject('npx', ['--no', '--', 'alipay-sandbox', '--version']).stdout).toBe(`${manifest.version}\n`);
+    for (const command of ['serve', 'keys', 'identities', 'verify-pacts', 'smoke']) {
+      const run = inProject('npx', ['--no', '--', 'alipay-sandbox', command, '--help']);
+      expect(run.status, command).toBe(0);
+      expect(run.stdout, command).toContain(`usage: alipay-sandbox ${command}`);
+    }
+    const bare = inProject('npx', ['--no', '--', 'alipay-gateway-sandbox'], {}, 10_000);
+    expect(bare.status).toBe(1);
+    expect(bare.stdout).toContain('usage: alipay-sandbox <command>');
+    expect(bare.stdout).not.toContain('listening');
+  });
+
+  it('verify-pacts names the optional peer dependency it needs when Pact is not installed', () => {
+    const pact = write('pacts/empty.json', '{}');
+    const run = inProject('npx', ['--no', '--', 'alipay-sandbox', 'verify-pacts', pact]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('verify-pacts needs @pact-foundation/pact');
+    expect(run.stderr).toContain('npm install --save-dev @pact-foundation/pact');
+  });
+});
+
+describe('a strict TypeScript consumer, with nothing but typescript and @types/node beside the package', () => {
+  const source = `import { ALIPAY_GATEWAYS, createSandboxCore, ScenarioLoadError, startSandbox, type JournalEntry, type RunningSandbox, type SandboxOptions } from 'alipay-gateway-sandbox';
+import { alipayHandlers, createMswSandbox, type MswSandbox } from 'alipay-gateway-sandbox/msw';
+import { createMockAgentSandbox, interceptAlipayHosts, type MockAgentSandbox } from 'alipay-gateway-sandbox/undici';
+import { AlipayApiError, AlipayClient } from 'alipay-gateway-sandbox/client';
+
+const options: SandboxOptions = { port: 0, inMemory: true, scenario: { rules: [] } };
+
+export async function certifyId(): Promise<string> {
+  const sandbox: RunningSandbox = await startSandbox(options);
+  const journal: JournalEntry[] = sandbox.requests({ method: 'zhima.auth.info.authquery' });
+  const client = new AlipayClient({ gateway: sandbox.gatewayUrl, appId: sandbox.defaultApp.appId, privateKey: sandbox.defaultApp.privateKeyPem, alipayPublicKey: sandbox.alipayPublicKeyPem });
+  try {
+    const started = await client.call('alipay.user.certify.open.initialize', ${JSON.stringify(INIT_BIZ_CONTENT)});
+    return started.certify_id + String(journal.length);
+  } catch (error) {
+    if (error instanceof AlipayApiError) return error.subCode ?? error.code;
+    throw error;
+  } finally {
+    await sandbox.close();
+  }
+}
+
+export async function inProcess(): Promise<number> {
+  const msw: MswSandbox = await createMswSandbox();
+  const agent: MockAgentSandbox = await createMockAgentSandbox();
+  const interception = interceptAlipayHosts(agent);
+  await interception.restore();
+  const core = await createSandboxCore({ inMemory: true });
+  return msw.handlers.length + alipayHandlers(core).length + ALIPAY_GATEWAYS.length + (new ScenarioLoadError('a', 'b', 'c').message.length);
+}
+`;
+  const compilerOptions = {
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: false,
+    target: 'es2022',
+    types: ['node'],
+    noEmit: true,
+  };
+
+  for (const [resolution, settings] of [
+    ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }],
+    ['bundler', { module: 'preserve', moduleResolution: 'bundler' }],
+  ] as const) {
+    it(`type-checks an import of every entry point under module resolution ${resolution}`, () => {
+      write(`strict-${resolution}/consumer.ts`, source);
+      write(`strict-${resolution}/tsconfig.json`, JSON.stringify({ compilerOptions: { ...compilerOptions, ...settings }, files: ['consumer.ts'] }));
+      const run = inProject(process.execPath, [join(installed.project, 'node_modules/typescript/bin/tsc'), '-p', `strict-${resolution}`]);
+      expect(run.output).toBe('');
+      expect(run.status).toBe(0);
+    });
+  }
+
+  it('has no type of ours that needs a devDependency of ours (express, node-forge types)', () => {
+    const run = inProject('npm', ['ls', '@types/express', '@types/node-forge', '--offline', '--parseable']);
+    expect(run.stdout.trim()).toBe('');
+  });
+});
+
+describe('the README recipes, run in the installed project', () => {
+  it('the vitest global set-up starts one sandbox, hands it to the tests and stops it', () => {
+    for (const file of ['vitest.config.ts', 'alipay-sandbox.global-setup.ts', 'authorization.test.ts']) write(file, readmeFile(file));
+    const run = inProject(process.execPath, [join(installed.project, 'node_modules/vitest/vitest.mjs'), 'run', '--root', installed.project], { CI: 'true' }, 60_000);
+    expect(run.output).toContain('1 passed');
+    expect(run.status).toBe(0);
+  });
+
+  it('the GitHub Actions job\'s start and wait commands bring up a sandbox that answers', async () => {
+    const job = (parseYaml(readmeFile('.github/workflows/integration.yml')) as { jobs: { integration: { env: Record<string, string | boolean | number>; steps: Array<{ name?: string; run?: string }> } } }).jobs.integration;
+    const step = (name: string) => job.steps.find((s) => s.name === name)!.run!;
+    const env = { ...Object.fromEntries(Object.entries(job.env).map(([k, v]) => [k, String(v)])), ALIPAY_SANDBOX_PORT: String(await freePort()) };
+    await shell(step('Start the Alipay sandbox'), env);
+    const waited = await shell(step('Wait for the Alipay sandbox'), env);
+    expect(waited.output).toContain('{"status":"ok"');
+    expect(waited.code).toBe(0);
+  });
+
+  it('the GitLab CI job\'s before_script brings up a sandbox that answers', async () => {
+    const job = (parseYaml(readmeFile('.gitlab-ci.yml')) as { integration: { variables: Record<string, string>; before_script: string[] } }).integration;
+    const env = { ...job.variables, ALIPAY_SANDBOX_PORT: String(await freePort()) };
+    // npm ci has been done: the project installed the tarball.
+    const lines = job.before_script.filter((line) => line !== 'npm ci');
+    expect(lines).toHaveLength(2);
+    // One shell, as GitLab runs before_script.
+    const run = await shell(lines.join('\n'), env);
+    expect(run.output).toContain('{"status":"ok"');
+    expect(run.code).toBe(0);
+  });
+});

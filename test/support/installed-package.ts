@@ -1,0 +1,104 @@
+/**
+ * The package as a user meets it: `npm pack` run in a copy of this checkout (so its prepack build is
+ * what ships, and the tests' own dist/ is never rebuilt under them), the tarball installed into a fresh
+ * project. Offline: the project's lockfile is cut from ours, so npm resolves nothing from the registry
+ * and takes every tarball from its cache.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './cli-process.js';
+
+interface LockEntry {
+  version?: string;
+  resolved?: string;
+  dependencies?: Record<string, string>;
+  dev?: boolean;
+  peer?: boolean;
+  devOptional?: boolean;
+  [field: string]: unknown;
+}
+
+interface OurManifest {
+  version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, unknown>;
+  bin: Record<string, string>;
+  engines: Record<string, string>;
+}
+
+export interface InstalledPackage {
+  /** The consumer project, with node_modules/alipay-gateway-sandbox installed from the tarball. */
+  readonly project: string;
+  readonly tarball: string;
+  /** What the tarball holds, paths inside the package. */
+  readonly files: readonly string[];
+}
+
+const npm = (args: readonly string[], cwd: string) => execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+
+function packCopyOfCheckout(work: string): { tarball: string; files: string[] } {
+  const copy = join(work, 'checkout');
+  const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const file of tracked) {
+    try {
+      cpSync(join(ROOT, file), join(copy, file));
+    } catch {
+      // Deleted in the work tree but not yet in git's index: not part of the checkout.
+    }
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', work], copy)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  return { tarball: join(work, packed[0]!.filename), files: packed[0]!.files.map((f) => f.path) };
+}
+
+function version(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** A lockfile for the consumer made of our own lock's entries, which npm prunes to what the project needs. */
+function consumerLock(tarball: string, root: { dependencies: Record<string, string>; devDependencies: Record<string, string> }): object {
+  const ours = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as OurManifest;
+  const packages: Record<string, LockEntry> = {};
+  for (const [path, entry] of Object.entries(ours.packages)) {
+    if (path === '') continue;
+    const { dev: _dev, peer: _peer, devOptional: _devOptional, ...rest } = entry;
+    packages[path] = rest;
+  }
+  packages['node_modules/alipay-gateway-sandbox'] = {
+    version: manifest.version,
+    resolved: `file:${tarball}`,
+    license: 'MIT',
+    dependencies: manifest.dependencies,
+    peerDependencies: manifest.peerDependencies,
+    peerDependenciesMeta: manifest.peerDependenciesMeta,
+    bin: manifest.bin,
+    engines: manifest.engines,
+  };
+  return { name: 'consumer', lockfileVersion: 3, requires: true, packages: { '': { name: 'consumer', ...root }, ...packages } };
+}
+
+/**
+ * Packs and installs, with the given packages of ours beside it (at our versions): e.g. alipay-sdk for a
+ * client, typescript and @types/node for a type check. Nothing else is installed.
+ */
+export function installPackage(beside: readonly string[]): InstalledPackage {
+  const work = mkdtempSync(join(tmpdir(), 'installed-sandbox-'));
+  const { tarball, files } = packCopyOfCheckout(work);
+  const project = join(work, 'consumer');
+  mkdirSync(project);
+  const root = {
+    dependencies: { 'alipay-gateway-sandbox': `file:${tarball}` },
+    devDependencies: Object.fromEntries(beside.map((name) => [name, version(name)])),
+  };
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', ...root }, null, 2));
+  writeFileSync(join(project, 'package-lock.json'), JSON.stringify(consumerLock(tarball, root), null, 2));
+  npm(['install'], project);
+  // The lock names more than the project needs; what it does not need must not be there to hide a gap.
+  npm(['prune'], project);
+  return { project, tarball, files };
+}
