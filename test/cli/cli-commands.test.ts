@@ -1,0 +1,148 @@
+/**
+ * The command line as a user types it: help for every command, the version, a bare command, serve's
+ * options from flags or environment variables (and the errors that name which), --quiet keeping the
+ * warnings, and the README's options table generated from the same source.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generatedBlock } from '../../mock-server/cli/generated-blocks.js';
+import { SERVE_OPTIONS, SERVE_OPTIONS_TABLE_END, SERVE_OPTIONS_TABLE_START, serveOptionsMarkdown, serveSettings } from '../../mock-server/cli/serve-options.js';
+import { UsageError } from '../../mock-server/cli/usage-error.js';
+import { ROOT, runCli, servedUrl, spawnCli } from '../support/cli-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+const children: Array<ReturnType<typeof spawnCli>> = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('alipay-sandbox', () => {
+  it.each(['serve', 'keys', 'identities', 'verify-pacts', 'smoke'])('%s --help prints its usage and exits 0', (command) => {
+    const run = runCli([command, '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`usage: alipay-sandbox ${command}`);
+    expect(run.stderr).toBe('');
+  });
+
+  it('help COMMAND is the same as COMMAND --help', () => {
+    expect(runCli(['help', 'keys']).stdout).toBe(runCli(['keys', '--help']).stdout);
+  });
+
+  it('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(runCli(['--version']).stdout).toBe(`${version}\n`);
+  });
+
+  it('a bare command prints the list of commands and exits 1 without starting a server', () => {
+    const run = runCli([]);
+    expect(run.status).toBe(1);
+    for (const command of ['serve', 'keys', 'identities', 'verify-pacts', 'smoke']) expect(run.stdout).toContain(`  ${command} `);
+  });
+
+  it('an unknown command is named, with the list of commands', () => {
+    const run = runCli(['server']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('unknown command "server"');
+    expect(run.stderr).toContain('commands:');
+  });
+
+  it('--port 70000 is refused in words, not with Node\'s range error', () => {
+    const run = runCli(['serve', '--port', '70000']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--port must be a port number from 0 to 65535, got 70000');
+    expect(run.stderr).not.toContain('ERR_SOCKET_BAD_PORT');
+  });
+
+  it('a port in use is said so, with what to do', async () => {
+    const first = spawnCli(['serve', '--port', '0', '--in-memory']);
+    children.push(first);
+    const port = new URL(await servedUrl(first)).port;
+    const run = runCli(['serve', '--port', port, '--in-memory']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`port ${port} is already in use: choose another with --port (0 picks a free one)`);
+  });
+});
+
+describe('serve settings, from flags or environment variables', () => {
+  const env = {
+    ALIPAY_SANDBOX_PORT: '9100',
+    ALIPAY_SANDBOX_HOST: '127.0.0.2',
+    ALIPAY_SANDBOX_DATA_DIR: '/tmp/sandbox-data',
+    ALIPAY_SANDBOX_TIMESTAMP_WINDOW: '5',
+    ALIPAY_SANDBOX_MAX_BODY_BYTES: '1024',
+    ALIPAY_SANDBOX_SCENARIO: 'gateway-outage',
+    ALIPAY_SANDBOX_JOURNAL_SIZE: '50',
+    ALIPAY_SANDBOX_SIGNING_THREADS: '1',
+    ALIPAY_SANDBOX_QUIET: 'true',
+  };
+
+  it('takes every option from its environment variable', () => {
+    expect(serveSettings([], env)).toEqual({
+      port: 9100,
+      host: '127.0.0.2',
+      dataDir: '/tmp/sandbox-data',
+      timestampWindowMinutes: 5,
+      maxBodyBytes: 1024,
+      scenario: 'gateway-outage',
+      journalSize: 50,
+      signingThreads: 1,
+      quiet: true,
+    });
+    expect(serveSettings([], { ALIPAY_SANDBOX_IN_MEMORY: '1' }).dataDir).toBeUndefined();
+  });
+
+  it('has a variable for every option, and the flag wins over it', () => {
+    for (const spec of SERVE_OPTIONS) expect(spec.env.length, spec.flag).toBeGreaterThan(0);
+    expect(serveSettings(['--port', '9200', '--journal-size', '7', '--host', '::1'], env)).toMatchObject({ port: 9200, journalSize: 7, host: '::1' });
+    expect(serveSettings(['--in-memory'], env).dataDir).toBeUndefined();
+  });
+
+  it('prefers ALIPAY_SANDBOX_PORT over PORT, and keeps the defaults otherwise', () => {
+    expect(serveSettings([], { PORT: '9300', ALIPAY_SANDBOX_PORT: '9301' }).port).toBe(9301);
+    expect(serveSettings([], { PORT: '9300' }).port).toBe(9300);
+    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, dataDir: 'data', timestampWindowMinutes: 15, maxBodyBytes: 4194304, scenario: undefined, journalSize: 1000, signingThreads: undefined, quiet: false });
+  });
+
+  it('names the variable or the flag a bad value came by', () => {
+    expect(() => serveSettings([], { ALIPAY_SANDBOX_PORT: '70000' })).toThrow(new UsageError('ALIPAY_SANDBOX_PORT must be a port number from 0 to 65535, got 70000'));
+    expect(() => serveSettings([], { ALIPAY_SANDBOX_QUIET: 'maybe' })).toThrow(new UsageError('ALIPAY_SANDBOX_QUIET must be true or false, got "maybe"'));
+    expect(() => serveSettings([], { ALIPAY_SANDBOX_JOURNAL_SIZE: '-1' })).toThrow(new UsageError('ALIPAY_SANDBOX_JOURNAL_SIZE must be a whole number, got "-1"'));
+    expect(() => serveSettings(['--max-body-bytes', '1e3'], {})).toThrow(new UsageError('--max-body-bytes must be a whole number, got "1e3"'));
+    expect(() => serveSettings(['--signing-threads', '1000'], {})).toThrow(new UsageError('--signing-threads must be at most 64, got 1000'));
+  });
+
+  it('serve runs on environment variables alone', async () => {
+    const child = spawnCli(['serve'], { env: { ...process.env, ALIPAY_SANDBOX_PORT: '0', ALIPAY_SANDBOX_IN_MEMORY: 'true', ALIPAY_SANDBOX_SCENARIO: 'gateway-outage', ALIPAY_SANDBOX_HOST: '127.0.0.1' } });
+    children.push(child);
+    const url = await servedUrl(child);
+    const answer = await (await fetch(`${url}/__admin/scenario`)).json() as { name?: string };
+    expect(JSON.stringify(answer)).toContain('outage');
+  });
+
+  it('the README\'s options table is what the table of options generates (run `npm run docs` when this fails)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(generatedBlock(readme, SERVE_OPTIONS_TABLE_START, SERVE_OPTIONS_TABLE_END)).toBe(serveOptionsMarkdown());
+    const help = runCli(['serve', '--help']).stdout;
+    for (const spec of SERVE_OPTIONS) expect(help).toContain(`--${spec.flag}`);
+  });
+});
+
+describe('serve --quiet', () => {
+  it('silences the request log but still reports a scenario file that breaks on reload', async () => {
+    const file = join(dir, 'live.yaml');
+    writeFileSync(file, 'rules: []\n');
+    const child = spawnCli(['serve', '--port', '0', '--in-memory', '--quiet', '--scenario', file]);
+    children.push(child);
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await servedUrl(child);
+    writeFileSync(file, 'rules:\n  - outcome: { business_error: NOPE }\n');
+    for (let i = 0; i < 100 && !output.includes('scenario not reloaded'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(output).toContain('scenario not reloaded: the file is broken');
+    expect(output).toContain('rules[0].outcome.business_error');
+  });
+});
