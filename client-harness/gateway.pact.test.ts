@@ -17,7 +17,7 @@ const PACTS = new URL('../contracts/pacts/', import.meta.url).pathname;
 const SIGN = regex(/^[A-Za-z0-9+/]{342}==$/, 'x'.repeat(342) + '==');
 const TIMESTAMP = regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, '2026-11-22 12:00:00');
 
-const pact = new PactV3({ consumer: 'alipay-reference-client', provider: 'alipay-gateway', dir: PACTS, logLevel: 'warn' });
+const pact = new PactV3({ consumer: 'alipay-reference-client', provider: 'alipay-gateway', dir: PACTS, logLevel: 'error' });
 
 function clientFor(server: V3MockServer): AlipayClient {
   // Pact's mock server re-serialises JSON, so no response signature can hold in consumer tests;
