@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { testKeyPaths } from '../fixtures/test-keys.js';
 import { createGatewayHandler } from './http/gateway-route.js';
-import { createSandboxApp } from './http/sandbox-app.js';
+import type { SandboxAppDependencies } from './http/sandbox-app.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
 import { readPrivateKeyFile } from './keys/rsa-keys.js';
 import { createSigningPool } from './keys/signing-pool.js';
@@ -37,6 +37,27 @@ function isGatewayPath(url: string | undefined): boolean {
   return url === '/gateway.do' || (url?.startsWith('/gateway.do?') ?? false);
 }
 
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The Express app (admin API, hosted pages), loaded on the first request that needs it: Express is
+ * about a third of start-up, and the gateway, which answers first, does not use it.
+ */
+function lazyExpressApp(deps: SandboxAppDependencies, logger: SandboxAppDependencies['logger']): RequestListener {
+  let app: Promise<RequestListener> | undefined;
+  return (req, res) => {
+    app ??= import('./http/sandbox-app.js').then(({ createSandboxApp }) => createSandboxApp(deps));
+    app.then(
+      (handle) => handle(req, res),
+      (error: unknown) => {
+        logger.error({ err: error }, 'the admin API could not be loaded');
+        res.statusCode = 500;
+        res.end();
+      },
+    );
+  };
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -60,7 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await signer.close();
     throw error;
   }
-  const app = createSandboxApp({ ...core, definitions: SUPPORTED_METHODS, startedAt: Date.now() });
+  const app = lazyExpressApp({ ...core, definitions: SUPPORTED_METHODS, startedAt: Date.now() }, core.logger);
   // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
   // tenth of a request's main-thread time); everything else is the Express app's.
   const gateway = createGatewayHandler(core.engine, core.logger);
