@@ -5,6 +5,7 @@
  */
 import type { RegisteredApp } from '../apps/app-registry.js';
 import { decryptContent as decryptAes } from '../protocol/aes-content.js';
+import { CharsetMismatchError, decodeParameter } from '../protocol/charset.js';
 import { publicError, publicErrorWithSubMsg } from '../protocol/public-errors.js';
 import { checkPublicParameters, type PublicParameters } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
@@ -101,6 +102,16 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     state.certificateMode = true;
   }
 
+  /** The plaintext is in the request's charset, like every other parameter (the Java SDK's GBK calls). */
+  function decryptedText(bytes: Buffer, charset: DecodedParameters['charset']): string {
+    try {
+      return decodeParameter(bytes, charset, 'biz_content (decrypted)');
+    } catch (error) {
+      if (error instanceof CharsetMismatchError) throw new Rejection(publicError('isv.invalid-charset', error.message));
+      throw error;
+    }
+  }
+
   /** encrypt_type=AES (reference §5): biz_content arrives encrypted with the app's key, signed as sent. */
   function decryptContent(decoded: DecodedParameters, app: RegisteredApp, state: RequestState): DecodedParameters {
     const encryptType = decoded.values.encrypt_type;
@@ -110,11 +121,12 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
       throw new Rejection(publicError('isv.decryption-error-not-valid-encrypt-key', `app ${app.appId} has no AES key: set one with POST /__admin/apps/${app.appId}/aes-key`));
     }
     const ciphertext = decoded.values.biz_content;
-    const plaintext = ciphertext === undefined ? undefined : decryptAes(ciphertext, app.aesKey);
-    if (plaintext === undefined) {
+    const plainBytes = ciphertext === undefined ? undefined : decryptAes(ciphertext, app.aesKey);
+    if (plainBytes === undefined) {
       // The SDKs' own comment on this answer: "服务端解密错误，sub_msg: 解密出错, 未知错误".
       throw new Rejection(publicError('isv.decryption-error-unknown'), 'biz_content does not decrypt with the app\'s AES key (AES-128-CBC, zero IV, PKCS#5, base64)');
     }
+    const plaintext = decryptedText(plainBytes, decoded.charset);
     state.aesKey = app.aesKey;
     return { ...decoded, values: { ...decoded.values, biz_content: plaintext } };
   }

@@ -9,6 +9,7 @@
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/app-registry.js';
 import type { RequestJournal } from '../journal/request-journal.js';
+import { withJsonText } from '../methods/biz-content.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
 import { businessError, PUBLIC_CODE_MSG, PUBLIC_SUB_CODES, publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import type { ResponseNode, ResponseSigner } from '../protocol/response-envelope.js';
@@ -46,7 +47,8 @@ export interface GatewayOutcome {
 export interface GatewayResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** In the request's charset for an envelope, UTF-8 for a page. */
+  readonly body: Buffer;
   readonly outcome: GatewayOutcome;
   /** Wait this long before answering (a scenario's delay). */
   readonly delayMs?: number;
@@ -122,7 +124,8 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   const { authenticate, identify } = createAuthenticator(deps);
   const respond = createResponder(deps);
 
-  function parseBizContent(text: string | undefined): BizContent {
+  /** biz_content as the method reads it: JSON object fields of its JSON text fields written back as text. */
+  function parseBizContent(text: string | undefined, method: RegisteredMethod | undefined): BizContent {
     if (text === undefined) return { ok: true, value: {} };
     let parsed: unknown;
     try {
@@ -133,7 +136,8 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       return { ok: false, refusal: publicError('isv.invalid-parameter', 'biz_content must be a JSON object') };
     }
-    return { ok: true, value: parsed as Record<string, unknown> };
+    const value = parsed as Record<string, unknown>;
+    return { ok: true, value: method?.jsonTextFields.length ? withJsonText(value, method.jsonTextFields) : value };
   }
 
   function registeredMethod(name: string): RegisteredMethod {
@@ -194,7 +198,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
 
   function answer(request: GatewayRequest, state: RequestState): Answer {
     const { params, app, decoded } = authenticate(request, state);
-    const bizContent = parseBizContent(decoded.values.biz_content);
+    const bizContent = parseBizContent(decoded.values.biz_content, methods.get(params.method));
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
     const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method: params.method, field }));
     const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';

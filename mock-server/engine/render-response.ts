@@ -5,6 +5,7 @@
 import type { MethodRegistry } from '../methods/method-registry.js';
 import { pageErrorPage } from '../pages/certification-page.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../pages/html.js';
+import { charsetLabel, encodeText } from '../protocol/charset.js';
 import { buildEnvelope, ERROR_RESPONSE_KEY, nodeText, responseNodeKey, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
 import { statusPage, truncatedEnvelope, type EnvelopeFault } from './envelope-faults.js';
 import type { GatewayOutcome, GatewayResponse } from './gateway-engine.js';
@@ -40,7 +41,7 @@ export function createResponder(deps: RenderingDependencies) {
     const nodeKey = app && method ? responseNodeKey(method) : ERROR_RESPONSE_KEY;
     // Signed as the client signed, so that even a client using the wrong sign type can read why it failed.
     const signType = state.signType ?? app?.signType;
-    const options = { alipayCertSn: state.certificateMode ? deps.certificates.alipayCertSn : undefined, aesKey: state.aesKey };
+    const options = { alipayCertSn: state.certificateMode ? deps.certificates.alipayCertSn : undefined, aesKey: state.aesKey, charset: state.decoded?.charset };
     if (!app || !signType || fault === 'missing-sign') return buildEnvelope(nodeKey, node, undefined, options);
     if (fault === 'wrong-sign') {
       // A real signature, of other content: well-formed, and it does not verify.
@@ -59,28 +60,30 @@ export function createResponder(deps: RenderingDependencies) {
     };
     const traceId = deps.newTraceId();
     if (result.kind === 'connection') {
-      return { ...base, status: 0, headers: {}, body: '', outcome: { ...base.outcome, fault: result.fault }, connectionFault: result.fault };
+      return { ...base, status: 0, headers: {}, body: Buffer.alloc(0), outcome: { ...base.outcome, fault: result.fault }, connectionFault: result.fault };
     }
     if (result.kind === 'http-status') {
-      return { ...base, status: result.status, headers: { 'content-type': 'text/html', trace_id: traceId }, body: statusPage(result.status) };
+      return { ...base, status: result.status, headers: { 'content-type': 'text/html', trace_id: traceId }, body: Buffer.from(statusPage(result.status)) };
     }
     if (result.kind === 'page') {
-      return { ...base, status: 200, headers: pageHeaders(traceId), body: result.html, outcome: { ...base.outcome, code: '10000' } };
+      return { ...base, status: 200, headers: pageHeaders(traceId), body: Buffer.from(result.html), outcome: { ...base.outcome, code: '10000' } };
     }
     const { node, detail } = result;
     if (state.method && methods.get(state.method)?.definition.page) {
       // A page API's caller is a browser: it is shown the refusal as a page, as Alipay shows it.
       const headers = { ...pageHeaders(traceId), ...detailHeader(detail) };
-      return { ...base, status: 200, headers, body: pageErrorPage(node), outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail } };
+      return { ...base, status: 200, headers, body: Buffer.from(pageErrorPage(node)), outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail } };
     }
     const envelopeFault = state.envelopeFault;
+    // Answered in the request's charset, as Alipay answers; hosted pages above stay UTF-8 HTML.
+    const charset = state.decoded?.charset ?? 'utf-8';
     // SDKs ignore unknown headers; a developer reading the raw response sees why it was refused.
-    const headers = { 'content-type': 'application/json;charset=utf-8', trace_id: traceId, ...detailHeader(detail) };
+    const headers = { 'content-type': `application/json;charset=${charsetLabel(charset)}`, trace_id: traceId, ...detailHeader(detail) };
     return {
       ...base,
       status: 200,
       headers,
-      body: await envelope(state, node, envelopeFault),
+      body: encodeText(await envelope(state, node, envelopeFault), charset),
       outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail, fault: envelopeFault },
     };
   }

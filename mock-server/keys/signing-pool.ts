@@ -17,13 +17,13 @@ const DIGEST = { RSA2: 'sha256', RSA: 'sha1' };
 parentPort.on('message', (batch) => {
   const out = [];
   for (const [id, content, signType] of batch) {
-    out.push([id, sign(DIGEST[signType], Buffer.from(content, 'utf8'), key).toString('base64')]);
+    out.push([id, sign(DIGEST[signType], typeof content === 'string' ? Buffer.from(content, 'utf8') : content, key).toString('base64')]);
   }
   parentPort.postMessage(out);
 });
 `;
 
-type Job = [id: number, content: string, signType: SignType];
+type Job = [id: number, content: string | Uint8Array, signType: SignType];
 type Done = [id: number, signature: string];
 
 interface PoolWorker {

@@ -32,6 +32,30 @@ ajv.addKeyword({
   },
 });
 
+/** The top-level fields of a biz_content schema that hold JSON text (`jsonString`). */
+export function jsonTextFields(schema: Readonly<Record<string, unknown>>): readonly string[] {
+  const properties = (schema.properties ?? {}) as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  return Object.keys(properties).filter((field) => properties[field]!.jsonString !== undefined);
+}
+
+/**
+ * SDKs that build biz_content from typed models (Java's domain classes, Python's request models, Go's
+ * structs) send identity_param, merchant_config, ... as JSON objects rather than JSON text, and Alipay
+ * accepts both. Such an object is written back as compact JSON text, so that one schema, with its
+ * lengths applied to the serialized form, and one handler serve both. Nothing else changes type: an
+ * object where a scalar belongs is still refused by the schema.
+ */
+export function withJsonText(bizContent: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const field of fields) {
+    const value = bizContent[field];
+    if (typeof value !== 'object' || value === null) continue;
+    out ??= { ...bizContent };
+    out[field] = JSON.stringify(value);
+  }
+  return out ?? bizContent;
+}
+
 export function compileBizContentSchema(schema: Readonly<Record<string, unknown>>): ValidateFunction {
   return ajv.compile(schema);
 }

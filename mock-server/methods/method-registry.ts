@@ -3,7 +3,7 @@
  */
 import type { ValidateFunction } from 'ajv';
 import type { ApiMethodDefinition } from './api-method.js';
-import { compileBizContentSchema } from './biz-content.js';
+import { compileBizContentSchema, jsonTextFields } from './biz-content.js';
 import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
 import { alipayUserAuthZhimaperInnerApply } from './alipay.user.auth.zhimaper.inner.apply.js';
 import { alipayUserCertifyOpenInitialize } from './alipay.user.certify.open.initialize.js';
@@ -18,6 +18,8 @@ import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.cert
 export interface RegisteredMethod {
   readonly definition: ApiMethodDefinition;
   readonly validateBizContent: ValidateFunction;
+  /** The fields whose JSON text may also arrive as a JSON object (see withJsonText). */
+  readonly jsonTextFields: readonly string[];
 }
 
 export type MethodRegistry = ReadonlyMap<string, RegisteredMethod>;
@@ -40,7 +42,7 @@ export function createMethodRegistry(definitions: readonly ApiMethodDefinition[]
   return new Map(
     definitions.map((definition) => [
       definition.name,
-      { definition, validateBizContent: compileBizContentSchema(definition.bizContentSchema) },
+      { definition, validateBizContent: compileBizContentSchema(definition.bizContentSchema), jsonTextFields: jsonTextFields(definition.bizContentSchema) },
     ]),
   );
 }

@@ -21,18 +21,18 @@ export function generateAesKey(): string {
   return randomBytes(16).toString('base64');
 }
 
-export function encryptContent(plaintext: string, key: Buffer): string {
+/** The plaintext is bytes in the request's charset: the SDKs encrypt the text as they encode it. */
+export function encryptContent(plaintext: Uint8Array, key: Buffer): string {
   const cipher = createCipheriv('aes-128-cbc', key, ZERO_IV);
-  return Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
+  return Buffer.concat([cipher.update(plaintext), cipher.final()]).toString('base64');
 }
 
-/** The plaintext, or undefined when the ciphertext is not base64 of this key's AES output. */
-export function decryptContent(ciphertext: string, key: Buffer): string | undefined {
+/** The plaintext bytes, or undefined when the ciphertext is not base64 of this key's AES output. */
+export function decryptContent(ciphertext: string, key: Buffer): Buffer | undefined {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(ciphertext)) return undefined;
   try {
     const decipher = createDecipheriv('aes-128-cbc', key, ZERO_IV);
-    const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]);
-    return new TextDecoder('utf-8', { fatal: true }).decode(plain);
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]);
   } catch {
     return undefined;
   }

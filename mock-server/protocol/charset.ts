@@ -1,8 +1,11 @@
 /**
  * The `charset` public parameter: which encoding the client used for parameter bytes and sign string.
  * Alipay documents utf-8, gbk and gb2312; gb2312 text is a subset of gbk, so both decode as gbk.
+ * Alipay answers in the request's charset too: the official PHP, Python and Java SDKs decode the body,
+ * and check its signature, in the charset they sent.
  */
 import { TextDecoder } from 'node:util';
+import iconv from 'iconv-lite';
 
 export type RequestCharset = 'utf-8' | 'gbk';
 
@@ -65,4 +68,15 @@ function looksLikeUtf8Chinese(bytes: Buffer): boolean {
     return false;
   }
   return /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/u.test(text);
+}
+
+/** Text as bytes in the request's charset: an answer's body, and the content its signature covers. */
+export function encodeText(text: string, charset: RequestCharset): Buffer {
+  // Buffer.from: the browser build's iconv-lite answers a plain Uint8Array.
+  return charset === 'utf-8' ? Buffer.from(text, 'utf8') : Buffer.from(iconv.encode(text, 'gbk'));
+}
+
+/** The charset label of an answer's Content-Type, as Alipay writes it. */
+export function charsetLabel(charset: RequestCharset): string {
+  return charset === 'utf-8' ? 'utf-8' : 'GBK';
 }

@@ -1,6 +1,9 @@
 /**
  * From raw query and body bytes to the request's parameters: merge the two form-encoded sources,
- * find the charset, decode every value in it, and refuse ambiguity (a parameter given twice).
+ * find the charset, decode every value in it, and refuse ambiguity (a parameter given twice with
+ * different values). The same value twice is one parameter: the PHP SDK's page form posts to
+ * gateway.do?charset=UTF-8 and carries a charset field as well, and many integrations put
+ * ?charset=utf-8 in their gateway URL.
  */
 import { charsetNamed, CharsetMismatchError, decodeParameter, type RequestCharset } from './charset.js';
 import { MalformedFormError, parseFormFields, type FormField } from './form-encoding.js';
@@ -45,6 +48,17 @@ function decodeField(field: FormField, charset: RequestCharset): RequestParamete
   }
 }
 
+const MAX_QUOTED = 40;
+
+function quoted(value: string): string {
+  return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
+}
+
+function repeatedWithAnotherValue(name: string, first: { source: string; value: string }, second: { source: string; value: string }): string {
+  const where = first.source === second.source ? `twice in the ${first.source}` : 'in both the query and the body';
+  return `parameter ${name} appears ${where} with different values (${quoted(first.value)} and ${quoted(second.value)}); send it once`;
+}
+
 export function decodeRequestParameters(rawQuery: Buffer, body: Buffer): DecodedParameters {
   let fields: FormField[];
   try {
@@ -55,19 +69,17 @@ export function decodeRequestParameters(rawQuery: Buffer, body: Buffer): Decoded
   }
   const charset = charsetOf(fields);
   const list: RequestParameter[] = [];
-  const sources = new Map<string, FormField['source']>();
+  const seen = new Map<string, { readonly source: FormField['source']; readonly value: string }>();
   // No prototype: parameter names come from the caller ("__proto__" is just a name here).
   const values: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const field of fields) {
     const parameter = decodeField(field, charset);
-    const earlier = sources.get(parameter.name);
+    const earlier = seen.get(parameter.name);
     if (earlier) {
-      const where = earlier === field.source ? `twice in the ${field.source}` : 'in both the query and the body';
-      throw new ParameterError(
-        publicError('isv.invalid-parameter', `parameter ${parameter.name} appears ${where}; send each parameter once`),
-      );
+      if (earlier.value === parameter.value) continue;
+      throw new ParameterError(publicError('isv.invalid-parameter', repeatedWithAnotherValue(parameter.name, earlier, { source: field.source, value: parameter.value })));
     }
-    sources.set(parameter.name, field.source);
+    seen.set(parameter.name, { source: field.source, value: parameter.value });
     list.push(parameter);
     if (parameter.value !== '') values[parameter.name] = parameter.value;
   }

@@ -1,9 +1,11 @@
 /**
  * The v1 response envelope (reference §3): compact JSON with the response node first, then
- * alipay_cert_sn in certificate mode, and `sign` last: `{"<method with _>_response":{...},"sign":"..."}`. The signature covers the node's JSON text exactly
- * as written here, from its `{` to the matching `}`, which is what every official SDK cuts out.
+ * alipay_cert_sn in certificate mode, and `sign` last: `{"<method with _>_response":{...},"sign":"..."}`.
+ * The signature covers the node's JSON text exactly as written here, from its `{` to the matching `}`,
+ * in the answer's charset: what every official SDK cuts out and verifies.
  */
 import { encryptContent } from './aes-content.js';
+import { encodeText, type RequestCharset } from './charset.js';
 import type { SignType } from './public-parameters.js';
 
 export const ERROR_RESPONSE_KEY = 'error_response';
@@ -21,9 +23,9 @@ export type ResponseNode = {
   [field: string]: unknown;
 };
 
-/** Signs response content with the sandbox's own "Alipay" private key. */
+/** Signs response content (text as UTF-8, or bytes already in the request's charset) with the sandbox's own "Alipay" private key. */
 export interface ResponseSigner {
-  sign(content: string, signType: SignType): Promise<string>;
+  sign(content: string | Uint8Array, signType: SignType): Promise<string>;
 }
 
 export interface EnvelopeSigning {
@@ -36,12 +38,19 @@ export interface EnvelopeOptions {
   readonly alipayCertSn?: string;
   /** Encrypt the node with this AES key: its value becomes a JSON string of the base64 ciphertext. */
   readonly aesKey?: Buffer;
+  /** The request's charset: the answer's bytes, and so what its signature covers, are in it (default utf-8). */
+  readonly charset?: RequestCharset;
 }
 
 /** The node as the envelope holds it, which is also exactly what the signature covers. */
 export function nodeText(node: ResponseNode, options: EnvelopeOptions = {}): string {
   const json = JSON.stringify(node);
-  return options.aesKey ? JSON.stringify(encryptContent(json, options.aesKey)) : json;
+  return options.aesKey ? JSON.stringify(encryptContent(encodeText(json, options.charset ?? 'utf-8'), options.aesKey)) : json;
+}
+
+/** What the signature covers: the node's text in the answer's charset (UTF-8 text goes as it is). */
+export function signedContent(text: string, charset: RequestCharset = 'utf-8'): string | Uint8Array {
+  return charset === 'utf-8' ? text : encodeText(text, charset);
 }
 
 export async function buildEnvelope(nodeKey: string, node: ResponseNode, signing?: EnvelopeSigning, options: EnvelopeOptions = {}): Promise<string> {
@@ -49,6 +58,6 @@ export async function buildEnvelope(nodeKey: string, node: ResponseNode, signing
   const certSn = options.alipayCertSn ? `,"alipay_cert_sn":${JSON.stringify(options.alipayCertSn)}` : '';
   const head = `{${JSON.stringify(nodeKey)}:${text}${certSn}`;
   if (!signing) return `${head}}`;
-  const sign = await signing.signer.sign(text, signing.signType);
+  const sign = await signing.signer.sign(signedContent(text, options.charset), signing.signType);
   return `${head},"sign":${JSON.stringify(sign)}}`;
 }

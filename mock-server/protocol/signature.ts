@@ -54,7 +54,7 @@ export function verifySignature(content: Buffer, signature: string, signType: Si
   }
 }
 
-export function signContent(content: string | Buffer, signType: SignType, key: KeyObject): string {
+export function signContent(content: string | Uint8Array, signType: SignType, key: KeyObject): string {
   return rsaSign(DIGEST[signType], typeof content === 'string' ? Buffer.from(content, 'utf8') : content, key).toString(
     'base64',
   );

@@ -36,7 +36,7 @@ function deliver(handler: LegacyHandler, answer: GatewayResponse): void {
     handler.onError?.(Object.assign(new Error(answer.connectionFault === 'connection-reset' ? 'read ECONNRESET' : 'other side closed'), { code: answer.connectionFault === 'connection-reset' ? 'ECONNRESET' : 'UND_ERR_SOCKET' }));
     return;
   }
-  const body = Buffer.from(answer.body, 'utf8');
+  const body = answer.body;
   handler.onHeaders?.(answer.status, headerPairs(answer.headers, body.length), () => undefined, '');
   handler.onData?.(body);
   handler.onComplete?.([]);

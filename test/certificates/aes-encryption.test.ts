@@ -60,10 +60,10 @@ describe('an encrypted call', () => {
 
   it('is answered with the node encrypted, and the signature covers the quoted ciphertext', async () => {
     const key = Buffer.from(aesKey, 'base64');
-    const answer = await postForm(sandbox(), encryptedRequest(encryptContent(JSON.stringify(INIT), key)));
+    const answer = await postForm(sandbox(), encryptedRequest(encryptContent(Buffer.from(JSON.stringify(INIT)), key)));
     const node = answer.json.alipay_user_certify_open_initialize_response as unknown as string;
     expect(typeof node).toBe('string');
-    expect(JSON.parse(decryptContent(node, key)!)).toMatchObject({ code: '10000', msg: 'Success' });
+    expect(JSON.parse(decryptContent(node, key)!.toString('utf8'))).toMatchObject({ code: '10000', msg: 'Success' });
     const signed = javaExtractor(answer.text, METHOD);
     expect(signed).toBe(JSON.stringify(node));
     expect(verify('sha256', Buffer.from(signed), createPublicKey(sandbox().alipayPublicKeyPem), Buffer.from(answer.json.sign as string, 'base64'))).toBe(true);

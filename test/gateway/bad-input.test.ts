@@ -63,10 +63,10 @@ describe('malformed requests', () => {
     expectEnvelope(answer, 'isv.invalid-parameter', /biz_content appears twice in the body/);
   });
 
-  it('a parameter in both query and body gets isv.invalid-parameter', async () => {
+  it('a parameter in both query and body with another value gets isv.invalid-parameter naming both values', async () => {
     const valid = validRequest();
-    const answer = await postForm(sandbox(), { ...valid, body: `${valid.body}&app_id=2021000000000001` });
-    expectEnvelope(answer, 'isv.invalid-parameter', /app_id appears in both the query and the body/);
+    const answer = await postForm(sandbox(), { ...valid, body: `${valid.body}&app_id=2021000000009999` });
+    expectEnvelope(answer, 'isv.invalid-parameter', /app_id appears in both the query and the body with different values \("2021000000000001" and "2021000000009999"\)/);
   });
 
   it('biz_content that is not JSON gets isv.invalid-parameter', async () => {

@@ -22,14 +22,19 @@ export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
 export interface GatewayAnswer {
   status: number;
   headers: Headers;
+  /** The body as sent, in the answer's charset. */
+  bytes: Buffer;
+  /** The body decoded in the charset its Content-Type names, as the official SDKs read it. */
   text: string;
   /** The parsed envelope. */
   json: Record<string, Record<string, string> | string>;
 }
 
 export async function answerOf(response: Response): Promise<GatewayAnswer> {
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: JSON.parse(text) };
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const charset = /charset=([\w-]+)/i.exec(response.headers.get('content-type') ?? '')?.[1] ?? 'utf-8';
+  const text = new TextDecoder(charset, { fatal: true }).decode(bytes);
+  return { status: response.status, headers: response.headers, bytes, text, json: JSON.parse(text) };
 }
 
 export async function postForm(sandbox: RunningSandbox, request: SignedRequest, contentType = 'application/x-www-form-urlencoded'): Promise<GatewayAnswer> {

@@ -31,6 +31,7 @@ export async function buildBrowserExample(outDir: string): Promise<void> {
       'node:url': here('./node-shims/url.ts'),
       'node:util': here('./node-shims/util.ts'),
       'lowdb/node': here('./node-shims/lowdb-node.ts'),
+      'iconv-lite': here('./node-shims/iconv-lite.ts'),
     },
   });
   copyFileSync(here('./index.html'), join(outDir, 'index.html'));
