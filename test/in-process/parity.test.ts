@@ -21,6 +21,9 @@ interface Path {
   send(request: SignedRequest): Promise<{ status: number; body: string }>;
 }
 
+/** The body's bytes, one character each: a GBK answer is compared byte for byte, not as decoded text. */
+const bytesOf = (body: ArrayBuffer) => Buffer.from(body).toString('latin1');
+
 let http: RunningSandbox;
 const paths: Path[] = [];
 let closeMsw: () => void = () => undefined;
@@ -38,7 +41,7 @@ beforeAll(async () => {
       controls: http,
       send: async (r) => {
         const response = await fetch(http.url + r.path, { method: 'POST', headers: FORM, body: r.body });
-        return { status: response.status, body: await response.text() };
+        return { status: response.status, body: bytesOf(await response.arrayBuffer()) };
       },
     },
     {
@@ -46,7 +49,7 @@ beforeAll(async () => {
       controls: msw,
       send: async (r) => {
         const response = await fetch(ALIPAY + r.path, { method: 'POST', headers: FORM, body: r.body });
-        return { status: response.status, body: await response.text() };
+        return { status: response.status, body: bytesOf(await response.arrayBuffer()) };
       },
     },
     {
@@ -54,7 +57,7 @@ beforeAll(async () => {
       controls: agent,
       send: async (r) => {
         const response = await request(ALIPAY + r.path, { method: 'POST', headers: FORM, body: r.body, dispatcher: agent.mockAgent });
-        return { status: response.statusCode, body: await response.body.text() };
+        return { status: response.statusCode, body: bytesOf(await response.body.arrayBuffer()) };
       },
     },
   );
