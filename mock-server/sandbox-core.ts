@@ -27,6 +27,8 @@ import { SandboxStore, type Certification } from './state/sandbox-store.js';
 export interface SandboxCoreOptions {
   /** Where registered apps and the state are kept; ignored with inMemory. */
   readonly dataDir?: string;
+  /** Start even though the change log has a corrupt line: truncate it there, keeping a copy. */
+  readonly repairState?: boolean;
   readonly inMemory?: boolean;
   /** No request log; warnings and errors (a broken scenario reload, say) still print. */
   readonly quiet?: boolean;
@@ -103,7 +105,7 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
       certificatePem: readFileSync(testCertificatePaths.defaultAppCert, 'utf8'),
     },
   });
-  const state = await SandboxStore.open(storage, loadFixturePeople());
+  const state = await SandboxStore.open({ ...storage, repair: options.repairState }, loadFixturePeople());
   const clock = new BusinessClock();
   const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS) });
   let scenarioFile: ScenarioFile | undefined;

@@ -2,17 +2,17 @@
  * The apps the sandbox knows, as an app is set up in Alipay's console: app_id → the app's public key
  * (or its public-key certificate, in certificate mode), the sign type it is configured for, and its
  * AES key when content encryption is on. Held in memory for the request path; persisted through lowdb
- * (an atomic write-then-rename per change) so that registered apps survive a restart.
+ * (an atomic, fsynced write-then-rename per change, before the change takes effect) so that registered
+ * apps survive a restart.
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import { certificatePublicKeyPem, certificateSn } from '../keys/certificate-sn.js';
 import { KeyFormatError, parseAppPublicKey, publicKeyPem } from '../keys/rsa-keys.js';
 import { aesKeyBytes, AesKeyError, generateAesKey } from '../protocol/aes-content.js';
 import type { SignType } from '../protocol/public-parameters.js';
+import { checkWritableDir, DurableJSONFile } from '../state/durable-files.js';
 
 export interface AppCertificate {
   /** The certificate's SN, which requests carry as app_cert_sn. */
@@ -95,8 +95,8 @@ export class AppRegistry {
   static async open(options: RegistryOptions): Promise<AppRegistry> {
     let adapter: Adapter<AppsFile>;
     if (options.dataDir) {
-      mkdirSync(options.dataDir, { recursive: true });
-      adapter = new JSONFile<AppsFile>(join(options.dataDir, 'apps.json'));
+      checkWritableDir(options.dataDir);
+      adapter = new DurableJSONFile<AppsFile>(join(options.dataDir, 'apps.json'));
     } else {
       adapter = new Memory<AppsFile>();
     }
@@ -176,10 +176,18 @@ export class AppRegistry {
     }
   }
 
+  /** On disk first, then in force: an app whose registration failed to be written is not served. */
   async #store(record: AppRecord): Promise<AppRecord> {
-    this.#apps.set(record.app_id, AppRegistry.#fromRecord(record));
-    this.#db.data.apps = [...this.#db.data.apps.filter((r) => r.app_id !== record.app_id), record];
-    await this.#db.write();
+    const app = AppRegistry.#fromRecord(record);
+    const before = this.#db.data.apps;
+    this.#db.data.apps = [...before.filter((r) => r.app_id !== record.app_id), record];
+    try {
+      await this.#db.write();
+    } catch (error) {
+      this.#db.data.apps = before;
+      throw error;
+    }
+    this.#apps.set(record.app_id, app);
     return record;
   }
 

@@ -38,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
     host: settings.host,
     dataDir: settings.dataDir,
     inMemory: settings.dataDir === undefined,
+    repairState: settings.repairState,
     quiet: settings.quiet,
     scenario: settings.scenario,
     journalCapacity: settings.journalSize,

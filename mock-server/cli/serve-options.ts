@@ -22,6 +22,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'host', env: ['ALIPAY_SANDBOX_HOST'], kind: 'string', value: 'ADDRESS', defaultText: '127.0.0.1', description: 'address to listen on' },
   { flag: 'data-dir', env: ['ALIPAY_SANDBOX_DATA_DIR'], kind: 'string', value: 'DIR', defaultText: './data', description: 'where registered apps (`apps.json`) and state (`state.json`) are kept across restarts' },
   { flag: 'in-memory', env: ['ALIPAY_SANDBOX_IN_MEMORY'], kind: 'boolean', defaultText: 'off', description: 'keep nothing on disk' },
+  { flag: 'repair-state', env: ['ALIPAY_SANDBOX_REPAIR_STATE'], kind: 'boolean', defaultText: 'off', description: 'start even though the change log has a corrupt line: cut it there, keeping the whole file as `state.changes.jsonl.corrupt`' },
   { flag: 'timestamp-window', env: ['ALIPAY_SANDBOX_TIMESTAMP_WINDOW'], kind: 'string', value: 'MIN', defaultText: '15', description: 'allowed skew of `timestamp` in minutes; 0 turns the check off' },
   { flag: 'max-body-bytes', env: ['ALIPAY_SANDBOX_MAX_BODY_BYTES'], kind: 'string', value: 'N', defaultText: '4194304', description: 'larger bodies get `isv.invalid-parameter`' },
   { flag: 'scenario', env: ['ALIPAY_SANDBOX_SCENARIO'], kind: 'string', value: 'FILE|NAME', defaultText: 'none', description: 'the start scenario: a file, or a name in `scenarios/`; reloaded when the file changes' },
@@ -35,6 +36,7 @@ export interface ServeSettings {
   readonly host?: string;
   /** Undefined: in memory. */
   readonly dataDir?: string;
+  readonly repairState: boolean;
   readonly timestampWindowMinutes: number;
   readonly maxBodyBytes: number;
   readonly scenario?: string;
@@ -95,6 +97,7 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
     port: port(read('port')),
     host: read('host')?.text,
     dataDir: switchedOn(read('in-memory')) ? undefined : (read('data-dir')?.text ?? 'data'),
+    repairState: switchedOn(read('repair-state')),
     timestampWindowMinutes: wholeNumber(read('timestamp-window'), 15),
     maxBodyBytes: wholeNumber(read('max-body-bytes'), 4 * 1024 * 1024),
     scenario: read('scenario')?.text,

@@ -1,17 +1,18 @@
 /**
  * What the sandbox remembers between calls, as Alipay would: the people it knows, the authorizations
  * they granted, and the certifications merchants started. Reads and writes go to memory. On disk,
- * lowdb keeps a snapshot (<data-dir>/state.json, an atomic write-then-rename) and each batch of changes
- * is appended to <data-dir>/state.changes.jsonl, so a write costs what changed, not the whole state;
- * every 10,000 changes the snapshot is rewritten and the change log emptied. Requests that change
- * state wait for the next write before they are answered, so an acknowledged grant is on disk, and
- * writes are batched: concurrent requests share one write rather than queueing behind each other's.
+ * lowdb keeps a snapshot (<data-dir>/state.json, written atomically and fsynced) and each batch of
+ * changes is appended to <data-dir>/state.changes.jsonl and fsynced, so a write costs what changed,
+ * not the whole state; every 10,000 changes the snapshot is rewritten and the change log emptied.
+ * Requests that change state wait for the next write before they are answered, so an acknowledged
+ * grant is on disk, and writes are batched: concurrent requests share one write rather than queueing
+ * behind each other's. A write that fails keeps its changes pending: the next request writes them
+ * before it is answered, so nothing is acknowledged that is not on disk.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { appendFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { appendDurably, checkWritableDir, DurableJSONFile, writeAtomically } from './durable-files.js';
 
 export interface Person {
   readonly name: string;
@@ -86,22 +87,62 @@ type Change =
 /** Changes the log may hold before the snapshot is rewritten and the log emptied. */
 const COMPACT_AFTER = 10_000;
 
-/** Applies logged changes over a snapshot; a line cut short by a crash (never acknowledged) is skipped. */
-function replay(data: StateFile, log: string): number {
+/** A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it. */
+export class CorruptStateError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+  ) {
+    super(
+      `${file} line ${line} is corrupt (not a change the sandbox wrote); nothing was dropped. ` +
+        `Start with --repair-state to truncate the log before line ${line} (the whole file is kept as ${file}.corrupt), or move the data folder away.`,
+    );
+  }
+}
+
+function parseChange(line: string): Change | undefined {
+  try {
+    const change = JSON.parse(line) as unknown;
+    if (typeof change !== 'object' || change === null) return undefined;
+    return ['person', 'grant', 'certification', 'material'].some((kind) => kind in change) ? (change as Change) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The change log's complete lines, parsed. A batch is appended in one write ending in a newline, so a
+ * crash can only leave an unterminated tail (never acknowledged), which is skipped; a bad line before
+ * the tail is corruption. The offset says where the good part ends, for --repair-state.
+ */
+function readChanges(log: string): { changes: Change[]; corruptAt?: { line: number; offset: number } } {
+  const changes: Change[] = [];
+  let offset = 0;
+  let line = 0;
+  while (offset < log.length) {
+    const end = log.indexOf('\n', offset);
+    if (end < 0) break;
+    line++;
+    const text = log.slice(offset, end);
+    if (text) {
+      const change = parseChange(text);
+      if (!change) return { changes, corruptAt: { line, offset } };
+      changes.push(change);
+    }
+    offset = end + 1;
+  }
+  return { changes };
+}
+
+/** Applies logged changes over a snapshot. */
+function replay(data: StateFile, changes: readonly Change[]): number {
   const upsert = <T>(list: T[], same: (a: T, b: T) => boolean, record: T) => {
     const at = list.findIndex((item) => same(item, record));
     if (at >= 0) list[at] = record;
     else list.push(record);
   };
   let applied = 0;
-  for (const line of log.split('\n')) {
-    if (!line) continue;
-    let change: Change;
-    try {
-      change = JSON.parse(line) as Change;
-    } catch {
-      continue;
-    }
+  for (const change of changes) {
     applied++;
     if ('person' in change) upsert(data.people, (a, b) => a.cert_no === b.cert_no, change.person);
     else if ('grant' in change) upsert(data.authorizations, (a, b) => a.app_id === b.app_id && a.cert_no === b.cert_no, change.grant);
@@ -138,14 +179,18 @@ export class SandboxStore {
     this.#index();
   }
 
-  /** Opens <dataDir>/state.json (or memory); a new store starts with the fixture people. */
-  static async open(storage: { dataDir?: string; compactAfter?: number }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
+  /**
+   * Opens <dataDir>/state.json (or memory); a new store starts with the fixture people. A data folder
+   * that cannot be written is refused here (DataDirError), not on the first acknowledged write; a
+   * corrupt change log too (CorruptStateError), unless `repair` truncates it there, keeping a copy.
+   */
+  static async open(storage: { dataDir?: string; compactAfter?: number; repair?: boolean }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
     let adapter: Adapter<StateFile>;
     let where = 'memory';
     if (storage.dataDir) {
-      mkdirSync(storage.dataDir, { recursive: true });
+      checkWritableDir(storage.dataDir);
       where = join(storage.dataDir, 'state.json');
-      adapter = new JSONFile<StateFile>(where);
+      adapter = new DurableJSONFile<StateFile>(where);
     } else {
       adapter = new Memory<StateFile>();
     }
@@ -154,8 +199,9 @@ export class SandboxStore {
     let logged = 0;
     try {
       await db.read();
-      if (logPath) logged = replay(db.data, readLog(logPath));
+      if (logPath) logged = replay(db.data, readLogChanges(logPath, storage.repair ?? false));
     } catch (error) {
+      if (error instanceof CorruptStateError) throw error;
       throw new Error(`cannot read the sandbox state from ${where}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
     }
     return new SandboxStore(db, logPath, logged, storage.compactAfter ?? COMPACT_AFTER);
@@ -268,40 +314,69 @@ export class SandboxStore {
    */
   persist(): Promise<void> {
     if (this.#batch) return this.#batch;
-    const batch = this.#writes.then(() => {
+    const batch = this.#writes.then(async () => {
       this.#batch = undefined;
       this.#dirty = false;
       const changes = this.#pending;
+      const snapshot = this.#snapshotNeeded;
       this.#pending = [];
-      return this.#write(changes);
+      this.#snapshotNeeded = false;
+      try {
+        await this.#write(changes, snapshot);
+      } catch (error) {
+        // Not on disk, so not done: the changes stay pending (before any made since) and the next
+        // request that is answered writes them first. Dropping them here would let a retry be
+        // acknowledged with 10000 while its change was never written.
+        this.#pending = [...changes, ...this.#pending];
+        // The next write is a whole snapshot: a failed append may have left part of a line, and a
+        // removed folder has lost the old snapshot. Until one succeeds nothing is appended after it.
+        this.#snapshotNeeded = true;
+        this.#dirty = true;
+        throw error;
+      }
     });
     this.#batch = batch;
     this.#writes = batch.catch(() => undefined);
     return batch;
   }
 
-  async #write(changes: readonly Change[]): Promise<void> {
+  async #write(changes: readonly Change[], snapshot: boolean): Promise<void> {
     if (!this.#logPath) return this.#db.write();
-    if (this.#snapshotNeeded || this.#logged + changes.length > this.#compactAfter) {
-      this.#snapshotNeeded = false;
+    if (snapshot || this.#logged + changes.length > this.#compactAfter) {
+      // A folder removed under the running sandbox is made again, and gets everything memory holds.
+      checkWritableDir(dirname(this.#logPath));
       // The snapshot holds everything in memory; a crash before the log is emptied only replays
       // changes the snapshot already has, which is harmless (later lines win).
       await this.#db.write();
-      await writeFile(this.#logPath, '');
+      await writeAtomically(this.#logPath, '');
       this.#logged = 0;
       return;
     }
-    // Serialised now, not when changed: a certification changed twice in a batch is logged as it ends.
-    await appendFile(this.#logPath, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
+    try {
+      // Serialised now, not when changed: a certification changed twice in a batch is logged as it ends.
+      await appendDurably(this.#logPath, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
+    } catch (error) {
+      // The folder was removed under the running sandbox: made again, it gets a whole snapshot now.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.#write(changes, true);
+      throw error;
+    }
     this.#logged += changes.length;
   }
 }
 
-function readLog(path: string): string {
+/** The change log's changes; a corrupt line refuses the start, or with `repair` is cut off, a copy kept. */
+function readLogChanges(path: string, repair: boolean): Change[] {
+  let log: string;
   try {
-    return readFileSync(path, 'utf8');
+    log = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  const { changes, corruptAt } = readChanges(log);
+  if (!corruptAt) return changes;
+  if (!repair) throw new CorruptStateError(path, corruptAt.line);
+  copyFileSync(path, `${path}.corrupt`);
+  truncateSync(path, Buffer.byteLength(log.slice(0, corruptAt.offset)));
+  return changes;
 }

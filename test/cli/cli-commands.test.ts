@@ -84,6 +84,7 @@ describe('serve settings, from flags or environment variables', () => {
       port: 9100,
       host: '127.0.0.2',
       dataDir: '/tmp/sandbox-data',
+      repairState: false,
       timestampWindowMinutes: 5,
       maxBodyBytes: 1024,
       scenario: 'gateway-outage',
@@ -92,6 +93,7 @@ describe('serve settings, from flags or environment variables', () => {
       quiet: true,
     });
     expect(serveSettings([], { ALIPAY_SANDBOX_IN_MEMORY: '1' }).dataDir).toBeUndefined();
+    expect(serveSettings([], { ALIPAY_SANDBOX_REPAIR_STATE: 'yes' }).repairState).toBe(true);
   });
 
   it('has a variable for every option, and the flag wins over it', () => {
@@ -103,7 +105,7 @@ describe('serve settings, from flags or environment variables', () => {
   it('prefers ALIPAY_SANDBOX_PORT over PORT, and keeps the defaults otherwise', () => {
     expect(serveSettings([], { PORT: '9300', ALIPAY_SANDBOX_PORT: '9301' }).port).toBe(9301);
     expect(serveSettings([], { PORT: '9300' }).port).toBe(9300);
-    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, dataDir: 'data', timestampWindowMinutes: 15, maxBodyBytes: 4194304, scenario: undefined, journalSize: 1000, signingThreads: undefined, quiet: false });
+    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, scenario: undefined, journalSize: 1000, signingThreads: undefined, quiet: false });
   });
 
   it('names the variable or the flag a bad value came by', () => {

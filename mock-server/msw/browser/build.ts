@@ -30,7 +30,6 @@ export async function buildBrowserExample(outDir: string): Promise<void> {
       'node:path': here('./node-shims/path.ts'),
       'node:url': here('./node-shims/url.ts'),
       'node:util': here('./node-shims/util.ts'),
-      'lowdb/node': here('./node-shims/lowdb-node.ts'),
       'iconv-lite': here('./node-shims/iconv-lite.ts'),
     },
   });

@@ -34,6 +34,17 @@ export function readFileSync(path: string | URL): string {
 }
 
 export const existsSync = (): boolean => false;
+const inMemoryOnly = (): never => {
+  throw new Error('the browser sandbox keeps its state in memory');
+};
+export const constants = { O_RDONLY: 0 };
+export const copyFileSync = inMemoryOnly;
+export const truncateSync = inMemoryOnly;
+export const writeFileSync = inMemoryOnly;
+export const openSync = inMemoryOnly;
+export const fsyncSync = inMemoryOnly;
+export const closeSync = inMemoryOnly;
+export const unlinkSync = inMemoryOnly;
 export const mkdirSync = (): void => undefined;
 export const watchFile = (): void => undefined;
 export const unwatchFile = (): void => undefined;

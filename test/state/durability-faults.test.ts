@@ -1,0 +1,263 @@
+/**
+ * Fault injection with real file systems: a full disk (a small tmpfs), a read-only one (remounted ro),
+ * a data folder removed under the running sandbox, and change logs corrupted in the middle or torn at
+ * the end. Each counts what was acknowledged (10000) against what a restarted sandbox has: 0 lost.
+ * Mounting needs root (CI runs as root); elsewhere the tmpfs cases are skipped, saying why.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateIdentities, type SyntheticIdentity } from '../../fixtures/identities/synthetic-identities.js';
+import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
+import { CorruptStateError } from '../../mock-server/state/sandbox-store.js';
+import { nodeOf, postForm } from '../support/sandbox-fixture.js';
+import { publicParams, signedRequest } from '../support/signed-request.js';
+
+/** The failures are the point here: their log lines would only drown the test output. */
+const silent = pino({ level: 'silent' });
+const cleanups: Array<() => void> = [];
+afterAll(() => {
+  for (const cleanup of cleanups.reverse()) cleanup();
+});
+
+function temporaryDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-faults-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A tmpfs of `size` at a fresh folder, or undefined where this user cannot mount. */
+function tmpfs(size: string): string | undefined {
+  const dir = temporaryDir();
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  cleanups.push(() => execFileSync('umount', ['-l', dir], { stdio: 'ignore' }));
+  return dir;
+}
+
+const canMount = (() => {
+  const probe = tmpfs('16k');
+  return probe !== undefined;
+})();
+const mountNote = 'needs root to mount a tmpfs (CI runs as root)';
+
+const applyBiz = (p: SyntheticIdentity) => ({ cert_no: p.cert_no, cert_type: 'IDENTITY_CARD', name: p.name, mobile: p.mobile });
+const authqueryBiz = (p: SyntheticIdentity) => ({ identity_type: '2', identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name: p.name, certNo: p.cert_no }) });
+
+async function grant(sandbox: RunningSandbox, person: SyntheticIdentity): Promise<string> {
+  const node = nodeOf(await postForm(sandbox, signedRequest({ ...publicParams('alipay.user.auth.zhimaper.inner.apply'), biz_content: JSON.stringify(applyBiz(person)) })));
+  return node.code === '10000' ? '10000' : `${node.code} ${node.sub_code}`;
+}
+
+async function isAuthorized(sandbox: RunningSandbox, person: SyntheticIdentity): Promise<boolean> {
+  const node = nodeOf(await postForm(sandbox, signedRequest({ ...publicParams('zhima.auth.info.authquery'), biz_content: JSON.stringify(authqueryBiz(person)) })));
+  return (node as Record<string, unknown>).authorized === true;
+}
+
+/** The acknowledged people a sandbox restarted on `dir` does not know as authorized. */
+async function lostAfterRestart(dir: string, acknowledged: readonly SyntheticIdentity[]): Promise<SyntheticIdentity[]> {
+  const restarted = await startSandbox({ port: 0, logger: silent, dataDir: dir });
+  try {
+    const lost: SyntheticIdentity[] = [];
+    for (const person of acknowledged) if (!(await isAuthorized(restarted, person))) lost.push(person);
+    return lost;
+  } finally {
+    await restarted.close();
+  }
+}
+
+/** Fills a file system to the last byte. */
+function fill(dir: string): string {
+  const filler = join(dir, 'filler');
+  const fd = openSync(filler, 'w');
+  const chunk = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch {
+    try {
+      for (;;) writeSync(fd, chunk.subarray(0, 1));
+    } catch {
+      // Full.
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return filler;
+}
+
+describe.skipIf(!canMount)(`a full disk (${mountNote})`, () => {
+  it('acknowledges no grant it could not write; the retries the sandbox asks for write them; 0 lost after a restart', async () => {
+    const dir = tmpfs('512k')!;
+    const people = generateIdentities({ seed: 21, count: 40 });
+    const acknowledged: SyntheticIdentity[] = [];
+    const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
+    try {
+      for (const person of people.slice(0, 10)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      expect(acknowledged).toHaveLength(10);
+
+      const filler = fill(dir);
+      // A change can still fit into the slack of a page the log already has, and is then durable and
+      // acknowledged; from the first refusal on, nothing is, not even the retries the answers ask for.
+      const whileFull: string[] = [];
+      for (const person of people.slice(10, 30)) {
+        const answer = await grant(sandbox, person);
+        whileFull.push(answer);
+        if (answer === '10000') acknowledged.push(person);
+      }
+      const firstRefusal = whileFull.findIndex((answer) => answer !== '10000');
+      expect(firstRefusal).toBeGreaterThanOrEqual(0);
+      expect(whileFull.slice(firstRefusal).filter((answer) => answer === '10000')).toEqual([]);
+      expect(new Set(whileFull.slice(firstRefusal))).toEqual(new Set(['20000 aop.unknow-error']));
+      const refused = people.slice(10 + firstRefusal, 30);
+      for (const person of refused) expect(await grant(sandbox, person)).toBe('20000 aop.unknow-error');
+
+      rmSync(filler);
+      for (const person of [...refused, ...people.slice(30, 40)]) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      expect(acknowledged).toHaveLength(40);
+    } finally {
+      await sandbox.close();
+    }
+    expect(await lostAfterRestart(dir, acknowledged)).toEqual([]);
+  });
+
+  it('refuses to start on a full disk, naming the folder and the reason', async () => {
+    const dir = tmpfs('64k')!;
+    fill(dir);
+    await expect(startSandbox({ port: 0, logger: silent, dataDir: join(dir, 'data') })).rejects.toThrow(`the data folder ${join(dir, 'data')} cannot be written: no space is left on its device`);
+  });
+});
+
+describe.skipIf(!canMount)(`a read-only data folder (${mountNote})`, () => {
+  it('is refused at start with the folder and the reason', async () => {
+    const dir = tmpfs('64k')!;
+    execFileSync('mount', ['-o', 'remount,ro', dir]);
+    await expect(startSandbox({ port: 0, logger: silent, dataDir: dir })).rejects.toThrow(`the data folder ${dir} cannot be written: it is on a read-only file system`);
+  });
+
+  it('turning read-only under a running sandbox: nothing acknowledged, retries written once it is writable, 0 lost', async () => {
+    const dir = tmpfs('1m')!;
+    const people = generateIdentities({ seed: 22, count: 20 });
+    const acknowledged: SyntheticIdentity[] = [];
+    const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
+    try {
+      for (const person of people.slice(0, 5)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      execFileSync('mount', ['-o', 'remount,ro', dir]);
+      const whileReadOnly: string[] = [];
+      for (const person of people.slice(5, 15)) whileReadOnly.push(await grant(sandbox, person), await grant(sandbox, person));
+      expect(whileReadOnly.filter((answer) => answer === '10000')).toEqual([]);
+      // An admin write is refused too, and not acknowledged.
+      const registered = await fetch(`${sandbox.url}/__admin/identities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '只读', cert_no: '110101199003077771', mobile: '13800009999' }) });
+      expect(registered.status).toBeGreaterThanOrEqual(400);
+      execFileSync('mount', ['-o', 'remount,rw', dir]);
+      for (const person of people.slice(5, 20)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      expect(acknowledged).toHaveLength(20);
+    } finally {
+      await sandbox.close();
+    }
+    expect(await lostAfterRestart(dir, acknowledged)).toEqual([]);
+  });
+});
+
+describe('a data folder removed under the running sandbox', () => {
+  it('is made again with everything the sandbox acknowledged: 0 lost after a restart', async () => {
+    const dir = join(temporaryDir(), 'data');
+    const people = generateIdentities({ seed: 23, count: 20 });
+    const acknowledged: SyntheticIdentity[] = [];
+    const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
+    try {
+      for (const person of people.slice(0, 10)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      rmSync(dir, { recursive: true, force: true });
+      for (const person of people.slice(10)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      expect(acknowledged).toHaveLength(20);
+      expect(existsSync(join(dir, 'state.json'))).toBe(true);
+    } finally {
+      await sandbox.close();
+    }
+    expect(await lostAfterRestart(dir, acknowledged)).toEqual([]);
+  });
+});
+
+describe('a data folder that cannot be a folder', () => {
+  it('is refused at start, saying so', async () => {
+    const file = join(temporaryDir(), 'not-a-folder');
+    writeFileSync(file, 'a file\n');
+    await expect(startSandbox({ port: 0, logger: silent, dataDir: join(file, 'data') })).rejects.toThrow(`the data folder ${join(file, 'data')} cannot be written: it is not a folder`);
+  });
+});
+
+describe('a corrupted change log', () => {
+  async function logWithThreeGrants(): Promise<{ dir: string; people: SyntheticIdentity[]; log: string }> {
+    const dir = join(temporaryDir(), 'data');
+    const people = generateIdentities({ seed: 24, count: 3 });
+    const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
+    try {
+      for (const person of people) expect(await grant(sandbox, person)).toBe('10000');
+    } finally {
+      await sandbox.close();
+    }
+    return { dir, people, log: join(dir, 'state.changes.jsonl') };
+  }
+
+  it('a corrupt line before the end refuses the start, naming the file, the line and the way out', async () => {
+    const { dir, log } = await logWithThreeGrants();
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const grantLine = lines.findIndex((line) => line.includes('"grant"'));
+    expect(grantLine).toBeLessThan(lines.length - 2);
+    lines[grantLine] = lines[grantLine]!.replace('{"grant":', '{"grant":X');
+    writeFileSync(log, lines.join('\n'));
+    const started = startSandbox({ port: 0, logger: silent, dataDir: dir });
+    await expect(started).rejects.toBeInstanceOf(CorruptStateError);
+    await expect(startSandbox({ port: 0, logger: silent, dataDir: dir })).rejects.toThrow(`${log} line ${grantLine + 1} is corrupt`);
+    await expect(startSandbox({ port: 0, logger: silent, dataDir: dir })).rejects.toThrow('--repair-state');
+  });
+
+  it('--repair-state truncates it there and keeps the whole file beside it', async () => {
+    const { dir, people, log } = await logWithThreeGrants();
+    const original = readFileSync(log, 'utf8');
+    const lines = original.split('\n');
+    const last = lines.map((line, i) => (line.includes('"grant"') ? i : -1)).filter((i) => i >= 0).at(-1)!;
+    lines[last] = '{"grant": not json';
+    writeFileSync(log, lines.join('\n'));
+    const repaired = await startSandbox({ port: 0, logger: silent, dataDir: dir, repairState: true });
+    try {
+      expect(readFileSync(`${log}.corrupt`, 'utf8')).toBe(lines.join('\n'));
+      expect(await isAuthorized(repaired, people[0]!)).toBe(true);
+      expect(await isAuthorized(repaired, people[2]!)).toBe(false);
+    } finally {
+      await repaired.close();
+    }
+  });
+
+  it('a torn last line (a crash mid-write, never acknowledged) is skipped without a word', async () => {
+    const { dir, people, log } = await logWithThreeGrants();
+    appendFileSync(log, '{"grant":{"app_id":"20210000000');
+    const restarted = await startSandbox({ port: 0, logger: silent, dataDir: dir });
+    try {
+      for (const person of people) expect(await isAuthorized(restarted, person)).toBe(true);
+    } finally {
+      await restarted.close();
+    }
+  });
+});
+
+describe('durable writes', () => {
+  it('leave no temporary files behind and a snapshot that parses', async () => {
+    const dir = join(temporaryDir(), 'data');
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o755);
+    const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
+    try {
+      await sandbox.reset();
+    } finally {
+      await sandbox.close();
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))).toMatchObject({ version: 1 });
+    expect(execFileSync('ls', ['-a', dir], { encoding: 'utf8' }).split('\n').filter((name) => name.includes('.tmp') || name.includes('write-check'))).toEqual([]);
+  });
+});
