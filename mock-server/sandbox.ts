@@ -2,10 +2,12 @@
  * A running sandbox: the sandbox core behind an Express server on loopback. The CLI's `serve` and the
  * programmatic API (startSandbox) both start here.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { testKeyPaths } from '../fixtures/test-keys.js';
+import { createAdminGuard, isGuardedPath, isLoopback, sendRefusal } from './http/admin-guard.js';
 import { createGatewayHandler } from './http/gateway-route.js';
 import type { SandboxAppDependencies } from './http/sandbox-app.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
@@ -17,7 +19,12 @@ import { createSandboxCore, type SandboxControls, type SandboxCoreOptions } from
 export interface SandboxOptions extends Omit<SandboxCoreOptions, 'signer'> {
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Default 127.0.0.1. Bound beyond loopback, the admin API needs a token (adminToken, or one made up). */
   readonly host?: string;
+  /** More Host names to serve the admin API and hosted pages for (loopback names and this machine's addresses always are). */
+  readonly adminHosts?: readonly string[];
+  /** Required as `Authorization: Bearer <token>` on /__admin; made up when bound beyond loopback without one. */
+  readonly adminToken?: string;
   /** Worker threads that sign responses (default: one per core). */
   readonly signingThreads?: number;
 }
@@ -25,6 +32,8 @@ export interface SandboxOptions extends Omit<SandboxCoreOptions, 'signer'> {
 export interface RunningSandbox extends SandboxControls {
   /** e.g. http://127.0.0.1:8976 */
   readonly url: string;
+  /** What /__admin requires, if anything (see SandboxOptions.adminToken). */
+  readonly adminToken?: string;
   readonly gatewayUrl: string;
   readonly port: number;
   close(): Promise<void>;
@@ -85,15 +94,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
   // tenth of a request's main-thread time); everything else is the Express app's.
   const gateway = createGatewayHandler(core.engine, core.logger);
-  const server = createServer((req, res) => (isGatewayPath(req.url) ? void gateway(req, res) : app(req, res)));
+  const host = options.host ?? DEFAULT_HOST;
+  const adminToken = options.adminToken ?? (isLoopback(host) ? undefined : randomBytes(18).toString('base64url'));
+  const guard = createAdminGuard({ host, adminHosts: options.adminHosts, adminToken });
+  const server = createServer((req, res) => {
+    if (isGatewayPath(req.url)) return void gateway(req, res);
+    const refused = isGuardedPath(req.url) ? guard(req) : undefined;
+    if (refused) return sendRefusal(res, refused);
+    app(req, res);
+  });
   // Keep-alive connections of test clients must not hold close() open.
   server.keepAliveTimeout = 5000;
-  const host = options.host ?? DEFAULT_HOST;
   const port = await listen(server, options.port ?? DEFAULT_PORT, host);
-  const url = `http://${host}:${port}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     ...core,
     url,
+    adminToken,
     gatewayUrl: `${url}/gateway.do`,
     port,
     close: async () => {

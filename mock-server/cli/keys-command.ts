@@ -49,7 +49,10 @@ function rsaKeyPair() {
 }
 
 async function register(sandboxUrl: string, body: object): Promise<void> {
-  const response = await fetch(`${sandboxUrl.replace(/\/$/, '')}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // A sandbox bound beyond loopback wants its admin token: the one serve printed, in the environment.
+  const token = process.env.ALIPAY_SANDBOX_ADMIN_TOKEN;
+  const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await fetch(`${sandboxUrl.replace(/\/$/, '')}/__admin/apps`, { method: 'POST', headers, body: JSON.stringify(body) });
   if (response.status !== 201) throw new Error(`the sandbox refused the registration (${response.status}): ${await response.text()}`);
 }
 

@@ -3,6 +3,7 @@
  * in ./data), listening until SIGINT or SIGTERM.
  */
 import { relative } from 'node:path';
+import { isLoopback } from '../http/admin-guard.js';
 import { startSandbox, type RunningSandbox } from '../sandbox.js';
 import { serveOptionsHelp, serveSettings } from './serve-options.js';
 
@@ -26,8 +27,17 @@ function describe(sandbox: RunningSandbox, dataDir: string | undefined): string 
     `  data               ${dataDir ?? 'in memory'}`,
     `  scenario           ${sandbox.scenarioPath ? here(sandbox.scenarioPath) : 'none (normal behaviour)'}`,
     '  The keys are TEST-ONLY and public: never use them outside the sandbox.',
+    ...(sandbox.adminToken ? adminTokenLines(sandbox) : []),
     '',
   ].join('\n');
+}
+
+function adminTokenLines(sandbox: RunningSandbox): string[] {
+  const beyondLoopback = !isLoopback(new URL(sandbox.url).hostname);
+  return [
+    ...(beyondLoopback ? ['', `  WARNING: listening beyond loopback (${new URL(sandbox.url).hostname}): anyone who reaches this port reaches gateway.do.`] : []),
+    `  admin token        ${sandbox.adminToken} (send Authorization: Bearer <token> to /__admin)`,
+  ];
 }
 
 /** Starts the sandbox and resolves with its exit code once a signal has stopped it. */
@@ -36,6 +46,8 @@ export async function run(args: string[]): Promise<number> {
   const sandbox = await startSandbox({
     port: settings.port,
     host: settings.host,
+    adminHosts: settings.adminHosts,
+    adminToken: settings.adminToken,
     dataDir: settings.dataDir,
     inMemory: settings.dataDir === undefined,
     repairState: settings.repairState,

@@ -20,6 +20,8 @@ interface OptionSpec {
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: ['ALIPAY_SANDBOX_PORT', 'PORT'], kind: 'string', value: 'N', defaultText: String(DEFAULT_PORT), description: 'port to listen on; 0 picks a free one' },
   { flag: 'host', env: ['ALIPAY_SANDBOX_HOST'], kind: 'string', value: 'ADDRESS', defaultText: '127.0.0.1', description: 'address to listen on' },
+  { flag: 'admin-hosts', env: ['ALIPAY_SANDBOX_ADMIN_HOSTS'], kind: 'string', value: 'NAME,...', defaultText: 'none', description: 'more Host names to serve the admin API for (loopback names and this machine\'s addresses always are)' },
+  { flag: 'admin-token', env: ['ALIPAY_SANDBOX_ADMIN_TOKEN'], kind: 'string', value: 'TOKEN', defaultText: 'none; made up beyond loopback', description: 'required on `/__admin` as `Authorization: Bearer TOKEN`' },
   { flag: 'data-dir', env: ['ALIPAY_SANDBOX_DATA_DIR'], kind: 'string', value: 'DIR', defaultText: './data', description: 'where registered apps (`apps.json`) and state (`state.json`) are kept across restarts' },
   { flag: 'in-memory', env: ['ALIPAY_SANDBOX_IN_MEMORY'], kind: 'boolean', defaultText: 'off', description: 'keep nothing on disk' },
   { flag: 'repair-state', env: ['ALIPAY_SANDBOX_REPAIR_STATE'], kind: 'boolean', defaultText: 'off', description: 'start even though the change log has a corrupt line: cut it there, keeping the whole file as `state.changes.jsonl.corrupt`' },
@@ -34,6 +36,8 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
 export interface ServeSettings {
   readonly port: number;
   readonly host?: string;
+  readonly adminHosts: readonly string[];
+  readonly adminToken?: string;
   /** Undefined: in memory. */
   readonly dataDir?: string;
   readonly repairState: boolean;
@@ -96,6 +100,8 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
   return {
     port: port(read('port')),
     host: read('host')?.text,
+    adminHosts: (read('admin-hosts')?.text ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+    adminToken: read('admin-token')?.text,
     dataDir: switchedOn(read('in-memory')) ? undefined : (read('data-dir')?.text ?? 'data'),
     repairState: switchedOn(read('repair-state')),
     timestampWindowMinutes: wholeNumber(read('timestamp-window'), 15),

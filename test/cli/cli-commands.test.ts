@@ -83,6 +83,8 @@ describe('serve settings, from flags or environment variables', () => {
     expect(serveSettings([], env)).toEqual({
       port: 9100,
       host: '127.0.0.2',
+      adminHosts: [],
+      adminToken: undefined,
       dataDir: '/tmp/sandbox-data',
       repairState: false,
       timestampWindowMinutes: 5,
@@ -105,7 +107,7 @@ describe('serve settings, from flags or environment variables', () => {
   it('prefers ALIPAY_SANDBOX_PORT over PORT, and keeps the defaults otherwise', () => {
     expect(serveSettings([], { PORT: '9300', ALIPAY_SANDBOX_PORT: '9301' }).port).toBe(9301);
     expect(serveSettings([], { PORT: '9300' }).port).toBe(9300);
-    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, scenario: undefined, journalSize: 1000, signingThreads: undefined, quiet: false });
+    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, scenario: undefined, journalSize: 1000, signingThreads: undefined, quiet: false });
   });
 
   it('names the variable or the flag a bad value came by', () => {
