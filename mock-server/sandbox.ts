@@ -105,6 +105,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   });
   // Keep-alive connections of test clients must not hold close() open.
   server.keepAliveTimeout = 5000;
+  // Slow or endless clients are bounded: gateway.do answers a late body itself (an envelope); these
+  // are the backstops for headers and for the admin API (Node's own 408).
+  const bodyTimeoutMs = core.engine.settings.bodyTimeoutMs;
+  server.headersTimeout = Math.min(bodyTimeoutMs, 60_000);
+  server.requestTimeout = bodyTimeoutMs + 5_000;
   const port = await listen(server, options.port ?? DEFAULT_PORT, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {

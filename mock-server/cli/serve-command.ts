@@ -40,6 +40,9 @@ function adminTokenLines(sandbox: RunningSandbox): string[] {
   ];
 }
 
+/** SIGTERM stops the server within this, whatever is in flight. */
+const STOP_DEADLINE_MS = 1500;
+
 /** Starts the sandbox and resolves with its exit code once a signal has stopped it. */
 export async function run(args: string[]): Promise<number> {
   const settings = serveSettings(args, process.env);
@@ -55,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
     scenario: settings.scenario,
     journalCapacity: settings.journalSize,
     signingThreads: settings.signingThreads,
-    settings: { timestampWindowMs: settings.timestampWindowMinutes * 60_000, maxBodyBytes: settings.maxBodyBytes },
+    settings: { timestampWindowMs: settings.timestampWindowMinutes * 60_000, maxBodyBytes: settings.maxBodyBytes, bodyTimeoutMs: settings.bodyTimeoutSeconds * 1000 },
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${settings.port} is already in use: choose another with --port (0 picks a free one)`);
@@ -64,8 +67,15 @@ export async function run(args: string[]): Promise<number> {
   });
   process.stdout.write(describe(sandbox, settings.dataDir));
   return new Promise((done) => {
-    const stop = () => void sandbox.close().then(() => done(0), () => done(1));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    let stopping = false;
+    const stop = () => {
+      // A second signal, or a close that takes longer than this, ends the process regardless.
+      if (stopping) return done(1);
+      stopping = true;
+      setTimeout(() => done(1), STOP_DEADLINE_MS).unref();
+      void sandbox.close().then(() => done(0), () => done(1));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }

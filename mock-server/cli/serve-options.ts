@@ -27,6 +27,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'repair-state', env: ['ALIPAY_SANDBOX_REPAIR_STATE'], kind: 'boolean', defaultText: 'off', description: 'start even though the change log has a corrupt line: cut it there, keeping the whole file as `state.changes.jsonl.corrupt`' },
   { flag: 'timestamp-window', env: ['ALIPAY_SANDBOX_TIMESTAMP_WINDOW'], kind: 'string', value: 'MIN', defaultText: '15', description: 'allowed skew of `timestamp` in minutes; 0 turns the check off' },
   { flag: 'max-body-bytes', env: ['ALIPAY_SANDBOX_MAX_BODY_BYTES'], kind: 'string', value: 'N', defaultText: '4194304', description: 'larger bodies get `isv.invalid-parameter`' },
+  { flag: 'body-timeout', env: ['ALIPAY_SANDBOX_BODY_TIMEOUT'], kind: 'string', value: 'S', defaultText: '30', description: 'seconds a client may take to send a request; a late body gets `isv.invalid-parameter` saying so' },
   { flag: 'scenario', env: ['ALIPAY_SANDBOX_SCENARIO'], kind: 'string', value: 'FILE|NAME', defaultText: 'none', description: 'the start scenario: a file, or a name in `scenarios/`; reloaded when the file changes' },
   { flag: 'journal-size', env: ['ALIPAY_SANDBOX_JOURNAL_SIZE'], kind: 'string', value: 'N', defaultText: '1000', description: 'requests kept for `GET /__admin/requests`' },
   { flag: 'signing-threads', env: ['ALIPAY_SANDBOX_SIGNING_THREADS'], kind: 'string', value: 'N', defaultText: 'one per core', description: 'worker threads that sign responses' },
@@ -43,6 +44,7 @@ export interface ServeSettings {
   readonly repairState: boolean;
   readonly timestampWindowMinutes: number;
   readonly maxBodyBytes: number;
+  readonly bodyTimeoutSeconds: number;
   readonly scenario?: string;
   readonly journalSize: number;
   readonly signingThreads?: number;
@@ -106,6 +108,7 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
     repairState: switchedOn(read('repair-state')),
     timestampWindowMinutes: wholeNumber(read('timestamp-window'), 15),
     maxBodyBytes: wholeNumber(read('max-body-bytes'), 4 * 1024 * 1024),
+    bodyTimeoutSeconds: Math.max(1, wholeNumber(read('body-timeout'), 30, 3600)),
     scenario: read('scenario')?.text,
     journalSize: wholeNumber(read('journal-size'), 1000),
     signingThreads: signingThreads ? wholeNumber(signingThreads, 0, 64) : undefined,

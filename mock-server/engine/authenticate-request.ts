@@ -38,6 +38,9 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     if (request.httpMethod !== 'GET' && request.httpMethod !== 'POST') {
       throw new Rejection(publicError('isv.invalid-parameter', `gateway.do takes GET or POST, not ${request.httpMethod}`));
     }
+    if (request.bodyTimedOut) {
+      throw new Rejection(publicError('isv.invalid-parameter', `the request body did not arrive within ${settings.bodyTimeoutMs / 1000} s; send it whole, at once`));
+    }
     if (request.bodyExceededLimit) {
       throw new Rejection(publicError('isv.invalid-parameter', `the request body exceeds the sandbox's limit of ${settings.maxBodyBytes} bytes`));
     }

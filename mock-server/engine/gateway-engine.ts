@@ -30,6 +30,8 @@ export interface GatewayRequest {
   readonly body: Buffer;
   /** Set by an adapter that stopped reading a body larger than `settings.maxBodyBytes`. */
   readonly bodyExceededLimit?: boolean;
+  /** Set by an adapter whose client did not finish sending the body within `settings.bodyTimeoutMs`. */
+  readonly bodyTimedOut?: boolean;
 }
 
 /** What one request did, for the request log and the journal. */
@@ -60,11 +62,14 @@ export interface GatewaySettings {
   /** Allowed skew of the `timestamp` parameter; 0 turns the check off. */
   readonly timestampWindowMs: number;
   readonly maxBodyBytes: number;
+  /** How long a client may take to send its body; then it is answered, and its connection closed. */
+  readonly bodyTimeoutMs: number;
 }
 
 export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
   timestampWindowMs: 15 * 60 * 1000,
   maxBodyBytes: 4 * 1024 * 1024,
+  bodyTimeoutMs: 30_000,
 };
 
 export interface AppDirectory {

@@ -11,30 +11,38 @@ import { publicError } from '../protocol/public-errors.js';
 interface ReadBody {
   body: Buffer;
   exceeded: boolean;
+  timedOut: boolean;
 }
 
 /**
- * Reads at most `limit` bytes. Past the limit it answers at once (a client streaming forever must not
- * hang the request) and discards the rest as it arrives, so the client can still read the envelope.
+ * Reads at most `limit` bytes within `timeoutMs`. Past the limit, or the time, it answers at once (a
+ * client streaming forever, or trickling, must not hold the request) and discards the rest as it
+ * arrives, so the client can still read the envelope.
  */
-function readBody(request: IncomingMessage, limit: number): Promise<ReadBody> {
+function readBody(request: IncomingMessage, limit: number, timeoutMs: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
-    let exceeded = false;
+    let done = false;
+    const finish = (result: ReadBody) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      chunks.length = 0;
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish({ body: Buffer.alloc(0), exceeded: false, timedOut: true }), timeoutMs);
     request.on('data', (chunk: Buffer) => {
-      if (exceeded) return;
+      if (done) return;
       length += chunk.length;
-      if (length > limit) {
-        exceeded = true;
-        chunks.length = 0;
-        resolve({ body: Buffer.alloc(0), exceeded });
-        return;
-      }
+      if (length > limit) return finish({ body: Buffer.alloc(0), exceeded: true, timedOut: false });
       chunks.push(chunk);
     });
-    request.on('end', () => resolve({ body: exceeded ? Buffer.alloc(0) : Buffer.concat(chunks, length), exceeded }));
-    request.on('error', reject);
+    request.on('end', () => finish({ body: Buffer.concat(chunks, length), exceeded: false, timedOut: false }));
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      if (!done) reject(error);
+    });
   });
 }
 
@@ -49,7 +57,7 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
     const started = performance.now();
     let read: ReadBody;
     try {
-      read = await readBody(request, engine.settings.maxBodyBytes);
+      read = await readBody(request, engine.settings.maxBodyBytes, engine.settings.bodyTimeoutMs);
     } catch {
       // The client went away mid-body: nobody is left to answer.
       return;
@@ -60,6 +68,7 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
       contentType: request.headers['content-type'],
       body: read.body,
       bodyExceededLimit: read.exceeded,
+      bodyTimedOut: read.timedOut,
     };
     let answer: GatewayResponse;
     try {
@@ -78,7 +87,7 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
     } else if (answer.connectionFault === 'connection-close') {
       request.socket.end();
     } else {
-      if (read.exceeded) response.setHeader('connection', 'close');
+      if (read.exceeded || read.timedOut) response.setHeader('connection', 'close');
       response.writeHead(answer.status, answer.headers);
       response.end(answer.body);
     }

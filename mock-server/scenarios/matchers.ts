@@ -1,7 +1,11 @@
 /**
  * Value matchers of scenario rules: a plain value to equal, {equals}, {regex} or {one_of}.
  * Values compare as text, so a rule's 604800 matches biz_params' 604800 and "604800" alike.
+ * Regexes run on RE2 (RE2JS, plain JavaScript): matching takes time linear in the input, so no
+ * scenario, however its pattern is written (`^(a+)+$`), can stall the sandbox. RE2 has no
+ * backreferences or lookaround; a pattern that needs them is refused at load, saying so.
  */
+import { RE2JS } from 're2js';
 
 export type Scalar = string | number | boolean;
 export type MatcherSpec = Scalar | { equals?: Scalar; regex?: string; one_of?: Scalar[] };
@@ -22,15 +26,17 @@ export function compileMatcher(spec: MatcherSpec): Matcher {
   if (kinds.length !== 1) throw new MatcherError('must have exactly one of equals, regex, one_of');
   if (spec.equals !== undefined) return compileMatcher(spec.equals);
   if (spec.regex !== undefined) {
-    let pattern: RegExp;
+    let pattern: RE2JS;
     try {
-      pattern = new RegExp(spec.regex, 'u');
+      pattern = RE2JS.compile(spec.regex);
     } catch (error) {
-      throw new MatcherError(`regex ${JSON.stringify(spec.regex)} does not compile: ${(error as Error).message}`);
+      throw new MatcherError(
+        `regex ${JSON.stringify(spec.regex)} does not compile: ${(error as Error).message} (scenario regexes are RE2: linear time, no backreferences or lookaround)`,
+      );
     }
     return (value) => {
       const text = asText(value);
-      return text !== undefined && pattern.test(text);
+      return text !== undefined && pattern.matcher(text).find();
     };
   }
   const options = new Set(spec.one_of!.map(String));

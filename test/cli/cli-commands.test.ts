@@ -89,6 +89,7 @@ describe('serve settings, from flags or environment variables', () => {
       repairState: false,
       timestampWindowMinutes: 5,
       maxBodyBytes: 1024,
+      bodyTimeoutSeconds: 30,
       scenario: 'gateway-outage',
       journalSize: 50,
       signingThreads: 1,
@@ -107,7 +108,7 @@ describe('serve settings, from flags or environment variables', () => {
   it('prefers ALIPAY_SANDBOX_PORT over PORT, and keeps the defaults otherwise', () => {
     expect(serveSettings([], { PORT: '9300', ALIPAY_SANDBOX_PORT: '9301' }).port).toBe(9301);
     expect(serveSettings([], { PORT: '9300' }).port).toBe(9300);
-    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, scenario: undefined, journalSize: 1000, signingThreads: undefined, quiet: false });
+    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, bodyTimeoutSeconds: 30, scenario: undefined, journalSize: 1000, signingThreads: undefined, quiet: false });
   });
 
   it('names the variable or the flag a bad value came by', () => {
