@@ -70,7 +70,9 @@ export function createAdminRouter(deps: AdminDependencies): express.Router {
   router.use(express.text({ limit: '1mb', type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] }));
 
   router.get('/health', (_req: Request, res: Response) => {
-    res.json({ status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000) });
+    // Memory too: a soak run (npm run soak) watches it for growth.
+    const { rss, heapUsed } = process.memoryUsage();
+    res.json({ status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), memory: { rss_bytes: rss, heap_used_bytes: heapUsed } });
   });
 
   router.get('/alipay-public-key', (_req: Request, res: Response) => {
