@@ -59,15 +59,24 @@ function version(name: string): string {
   return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** The registry's tarball address of node_modules/[@scope/]name at a version. */
+function tarballUrl(registry: string, path: string, version: string): string {
+  const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  return `${registry}${name}/-/${name.split('/').pop()}-${version}.tgz`;
+}
+
 /** A lockfile for the consumer made of our own lock's entries, which npm prunes to what the project needs. */
 function consumerLock(tarball: string, root: { dependencies: Record<string, string>; devDependencies: Record<string, string> }): object {
   const ours = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as OurManifest;
   const packages: Record<string, LockEntry> = {};
+  const registry = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim().replace(/\/?$/, '/');
   for (const [path, entry] of Object.entries(ours.packages)) {
     if (path === '') continue;
     const { dev: _dev, peer: _peer, devOptional: _devOptional, ...rest } = entry;
-    packages[path] = rest;
+    // Our lock names no tarball addresses; with one (and the integrity it has) npm takes the tarball
+    // straight from its cache, and needs no package document it may never have fetched.
+    packages[path] = rest.resolved || rest.link ? rest : { ...rest, resolved: tarballUrl(registry, path, rest.version!) };
   }
   packages['node_modules/alipay-gateway-sandbox'] = {
     version: manifest.version,
