@@ -97,7 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const host = options.host ?? DEFAULT_HOST;
   const adminToken = options.adminToken ?? (isLoopback(host) ? undefined : randomBytes(18).toString('base64url'));
   const guard = createAdminGuard({ host, adminHosts: options.adminHosts, adminToken });
-  const server = createServer((req, res) => {
+  // Timeouts are checked every second rather than Node's default 30 s, so that they bound what they say.
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     if (isGatewayPath(req.url)) return void gateway(req, res);
     const refused = isGuardedPath(req.url) ? guard(req) : undefined;
     if (refused) return sendRefusal(res, refused);

@@ -84,6 +84,24 @@ describe('a body that never ends', () => {
   });
 });
 
+describe('headers that never end', () => {
+  it('are cut off after the same bound (Node\'s 408: no envelope can be built before the headers are in)', async () => {
+    const { port } = new URL(sandbox().url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (received += chunk));
+    const closed = new Promise<number>((done) => socket.once('close', () => done(performance.now())));
+    const started = performance.now();
+    socket.write('POST /gateway.do HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const trickle = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 100);
+    const closedAt = await closed;
+    clearInterval(trickle);
+    expect(closedAt - started).toBeLessThan(3000);
+    expect(received).toContain('408');
+  });
+});
+
 describe('SIGTERM', () => {
   it('stops the server within 2 s while a request is held by a scenario delay', async () => {
     const file = join(dir, 'slow.yaml');
