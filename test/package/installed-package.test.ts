@@ -153,12 +153,14 @@ describe('the bin', () => {
   it('--version, --help for every command, and a bare command prints help and starts nothing', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(inProject('npx', ['--no', '--', 'alipay-sandbox', '--version']).stdout).toBe(`${manifest.version}\n`);
+    // The installed bin itself (what npx runs), without npx's own second per call.
+    const bin = join(installed.project, 'node_modules/.bin/alipay-sandbox');
     for (const command of ['serve', 'keys', 'identities', 'verify-pacts', 'smoke']) {
-      const run = inProject('npx', ['--no', '--', 'alipay-sandbox', command, '--help']);
+      const run = inProject(bin, [command, '--help']);
       expect(run.status, command).toBe(0);
       expect(run.stdout, command).toContain(`usage: alipay-sandbox ${command}`);
     }
-    const bare = inProject('npx', ['--no', '--', 'alipay-gateway-sandbox'], {}, 10_000);
+    const bare = inProject(join(installed.project, 'node_modules/.bin/alipay-gateway-sandbox'), [], {}, 10_000);
     expect(bare.status).toBe(1);
     expect(bare.stdout).toContain('usage: alipay-sandbox <command>');
     expect(bare.stdout).not.toContain('listening');
