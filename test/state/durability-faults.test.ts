@@ -4,7 +4,7 @@
  * the end. Each counts what was acknowledged (10000) against what a restarted sandbox has: 0 lost.
  * Mounting needs root (CI runs as root); elsewhere the tmpfs cases are skipped, saying why.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateIdentities, type SyntheticIdentity } from '../../fixtures/identities/synthetic-identities.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { CorruptStateError } from '../../mock-server/state/sandbox-store.js';
+import { ROOT } from '../support/cli-process.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
@@ -180,6 +181,16 @@ describe('a data folder removed under the running sandbox', () => {
       await sandbox.close();
     }
     expect(await lostAfterRestart(dir, acknowledged)).toEqual([]);
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0)('a data folder the user may not write (needs root, to run serve as nobody)', () => {
+  it('is refused at start: permission denied', () => {
+    const dir = temporaryDir();
+    chmodSync(dir, 0o755);
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/mock-server/cli/main.js'), 'serve', '--port', '0', '--data-dir', join(dir, 'data')], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 10_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`alipay-sandbox: the data folder ${join(dir, 'data')} cannot be written: permission denied\n`);
   });
 });
 
