@@ -4,6 +4,7 @@
  * for the app, a headless completion). Shared by the provider verification and `verify-pacts`.
  */
 import { AlipayClient } from '../client-harness/alipay-client.js';
+import { documentedRows } from '../mock-server/methods/business-errors.js';
 import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
 
 export interface StateTarget {
@@ -31,7 +32,7 @@ function setScenario(target: StateTarget, scenario: object): Promise<void> {
 /** Every method that documents `subCode` answers it. */
 function businessErrorEverywhere(subCode: string, subMsg?: string): StateSetup {
   return async (_params, target) => {
-    const methods = SUPPORTED_METHODS.filter((d) => d.businessErrors.some((r) => r.sub_code === subCode && (subMsg === undefined || r.sub_msg === subMsg)));
+    const methods = SUPPORTED_METHODS.filter((d) => documentedRows(d.businessErrors, subCode, subMsg).length > 0);
     if (!methods.length) throw new Error(`provider state: no method documents ${subCode}`);
     await setScenario(target, { rules: [{ match: { method: { one_of: methods.map((d) => d.name) } }, outcome: { business_error: subCode, ...(subMsg ? { sub_msg: subMsg } : {}) } }] });
     return undefined;

@@ -11,7 +11,7 @@ import type { RegisteredApp } from '../apps/app-registry.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import { withJsonText } from '../methods/biz-content.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
-import { businessError, PUBLIC_CODE_MSG, PUBLIC_SUB_CODES, publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
+import { PUBLIC_CODE_MSG, publicError, type ErrorFields } from '../protocol/public-errors.js';
 import type { ResponseNode, ResponseSigner } from '../protocol/response-envelope.js';
 import type { Decision, RuleReference } from '../scenarios/scenario-book.js';
 import { fieldReader, type FaultKind, type ScenarioOutcome, type ScenarioRequest } from '../scenarios/scenario-rules.js';
@@ -154,12 +154,12 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   }
 
   function runMethod(registered: RegisteredMethod, request: AuthenticatedRequest): Answer {
-    const { definition, validateBizContent } = registered;
+    const { definition, validateBizContent, schemaFailure } = registered;
     if (!request.bizContent.ok) throw new Rejection(request.bizContent.refusal);
     const bizContent = request.bizContent.value;
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
-      const refusal = definition.schemaFailure(errors);
+      const refusal = schemaFailure(errors);
       throw new Rejection(refusal.error, refusal.detail);
     }
     const outcome = definition.handle(bizContent, {
@@ -183,15 +183,13 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
         return answered.kind === 'node' ? { ...answered, node: withOverrides(answered.node, outcome.overrides) } : answered;
       }
       case 'business-error': {
-        const row = registeredMethod(method).definition.businessErrors.find(
-          (r) => r.sub_code === outcome.subCode && (outcome.subMsg === undefined || r.sub_msg === outcome.subMsg),
-        )!;
-        throw new Rejection(businessError(row.sub_code, row.sub_msg), `chosen by ${rule}`);
+        const error = outcome.errorByMethod.get(method);
+        // The loader requires match.method to name every method such a rule can match.
+        if (!error) throw new Error(`${rule} has no business error for ${method}`);
+        throw new Rejection(error, `chosen by ${rule}`);
       }
-      case 'public-error': {
-        const subMsg = outcome.subMsg ?? PUBLIC_SUB_CODES[outcome.subCode].subMsg;
-        throw new Rejection(publicErrorWithSubMsg(outcome.subCode, subMsg), `chosen by ${rule}`);
-      }
+      case 'public-error':
+        throw new Rejection(outcome.error, `chosen by ${rule}`);
       case 'http-status':
         return { kind: 'http-status', status: outcome.status };
       case 'fault':

@@ -4,6 +4,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../pages/html.js';
+import { businessError } from '../protocol/public-errors.js';
 import { pageErrorPage, returnPage } from '../pages/certification-page.js';
 import { CertificationError, type Completion } from '../state/certification-flow.js';
 import type { Certification } from '../state/sandbox-store.js';
@@ -37,7 +38,7 @@ export function createHostedPageRouter(completeCertification: (id: string, compl
   router.post('/certifications/:id/complete', async (req: Request<{ id: string }>, res: Response) => {
     const choice = choiceOf((req.body ?? {}) as Record<string, unknown>);
     if (!choice) {
-      sendPage(res, 400, pageErrorPage({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_PARAMETER', sub_msg: 'choose pass, fail or cancel' }));
+      sendPage(res, 400, pageErrorPage(businessError('INVALID_PARAMETER', 'choose pass, fail or cancel')));
       return;
     }
     let certification: Certification;
@@ -45,7 +46,7 @@ export function createHostedPageRouter(completeCertification: (id: string, compl
       certification = await completeCertification(req.params.id, choice);
     } catch (error) {
       if (!(error instanceof CertificationError)) throw error;
-      sendPage(res, error.status, pageErrorPage({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_PARAMETER', sub_msg: error.message }));
+      sendPage(res, error.status, pageErrorPage(businessError('INVALID_PARAMETER', error.message)));
       return;
     }
     if (isWebAddress(certification.return_url)) {

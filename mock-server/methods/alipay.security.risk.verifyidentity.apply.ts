@@ -5,7 +5,7 @@
  */
 import { defineApiMethod, success } from './api-method.js';
 import { jsonObjectField } from './shared-schemas.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 
 interface VerifyIdentityApplyBizContent {
   biz_id: string;
@@ -77,13 +77,13 @@ export const alipaySecurityRiskVerifyidentityApply = defineApiMethod<VerifyIdent
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: ['is_success', 'err_code', 'err_message', 'usable_product_group', 'unusable_product_list'],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [
+  schemaFailureRules: [
     { field: 'biz_id', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数biz_id为空' },
     { field: 'account_id', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数account_id为空' },
     { field: 'validate_product_group', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数validate_product_group为空' },
     { field: 'validate_product_group.*', on: 'any', subCode: 'USABLE_QUERY_FAIL', subMsg: PRODUCT_PARAMETER_ERROR },
     { field: 'scene_code', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数scene_code为空' },
-  ]),
+  ],
   handle(bizContent) {
     const group = JSON.parse(bizContent.validate_product_group) as Product | Product[];
     // Normal behaviour: every wanted product is usable. Scenarios choose otherwise.

@@ -8,7 +8,7 @@ import { describeResidentIdProblem, residentIdProblem } from '../identity/reside
 import { memberFor } from '../identity/membership.js';
 import type { Authorization, Person } from '../state/sandbox-store.js';
 import { defineApiMethod, refused, success, type MethodContext } from './api-method.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 import { alipayToken, alipayUserId } from './generated-ids.js';
 
 interface ZhimaperInnerApplyBizContent {
@@ -46,12 +46,12 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ZhimaperInnerApp
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: ['access_token', 'refresh_token', 'auth_token_type'],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [
+  schemaFailureRules: [
     { field: 'cert_no', on: 'missing', subCode: 'CERT_NO_IS_NULL' },
     { field: 'cert_type', on: 'missing', subCode: 'CERT_TYPE_IS_NULL' },
     { field: 'name', on: 'missing', subCode: 'NAME_IS_NULL' },
     { field: 'mobile', on: 'missing', subCode: 'MOBILE_IS_NULL' },
-  ]),
+  ],
   handle(bizContent, context) {
     // A number that cannot be a resident ID belongs to no Alipay member.
     const problem = residentIdProblem(bizContent.cert_no);

@@ -7,7 +7,7 @@
 import { certificationPage } from '../pages/certification-page.js';
 import { defineApiMethod, page, refused } from './api-method.js';
 import { singleIdSchema } from './shared-schemas.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 import { findCertification } from './certification-records.js';
 
 const errors = new BusinessErrorTable([
@@ -24,7 +24,7 @@ export const alipayUserCertifyOpenCertify = defineApiMethod<{ certify_id: string
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: [],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }]),
+  schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
     const lookup = findCertification(context, 'certify-open', bizContent.certify_id, { mustBeValid: true });
     if ('missing' in lookup) return refused(errors.refusal('OPEN_CERTIFY_BILL_NOT_EXIST', lookup.missing));

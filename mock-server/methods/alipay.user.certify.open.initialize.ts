@@ -6,7 +6,7 @@
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { defineApiMethod, refused, success } from './api-method.js';
 import { certInfoIdentityParam } from './shared-schemas.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 import { stableHex } from './generated-ids.js';
 import { startCertification } from './certification-records.js';
 
@@ -62,7 +62,7 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<CertifyOpenInitia
   businessErrors: errors.rows,
   responseFields: ['certify_id'],
   // The page documents one code for every malformed argument.
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }]),
+  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
   handle(bizContent, context) {
     const identity = JSON.parse(bizContent.identity_param) as IdentityParam;
     const problem = residentIdProblem(identity.cert_no);

@@ -5,7 +5,7 @@
  */
 import { defineApiMethod, refused, success } from './api-method.js';
 import { singleIdSchema } from './shared-schemas.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 import { findCertification, identityInfo } from './certification-records.js';
 
 const errors = new BusinessErrorTable([
@@ -21,7 +21,7 @@ export const alipayUserCertifyOpenQuery = defineApiMethod<{ certify_id: string }
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: ['passed', 'identity_info', 'material_info', 'fail_reason'],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }]),
+  schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
     const lookup = findCertification(context, 'certify-open', bizContent.certify_id);
     if ('missing' in lookup) return refused(errors.refusal('OPEN_CERTIFY_BILL_NOT_EXIST', lookup.missing));

@@ -3,9 +3,9 @@
  * biz_content schema, the documented business codes) plus a small handler. Methods know nothing of
  * HTTP; the engine hands them validated biz_content and turns their outcome into an envelope.
  */
-import type { ErrorObject } from 'ajv';
 import type { Membership } from '../identity/membership.js';
 import type { ErrorFields } from '../protocol/public-errors.js';
+import type { SchemaFailureRule } from './business-errors.js';
 import type { SandboxStore } from '../state/sandbox-store.js';
 
 /** One row of a page's 业务错误码 table, verbatim. */
@@ -58,8 +58,11 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
    * HTML page rather than a JSON envelope; errors too are shown as a page.
    */
   readonly page?: true;
-  /** Maps schema failures to the page's documented answer (or a public isv.invalid-parameter). */
-  schemaFailure(errors: readonly ErrorObject[]): Refusal;
+  /**
+   * Which schema failures the page answers with which of its codes (the registry builds the mapping;
+   * a failure no rule fits gets a public isv.invalid-parameter naming the field).
+   */
+  readonly schemaFailureRules: readonly SchemaFailureRule[];
   handle(bizContent: BizContent, context: MethodContext): MethodOutcome;
 }
 

@@ -7,12 +7,17 @@ import { businessError, publicError } from '../protocol/public-errors.js';
 import type { DocumentedBusinessError, Refusal } from './api-method.js';
 import { describeSchemaError, fieldPath } from './biz-content.js';
 
+/** The rows of a page's table with `subCode` (and `subMsg`, where a code has several rows, like USABLE_QUERY_FAIL). */
+export function documentedRows(rows: readonly DocumentedBusinessError[], subCode: string, subMsg?: string): DocumentedBusinessError[] {
+  return rows.filter((r) => r.sub_code === subCode && (subMsg === undefined || r.sub_msg === subMsg));
+}
+
 export class BusinessErrorTable {
   constructor(readonly rows: readonly DocumentedBusinessError[]) {}
 
-  /** The row for `subCode` (and `subMsg`, where a code has several rows, like USABLE_QUERY_FAIL). */
+  /** The row for `subCode` (and `subMsg`, where a code has several rows). */
   row(subCode: string, subMsg?: string): DocumentedBusinessError {
-    const row = this.rows.find((r) => r.sub_code === subCode && (subMsg === undefined || r.sub_msg === subMsg));
+    const row = documentedRows(this.rows, subCode, subMsg)[0];
     if (!row) throw new Error(`business code ${subCode}${subMsg ? ` (${subMsg})` : ''} is not in this method's table`);
     return row;
   }

@@ -1,8 +1,9 @@
 /**
  * method name → definition. Adding an API is adding its definition file and one line here.
  */
-import type { ValidateFunction } from 'ajv';
-import type { ApiMethodDefinition } from './api-method.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ApiMethodDefinition, Refusal } from './api-method.js';
+import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { compileBizContentSchema, jsonTextFields } from './biz-content.js';
 import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
 import { alipayUserAuthZhimaperInnerApply } from './alipay.user.auth.zhimaper.inner.apply.js';
@@ -18,6 +19,8 @@ import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.cert
 export interface RegisteredMethod {
   readonly definition: ApiMethodDefinition;
   readonly validateBizContent: ValidateFunction;
+  /** The page's documented answer to a schema failure, from the definition's schemaFailureRules. */
+  readonly schemaFailure: (errors: readonly ErrorObject[]) => Refusal;
   /** The fields whose JSON text may also arrive as a JSON object (see withJsonText). */
   readonly jsonTextFields: readonly string[];
 }
@@ -42,7 +45,12 @@ export function createMethodRegistry(definitions: readonly ApiMethodDefinition[]
   return new Map(
     definitions.map((definition) => [
       definition.name,
-      { definition, validateBizContent: compileBizContentSchema(definition.bizContentSchema), jsonTextFields: jsonTextFields(definition.bizContentSchema) },
+      {
+        definition,
+        validateBizContent: compileBizContentSchema(definition.bizContentSchema),
+        schemaFailure: schemaFailureMapper(new BusinessErrorTable(definition.businessErrors), fieldOrderOf(definition.bizContentSchema), definition.schemaFailureRules),
+        jsonTextFields: jsonTextFields(definition.bizContentSchema),
+      },
     ]),
   );
 }

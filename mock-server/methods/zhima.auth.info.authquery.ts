@@ -7,7 +7,7 @@
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { memberFor } from '../identity/membership.js';
 import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 
 interface AuthqueryBizContent {
   identity_param: string;
@@ -99,10 +99,10 @@ export const zhimaAuthInfoAuthquery = defineApiMethod<AuthqueryBizContent>({
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: ['authorized', 'open_id'],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [
+  schemaFailureRules: [
     { field: '*', on: 'missing', subCode: 'NULL_ARGUMENT' },
     { field: '*', on: 'invalid', subCode: 'ILLEGAL_ARGUMENT' },
-  ]),
+  ],
   handle(bizContent, context) {
     const identity = JSON.parse(bizContent.identity_param) as IdentityParam;
     return bizContent.identity_type === '2' ? byCertificate(identity, context) : byUserId(identity, context);

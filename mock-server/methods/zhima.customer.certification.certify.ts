@@ -6,7 +6,7 @@
 import { certificationPage } from '../pages/certification-page.js';
 import { defineApiMethod, page, refused } from './api-method.js';
 import { singleIdSchema } from './shared-schemas.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 import { findCertification } from './certification-records.js';
 
 const errors = new BusinessErrorTable([
@@ -23,7 +23,7 @@ export const zhimaCustomerCertificationCertify = defineApiMethod<{ biz_no: strin
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: [],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
+  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     const lookup = findCertification(context, 'zhima-certification', bizContent.biz_no, { mustBeValid: true });
     if ('missing' in lookup) return refused(errors.refusal('INVALID_PARAMETER', lookup.missing));

@@ -6,7 +6,7 @@
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { defineApiMethod, refused, success } from './api-method.js';
 import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 import { startCertification } from './certification-records.js';
 import { zhimaBizNo } from './generated-ids.js';
 
@@ -53,7 +53,7 @@ export const zhimaCustomerCertificationInitialize = defineApiMethod<Certificatio
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: ['biz_no'],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
+  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     if (!BIZ_CODES.includes(bizContent.biz_code)) {
       return refused(errors.refusal('UNSUPPORTED_BIZ_CODE', `biz_code "${bizContent.biz_code}" is not one of ${BIZ_CODES.join(', ')}`));

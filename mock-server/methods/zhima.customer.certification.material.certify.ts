@@ -6,7 +6,7 @@
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { defineApiMethod, refused, success } from './api-method.js';
 import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 import { zhimaBizNo } from './generated-ids.js';
 
 interface MaterialCertifyBizContent {
@@ -63,7 +63,7 @@ export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<Materia
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: ['biz_no', 'passed', 'failed_reason'],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
+  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     const required = MATERIALS_BY_BIZ_CODE[bizContent.biz_code];
     if (!required) {

@@ -4,7 +4,7 @@
  */
 import { defineApiMethod, refused, success } from './api-method.js';
 import { singleIdSchema } from './shared-schemas.js';
-import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
+import { BusinessErrorTable } from './business-errors.js';
 import { findCertification, identityInfo } from './certification-records.js';
 
 const errors = new BusinessErrorTable([
@@ -20,7 +20,7 @@ export const zhimaCustomerCertificationQuery = defineApiMethod<{ biz_no: string 
   bizContentSchema,
   businessErrors: errors.rows,
   responseFields: ['passed', 'failed_reason', 'identity_info', 'attribute_info', 'channel_statuses'],
-  schemaFailure: schemaFailureMapper(errors, fieldOrderOf(bizContentSchema), [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }]),
+  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     const lookup = findCertification(context, 'zhima-certification', bizContent.biz_no);
     if ('missing' in lookup) return refused(errors.refusal('INVALID_PARAMETER', lookup.missing));

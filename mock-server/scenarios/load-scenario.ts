@@ -10,7 +10,8 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Membership } from '../identity/membership.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { packagePath } from '../package-root.js';
-import { PUBLIC_SUB_CODES, type PublicSubCode } from '../protocol/public-errors.js';
+import { businessError, PUBLIC_SUB_CODES, publicErrorWithSubMsg, type ErrorFields, type PublicSubCode } from '../protocol/public-errors.js';
+import { documentedRows } from '../methods/business-errors.js';
 import { compileMatcher, literalValues, MatcherError, type Matcher, type MatcherSpec } from './matchers.js';
 import { type CallCondition, type FaultKind, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
 
@@ -134,7 +135,8 @@ class RuleCompiler {
       if (!Object.hasOwn(PUBLIC_SUB_CODES, spec.public_error)) {
         this.fail(`${path}.public_error`, `${spec.public_error} is not a gateway sub_code (e.g. isp.unknow-error, aop.invalid-auth-token)`);
       }
-      return { kind: 'public-error', subCode: spec.public_error as PublicSubCode, subMsg: spec.sub_msg };
+      const subCode = spec.public_error as PublicSubCode;
+      return { kind: 'public-error', error: publicErrorWithSubMsg(subCode, spec.sub_msg ?? PUBLIC_SUB_CODES[subCode].subMsg) };
     }
     if (spec.fault !== undefined) return { kind: 'fault', fault: spec.fault };
     if (spec.http_status === 200) this.fail(`${path}.http_status`, '200 is normal behaviour; use normal: {}');
@@ -156,16 +158,16 @@ class RuleCompiler {
 
   businessError(subCode: string, subMsg: string | undefined, methods: ApiMethodDefinition[] | undefined, path: string): ScenarioOutcome {
     if (!methods) this.fail(`${path}.business_error`, 'a business error needs match.method to name the method(s) that document it');
+    const errorByMethod = new Map<string, ErrorFields>();
     for (const method of methods) {
-      const rows = method.businessErrors.filter((row) => row.sub_code === subCode);
+      const rows = documentedRows(method.businessErrors, subCode);
       if (!rows.length) {
         this.fail(`${path}.business_error`, `${method.name} does not document ${subCode}; it documents ${[...new Set(method.businessErrors.map((r) => r.sub_code))].join(', ')}`);
       }
-      if (subMsg !== undefined && !rows.some((row) => row.sub_msg === subMsg)) {
-        this.fail(`${path}.sub_msg`, `${method.name} documents ${subCode} with ${rows.map((r) => `"${r.sub_msg}"`).join(' or ')}`);
-      }
+      const row = documentedRows(rows, subCode, subMsg)[0] ?? this.fail(`${path}.sub_msg`, `${method.name} documents ${subCode} with ${rows.map((r) => `"${r.sub_msg}"`).join(' or ')}`);
+      errorByMethod.set(method.name, businessError(row.sub_code, row.sub_msg));
     }
-    return { kind: 'business-error', subCode, subMsg };
+    return { kind: 'business-error', errorByMethod };
   }
 
   delay(spec: RuleSpec['delay_ms'], path: string): readonly [number, number] | undefined {

@@ -3,14 +3,15 @@
  * file says is in scenarios/scenario.schema.json; load-scenario.ts turns a file into these.
  */
 import type { Membership } from '../identity/membership.js';
-import type { PublicSubCode } from '../protocol/public-errors.js';
+import type { ErrorFields } from '../protocol/public-errors.js';
 
 export type FaultKind = 'connection-reset' | 'connection-close' | 'malformed-json' | 'missing-sign' | 'wrong-sign';
 
 export type ScenarioOutcome =
   | { readonly kind: 'normal'; readonly overrides: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'business-error'; readonly subCode: string; readonly subMsg?: string }
-  | { readonly kind: 'public-error'; readonly subCode: PublicSubCode; readonly subMsg?: string }
+  /** The finished 40004 node for each method the rule names, resolved at load: nothing is looked up per request. */
+  | { readonly kind: 'business-error'; readonly errorByMethod: ReadonlyMap<string, ErrorFields> }
+  | { readonly kind: 'public-error'; readonly error: ErrorFields }
   | { readonly kind: 'fault'; readonly fault: FaultKind }
   | { readonly kind: 'http-status'; readonly status: number };
 
