@@ -5,6 +5,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { GatewayEngine } from '../engine/gateway-engine.js';
+import { DataDirError, reasonOf } from '../state/durable-files.js';
 import { createAdminRouter, type AdminDependencies } from './admin-routes.js';
 import { createGatewayHandler } from './gateway-route.js';
 import { createHostedPageRouter } from './hosted-page-routes.js';
@@ -12,6 +13,11 @@ import { createHostedPageRouter } from './hosted-page-routes.js';
 export interface SandboxAppDependencies extends AdminDependencies {
   readonly engine: GatewayEngine;
   readonly logger: Logger;
+}
+
+/** A write to the data folder that failed: the disk is full, read-only, gone, not ours. */
+function isStorageFailure(error: unknown): boolean {
+  return error instanceof DataDirError || ['ENOSPC', 'EROFS', 'EDQUOT', 'EACCES', 'EPERM', 'ENOENT', 'EIO'].includes((error as { code?: string }).code ?? '');
 }
 
 interface HttpError {
@@ -30,8 +36,14 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `nothing at ${req.method} ${req.path}; the gateway is POST/GET /gateway.do` });
   });
-  // Body-parser errors (bad JSON, too large) are the caller's; anything else is ours and is logged.
+  // Body-parser errors (bad JSON, too large) are the caller's; a change that could not be written is
+  // the disk's (503, nothing acknowledged, retry); anything else is ours and is logged.
   app.use((error: HttpError, _req: Request, res: Response, _next: NextFunction) => {
+    if (isStorageFailure(error)) {
+      deps.logger.error({ err: error }, 'an admin change could not be saved');
+      res.status(503).json({ error: `the sandbox could not save this change (${reasonOf(error)}); nothing was changed on disk, retry` });
+      return;
+    }
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) deps.logger.error({ err: error }, 'admin request failed');
     const message =
