@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { DEFAULT_APP_ID, testCertificatePaths, testKeyPaths } from '../fixtures/test-keys.js';
+import { createSandboxAdmin, type SandboxAdmin } from './admin/sandbox-admin.js';
 import { AppRegistry, type AppRecord } from './apps/app-registry.js';
 import { createGatewayEngine, DEFAULT_GATEWAY_SETTINGS, type GatewayEngine, type GatewaySettings } from './engine/gateway-engine.js';
 import { loadFixturePeople } from './identity/fixture-people.js';
@@ -16,12 +17,12 @@ import { certificateSn, rootCertificateSn } from './keys/certificate-sn.js';
 import { readPrivateKeyFile } from './keys/rsa-keys.js';
 import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
 import type { ResponseSigner } from './protocol/response-envelope.js';
-import { compileScenario, parseScenarioText } from './scenarios/load-scenario.js';
+import { compileScenario } from './scenarios/load-scenario.js';
 import { magicIdentityScenario } from './scenarios/magic-identity-rules.js';
 import { ScenarioBook } from './scenarios/scenario-book.js';
 import { resolveScenarioPath, ScenarioFile } from './scenarios/scenario-file.js';
 import { BusinessClock } from './state/business-clock.js';
-import { CertificationError, complete, type Completion } from './state/certification-flow.js';
+import type { Completion } from './state/certification-flow.js';
 import { SandboxStore, type Certification } from './state/sandbox-store.js';
 
 export interface SandboxCoreOptions {
@@ -61,6 +62,8 @@ export interface DefaultApp {
 export interface SandboxControls {
   /** The gateway engine itself, for the in-process adapters (alipayHandlers, interceptAlipayHosts). */
   readonly engine: GatewayEngine;
+  /** Every admin operation, as the HTTP admin API offers it (createAdminClient is the same over HTTP). */
+  readonly admin: SandboxAdmin;
   readonly alipayPublicKeyPem: string;
   readonly alipayPublicKeyPath: string;
   readonly defaultApp: DefaultApp;
@@ -141,6 +144,18 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
     onInternalError: (error) => logger.error({ err: error }, 'gateway engine failed'),
   });
 
+  const admin = createSandboxAdmin({
+    apps,
+    scenarios,
+    journal,
+    state,
+    clock,
+    definitions: SUPPORTED_METHODS,
+    alipayPublicKeyPem,
+    startedAt: Date.now(),
+    restoreStartScenario: () => (scenarioFile ? scenarioFile.reload() : scenarios.setStart(startScenario)),
+  });
+
   return {
     engine,
     apps,
@@ -160,30 +175,13 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
       privateKeyPem: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'),
     },
     scenarioPath: scenarioFile?.path,
-    registerApp: (app) => apps.register(app),
-    setScenario(appId, scenario) {
-      const source = `setScenario(${appId})`;
-      const document = typeof scenario === 'string' ? parseScenarioText(scenario, source) : scenario;
-      scenarios.setForApp(appId, compileScenario(document, source, SUPPORTED_METHODS));
-    },
-    clearScenario: (appId) => void scenarios.clearForApp(appId),
+    admin,
+    registerApp: (app) => admin.registerApp(app),
+    setScenario: (appId, scenario) => void admin.setAppScenario(appId, scenario, `setScenario(${appId})`),
+    clearScenario: (appId) => admin.clearAppScenario(appId),
     requests: (filter) => journal.list(filter),
-    async reset() {
-      scenarios.reset();
-      journal.clear();
-      clock.reset();
-      state.reset();
-      if (scenarioFile) scenarioFile.reload();
-      else scenarios.setStart(startScenario);
-      await state.persist();
-    },
-    async completeCertification(id, completion) {
-      const certification = state.certification(id);
-      if (!certification) throw new CertificationError(`no certification ${id}`, 404);
-      complete(state, certification, completion, clock.now());
-      await state.persist();
-      return certification;
-    },
+    reset: () => admin.reset(),
+    completeCertification: (id, completion) => admin.completeCertification(id, completion),
     dispose: () => scenarioFile?.close(),
   };
 }

@@ -13,7 +13,6 @@ import type { SandboxAppDependencies } from './http/sandbox-app.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
 import { readPrivateKeyFile } from './keys/rsa-keys.js';
 import { createSigningPool } from './keys/signing-pool.js';
-import { SUPPORTED_METHODS } from './methods/method-registry.js';
 import { createSandboxCore, type SandboxControls, type SandboxCoreOptions } from './sandbox-core.js';
 
 export interface SandboxOptions extends Omit<SandboxCoreOptions, 'signer'> {
@@ -90,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await signer.close();
     throw error;
   }
-  const app = lazyExpressApp({ ...core, definitions: SUPPORTED_METHODS, startedAt: Date.now() }, core.logger);
+  const app = lazyExpressApp({ engine: core.engine, logger: core.logger, admin: core.admin }, core.logger);
   // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
   // tenth of a request's main-thread time); everything else is the Express app's.
   const gateway = createGatewayHandler(core.engine, core.logger);

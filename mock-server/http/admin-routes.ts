@@ -1,92 +1,70 @@
 /**
- * The admin API under /__admin: what a test suite uses to set the sandbox up and look at what it did.
- * JSON in, JSON out; a bad request gets a 4xx with a message saying what to send.
+ * The admin API under /__admin: each route a line that hands the request to the admin core
+ * (admin/sandbox-admin.ts) and writes its answer. JSON in, JSON out; a refusal is its status with
+ * `{ "error": "..." }` saying what to send (and `path`, for a scenario document).
  */
 import express, { type Request, type Response } from 'express';
-import { AppRegistrationError, type AppRegistry } from '../apps/app-registry.js';
-import type { RequestJournal } from '../journal/request-journal.js';
-import type { ApiMethodDefinition } from '../methods/api-method.js';
-import type { ScenarioBook } from '../scenarios/scenario-book.js';
-import { journalRoutes } from './journal-routes.js';
-import { scenarioRoutes } from './scenario-routes.js';
-import { stateRoutes } from './state-routes.js';
-import type { BusinessClock } from '../state/business-clock.js';
-import type { Certification, SandboxStore } from '../state/sandbox-store.js';
-import type { Completion } from '../state/certification-flow.js';
+import { refusalStatus, type RequestQuery, type SandboxAdmin } from '../admin/sandbox-admin.js';
 
-export interface AdminDependencies {
-  readonly apps: AppRegistry;
-  readonly scenarios: ScenarioBook;
-  readonly journal: RequestJournal;
-  readonly state: SandboxStore;
-  readonly clock: BusinessClock;
-  readonly definitions: readonly ApiMethodDefinition[];
-  /**
-   * Back to the start state: app scenarios, counts, journal, authorizations and certifications
-   * cleared, the clock back to real time, the scenario file re-read. Apps and people stay.
-   */
-  readonly reset: () => Promise<void>;
-  /** Finishes a pending certification, as the hosted page does; throws CertificationError. */
-  readonly completeCertification: (id: string, completion: Completion) => Promise<Certification>;
-  readonly alipayPublicKeyPem: string;
-  readonly startedAt: number;
-}
+type Work = (req: Request) => unknown;
 
-function appRoutes(router: express.Router, deps: AdminDependencies): void {
-  router.post('/apps', async (req: Request, res: Response) => {
+/** Answers with `status` and what `work` returns (text as text/plain, nothing as an empty 204). */
+function answer(status: 200 | 201 | 204, work: Work) {
+  return async (req: Request, res: Response): Promise<void> => {
+    let result: unknown;
     try {
-      res.status(201).json(await deps.apps.register(req.body));
+      result = await work(req);
     } catch (error) {
-      if (!(error instanceof AppRegistrationError)) throw error;
-      res.status(error.status).json({ error: error.message });
-    }
-  });
-
-  // Content encryption: { "aes_key": "<base64 of 16 bytes>" } sets the app's key; an empty body generates one.
-  router.post('/apps/:app_id/aes-key', async (req: Request<{ app_id: string }>, res: Response) => {
-    try {
-      const record = await deps.apps.setAesKey(req.params.app_id, (req.body as { aes_key?: unknown } | undefined)?.aes_key);
-      res.json({ app_id: record.app_id, aes_key: record.aes_key });
-    } catch (error) {
-      if (!(error instanceof AppRegistrationError)) throw error;
-      res.status(error.status).json({ error: error.message });
-    }
-  });
-
-  router.get('/apps/:app_id', (req: Request<{ app_id: string }>, res: Response) => {
-    const record = deps.apps.record(req.params.app_id);
-    if (!record) {
-      res.status(404).json({ error: `no app ${req.params.app_id} is registered; POST it to /__admin/apps` });
+      const refused = refusalStatus(error);
+      if (refused === undefined) throw error;
+      const path = (error as { path?: unknown }).path;
+      res.status(refused).json({ error: (error as Error).message, ...(typeof path === 'string' ? { path } : {}) });
       return;
     }
-    res.json(record);
-  });
+    if (status === 204) res.status(204).end();
+    else if (typeof result === 'string') res.status(status).type('text/plain').send(result);
+    else res.status(status).json(result);
+  };
 }
 
-export function createAdminRouter(deps: AdminDependencies): express.Router {
+const param = (req: Request, name: string): string => String(req.params[name]);
+const queryText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function requestQuery(req: Request): RequestQuery {
+  return { method: queryText(req.query.method), app_id: queryText(req.query.app_id), since: queryText(req.query.since), until: queryText(req.query.until) };
+}
+
+export function createAdminRouter(admin: SandboxAdmin): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
   // Scenario documents may come as YAML, exactly as a scenario file holds them.
   router.use(express.text({ limit: '1mb', type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] }));
 
-  router.get('/health', (_req: Request, res: Response) => {
-    // Memory too: a soak run (npm run soak) watches it for growth.
-    const { rss, heapUsed } = process.memoryUsage();
-    res.json({ status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), memory: { rss_bytes: rss, heap_used_bytes: heapUsed } });
-  });
+  router.get('/health', answer(200, () => admin.health()));
+  router.get('/alipay-public-key', answer(200, () => admin.alipayPublicKey()));
+  router.post('/reset', answer(204, () => admin.reset()));
 
-  router.get('/alipay-public-key', (_req: Request, res: Response) => {
-    res.type('text/plain').send(deps.alipayPublicKeyPem);
-  });
+  router.post('/apps', answer(201, (req) => admin.registerApp(req.body)));
+  router.get('/apps/:app_id', answer(200, (req) => admin.app(param(req, 'app_id'))));
+  // Content encryption: { "aes_key": "<base64 of 16 bytes>" } sets the app's key; an empty body generates one.
+  router.post('/apps/:app_id/aes-key', answer(200, (req) => admin.setAesKey(param(req, 'app_id'), (req.body as { aes_key?: unknown } | undefined)?.aes_key)));
 
-  router.post('/reset', async (_req: Request, res: Response) => {
-    await deps.reset();
-    res.status(204).end();
-  });
+  router.get('/scenario', answer(200, () => admin.startScenario()));
+  router.put('/apps/:app_id/scenario', answer(200, (req) => admin.setAppScenario(param(req, 'app_id'), req.body, `PUT /__admin/apps/${param(req, 'app_id')}/scenario`)));
+  router.get('/apps/:app_id/scenario', answer(200, (req) => admin.appScenario(param(req, 'app_id'))));
+  router.delete('/apps/:app_id/scenario', answer(204, (req) => admin.clearAppScenario(param(req, 'app_id'))));
 
-  appRoutes(router, deps);
-  scenarioRoutes(router, deps);
-  journalRoutes(router, deps.journal);
-  stateRoutes(router, deps);
+  router.get('/requests', answer(200, (req) => admin.requests(requestQuery(req))));
+  router.delete('/requests', answer(204, () => admin.clearRequests()));
+
+  router.get('/identities', answer(200, () => admin.identities()));
+  router.post('/identities', answer(201, (req) => admin.addIdentity(req.body)));
+
+  router.get('/certifications/:id', answer(200, (req) => admin.certification(param(req, 'id'))));
+  router.post('/certifications/:id/complete', answer(200, (req) => admin.completeCertification(param(req, 'id'), req.body)));
+
+  router.get('/clock', answer(200, () => admin.clock()));
+  router.post('/clock', answer(200, (req) => admin.moveClock(req.body)));
+  router.delete('/clock', answer(200, () => admin.resetClock()));
   return router;
 }

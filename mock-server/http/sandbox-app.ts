@@ -6,13 +6,15 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { GatewayEngine } from '../engine/gateway-engine.js';
 import { DataDirError, reasonOf } from '../state/durable-files.js';
-import { createAdminRouter, type AdminDependencies } from './admin-routes.js';
+import type { SandboxAdmin } from '../admin/sandbox-admin.js';
+import { createAdminRouter } from './admin-routes.js';
 import { createGatewayHandler } from './gateway-route.js';
 import { createHostedPageRouter } from './hosted-page-routes.js';
 
-export interface SandboxAppDependencies extends AdminDependencies {
+export interface SandboxAppDependencies {
   readonly engine: GatewayEngine;
   readonly logger: Logger;
+  readonly admin: SandboxAdmin;
 }
 
 /** A write to the data folder that failed: the disk is full, read-only, gone, not ours. */
@@ -31,8 +33,8 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   app.disable('x-powered-by');
   app.disable('etag');
   app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
-  app.use('/__admin', createAdminRouter(deps));
-  app.use('/__sandbox', createHostedPageRouter(deps.completeCertification));
+  app.use('/__admin', createAdminRouter(deps.admin));
+  app.use('/__sandbox', createHostedPageRouter((id, completion) => deps.admin.completeCertification(id, completion)));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `nothing at ${req.method} ${req.path}; the gateway is POST/GET /gateway.do` });
   });

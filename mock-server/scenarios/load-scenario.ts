@@ -50,6 +50,8 @@ export interface ScenarioDocument {
 
 export class ScenarioLoadError extends Error {
   override readonly name = 'ScenarioLoadError';
+  /** As every admin refusal, the status a transport answers it with. */
+  readonly status = 400;
 
   constructor(
     readonly source: string,

@@ -1,0 +1,230 @@
+/**
+ * Every admin operation of the sandbox, with its checks, in one transport-independent module: the
+ * HTTP routes under /__admin, the programmatic API and the typed HTTP client (admin-client.ts) all
+ * speak it. Inputs are validated here, as the caller sent them (JSON bodies are `unknown`), and every
+ * refusal is an AdminError carrying the status a transport answers with. Modelled on WireMock's
+ * `Admin` interface, which its HTTP client implements too.
+ */
+import type { AppRecord, AppRegistry } from '../apps/app-registry.js';
+import { residentIdProblem } from '../identity/resident-id.js';
+import type { JournalEntry, JournalFilter, RequestJournal } from '../journal/request-journal.js';
+import type { ApiMethodDefinition } from '../methods/api-method.js';
+import { alipayUserId } from '../methods/generated-ids.js';
+import { compileScenario, parseScenarioText } from '../scenarios/load-scenario.js';
+import type { ScenarioBook } from '../scenarios/scenario-book.js';
+import type { BusinessClock } from '../state/business-clock.js';
+import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
+import type { Certification, Person, SandboxStore } from '../state/sandbox-store.js';
+
+/**
+ * A refusal of the admin core's own checks. Every refusal an admin operation throws carries the
+ * status a transport answers it with, one way: this, AppRegistrationError, CertificationError and
+ * ScenarioLoadError (which also has the `path` in the document) all have `status`.
+ */
+export class AdminError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The status an admin refusal carries, or undefined for a failure of the sandbox itself. */
+export function refusalStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+export interface Health {
+  readonly status: 'ok';
+  readonly uptime_s: number;
+  readonly memory: { readonly rss_bytes: number; readonly heap_used_bytes: number };
+}
+
+export interface ClockView {
+  readonly now: string;
+  readonly offset_ms: number;
+}
+
+/** A journal query as a caller writes it: instants as epoch milliseconds or ISO 8601 text. */
+export interface RequestQuery {
+  readonly method?: string;
+  readonly app_id?: string;
+  readonly since?: string | number;
+  readonly until?: string | number;
+}
+
+export interface SandboxAdmin {
+  health(): Health;
+  alipayPublicKey(): string;
+  /** Registers or re-keys an app: `{ app_id, public_key | app_cert, sign_type? }`. */
+  registerApp(registration: unknown): Promise<AppRecord>;
+  app(appId: string): AppRecord;
+  /** Sets `{ aes_key }`, or generates one when none is given. */
+  setAesKey(appId: string, aesKey?: unknown): Promise<{ app_id: string; aes_key: string }>;
+  startScenario(): { source: string; scenario: unknown };
+  /** One app's own scenario: a document, or its YAML/JSON text; `source` names it in load errors. */
+  setAppScenario(appId: string, scenario: unknown, source?: string): { app_id: string; scenario: unknown };
+  appScenario(appId: string): { app_id: string; scenario: unknown };
+  clearAppScenario(appId: string): void;
+  requests(query?: RequestQuery): { capacity: number; requests: JournalEntry[] };
+  clearRequests(): void;
+  /** Back to the start state: app scenarios, counts, journal, grants and certifications, the clock. */
+  reset(): Promise<void>;
+  identities(): { identities: readonly Person[] };
+  /** Adds a person `{ name, cert_no, mobile, user_id? }` the sandbox knows (members: closed). */
+  addIdentity(person: unknown): Promise<Person>;
+  certification(id: string): Certification;
+  /** Finishes a pending certification: `{ passed: true }`, `{ passed: false, reason }` or `{ cancelled: true }`. */
+  completeCertification(id: string, completion: unknown): Promise<Certification>;
+  clock(): ClockView;
+  /** `{ set: instant }` or `{ advance_ms }`. */
+  moveClock(change: unknown): ClockView;
+  resetClock(): ClockView;
+}
+
+export interface SandboxAdminDependencies {
+  readonly apps: AppRegistry;
+  readonly scenarios: ScenarioBook;
+  readonly journal: RequestJournal;
+  readonly state: SandboxStore;
+  readonly clock: BusinessClock;
+  readonly definitions: readonly ApiMethodDefinition[];
+  readonly alipayPublicKeyPem: string;
+  readonly startedAt: number;
+  /** Re-reads the start scenario (its file, or the document given at start). */
+  readonly restoreStartScenario: () => void;
+}
+
+const objectOf = (body: unknown): Record<string, unknown> => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
+
+/** A time a Date can hold (±8.64e15 ms): JSON's 1e400 is Infinity, and must not reach the clock. */
+function isInstant(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+}
+
+/** An instant given as epoch milliseconds or an ISO 8601 time. */
+function instant(name: string, value: string | number | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value);
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (Number.isNaN(ms)) throw new AdminError(400, `${name} must be epoch milliseconds or an ISO 8601 time, not "${text}"`);
+  return ms;
+}
+
+const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function completionOf(body: unknown): Completion {
+  const { passed, reason, cancelled } = objectOf(body);
+  if (cancelled === true) return { cancelled: true };
+  if (typeof passed !== 'boolean') throw new AdminError(400, 'send { "passed": true } or { "passed": false, "reason": "..." } (or { "cancelled": true })');
+  if (reason !== undefined && typeof reason !== 'string') throw new AdminError(400, 'reason must be a string');
+  return passed ? { passed } : { passed, reason };
+}
+
+function personOf(body: unknown): Person {
+  const { name, cert_no, mobile, user_id } = objectOf(body);
+  if (typeof name !== 'string' || !name) throw new AdminError(400, 'name is required');
+  if (typeof cert_no !== 'string' || residentIdProblem(cert_no)) throw new AdminError(400, 'cert_no must be a valid 18-digit resident ID number');
+  if (typeof mobile !== 'string' || !/^1\d{10}$/.test(mobile)) throw new AdminError(400, 'mobile must be an 11-digit mainland mobile number');
+  if (user_id !== undefined && (typeof user_id !== 'string' || !/^2088\d{12}$/.test(user_id))) throw new AdminError(400, 'user_id must be 2088 and 12 digits');
+  const certNo = cert_no.toUpperCase();
+  return { name, cert_type: 'IDENTITY_CARD', cert_no: certNo, mobile, user_id: (user_id as string | undefined) ?? alipayUserId('person', certNo), source: 'admin' };
+}
+
+export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin {
+  const { apps, scenarios, journal, state, clock } = deps;
+
+  function requireApp(appId: string): void {
+    if (!apps.find(appId)) throw new AdminError(404, `no app ${appId} is registered; POST it to /__admin/apps first`);
+  }
+
+  const clockView = (): ClockView => ({ now: new Date(clock.now()).toISOString(), offset_ms: clock.offsetMs });
+
+  return {
+    health() {
+      const { rss, heapUsed } = process.memoryUsage();
+      return { status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), memory: { rss_bytes: rss, heap_used_bytes: heapUsed } };
+    },
+    alipayPublicKey: () => deps.alipayPublicKeyPem,
+    registerApp: (registration) => apps.register(registration),
+    app(appId) {
+      const record = apps.record(appId);
+      if (!record) throw new AdminError(404, `no app ${appId} is registered; POST it to /__admin/apps`);
+      return record;
+    },
+    async setAesKey(appId, aesKey) {
+      const record = await apps.setAesKey(appId, aesKey);
+      return { app_id: record.app_id, aes_key: record.aes_key! };
+    },
+    startScenario: () => ({ source: scenarios.start.source, scenario: scenarios.start.document }),
+    setAppScenario(appId, scenario, source = `the scenario of app ${appId}`) {
+      requireApp(appId);
+      const document: unknown = typeof scenario === 'string' ? parseScenarioText(scenario, source) : scenario;
+      scenarios.setForApp(appId, compileScenario(document, source, deps.definitions));
+      return { app_id: appId, scenario: document };
+    },
+    appScenario(appId) {
+      requireApp(appId);
+      const scenario = scenarios.forApp(appId);
+      if (!scenario) throw new AdminError(404, `app ${appId} has no scenario of its own; the start scenario (${scenarios.start.source}) applies`);
+      return { app_id: appId, scenario: scenario.document };
+    },
+    clearAppScenario(appId) {
+      requireApp(appId);
+      scenarios.clearForApp(appId);
+    },
+    requests(query = {}) {
+      const filter: JournalFilter = { method: nonEmpty(query.method), app_id: nonEmpty(query.app_id), sinceMs: instant('since', query.since), untilMs: instant('until', query.until) };
+      return { capacity: journal.capacity, requests: journal.list(filter) };
+    },
+    clearRequests: () => journal.clear(),
+    async reset() {
+      scenarios.reset();
+      journal.clear();
+      clock.reset();
+      state.reset();
+      deps.restoreStartScenario();
+      await state.persist();
+    },
+    identities: () => ({ identities: state.people() }),
+    async addIdentity(body) {
+      const person = personOf(body);
+      state.addPerson(person);
+      await state.persist();
+      return person;
+    },
+    certification(id) {
+      const certification = state.certification(id);
+      if (!certification) throw new AdminError(404, `no certification ${id}`);
+      return certification;
+    },
+    async completeCertification(id, body) {
+      const completion = completionOf(body);
+      const certification = state.certification(id);
+      if (!certification) throw new CertificationError(`no certification ${id}`, 404);
+      complete(state, certification, completion, clock.now());
+      await state.persist();
+      return certification;
+    },
+    clock: clockView,
+    moveClock(change) {
+      const { set, advance_ms } = objectOf(change);
+      if (set !== undefined) {
+        const ms = typeof set === 'number' ? set : Date.parse(String(set));
+        if (!isInstant(ms)) throw new AdminError(400, 'set must be epoch milliseconds or an ISO 8601 time');
+        clock.set(ms);
+      } else if (typeof advance_ms === 'number' && isInstant(clock.now() + advance_ms)) {
+        clock.advance(advance_ms);
+      } else {
+        throw new AdminError(400, 'send { "set": "2026-01-01T00:00:00Z" } or { "advance_ms": 86400000 }');
+      }
+      return clockView();
+    },
+    resetClock() {
+      clock.reset();
+      return clockView();
+    },
+  };
+}
