@@ -4,6 +4,7 @@
  * for the app, a headless completion). Shared by the provider verification and `verify-pacts`.
  */
 import { AlipayClient } from '../client-harness/alipay-client.js';
+import { createAdminClient } from '../mock-server/admin/admin-client.js';
 import { documentedRows } from '../mock-server/methods/business-errors.js';
 import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
 
@@ -20,13 +21,8 @@ type Params = Readonly<Record<string, unknown>>;
 type Injected = Record<string, string>;
 type StateSetup = (params: Params, target: StateTarget) => Promise<Injected | undefined>;
 
-async function admin(target: StateTarget, path: string, init: RequestInit): Promise<void> {
-  const response = await fetch(`${target.url}/__admin${path}`, init);
-  if (!response.ok) throw new Error(`provider state set-up: ${init.method ?? 'GET'} /__admin${path} answered ${response.status}: ${await response.text()}`);
-}
-
-function setScenario(target: StateTarget, scenario: object): Promise<void> {
-  return admin(target, `/apps/${target.appId}/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scenario) });
+async function setScenario(target: StateTarget, scenario: object): Promise<void> {
+  await createAdminClient(target.url).setAppScenario(target.appId, scenario);
 }
 
 /** Every method that documents `subCode` answers it. */
@@ -75,7 +71,7 @@ function finishedCertification(completion: (params: Params) => object): StateSet
   return async (params, target) => {
     const injected = await startCertification(params, target);
     const id = injected.certify_id ?? injected.biz_no!;
-    await admin(target, `/certifications/${id}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(completion(params)) });
+    await createAdminClient(target.url).completeCertification(id, completion(params));
     return injected;
   };
 }

@@ -12,3 +12,5 @@ export { ScenarioLoadError } from './scenarios/load-scenario.js';
 export { CertificationError, type Completion } from './state/certification-flow.js';
 export type { JournalEntry, JournalFilter } from './journal/request-journal.js';
 export { ALIPAY_GATEWAYS } from './engine/gateway-urls.js';
+export { AdminError, type SandboxAdmin, type Health, type ClockView, type RequestQuery } from './admin/sandbox-admin.js';
+export { AdminClientError, createAdminClient, type AdminClientOptions, type RemoteSandboxAdmin } from './admin/admin-client.js';

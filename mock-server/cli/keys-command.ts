@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testCertificatePaths, testKeyPaths } from '../../fixtures/test-keys.js';
+import { AdminClientError, createAdminClient } from '../admin/admin-client.js';
 import { issueCertificate, issueRootCertificate } from '../keys/certificate-authority.js';
 import { UsageError } from './usage-error.js';
 
@@ -50,10 +51,13 @@ function rsaKeyPair() {
 
 async function register(sandboxUrl: string, body: object): Promise<void> {
   // A sandbox bound beyond loopback wants its admin token: the one serve printed, in the environment.
-  const token = process.env.ALIPAY_SANDBOX_ADMIN_TOKEN;
-  const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
-  const response = await fetch(`${sandboxUrl.replace(/\/$/, '')}/__admin/apps`, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (response.status !== 201) throw new Error(`the sandbox refused the registration (${response.status}): ${await response.text()}`);
+  const admin = createAdminClient(sandboxUrl, { token: process.env.ALIPAY_SANDBOX_ADMIN_TOKEN });
+  try {
+    await admin.registerApp(body);
+  } catch (error) {
+    if (!(error instanceof AdminClientError)) throw error;
+    throw new Error(`the sandbox refused the registration (${error.status}): ${error.message}`);
+  }
 }
 
 function sdkConfiguration(appId: string, signType: string, files: Record<string, string>, gateway: string, certificate: boolean): string {

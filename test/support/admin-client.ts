@@ -1,42 +1,51 @@
-/** The admin API, as tests call it. */
+/** The admin API, as tests call it: the package's own typed admin client over HTTP. */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { AdminClientError, createAdminClient } from '../../mock-server/admin/admin-client.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import type { JournalEntry } from '../../mock-server/journal/request-journal.js';
 
-export async function putScenario(sandbox: RunningSandbox, appId: string, scenario: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const yaml = typeof scenario === 'string';
-  const response = await fetch(`${sandbox.url}/__admin/apps/${appId}/scenario`, {
-    method: 'PUT',
-    headers: { 'content-type': yaml ? 'text/yaml' : 'application/json' },
-    body: yaml ? scenario : JSON.stringify(scenario),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+export const adminOf = (sandbox: Pick<RunningSandbox, 'url'>) => createAdminClient(sandbox.url);
+
+export interface Answered {
+  status: number;
+  body: Record<string, unknown>;
+  /** The body, as a fetch Response gives it. */
+  json(): Promise<Record<string, unknown>>;
+}
+
+/** An admin call's status and body, for tests that look at refusals. */
+export async function answered<T>(call: Promise<T>, status = 200): Promise<Answered> {
+  let body: Record<string, unknown>;
+  try {
+    body = ((await call) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof AdminClientError)) throw error;
+    status = error.status;
+    body = { error: error.message, ...(error.path === undefined ? {} : { path: error.path }) };
+  }
+  return { status, body, json: async () => body };
+}
+
+export function putScenario(sandbox: RunningSandbox, appId: string, scenario: unknown): Promise<Answered> {
+  return answered(adminOf(sandbox).setAppScenario(appId, scenario));
 }
 
 /** Sets an app's scenario and fails the test at once if the sandbox refuses it. */
 export async function useScenario(sandbox: RunningSandbox, appId: string, scenario: unknown): Promise<void> {
-  const { status, body } = await putScenario(sandbox, appId, scenario);
-  if (status !== 200) throw new Error(`scenario refused: ${JSON.stringify(body)}`);
+  await adminOf(sandbox).setAppScenario(appId, scenario);
 }
 
-export async function reset(sandbox: RunningSandbox): Promise<void> {
-  const response = await fetch(`${sandbox.url}/__admin/reset`, { method: 'POST' });
-  if (response.status !== 204) throw new Error(`reset answered ${response.status}`);
+export function reset(sandbox: RunningSandbox): Promise<void> {
+  return adminOf(sandbox).reset();
 }
 
 export async function journal(sandbox: RunningSandbox, query: Record<string, string> = {}): Promise<JournalEntry[]> {
-  const response = await fetch(`${sandbox.url}/__admin/requests?${new URLSearchParams(query)}`);
-  return ((await response.json()) as { requests: JournalEntry[] }).requests;
+  return (await adminOf(sandbox).requests(query)).requests;
 }
 
 /** Registers a fresh RSA2 app and returns its private key. */
 export async function registerApp(sandbox: RunningSandbox, appId: string): Promise<KeyObject> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const response = await fetch(`${sandbox.url}/__admin/apps`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ app_id: appId, public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString() }),
-  });
-  if (response.status !== 201) throw new Error(`registration answered ${response.status}`);
+  await adminOf(sandbox).registerApp({ app_id: appId, public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
   return privateKey;
 }

@@ -1,16 +1,11 @@
-/** The admin API's state controls, as tests call them. */
+/** The admin API's state controls, as tests call them (through the typed admin client). */
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
+import { adminOf, answered, type Answered } from './admin-client.js';
 
-export async function completeCertification(sandbox: RunningSandbox, id: string, completion: Record<string, unknown>): Promise<Response> {
-  return fetch(`${sandbox.url}/__admin/certifications/${id}/complete`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(completion),
-  });
+export function completeCertification(sandbox: RunningSandbox, id: string, completion: Record<string, unknown>): Promise<Answered> {
+  return answered(adminOf(sandbox).completeCertification(id, completion));
 }
 
-export async function moveClock(sandbox: RunningSandbox, body: Record<string, unknown>): Promise<{ now: string; offset_ms: number }> {
-  const response = await fetch(`${sandbox.url}/__admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`clock answered ${response.status}`);
-  return (await response.json()) as { now: string; offset_ms: number };
+export function moveClock(sandbox: RunningSandbox, body: Record<string, unknown>): Promise<{ now: string; offset_ms: number }> {
+  return adminOf(sandbox).moveClock(body);
 }
