@@ -34,7 +34,7 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   app.disable('etag');
   app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
   app.use('/__admin', createAdminRouter(deps.admin));
-  app.use('/__sandbox', createHostedPageRouter((id, completion) => deps.admin.completeCertification(id, completion)));
+  app.use('/__sandbox', createHostedPageRouter(deps.admin));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `nothing at ${req.method} ${req.path}; the gateway is POST/GET /gateway.do` });
   });

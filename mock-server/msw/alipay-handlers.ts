@@ -4,17 +4,28 @@
  * handlers only translate msw's Request into the engine's and back.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import type { SandboxAdmin } from '../admin/sandbox-admin.js';
 import type { GatewayEngine } from '../engine/gateway-engine.js';
 import { ALIPAY_GATEWAYS, rawQueryOf } from '../engine/gateway-urls.js';
+import { completeFromPage } from '../pages/page-completion.js';
 
 export interface AlipayHandlerOptions {
   /** The gateway URLs to answer for (default: Alipay's production and sandbox gateways). */
   readonly gateways?: readonly string[];
 }
 
-export function alipayHandlers(core: { readonly engine: GatewayEngine }, options: AlipayHandlerOptions = {}): HttpHandler[] {
+/** The hosted page's form post, on the gateway's origin (where the page was served from). */
+function pageCompletionHandler(admin: SandboxAdmin, gateway: string): HttpHandler {
+  return http.post(`${new URL(gateway).origin}/__sandbox/certifications/:id/complete`, async ({ request, params }) => {
+    const answer = await completeFromPage(admin, String(params.id), await request.text());
+    return new HttpResponse(answer.body || null, { status: answer.status, headers: answer.headers });
+  });
+}
+
+export function alipayHandlers(core: { readonly engine: GatewayEngine; readonly admin: SandboxAdmin }, options: AlipayHandlerOptions = {}): HttpHandler[] {
   const { engine } = core;
-  return (options.gateways ?? ALIPAY_GATEWAYS).map((gateway) =>
+  const gateways = options.gateways ?? ALIPAY_GATEWAYS;
+  const gatewayHandlers = gateways.map((gateway) =>
     http.all(gateway, async ({ request }) => {
       const body = Buffer.from(await request.arrayBuffer());
       const exceeded = body.length > engine.settings.maxBodyBytes;
@@ -31,4 +42,5 @@ export function alipayHandlers(core: { readonly engine: GatewayEngine }, options
       return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
     }),
   );
+  return [...gatewayHandlers, ...gateways.map((gateway) => pageCompletionHandler(core.admin, gateway))];
 }

@@ -4,8 +4,10 @@
  * `proxyAgent`; requests to Alipay's gateway URLs are answered in-process, anything else is refused.
  */
 import { Agent, getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
+import type { SandboxAdmin } from '../admin/sandbox-admin.js';
 import type { GatewayEngine, GatewayResponse } from '../engine/gateway-engine.js';
 import { ALIPAY_GATEWAYS, rawQueryOf } from '../engine/gateway-urls.js';
+import { completeFromPage, completionIdOf } from '../pages/page-completion.js';
 
 /** The legacy handler hooks undici's mock dispatch calls (see undici/lib/mock/mock-utils.js). */
 interface LegacyHandler {
@@ -31,7 +33,9 @@ function headerPairs(headers: Readonly<Record<string, string>>, length: number):
   return pairs;
 }
 
-function deliver(handler: LegacyHandler, answer: GatewayResponse): void {
+type RawAnswer = Pick<GatewayResponse, 'status' | 'headers' | 'connectionFault'> & { readonly body: Buffer };
+
+function deliver(handler: LegacyHandler, answer: RawAnswer): void {
   if (answer.connectionFault) {
     handler.onError?.(Object.assign(new Error(answer.connectionFault === 'connection-reset' ? 'read ECONNRESET' : 'other side closed'), { code: answer.connectionFault === 'connection-reset' ? 'ECONNRESET' : 'UND_ERR_SOCKET' }));
     return;
@@ -47,14 +51,22 @@ export function isAlipayHost(hostname: string): boolean {
   return /(^|\.)alipay(dev|objects)?\.(com|cn|net|hk)\.?$/i.test(hostname);
 }
 
+/** What the agent answers with: the engine for gateway.do, the admin core for the hosted page's post. */
+interface AgentCore {
+  readonly engine: GatewayEngine;
+  readonly admin: SandboxAdmin;
+}
+
 class EngineMockAgent extends MockAgent {
   readonly #engine: GatewayEngine;
+  readonly #admin: SandboxAdmin;
   readonly #gateways: readonly URL[];
 
   /** `passThrough`: requests to hosts other than Alipay's go on through a real agent; else all are refused. */
-  constructor(engine: GatewayEngine, gateways: readonly string[], passThrough: boolean) {
+  constructor(core: AgentCore, gateways: readonly string[], passThrough: boolean) {
     super(passThrough ? { agent: new Agent() } : undefined);
-    this.#engine = engine;
+    this.#engine = core.engine;
+    this.#admin = core.admin;
     this.#gateways = gateways.map((g) => new URL(g));
     if (passThrough) this.enableNetConnect();
     else this.disableNetConnect();
@@ -66,8 +78,20 @@ class EngineMockAgent extends MockAgent {
     return this.#gateways.some((g) => g.origin === origin && g.pathname === path);
   }
 
+  /** The hosted page's form post, on a gateway's origin. */
+  #completionId(opts: Dispatcher.DispatchOptions): string | undefined {
+    const origin = new URL(String(opts.origin)).origin;
+    if (opts.method !== 'POST' || !this.#gateways.some((g) => g.origin === origin)) return undefined;
+    return completionIdOf(opts.path);
+  }
+
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const legacy = handler as LegacyHandler;
+    const completionId = this.#completionId(opts);
+    if (completionId !== undefined) return this.#answer(legacy, async () => {
+      const page = await completeFromPage(this.#admin, completionId, (await bodyBytes(opts.body)).toString('utf8'));
+      return { status: page.status, headers: page.headers, body: Buffer.from(page.body) };
+    });
     if (!this.#isGateway(opts)) {
       const url = new URL(opts.path, String(opts.origin));
       if (!isAlipayHost(url.hostname)) return super.dispatch(opts, handler);
@@ -75,24 +99,28 @@ class EngineMockAgent extends MockAgent {
       legacy.onError?.(new AlipayHostRefusedError(url));
       return true;
     }
+    return this.#answer(legacy, async () => {
+      const body = await bodyBytes(opts.body);
+      const answer = await this.#engine.handle({
+        httpMethod: opts.method,
+        rawQuery: rawQueryOf(opts.path),
+        contentType: headerValue(opts.headers, 'content-type'),
+        body,
+        bodyExceededLimit: body.length > this.#engine.settings.maxBodyBytes,
+      });
+      if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+      return answer;
+    });
+  }
+
+  /** Connects, then delivers what `work` answers (or its failure) unless the caller aborted meanwhile. */
+  #answer(legacy: LegacyHandler, work: () => Promise<RawAnswer>): boolean {
     let aborted = false;
     legacy.onConnect?.(() => (aborted = true), null);
-    void (async () => {
-      try {
-        const body = await bodyBytes(opts.body);
-        const answer = await this.#engine.handle({
-          httpMethod: opts.method,
-          rawQuery: rawQueryOf(opts.path),
-          contentType: headerValue(opts.headers, 'content-type'),
-          body,
-          bodyExceededLimit: body.length > this.#engine.settings.maxBodyBytes,
-        });
-        if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-        if (!aborted) deliver(legacy, answer);
-      } catch (error) {
-        if (!aborted) legacy.onError?.(error as Error);
-      }
-    })();
+    void work().then(
+      (answer) => !aborted && deliver(legacy, answer),
+      (error: unknown) => !aborted && legacy.onError?.(error as Error),
+    );
     return true;
   }
 }
@@ -122,8 +150,8 @@ export class AlipayHostRefusedError extends Error {
 }
 
 /** A MockAgent to pass as alipay-sdk's `proxyAgent`: the gateways are answered in-process, anything else is refused. */
-export function createAlipayMockAgent(core: { readonly engine: GatewayEngine }, options: AlipayMockAgentOptions = {}): MockAgent {
-  return new EngineMockAgent(core.engine, options.gateways ?? ALIPAY_GATEWAYS, false);
+export function createAlipayMockAgent(core: AgentCore, options: AlipayMockAgentOptions = {}): MockAgent {
+  return new EngineMockAgent(core, options.gateways ?? ALIPAY_GATEWAYS, false);
 }
 
 export interface AlipayInterception {
@@ -140,9 +168,9 @@ export interface AlipayInterception {
  * Beside msw's setupServer, which alipay-sdk's requests never meet, this makes an unmodified SDK work
  * offline and keeps every request off the real Alipay.
  */
-export function interceptAlipayHosts(core: { readonly engine: GatewayEngine }, options: AlipayMockAgentOptions = {}): AlipayInterception {
+export function interceptAlipayHosts(core: AgentCore, options: AlipayMockAgentOptions = {}): AlipayInterception {
   const previous = getGlobalDispatcher();
-  const mockAgent = new EngineMockAgent(core.engine, options.gateways ?? ALIPAY_GATEWAYS, true);
+  const mockAgent = new EngineMockAgent(core, options.gateways ?? ALIPAY_GATEWAYS, true);
   setGlobalDispatcher(mockAgent);
   return {
     mockAgent,

@@ -1,0 +1,69 @@
+/**
+ * What happens when the hosted certification page posts the tester's choice, whichever adapter
+ * carries the post (the HTTP server, msw in a page or a test, the undici agent): the choice is
+ * recorded through the admin core, then the browser goes on to the merchant's return_url, as Alipay
+ * sends it after its face check. A raw answer (status, headers, body) each adapter writes as it is.
+ */
+import type { SandboxAdmin } from '../admin/sandbox-admin.js';
+import { businessError } from '../protocol/public-errors.js';
+import type { Completion } from '../state/certification-flow.js';
+import { pageErrorPage, returnPage } from './certification-page.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from './html.js';
+
+export interface PageAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** /__sandbox/certifications/<id>/complete → the id, or undefined for any other path. */
+export function completionIdOf(path: string): string | undefined {
+  const match = /^\/__sandbox\/certifications\/([^/?]+)\/complete(?:\?.*)?$/.exec(path);
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Only web addresses are followed: a javascript: or data: return_url must never run in the browser. */
+function isWebAddress(url: string | undefined): url is string {
+  if (!url) return false;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function choiceOf(form: URLSearchParams): Completion | undefined {
+  const choice = form.get('choice');
+  if (choice === 'pass') return { passed: true };
+  if (choice === 'fail') return { passed: false, reason: form.get('reason')?.slice(0, 256) };
+  if (choice === 'cancel') return { cancelled: true };
+  return undefined;
+}
+
+const page = (status: number, html: string): PageAnswer => ({
+  status,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY },
+  body: html,
+});
+
+/** Records the page's form post (`choice`, `reason`) for certification `id`. */
+export async function completeFromPage(admin: SandboxAdmin, id: string, formBody: string): Promise<PageAnswer> {
+  const choice = choiceOf(new URLSearchParams(formBody));
+  if (!choice) return page(400, pageErrorPage(businessError('INVALID_PARAMETER', 'choose pass, fail or cancel')));
+  let certification;
+  try {
+    certification = await admin.completeCertification(id, choice);
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    if (status !== 404 && status !== 409) throw error;
+    return page(status, pageErrorPage(businessError('INVALID_PARAMETER', (error as Error).message)));
+  }
+  if (isWebAddress(certification.return_url)) return { status: 303, headers: { location: certification.return_url }, body: '' };
+  return page(200, returnPage(certification));
+}
