@@ -76,6 +76,7 @@ export const alipaySecurityRiskVerifyidentityApply = defineApiMethod<VerifyIdent
   title: '核身可用性查询接口',
   bizContentSchema,
   businessErrors: errors.rows,
+  identityField: 'account_id',
   responseFields: ['is_success', 'err_code', 'err_message', 'usable_product_group', 'unusable_product_list'],
   schemaFailureRules: [
     { field: 'biz_id', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数biz_id为空' },

@@ -45,6 +45,7 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ZhimaperInnerApp
   title: '芝麻个人征信基于支付宝的协议授权',
   bizContentSchema,
   businessErrors: errors.rows,
+  identityField: 'cert_no',
   responseFields: ['access_token', 'refresh_token', 'auth_token_type'],
   schemaFailureRules: [
     { field: 'cert_no', on: 'missing', subCode: 'CERT_NO_IS_NULL' },

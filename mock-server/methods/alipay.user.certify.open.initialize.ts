@@ -60,6 +60,7 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<CertifyOpenInitia
   title: '身份认证初始化服务',
   bizContentSchema,
   businessErrors: errors.rows,
+  identityField: 'identity_param.cert_no',
   responseFields: ['certify_id'],
   // The page documents one code for every malformed argument.
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],

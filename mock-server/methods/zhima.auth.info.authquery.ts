@@ -98,6 +98,7 @@ export const zhimaAuthInfoAuthquery = defineApiMethod<AuthqueryBizContent>({
   title: '授权查询',
   bizContentSchema,
   businessErrors: errors.rows,
+  identityField: 'identity_param.certNo',
   responseFields: ['authorized', 'open_id'],
   schemaFailureRules: [
     { field: '*', on: 'missing', subCode: 'NULL_ARGUMENT' },

@@ -62,6 +62,7 @@ export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<Materia
   title: '芝麻认证材料认证',
   bizContentSchema,
   businessErrors: errors.rows,
+  identityField: 'identity_param.cert_no',
   responseFields: ['biz_no', 'passed', 'failed_reason'],
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_FIELD_BY_METHOD, MAGIC_IDENTITIES, MAGIC_MISSING_USER_ID, type MagicAnswer } from '../../fixtures/identities/magic-identities.js';
+import { MAGIC_IDENTITIES, MAGIC_MISSING_USER_ID, type MagicAnswer } from '../../fixtures/identities/magic-identities.js';
 import { generatedBlock } from '../../mock-server/cli/generated-blocks.js';
 import { magicIdentityTableMarkdown, MAGIC_TABLE_END, MAGIC_TABLE_START } from '../../mock-server/identity/magic-identity-table.js';
 import { residentIdProblem } from '../../mock-server/identity/resident-id.js';
@@ -18,7 +18,7 @@ const sandbox = useSandbox();
 /** The method's valid request, carrying this person in the field that method reads. */
 function requestFor(method: SeedMethod, certNo: string, name: string): Record<string, string> {
   const base = { ...VALID_REQUESTS[method] };
-  const field = IDENTITY_FIELD_BY_METHOD[method]!;
+  const field = SUPPORTED_METHODS.find((d) => d.name === method)!.identityField!;
   if (field === 'identity_param.certNo') return { ...base, identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name, certNo }) };
   if (field === 'identity_param.cert_no') {
     return { ...base, identity_param: JSON.stringify({ ...JSON.parse(base.identity_param!), cert_name: name, cert_no: certNo }) };
