@@ -76,6 +76,16 @@ export const alipaySecurityRiskVerifyidentityApply = defineApiMethod<VerifyIdent
   title: '核身可用性查询接口',
   bizContentSchema,
   businessErrors: errors.rows,
+  // The page's own request example (its Java sample's setBizContent), verbatim.
+  pageExample: {
+    biz_id: 'test_302857831249',
+    account_name: '张三',
+    account_id: '330102198807312189',
+    account_type: 'ALIPAY_USERID',
+    validate_product_group: '{"id":1,"name":"NATIVE_PAYMENT_PASSWORD","uuid":"2ac7745f2151420ea168476b0675010a"}',
+    scene_code: 'metro#metro#metro_forgetpwd_confirm#mobileClient',
+    biz_params: '{"sms_code":"test","qrcode_expired_time":604800}',
+  },
   identityField: 'account_id',
   responseFields: ['is_success', 'err_code', 'err_message', 'usable_product_group', 'unusable_product_list'],
   schemaFailureRules: [

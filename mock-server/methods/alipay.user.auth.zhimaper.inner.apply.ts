@@ -45,6 +45,14 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ZhimaperInnerApp
   title: '芝麻个人征信基于支付宝的协议授权',
   bizContentSchema,
   businessErrors: errors.rows,
+  // The page's own request example (its Java sample's setBizContent), verbatim.
+  pageExample: {
+    cert_no: '330701199901011311',
+    cert_type: 'IDENTITY_CARD',
+    name: '张三',
+    mobile: '13588111111',
+    linked_merchant_id: '2088721630869411',
+  },
   identityField: 'cert_no',
   responseFields: ['access_token', 'refresh_token', 'auth_token_type'],
   schemaFailureRules: [

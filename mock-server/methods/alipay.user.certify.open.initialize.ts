@@ -60,6 +60,14 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<CertifyOpenInitia
   title: '身份认证初始化服务',
   bizContentSchema,
   businessErrors: errors.rows,
+  // The page's own request example (its Java sample's setBizContent), verbatim.
+  pageExample: {
+    outer_order_no: 'ZGYD201809132323000001234',
+    biz_code: 'FACE',
+    identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+    merchant_config: '{"return_url":"xxx"}',
+    face_contrast_picture: 'xydasf==',
+  },
   identityField: 'identity_param.cert_no',
   responseFields: ['certify_id'],
   // The page documents one code for every malformed argument.

@@ -51,6 +51,8 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
    */
   readonly bizContentSchema: Readonly<Record<string, unknown>>;
   readonly businessErrors: readonly DocumentedBusinessError[];
+  /** The page's own biz_content example, verbatim (for the seed pages): tests send it as the page shows it. */
+  readonly pageExample?: Readonly<Record<string, string>>;
   /** Where biz_content carries the person's resident ID number (a dotted path): what magic identities match on. */
   readonly identityField?: string;
   /** The page's 响应参数 table: the fields a success carries (scenarios may override only these). */

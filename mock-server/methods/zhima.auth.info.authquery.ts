@@ -98,6 +98,12 @@ export const zhimaAuthInfoAuthquery = defineApiMethod<AuthqueryBizContent>({
   title: '授权查询',
   bizContentSchema,
   businessErrors: errors.rows,
+  // The page's own request example (its Java sample's setBizContent), verbatim.
+  pageExample: {
+    identity_param: '{"certType":"IDENTITY_CARD","name":"张三","certNo":"33021199003132432"}',
+    identity_type: '2',
+    auth_category: 'C2B',
+  },
   identityField: 'identity_param.certNo',
   responseFields: ['authorized', 'open_id'],
   schemaFailureRules: [

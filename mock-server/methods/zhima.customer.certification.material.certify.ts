@@ -62,6 +62,17 @@ export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<Materia
   title: '芝麻认证材料认证',
   bizContentSchema,
   businessErrors: errors.rows,
+  // The page's own request example (its Java sample's setBizContent), verbatim.
+  pageExample: {
+    transaction_id: 'ZGYD201610252323000001234',
+    product_code: 'w1010100000000002978',
+    biz_code: 'FACE_API',
+    identity_param: '{"identity_type": "CERT_INFO", "cert_type": "IDENTITY_CARD", "cert_name": "收委", "cert_no": "260104197909275964"}',
+    materials: '{"FACIAL_PICTURE_FRONT": "/9j/4AAQSkZJR"}',
+    merchant_config: '{}',
+    ext_biz_param: '{}',
+    linked_merchant_id: '2088721630869411',
+  },
   identityField: 'identity_param.cert_no',
   responseFields: ['biz_no', 'passed', 'failed_reason'],
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
