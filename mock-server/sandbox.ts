@@ -51,14 +51,14 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
  * The Express app (admin API, hosted pages), loaded on the first request that needs it: Express is
  * about a third of start-up, and the gateway, which answers first, does not use it.
  */
-function lazyExpressApp(deps: SandboxAppDependencies, logger: SandboxAppDependencies['logger']): RequestListener {
+function lazyExpressApp(deps: SandboxAppDependencies): RequestListener {
   let app: Promise<RequestListener> | undefined;
   return (req, res) => {
     app ??= import('./http/sandbox-app.js').then(({ createSandboxApp }) => createSandboxApp(deps));
     app.then(
       (handle) => handle(req, res),
       (error: unknown) => {
-        logger.error({ err: error }, 'the admin API could not be loaded');
+        deps.logger.error({ err: error }, 'the admin API could not be loaded');
         res.statusCode = 500;
         res.end();
       },
@@ -89,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await signer.close();
     throw error;
   }
-  const app = lazyExpressApp({ engine: core.engine, logger: core.logger, admin: core.admin }, core.logger);
+  const app = lazyExpressApp({ engine: core.engine, logger: core.logger, admin: core.admin });
   // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
   // tenth of a request's main-thread time); everything else is the Express app's.
   const gateway = createGatewayHandler(core.engine, core.logger);
