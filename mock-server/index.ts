@@ -14,3 +14,4 @@ export type { JournalEntry, JournalFilter } from './journal/request-journal.js';
 export { ALIPAY_GATEWAYS } from './engine/gateway-urls.js';
 export { AdminError, type SandboxAdmin, type Health, type ClockView, type RequestQuery } from './admin/sandbox-admin.js';
 export { AdminClientError, createAdminClient, type AdminClientOptions, type RemoteSandboxAdmin } from './admin/admin-client.js';
+export { MemoryStateStorage, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state/state-storage.js';

@@ -24,12 +24,15 @@ import { resolveScenarioPath, ScenarioFile } from './scenarios/scenario-file.js'
 import { BusinessClock } from './state/business-clock.js';
 import type { Completion } from './state/certification-flow.js';
 import { SandboxStore, type Certification } from './state/sandbox-store.js';
+import type { StateStorage } from './state/state-storage.js';
 
 export interface SandboxCoreOptions {
   /** Where registered apps and the state are kept; ignored with inMemory. */
   readonly dataDir?: string;
   /** Start even though the change log has a corrupt line: truncate it there, keeping a copy. */
   readonly repairState?: boolean;
+  /** Where the state (people, grants, certifications) is kept; default: the data folder's files, or memory. */
+  readonly stateStorage?: StateStorage;
   readonly inMemory?: boolean;
   /** No request log; warnings and errors (a broken scenario reload, say) still print. */
   readonly quiet?: boolean;
@@ -108,7 +111,7 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
       certificatePem: readFileSync(testCertificatePaths.defaultAppCert, 'utf8'),
     },
   });
-  const state = await SandboxStore.open({ ...storage, repair: options.repairState }, loadFixturePeople());
+  const state = await SandboxStore.open({ ...storage, repair: options.repairState, storage: options.stateStorage }, loadFixturePeople());
   const clock = new BusinessClock();
   const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS) });
   let scenarioFile: ScenarioFile | undefined;

@@ -1,18 +1,17 @@
 /**
  * What the sandbox remembers between calls, as Alipay would: the people it knows, the authorizations
- * they granted, and the certifications merchants started. Reads and writes go to memory. On disk,
- * lowdb keeps a snapshot (<data-dir>/state.json, written atomically and fsynced) and each batch of
- * changes is appended to <data-dir>/state.changes.jsonl and fsynced, so a write costs what changed,
- * not the whole state; every 10,000 changes the snapshot is rewritten and the change log emptied.
- * Requests that change state wait for the next write before they are answered, so an acknowledged
- * grant is on disk, and writes are batched: concurrent requests share one write rather than queueing
- * behind each other's. A write that fails keeps its changes pending: the next request writes them
- * before it is answered, so nothing is acknowledged that is not on disk.
+ * they granted, and the certifications merchants started. Reads and writes go to memory; a storage
+ * (state-storage.ts: memory, or the data folder's lowdb files) keeps them: each batch of changes is
+ * appended, and every 10,000 changes a whole snapshot replaces the log. Requests that change state
+ * wait for the next write before they are answered, so an acknowledged grant is durable, and writes
+ * are batched: concurrent requests share one write rather than queueing behind each other's. A write
+ * that fails keeps its changes pending: the next request writes them before it is answered, so
+ * nothing is acknowledged that is not stored.
  */
-import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Low, Memory, type Adapter } from 'lowdb';
-import { appendDurably, checkWritableDir, DurableJSONFile, writeAtomically } from './durable-files.js';
+import { FileStateStorage } from './state-files.js';
+import { MemoryStateStorage, type StateChange, type StateSnapshot, type StateStorage } from './state-storage.js';
+
+export { CorruptStateError } from './state-files.js';
 
 export interface Person {
   readonly name: string;
@@ -65,74 +64,16 @@ export interface MaterialCertification {
   readonly certified_at_ms: number;
 }
 
-interface StateFile {
-  version: 1;
-  people: Person[];
-  authorizations: Authorization[];
-  certifications: Certification[];
-  material_certifications: MaterialCertification[];
-}
+type StateFile = StateSnapshot;
 
 const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: [], material_certifications: [] });
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
-/** One line of the change log: the record as it now is (later lines win). */
-type Change =
-  | { readonly person: Person }
-  | { readonly grant: Authorization }
-  | { readonly certification: Certification }
-  | { readonly material: MaterialCertification };
+type Change = StateChange;
 
 /** Changes the log may hold before the snapshot is rewritten and the log emptied. */
 const COMPACT_AFTER = 10_000;
-
-/** A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it. */
-export class CorruptStateError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-  ) {
-    super(
-      `${file} line ${line} is corrupt (not a change the sandbox wrote); nothing was dropped. ` +
-        `Start with --repair-state to truncate the log before line ${line} (the whole file is kept as ${file}.corrupt), or move the data folder away.`,
-    );
-  }
-}
-
-function parseChange(line: string): Change | undefined {
-  try {
-    const change = JSON.parse(line) as unknown;
-    if (typeof change !== 'object' || change === null) return undefined;
-    return ['person', 'grant', 'certification', 'material'].some((kind) => kind in change) ? (change as Change) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The change log's complete lines, parsed. A batch is appended in one write ending in a newline, so a
- * crash can only leave an unterminated tail (never acknowledged), which is skipped; a bad line before
- * the tail is corruption. The offset says where the good part ends, for --repair-state.
- */
-function readChanges(log: string): { changes: Change[]; corruptAt?: { line: number; offset: number } } {
-  const changes: Change[] = [];
-  let offset = 0;
-  let line = 0;
-  while (offset < log.length) {
-    const end = log.indexOf('\n', offset);
-    if (end < 0) break;
-    line++;
-    const text = log.slice(offset, end);
-    if (text) {
-      const change = parseChange(text);
-      if (!change) return { changes, corruptAt: { line, offset } };
-      changes.push(change);
-    }
-    offset = end + 1;
-  }
-  return { changes };
-}
 
 /** Applies logged changes over a snapshot. */
 function replay(data: StateFile, changes: readonly Change[]): number {
@@ -153,7 +94,8 @@ function replay(data: StateFile, changes: readonly Change[]): number {
 }
 
 export class SandboxStore {
-  readonly #db: Low<StateFile>;
+  #data: StateFile;
+  readonly #storage: StateStorage;
   #people = new Map<string, Person>();
   #peopleByUserId = new Map<string, Person>();
   #authorizations = new Map<string, Authorization>();
@@ -166,14 +108,13 @@ export class SandboxStore {
   /** Changes since the last write, for the change log. */
   #pending: Change[] = [];
   #snapshotNeeded = false;
-  readonly #logPath: string | undefined;
+  /** Changes the storage holds since its last whole snapshot. */
   #logged: number;
-
   readonly #compactAfter: number;
 
-  private constructor(db: Low<StateFile>, logPath: string | undefined, logged: number, compactAfter: number) {
-    this.#db = db;
-    this.#logPath = logPath;
+  private constructor(data: StateFile, storage: StateStorage, logged: number, compactAfter: number) {
+    this.#data = data;
+    this.#storage = storage;
     this.#logged = logged;
     this.#compactAfter = compactAfter;
     this.#index();
@@ -184,31 +125,16 @@ export class SandboxStore {
    * that cannot be written is refused here (DataDirError), not on the first acknowledged write; a
    * corrupt change log too (CorruptStateError), unless `repair` truncates it there, keeping a copy.
    */
-  static async open(storage: { dataDir?: string; compactAfter?: number; repair?: boolean }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
-    let adapter: Adapter<StateFile>;
-    let where = 'memory';
-    if (storage.dataDir) {
-      checkWritableDir(storage.dataDir);
-      where = join(storage.dataDir, 'state.json');
-      adapter = new DurableJSONFile<StateFile>(where);
-    } else {
-      adapter = new Memory<StateFile>();
-    }
-    const db = new Low<StateFile>(adapter, emptyState([...fixturePeople]));
-    const logPath = storage.dataDir ? join(storage.dataDir, 'state.changes.jsonl') : undefined;
-    let logged = 0;
-    try {
-      await db.read();
-      if (logPath) logged = replay(db.data, readLogChanges(logPath, storage.repair ?? false));
-    } catch (error) {
-      if (error instanceof CorruptStateError) throw error;
-      throw new Error(`cannot read the sandbox state from ${where}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
-    }
-    return new SandboxStore(db, logPath, logged, storage.compactAfter ?? COMPACT_AFTER);
+  static async open(options: { dataDir?: string; compactAfter?: number; repair?: boolean; storage?: StateStorage }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
+    const storage = options.storage ?? (options.dataDir ? new FileStateStorage(options.dataDir, { repair: options.repair }) : new MemoryStateStorage());
+    const stored = await storage.load();
+    const data = stored.snapshot ?? emptyState([...fixturePeople]);
+    const logged = replay(data, stored.changes);
+    return new SandboxStore(data, storage, logged, options.compactAfter ?? COMPACT_AFTER);
   }
 
   #index(): void {
-    const data = this.#db.data;
+    const data = this.#data;
     this.#people = new Map(data.people.map((p) => [p.cert_no, p]));
     this.#peopleByUserId = new Map(data.people.map((p) => [p.user_id, p]));
     this.#authorizations = new Map(data.authorizations.map((a) => [key(a.app_id, a.cert_no), a]));
@@ -234,13 +160,13 @@ export class SandboxStore {
   }
 
   people(): readonly Person[] {
-    return this.#db.data.people;
+    return this.#data.people;
   }
 
   /** Adds or replaces the person with this cert_no. */
   addPerson(person: Person): void {
     const earlier = this.#people.get(person.cert_no);
-    const data = this.#db.data;
+    const data = this.#data;
     if (earlier) {
       data.people = data.people.filter((p) => p !== earlier);
       this.#peopleByUserId.delete(earlier.user_id);
@@ -260,7 +186,7 @@ export class SandboxStore {
   grant(authorization: Authorization): void {
     const id = key(authorization.app_id, authorization.cert_no);
     if (this.#authorizations.has(id)) return;
-    this.#db.data.authorizations.push(authorization);
+    this.#data.authorizations.push(authorization);
     this.#authorizations.set(id, authorization);
     this.#changed({ grant: authorization });
   }
@@ -276,7 +202,7 @@ export class SandboxStore {
   }
 
   addCertification(certification: Certification): void {
-    this.#db.data.certifications.push(certification);
+    this.#data.certifications.push(certification);
     this.#certifications.set(certification.id, certification);
     this.#certificationsByOrder.set(key(certification.kind, certification.app_id, certification.order_no), certification);
     this.#changed({ certification });
@@ -292,14 +218,14 @@ export class SandboxStore {
   }
 
   addMaterialCertification(record: MaterialCertification): void {
-    this.#db.data.material_certifications.push(record);
+    this.#data.material_certifications.push(record);
     this.#materialCertifications.set(key(record.app_id, record.transaction_id), record);
     this.#changed({ material: record });
   }
 
   /** Forgets authorizations, certifications and the people first seen granting; fixture and admin people stay. */
   reset(): void {
-    this.#db.data = emptyState(this.#db.data.people.filter((p) => p.source !== 'authorization'));
+    this.#data = emptyState(this.#data.people.filter((p) => p.source !== 'authorization'));
     this.#index();
     this.#changed();
   }
@@ -341,42 +267,12 @@ export class SandboxStore {
   }
 
   async #write(changes: readonly Change[], snapshot: boolean): Promise<void> {
-    if (!this.#logPath) return this.#db.write();
     if (snapshot || this.#logged + changes.length > this.#compactAfter) {
-      // A folder removed under the running sandbox is made again, and gets everything memory holds.
-      checkWritableDir(dirname(this.#logPath));
-      // The snapshot holds everything in memory; a crash before the log is emptied only replays
-      // changes the snapshot already has, which is harmless (later lines win).
-      await this.#db.write();
-      await writeAtomically(this.#logPath, '');
+      await this.#storage.replace(this.#data);
       this.#logged = 0;
       return;
     }
-    try {
-      // Serialised now, not when changed: a certification changed twice in a batch is logged as it ends.
-      await appendDurably(this.#logPath, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
-    } catch (error) {
-      // The folder was removed under the running sandbox: made again, it gets a whole snapshot now.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.#write(changes, true);
-      throw error;
-    }
+    await this.#storage.append(changes, () => this.#data);
     this.#logged += changes.length;
   }
-}
-
-/** The change log's changes; a corrupt line refuses the start, or with `repair` is cut off, a copy kept. */
-function readLogChanges(path: string, repair: boolean): Change[] {
-  let log: string;
-  try {
-    log = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const { changes, corruptAt } = readChanges(log);
-  if (!corruptAt) return changes;
-  if (!repair) throw new CorruptStateError(path, corruptAt.line);
-  copyFileSync(path, `${path}.corrupt`);
-  truncateSync(path, Buffer.byteLength(log.slice(0, corruptAt.offset)));
-  return changes;
 }

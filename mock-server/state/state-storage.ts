@@ -1,0 +1,56 @@
+/**
+ * Where the sandbox's state is kept between runs, behind one interface: the store keeps the records
+ * in memory and decides when to write; a storage makes a write durable and gives it back at start.
+ * In memory (nothing kept), lowdb files in the data folder (state-files.ts), and whatever a
+ * deployment needs beside them (replicas sharing a server) implement it the same way.
+ */
+import type { Authorization, Certification, MaterialCertification, Person } from './sandbox-store.js';
+
+/** The whole state, as a snapshot holds it. */
+export interface StateSnapshot {
+  version: 1;
+  people: Person[];
+  authorizations: Authorization[];
+  certifications: Certification[];
+  material_certifications: MaterialCertification[];
+}
+
+/** One change: the record as it now is (later changes to the same record win). */
+export type StateChange =
+  | { readonly person: Person }
+  | { readonly grant: Authorization }
+  | { readonly certification: Certification }
+  | { readonly material: MaterialCertification };
+
+export interface StoredState {
+  /** The last whole state written, or undefined when there is none yet. */
+  readonly snapshot: StateSnapshot | undefined;
+  /** The changes made durable after it, oldest first. */
+  readonly changes: readonly StateChange[];
+}
+
+export interface StateStorage {
+  /** Where the state is kept, for messages ("memory", a folder). */
+  readonly where: string;
+  load(): Promise<StoredState>;
+  /**
+   * Makes these changes durable; resolves only once they are. `whole` gives the state as it now is,
+   * for a storage that finds it has lost what it held (a removed folder) and must write it all again.
+   */
+  append(changes: readonly StateChange[], whole: () => StateSnapshot): Promise<void>;
+  /** Replaces what is kept with this whole state, durably (the changes before it are dropped). */
+  replace(snapshot: StateSnapshot): Promise<void>;
+}
+
+/** Nothing kept: `--in-memory`, the msw and undici sandboxes. */
+export class MemoryStateStorage implements StateStorage {
+  readonly where = 'memory';
+
+  async load(): Promise<StoredState> {
+    return { snapshot: undefined, changes: [] };
+  }
+
+  async append(): Promise<void> {}
+
+  async replace(): Promise<void> {}
+}
