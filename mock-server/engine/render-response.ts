@@ -4,7 +4,7 @@
  */
 import type { MethodRegistry } from '../methods/method-registry.js';
 import { pageErrorPage } from '../pages/certification-page.js';
-import { PAGE_CONTENT_SECURITY_POLICY } from '../pages/html.js';
+import { PAGE_HEADERS } from '../pages/html.js';
 import { charsetLabel, encodeText } from '../protocol/charset.js';
 import { buildEnvelope, ERROR_RESPONSE_KEY, nodeText, responseNodeKey, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
 import { statusPage, truncatedEnvelope, type EnvelopeFault } from './envelope-faults.js';
@@ -19,7 +19,7 @@ export interface RenderingDependencies {
 }
 
 function pageHeaders(traceId: string): Record<string, string> {
-  return { 'content-type': 'text/html;charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY, trace_id: traceId };
+  return { ...PAGE_HEADERS, trace_id: traceId };
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

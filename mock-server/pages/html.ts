@@ -9,6 +9,9 @@ export function escapeHtml(value: string): string {
 /** Inline styles only and no scripts: the pages' Content-Security-Policy allows nothing else. */
 export const PAGE_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
+/** Every hosted page's headers: UTF-8 HTML under the policy above, whichever adapter serves it. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'text/html;charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY };
+
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.3rem;color:#1677ff}.note{font-size:.8rem;color:#666;border-left:3px solid #faad14;padding-left:.5rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem .8rem}dt{color:#666}dd{margin:0;word-break:break-all}

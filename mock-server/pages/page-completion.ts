@@ -8,7 +8,7 @@ import type { SandboxAdmin } from '../admin/sandbox-admin.js';
 import { businessError } from '../protocol/public-errors.js';
 import type { Completion } from '../state/certification-flow.js';
 import { pageErrorPage, returnPage } from './certification-page.js';
-import { PAGE_CONTENT_SECURITY_POLICY } from './html.js';
+import { PAGE_HEADERS } from './html.js';
 
 export interface PageAnswer {
   readonly status: number;
@@ -48,7 +48,7 @@ function choiceOf(form: URLSearchParams): Completion | undefined {
 
 const page = (status: number, html: string): PageAnswer => ({
   status,
-  headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY },
+  headers: PAGE_HEADERS,
   body: html,
 });
 

@@ -102,11 +102,8 @@ describe('a parameter repeated with the same value (the PHP SDK\'s pageExecute f
 
   it('is one parameter: the page API answers its page', async () => {
     const started = nodeOf(await call(CERTIFY_OPEN_INITIALIZE, { ...certifyOpenInitializeExample, outer_order_no: 'PHPFORM01' }));
-    const response = await fetch(sandbox().url + phpPageForm('alipay.user.certify.open.certify', { certify_id: started.certify_id }).path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: phpPageForm('alipay.user.certify.open.certify', { certify_id: started.certify_id }).body,
-    });
+    const form = phpPageForm('alipay.user.certify.open.certify', { certify_id: started.certify_id });
+    const response = await fetch(sandbox().url + form.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.body });
     const html = await response.text();
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(html).toContain(started.certify_id!);

@@ -20,7 +20,7 @@ const ADMIN_CASES = 1_500;
 const sandbox = useSandbox();
 let core: SandboxCore;
 beforeAll(async () => {
-  core = await createSandboxCore({ inMemory: true, quiet: true, now: () => Date.now() });
+  core = await createSandboxCore({ inMemory: true, quiet: true });
 });
 afterAll(() => core?.dispose());
 

@@ -5,7 +5,7 @@
  * Mounting needs root (CI runs as root); elsewhere the tmpfs cases are skipped, saying why.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -261,8 +261,6 @@ describe('a corrupted change log', () => {
 describe('durable writes', () => {
   it('leave no temporary files behind and a snapshot that parses', async () => {
     const dir = join(temporaryDir(), 'data');
-    mkdirSync(dir, { recursive: true });
-    chmodSync(dir, 0o755);
     const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
     try {
       await sandbox.reset();
