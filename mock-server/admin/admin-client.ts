@@ -69,6 +69,7 @@ export function createAdminClient(sandboxUrl: string, options: AdminClientOption
     reset: () => call('POST', '/reset'),
     identities: () => call('GET', '/identities'),
     addIdentity: (person) => call('POST', '/identities', person),
+    issueAuthCode: (request) => call('POST', '/auth-codes', request),
     certification: (certificationId) => call('GET', `/certifications/${id(certificationId)}`),
     completeCertification: (certificationId, completion) => call('POST', `/certifications/${id(certificationId)}/complete`, completion),
     clock: () => call('GET', '/clock'),

@@ -9,12 +9,13 @@ import type { AppRecord, AppRegistry } from '../apps/app-registry.js';
 import { residentIdProblem } from '../identity/resident-id.js';
 import type { JournalEntry, JournalFilter, RequestJournal } from '../journal/request-journal.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
+import { AUTH_CODE_MS } from '../methods/alipay.system.oauth.token.js';
 import { alipayUserId } from '../methods/generated-ids.js';
 import { compileScenario, parseScenarioText } from '../scenarios/load-scenario.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { BusinessClock } from '../state/business-clock.js';
 import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
-import type { Certification, Person, SandboxStore } from '../state/sandbox-store.js';
+import type { Certification, Person, SandboxStore, UserAuthorization } from '../state/sandbox-store.js';
 
 /**
  * A refusal of the admin core's own checks. Every refusal an admin operation throws carries the
@@ -55,6 +56,18 @@ export interface RequestQuery {
   readonly until?: string | number;
 }
 
+/** An auth_code as Alipay's OAuth page hands it to the merchant's redirect_uri. */
+export interface IssuedAuthCode {
+  readonly auth_code: string;
+  readonly app_id: string;
+  readonly user_id: string;
+  readonly open_id: string;
+  readonly scope: string;
+  readonly expires_at: string;
+  /** redirect_uri with the query Alipay adds (app_id, source, scope, auth_code), when one was given. */
+  readonly redirect_url?: string;
+}
+
 export interface SandboxAdmin {
   health(): Health;
   alipayPublicKey(): string;
@@ -75,6 +88,11 @@ export interface SandboxAdmin {
   identities(): { identities: readonly Person[] };
   /** Adds a person `{ name, cert_no, mobile, user_id? }` the sandbox knows (members: closed). */
   addIdentity(person: unknown): Promise<Person>;
+  /**
+   * What Alipay's OAuth page does when a person agrees: an auth_code for `{ app_id, user_id | cert_no,
+   * scope?, redirect_uri? }` that alipay.system.oauth.token exchanges once.
+   */
+  issueAuthCode(request: unknown): Promise<IssuedAuthCode>;
   certification(id: string): Certification;
   /** Finishes a pending certification: `{ passed: true }`, `{ passed: false, reason }` or `{ cancelled: true }`. */
   completeCertification(id: string, completion: unknown): Promise<Certification>;
@@ -131,6 +149,20 @@ function personOf(body: unknown): Person {
   if (user_id !== undefined && (typeof user_id !== 'string' || !/^2088\d{12}$/.test(user_id))) throw new AdminError(400, 'user_id must be 2088 and 12 digits');
   const certNo = cert_no.toUpperCase();
   return { name, cert_type: 'IDENTITY_CARD', cert_no: certNo, mobile, user_id: (user_id as string | undefined) ?? alipayUserId('person', certNo), source: 'admin' };
+}
+
+const SCOPES = ['auth_base', 'auth_user'];
+
+/** The merchant's redirect_uri with the parameters Alipay's OAuth page adds to it. */
+function redirectUrl(redirectUri: string, record: UserAuthorization): string {
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    throw new AdminError(400, `redirect_uri must be an absolute URL, not "${redirectUri}"`);
+  }
+  for (const [name, value] of Object.entries({ app_id: record.app_id, source: 'alipay_wallet', scope: record.scope, auth_code: record.auth_code })) url.searchParams.set(name, value);
+  return url.toString();
 }
 
 export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin {
@@ -194,6 +226,29 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       state.addPerson(person);
       await state.persist();
       return person;
+    },
+    async issueAuthCode(body) {
+      const { app_id, user_id, cert_no, scope = 'auth_base', redirect_uri } = objectOf(body);
+      if (typeof app_id !== 'string') throw new AdminError(400, 'app_id is required: the app whose redirect gets the code');
+      requireApp(app_id);
+      if (typeof scope !== 'string' || !SCOPES.includes(scope)) throw new AdminError(400, `scope must be ${SCOPES.join(' or ')}`);
+      if (redirect_uri !== undefined && typeof redirect_uri !== 'string') throw new AdminError(400, 'redirect_uri must be a string');
+      const person = typeof user_id === 'string' ? state.personByUserId(user_id) : typeof cert_no === 'string' ? state.person(cert_no) : undefined;
+      if (!person) throw new AdminError(user_id ?? cert_no ? 404 : 400, 'send the user_id or cert_no of a person the sandbox knows (GET /__admin/identities; add one with POST /__admin/identities)');
+      const issuedAt = clock.now();
+      const record: UserAuthorization = {
+        auth_code: globalThis.crypto.randomUUID().replaceAll('-', ''),
+        app_id,
+        user_id: person.user_id,
+        open_id: alipayUserId(app_id, person.user_id),
+        scope,
+        issued_at_ms: issuedAt,
+      };
+      state.addUserAuthorization(record);
+      await state.persist();
+      const { auth_code, open_id } = record;
+      const expires_at = new Date(issuedAt + AUTH_CODE_MS).toISOString();
+      return { auth_code, app_id, user_id: person.user_id, open_id, scope, expires_at, ...(redirect_uri ? { redirect_url: redirectUrl(redirect_uri, record) } : {}) };
     },
     certification(id) {
       const certification = state.certification(id);

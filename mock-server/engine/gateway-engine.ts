@@ -145,6 +145,18 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return { ok: true, value: method?.jsonTextFields.length ? withJsonText(value, method.jsonTextFields) : value };
   }
 
+  /** A method whose 请求参数 are top-level parameters: they are its biz_content, for the schema and the rules. */
+  function topLevelParameters(values: Readonly<Record<string, string>>, method: RegisteredMethod): BizContent {
+    const value: Record<string, unknown> = {};
+    for (const field of method.parameterNames) if (values[field] !== undefined) value[field] = values[field];
+    return { ok: true, value };
+  }
+
+  function businessParameters(values: Readonly<Record<string, string>>, method: RegisteredMethod | undefined): BizContent {
+    if (method?.definition.parametersAt === 'top-level') return topLevelParameters(values, method);
+    return parseBizContent(values.biz_content, method);
+  }
+
   function registeredMethod(name: string): RegisteredMethod {
     const registered = methods.get(name);
     if (!registered) {
@@ -201,7 +213,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
 
   function answer(request: GatewayRequest, state: RequestState): Answer {
     const { params, app, decoded } = authenticate(request, state);
-    const bizContent = parseBizContent(decoded.values.biz_content, methods.get(params.method));
+    const bizContent = businessParameters(decoded.values, methods.get(params.method));
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
     const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method: params.method, field }));
     const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';

@@ -35,10 +35,24 @@ function detailHeader(detail: string | undefined): Record<string, string> {
 export function createResponder(deps: RenderingDependencies) {
   const { methods, signer } = deps;
 
-  async function envelope(state: RequestState, node: ResponseNode, fault?: EnvelopeFault): Promise<string> {
+  /** The node's key, and the node as this method's envelope holds it (reference §3; api-method.ts `envelope`). */
+  function shaped(state: RequestState, node: ResponseNode): { nodeKey: string; node: ResponseNode } {
     const { app, method } = state;
     // Where no app could be identified there is no key to sign for: Alipay's unsigned error_response.
-    const nodeKey = app && method ? responseNodeKey(method) : ERROR_RESPONSE_KEY;
+    if (!app || !method) return { nodeKey: ERROR_RESPONSE_KEY, node };
+    const shape = methods.get(method)?.definition.envelope;
+    const success = node.code === '10000';
+    if (!success && shape?.refusalsInErrorResponse) return { nodeKey: ERROR_RESPONSE_KEY, node };
+    if (success && shape?.successWithoutCode) {
+      const { code: _code, msg: _msg, ...fields } = node;
+      return { nodeKey: responseNodeKey(method), node: fields as ResponseNode };
+    }
+    return { nodeKey: responseNodeKey(method), node };
+  }
+
+  async function envelope(state: RequestState, answered: ResponseNode, fault?: EnvelopeFault): Promise<string> {
+    const { app } = state;
+    const { nodeKey, node } = shaped(state, answered);
     // Signed as the client signed, so that even a client using the wrong sign type can read why it failed.
     const signType = state.signType ?? app?.signType;
     const options = { alipayCertSn: state.certificateMode ? deps.certificates.alipayCertSn : undefined, aesKey: state.aesKey, charset: state.decoded?.charset };

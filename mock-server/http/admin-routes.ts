@@ -60,6 +60,8 @@ export function createAdminRouter(admin: SandboxAdmin): express.Router {
   router.get('/identities', answer(200, () => admin.identities()));
   router.post('/identities', answer(201, (req) => admin.addIdentity(req.body)));
 
+  router.post('/auth-codes', answer(201, (req) => admin.issueAuthCode(req.body)));
+
   router.get('/certifications/:id', answer(200, (req) => admin.certification(param(req, 'id'))));
   router.post('/certifications/:id/complete', answer(200, (req) => admin.completeCertification(param(req, 'id'), req.body)));
 

@@ -10,6 +10,11 @@ import type { SandboxStore } from '../state/sandbox-store.js';
 
 /** One row of a page's 业务错误码 table, verbatim. */
 export interface DocumentedBusinessError {
+  /**
+   * The code these rows are answered with: 40004 Business Failed on most pages; the OAuth pages'
+   * isv.* codes come as 40002 Invalid Arguments.
+   */
+  readonly code?: '40002' | '40004';
   readonly sub_code: string;
   readonly sub_msg: string;
   readonly solution: string;
@@ -50,6 +55,18 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
    * `jsonString` keyword with the schema of what they hold.
    */
   readonly bizContentSchema: Readonly<Record<string, unknown>>;
+  /**
+   * Where the 请求参数 travel: inside biz_content (most APIs), or as top-level parameters beside the
+   * public ones (alipay.system.oauth.token's grant_type and code). The schema reads them alike.
+   */
+  readonly parametersAt?: 'biz_content' | 'top-level';
+  /** How this method's answers differ from the usual envelope, as Alipay's own SDK samples show. */
+  readonly envelope?: {
+    /** Refusals come in error_response rather than the method's own response node. */
+    readonly refusalsInErrorResponse?: true;
+    /** A success node carries only its fields, without code and msg. */
+    readonly successWithoutCode?: true;
+  };
   readonly businessErrors: readonly DocumentedBusinessError[];
   /** The page's own biz_content example, verbatim (for the seed pages): tests send it as the page shows it. */
   readonly pageExample?: Readonly<Record<string, string>>;

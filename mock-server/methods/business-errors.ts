@@ -3,13 +3,19 @@
  * that must stand in the method's own table: a typo fails at load, not in a user's test.
  */
 import type { ErrorObject } from 'ajv';
-import { businessError, publicError } from '../protocol/public-errors.js';
+import { businessError, PUBLIC_CODE_MSG, publicError, type ErrorFields } from '../protocol/public-errors.js';
 import type { DocumentedBusinessError, Refusal } from './api-method.js';
 import { describeSchemaError, fieldPath } from './biz-content.js';
 
 /** The rows of a page's table with `subCode` (and `subMsg`, where a code has several rows, like USABLE_QUERY_FAIL). */
 export function documentedRows(rows: readonly DocumentedBusinessError[], subCode: string, subMsg?: string): DocumentedBusinessError[] {
   return rows.filter((r) => r.sub_code === subCode && (subMsg === undefined || r.sub_msg === subMsg));
+}
+
+/** The node a documented row is answered with: its code (40004 unless the row says), and sub_msg verbatim. */
+export function documentedError(row: DocumentedBusinessError): ErrorFields {
+  if (!row.code || row.code === '40004') return businessError(row.sub_code, row.sub_msg);
+  return { code: row.code, msg: PUBLIC_CODE_MSG[row.code], sub_code: row.sub_code, sub_msg: row.sub_msg };
 }
 
 export class BusinessErrorTable {
@@ -22,10 +28,9 @@ export class BusinessErrorTable {
     return row;
   }
 
-  /** 40004 Business Failed with the row's sub_msg verbatim. */
+  /** The row's documented answer (40004 Business Failed, mostly) with its sub_msg verbatim. */
   refusal(subCode: string, detail: string, subMsg?: string): Refusal {
-    const row = this.row(subCode, subMsg);
-    return { error: businessError(row.sub_code, row.sub_msg), detail };
+    return { error: documentedError(this.row(subCode, subMsg)), detail };
   }
 }
 

@@ -25,6 +25,11 @@ export function alipayDate(nowMs: number): string {
   return new Date(nowMs + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
+/** yyyy-MM-dd HH:mm:ss in GMT+8, as Alipay writes times in answers (auth_start). */
+export function alipayTime(nowMs: number): string {
+  return new Date(nowMs + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** A Zhima biz_no: "ZM", the date, 22 digits; 32 characters like ZM201612013000000393900404029253. */
 export function zhimaBizNo(nowMs: number, ...parts: string[]): string {
   return `ZM${alipayDate(nowMs)}${stableDigits(22, 'biz_no', ...parts)}`;

@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ApiMethodDefinition, Refusal } from './api-method.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { compileBizContentSchema, jsonTextFields } from './biz-content.js';
+import { alipaySystemOauthToken } from './alipay.system.oauth.token.js';
 import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
 import { alipayUserAuthZhimaperInnerApply } from './alipay.user.auth.zhimaper.inner.apply.js';
 import { alipayUserCertifyOpenInitialize } from './alipay.user.certify.open.initialize.js';
@@ -23,6 +24,8 @@ export interface RegisteredMethod {
   readonly schemaFailure: (errors: readonly ErrorObject[]) => Refusal;
   /** The fields whose JSON text may also arrive as a JSON object (see withJsonText). */
   readonly jsonTextFields: readonly string[];
+  /** The 请求参数 in the page's table order. */
+  readonly parameterNames: readonly string[];
 }
 
 export type MethodRegistry = ReadonlyMap<string, RegisteredMethod>;
@@ -39,6 +42,8 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   zhimaCustomerCertificationInitialize,
   zhimaCustomerCertificationCertify,
   zhimaCustomerCertificationQuery,
+  // The user_id that authquery's identity_type 5 takes comes from here.
+  alipaySystemOauthToken,
 ];
 
 export function createMethodRegistry(definitions: readonly ApiMethodDefinition[] = SUPPORTED_METHODS): MethodRegistry {
@@ -50,6 +55,7 @@ export function createMethodRegistry(definitions: readonly ApiMethodDefinition[]
         validateBizContent: compileBizContentSchema(definition.bizContentSchema),
         schemaFailure: schemaFailureMapper(new BusinessErrorTable(definition.businessErrors), fieldOrderOf(definition.bizContentSchema), definition.schemaFailureRules),
         jsonTextFields: jsonTextFields(definition.bizContentSchema),
+        parameterNames: fieldOrderOf(definition.bizContentSchema),
       },
     ]),
   );

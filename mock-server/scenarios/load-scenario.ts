@@ -10,8 +10,8 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Membership } from '../identity/membership.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { packagePath } from '../package-root.js';
-import { businessError, PUBLIC_SUB_CODES, publicErrorWithSubMsg, type ErrorFields, type PublicSubCode } from '../protocol/public-errors.js';
-import { documentedRows } from '../methods/business-errors.js';
+import { PUBLIC_SUB_CODES, publicErrorWithSubMsg, type ErrorFields, type PublicSubCode } from '../protocol/public-errors.js';
+import { documentedError, documentedRows } from '../methods/business-errors.js';
 import { compileMatcher, literalValues, MatcherError, type Matcher, type MatcherSpec } from './matchers.js';
 import { type CallCondition, type FaultKind, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
 
@@ -167,7 +167,7 @@ class RuleCompiler {
         this.fail(`${path}.business_error`, `${method.name} does not document ${subCode}; it documents ${[...new Set(method.businessErrors.map((r) => r.sub_code))].join(', ')}`);
       }
       const row = documentedRows(rows, subCode, subMsg)[0] ?? this.fail(`${path}.sub_msg`, `${method.name} documents ${subCode} with ${rows.map((r) => `"${r.sub_msg}"`).join(' or ')}`);
-      errorByMethod.set(method.name, businessError(row.sub_code, row.sub_msg));
+      errorByMethod.set(method.name, documentedError(row));
     }
     return { kind: 'business-error', errorByMethod };
   }

@@ -64,9 +64,28 @@ export interface MaterialCertification {
   readonly certified_at_ms: number;
 }
 
+/**
+ * A person's authorization of an app on Alipay's OAuth page (用户信息授权): the auth_code its redirect
+ * carries, then the tokens alipay.system.oauth.token exchanges it for. A code is good once; a
+ * refresh replaces both tokens.
+ */
+export interface UserAuthorization {
+  readonly auth_code: string;
+  readonly app_id: string;
+  readonly user_id: string;
+  readonly open_id: string;
+  /** auth_base or auth_user. */
+  readonly scope: string;
+  readonly issued_at_ms: number;
+  access_token?: string;
+  refresh_token?: string;
+  /** When the current tokens were issued: the answer's auth_start, and what their expiry counts from. */
+  tokens_issued_at_ms?: number;
+}
+
 type StateFile = StateSnapshot;
 
-const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: [], material_certifications: [] });
+const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: [], material_certifications: [], user_authorizations: [] });
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
@@ -88,7 +107,8 @@ function replay(data: StateFile, changes: readonly Change[]): number {
     if ('person' in change) upsert(data.people, (a, b) => a.cert_no === b.cert_no, change.person);
     else if ('grant' in change) upsert(data.authorizations, (a, b) => a.app_id === b.app_id && a.cert_no === b.cert_no, change.grant);
     else if ('certification' in change) upsert(data.certifications, (a, b) => a.id === b.id, change.certification);
-    else upsert(data.material_certifications, (a, b) => a.app_id === b.app_id && a.transaction_id === b.transaction_id, change.material);
+    else if ('material' in change) upsert(data.material_certifications, (a, b) => a.app_id === b.app_id && a.transaction_id === b.transaction_id, change.material);
+    else upsert((data.user_authorizations ??= []), (a, b) => a.auth_code === b.auth_code, change.user_authorization);
   }
   return applied;
 }
@@ -102,6 +122,8 @@ export class SandboxStore {
   #certifications = new Map<string, Certification>();
   #certificationsByOrder = new Map<string, Certification>();
   #materialCertifications = new Map<string, MaterialCertification>();
+  #userAuthorizations = new Map<string, UserAuthorization>();
+  #userAuthorizationsByRefreshToken = new Map<string, UserAuthorization>();
   #dirty = false;
   #batch: Promise<void> | undefined;
   #writes: Promise<void> = Promise.resolve();
@@ -141,6 +163,9 @@ export class SandboxStore {
     this.#certifications = new Map(data.certifications.map((c) => [c.id, c]));
     this.#certificationsByOrder = new Map(data.certifications.map((c) => [key(c.kind, c.app_id, c.order_no), c]));
     this.#materialCertifications = new Map(data.material_certifications.map((m) => [key(m.app_id, m.transaction_id), m]));
+    const userAuthorizations = (data.user_authorizations ??= []);
+    this.#userAuthorizations = new Map(userAuthorizations.map((u) => [u.auth_code, u]));
+    this.#userAuthorizationsByRefreshToken = new Map(userAuthorizations.flatMap((u) => (u.refresh_token ? [[u.refresh_token, u]] : [])));
   }
 
   #changed(change?: Change): void {
@@ -221,6 +246,30 @@ export class SandboxStore {
     this.#data.material_certifications.push(record);
     this.#materialCertifications.set(key(record.app_id, record.transaction_id), record);
     this.#changed({ material: record });
+  }
+
+  // User authorizations (auth codes and the tokens of alipay.system.oauth.token)
+
+  userAuthorization(authCode: string): UserAuthorization | undefined {
+    return this.#userAuthorizations.get(authCode);
+  }
+
+  userAuthorizationByRefreshToken(refreshToken: string): UserAuthorization | undefined {
+    return this.#userAuthorizationsByRefreshToken.get(refreshToken);
+  }
+
+  addUserAuthorization(record: UserAuthorization): void {
+    this.#data.user_authorizations!.push(record);
+    this.#userAuthorizations.set(record.auth_code, record);
+    this.#changed({ user_authorization: record });
+  }
+
+  /** Gives the authorization new tokens; the refresh token it had stops working. */
+  issueUserTokens(record: UserAuthorization, tokens: Required<Pick<UserAuthorization, 'access_token' | 'refresh_token' | 'tokens_issued_at_ms'>>): void {
+    if (record.refresh_token) this.#userAuthorizationsByRefreshToken.delete(record.refresh_token);
+    Object.assign(record, tokens);
+    this.#userAuthorizationsByRefreshToken.set(tokens.refresh_token, record);
+    this.#changed({ user_authorization: record });
   }
 
   /** Forgets authorizations, certifications and the people first seen granting; fixture and admin people stay. */

@@ -8,7 +8,7 @@ import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { appendDurably, checkWritableDir, DurableJSONFile, writeAtomically } from './durable-files.js';
-import type { StateChange, StateSnapshot, StateStorage, StoredState } from './state-storage.js';
+import { CHANGE_KINDS, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state-storage.js';
 
 /** A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it. */
 export class CorruptStateError extends Error {
@@ -27,7 +27,7 @@ function parseChange(line: string): StateChange | undefined {
   try {
     const change = JSON.parse(line) as unknown;
     if (typeof change !== 'object' || change === null) return undefined;
-    return ['person', 'grant', 'certification', 'material'].some((kind) => kind in change) ? (change as StateChange) : undefined;
+    return CHANGE_KINDS.some((kind) => kind in change) ? (change as StateChange) : undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,114 @@
+/**
+ * alipay.system.oauth.token (换取授权访问令牌): the merchant exchanges the auth_code that Alipay's OAuth
+ * page put on its redirect for the person's user_id (what authquery's identity_type 5 takes), their
+ * open_id for this app, and tokens; or it refreshes the tokens. The sandbox's stand-in for the OAuth
+ * page is the admin core's issueAuthCode (POST /__admin/auth-codes).
+ *
+ * Unlike the identity APIs, its 请求参数 are top-level parameters (no biz_content), its documented codes
+ * are 40002 Invalid Arguments answered in error_response, and a success node has no code or msg: what
+ * the official SDKs' own samples and tests show the gateway answering. Source: Alipay's API page
+ * (grant_type ≤ 20, code ≤ 40, refresh_token ≤ 40; its error table), with the sub_msg of
+ * isv.code-invalid and isv.refresh-token-invalid as Alipay's easysdk tests record them.
+ */
+import type { UserAuthorization } from '../state/sandbox-store.js';
+import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
+import { BusinessErrorTable } from './business-errors.js';
+import { alipayTime, alipayToken } from './generated-ids.js';
+
+interface OauthTokenParameters {
+  grant_type: 'authorization_code' | 'refresh_token';
+  code?: string;
+  refresh_token?: string;
+}
+
+const errors = new BusinessErrorTable([
+  { code: '40002', sub_code: 'isv.grant-type-invalid', sub_msg: 'grant_type参数不正确', solution: 'grant_type必须是authorization_code、refresh_token二者之一' },
+  { code: '40002', sub_code: 'isv.code-invalid', sub_msg: '授权码code无效', solution: '使用有效的auth_code重新执行令牌换取,或引导用户重新授权' },
+  { code: '40002', sub_code: 'isv.refresh-token-invalid', sub_msg: '刷新令牌refresh_token无效', solution: '使用有效的refresh_token重新执行令牌刷新,或引导用户重新授权' },
+  { code: '40002', sub_code: 'isv.refresh-token-time-out', sub_msg: '刷新令牌(refresh_token)过期', solution: '使用有效的refresh_token重新执行令牌刷新,或引导用户重新授权' },
+  { code: '40002', sub_code: 'isv.refreshed-token-invalid', sub_msg: '刷新出来的令牌无效', solution: '使用返回的刷新令牌再次刷新' },
+  { code: '40002', sub_code: 'isv.unmatched-app-id', sub_msg: '调用接口的应用标识(app_id)与令牌授权的应用不相符', solution: '传入正确的app_id和令牌' },
+]);
+
+const bizContentSchema = {
+  type: 'object',
+  required: ['grant_type'],
+  properties: {
+    grant_type: { type: 'string', minLength: 1, maxLength: 20, enum: ['authorization_code', 'refresh_token'] },
+    code: { type: 'string', maxLength: 40 },
+    refresh_token: { type: 'string', maxLength: 40 },
+  },
+} as const;
+
+/** Seconds, as Alipay answers them: 15 days for the access token, 30 for the refresh token. */
+export const ACCESS_TOKEN_SECONDS = 1_296_000;
+export const REFRESH_TOKEN_SECONDS = 2_592_000;
+/** An auth code is good once, and for at most a day (Alipay's support notes on isv.code-invalid). */
+export const AUTH_CODE_MS = 24 * 3600_000;
+
+/** New tokens for the authorization, and the answer that carries them. */
+function tokensFor(record: UserAuthorization, context: MethodContext): MethodOutcome {
+  const issuedAt = context.nowMs;
+  const round = String(issuedAt);
+  const tokens = {
+    access_token: alipayToken(issuedAt, 'access', record.auth_code, round),
+    refresh_token: alipayToken(issuedAt, 'refresh', record.auth_code, round),
+    tokens_issued_at_ms: issuedAt,
+  };
+  context.state.issueUserTokens(record, tokens);
+  return success({
+    user_id: record.user_id,
+    open_id: record.open_id,
+    access_token: tokens.access_token,
+    expires_in: ACCESS_TOKEN_SECONDS,
+    refresh_token: tokens.refresh_token,
+    re_expires_in: REFRESH_TOKEN_SECONDS,
+    auth_start: alipayTime(issuedAt),
+  });
+}
+
+function byAuthorizationCode(code: string | undefined, context: MethodContext): MethodOutcome {
+  if (!code) return refused(errors.refusal('isv.code-invalid', 'grant_type authorization_code needs code, the auth_code of the redirect'));
+  const record = context.state.userAuthorization(code);
+  if (!record || record.app_id !== context.appId) {
+    return refused(errors.refusal('isv.code-invalid', `no auth_code ${code} was issued to app ${context.appId}; issue one with POST /__admin/auth-codes`));
+  }
+  const problem = record.access_token
+    ? `auth_code ${code} was already exchanged; a code is good once`
+    : context.nowMs > record.issued_at_ms + AUTH_CODE_MS
+      ? `auth_code ${code} expired (issued ${alipayTime(record.issued_at_ms)}, good for 24 hours)`
+      : undefined;
+  if (problem) return refused(errors.refusal('isv.code-invalid', problem));
+  return tokensFor(record, context);
+}
+
+function byRefreshToken(refreshToken: string | undefined, context: MethodContext): MethodOutcome {
+  if (!refreshToken) return refused(errors.refusal('isv.refresh-token-invalid', 'grant_type refresh_token needs refresh_token, from an earlier answer'));
+  const record = context.state.userAuthorizationByRefreshToken(refreshToken);
+  if (!record) return refused(errors.refusal('isv.refresh-token-invalid', `refresh_token ${refreshToken} is not the current refresh token of any authorization`));
+  if (record.app_id !== context.appId) return refused(errors.refusal('isv.unmatched-app-id', `refresh_token ${refreshToken} belongs to app ${record.app_id}`));
+  const issuedAt = record.tokens_issued_at_ms ?? record.issued_at_ms;
+  if (context.nowMs > issuedAt + REFRESH_TOKEN_SECONDS * 1000) {
+    return refused(errors.refusal('isv.refresh-token-time-out', `refresh_token ${refreshToken} expired ${REFRESH_TOKEN_SECONDS} s after ${alipayTime(issuedAt)}`));
+  }
+  return tokensFor(record, context);
+}
+
+export const alipaySystemOauthToken = defineApiMethod<OauthTokenParameters>({
+  name: 'alipay.system.oauth.token',
+  title: '换取授权访问令牌',
+  bizContentSchema,
+  parametersAt: 'top-level',
+  envelope: { refusalsInErrorResponse: true, successWithoutCode: true },
+  businessErrors: errors.rows,
+  pageExample: { grant_type: 'authorization_code', code: '4b203fe6c11548bcabd8da5bb087a83b' },
+  responseFields: ['user_id', 'open_id', 'access_token', 'expires_in', 'refresh_token', 're_expires_in', 'auth_start'],
+  schemaFailureRules: [
+    { field: 'grant_type', on: 'any', subCode: 'isv.grant-type-invalid' },
+    { field: 'code', on: 'any', subCode: 'isv.code-invalid' },
+    { field: 'refresh_token', on: 'any', subCode: 'isv.refresh-token-invalid' },
+  ],
+  handle(parameters, context) {
+    return parameters.grant_type === 'authorization_code' ? byAuthorizationCode(parameters.code, context) : byRefreshToken(parameters.refresh_token, context);
+  },
+});

@@ -1,0 +1,31 @@
+import { AlipaySdk } from 'alipay-sdk';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+
+let sandbox: RunningSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
+});
+afterAll(() => sandbox.close());
+
+it('an auth code from the OAuth redirect becomes the user_id authquery takes', async () => {
+  const person = sandbox.admin.identities().identities[0]!;
+  const { auth_code } = await sandbox.admin.issueAuthCode({ app_id: sandbox.defaultApp.appId, user_id: person.user_id });
+  const alipay = new AlipaySdk({
+    appId: sandbox.defaultApp.appId,
+    privateKey: sandbox.defaultApp.privateKeyPem,
+    alipayPublicKey: sandbox.alipayPublicKeyPem,
+    gateway: sandbox.gatewayUrl,
+  });
+  const token = await alipay.exec('alipay.system.oauth.token', { grantType: 'authorization_code', code: auth_code }, { validateSign: true });
+  expect(token.userId).toBe(person.user_id);
+
+  const query = await alipay.exec('zhima.auth.info.authquery', {
+    bizContent: { identity_type: '5', identity_param: JSON.stringify({ userId: token.userId }) },
+  }, { validateSign: true });
+  expect(query.authorized).toBe(false);
+
+  // A code is good once: the second exchange is refused, in error_response.
+  const again = await alipay.exec('alipay.system.oauth.token', { grantType: 'authorization_code', code: auth_code });
+  expect([again.code, again.subCode]).toEqual(['40002', 'isv.code-invalid']);
+});
