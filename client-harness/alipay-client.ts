@@ -5,7 +5,9 @@
  * sandbox or any gateway URL.
  */
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import type { ApiMethod, BizContentOf, PageMethod, AlipayPageApis, ResultOf } from './api-types.js';
+import { TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type BizContentOf, type PageMethod, type AlipayPageApis, type ResultOf } from './api-types.js';
+
+export type * from './api-types.js';
 
 export type SignType = 'RSA2' | 'RSA';
 
@@ -119,8 +121,12 @@ export class AlipayClient {
     return this.#config.signType ?? 'RSA2';
   }
 
-  /** The signed parameters of a call: public ones and biz_content, with sign. */
+  /**
+   * The signed parameters of a call: public ones and biz_content (or, for the few APIs that take them
+   * so, the business parameters beside the public ones), with sign.
+   */
   signedParameters(method: string, bizContent: object, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+    const business = (TOP_LEVEL_PARAMETER_METHODS as readonly string[]).includes(method) ? (bizContent as Record<string, string>) : { biz_content: JSON.stringify(bizContent) };
     const params: Record<string, string> = {
       app_id: this.#config.appId,
       method,
@@ -130,7 +136,7 @@ export class AlipayClient {
       timestamp: gmt8Timestamp((this.#config.now ?? (() => new Date()))()),
       version: '1.0',
       ...extra,
-      biz_content: JSON.stringify(bizContent),
+      ...business,
     };
     params.sign = sign(DIGEST[this.signType], Buffer.from(signContent(params), 'utf8'), this.#privateKey).toString('base64');
     return params;
@@ -173,7 +179,9 @@ export class AlipayClient {
     // An unsigned error_response is what a gateway answers before it knows the app: nothing to verify.
     const unsignedError = key === 'error_response' && envelope.sign === undefined;
     if (this.#config.verifyResponses !== false && !unsignedError) this.#verify(method, text, key, envelope.sign);
-    if (node.code !== '10000') throw new AlipayApiError(method, node.code ?? '', node.msg ?? '', node.sub_code, node.sub_msg, traceId);
+    // A success is 10000, or (alipay.system.oauth.token) a node of fields with no code at all.
+    const success = key === nodeKey && (node.code === undefined || node.code === '10000');
+    if (!success) throw new AlipayApiError(method, node.code ?? '', node.msg ?? '', node.sub_code, node.sub_msg, traceId);
     return node;
   }
 

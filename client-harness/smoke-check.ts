@@ -38,7 +38,7 @@ export async function runSmokeCheck(config: AlipayClientConfig, runId = Date.now
   for (const [method, bizContent] of smokeCalls(runId)) {
     try {
       const node = await client.call(method, bizContent as never);
-      results.push({ method, ok: true, answer: `${node.code} ${node.msg}` });
+      results.push({ method, ok: true, answer: 'code' in node ? `${node.code} ${node.msg}` : 'success (no code, as this API answers)' });
     } catch (error) {
       if (error instanceof AlipayApiError) {
         // A signed, documented refusal honours the contract as much as a success does.

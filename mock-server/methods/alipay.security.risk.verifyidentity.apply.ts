@@ -3,19 +3,10 @@
  * the wanted verification products (payment password, face, ...) can be used for an account.
  * Source: the API page in ../shared/seeds.
  */
-import { defineApiMethod, success } from './api-method.js';
+import { defineApiMethod, textField, success } from './api-method.js';
+import type { ParametersOf } from './schema-types.js';
 import { jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-
-interface VerifyIdentityApplyBizContent {
-  biz_id: string;
-  account_name?: string;
-  account_id: string;
-  account_type?: 'ALIPAY_USERID' | 'CERT';
-  validate_product_group: string;
-  scene_code: string;
-  biz_params?: string;
-}
 
 interface Product {
   id?: number | string;
@@ -71,7 +62,7 @@ function listed(group: Product | Product[]): string {
   return JSON.stringify(Array.isArray(group) ? group.map(strip) : strip(group));
 }
 
-export const alipaySecurityRiskVerifyidentityApply = defineApiMethod<VerifyIdentityApplyBizContent>({
+export const alipaySecurityRiskVerifyidentityApply = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.security.risk.verifyidentity.apply',
   title: '核身可用性查询接口',
   bizContentSchema,
@@ -87,7 +78,7 @@ export const alipaySecurityRiskVerifyidentityApply = defineApiMethod<VerifyIdent
     biz_params: '{"sms_code":"test","qrcode_expired_time":604800}',
   },
   identityField: 'account_id',
-  responseFields: ['is_success', 'err_code', 'err_message', 'usable_product_group', 'unusable_product_list'],
+  responseFields: { is_success: textField, err_code: textField, err_message: textField, usable_product_group: textField, unusable_product_list: textField },
   schemaFailureRules: [
     { field: 'biz_id', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数biz_id为空' },
     { field: 'account_id', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数account_id为空' },

@@ -11,15 +11,10 @@
  * isv.code-invalid and isv.refresh-token-invalid as Alipay's easysdk tests record them.
  */
 import type { UserAuthorization } from '../state/sandbox-store.js';
-import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
+import { defineApiMethod, textField, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
+import type { ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { alipayTime, alipayToken } from './generated-ids.js';
-
-interface OauthTokenParameters {
-  grant_type: 'authorization_code' | 'refresh_token';
-  code?: string;
-  refresh_token?: string;
-}
 
 const errors = new BusinessErrorTable([
   { code: '40002', sub_code: 'isv.grant-type-invalid', sub_msg: 'grant_type参数不正确', solution: 'grant_type必须是authorization_code、refresh_token二者之一' },
@@ -94,7 +89,7 @@ function byRefreshToken(refreshToken: string | undefined, context: MethodContext
   return tokensFor(record, context);
 }
 
-export const alipaySystemOauthToken = defineApiMethod<OauthTokenParameters>({
+export const alipaySystemOauthToken = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.system.oauth.token',
   title: '换取授权访问令牌',
   bizContentSchema,
@@ -102,7 +97,15 @@ export const alipaySystemOauthToken = defineApiMethod<OauthTokenParameters>({
   envelope: { refusalsInErrorResponse: true, successWithoutCode: true },
   businessErrors: errors.rows,
   pageExample: { grant_type: 'authorization_code', code: '4b203fe6c11548bcabd8da5bb087a83b' },
-  responseFields: ['user_id', 'open_id', 'access_token', 'expires_in', 'refresh_token', 're_expires_in', 'auth_start'],
+  responseFields: {
+    user_id: textField,
+    open_id: textField,
+    access_token: textField,
+    expires_in: { type: 'number' },
+    refresh_token: textField,
+    re_expires_in: { type: 'number' },
+    auth_start: textField,
+  },
   schemaFailureRules: [
     { field: 'grant_type', on: 'any', subCode: 'isv.grant-type-invalid' },
     { field: 'code', on: 'any', subCode: 'isv.code-invalid' },

@@ -7,17 +7,10 @@
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { memberFor } from '../identity/membership.js';
 import type { Authorization, Person } from '../state/sandbox-store.js';
-import { defineApiMethod, refused, success, type MethodContext } from './api-method.js';
+import { defineApiMethod, textField, refused, success, type MethodContext } from './api-method.js';
+import type { ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { alipayToken, alipayUserId } from './generated-ids.js';
-
-interface ZhimaperInnerApplyBizContent {
-  cert_no: string;
-  cert_type: 'IDENTITY_CARD';
-  name: string;
-  mobile: string;
-  linked_merchant_id?: string;
-}
 
 const errors = new BusinessErrorTable([
   { sub_code: 'CERT_NO_IS_NULL', sub_msg: '证件号码参数为空', solution: '请填写证件号码' },
@@ -40,7 +33,7 @@ const bizContentSchema = {
   },
 } as const;
 
-export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ZhimaperInnerApplyBizContent>({
+export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.auth.zhimaper.inner.apply',
   title: '芝麻个人征信基于支付宝的协议授权',
   bizContentSchema,
@@ -54,7 +47,7 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ZhimaperInnerApp
     linked_merchant_id: '2088721630869411',
   },
   identityField: 'cert_no',
-  responseFields: ['access_token', 'refresh_token', 'auth_token_type'],
+  responseFields: { access_token: textField, refresh_token: textField, auth_token_type: { type: 'string', optional: true } },
   schemaFailureRules: [
     { field: 'cert_no', on: 'missing', subCode: 'CERT_NO_IS_NULL' },
     { field: 'cert_type', on: 'missing', subCode: 'CERT_TYPE_IS_NULL' },

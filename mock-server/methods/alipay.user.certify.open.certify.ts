@@ -6,6 +6,7 @@
  */
 import { certificationPage } from '../pages/certification-page.js';
 import { defineApiMethod, page, refused } from './api-method.js';
+import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { findCertification } from './certification-records.js';
@@ -17,13 +18,13 @@ const errors = new BusinessErrorTable([
 
 const bizContentSchema = singleIdSchema('certify_id');
 
-export const alipayUserCertifyOpenCertify = defineApiMethod<{ certify_id: string }>({
+export const alipayUserCertifyOpenCertify = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.certify.open.certify',
   title: '身份认证开始认证',
   page: true,
   bizContentSchema,
   businessErrors: errors.rows,
-  responseFields: [],
+  responseFields: {},
   schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
     const lookup = findCertification(context, 'certify-open', bizContent.certify_id, { mustBeValid: true });

@@ -4,27 +4,15 @@
  * Source: the API page in ../shared/seeds, reference §8.
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
-import { defineApiMethod, refused, success } from './api-method.js';
+import { defineApiMethod, textField, refused, success } from './api-method.js';
+import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { stableHex } from './generated-ids.js';
 import { startCertification } from './certification-records.js';
 
-interface CertifyOpenInitializeBizContent {
-  outer_order_no: string;
-  biz_code: 'FACE' | 'CERT_PHOTO' | 'CERT_PHOTO_FACE' | 'SMART_FACE';
-  identity_param: string;
-  merchant_config: string;
-  face_contrast_picture?: string;
-}
-
-interface IdentityParam {
-  identity_type: 'CERT_INFO';
-  cert_type: 'IDENTITY_CARD';
-  cert_name: string;
-  cert_no: string;
-  phone_no?: string;
-}
+/** identity_param once parsed, as its jsonString schema describes it. */
+type IdentityParam = JsonTextOf<typeof bizContentSchema.properties.identity_param>;
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' },
@@ -55,7 +43,7 @@ const bizContentSchema = {
   },
 } as const;
 
-export const alipayUserCertifyOpenInitialize = defineApiMethod<CertifyOpenInitializeBizContent>({
+export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.certify.open.initialize',
   title: '身份认证初始化服务',
   bizContentSchema,
@@ -69,7 +57,7 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<CertifyOpenInitia
     face_contrast_picture: 'xydasf==',
   },
   identityField: 'identity_param.cert_no',
-  responseFields: ['certify_id'],
+  responseFields: { certify_id: textField },
   // The page documents one code for every malformed argument.
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
   handle(bizContent, context) {

@@ -4,6 +4,7 @@
  * Source: reference §8 (no seed page).
  */
 import { defineApiMethod, refused, success } from './api-method.js';
+import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { findCertification, identityInfo } from './certification-records.js';
@@ -15,12 +16,17 @@ const errors = new BusinessErrorTable([
 
 const bizContentSchema = singleIdSchema('certify_id');
 
-export const alipayUserCertifyOpenQuery = defineApiMethod<{ certify_id: string }>({
+export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.certify.open.query',
   title: '身份认证记录查询',
   bizContentSchema,
   businessErrors: errors.rows,
-  responseFields: ['passed', 'identity_info', 'material_info', 'fail_reason'],
+  responseFields: {
+    passed: { type: 'string', enum: ['T', 'F'] },
+    identity_info: { type: 'string', optional: true },
+    material_info: { type: 'string', optional: true },
+    fail_reason: { type: 'string', optional: true },
+  },
   schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
     const lookup = findCertification(context, 'certify-open', bizContent.certify_id);

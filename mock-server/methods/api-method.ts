@@ -29,6 +29,18 @@ export interface Refusal {
   readonly detail: string;
 }
 
+/** One field of a success node, as the page's 响应参数 table types it. */
+export interface ResponseField {
+  readonly type: 'string' | 'boolean' | 'number';
+  /** The only values Alipay answers with, where the page lists them. */
+  readonly enum?: readonly string[];
+  /** Absent from some successes (the page marks it optional, or it comes only in some states). */
+  readonly optional?: true;
+}
+
+/** The usual response field: a string that every success carries. */
+export const textField: ResponseField = { type: 'string' };
+
 export interface MethodContext {
   readonly appId: string;
   /** The business clock (moved by POST /__admin/clock), for expiry and dates in ids. */
@@ -72,8 +84,11 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
   readonly pageExample?: Readonly<Record<string, string>>;
   /** Where biz_content carries the person's resident ID number (a dotted path): what magic identities match on. */
   readonly identityField?: string;
-  /** The page's 响应参数 table: the fields a success carries (scenarios may override only these). */
-  readonly responseFields: readonly string[];
+  /**
+   * The page's 响应参数 table: the fields a success carries and their types (scenarios may override
+   * only these; the reference client's result types are generated from them).
+   */
+  readonly responseFields: Readonly<Record<string, ResponseField>>;
   /**
    * A page API (…certify): the client sends the user's browser to gateway.do, and the answer is an
    * HTML page rather than a JSON envelope; errors too are shown as a page.

@@ -4,7 +4,7 @@
  */
 
 /** identity_param as the certification pages describe it, a JSON string of at most `maxLength`. */
-export function certInfoIdentityParam(maxLength: number, extraProperties: Readonly<Record<string, unknown>> = {}) {
+export function certInfoIdentityParam<const Extra extends Readonly<Record<string, unknown>> = Record<never, never>>(maxLength: number, extraProperties: Extra = {} as Extra) {
   return {
     type: 'string',
     maxLength,
@@ -28,6 +28,7 @@ export function jsonObjectField(maxLength: number) {
 }
 
 /** biz_content of a call that names one certification: {certify_id} or {biz_no}. */
-export function singleIdSchema(field: string) {
-  return { type: 'object', required: [field], properties: { [field]: { type: 'string', minLength: 1, maxLength: 32 } } } as const;
+export function singleIdSchema<Field extends string>(field: Field) {
+  const properties = { [field]: { type: 'string', minLength: 1, maxLength: 32 } } as Record<Field, { readonly type: 'string'; readonly minLength: 1; readonly maxLength: 32 }>;
+  return { type: 'object', required: [field], properties } as const;
 }

@@ -7,20 +7,11 @@
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { memberFor } from '../identity/membership.js';
 import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
+import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
 
-interface AuthqueryBizContent {
-  identity_param: string;
-  identity_type: '2' | '5';
-  auth_category?: 'C2B' | 'C2ConB' | 'B2B';
-}
-
-interface IdentityParam {
-  certType?: string;
-  name?: string;
-  certNo?: string;
-  userId?: string;
-}
+/** identity_param once parsed, as its jsonString schema describes it. */
+type IdentityParam = JsonTextOf<typeof bizContentSchema.properties.identity_param>;
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '请稍后重试' },
@@ -93,7 +84,7 @@ function byUserId(identity: IdentityParam, context: MethodContext): MethodOutcom
   return authorizationAnswer(context, person?.cert_no);
 }
 
-export const zhimaAuthInfoAuthquery = defineApiMethod<AuthqueryBizContent>({
+export const zhimaAuthInfoAuthquery = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'zhima.auth.info.authquery',
   title: '授权查询',
   bizContentSchema,
@@ -105,7 +96,7 @@ export const zhimaAuthInfoAuthquery = defineApiMethod<AuthqueryBizContent>({
     auth_category: 'C2B',
   },
   identityField: 'identity_param.certNo',
-  responseFields: ['authorized', 'open_id'],
+  responseFields: { authorized: { type: 'boolean' }, open_id: { type: 'string', optional: true } },
   schemaFailureRules: [
     { field: '*', on: 'missing', subCode: 'NULL_ARGUMENT' },
     { field: '*', on: 'invalid', subCode: 'ILLEGAL_ARGUMENT' },

@@ -5,6 +5,7 @@
  */
 import { certificationPage } from '../pages/certification-page.js';
 import { defineApiMethod, page, refused } from './api-method.js';
+import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { findCertification } from './certification-records.js';
@@ -16,13 +17,13 @@ const errors = new BusinessErrorTable([
 
 const bizContentSchema = singleIdSchema('biz_no');
 
-export const zhimaCustomerCertificationCertify = defineApiMethod<{ biz_no: string }>({
+export const zhimaCustomerCertificationCertify = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'zhima.customer.certification.certify',
   title: '芝麻认证开始认证',
   page: true,
   bizContentSchema,
   businessErrors: errors.rows,
-  responseFields: [],
+  responseFields: {},
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     const lookup = findCertification(context, 'zhima-certification', bizContent.biz_no, { mustBeValid: true });

@@ -4,22 +4,12 @@
  * Source: reference §8 (no seed page); schema and codes follow its sibling material.certify's page.
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
-import { defineApiMethod, refused, success } from './api-method.js';
+import { defineApiMethod, textField, refused, success } from './api-method.js';
+import type { ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { startCertification } from './certification-records.js';
 import { zhimaBizNo } from './generated-ids.js';
-
-interface CertificationInitializeBizContent {
-  transaction_id: string;
-  product_code: string;
-  biz_code: string;
-  identity_param: string;
-  merchant_config?: string;
-  ext_biz_param?: string;
-  linked_merchant_id?: string;
-  face_contrast_picture?: string;
-}
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
@@ -47,12 +37,12 @@ const bizContentSchema = {
   },
 } as const;
 
-export const zhimaCustomerCertificationInitialize = defineApiMethod<CertificationInitializeBizContent>({
+export const zhimaCustomerCertificationInitialize = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'zhima.customer.certification.initialize',
   title: '芝麻认证初始化',
   bizContentSchema,
   businessErrors: errors.rows,
-  responseFields: ['biz_no'],
+  responseFields: { biz_no: textField },
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     if (!BIZ_CODES.includes(bizContent.biz_code)) {

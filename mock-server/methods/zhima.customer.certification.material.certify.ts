@@ -4,28 +4,14 @@
  * Source: the API page in ../shared/seeds.
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
-import { defineApiMethod, refused, success } from './api-method.js';
+import { defineApiMethod, textField, refused, success } from './api-method.js';
+import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { zhimaBizNo } from './generated-ids.js';
 
-interface MaterialCertifyBizContent {
-  transaction_id: string;
-  product_code: string;
-  biz_code: string;
-  identity_param: string;
-  materials: string;
-  merchant_config?: string;
-  ext_biz_param?: string;
-  linked_merchant_id?: string;
-}
-
-interface IdentityParam {
-  identity_type: 'CERT_INFO';
-  cert_type: 'IDENTITY_CARD';
-  cert_name: string;
-  cert_no: string;
-}
+/** identity_param once parsed, as its jsonString schema describes it. */
+type IdentityParam = JsonTextOf<typeof bizContentSchema.properties.identity_param>;
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
@@ -57,7 +43,7 @@ const bizContentSchema = {
   },
 } as const;
 
-export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<MaterialCertifyBizContent>({
+export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'zhima.customer.certification.material.certify',
   title: '芝麻认证材料认证',
   bizContentSchema,
@@ -74,7 +60,7 @@ export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<Materia
     linked_merchant_id: '2088721630869411',
   },
   identityField: 'identity_param.cert_no',
-  responseFields: ['biz_no', 'passed', 'failed_reason'],
+  responseFields: { biz_no: textField, passed: { type: 'string', enum: ['true', 'false'] }, failed_reason: textField },
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     const required = MATERIALS_BY_BIZ_CODE[bizContent.biz_code];

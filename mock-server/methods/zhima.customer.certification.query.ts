@@ -3,6 +3,7 @@
  * Source: reference §8 (no seed page).
  */
 import { defineApiMethod, refused, success } from './api-method.js';
+import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { findCertification, identityInfo } from './certification-records.js';
@@ -14,12 +15,18 @@ const errors = new BusinessErrorTable([
 
 const bizContentSchema = singleIdSchema('biz_no');
 
-export const zhimaCustomerCertificationQuery = defineApiMethod<{ biz_no: string }>({
+export const zhimaCustomerCertificationQuery = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'zhima.customer.certification.query',
   title: '芝麻认证查询',
   bizContentSchema,
   businessErrors: errors.rows,
-  responseFields: ['passed', 'failed_reason', 'identity_info', 'attribute_info', 'channel_statuses'],
+  responseFields: {
+    passed: { type: 'string', enum: ['true', 'false'] },
+    failed_reason: { type: 'string', optional: true },
+    identity_info: { type: 'string', optional: true },
+    attribute_info: { type: 'string', optional: true },
+    channel_statuses: { type: 'string', optional: true },
+  },
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     const lookup = findCertification(context, 'zhima-certification', bizContent.biz_no);

@@ -150,8 +150,8 @@ class RuleCompiler {
     if (fields.length && !methods) this.fail(`${path}.normal`, 'overriding response fields needs match.method to name the method(s)');
     for (const field of fields) {
       for (const method of methods ?? []) {
-        if (!method.responseFields.includes(field)) {
-          this.fail(`${path}.normal.${field}`, `${method.name} has no response field ${field}; it has ${method.responseFields.join(', ')}`);
+        if (!Object.hasOwn(method.responseFields, field)) {
+          this.fail(`${path}.normal.${field}`, `${method.name} has no response field ${field}; it has ${Object.keys(method.responseFields).join(', ')}`);
         }
       }
     }
