@@ -14,6 +14,7 @@ import { loadFixturePeople } from './identity/fixture-people.js';
 import { DEFAULT_JOURNAL_CAPACITY, RequestJournal, type JournalEntry, type JournalFilter } from './journal/request-journal.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
 import { certificateSn, rootCertificateSn } from './keys/certificate-sn.js';
+import { nodeCrypto } from './keys/node-crypto.js';
 import { readPrivateKeyFile } from './keys/rsa-keys.js';
 import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
 import type { ResponseSigner } from './protocol/response-envelope.js';
@@ -135,6 +136,7 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
     scenarios,
     journal,
     state,
+    crypto: nodeCrypto,
     signer: options.signer ?? createInProcessSigner(readPrivateKeyFile(testKeyPaths.alipayPrivateKey)),
     settings: { ...DEFAULT_GATEWAY_SETTINGS, ...options.settings },
     certificates: {

@@ -5,33 +5,17 @@
  * (an atomic, fsynced write-then-rename per change, before the change takes effect) so that registered
  * apps survive a restart.
  */
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
 import { certificatePublicKeyPem, certificateSn } from '../keys/certificate-sn.js';
 import { KeyFormatError, parseAppPublicKey, publicKeyPem } from '../keys/rsa-keys.js';
-import { aesKeyBytes, AesKeyError, generateAesKey } from '../protocol/aes-content.js';
+import { aesKeyBytes, AesKeyError, generateAesKey } from '../keys/node-crypto.js';
 import type { SignType } from '../protocol/public-parameters.js';
+import type { RegisteredApp } from './registered-app.js';
+
+export type { AppCertificate, RegisteredApp } from './registered-app.js';
 import { checkWritableDir, DurableJSONFile } from '../state/durable-files.js';
-
-export interface AppCertificate {
-  /** The certificate's SN, which requests carry as app_cert_sn. */
-  readonly sn: string;
-  /** Certificate mode only (a registered app with a certificate), or either mode (the default app). */
-  readonly required: boolean;
-}
-
-export interface RegisteredApp {
-  readonly appId: string;
-  readonly signType: SignType;
-  readonly publicKey: KeyObject;
-  readonly publicKeyPem: string;
-  readonly certificate?: AppCertificate;
-  /** The AES-128 key (16 bytes) for encrypt_type=AES requests. */
-  readonly aesKey?: Buffer;
-  /** The embedded default app: registered at every start, never replaced. */
-  readonly builtIn: boolean;
-}
 
 /** What is stored per app, and what the admin API shows. */
 export interface AppRecord {

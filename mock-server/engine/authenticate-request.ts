@@ -3,13 +3,14 @@
  * parameters, app, certificate SNs, signature, timestamp, then AES decryption. Each refusal is a
  * Rejection with the documented code; what passes is the request as the rest of the engine sees it.
  */
-import type { RegisteredApp } from '../apps/app-registry.js';
-import { decryptContent as decryptAes } from '../protocol/aes-content.js';
+import type { RegisteredApp } from '../apps/registered-app.js';
+import { base64Bytes, latin1Bytes } from '../protocol/bytes.js';
+import type { CoreCrypto } from '../protocol/core-crypto.js';
 import { CharsetMismatchError, decodeParameter } from '../protocol/charset.js';
 import { publicError, publicErrorWithSubMsg } from '../protocol/public-errors.js';
 import { checkPublicParameters, type PublicParameters } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
-import { signStringBytes, signStringText, verifySignature } from '../protocol/signature.js';
+import { signStringBytes, signStringText } from '../protocol/signature.js';
 import { checkTimestamp } from '../protocol/timestamp.js';
 import type { AppDirectory, GatewayRequest, GatewaySettings } from './gateway-engine.js';
 import { Rejection, type RequestState } from './request-state.js';
@@ -22,6 +23,7 @@ export interface AuthenticationDependencies {
   readonly settings: GatewaySettings;
   readonly certificates: { readonly alipayCertSn: string; readonly alipayRootCertSn: string };
   readonly now: () => number;
+  readonly crypto: CoreCrypto;
 }
 
 export interface AuthenticatedParameters {
@@ -71,7 +73,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
         ),
       );
     }
-    if (!verifySignature(signStringBytes(decoded.list), params.sign, params.sign_type, app.publicKey)) {
+    if (!deps.crypto.verify(signStringBytes(decoded.list), base64Bytes(params.sign), params.sign_type, app.publicKey)) {
       // Alipay's own wording, with the gateway's sign string HTML-escaped as Alipay writes it.
       const signString = signStringText(decoded.list).replaceAll('&', '&amp;');
       throw new Rejection(
@@ -106,7 +108,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
   }
 
   /** The plaintext is in the request's charset, like every other parameter (the Java SDK's GBK calls). */
-  function decryptedText(bytes: Buffer, charset: DecodedParameters['charset']): string {
+  function decryptedText(bytes: Uint8Array, charset: DecodedParameters['charset']): string {
     try {
       return decodeParameter(bytes, charset, 'biz_content (decrypted)');
     } catch (error) {
@@ -124,7 +126,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
       throw new Rejection(publicError('isv.decryption-error-not-valid-encrypt-key', `app ${app.appId} has no AES key: set one with POST /__admin/apps/${app.appId}/aes-key`));
     }
     const ciphertext = decoded.values.biz_content;
-    const plainBytes = ciphertext === undefined ? undefined : decryptAes(ciphertext, app.aesKey);
+    const plainBytes = ciphertext === undefined ? undefined : deps.crypto.decryptContent(ciphertext, app.aesKey);
     if (plainBytes === undefined) {
       // The SDKs' own comment on this answer: "服务端解密错误，sub_msg: 解密出错, 未知错误".
       throw new Rejection(publicError('isv.decryption-error-unknown'), 'biz_content does not decrypt with the app\'s AES key (AES-128-CBC, zero IV, PKCS#5, base64)');
@@ -138,7 +140,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
   function authenticate(request: GatewayRequest, state: RequestState): AuthenticatedParameters {
     checkTransport(request);
     try {
-      state.decoded = decodeRequestParameters(Buffer.from(request.rawQuery, 'latin1'), request.body);
+      state.decoded = decodeRequestParameters(latin1Bytes(request.rawQuery), request.body);
     } catch (error) {
       if (error instanceof ParameterError) throw new Rejection(error.error);
       throw error;

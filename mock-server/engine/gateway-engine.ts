@@ -7,11 +7,12 @@
  *         → method handler → state on disk → envelope (render-response.ts) → journal
  */
 import type { ErrorObject } from 'ajv';
-import type { RegisteredApp } from '../apps/app-registry.js';
+import type { RegisteredApp } from '../apps/registered-app.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import { withJsonText } from '../methods/biz-content.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
 import { PUBLIC_CODE_MSG, publicError, type ErrorFields } from '../protocol/public-errors.js';
+import type { CoreCrypto } from '../protocol/core-crypto.js';
 import type { ResponseNode, ResponseSigner } from '../protocol/response-envelope.js';
 import type { Decision, RuleReference } from '../scenarios/scenario-book.js';
 import { fieldReader, type FaultKind, type ScenarioOutcome, type ScenarioRequest } from '../scenarios/scenario-rules.js';
@@ -27,7 +28,8 @@ export interface GatewayRequest {
   /** The query string after `?`, still percent-encoded. */
   readonly rawQuery: string;
   readonly contentType?: string;
-  readonly body: Buffer;
+  /** A Node Buffer is one. */
+  readonly body: Uint8Array;
   /** Set by an adapter that stopped reading a body larger than `settings.maxBodyBytes`. */
   readonly bodyExceededLimit?: boolean;
   /** Set by an adapter whose client did not finish sending the body within `settings.bodyTimeoutMs`. */
@@ -50,7 +52,7 @@ export interface GatewayResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   /** In the request's charset for an envelope, UTF-8 for a page. */
-  readonly body: Buffer;
+  readonly body: Uint8Array;
   readonly outcome: GatewayOutcome;
   /** Wait this long before answering (a scenario's delay). */
   readonly delayMs?: number;
@@ -87,6 +89,8 @@ export interface GatewayEngineDependencies {
   readonly journal: RequestJournal;
   readonly state: SandboxStore;
   readonly signer: ResponseSigner;
+  /** Verifying request signatures, AES: the platform's (keys/node-crypto.ts on Node). */
+  readonly crypto: CoreCrypto;
   readonly settings: GatewaySettings;
   /** The SNs of certificate mode: the sandbox's Alipay public-key certificate and its root (reference §6). */
   readonly certificates: { readonly alipayCertSn: string; readonly alipayRootCertSn: string };

@@ -5,7 +5,9 @@
 import type { MethodRegistry } from '../methods/method-registry.js';
 import { pageErrorPage } from '../pages/certification-page.js';
 import { PAGE_HEADERS } from '../pages/html.js';
+import { utf8Bytes } from '../protocol/bytes.js';
 import { charsetLabel, encodeText } from '../protocol/charset.js';
+import type { CoreCrypto } from '../protocol/core-crypto.js';
 import { buildEnvelope, ERROR_RESPONSE_KEY, nodeText, responseNodeKey, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
 import { statusPage, truncatedEnvelope, type EnvelopeFault } from './envelope-faults.js';
 import type { GatewayOutcome, GatewayResponse } from './gateway-engine.js';
@@ -14,6 +16,7 @@ import type { Answer, RequestState } from './request-state.js';
 export interface RenderingDependencies {
   readonly methods: MethodRegistry;
   readonly signer: ResponseSigner;
+  readonly crypto: CoreCrypto;
   readonly certificates: { readonly alipayCertSn: string };
   readonly newTraceId: () => string;
 }
@@ -55,7 +58,9 @@ export function createResponder(deps: RenderingDependencies) {
     const { nodeKey, node } = shaped(state, answered);
     // Signed as the client signed, so that even a client using the wrong sign type can read why it failed.
     const signType = state.signType ?? app?.signType;
-    const options = { alipayCertSn: state.certificateMode ? deps.certificates.alipayCertSn : undefined, aesKey: state.aesKey, charset: state.decoded?.charset };
+    const aesKey = state.aesKey;
+    const encrypt = aesKey ? (plaintext: Uint8Array) => deps.crypto.encryptContent(plaintext, aesKey) : undefined;
+    const options = { alipayCertSn: state.certificateMode ? deps.certificates.alipayCertSn : undefined, encrypt, charset: state.decoded?.charset };
     if (!app || !signType || fault === 'missing-sign') return buildEnvelope(nodeKey, node, undefined, options);
     if (fault === 'wrong-sign') {
       // A real signature, of other content: well-formed, and it does not verify.
@@ -74,19 +79,19 @@ export function createResponder(deps: RenderingDependencies) {
     };
     const traceId = deps.newTraceId();
     if (result.kind === 'connection') {
-      return { ...base, status: 0, headers: {}, body: Buffer.alloc(0), outcome: { ...base.outcome, fault: result.fault }, connectionFault: result.fault };
+      return { ...base, status: 0, headers: {}, body: new Uint8Array(0), outcome: { ...base.outcome, fault: result.fault }, connectionFault: result.fault };
     }
     if (result.kind === 'http-status') {
-      return { ...base, status: result.status, headers: { 'content-type': 'text/html', trace_id: traceId }, body: Buffer.from(statusPage(result.status)) };
+      return { ...base, status: result.status, headers: { 'content-type': 'text/html', trace_id: traceId }, body: utf8Bytes(statusPage(result.status)) };
     }
     if (result.kind === 'page') {
-      return { ...base, status: 200, headers: pageHeaders(traceId), body: Buffer.from(result.html), outcome: { ...base.outcome, code: '10000' } };
+      return { ...base, status: 200, headers: pageHeaders(traceId), body: utf8Bytes(result.html), outcome: { ...base.outcome, code: '10000' } };
     }
     const { node, detail } = result;
     if (state.method && methods.get(state.method)?.definition.page) {
       // A page API's caller is a browser: it is shown the refusal as a page, as Alipay shows it.
       const headers = { ...pageHeaders(traceId), ...detailHeader(detail) };
-      return { ...base, status: 200, headers, body: Buffer.from(pageErrorPage(node)), outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail } };
+      return { ...base, status: 200, headers, body: utf8Bytes(pageErrorPage(node)), outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail } };
     }
     const envelopeFault = state.envelopeFault;
     // Answered in the request's charset, as Alipay answers; hosted pages above stay UTF-8 HTML.

@@ -2,7 +2,7 @@
  * A request the gateway refuses, and what the engine has learnt about the request by then: together
  * they decide the envelope (node key, signing, encryption) of any answer.
  */
-import type { RegisteredApp } from '../apps/app-registry.js';
+import type { RegisteredApp } from '../apps/registered-app.js';
 import type { ErrorFields } from '../protocol/public-errors.js';
 import type { SignType } from '../protocol/public-parameters.js';
 import type { DecodedParameters } from '../protocol/request-parameters.js';
@@ -35,7 +35,7 @@ export interface RequestState {
   /** A certificate-mode request: the answer carries alipay_cert_sn. */
   certificateMode?: boolean;
   /** The request's content was AES-encrypted: so is the answer's node. */
-  aesKey?: Buffer;
+  aesKey?: Uint8Array;
 }
 
 /** The engine's answer before it becomes bytes. */

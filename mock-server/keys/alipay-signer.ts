@@ -4,7 +4,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { ResponseSigner } from '../protocol/response-envelope.js';
-import { signContent } from '../protocol/signature.js';
+import { signContent } from './node-crypto.js';
 
 /** Signs on the calling thread: what msw and the undici bridge use, and the HTTP server's fallback. */
 export function createInProcessSigner(alipayPrivateKey: KeyObject): ResponseSigner {

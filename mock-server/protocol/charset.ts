@@ -4,8 +4,8 @@
  * Alipay answers in the request's charset too: the official PHP, Python and Java SDKs decode the body,
  * and check its signature, in the charset they sent.
  */
-import { TextDecoder } from 'node:util';
-import iconv from 'iconv-lite';
+import { latin1Text, utf8Bytes } from './bytes.js';
+import { encodeGbk } from './gbk-encoding.js';
 
 export type RequestCharset = 'utf-8' | 'gbk';
 
@@ -21,12 +21,12 @@ export function charsetNamed(name: string): RequestCharset | undefined {
   return CHARSET_NAMES[name.toLowerCase()];
 }
 
-const decoders: Readonly<Record<RequestCharset, TextDecoder>> = {
+const decoders: Readonly<Record<RequestCharset, { decode(bytes: Uint8Array): string }>> = {
   'utf-8': new TextDecoder('utf-8', { fatal: true }),
   gbk: new TextDecoder('gbk', { fatal: true }),
 };
 
-function isAscii(bytes: Buffer): boolean {
+function isAscii(bytes: Uint8Array): boolean {
   for (const byte of bytes) if (byte > 0x7f) return false;
   return true;
 }
@@ -43,8 +43,8 @@ export class CharsetMismatchError extends Error {}
  * Real GBK text is almost never valid UTF-8 with three-byte sequences, so the check has no practical
  * false positives.
  */
-export function decodeParameter(bytes: Buffer, charset: RequestCharset, name: string): string {
-  if (isAscii(bytes)) return bytes.toString('latin1');
+export function decodeParameter(bytes: Uint8Array, charset: RequestCharset, name: string): string {
+  if (isAscii(bytes)) return latin1Text(bytes);
   if (charset === 'gbk' && looksLikeUtf8Chinese(bytes)) {
     throw new CharsetMismatchError(
       `parameter ${name} is UTF-8 encoded but the request says charset=gbk; send charset=utf-8 ` +
@@ -60,7 +60,7 @@ export function decodeParameter(bytes: Buffer, charset: RequestCharset, name: st
   }
 }
 
-function looksLikeUtf8Chinese(bytes: Buffer): boolean {
+function looksLikeUtf8Chinese(bytes: Uint8Array): boolean {
   let text: string;
   try {
     text = decoders['utf-8'].decode(bytes);
@@ -71,9 +71,8 @@ function looksLikeUtf8Chinese(bytes: Buffer): boolean {
 }
 
 /** Text as bytes in the request's charset: an answer's body, and the content its signature covers. */
-export function encodeText(text: string, charset: RequestCharset): Buffer {
-  // Buffer.from: the browser build's iconv-lite answers a plain Uint8Array.
-  return charset === 'utf-8' ? Buffer.from(text, 'utf8') : Buffer.from(iconv.encode(text, 'gbk'));
+export function encodeText(text: string, charset: RequestCharset): Uint8Array {
+  return charset === 'utf-8' ? utf8Bytes(text) : encodeGbk(text);
 }
 
 /** The charset label of an answer's Content-Type, as Alipay writes it. */

@@ -4,9 +4,11 @@
  * the signature over the bytes the client encoded, not over a re-encoding of our own.
  */
 
+import { latin1Text } from './bytes.js';
+
 export interface FormField {
-  readonly name: Buffer;
-  readonly value: Buffer;
+  readonly name: Uint8Array;
+  readonly value: Uint8Array;
   readonly source: 'query' | 'body';
 }
 
@@ -27,8 +29,8 @@ function hexValue(byte: number | undefined): number {
 }
 
 /** Percent-decodes `raw[start, end)`, `+` as space; a `%` not followed by two hex digits is an error. */
-function percentDecode(raw: Buffer, start: number, end: number, where: string): Buffer {
-  const out = Buffer.allocUnsafe(end - start);
+function percentDecode(raw: Uint8Array, start: number, end: number, where: string): Uint8Array {
+  const out = new Uint8Array(end - start);
   let length = 0;
   for (let i = start; i < end; i++) {
     const byte = raw[i]!;
@@ -38,7 +40,7 @@ function percentDecode(raw: Buffer, start: number, end: number, where: string): 
       const high = i + 1 < end ? hexValue(raw[i + 1]) : -1;
       const low = i + 2 < end ? hexValue(raw[i + 2]) : -1;
       if (high < 0 || low < 0) {
-        const seen = raw.subarray(i, Math.min(i + 3, end)).toString('latin1');
+        const seen = latin1Text(raw.subarray(i, Math.min(i + 3, end)));
         throw new MalformedFormError(
           `invalid percent-encoding "${seen}" at byte ${i} of the ${where}: every % must be followed by two hex digits`,
         );
@@ -53,7 +55,7 @@ function percentDecode(raw: Buffer, start: number, end: number, where: string): 
 }
 
 /** Splits a form-encoded query string or body into its fields, in order. */
-export function parseFormFields(raw: Buffer, source: FormField['source']): FormField[] {
+export function parseFormFields(raw: Uint8Array, source: FormField['source']): FormField[] {
   const fields: FormField[] = [];
   let start = 0;
   while (start <= raw.length) {

@@ -5,6 +5,7 @@
  * gateway.do?charset=UTF-8 and carries a charset field as well, and many integrations put
  * ?charset=utf-8 in their gateway URL.
  */
+import { latin1Text } from './bytes.js';
 import { charsetNamed, CharsetMismatchError, decodeParameter, type RequestCharset } from './charset.js';
 import { MalformedFormError, parseFormFields, type FormField } from './form-encoding.js';
 import { publicError, type ErrorFields } from './public-errors.js';
@@ -27,10 +28,10 @@ export interface DecodedParameters {
 const DEFAULT_CHARSET: RequestCharset = 'utf-8';
 
 function charsetOf(fields: readonly FormField[]): RequestCharset {
-  const field = fields.find((f) => f.name.toString('latin1') === 'charset');
+  const field = fields.find((f) => latin1Text(f.name) === 'charset');
   // Every official SDK sends charset; without one, Alipay's own default of UTF-8 applies.
   if (!field || field.value.length === 0) return DEFAULT_CHARSET;
-  const name = field.value.toString('latin1');
+  const name = latin1Text(field.value);
   const charset = charsetNamed(name);
   if (!charset) {
     throw new ParameterError(publicError('isv.invalid-charset', `charset "${name}" is not supported; use utf-8, gbk or gb2312`));
@@ -59,7 +60,7 @@ function repeatedWithAnotherValue(name: string, first: { source: string; value: 
   return `parameter ${name} appears ${where} with different values (${quoted(first.value)} and ${quoted(second.value)}); send it once`;
 }
 
-export function decodeRequestParameters(rawQuery: Buffer, body: Buffer): DecodedParameters {
+export function decodeRequestParameters(rawQuery: Uint8Array, body: Uint8Array): DecodedParameters {
   let fields: FormField[];
   try {
     fields = [...parseFormFields(rawQuery, 'query'), ...parseFormFields(body, 'body')];

@@ -4,7 +4,6 @@
  * The signature covers the node's JSON text exactly as written here, from its `{` to the matching `}`,
  * in the answer's charset: what every official SDK cuts out and verifies.
  */
-import { encryptContent } from './aes-content.js';
 import { encodeText, type RequestCharset } from './charset.js';
 import type { SignType } from './public-parameters.js';
 
@@ -36,8 +35,8 @@ export interface EnvelopeSigning {
 /** What else shapes an envelope: certificate mode's alipay_cert_sn, AES content encryption. */
 export interface EnvelopeOptions {
   readonly alipayCertSn?: string;
-  /** Encrypt the node with this AES key: its value becomes a JSON string of the base64 ciphertext. */
-  readonly aesKey?: Buffer;
+  /** Encrypt the node (with the app's AES key): its value becomes a JSON string of the base64 ciphertext. */
+  readonly encrypt?: (plaintext: Uint8Array) => string;
   /** The request's charset: the answer's bytes, and so what its signature covers, are in it (default utf-8). */
   readonly charset?: RequestCharset;
 }
@@ -45,7 +44,7 @@ export interface EnvelopeOptions {
 /** The node as the envelope holds it, which is also exactly what the signature covers. */
 export function nodeText(node: ResponseNode, options: EnvelopeOptions = {}): string {
   const json = JSON.stringify(node);
-  return options.aesKey ? JSON.stringify(encryptContent(encodeText(json, options.charset ?? 'utf-8'), options.aesKey)) : json;
+  return options.encrypt ? JSON.stringify(options.encrypt(encodeText(json, options.charset ?? 'utf-8'))) : json;
 }
 
 /** What the signature covers: the node's text in the answer's charset (UTF-8 text goes as it is). */

@@ -1,21 +1,18 @@
 /**
- * Request and response signatures of the v1 protocol (reference §2, §3): RSA2 is SHA256withRSA and
- * RSA is SHA1withRSA, base64 encoded.
+ * The sign string of a v1 request (reference §2): what RSA2 (SHA256withRSA) or RSA (SHA1withRSA)
+ * signatures cover. Verifying is the platform's (CoreCrypto), signing answers the signer's.
  */
-import { sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
-import type { SignType } from './public-parameters.js';
-
-const DIGEST: Readonly<Record<SignType, string>> = { RSA2: 'sha256', RSA: 'sha1' };
+import { concatBytes, latin1Bytes } from './bytes.js';
 
 /** One decoded request parameter with the bytes it arrived as, in the request's charset. */
 export interface RequestParameter {
   readonly name: string;
   readonly value: string;
-  readonly valueBytes: Buffer;
+  readonly valueBytes: Uint8Array;
 }
 
-const AMPERSAND = Buffer.from('&');
-const EQUALS = Buffer.from('=');
+const AMPERSAND = latin1Bytes('&');
+const EQUALS = latin1Bytes('=');
 
 /**
  * The parameters that make up the sign string: all but `sign`, empty values dropped (as Alipay's Java
@@ -28,13 +25,13 @@ function signedParameters(params: readonly RequestParameter[]): RequestParameter
 }
 
 /** The sign string's bytes, built from the bytes the client sent so that no re-encoding can differ. */
-export function signStringBytes(params: readonly RequestParameter[]): Buffer {
-  const parts: Buffer[] = [];
+export function signStringBytes(params: readonly RequestParameter[]): Uint8Array {
+  const parts: Uint8Array[] = [];
   for (const p of signedParameters(params)) {
     if (parts.length) parts.push(AMPERSAND);
-    parts.push(Buffer.from(p.name, 'latin1'), EQUALS, p.valueBytes);
+    parts.push(latin1Bytes(p.name), EQUALS, p.valueBytes);
   }
-  return Buffer.concat(parts);
+  return concatBytes(parts);
 }
 
 /** The sign string as text, for the invalid-signature sub_msg that shows the caller what was verified. */
@@ -42,20 +39,4 @@ export function signStringText(params: readonly RequestParameter[]): string {
   return signedParameters(params)
     .map((p) => `${p.name}=${p.value}`)
     .join('&');
-}
-
-export function verifySignature(content: Buffer, signature: string, signType: SignType, key: KeyObject): boolean {
-  const bytes = Buffer.from(signature, 'base64');
-  if (bytes.length === 0) return false;
-  try {
-    return rsaVerify(DIGEST[signType], content, key, bytes);
-  } catch {
-    return false;
-  }
-}
-
-export function signContent(content: string | Uint8Array, signType: SignType, key: KeyObject): string {
-  return rsaSign(DIGEST[signType], typeof content === 'string' ? Buffer.from(content, 'utf8') : content, key).toString(
-    'base64',
-  );
 }

@@ -33,14 +33,15 @@ function headerPairs(headers: Readonly<Record<string, string>>, length: number):
   return pairs;
 }
 
-type RawAnswer = Pick<GatewayResponse, 'status' | 'headers' | 'connectionFault'> & { readonly body: Buffer };
+type RawAnswer = Pick<GatewayResponse, 'status' | 'headers' | 'connectionFault' | 'body'>;
 
 function deliver(handler: LegacyHandler, answer: RawAnswer): void {
   if (answer.connectionFault) {
     handler.onError?.(Object.assign(new Error(answer.connectionFault === 'connection-reset' ? 'read ECONNRESET' : 'other side closed'), { code: answer.connectionFault === 'connection-reset' ? 'ECONNRESET' : 'UND_ERR_SOCKET' }));
     return;
   }
-  const body = answer.body;
+  // undici's handlers take Buffers: a view of the answer's bytes, not a copy.
+  const body = Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
   handler.onHeaders?.(answer.status, headerPairs(answer.headers, body.length), () => undefined, '');
   handler.onData?.(body);
   handler.onComplete?.([]);
@@ -90,7 +91,7 @@ class EngineMockAgent extends MockAgent {
     const completionId = this.#completionId(opts);
     if (completionId !== undefined) return this.#answer(legacy, async () => {
       const page = await completeFromPage(this.#admin, completionId, (await bodyBytes(opts.body)).toString('utf8'));
-      return { status: page.status, headers: page.headers, body: Buffer.from(page.body) };
+      return { status: page.status, headers: page.headers, body: new TextEncoder().encode(page.body) };
     });
     if (!this.#isGateway(opts)) {
       const url = new URL(opts.path, String(opts.origin));

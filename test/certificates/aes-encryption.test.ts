@@ -6,7 +6,7 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decryptContent, encryptContent } from '../../mock-server/protocol/aes-content.js';
+import { decryptContent, encryptContent } from '../../mock-server/keys/node-crypto.js';
 import { javaExtractor } from '../support/sdk-sign-extractors.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';

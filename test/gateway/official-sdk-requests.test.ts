@@ -7,7 +7,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { aesKeyBytes, decryptContent, encryptContent } from '../../mock-server/protocol/aes-content.js';
+import { aesKeyBytes, decryptContent, encryptContent } from '../../mock-server/keys/node-crypto.js';
 import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
 import { jsonTextFields } from '../../mock-server/methods/biz-content.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';

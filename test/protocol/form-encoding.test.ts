@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedFormError, parseFormFields } from '../../mock-server/protocol/form-encoding.js';
 
-const parse = (text: string) => parseFormFields(Buffer.from(text, 'latin1'), 'body').map((f) => [f.name.toString('latin1'), f.value.toString('latin1')]);
+const parse = (text: string) => parseFormFields(Buffer.from(text, 'latin1'), 'body').map((f) => [Buffer.from(f.name).toString('latin1'), Buffer.from(f.value).toString('latin1')]);
 
 describe('parseFormFields', () => {
   it('splits fields and percent-decodes names and values to bytes', () => {

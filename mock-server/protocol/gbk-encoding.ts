@@ -1,7 +1,8 @@
 /**
- * iconv-lite for the browser build, which cannot bundle it (it needs Node's string_decoder): the
- * sandbox only encodes answers to GBK callers, and a browser's TextDecoder knows GBK, so the table
- * from characters to GBK bytes is built from it the first time it is needed.
+ * Text to GBK bytes, for answers to GBK callers, with nothing but TextDecoder: Node (with its full
+ * ICU) and browsers both decode GBK, so the table from characters to GBK bytes is built from the
+ * decoder the first time an answer needs it (a few milliseconds, once). Writes the bytes iconv-lite
+ * writes, '?' included for a character GBK cannot hold (a test compares the two).
  */
 let gbkBytesOf: Map<string, number> | undefined;
 
@@ -22,22 +23,23 @@ function gbkTable(): Map<string, number> {
   return table;
 }
 
-function encode(text: string, encoding: string): Uint8Array {
-  if (encoding.toLowerCase() !== 'gbk') throw new Error(`the browser build encodes only gbk, not ${encoding}`);
+export function encodeGbk(text: string): Uint8Array {
   gbkBytesOf ??= gbkTable();
-  const bytes: number[] = [];
+  const bytes = new Uint8Array(text.length * 2);
+  let length = 0;
   for (const char of text) {
     const code = char.codePointAt(0)!;
     if (code < 0x80) {
-      bytes.push(code);
+      bytes[length++] = code;
       continue;
     }
     const double = gbkBytesOf.get(char);
-    // As iconv-lite does, a character GBK cannot hold becomes '?'.
-    if (double === undefined) bytes.push(0x3f);
-    else bytes.push(double >> 8, double & 0xff);
+    if (double === undefined) {
+      bytes[length++] = 0x3f;
+    } else {
+      bytes[length++] = double >> 8;
+      bytes[length++] = double & 0xff;
+    }
   }
-  return Uint8Array.from(bytes);
+  return bytes.subarray(0, length);
 }
-
-export default { encode };

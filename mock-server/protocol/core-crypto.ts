@@ -1,0 +1,18 @@
+/**
+ * The cryptography the platform-neutral core needs, given to it by its platform: Node's is
+ * keys/node-crypto.ts (node:crypto), and the browser build runs the same through its forge shim.
+ * Response signing has its own interface (ResponseSigner), since the server signs on worker threads.
+ */
+import type { SignType } from './public-parameters.js';
+
+/** A public key as the platform parsed it (a KeyObject in Node): the core only hands it back to verify. */
+export type VerificationKey = object;
+
+export interface CoreCrypto {
+  /** RSA2 (SHA256withRSA) or RSA (SHA1withRSA) over `content`; false for any signature that does not verify. */
+  verify(content: Uint8Array, signature: Uint8Array, signType: SignType, key: VerificationKey): boolean;
+  /** AES-128-CBC, all-zero IV, PKCS#5 padding, base64 text (reference §5): an encrypted node. */
+  encryptContent(plaintext: Uint8Array, key: Uint8Array): string;
+  /** The plaintext bytes, or undefined when the text is not base64 of this key's AES output. */
+  decryptContent(ciphertext: string, key: Uint8Array): Uint8Array | undefined;
+}
