@@ -21,11 +21,12 @@ import type { ResponseSigner } from './protocol/response-envelope.js';
 import { compileScenario } from './scenarios/load-scenario.js';
 import { magicIdentityScenario } from './scenarios/magic-identity-rules.js';
 import { ScenarioBook } from './scenarios/scenario-book.js';
-import { resolveScenarioPath, ScenarioFile } from './scenarios/scenario-file.js';
+import { resolveScenarioPath, ScenarioFile } from './files/scenario-file.js';
 import { BusinessClock } from './state/business-clock.js';
 import type { Completion } from './state/certification-flow.js';
 import { SandboxStore, type Certification } from './state/sandbox-store.js';
-import type { StateStorage } from './state/state-storage.js';
+import { FileStateStorage } from './state/state-files.js';
+import { MemoryStateStorage, type StateStorage } from './state/state-storage.js';
 
 export interface SandboxCoreOptions {
   /** Where registered apps and the state are kept; ignored with inMemory. */
@@ -112,7 +113,8 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
       certificatePem: readFileSync(testCertificatePaths.defaultAppCert, 'utf8'),
     },
   });
-  const state = await SandboxStore.open({ ...storage, repair: options.repairState, storage: options.stateStorage }, loadFixturePeople());
+  const stateStorage = options.stateStorage ?? (options.inMemory ? new MemoryStateStorage() : new FileStateStorage(storage.dataDir ?? 'data', { repair: options.repairState }));
+  const state = await SandboxStore.open({ storage: stateStorage }, loadFixturePeople());
   const clock = new BusinessClock();
   const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS) });
   let scenarioFile: ScenarioFile | undefined;

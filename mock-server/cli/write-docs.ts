@@ -1,6 +1,6 @@
 /**
  * `npm run docs`: regenerates what is generated from the definitions and fixtures: the README's tables
- * of supported methods, magic identities and serve options, the shipped business-error scenarios, the
+ * of supported methods, magic identities and serve options, the shipped business-error scenarios and the scenario schema's JSON, the
  * reference client's API types, and the fixture people a new sandbox knows.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { CLIENT_API_TYPES_FILE, clientApiTypes } from '../methods/client-api-typ
 import { SUPPORTED_METHODS } from '../methods/method-registry.js';
 import { methodTableMarkdown, METHOD_TABLE_END, METHOD_TABLE_START } from '../methods/method-table.js';
 import { businessErrorScenarios } from '../scenarios/business-error-scenarios.js';
+import { SCENARIO_SCHEMA } from '../scenarios/scenario-schema.js';
 import { replaceBlock } from './generated-blocks.js';
 import { serveOptionsMarkdown, SERVE_OPTIONS_TABLE_END, SERVE_OPTIONS_TABLE_START } from './serve-options.js';
 
@@ -24,6 +25,7 @@ readme = replaceBlock(readme, SERVE_OPTIONS_TABLE_START, SERVE_OPTIONS_TABLE_END
 writeFileSync(README, readme);
 
 const scenarios = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+writeFileSync(`${scenarios}scenario.schema.json`, `${JSON.stringify(SCENARIO_SCHEMA, null, 2)}\n`);
 const files = businessErrorScenarios(SUPPORTED_METHODS);
 for (const file of files) {
   mkdirSync(dirname(scenarios + file.path), { recursive: true });

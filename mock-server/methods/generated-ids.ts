@@ -2,14 +2,17 @@
  * Identifiers shaped like Alipay's, derived from what identifies a call (app and merchant order or
  * transaction number), so that a client's retry gets the same id back.
  */
-import { createHash } from 'node:crypto';
+import { utf8Bytes } from '../protocol/bytes.js';
+import { sha256 } from './sha256.js';
 
-function digest(parts: readonly string[]): Buffer {
-  return createHash('sha256').update(parts.join('\u0000')).digest();
+function digest(parts: readonly string[]): Uint8Array {
+  return sha256(utf8Bytes(parts.join('\u0000')));
 }
 
 export function stableHex(length: number, ...parts: string[]): string {
-  return digest(parts).toString('hex').slice(0, length);
+  let hex = '';
+  for (const byte of digest(parts)) hex += byte.toString(16).padStart(2, '0');
+  return hex.slice(0, length);
 }
 
 export function stableDigits(length: number, ...parts: string[]): string {

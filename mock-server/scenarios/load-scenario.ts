@@ -1,21 +1,18 @@
 /**
  * From a scenario document (a YAML or JSON file, or the admin API's body) to a compiled Scenario.
- * Validated against scenarios/scenario.schema.json, then against what the sandbox serves: a business
+ * Validated against the scenario schema (scenario-schema.ts), then against what the sandbox serves: a business
  * code the method does not document, an unknown method or sub_code, a bad regex are load errors that
  * name the file and the path in it.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Membership } from '../identity/membership.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
-import { packagePath } from '../package-root.js';
 import { PUBLIC_SUB_CODES, publicErrorWithSubMsg, type ErrorFields, type PublicSubCode } from '../protocol/public-errors.js';
 import { documentedError, documentedRows } from '../methods/business-errors.js';
 import { compileMatcher, literalValues, MatcherError, type Matcher, type MatcherSpec } from './matchers.js';
+import { SCENARIO_SCHEMA } from './scenario-schema.js';
 import { type CallCondition, type FaultKind, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
-
-export const SCENARIO_SCHEMA: Readonly<Record<string, unknown>> = JSON.parse(readFileSync(packagePath('scenarios', 'scenario.schema.json'), 'utf8'));
 
 const validateDocument = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(SCENARIO_SCHEMA);
 
@@ -237,14 +234,4 @@ export function parseScenarioText(text: string, source: string): unknown {
     // Any other refusal of the yaml parser (too many aliases, ...) is still the document's fault.
     throw new ScenarioLoadError(source, '', `is not YAML or JSON: ${(error as Error).message}`);
   }
-}
-
-export function loadScenarioFile(path: string, definitions: readonly ApiMethodDefinition[]): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ScenarioLoadError(path, '', `cannot be read: ${(error as Error).message}`);
-  }
-  return compileScenario(parseScenarioText(text, path), path, definitions);
 }

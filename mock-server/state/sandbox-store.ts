@@ -8,10 +8,7 @@
  * that fails keeps its changes pending: the next request writes them before it is answered, so
  * nothing is acknowledged that is not stored.
  */
-import { FileStateStorage } from './state-files.js';
-import { MemoryStateStorage, type StateChange, type StateSnapshot, type StateStorage } from './state-storage.js';
-
-export { CorruptStateError } from './state-files.js';
+import type { StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 export interface Person {
   readonly name: string;
@@ -143,16 +140,15 @@ export class SandboxStore {
   }
 
   /**
-   * Opens <dataDir>/state.json (or memory); a new store starts with the fixture people. A data folder
-   * that cannot be written is refused here (DataDirError), not on the first acknowledged write; a
-   * corrupt change log too (CorruptStateError), unless `repair` truncates it there, keeping a copy.
+   * Opens the state a storage keeps (memory, the data folder's files: state-storage.ts); a new store
+   * starts with the fixture people. A storage that cannot keep state refuses here (the data folder's
+   * DataDirError, CorruptStateError), not on the first acknowledged write.
    */
-  static async open(options: { dataDir?: string; compactAfter?: number; repair?: boolean; storage?: StateStorage }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
-    const storage = options.storage ?? (options.dataDir ? new FileStateStorage(options.dataDir, { repair: options.repair }) : new MemoryStateStorage());
-    const stored = await storage.load();
+  static async open(options: { storage: StateStorage; compactAfter?: number }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
+    const stored = await options.storage.load();
     const data = stored.snapshot ?? emptyState([...fixturePeople]);
     const logged = replay(data, stored.changes);
-    return new SandboxStore(data, storage, logged, options.compactAfter ?? COMPACT_AFTER);
+    return new SandboxStore(data, options.storage, logged, options.compactAfter ?? COMPACT_AFTER);
   }
 
   #index(): void {

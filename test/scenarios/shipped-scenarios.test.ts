@@ -10,7 +10,8 @@ import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { documentedError } from '../../mock-server/methods/business-errors.js';
 import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
 import { businessErrorScenarios } from '../../mock-server/scenarios/business-error-scenarios.js';
-import { loadScenarioFile } from '../../mock-server/scenarios/load-scenario.js';
+import { SCENARIO_SCHEMA } from '../../mock-server/scenarios/scenario-schema.js';
+import { loadScenarioFile } from '../../mock-server/files/scenario-file.js';
 import { journal, reset, useScenario } from '../support/admin-client.js';
 import { execSigned, sdkFor } from '../support/alipay-sdk-client.js';
 import { VALID_REQUESTS, type SeedMethod } from '../support/page-examples.js';
@@ -31,6 +32,12 @@ async function subCodeOf(method: SeedMethod): Promise<string> {
   const node = nodeOf(await postForm(sandbox(), signedRequest({ ...publicParams(method), biz_content: JSON.stringify(VALID_REQUESTS[method]) })));
   return node.sub_code ?? node.code!;
 }
+
+describe('scenarios/scenario.schema.json', () => {
+  it('is the schema the loader validates with (run `npm run docs` when this fails)', () => {
+    expect(readFileSync(join(SCENARIOS, 'scenario.schema.json'), 'utf8')).toBe(`${JSON.stringify(SCENARIO_SCHEMA, null, 2)}\n`);
+  });
+});
 
 describe('every shipped scenario file', () => {
   it.each(scenarioFiles().map((f) => [f.slice(SCENARIOS.length)]))('%s loads', (file) => {

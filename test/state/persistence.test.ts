@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { SandboxStore } from '../../mock-server/state/sandbox-store.js';
+import { FileStateStorage } from '../../mock-server/state/state-files.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { completeCertification } from '../support/admin-state.js';
 import { servedUrl, spawnCli } from '../support/cli-process.js';
@@ -117,7 +118,7 @@ describe('a sandbox killed with SIGKILL under load', () => {
     if (existsSync(join(dir, 'state.json'))) JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
     const logLines = readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean);
     for (const line of logLines.slice(0, -1)) JSON.parse(line);
-    const store = await SandboxStore.open({ dataDir: dir }, []);
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     expect(granted.filter((p) => !store.authorization(DEFAULT_APP_ID, p.cert_no))).toEqual([]);
     expect(certifyIds.filter((id) => !store.certification(id))).toEqual([]);
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SandboxStore, type Authorization } from '../../mock-server/state/sandbox-store.js';
+import { FileStateStorage } from '../../mock-server/state/state-files.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -25,55 +26,55 @@ const logOf = (dir: string) => readFileSync(join(dir, 'state.changes.jsonl'), 'u
 describe('SandboxStore on disk', () => {
   it('appends each batch to the change log, without rewriting the snapshot, and replays it at open', async () => {
     const dir = dataDir();
-    const store = await SandboxStore.open({ dataDir: dir }, []);
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     for (let i = 0; i < 3; i++) store.grant(grant(i));
     await store.persist();
     expect(existsSync(join(dir, 'state.json'))).toBe(false);
     expect(logOf(dir)).toHaveLength(3);
-    const reopened = await SandboxStore.open({ dataDir: dir }, []);
+    const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     expect([0, 1, 2].map((i) => reopened.authorization('app', `CERT${i}`)?.cert_no)).toEqual(['CERT0', 'CERT1', 'CERT2']);
   });
 
   it('rewrites the snapshot and empties the log past the compaction threshold', async () => {
     const dir = dataDir();
-    const store = await SandboxStore.open({ dataDir: dir, compactAfter: 4 }, []);
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 4 }, []);
     for (let i = 0; i < 3; i++) store.grant(grant(i));
     await store.persist();
     for (let i = 3; i < 6; i++) store.grant(grant(i));
     await store.persist();
     expect(logOf(dir)).toHaveLength(0);
     expect((JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { authorizations: unknown[] }).authorizations).toHaveLength(6);
-    expect((await SandboxStore.open({ dataDir: dir }, [])).authorization('app', 'CERT5')).toBeDefined();
+    expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).authorization('app', 'CERT5')).toBeDefined();
   });
 
   it('skips a last line cut short (a write the kill interrupted, never acknowledged)', async () => {
     const dir = dataDir();
-    const store = await SandboxStore.open({ dataDir: dir }, []);
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     store.grant(grant(1));
     await store.persist();
     appendFileSync(join(dir, 'state.changes.jsonl'), '{"grant":{"app_id":"app","cert_no":"CER');
-    const reopened = await SandboxStore.open({ dataDir: dir }, []);
+    const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     expect(reopened.authorization('app', 'CERT1')).toBeDefined();
   });
 
   it('a reset is written as a snapshot: forgotten grants stay forgotten after a restart', async () => {
     const dir = dataDir();
-    const store = await SandboxStore.open({ dataDir: dir }, []);
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     store.grant(grant(1));
     await store.persist();
     store.reset();
     await store.persist();
-    expect((await SandboxStore.open({ dataDir: dir }, [])).authorization('app', 'CERT1')).toBeUndefined();
+    expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).authorization('app', 'CERT1')).toBeUndefined();
   });
 
   it('logs a certification changed after it was started as it now is', async () => {
     const dir = dataDir();
-    const store = await SandboxStore.open({ dataDir: dir }, []);
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     const certification = { kind: 'certify-open' as const, id: 'c1', app_id: 'app', order_no: 'o1', biz_code: 'FACE', identity: { cert_type: 'IDENTITY_CARD', cert_name: 'x', cert_no: 'y' }, created_at_ms: 0, expires_at_ms: 1, status: 'INIT' as const };
     store.addCertification(certification);
     await store.persist();
     store.updateCertification(certification, { status: 'PASSED' });
     await store.persist();
-    expect((await SandboxStore.open({ dataDir: dir }, [])).certification('c1')?.status).toBe('PASSED');
+    expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).certification('c1')?.status).toBe('PASSED');
   });
 });

@@ -2,14 +2,27 @@
  * The start scenario, from the file named by --scenario: loaded at start, loaded again when the file
  * changes (a broken edit is reported and the last good version stays in force).
  */
-import { existsSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { packagePath } from '../package-root.js';
-import { loadScenarioFile, ScenarioLoadError } from './load-scenario.js';
-import type { ScenarioBook } from './scenario-book.js';
+import { compileScenario, parseScenarioText, ScenarioLoadError } from '../scenarios/load-scenario.js';
+import type { ScenarioBook } from '../scenarios/scenario-book.js';
+import type { Scenario } from '../scenarios/scenario-rules.js';
 
 const SHIPPED_SCENARIOS = packagePath('scenarios');
+
+/** A scenario file compiled, or a ScenarioLoadError naming the file (and the path in it). */
+export function loadScenarioFile(path: string, definitions: readonly ApiMethodDefinition[]): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ScenarioLoadError(path, '', `cannot be read: ${(error as Error).message}`);
+  }
+  return compileScenario(parseScenarioText(text, path), path, definitions);
+}
+
 
 /** A path, or the name of a scenario shipped in scenarios/ ("gateway-outage"). */
 export function resolveScenarioPath(nameOrPath: string): string {
