@@ -10,8 +10,8 @@ import { testKeyPaths } from '../fixtures/test-keys.js';
 import { createAdminGuard, isGuardedPath, isLoopback, sendRefusal } from './http/admin-guard.js';
 import { createGatewayHandler } from './http/gateway-route.js';
 import type { SandboxAppDependencies } from './http/sandbox-app.js';
+import { readAlipayPrivateKey } from './files/shipped-files.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
-import { readPrivateKeyFile } from './keys/rsa-keys.js';
 import { createSigningPool } from './keys/signing-pool.js';
 import { createSandboxCore, type SandboxControls, type SandboxCoreOptions } from './sandbox-core.js';
 
@@ -79,7 +79,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const signer = createSigningPool(
     readFileSync(testKeyPaths.alipayPrivateKey, 'utf8'),
-    createInProcessSigner(readPrivateKeyFile(testKeyPaths.alipayPrivateKey)),
+    createInProcessSigner(readAlipayPrivateKey()),
     options.signingThreads,
   );
   let core;

@@ -1,13 +1,11 @@
 /**
  * The apps the sandbox knows, as an app is set up in Alipay's console: app_id → the app's public key
  * (or its public-key certificate, in certificate mode), the sign type it is configured for, and its
- * AES key when content encryption is on. Held in memory for the request path; persisted through lowdb
- * (an atomic, fsynced write-then-rename per change, before the change takes effect) so that registered
- * apps survive a restart.
+ * AES key when content encryption is on. Held in memory for the request path; kept by an AppStorage
+ * (apps.json in the data folder: an atomic, fsynced write per change, before the change takes effect)
+ * so that registered apps survive a restart.
  */
 import { X509Certificate } from 'node:crypto';
-import { join } from 'node:path';
-import { Low, Memory, type Adapter } from 'lowdb';
 import { certificatePublicKeyPem, certificateSn } from '../keys/certificate-sn.js';
 import { KeyFormatError, parseAppPublicKey, publicKeyPem } from '../keys/rsa-keys.js';
 import { aesKeyBytes, AesKeyError, generateAesKey } from '../keys/node-crypto.js';
@@ -15,7 +13,7 @@ import type { SignType } from '../protocol/public-parameters.js';
 import type { RegisteredApp } from './registered-app.js';
 
 export type { AppCertificate, RegisteredApp } from './registered-app.js';
-import { checkWritableDir, DurableJSONFile } from '../state/durable-files.js';
+import type { AppStorage } from './app-storage.js';
 
 /** What is stored per app, and what the admin API shows. */
 export interface AppRecord {
@@ -26,10 +24,6 @@ export interface AppRecord {
   app_cert_sn?: string;
   aes_key?: string;
   registered_at: string;
-}
-
-interface AppsFile {
-  apps: AppRecord[];
 }
 
 export class AppRegistrationError extends Error {
@@ -58,8 +52,8 @@ function issuedBy(pem: string, rootCertificatePem: string): boolean {
 }
 
 export interface RegistryOptions {
-  /** A folder for apps.json, or undefined to keep everything in memory (tests). */
-  readonly dataDir?: string;
+  /** Where registered apps are kept: memory, or the data folder's apps.json (app-files.ts). */
+  readonly storage: AppStorage;
   readonly defaultApp: { readonly appId: string; readonly publicKeyPem: string; readonly certificatePem: string };
   /** The sandbox's root CA certificate: app certificates must be issued by it. */
   readonly rootCertificatePem: string;
@@ -67,32 +61,27 @@ export interface RegistryOptions {
 
 export class AppRegistry {
   readonly #apps = new Map<string, RegisteredApp>();
-  readonly #db: Low<AppsFile>;
+  readonly #storage: AppStorage;
+  /** The registered apps as stored (the built-in app is not). */
+  #records: readonly AppRecord[];
   readonly #rootCertificatePem: string;
 
-  private constructor(db: Low<AppsFile>, rootCertificatePem: string) {
-    this.#db = db;
+  private constructor(storage: AppStorage, records: readonly AppRecord[], rootCertificatePem: string) {
+    this.#storage = storage;
+    this.#records = records;
     this.#rootCertificatePem = rootCertificatePem;
   }
 
   /** Opens the store, loads stored apps, and registers the built-in default app. */
   static async open(options: RegistryOptions): Promise<AppRegistry> {
-    let adapter: Adapter<AppsFile>;
-    if (options.dataDir) {
-      checkWritableDir(options.dataDir);
-      adapter = new DurableJSONFile<AppsFile>(join(options.dataDir, 'apps.json'));
-    } else {
-      adapter = new Memory<AppsFile>();
-    }
-    const db = new Low<AppsFile>(adapter, { apps: [] });
+    let records: readonly AppRecord[];
     try {
-      await db.read();
+      records = await options.storage.load();
     } catch (error) {
-      const where = options.dataDir ? join(options.dataDir, 'apps.json') : 'memory';
-      throw new Error(`cannot read the registered apps from ${where}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
+      throw new Error(`cannot read the registered apps from ${options.storage.where}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
     }
-    const registry = new AppRegistry(db, options.rootCertificatePem);
-    for (const record of db.data.apps) registry.#apps.set(record.app_id, AppRegistry.#fromRecord(record));
+    const registry = new AppRegistry(options.storage, records, options.rootCertificatePem);
+    for (const record of records) registry.#apps.set(record.app_id, AppRegistry.#fromRecord(record));
     const { appId, publicKeyPem: pem, certificatePem } = options.defaultApp;
     const publicKey = parseAppPublicKey(pem);
     registry.#apps.set(appId, {
@@ -126,7 +115,7 @@ export class AppRegistry {
   record(appId: string): AppRecord | undefined {
     const app = this.#apps.get(appId);
     if (!app) return undefined;
-    const stored = this.#db.data.apps.find((r) => r.app_id === appId);
+    const stored = this.#records.find((r) => r.app_id === appId);
     return stored ?? { app_id: app.appId, sign_type: app.signType, public_key: app.publicKeyPem, app_cert_sn: app.certificate?.sn, registered_at: 'built-in' };
   }
 
@@ -163,14 +152,9 @@ export class AppRegistry {
   /** On disk first, then in force: an app whose registration failed to be written is not served. */
   async #store(record: AppRecord): Promise<AppRecord> {
     const app = AppRegistry.#fromRecord(record);
-    const before = this.#db.data.apps;
-    this.#db.data.apps = [...before.filter((r) => r.app_id !== record.app_id), record];
-    try {
-      await this.#db.write();
-    } catch (error) {
-      this.#db.data.apps = before;
-      throw error;
-    }
+    const records = [...this.#records.filter((r) => r.app_id !== record.app_id), record];
+    await this.#storage.save(records);
+    this.#records = records;
     this.#apps.set(record.app_id, app);
     return record;
   }
@@ -186,7 +170,7 @@ export class AppRegistry {
 
   /** Sets (or generates) a registered app's AES key for content encryption. */
   async setAesKey(appId: string, aesKey?: unknown): Promise<AppRecord> {
-    const stored = this.#db.data.apps.find((r) => r.app_id === appId);
+    const stored = this.#records.find((r) => r.app_id === appId);
     if (!stored) {
       const builtIn = this.#apps.get(appId)?.builtIn;
       throw new AppRegistrationError(builtIn ? 'the built-in default app has no AES key; register your own app to use encrypt_type=AES' : `no app ${appId} is registered`, builtIn ? 409 : 404);

@@ -3,7 +3,6 @@
  * nothing on the request path sees PEM text again.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 export class KeyFormatError extends Error {}
 
@@ -81,6 +80,7 @@ export function publicKeyPem(key: KeyObject): string {
   return key.export({ type: 'spki', format: 'pem' }).toString();
 }
 
-export function readPrivateKeyFile(path: string): KeyObject {
-  return requireRsa(createPrivateKey(readFileSync(path, 'utf8')));
+/** An RSA private key from its PEM text (PKCS#1 or PKCS#8). */
+export function parsePrivateKey(pem: string): KeyObject {
+  return requireRsa(createPrivateKey(pem));
 }

@@ -1,6 +1,6 @@
 /**
  * Builds the browser example into a folder: the page, its bundle (the sandbox core, its msw handlers
- * and the reference client, with node:* modules shimmed), and msw's service worker script.
+ * and the reference client, with node:crypto on forge), and msw's service worker script.
  * `npm run example:browser` builds and serves it; the browser test builds it into a temporary folder.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -23,15 +23,9 @@ export async function buildBrowserExample(outDir: string): Promise<void> {
     loader: { '.pem': 'text', '.crt': 'text' },
     inject: [here('./node-shims/globals.ts')],
     define: { global: 'globalThis' },
-    alias: {
-      'node:crypto': here('./node-shims/crypto.ts'),
-      'node:fs/promises': here('./node-shims/fs-promises.ts'),
-      'node:fs': here('./node-shims/fs.ts'),
-      'node:path': here('./node-shims/path.ts'),
-      'node:url': here('./node-shims/url.ts'),
-      'node:util': here('./node-shims/util.ts'),
-      'iconv-lite': here('./node-shims/iconv-lite.ts'),
-    },
+    // The core reads no file: only RSA keys and AES need a stand-in for node:crypto (forge). esbuild
+    // refuses any other node: import for the browser, so the browser test fails if one creeps in.
+    alias: { 'node:crypto': here('./node-shims/crypto.ts') },
   });
   copyFileSync(here('./index.html'), join(outDir, 'index.html'));
   copyFileSync(fileURLToPath(import.meta.resolve('msw/mockServiceWorker.js')), join(outDir, 'mockServiceWorker.js'));

@@ -4,12 +4,27 @@
  */
 import { setupWorker } from 'msw/browser';
 import { AlipayApiError, AlipayClient } from '../../../client-harness/alipay-client.js';
+import { MemoryAppStorage } from '../../apps/app-storage.js';
+import { createInProcessSigner } from '../../keys/alipay-signer.js';
+import { nodeCrypto } from '../../keys/node-crypto.js';
+import { parsePrivateKey } from '../../keys/rsa-keys.js';
+import { assembleSandboxCore, sandboxLogger } from '../../sandbox-assembly.js';
+import { MemoryStateStorage } from '../../state/state-storage.js';
 import { alipayHandlers } from '../alipay-handlers.js';
-import { createSandboxCore } from '../../sandbox-core.js';
+import { ALIPAY_PRIVATE_KEY_PEM, BUNDLED_RESOURCES } from './bundled-resources.js';
 
 const element = (id: string) => document.getElementById(id)!;
 
-const core = await createSandboxCore({ inMemory: true, quiet: true });
+// The same assembly as on Node, given bundled texts instead of files and memory instead of a data folder.
+const core = await assembleSandboxCore({
+  resources: BUNDLED_RESOURCES,
+  appStorage: new MemoryAppStorage(),
+  stateStorage: new MemoryStateStorage(),
+  crypto: nodeCrypto,
+  signer: createInProcessSigner(parsePrivateKey(ALIPAY_PRIVATE_KEY_PEM)),
+  logger: sandboxLogger(true),
+  newTraceId: () => crypto.randomUUID().replaceAll('-', ''),
+});
 await setupWorker(...alipayHandlers(core)).start({ serviceWorker: { url: './mockServiceWorker.js' }, onUnhandledRequest: 'bypass', quiet: true });
 element('status').textContent = 'ready';
 

@@ -1,0 +1,176 @@
+/**
+ * A sandbox put together from what its platform gives it: the shipped keys, certificates and fixture
+ * people as text and records, where apps and state are kept, a signer and the core's crypto. It reads
+ * no file: the Node entry (sandbox-core.ts) reads the shipped files and the data folder, the browser
+ * build bundles the same texts.
+ */
+import { pino, type Logger } from 'pino';
+import { createSandboxAdmin, type SandboxAdmin } from './admin/sandbox-admin.js';
+import { AppRegistry, type AppRecord } from './apps/app-registry.js';
+import type { AppStorage } from './apps/app-storage.js';
+import { createGatewayEngine, DEFAULT_GATEWAY_SETTINGS, type GatewayEngine, type GatewaySettings } from './engine/gateway-engine.js';
+import { DEFAULT_JOURNAL_CAPACITY, RequestJournal, type JournalEntry, type JournalFilter } from './journal/request-journal.js';
+import { certificateSn, rootCertificateSn } from './keys/certificate-sn.js';
+import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
+import type { CoreCrypto } from './protocol/core-crypto.js';
+import type { ResponseSigner } from './protocol/response-envelope.js';
+import { compileScenario } from './scenarios/load-scenario.js';
+import { magicIdentityScenario } from './scenarios/magic-identity-rules.js';
+import { ScenarioBook } from './scenarios/scenario-book.js';
+import { BusinessClock } from './state/business-clock.js';
+import type { Completion } from './state/certification-flow.js';
+import { SandboxStore, type Certification, type Person } from './state/sandbox-store.js';
+import type { StateStorage } from './state/state-storage.js';
+
+/** The built-in app every sandbox starts with, and where its TEST-ONLY keys are. */
+export interface DefaultApp {
+  readonly appId: string;
+  readonly signType: 'RSA2';
+  readonly privateKeyPkcs1Path: string;
+  readonly privateKeyPkcs8Path: string;
+  readonly publicKeyPath: string;
+  /** The private key itself (PKCS#1 PEM), for clients that take key text. */
+  readonly privateKeyPem: string;
+}
+
+/** The shipped TEST-ONLY keys and certificates, and the people a new sandbox knows. */
+export interface SandboxResources {
+  readonly alipayPublicKeyPem: string;
+  /** Where a client finds the Alipay public key (a file path on Node). */
+  readonly alipayPublicKeyPath: string;
+  readonly alipayPublicCertPem: string;
+  readonly alipayRootCertPem: string;
+  readonly defaultApp: DefaultApp & { readonly publicKeyPem: string; readonly certificatePem: string };
+  readonly fixturePeople: readonly Person[];
+}
+
+/** A start scenario kept in a file, reloaded when it changes (files/scenario-file.ts on Node). */
+export interface StartScenarioFile {
+  readonly path: string;
+  reload(): void;
+  close(): void;
+}
+
+export interface AssemblyParts {
+  readonly resources: SandboxResources;
+  readonly appStorage: AppStorage;
+  readonly stateStorage: StateStorage;
+  readonly crypto: CoreCrypto;
+  /** Signs responses with the sandbox's "Alipay" key (a worker pool, or the calling thread). */
+  readonly signer: ResponseSigner;
+  readonly logger: Logger;
+  readonly newTraceId: () => string;
+  readonly settings?: Partial<GatewaySettings>;
+  /** The start scenario as a document, or a file that sets it in the book it is given. */
+  readonly scenario?: object | ((book: ScenarioBook) => StartScenarioFile);
+  readonly journalCapacity?: number;
+  /** Real time, for request timestamps and the journal (tests of parity fix it). */
+  readonly now?: () => number;
+}
+
+export interface SandboxControls {
+  /** The gateway engine itself, for the in-process adapters (alipayHandlers, interceptAlipayHosts). */
+  readonly engine: GatewayEngine;
+  /** Every admin operation, as the HTTP admin API offers it (createAdminClient is the same over HTTP). */
+  readonly admin: SandboxAdmin;
+  readonly alipayPublicKeyPem: string;
+  readonly alipayPublicKeyPath: string;
+  readonly defaultApp: DefaultApp;
+  /** The start scenario's file, when there is one. */
+  readonly scenarioPath?: string;
+  /** Registers (or re-keys) an app, as POST /__admin/apps does. */
+  registerApp(app: { app_id: string; public_key: string; sign_type?: 'RSA2' | 'RSA' }): Promise<AppRecord>;
+  /** Gives one app its own scenario: a document, or YAML/JSON text. Throws ScenarioLoadError. */
+  setScenario(appId: string, scenario: object | string): void;
+  clearScenario(appId: string): void;
+  /** The request journal, oldest first. */
+  requests(filter?: JournalFilter): JournalEntry[];
+  /** Back to the start state, as POST /__admin/reset. */
+  reset(): Promise<void>;
+  /** Finishes a pending certification without the hosted page. Throws CertificationError. */
+  completeCertification(id: string, completion: Completion): Promise<Certification>;
+  readonly clock: BusinessClock;
+}
+
+export interface SandboxCore extends SandboxControls {
+  readonly apps: AppRegistry;
+  readonly state: SandboxStore;
+  readonly scenarios: ScenarioBook;
+  readonly journal: RequestJournal;
+  readonly logger: Logger;
+  /** Stops watching the scenario file. */
+  dispose(): void;
+}
+
+/** The request log (info) and the warnings and errors a user has to see; quiet keeps only the latter. */
+export function sandboxLogger(quiet: boolean | undefined): Logger {
+  return pino({ level: quiet ? 'warn' : 'info', base: undefined });
+}
+
+export async function assembleSandboxCore(parts: AssemblyParts): Promise<SandboxCore> {
+  const { resources, logger } = parts;
+  const { defaultApp } = resources;
+  const apps = await AppRegistry.open({
+    storage: parts.appStorage,
+    rootCertificatePem: resources.alipayRootCertPem,
+    defaultApp: { appId: defaultApp.appId, publicKeyPem: defaultApp.publicKeyPem, certificatePem: defaultApp.certificatePem },
+  });
+  const state = await SandboxStore.open({ storage: parts.stateStorage }, resources.fixturePeople);
+  const clock = new BusinessClock();
+  const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS) });
+  // A broken scenario at start is the caller's to fix: it throws, naming the file and the path in it.
+  const scenarioFile = typeof parts.scenario === 'function' ? parts.scenario(scenarios) : undefined;
+  if (parts.scenario && typeof parts.scenario !== 'function') scenarios.setStart(compileScenario(parts.scenario, 'the scenario option', SUPPORTED_METHODS));
+  const startScenario = scenarios.start;
+  const journal = new RequestJournal(parts.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY);
+  const engine = createGatewayEngine({
+    apps,
+    methods: createMethodRegistry(),
+    scenarios,
+    journal,
+    state,
+    crypto: parts.crypto,
+    signer: parts.signer,
+    settings: { ...DEFAULT_GATEWAY_SETTINGS, ...parts.settings },
+    certificates: { alipayCertSn: certificateSn(resources.alipayPublicCertPem), alipayRootCertSn: rootCertificateSn(resources.alipayRootCertPem) },
+    now: parts.now ?? Date.now,
+    businessNow: () => clock.now(),
+    newTraceId: parts.newTraceId,
+    onInternalError: (error) => logger.error({ err: error }, 'gateway engine failed'),
+  });
+
+  const admin = createSandboxAdmin({
+    apps,
+    scenarios,
+    journal,
+    state,
+    clock,
+    definitions: SUPPORTED_METHODS,
+    alipayPublicKeyPem: resources.alipayPublicKeyPem,
+    startedAt: Date.now(),
+    restoreStartScenario: () => (scenarioFile ? scenarioFile.reload() : scenarios.setStart(startScenario)),
+  });
+
+  const { publicKeyPem: _publicKeyPem, certificatePem: _certificatePem, ...defaultAppView } = defaultApp;
+  return {
+    engine,
+    apps,
+    state,
+    scenarios,
+    journal,
+    logger,
+    clock,
+    alipayPublicKeyPem: resources.alipayPublicKeyPem,
+    alipayPublicKeyPath: resources.alipayPublicKeyPath,
+    defaultApp: defaultAppView,
+    scenarioPath: scenarioFile?.path,
+    admin,
+    registerApp: (app) => admin.registerApp(app),
+    setScenario: (appId, scenario) => void admin.setAppScenario(appId, scenario, `setScenario(${appId})`),
+    clearScenario: (appId) => admin.clearAppScenario(appId),
+    requests: (filter) => journal.list(filter),
+    reset: () => admin.reset(),
+    completeCertification: (id, completion) => admin.completeCertification(id, completion),
+    dispose: () => scenarioFile?.close(),
+  };
+}
