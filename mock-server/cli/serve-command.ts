@@ -65,8 +65,9 @@ export async function run(args: string[]): Promise<number> {
     if (code === 'EADDRNOTAVAIL') throw new Error(`--host ${settings.host}: this machine has no such address`);
     throw error;
   });
-  process.stdout.write(describe(sandbox, settings.dataDir));
-  return new Promise((done) => {
+  // The handlers are in place before the URL is printed: a supervisor that signals as soon as it reads
+  // the URL must find them (on a busy machine the write and the next line are far enough apart).
+  const stopped = new Promise<number>((done) => {
     let stopping = false;
     const stop = () => {
       // A second signal, or a close that takes longer than this, ends the process regardless.
@@ -78,4 +79,6 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  process.stdout.write(describe(sandbox, settings.dataDir));
+  return stopped;
 }

@@ -122,6 +122,20 @@ describe('serve', () => {
     expect(await served.exited).toBe(0);
   });
 
+  it('stops cleanly on a SIGTERM sent the moment its URL is printed', async () => {
+    // A supervisor signals as soon as it has read the URL: the handlers must already be there.
+    const codes: Array<number | null> = [];
+    for (let round = 0; round < 6; round++) {
+      const child = spawnCli(['serve', '--port', '0', '--in-memory', '--quiet']);
+      running.push(child);
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      await new Promise<void>((printed) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('gateway.do') && printed()));
+      child.kill('SIGTERM');
+      codes.push(await exited);
+    }
+    expect(codes).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   it('refuses a bad --port with usage and exit code 1', async () => {
     const child = spawnCli(['serve', '--port', 'eighty']);
     running.push(child);
