@@ -9,13 +9,13 @@ import type { AppRecord, AppRegistry } from '../apps/app-registry.js';
 import { residentIdProblem } from '../identity/resident-id.js';
 import type { JournalEntry, JournalFilter, RequestJournal } from '../journal/request-journal.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
-import { AUTH_CODE_MS } from '../methods/alipay.system.oauth.token.js';
+import { AUTH_CODE_MS, USER_AUTHORIZATIONS, type UserAuthorization } from '../methods/alipay.system.oauth.token.js';
 import { alipayUserId } from '../methods/generated-ids.js';
 import { compileScenario, parseScenarioText } from '../scenarios/load-scenario.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { BusinessClock } from '../state/business-clock.js';
 import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
-import type { Certification, Person, SandboxStore, UserAuthorization } from '../state/sandbox-store.js';
+import type { Certification, Person, SandboxStore } from '../state/sandbox-store.js';
 
 /**
  * A refusal of the admin core's own checks. Every refusal an admin operation throws carries the
@@ -244,7 +244,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
         scope,
         issued_at_ms: issuedAt,
       };
-      state.addUserAuthorization(record);
+      state.records(USER_AUTHORIZATIONS).put(record);
       await state.persist();
       const { auth_code, open_id } = record;
       const expires_at = new Date(issuedAt + AUTH_CODE_MS).toISOString();

@@ -10,7 +10,7 @@
  * (grant_type ≤ 20, code ≤ 40, refresh_token ≤ 40; its error table), with the sub_msg of
  * isv.code-invalid and isv.refresh-token-invalid as Alipay's easysdk tests record them.
  */
-import type { UserAuthorization } from '../state/sandbox-store.js';
+import { recordKind } from '../state/record-collection.js';
 import { defineApiMethod, textField, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
@@ -35,6 +35,31 @@ const bizContentSchema = {
   },
 } as const;
 
+/**
+ * A person's authorization of an app on Alipay's OAuth page (用户信息授权): the auth_code its redirect
+ * carries, then the tokens this method exchanges it for. A code is good once; a refresh replaces
+ * both tokens. The state this method touches, kept by the store like its own records.
+ */
+export interface UserAuthorization {
+  readonly auth_code: string;
+  readonly app_id: string;
+  readonly user_id: string;
+  readonly open_id: string;
+  /** auth_base or auth_user. */
+  readonly scope: string;
+  readonly issued_at_ms: number;
+  readonly access_token?: string;
+  readonly refresh_token?: string;
+  /** When the current tokens were issued: the answer's auth_start, and what their expiry counts from. */
+  readonly tokens_issued_at_ms?: number;
+}
+
+export const USER_AUTHORIZATIONS = recordKind<UserAuthorization>({
+  name: 'user_authorizations',
+  key: (record) => record.auth_code,
+  lookups: { refresh_token: (record) => record.refresh_token },
+});
+
 /** Seconds, as Alipay answers them: 15 days for the access token, 30 for the refresh token. */
 export const ACCESS_TOKEN_SECONDS = 1_296_000;
 export const REFRESH_TOKEN_SECONDS = 2_592_000;
@@ -50,7 +75,8 @@ function tokensFor(record: UserAuthorization, context: MethodContext): MethodOut
     refresh_token: alipayToken(issuedAt, 'refresh', record.auth_code, round),
     tokens_issued_at_ms: issuedAt,
   };
-  context.state.issueUserTokens(record, tokens);
+  // The refresh token it had stops finding it.
+  context.state.records(USER_AUTHORIZATIONS).put({ ...record, ...tokens });
   return success({
     user_id: record.user_id,
     open_id: record.open_id,
@@ -64,7 +90,7 @@ function tokensFor(record: UserAuthorization, context: MethodContext): MethodOut
 
 function byAuthorizationCode(code: string | undefined, context: MethodContext): MethodOutcome {
   if (!code) return refused(errors.refusal('isv.code-invalid', 'grant_type authorization_code needs code, the auth_code of the redirect'));
-  const record = context.state.userAuthorization(code);
+  const record = context.state.records(USER_AUTHORIZATIONS).get(code);
   if (!record || record.app_id !== context.appId) {
     return refused(errors.refusal('isv.code-invalid', `no auth_code ${code} was issued to app ${context.appId}; issue one with POST /__admin/auth-codes`));
   }
@@ -79,7 +105,7 @@ function byAuthorizationCode(code: string | undefined, context: MethodContext): 
 
 function byRefreshToken(refreshToken: string | undefined, context: MethodContext): MethodOutcome {
   if (!refreshToken) return refused(errors.refusal('isv.refresh-token-invalid', 'grant_type refresh_token needs refresh_token, from an earlier answer'));
-  const record = context.state.userAuthorizationByRefreshToken(refreshToken);
+  const record = context.state.records(USER_AUTHORIZATIONS).find('refresh_token', refreshToken);
   if (!record) return refused(errors.refusal('isv.refresh-token-invalid', `refresh_token ${refreshToken} is not the current refresh token of any authorization`));
   if (record.app_id !== context.appId) return refused(errors.refusal('isv.unmatched-app-id', `refresh_token ${refreshToken} belongs to app ${record.app_id}`));
   const issuedAt = record.tokens_issued_at_ms ?? record.issued_at_ms;
@@ -95,6 +121,7 @@ export const alipaySystemOauthToken = defineApiMethod<ParametersOf<typeof bizCon
   bizContentSchema,
   parametersAt: 'top-level',
   envelope: { refusalsInErrorResponse: true, successWithoutCode: true },
+  keeps: [USER_AUTHORIZATIONS],
   businessErrors: errors.rows,
   pageExample: { grant_type: 'authorization_code', code: '4b203fe6c11548bcabd8da5bb087a83b' },
   responseFields: {

@@ -82,6 +82,11 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
   readonly businessErrors: readonly DocumentedBusinessError[];
   /** The page's own biz_content example, verbatim (for the seed pages): tests send it as the page shows it. */
   readonly pageExample?: Readonly<Record<string, string>>;
+  /**
+   * The kinds of record it keeps beyond the store's own people, grants and certifications (declared
+   * with recordKind in its file; the store keeps them without knowing them).
+   */
+  readonly keeps?: readonly { readonly name: string }[];
   /** Where biz_content carries the person's resident ID number (a dotted path): what magic identities match on. */
   readonly identityField?: string;
   /**

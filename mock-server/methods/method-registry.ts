@@ -46,7 +46,17 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   alipaySystemOauthToken,
 ];
 
+/** Two methods may share a kind of record only by keeping the same one (one declaration, imported). */
+function checkRecordKinds(definitions: readonly ApiMethodDefinition[]): void {
+  const declared = new Map<string, { readonly name: string }>();
+  for (const kind of definitions.flatMap((d) => d.keeps ?? [])) {
+    if (declared.has(kind.name) && declared.get(kind.name) !== kind) throw new Error(`two different kinds of record are named ${kind.name}`);
+    declared.set(kind.name, kind);
+  }
+}
+
 export function createMethodRegistry(definitions: readonly ApiMethodDefinition[] = SUPPORTED_METHODS): MethodRegistry {
+  checkRecordKinds(definitions);
   return new Map(
     definitions.map((definition) => [
       definition.name,

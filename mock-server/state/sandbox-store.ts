@@ -8,6 +8,7 @@
  * that fails keeps its changes pending: the next request writes them before it is answered, so
  * nothing is acknowledged that is not stored.
  */
+import { RecordCollection, type RecordKind } from './record-collection.js';
 import type { StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 export interface Person {
@@ -61,28 +62,9 @@ export interface MaterialCertification {
   readonly certified_at_ms: number;
 }
 
-/**
- * A person's authorization of an app on Alipay's OAuth page (用户信息授权): the auth_code its redirect
- * carries, then the tokens alipay.system.oauth.token exchanges it for. A code is good once; a
- * refresh replaces both tokens.
- */
-export interface UserAuthorization {
-  readonly auth_code: string;
-  readonly app_id: string;
-  readonly user_id: string;
-  readonly open_id: string;
-  /** auth_base or auth_user. */
-  readonly scope: string;
-  readonly issued_at_ms: number;
-  access_token?: string;
-  refresh_token?: string;
-  /** When the current tokens were issued: the answer's auth_start, and what their expiry counts from. */
-  tokens_issued_at_ms?: number;
-}
-
 type StateFile = StateSnapshot;
 
-const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: [], material_certifications: [], user_authorizations: [] });
+const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: [], material_certifications: [], records: {} });
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
@@ -105,7 +87,7 @@ function replay(data: StateFile, changes: readonly Change[]): number {
     else if ('grant' in change) upsert(data.authorizations, (a, b) => a.app_id === b.app_id && a.cert_no === b.cert_no, change.grant);
     else if ('certification' in change) upsert(data.certifications, (a, b) => a.id === b.id, change.certification);
     else if ('material' in change) upsert(data.material_certifications, (a, b) => a.app_id === b.app_id && a.transaction_id === b.transaction_id, change.material);
-    else upsert((data.user_authorizations ??= []), (a, b) => a.auth_code === b.auth_code, change.user_authorization);
+    else ((data.records ??= {})[change.record.kind] ??= {})[change.record.key] = change.record.value;
   }
   return applied;
 }
@@ -119,8 +101,7 @@ export class SandboxStore {
   #certifications = new Map<string, Certification>();
   #certificationsByOrder = new Map<string, Certification>();
   #materialCertifications = new Map<string, MaterialCertification>();
-  #userAuthorizations = new Map<string, UserAuthorization>();
-  #userAuthorizationsByRefreshToken = new Map<string, UserAuthorization>();
+  #collections = new Map<string, RecordCollection<unknown>>();
   #dirty = false;
   #batch: Promise<void> | undefined;
   #writes: Promise<void> = Promise.resolve();
@@ -159,9 +140,9 @@ export class SandboxStore {
     this.#certifications = new Map(data.certifications.map((c) => [c.id, c]));
     this.#certificationsByOrder = new Map(data.certifications.map((c) => [key(c.kind, c.app_id, c.order_no), c]));
     this.#materialCertifications = new Map(data.material_certifications.map((m) => [key(m.app_id, m.transaction_id), m]));
-    const userAuthorizations = (data.user_authorizations ??= []);
-    this.#userAuthorizations = new Map(userAuthorizations.map((u) => [u.auth_code, u]));
-    this.#userAuthorizationsByRefreshToken = new Map(userAuthorizations.flatMap((u) => (u.refresh_token ? [[u.refresh_token, u]] : [])));
+    data.records ??= {};
+    // Built again on first use, over the records as they now are.
+    this.#collections = new Map();
   }
 
   #changed(change?: Change): void {
@@ -244,28 +225,17 @@ export class SandboxStore {
     this.#changed({ material: record });
   }
 
-  // User authorizations (auth codes and the tokens of alipay.system.oauth.token)
+  // Records a method declares itself (record-collection.ts)
 
-  userAuthorization(authCode: string): UserAuthorization | undefined {
-    return this.#userAuthorizations.get(authCode);
-  }
-
-  userAuthorizationByRefreshToken(refreshToken: string): UserAuthorization | undefined {
-    return this.#userAuthorizationsByRefreshToken.get(refreshToken);
-  }
-
-  addUserAuthorization(record: UserAuthorization): void {
-    this.#data.user_authorizations!.push(record);
-    this.#userAuthorizations.set(record.auth_code, record);
-    this.#changed({ user_authorization: record });
-  }
-
-  /** Gives the authorization new tokens; the refresh token it had stops working. */
-  issueUserTokens(record: UserAuthorization, tokens: Required<Pick<UserAuthorization, 'access_token' | 'refresh_token' | 'tokens_issued_at_ms'>>): void {
-    if (record.refresh_token) this.#userAuthorizationsByRefreshToken.delete(record.refresh_token);
-    Object.assign(record, tokens);
-    this.#userAuthorizationsByRefreshToken.set(tokens.refresh_token, record);
-    this.#changed({ user_authorization: record });
+  /** The records of a kind a method declared: kept, logged and replayed as the store's own are. */
+  records<T>(kind: RecordKind<T>): RecordCollection<T> {
+    let collection = this.#collections.get(kind.name) as RecordCollection<T> | undefined;
+    if (!collection) {
+      const stored = (this.#data.records![kind.name] ??= {});
+      collection = new RecordCollection(kind, stored, (key, value) => this.#changed({ record: { kind: kind.name, key, value } }));
+      this.#collections.set(kind.name, collection as RecordCollection<unknown>);
+    }
+    return collection;
   }
 
   /** Forgets authorizations, certifications and the people first seen granting; fixture and admin people stay. */

@@ -4,7 +4,8 @@
  * In memory (nothing kept), lowdb files in the data folder (state-files.ts), and whatever a
  * deployment needs beside them (replicas sharing a server) implement it the same way.
  */
-import type { Authorization, Certification, MaterialCertification, Person, UserAuthorization } from './sandbox-store.js';
+import type { StoredRecords } from './record-collection.js';
+import type { Authorization, Certification, MaterialCertification, Person } from './sandbox-store.js';
 
 /** The whole state, as a snapshot holds it. */
 export interface StateSnapshot {
@@ -13,8 +14,8 @@ export interface StateSnapshot {
   authorizations: Authorization[];
   certifications: Certification[];
   material_certifications: MaterialCertification[];
-  /** alipay.system.oauth.token's auth codes and the tokens they became (absent in snapshots written before it). */
-  user_authorizations?: UserAuthorization[];
+  /** The records methods declare themselves (record-collection.ts): kind → key → record. */
+  records?: Record<string, StoredRecords>;
 }
 
 /** One change: the record as it now is (later changes to the same record win). */
@@ -23,10 +24,10 @@ export type StateChange =
   | { readonly grant: Authorization }
   | { readonly certification: Certification }
   | { readonly material: MaterialCertification }
-  | { readonly user_authorization: UserAuthorization };
+  | { readonly record: { readonly kind: string; readonly key: string; readonly value: unknown } };
 
 /** The key that tells each kind of change apart, for readers of a change log. */
-export const CHANGE_KINDS = ['person', 'grant', 'certification', 'material', 'user_authorization'] as const;
+export const CHANGE_KINDS = ['person', 'grant', 'certification', 'material', 'record'] as const;
 
 export interface StoredState {
   /** The last whole state written, or undefined when there is none yet. */
