@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
 import { type ProviderStateName } from '../contracts/provider-states.js';
 import { AlipayApiError, AlipayClient } from './alipay-client.js';
-import type { ApiMethod, PageMethod } from './api-types.js';
+import { TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type PageMethod } from './api-types.js';
 
 const { regex, fromProviderState } = MatchersV3;
 const PACTS = new URL('../contracts/pacts/', import.meta.url).pathname;
@@ -41,9 +41,11 @@ interface CallCase {
   readonly state: State;
   readonly method: ApiMethod;
   readonly bizContent: Record<string, string>;
-  /** A field of biz_content whose value the provider state supplies (certify_id, biz_no). */
+  /** A field of biz_content (or a top-level parameter) whose value the provider state supplies (certify_id, biz_no, code). */
   readonly injected?: string;
   readonly answer: { readonly success: Record<string, unknown> } | { readonly error: { code: string; msg: string; sub_code: string; sub_msg: string } };
+  /** alipay.system.oauth.token's shape: a success node without code and msg, refusals in error_response. */
+  readonly oauthEnvelope?: true;
 }
 
 const busy = (sub_msg = '系统繁忙') => ({ code: '40004', msg: 'Business Failed', sub_code: 'SYSTEM_ERROR', sub_msg });
@@ -76,6 +78,8 @@ const CERTIFY_ID = regex(/^[0-9a-f]{32}$/, '2109b5e671aa3ff2eb4851816c65828f');
 const BIZ_NO = regex(/^ZM\d{30}$/, 'ZM201612013000000393900404029253');
 const TOKEN = regex(/^\d{8}[0-9a-f]{32}$/, '20120823ac6ffaa4d2d84e7384bf983531473993');
 const OPEN_ID = regex(/^2088\d{12}$/, '2088202844499224');
+const AUTH_CODE = '4b203fe6c11548bcabd8da5bb087a83b';
+const invalidArguments = (sub_code: string, sub_msg: string) => ({ error: { code: '40002', msg: 'Invalid Arguments', sub_code, sub_msg } });
 const started = (flow: string, order_no: string, name: ProviderStateName = 'a certification was started', extra: Record<string, string> = {}): State => ({
   name,
   params: { flow, order_no, ...extra },
@@ -137,7 +141,16 @@ const CASES: readonly CallCase[] = [
   { description: 'a query of a failed Zhima certification', state: started('zhima', 'Z0002', 'the certification failed', { reason: 'Z1147' }), method: 'zhima.customer.certification.query', bizContent: { biz_no: 'ZM201612013000000393900404029253' }, injected: 'biz_no', answer: { success: { passed: 'false', failed_reason: 'Z1147', identity_info: '{}', attribute_info: '{}', channel_statuses: '[{"channel_type":"FACE","success":false}]' } } },
   { description: 'a query of an unknown biz_no', state: registered, method: 'zhima.customer.certification.query', bizContent: { biz_no: 'ZM201612013000000393900404029253' }, answer: business('INVALID_PARAMETER', '参数有误') },
   { description: 'a Zhima query while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'zhima.customer.certification.query', bizContent: { biz_no: 'ZM201612013000000393900404029253' }, answer: { error: busy('系统繁忙') } },
+
+  { description: 'a token for the auth code of an OAuth redirect', state: { name: 'the person agreed on the OAuth page' }, method: 'alipay.system.oauth.token', bizContent: { grant_type: 'authorization_code', code: AUTH_CODE }, injected: 'code', oauthEnvelope: true, answer: { success: { user_id: OPEN_ID, open_id: OPEN_ID, access_token: TOKEN, expires_in: 1296000, refresh_token: TOKEN, re_expires_in: 2592000, auth_start: TIMESTAMP } } },
+  { description: 'a token for an auth code that was never issued', state: registered, method: 'alipay.system.oauth.token', bizContent: { grant_type: 'authorization_code', code: AUTH_CODE }, oauthEnvelope: true, answer: invalidArguments('isv.code-invalid', '授权码code无效') },
+  { description: 'a token refresh with a refresh token that is none', state: registered, method: 'alipay.system.oauth.token', bizContent: { grant_type: 'refresh_token', refresh_token: '201208134b203fe6c11548bcabd8da5bb087a83b' }, oauthEnvelope: true, answer: invalidArguments('isv.refresh-token-invalid', '刷新令牌refresh_token无效') },
 ];
+
+/** The business parameters as the pact's form body records them: top-level, with an injected one from the state. */
+function topLevelInPact(c: CallCase) {
+  return Object.fromEntries(Object.entries(c.bizContent).map(([name, value]) => [name, name === c.injected ? fromProviderState(`\${${name}}`, value) : value]));
+}
 
 /** biz_content as the pact records it: literal, or, where a state supplies an id, generated from it. */
 function bizContentInPact(c: CallCase) {
@@ -148,8 +161,10 @@ function bizContentInPact(c: CallCase) {
 
 describe('the reference client\'s contract with the gateway', () => {
   it.each(CASES.map((c) => [c.description, c] as const))('%s', async (_description, c) => {
-    const nodeKey = `${c.method.replaceAll('.', '_')}_response`;
-    const node = 'success' in c.answer ? { code: '10000', msg: 'Success', ...c.answer.success } : c.answer.error;
+    const success = 'success' in c.answer;
+    const nodeKey = !success && c.oauthEnvelope ? 'error_response' : `${c.method.replaceAll('.', '_')}_response`;
+    const node = 'success' in c.answer ? { ...(c.oauthEnvelope ? {} : { code: '10000', msg: 'Success' }), ...c.answer.success } : c.answer.error;
+    const topLevel = TOP_LEVEL_PARAMETER_METHODS.includes(c.method);
     pact
       .given(c.state.name, c.state.params)
       .uponReceiving(c.description)
@@ -159,7 +174,7 @@ describe('the reference client\'s contract with the gateway', () => {
         query: publicQuery(c.method),
         headers: { 'Content-Type': regex(/^application\/x-www-form-urlencoded(;.*)?$/, 'application/x-www-form-urlencoded;charset=utf-8') },
         contentType: 'application/x-www-form-urlencoded',
-        body: { biz_content: bizContentInPact(c) },
+        body: topLevel ? topLevelInPact(c) : { biz_content: bizContentInPact(c) },
       })
       .willRespondWith({
         status: 200,
@@ -169,7 +184,7 @@ describe('the reference client\'s contract with the gateway', () => {
     await pact.executeTest(async (server) => {
       const call = clientFor(server).call(c.method, c.bizContent as never);
       if ('success' in c.answer) {
-        expect(await call).toMatchObject({ code: '10000', msg: 'Success' });
+        expect(await call).toMatchObject(c.oauthEnvelope ? { access_token: expect.any(String) } : { code: '10000', msg: 'Success' });
       } else {
         const error = await call.then(() => undefined, (e: unknown) => e);
         expect(error).toBeInstanceOf(AlipayApiError);

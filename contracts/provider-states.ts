@@ -92,6 +92,13 @@ export const PROVIDER_STATES = {
     return undefined;
   },
   'a certification was started': startCertification,
+  // Alipay's OAuth page, agreed to by a person the sandbox knows (user_id, or the first fixture person).
+  'the person agreed on the OAuth page': async (params: Params, target: StateTarget) => {
+    const admin = createAdminClient(target.url);
+    const userId = (params.user_id as string | undefined) ?? (await admin.identities()).identities[0]!.user_id;
+    const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId });
+    return { code: issued.auth_code };
+  },
   'the certification passed': finishedCertification(() => ({ passed: true })),
   'the certification failed': finishedCertification((params) => ({ passed: false, reason: (params.reason as string) ?? 'Z1147' })),
   'the gateway is busy': async (_params: Params, target: StateTarget) => {
