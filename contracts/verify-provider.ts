@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Verifier } from '@pact-foundation/pact';
 import { gmt8Timestamp, signContent } from '../client-harness/alipay-client.js';
+import { createAdminClient } from '../mock-server/admin/admin-client.js';
 import { isProviderState, PROVIDER_STATE_NAMES, PROVIDER_STATES, type StateTarget } from './provider-states.js';
 
 export class UnknownProviderStateError extends Error {}
@@ -88,8 +89,7 @@ export async function verifyPacts(options: VerificationOptions): Promise<void> {
     stateHandlers,
     beforeEach: async () => {
       injected = {};
-      const response = await fetch(`${target.url}/__admin/reset`, { method: 'POST' });
-      if (response.status !== 204) throw new Error(`reset answered ${response.status}`);
+      await createAdminClient(target.url).reset();
     },
     // Pacts hold example timestamps and signatures: every request is signed again, as the real
     // client would sign it now. The proxy hands form bodies on re-encoded, so the body is rebuilt.

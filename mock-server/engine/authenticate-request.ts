@@ -4,7 +4,7 @@
  * Rejection with the documented code; what passes is the request as the rest of the engine sees it.
  */
 import type { RegisteredApp } from '../apps/registered-app.js';
-import { base64Bytes, latin1Bytes } from '../protocol/bytes.js';
+import { latin1Bytes } from '../protocol/bytes.js';
 import type { CoreCrypto } from '../protocol/core-crypto.js';
 import { CharsetMismatchError, decodeParameter } from '../protocol/charset.js';
 import { publicError, publicErrorWithSubMsg } from '../protocol/public-errors.js';
@@ -73,7 +73,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
         ),
       );
     }
-    if (!deps.crypto.verify(signStringBytes(decoded.list), base64Bytes(params.sign), params.sign_type, app.publicKey)) {
+    if (!deps.crypto.verify(signStringBytes(decoded.list), params.sign, params.sign_type, app.publicKey)) {
       // Alipay's own wording, with the gateway's sign string HTML-escaped as Alipay writes it.
       const signString = signStringText(decoded.list).replaceAll('&', '&amp;');
       throw new Rejection(

@@ -47,7 +47,8 @@ export function signContent(content: string | Uint8Array, signType: SignType, ke
 }
 
 export const nodeCrypto: CoreCrypto = {
-  verify(content, signature, signType, key) {
+  verify(content, sign, signType, key) {
+    const signature = Buffer.from(sign, 'base64');
     if (signature.length === 0) return false;
     try {
       return rsaVerify(DIGEST[signType], content, key as KeyObject, signature);

@@ -1,6 +1,6 @@
 /**
  * Bytes without Node's Buffer, so that the protocol runs wherever the engine does (Node, a browser's
- * msw worker): text to and from bytes, joining, base64. Node's Buffers are Uint8Arrays, so adapters
+ * msw worker): text to and from bytes, and joining. Node's Buffers are Uint8Arrays, so adapters
  * pass theirs in as they are.
  */
 
@@ -17,11 +17,18 @@ export function latin1Bytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** Bytes as one character each (U+0000 to U+00FF): for ASCII, and for quoting bytes in a message. */
+const asciiDecoder = new TextDecoder('utf-8');
+
+/** ASCII bytes as text (the decoder is native, and ASCII is UTF-8): most parameter values. */
+export function asciiText(bytes: Uint8Array): string {
+  return asciiDecoder.decode(bytes);
+}
+
+/** Bytes as one character each (U+0000 to U+00FF): a charset name, a bad byte quoted in a message. */
 export function latin1Text(bytes: Uint8Array): string {
   let text = '';
-  // In slices: fromCharCode takes its arguments on the stack.
-  for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+  // In slices: fromCharCode takes its arguments on the stack. apply reads a typed array as it is.
+  for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode.apply(null, bytes.subarray(at, at + 8192) as unknown as number[]);
   return text;
 }
 
@@ -35,19 +42,4 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return joined;
-}
-
-export function base64Text(bytes: Uint8Array): string {
-  return btoa(latin1Text(bytes));
-}
-
-/**
- * The bytes of base64 text, read as leniently as Node's Buffer and Java's decoders read it: the
- * URL-safe alphabet too, characters outside the alphabet skipped, padding optional.
- */
-export function base64Bytes(text: string): Uint8Array {
-  let digits = text.replace(/[^A-Za-z0-9+/_-]/g, '').replaceAll('-', '+').replaceAll('_', '/');
-  // A lone last digit holds no whole byte.
-  if (digits.length % 4 === 1) digits = digits.slice(0, -1);
-  return latin1Bytes(atob(digits.padEnd(Math.ceil(digits.length / 4) * 4, '=')));
 }

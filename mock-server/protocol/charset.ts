@@ -4,7 +4,7 @@
  * Alipay answers in the request's charset too: the official PHP, Python and Java SDKs decode the body,
  * and check its signature, in the charset they sent.
  */
-import { latin1Text, utf8Bytes } from './bytes.js';
+import { asciiText, utf8Bytes } from './bytes.js';
 import { encodeGbk } from './gbk-encoding.js';
 
 export type RequestCharset = 'utf-8' | 'gbk';
@@ -44,7 +44,7 @@ export class CharsetMismatchError extends Error {}
  * false positives.
  */
 export function decodeParameter(bytes: Uint8Array, charset: RequestCharset, name: string): string {
-  if (isAscii(bytes)) return latin1Text(bytes);
+  if (isAscii(bytes)) return asciiText(bytes);
   if (charset === 'gbk' && looksLikeUtf8Chinese(bytes)) {
     throw new CharsetMismatchError(
       `parameter ${name} is UTF-8 encoded but the request says charset=gbk; send charset=utf-8 ` +

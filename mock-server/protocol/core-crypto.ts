@@ -9,8 +9,11 @@ import type { SignType } from './public-parameters.js';
 export type VerificationKey = object;
 
 export interface CoreCrypto {
-  /** RSA2 (SHA256withRSA) or RSA (SHA1withRSA) over `content`; false for any signature that does not verify. */
-  verify(content: Uint8Array, signature: Uint8Array, signType: SignType, key: VerificationKey): boolean;
+  /**
+   * RSA2 (SHA256withRSA) or RSA (SHA1withRSA) over `content`, the signature as the request's base64 text
+   * (read as leniently as Alipay's own decoders read it); false for any signature that does not verify.
+   */
+  verify(content: Uint8Array, sign: string, signType: SignType, key: VerificationKey): boolean;
   /** AES-128-CBC, all-zero IV, PKCS#5 padding, base64 text (reference §5): an encrypted node. */
   encryptContent(plaintext: Uint8Array, key: Uint8Array): string;
   /** The plaintext bytes, or undefined when the text is not base64 of this key's AES output. */

@@ -5,7 +5,7 @@
  * gateway.do?charset=UTF-8 and carries a charset field as well, and many integrations put
  * ?charset=utf-8 in their gateway URL.
  */
-import { latin1Text } from './bytes.js';
+import { latin1Bytes, latin1Text } from './bytes.js';
 import { charsetNamed, CharsetMismatchError, decodeParameter, type RequestCharset } from './charset.js';
 import { MalformedFormError, parseFormFields, type FormField } from './form-encoding.js';
 import { publicError, type ErrorFields } from './public-errors.js';
@@ -27,8 +27,15 @@ export interface DecodedParameters {
 
 const DEFAULT_CHARSET: RequestCharset = 'utf-8';
 
+const CHARSET = latin1Bytes('charset');
+
+/** Whether a field's name is `charset`, compared as bytes: every field is asked, before any is decoded. */
+function isCharsetName(name: Uint8Array): boolean {
+  return name.length === CHARSET.length && name.every((byte, i) => byte === CHARSET[i]);
+}
+
 function charsetOf(fields: readonly FormField[]): RequestCharset {
-  const field = fields.find((f) => latin1Text(f.name) === 'charset');
+  const field = fields.find((f) => isCharsetName(f.name));
   // Every official SDK sends charset; without one, Alipay's own default of UTF-8 applies.
   if (!field || field.value.length === 0) return DEFAULT_CHARSET;
   const name = latin1Text(field.value);

@@ -7,6 +7,7 @@ import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decryptContent, encryptContent } from '../../mock-server/keys/node-crypto.js';
+import { adminOf, answered, type Answered } from '../support/admin-client.js';
 import { javaExtractor } from '../support/sdk-sign-extractors.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -23,12 +24,12 @@ const INIT = {
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 let aesKey: string;
 
-async function setAesKey(body: object): Promise<Response> {
-  return fetch(`${sandbox().url}/__admin/apps/${APP_ID}/aes-key`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+function setAesKey(body: { aes_key?: string }): Promise<Answered> {
+  return answered(adminOf(sandbox()).setAesKey(APP_ID, body.aes_key));
 }
 
 beforeAll(async () => {
-  await fetch(`${sandbox().url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: APP_ID, public_key: publicKey.export({ type: 'spki', format: 'pem' }) }) });
+  await adminOf(sandbox()).registerApp({ app_id: APP_ID, public_key: publicKey.export({ type: 'spki', format: 'pem' }) });
   const response = await setAesKey({});
   aesKey = ((await response.json()) as { aes_key: string }).aes_key;
 });

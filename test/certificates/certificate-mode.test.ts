@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testCertificatePaths, testKeyPaths } from '../../fixtures/test-keys.js';
 import { issueCertificate } from '../../mock-server/keys/certificate-authority.js';
 import { certificateSn, rootCertificateSn } from '../../mock-server/keys/certificate-sn.js';
+import { adminOf, answered } from '../support/admin-client.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
@@ -72,7 +73,7 @@ describe('alipay-sdk in certificate mode (appCertPath, alipayPublicCertPath, ali
       rootCertificatePem: readFileSync(testCertificatePaths.alipayRootCert, 'utf8'),
       rootPrivateKeyPem: readFileSync(testCertificatePaths.rootCaPrivateKey, 'utf8'),
     }).certificatePem;
-    const registered = await fetch(`${sandbox().url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: '2021000000001001', app_cert: appCert }) });
+    const registered = await answered(adminOf(sandbox()).registerApp({ app_id: '2021000000001001', app_cert: appCert }), 201);
     expect(registered.status).toBe(201);
     const privateKeyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     const result = await sdkInCertificateMode('2021000000001001', privateKeyPem, appCert).exec('alipay.user.certify.open.initialize', { bizContent: INIT }, { validateSign: true });
@@ -83,7 +84,7 @@ describe('alipay-sdk in certificate mode (appCertPath, alipayPublicCertPath, ali
   });
 
   it('refuses an app certificate the sandbox did not issue with 400', async () => {
-    const registered = await fetch(`${sandbox().url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: '2021000000001002', app_cert: vector('appCertPublicKey_2021001161683774.crt') }) });
+    const registered = await answered(adminOf(sandbox()).registerApp({ app_id: '2021000000001002', app_cert: vector('appCertPublicKey_2021001161683774.crt') }), 201);
     expect(registered.status).toBe(400);
     expect(((await registered.json()) as { error: string }).error).toContain("not a certificate issued by the sandbox's root CA");
   });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { AlipaySdk, type AlipaySdkConfig } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
+import { adminOf, answered } from '../support/admin-client.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 
@@ -23,11 +24,7 @@ function sdkFor(config: Partial<AlipaySdkConfig> = {}): AlipaySdk {
 }
 
 async function registerApp(appId: string, publicKeyPem: string, signType: 'RSA2' | 'RSA'): Promise<void> {
-  const response = await fetch(`${sandbox().url}/__admin/apps`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ app_id: appId, public_key: publicKeyPem, sign_type: signType }),
-  });
+  const response = await answered(adminOf(sandbox()).registerApp({ app_id: appId, public_key: publicKeyPem, sign_type: signType }), 201);
   expect(response.status).toBe(201);
 }
 

@@ -192,8 +192,7 @@ describe('AES content in a GBK request (the Java SDK\'s encrypted GBK call)', ()
     const { generateKeyPairSync } = await import('node:crypto');
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     await sandbox().registerApp({ app_id: appId, public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
-    const response = await fetch(`${sandbox().url}/__admin/apps/${appId}/aes-key`, { method: 'POST' });
-    const { aes_key: aesKey } = (await response.json()) as { aes_key: string };
+    const { aes_key: aesKey } = await sandbox().admin.setAesKey(appId);
     const key = aesKeyBytes(aesKey);
     const plaintext = JSON.stringify({ ...certifyOpenInitializeExample, outer_order_no: 'AESGBK01' });
     const params = { ...publicParams(CERTIFY_OPEN_INITIALIZE, { app_id: appId, charset: 'GBK', encrypt_type: 'AES' }), biz_content: encryptContent(iconv.encode(plaintext, 'gbk'), key) };

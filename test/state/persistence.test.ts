@@ -2,10 +2,10 @@
  * Nothing acknowledged is lost: state survives a restart, and a sandbox killed (SIGKILL) under load
  * keeps every grant and certification it acknowledged and never leaves a corrupt file.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../support/temp-dirs.js';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { SandboxStore } from '../../mock-server/state/sandbox-store.js';
@@ -18,14 +18,7 @@ import { PAGE_EXAMPLES } from '../support/page-examples.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sandbox-state-'));
-  dirs.push(dir);
-  return dir;
-}
+const dataDir = useTempDirs('sandbox-state-');
 
 async function withSandbox<T>(dir: string, run: (sandbox: RunningSandbox) => Promise<T>): Promise<T> {
   const sandbox = await startSandbox({ port: 0, quiet: true, dataDir: dir });

@@ -3,10 +3,10 @@
  * lookup value no longer finds the record, and they are logged, compacted into the snapshot,
  * replayed after a restart and forgotten on reset, as the store's own records are.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../support/temp-dirs.js';
 import { createMethodRegistry, SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
 import { recordKind } from '../../mock-server/state/record-collection.js';
 import { SandboxStore } from '../../mock-server/state/sandbox-store.js';
@@ -19,13 +19,7 @@ interface Ticket {
 
 const TICKETS = recordKind<Ticket>({ name: 'tickets', key: (t) => t.id, lookups: { holder: (t) => t.holder } });
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'record-collection-'));
-  dirs.push(dir);
-  return dir;
-}
+const dataDir = useTempDirs('record-collection-');
 
 describe('records a method declares', () => {
   it('are found by key and by lookup, and a changed lookup value stops finding the record', async () => {

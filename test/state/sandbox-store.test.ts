@@ -2,20 +2,14 @@
  * The state store on disk: a snapshot plus a change log appended per batch, replayed at open,
  * compacted into the snapshot, and tolerant of a last line cut short by a kill.
  */
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../support/temp-dirs.js';
 import { SandboxStore, type Authorization } from '../../mock-server/state/sandbox-store.js';
 import { FileStateStorage } from '../../mock-server/state/state-files.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sandbox-store-'));
-  dirs.push(dir);
-  return dir;
-}
+const dataDir = useTempDirs('sandbox-store-');
 
 function grant(n: number): Authorization {
   return { app_id: 'app', cert_no: `CERT${n}`, name: 'x', user_id: '2088000000000001', open_id: '2088000000000002', access_token: 't', refresh_token: 'r', granted_at: '2026-01-01T00:00:00Z' };
