@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { testKeyPaths } from '../fixtures/test-keys.js';
 import { createAdminGuard, isGuardedPath, isLoopback, sendRefusal } from './http/admin-guard.js';
-import { createGatewayHandler } from './http/gateway-route.js';
+import { createGatewayHandler, createOpenApiHandler } from './http/gateway-route.js';
 import type { SandboxAppDependencies } from './http/sandbox-app.js';
 import { readAlipayPrivateKey } from './files/shipped-files.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
@@ -93,12 +93,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
   // tenth of a request's main-thread time); everything else is the Express app's.
   const gateway = createGatewayHandler(core.engine, core.logger);
+  const openApi = createOpenApiHandler(core.engine, core.logger);
   const host = options.host ?? DEFAULT_HOST;
   const adminToken = options.adminToken ?? (isLoopback(host) ? undefined : randomBytes(18).toString('base64url'));
   const guard = createAdminGuard({ host, adminHosts: options.adminHosts, adminToken });
   // Timeouts are checked every second rather than Node's default 30 s, so that they bound what they say.
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     if (isGatewayPath(req.url)) return void gateway(req, res);
+    if (req.url?.startsWith('/v3/')) return void openApi(req, res);
     const refused = isGuardedPath(req.url) ? guard(req) : undefined;
     if (refused) return sendRefusal(res, refused);
     app(req, res);

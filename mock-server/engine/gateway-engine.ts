@@ -20,6 +20,7 @@ import type { SandboxStore } from '../state/sandbox-store.js';
 import { createAuthenticator } from './authenticate-request.js';
 import { isConnectionFault, type ConnectionFault } from './envelope-faults.js';
 import { Rejection, type Answer, type RequestState } from './request-state.js';
+import { createOpenApiV3, type OpenApiRequest } from './openapi-v3.js';
 import { createResponder } from './render-response.js';
 
 export interface GatewayRequest {
@@ -99,13 +100,18 @@ export interface GatewayEngineDependencies {
   /** The business clock (movable by tests): what expiry and ids are measured against. */
   readonly businessNow: () => number;
   readonly newTraceId: () => string;
+  /** A v3 answer's alipay-nonce (a UUID). */
+  readonly newNonce?: () => string;
   /** Told of failures in the sandbox itself, which callers see as 20000 aop.unknow-error. */
   readonly onInternalError?: (error: unknown) => void;
 }
 
 export interface GatewayEngine {
   readonly settings: GatewaySettings;
+  /** A gateway.do request (v1). */
   handle(request: GatewayRequest): Promise<GatewayResponse>;
+  /** An OpenAPI v3 request (`/v3/...`): the same outcomes, rendered the v3 way (openapi-v3.ts). */
+  handleOpenApi(request: OpenApiRequest): Promise<GatewayResponse>;
 }
 
 type BizContent = { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly refusal: ErrorFields };
@@ -132,6 +138,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   const { methods, settings } = deps;
   const { authenticate, identify } = createAuthenticator(deps);
   const respond = createResponder(deps);
+  const openApi = createOpenApiV3({ ...deps, newNonce: deps.newNonce ?? deps.newTraceId });
 
   /** biz_content as the method reads it: JSON object fields of its JSON text fields written back as text. */
   function parseBizContent(text: string | undefined, method: RegisteredMethod | undefined): BizContent {
@@ -215,19 +222,39 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     }
   }
 
-  function answer(request: GatewayRequest, state: RequestState): Answer {
-    const { params, app, decoded } = authenticate(request, state);
-    const bizContent = businessParameters(decoded.values, methods.get(params.method));
+  /** The scenario's decision for an authenticated call of either protocol, carried out. */
+  function dispatch(method: string, bizContent: BizContent, app: RegisteredApp, parameters: Readonly<Record<string, string>>, state: RequestState): Answer {
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
-    const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method: params.method, field }));
+    const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method, field }));
     const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';
-    return carryOut(decision.outcome, { method: params.method, bizContent, app, parameters: decoded.values, decision }, state, rule);
+    return carryOut(decision.outcome, { method, bizContent, app, parameters, decision }, state, rule);
   }
 
-  function record(request: GatewayRequest, state: RequestState, response: GatewayResponse, node?: ResponseNode): void {
+  function answer(request: GatewayRequest, state: RequestState): Answer {
+    const { params, app, decoded } = authenticate(request, state);
+    return dispatch(params.method, businessParameters(decoded.values, methods.get(params.method)), app, decoded.values, state);
+  }
+
+  function answerOpenApi(request: OpenApiRequest, state: RequestState): Answer {
+    const call = openApi.authenticate(request, state);
+    const text: Record<string, string> = {};
+    for (const [name, value] of Object.entries(call.parameters)) text[name] = typeof value === 'string' ? value : JSON.stringify(value);
+    // The journal shows a v3 call's parameters as it shows a gateway.do call's.
+    state.decoded = { charset: 'utf-8', list: [], values: text };
+    return dispatch(call.method.definition.name, { ok: true, value: call.parameters }, call.app, text, state);
+  }
+
+  /** A refusal (or a failure of the sandbox itself, which callers see as aop.unknow-error) as an answer. */
+  function refusalAnswer(error: unknown): Answer {
+    if (error instanceof Rejection) return { kind: 'node', node: error.error, detail: error.detail };
+    deps.onInternalError?.(error);
+    return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details') };
+  }
+
+  function record(httpMethod: string, state: RequestState, response: GatewayResponse, node?: ResponseNode): void {
     deps.journal.record({
       atMs: deps.now(),
-      http_method: request.httpMethod,
+      http_method: httpMethod,
       method: state.method,
       app_id: state.app?.appId ?? state.decoded?.values.app_id,
       parameters: state.decoded?.values ?? {},
@@ -264,22 +291,26 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       try {
         result = answer(request, state);
       } catch (error) {
-        let node: ErrorFields;
-        let detail: string | undefined;
-        if (error instanceof Rejection) {
-          node = error.error;
-          detail = error.detail;
-        } else {
-          deps.onInternalError?.(error);
-          node = publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details');
-        }
         // Refused before its parameters were decoded: identify the caller from the query, best effort.
         if (!state.app && !state.method) identify(new URLSearchParams(request.rawQuery), state);
-        result = { kind: 'node', node, detail };
+        result = refusalAnswer(error);
       }
       result = await persisted(result);
       const response = await respond(state, result);
-      record(request, state, response, result.kind === 'node' ? result.node : undefined);
+      record(request.httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
+      return response;
+    },
+    async handleOpenApi(request) {
+      const state: RequestState = {};
+      let result: Answer;
+      try {
+        result = answerOpenApi(request, state);
+      } catch (error) {
+        result = refusalAnswer(error);
+      }
+      result = await persisted(result);
+      const response = await openApi.respond(state, result);
+      record(request.httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
       return response;
     },
   };

@@ -31,7 +31,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * The x-sandbox-detail header: percent-encoded (header values are Latin-1). Details can echo what the
  * caller sent, lone surrogates included, which encodeURI refuses: those become U+FFFD first.
  */
-function detailHeader(detail: string | undefined): Record<string, string> {
+export function detailHeader(detail: string | undefined): Record<string, string> {
   return detail ? { 'x-sandbox-detail': encodeURI(detail.replace(LONE_SURROGATE, '\uFFFD')) } : {};
 }
 

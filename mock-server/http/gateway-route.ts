@@ -1,6 +1,6 @@
 /**
- * The HTTP adapter for gateway.do: reads the raw request (bounded), hands it to the engine, writes the
- * engine's answer and logs one line. It decides nothing about the outcome.
+ * The HTTP adapter for gateway.do and the OpenAPI v3 paths: reads the raw request (bounded), hands it
+ * to the engine, writes the engine's answer and logs one line. It decides nothing about the outcome.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,8 +52,9 @@ function rawQueryOf(url: string | undefined): string {
   return at < 0 ? '' : url.slice(at + 1);
 }
 
-export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
-  return async function gatewayHandler(request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** Serves one engine call: reads the body (bounded), answers as the engine says, logs one line under `label`. */
+function engineHandler(engine: GatewayEngine, logger: Logger, label: string, call: (request: IncomingMessage, read: ReadBody) => Promise<GatewayResponse>) {
+  return async function handler(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
     let read: ReadBody;
     try {
@@ -62,21 +63,13 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
       // The client went away mid-body: nobody is left to answer.
       return;
     }
-    const gatewayRequest: GatewayRequest = {
-      httpMethod: request.method ?? 'GET',
-      rawQuery: rawQueryOf(request.url),
-      contentType: request.headers['content-type'],
-      body: read.body,
-      bodyExceededLimit: read.exceeded,
-      bodyTimedOut: read.timedOut,
-    };
     let answer: GatewayResponse;
     try {
-      answer = await engine.handle(gatewayRequest);
+      answer = await call(request, read);
     } catch (error) {
       // The engine answers every refusal itself; this is a bug in the sandbox. It must not take the
       // server down, and the caller still gets Alipay's envelope for "the gateway failed".
-      logger.error({ err: error }, 'gateway.do failed');
+      logger.error({ err: error }, `${label} failed`);
       response.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
       response.end(JSON.stringify({ error_response: publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details') }));
       return;
@@ -106,7 +99,30 @@ export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
         ...(answer.status !== 200 && !answer.connectionFault ? { http_status: answer.status } : {}),
         duration_ms: Math.round((performance.now() - started) * 100) / 100,
       },
-      'gateway.do',
+      label,
     );
   };
+}
+
+export function createGatewayHandler(engine: GatewayEngine, logger: Logger) {
+  return engineHandler(engine, logger, 'gateway.do', (request, read) => {
+    const gatewayRequest: GatewayRequest = {
+      httpMethod: request.method ?? 'GET',
+      rawQuery: rawQueryOf(request.url),
+      contentType: request.headers['content-type'],
+      body: read.body,
+      bodyExceededLimit: read.exceeded,
+      bodyTimedOut: read.timedOut,
+    };
+    return engine.handle(gatewayRequest);
+  });
+}
+
+/** The OpenAPI v3 paths (/v3/...), answered by the same engine. */
+export function createOpenApiHandler(engine: GatewayEngine, logger: Logger) {
+  return engineHandler(engine, logger, 'openapi v3', (request, read) => {
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    return engine.handleOpenApi({ httpMethod: request.method ?? 'GET', url: request.url ?? '/', headers, body: read.body, bodyExceededLimit: read.exceeded, bodyTimedOut: read.timedOut });
+  });
 }

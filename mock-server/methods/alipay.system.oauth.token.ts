@@ -117,6 +117,7 @@ function byRefreshToken(refreshToken: string | undefined, context: MethodContext
 
 export const alipaySystemOauthToken = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.system.oauth.token',
+  openApi: 'POST',
   title: '换取授权访问令牌',
   bizContentSchema,
   parametersAt: 'top-level',

@@ -45,6 +45,7 @@ const bizContentSchema = {
 
 export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.certify.open.initialize',
+  openApi: 'POST',
   title: '身份认证初始化服务',
   bizContentSchema,
   businessErrors: errors.rows,

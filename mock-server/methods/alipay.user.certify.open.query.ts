@@ -18,6 +18,7 @@ const bizContentSchema = singleIdSchema('certify_id');
 
 export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.certify.open.query',
+  openApi: 'GET',
   title: '身份认证记录查询',
   bizContentSchema,
   businessErrors: errors.rows,

@@ -72,6 +72,11 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
    * public ones (alipay.system.oauth.token's grant_type and code). The schema reads them alike.
    */
   readonly parametersAt?: 'biz_content' | 'top-level';
+  /**
+   * The HTTP method of its OpenAPI v3 path (`/v3/` and the name with dots as slashes), where Alipay's
+   * v3 SDKs list one; none otherwise.
+   */
+  readonly openApi?: 'POST' | 'GET';
   /** How this method's answers differ from the usual envelope, as Alipay's own SDK samples show. */
   readonly envelope?: {
     /** Refusals come in error_response rather than the method's own response node. */

@@ -1,0 +1,245 @@
+/**
+ * Alipay's OpenAPI v3 (reference §7), what alipay-sdk 4's curl() speaks: REST paths such as
+ * `POST /v3/alipay/user/certify/open/initialize` with a JSON body, an `Authorization:
+ * ALIPAY-SHA256withRSA app_id=…,nonce=…,timestamp=…,sign=…` header, and answers signed in headers.
+ * Only the protocol lives here: the request reaches the same scenarios, methods and state as a
+ * gateway.do call (gateway-engine.ts dispatches it), and the same outcome is rendered the v3 way.
+ */
+import type { RegisteredApp } from '../apps/registered-app.js';
+import { withJsonText } from '../methods/biz-content.js';
+import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
+import { utf8Bytes } from '../protocol/bytes.js';
+import type { CoreCrypto } from '../protocol/core-crypto.js';
+import { publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
+import type { ResponseNode, ResponseSigner } from '../protocol/response-envelope.js';
+import { statusPage } from './envelope-faults.js';
+import { detailHeader } from './render-response.js';
+import type { AppDirectory, GatewayOutcome, GatewayResponse, GatewaySettings } from './gateway-engine.js';
+import { Rejection, type Answer, type RequestState } from './request-state.js';
+
+export interface OpenApiRequest {
+  readonly httpMethod: string;
+  /** The path and query as the client sent them, e.g. /v3/alipay/user/certify/open/query?certify_id=… */
+  readonly url: string;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Uint8Array;
+  readonly bodyExceededLimit?: boolean;
+  readonly bodyTimedOut?: boolean;
+}
+
+/** What a v3 call asks, once authenticated: which method, its parameters, and who asks. */
+export interface OpenApiCall {
+  readonly method: RegisteredMethod;
+  readonly app: RegisteredApp;
+  readonly parameters: Record<string, unknown>;
+}
+
+export interface OpenApiDependencies {
+  readonly apps: AppDirectory;
+  readonly methods: MethodRegistry;
+  readonly crypto: CoreCrypto;
+  readonly signer: ResponseSigner;
+  readonly settings: GatewaySettings;
+  readonly certificates: { readonly alipayCertSn: string; readonly alipayRootCertSn: string };
+  readonly now: () => number;
+  readonly newTraceId: () => string;
+  readonly newNonce: () => string;
+}
+
+const SCHEME = 'ALIPAY-SHA256withRSA ';
+
+/** The v3 path of a method: its name with dots as slashes. */
+export function openApiPath(methodName: string): string {
+  return `/v3/${methodName.replaceAll('.', '/')}`;
+}
+
+/** The Authorization header's fields, and the authString the signature covers (all but `,sign=`). */
+function parseAuthorization(header: string | undefined): { fields: Record<string, string>; authString: string } {
+  if (!header) throw new Rejection(publicError('isv.missing-signature', 'send Authorization: ALIPAY-SHA256withRSA app_id=…,nonce=…,timestamp=…,sign=…'));
+  if (!header.startsWith(SCHEME)) {
+    throw new Rejection(publicError('isv.invalid-signature-type', `the Authorization header must start with "${SCHEME.trim()}" (SHA256withRSA is the only v3 signature)`));
+  }
+  const value = header.slice(SCHEME.length);
+  const signAt = value.lastIndexOf(',sign=');
+  if (signAt < 0) throw new Rejection(publicError('isv.missing-signature', 'the Authorization header has no sign=…, last'));
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  const authString = value.slice(0, signAt);
+  for (const pair of authString.split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0) fields[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  fields.sign = value.slice(signAt + ',sign='.length);
+  return { fields, authString };
+}
+
+/** The gateway's answers to v3 refusals: the HTTP status Alipay gives each kind (reference §7). */
+function httpStatusOf(error: ErrorFields): number {
+  if (error.code === '20000') return 500;
+  if (error.code === '20001') return 401;
+  if (error.code === '40006') return 403;
+  const authentication = ['isv.missing-signature', 'isv.invalid-signature', 'isv.invalid-signature-type', 'isv.invalid-app-id', 'isv.missing-app-id', 'isv.invalid-timestamp', 'isv.missing-signature-config', 'isv.missing-app-cert-sn'];
+  return authentication.includes(error.sub_code) ? 401 : 400;
+}
+
+/** v3's code: the v1 sub_code without its isv./aop./isp. prefix (invalid-auth-token, invalid-method). */
+export function openApiCode(subCode: string): string {
+  return subCode.replace(/^(isv|aop|isp)\./, '');
+}
+
+export function createOpenApiV3(deps: OpenApiDependencies) {
+  const { methods, settings } = deps;
+  /** Nonces seen within the timestamp window: a replayed request is refused. */
+  const nonces = new Map<string, number>();
+  const byPath = new Map<string, RegisteredMethod>();
+  for (const registered of methods.values()) if (registered.definition.openApi) byPath.set(openApiPath(registered.definition.name), registered);
+
+  function routeOf(request: OpenApiRequest, state: RequestState): RegisteredMethod {
+    const path = request.url.split('?')[0]!;
+    const registered = byPath.get(path);
+    if (!registered || registered.definition.openApi !== request.httpMethod) {
+      const served = [...byPath.entries()].map(([p, r]) => `${r.definition.openApi} ${p}`).join(', ');
+      throw new Rejection(publicError('isv.invalid-method', `${request.httpMethod} ${path} is not a v3 API this sandbox serves; it serves ${served}`));
+    }
+    state.method = registered.definition.name;
+    return registered;
+  }
+
+  function checkTransport(request: OpenApiRequest): void {
+    if (request.bodyTimedOut) throw new Rejection(publicError('isv.invalid-parameter', `the request body did not arrive within ${settings.bodyTimeoutMs / 1000} s`));
+    if (request.bodyExceededLimit) throw new Rejection(publicError('isv.invalid-parameter', `the request body exceeds the sandbox's limit of ${settings.maxBodyBytes} bytes`));
+  }
+
+  /** A nonce once per timestamp window (0 turns both checks off). */
+  function checkReplay(nonce: string | undefined, nowMs: number): void {
+    if (!settings.timestampWindowMs) return;
+    if (!nonce) throw new Rejection(publicError('isv.invalid-signature', 'the Authorization header has no nonce=…; send a new random one (a UUID) with every request'));
+    for (const [seen, expiresAt] of nonces) {
+      if (expiresAt > nowMs) break;
+      nonces.delete(seen);
+    }
+    if (nonces.has(nonce)) {
+      throw new Rejection(publicError('isv.invalid-signature', `nonce ${nonce} was already used within the last ${settings.timestampWindowMs / 60_000} minutes: a replayed request; send a new nonce with every request`));
+    }
+    nonces.set(nonce, nowMs + settings.timestampWindowMs);
+  }
+
+  function checkTimestamp(timestamp: string | undefined, nowMs: number): void {
+    if (!settings.timestampWindowMs) return;
+    const ms = timestamp && /^\d{13}$/.test(timestamp) ? Number(timestamp) : NaN;
+    if (Number.isNaN(ms)) throw new Rejection(publicError('isv.invalid-timestamp', `timestamp=${timestamp ?? '(missing)'} in the Authorization header must be epoch milliseconds (13 digits)`));
+    if (Math.abs(nowMs - ms) > settings.timestampWindowMs) {
+      throw new Rejection(publicError('isv.invalid-timestamp', `timestamp ${ms} is ${Math.round((nowMs - ms) / 1000)} s from the gateway's clock; the window is ${settings.timestampWindowMs / 60_000} minutes`));
+    }
+  }
+
+  function checkCertificate(fields: Record<string, string>, request: OpenApiRequest, app: RegisteredApp, state: RequestState): void {
+    const appCertSn = fields.app_cert_sn;
+    if (appCertSn === undefined) {
+      if (app.certificate?.required) throw new Rejection(publicError('isv.missing-app-cert-sn', `app ${app.appId} is set up with a certificate: put app_cert_sn in the Authorization header and send alipay-root-cert-sn`));
+      return;
+    }
+    if (appCertSn !== app.certificate?.sn) throw new Rejection(publicError('isv.invalid-parameter', `app_cert_sn ${appCertSn} is not the SN of app ${app.appId}'s certificate`));
+    const rootCertSn = request.headers['alipay-root-cert-sn'];
+    if (rootCertSn !== deps.certificates.alipayRootCertSn) {
+      throw new Rejection(publicError('isv.invalid-parameter', `the alipay-root-cert-sn header ${rootCertSn ?? '(missing)'} is not the SN of the sandbox's root certificate (${deps.certificates.alipayRootCertSn})`));
+    }
+    state.certificateMode = true;
+  }
+
+  /** What the signature covers: authString, method, path?query, body, and the app auth token when sent. */
+  function signString(authString: string, request: OpenApiRequest, body: string): string {
+    const token = request.headers['alipay-app-auth-token'];
+    return `${authString}\n${request.httpMethod}\n${request.url}\n${body}\n${token ? `${token}\n` : ''}`;
+  }
+
+  /** The method's parameters: the JSON body of a POST, the query of a GET; JSON objects where v1 has JSON text. */
+  function parametersOf(request: OpenApiRequest, body: string, method: RegisteredMethod): Record<string, unknown> {
+    let parameters: unknown;
+    if (request.httpMethod === 'GET') {
+      parameters = Object.fromEntries(new URLSearchParams(request.url.split('?')[1] ?? ''));
+    } else {
+      try {
+        parameters = body === '' ? {} : JSON.parse(body);
+      } catch (error) {
+        throw new Rejection(publicError('isv.invalid-parameter', `the body is not JSON (${(error as Error).message}); send the parameters as a JSON object`));
+      }
+    }
+    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw new Rejection(publicError('isv.invalid-parameter', 'the body must be a JSON object'));
+    const value = parameters as Record<string, unknown>;
+    return method.jsonTextFields.length ? withJsonText(value, method.jsonTextFields) : value;
+  }
+
+  /** Passes the v3 checks, or throws the refusal (with the expected sign string in its detail). */
+  function authenticate(request: OpenApiRequest, state: RequestState): OpenApiCall {
+    checkTransport(request);
+    const method = routeOf(request, state);
+    const { fields, authString } = parseAuthorization(request.headers.authorization);
+    const app = fields.app_id === undefined ? undefined : deps.apps.find(fields.app_id);
+    if (!app) throw new Rejection(publicError('isv.invalid-app-id', `app_id ${fields.app_id ?? '(missing)'} in the Authorization header is not registered with the sandbox; POST it to /__admin/apps`));
+    state.app = app;
+    checkCertificate(fields, request, app, state);
+    const nowMs = deps.now();
+    checkTimestamp(fields.timestamp, nowMs);
+    const body = new TextDecoder().decode(request.body);
+    const expected = signString(authString, request, body);
+    if (!deps.crypto.verify(utf8Bytes(expected), fields.sign!, 'RSA2', app.publicKey)) {
+      throw new Rejection(
+        publicErrorWithSubMsg('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配'),
+        `the gateway verified SHA256withRSA over ${JSON.stringify(expected)} with app ${app.appId}'s public key`,
+      );
+    }
+    checkReplay(fields.nonce, nowMs);
+    return { method, app, parameters: parametersOf(request, body, method) };
+  }
+
+  /** Signs an answer as Alipay's v3 gateway does: `timestamp\nnonce\nbody\n` in response headers. */
+  async function signedHeaders(body: string, state: RequestState, traceId: string): Promise<Record<string, string>> {
+    const timestamp = String(deps.now());
+    const nonce = deps.newNonce();
+    const signature = await deps.signer.sign(`${timestamp}\n${nonce}\n${body}\n`, 'RSA2');
+    return {
+      'content-type': 'application/json;charset=utf-8',
+      'alipay-trace-id': traceId,
+      'alipay-timestamp': timestamp,
+      'alipay-nonce': nonce,
+      'alipay-signature': signature,
+      ...(state.certificateMode ? { 'alipay-sn': deps.certificates.alipayCertSn } : {}),
+    };
+  }
+
+  /** The body of a refusal: `{ code, message, links }` (alipay-sdk adds the alipay-trace-id to the message itself). */
+  function errorBody(error: ErrorFields): string {
+    return JSON.stringify({ code: openApiCode(error.sub_code), message: error.sub_msg, links: [{ link: 'https://opendocs.alipay.com/common/02km9f', desc: '解决方案' }] });
+  }
+
+  async function respond(state: RequestState, result: Answer): Promise<GatewayResponse> {
+    const decision = state.decision;
+    const outcome: GatewayOutcome = { method: state.method, appId: state.app?.appId, rule: decision?.rule };
+    const base = { outcome, delayMs: decision?.delayMs };
+    const traceId = deps.newTraceId();
+    if (result.kind === 'connection') return { ...base, status: 0, headers: {}, body: new Uint8Array(0), outcome: { ...outcome, fault: result.fault }, connectionFault: result.fault };
+    if (result.kind === 'http-status') return { ...base, status: result.status, headers: { 'content-type': 'text/html', 'alipay-trace-id': traceId }, body: utf8Bytes(statusPage(result.status)) };
+    if (result.kind === 'page') throw new Error('no page API has a v3 path');
+    const { node, detail } = result;
+    const success = node.code === '10000';
+    const body = success ? JSON.stringify(fieldsOf(node)) : errorBody(node as ErrorFields);
+    // v3 has one signature type: every answer is signed, even before the app is known.
+    const headers = { ...(await signedHeaders(body, state, traceId)), ...detailHeader(detail) };
+    return {
+      ...base,
+      status: success ? 200 : httpStatusOf(node as ErrorFields),
+      headers,
+      body: utf8Bytes(body),
+      outcome: { ...outcome, code: node.code, subCode: node.sub_code, detail },
+    };
+  }
+
+  return { authenticate, respond };
+}
+
+/** A success node's fields without code and msg: the v3 body. */
+function fieldsOf(node: ResponseNode): Record<string, unknown> {
+  const { code: _code, msg: _msg, ...fields } = node;
+  return fields;
+}

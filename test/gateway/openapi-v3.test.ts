@@ -1,0 +1,114 @@
+/**
+ * OpenAPI v3 with the real alipay-sdk's curl(), which signs the Authorization header and verifies the
+ * answer's alipay-signature with its own code: the same engine, state and scenarios as gateway.do,
+ * rendered as v3 bodies and HTTP errors.
+ */
+import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
+import type { RunningSandbox } from '../../mock-server/sandbox.js';
+import { registerApp, useScenario } from '../support/admin-client.js';
+import { execSigned } from '../support/alipay-sdk-client.js';
+import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
+import { useSandbox } from '../support/sandbox-fixture.js';
+
+const sandbox = useSandbox();
+const INITIALIZE = '/v3/alipay/user/certify/open/initialize';
+const QUERY = '/v3/alipay/user/certify/open/query';
+const IDENTITY = { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '260104197909275964' };
+
+function v3Sdk(running: RunningSandbox, privateKey = readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'), appId = DEFAULT_APP_ID): AlipaySdk {
+  return new AlipaySdk({ appId, privateKey, alipayPublicKey: running.alipayPublicKeyPem, endpoint: running.url });
+}
+
+/** The refusal curl() throws, as the caller sees it. */
+async function refusalOf(call: Promise<unknown>): Promise<AlipayRequestError> {
+  const error = await call.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AlipayRequestError);
+  return error as AlipayRequestError;
+}
+
+/** A v3 request signed by hand, for what the SDK never sends (an old timestamp, a reused nonce). */
+async function handSigned(running: RunningSandbox, options: { timestamp?: number; nonce?: string; sentBody?: string } = {}) {
+  const body = JSON.stringify({ outer_order_no: `HAND${randomUUID().slice(0, 8)}`, biz_code: 'FACE', identity_param: IDENTITY, merchant_config: { return_url: 'https://m.example/r' } });
+  const authString = `app_id=${DEFAULT_APP_ID},nonce=${options.nonce ?? randomUUID()},timestamp=${options.timestamp ?? Date.now()}`;
+  const signature = sign('sha256', Buffer.from(`${authString}\nPOST\n${INITIALIZE}\n${body}\n`), createPrivateKey(readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'))).toString('base64');
+  const headers = { 'content-type': 'application/json', authorization: `ALIPAY-SHA256withRSA ${authString},sign=${signature}` };
+  const response = await fetch(running.url + INITIALIZE, { method: 'POST', headers, body: options.sentBody ?? body });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown>, detail: decodeURI(response.headers.get('x-sandbox-detail') ?? '') };
+}
+
+describe('OpenAPI v3 through alipay-sdk curl()', () => {
+  it('starts a face verification and queries it, with objects where v3 types them, the answer signature verified by the SDK', async () => {
+    const started = await v3Sdk(sandbox()).curl<{ certify_id: string }>('POST', INITIALIZE, { body: { outer_order_no: 'V3INIT0001', biz_code: 'FACE', identity_param: IDENTITY, merchant_config: { return_url: 'https://m.example/r' } } });
+    expect(started.responseHttpStatus).toBe(200);
+    expect(started.data.certify_id).toMatch(/^[0-9a-f]{32}$/);
+    const query = () => v3Sdk(sandbox()).curl<{ passed: string }>('GET', QUERY, { query: { certify_id: started.data.certify_id } });
+    expect((await query()).data.passed).toBe('F');
+    await sandbox().completeCertification(started.data.certify_id, { passed: true });
+    expect((await query()).data).toMatchObject({ passed: 'T' });
+  });
+
+  it('shares state with gateway.do both ways, and takes JSON text where v1 has it', async () => {
+    const v1 = await execSigned(sandbox(), CERTIFY_OPEN_INITIALIZE, { ...certifyOpenInitializeExample, outer_order_no: 'V1THENV3' });
+    const viaV3 = await v3Sdk(sandbox()).curl<{ passed: string }>('GET', QUERY, { query: { certify_id: String(v1.certify_id) } });
+    expect(viaV3.data.passed).toBe('F');
+    const v3 = await v3Sdk(sandbox()).curl<{ certify_id: string }>('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3THENV1' } });
+    expect(await execSigned(sandbox(), 'alipay.user.certify.open.query', { certify_id: v3.data.certify_id })).toMatchObject({ code: '10000', passed: 'F' });
+    // The same outer_order_no gets the same certify_id over either protocol.
+    const again = await v3Sdk(sandbox()).curl<{ certify_id: string }>('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V1THENV3' } });
+    expect(again.data.certify_id).toBe(v1.certify_id);
+  });
+
+  it('answers a business error as HTTP 400 with the documented code, and a scenario outage as 500', async () => {
+    const unknown = await refusalOf(v3Sdk(sandbox()).curl('GET', QUERY, { query: { certify_id: '0123456789abcdef0123456789abcdef' } }));
+    expect(unknown).toMatchObject({ responseHttpStatus: 400, code: 'OPEN_CERTIFY_BILL_NOT_EXIST' });
+    expect(unknown.message).toMatch(/^无效的certify_id \(traceId: \w+\)$/);
+    expect(unknown.links).toHaveLength(1);
+
+    await useScenario(sandbox(), DEFAULT_APP_ID, { rules: [{ match: { method: 'alipay.user.certify.open.initialize' }, outcome: { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' } }] });
+    try {
+      const outage = await refusalOf(v3Sdk(sandbox()).curl('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3OUTAGE' } }));
+      expect(outage).toMatchObject({ responseHttpStatus: 500, code: 'unknow-error' });
+    } finally {
+      sandbox().clearScenario(DEFAULT_APP_ID);
+    }
+  });
+
+  it('refuses a bad signature (401, the expected sign string in the detail), an unknown app (401) and an unknown path (400)', async () => {
+    const otherKey = (await registerApp(sandbox(), '2021000000000931')).export({ type: 'pkcs1', format: 'pem' }).toString();
+    const forged = await refusalOf(v3Sdk(sandbox(), otherKey).curl('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3FORGED' } }));
+    expect(forged).toMatchObject({ responseHttpStatus: 401, code: 'invalid-signature' });
+
+    const unknownApp = await refusalOf(v3Sdk(sandbox(), otherKey, '2021000000000932').curl('POST', INITIALIZE, { body: certifyOpenInitializeExample }));
+    expect(unknownApp).toMatchObject({ responseHttpStatus: 401, code: 'invalid-app-id' });
+
+    const noSuchPath = await refusalOf(v3Sdk(sandbox()).curl('POST', '/v3/alipay/user/certify/open/certify', { body: { certify_id: 'x' } }));
+    expect(noSuchPath).toMatchObject({ responseHttpStatus: 400, code: 'invalid-method' });
+  });
+
+  it('refuses a timestamp outside the window and a nonce used twice, with the sign string it verified in the detail', async () => {
+    const stale = await handSigned(sandbox(), { timestamp: Date.now() - 16 * 60_000 });
+    expect([stale.status, stale.json.code]).toEqual([401, 'invalid-timestamp']);
+    const nonce = randomUUID();
+    expect((await handSigned(sandbox(), { nonce })).status).toBe(200);
+    const replayed = await handSigned(sandbox(), { nonce });
+    expect([replayed.status, replayed.json.code]).toEqual([401, 'invalid-signature']);
+    expect(replayed.detail).toContain(`nonce ${nonce} was already used`);
+    // Signed over one body, sent with another: the detail shows the sign string the gateway built.
+    const tampered = await handSigned(sandbox(), { sentBody: '{"outer_order_no":"X"}' });
+    expect([tampered.status, tampered.json.code]).toEqual([401, 'invalid-signature']);
+    expect(tampered.detail).toContain('\\nPOST\\n/v3/alipay/user/certify/open/initialize\\n{\\"outer_order_no\\":\\"X\\"}\\n');
+  });
+
+  it('exchanges an auth code on /v3/alipay/system/oauth/token', async () => {
+    const person = sandbox().admin.identities().identities[0]!;
+    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: DEFAULT_APP_ID, user_id: person.user_id });
+    const token = await v3Sdk(sandbox()).curl<{ user_id: string }>('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'authorization_code', code: auth_code } });
+    expect(token.data.user_id).toBe(person.user_id);
+    const again = await refusalOf(v3Sdk(sandbox()).curl('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'authorization_code', code: auth_code } }));
+    expect(again).toMatchObject({ responseHttpStatus: 400, code: 'code-invalid' });
+  });
+});
