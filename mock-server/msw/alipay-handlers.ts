@@ -1,6 +1,6 @@
 /**
  * msw handlers built on the sandbox engine: `setupServer(...alipayHandlers(core))` answers Alipay's
- * gateway URLs in-process for fetch- and http-based clients, exactly as the HTTP sandbox would. The
+ * gateway URLs (and the OpenAPI v3 paths on their hosts) in-process for fetch- and http-based clients, exactly as the HTTP sandbox would. The
  * handlers only translate msw's Request into the engine's and back.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
@@ -42,5 +42,23 @@ export function alipayHandlers(core: { readonly engine: GatewayEngine; readonly 
       return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
     }),
   );
-  return [...gatewayHandlers, ...gateways.map((gateway) => pageCompletionHandler(core.admin, gateway))];
+  const origins = [...new Set(gateways.map((gateway) => new URL(gateway).origin))];
+  const openApiHandlers = origins.map((origin) =>
+    http.all(`${origin}/v3/*`, async ({ request }) => {
+      const body = new Uint8Array(await request.arrayBuffer());
+      const exceeded = body.length > engine.settings.maxBodyBytes;
+      const url = new URL(request.url);
+      const answer = await engine.handleOpenApi({
+        httpMethod: request.method,
+        url: url.pathname + url.search,
+        headers: Object.fromEntries(request.headers),
+        body: exceeded ? new Uint8Array(0) : body,
+        bodyExceededLimit: exceeded,
+      });
+      if (answer.delayMs) await delay(answer.delayMs);
+      if (answer.connectionFault) return HttpResponse.error();
+      return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
+    }),
+  );
+  return [...gatewayHandlers, ...openApiHandlers, ...gateways.map((gateway) => pageCompletionHandler(core.admin, gateway))];
 }

@@ -73,6 +73,12 @@ class EngineMockAgent extends MockAgent {
     else this.disableNetConnect();
   }
 
+  /** An OpenAPI v3 path on a gateway's origin. */
+  #isOpenApi(opts: Dispatcher.DispatchOptions): boolean {
+    const origin = new URL(String(opts.origin)).origin;
+    return opts.path.startsWith('/v3/') && this.#gateways.some((g) => g.origin === origin);
+  }
+
   #isGateway(opts: Dispatcher.DispatchOptions): boolean {
     const origin = new URL(String(opts.origin)).origin;
     const path = opts.path.split('?')[0];
@@ -93,6 +99,12 @@ class EngineMockAgent extends MockAgent {
       const page = await completeFromPage(this.#admin, completionId, (await bodyBytes(opts.body)).toString('utf8'));
       return { status: page.status, headers: page.headers, body: new TextEncoder().encode(page.body) };
     });
+    if (this.#isOpenApi(opts)) return this.#answer(legacy, async () => {
+      const body = await bodyBytes(opts.body);
+      const answer = await this.#engine.handleOpenApi({ httpMethod: opts.method, url: opts.path, headers: headerMap(opts.headers), body, bodyExceededLimit: body.length > this.#engine.settings.maxBodyBytes });
+      if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+      return answer;
+    });
     if (!this.#isGateway(opts)) {
       const url = new URL(opts.path, String(opts.origin));
       if (!isAlipayHost(url.hostname)) return super.dispatch(opts, handler);
@@ -105,7 +117,7 @@ class EngineMockAgent extends MockAgent {
       const answer = await this.#engine.handle({
         httpMethod: opts.method,
         rawQuery: rawQueryOf(opts.path),
-        contentType: headerValue(opts.headers, 'content-type'),
+        contentType: headerMap(opts.headers)['content-type'],
         body,
         bodyExceededLimit: body.length > this.#engine.settings.maxBodyBytes,
       });
@@ -126,15 +138,17 @@ class EngineMockAgent extends MockAgent {
   }
 }
 
-function headerValue(headers: Dispatcher.DispatchOptions['headers'], name: string): string | undefined {
-  if (!headers) return undefined;
+/** A request's headers by lower-case name, whichever of undici's shapes they come in. */
+function headerMap(headers: Dispatcher.DispatchOptions['headers']): Record<string, string> {
+  const map: Record<string, string> = {};
+  if (!headers) return map;
   if (Array.isArray(headers)) {
-    for (let i = 0; i < headers.length - 1; i += 2) if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
-    return undefined;
+    for (let i = 0; i < headers.length - 1; i += 2) map[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
+    return map;
   }
   const entries: Iterable<[string, unknown]> = Symbol.iterator in headers ? (headers as Iterable<[string, unknown]>) : Object.entries(headers);
-  for (const [key, value] of entries) if (key.toLowerCase() === name) return Array.isArray(value) ? value.join(', ') : String(value);
-  return undefined;
+  for (const [key, value] of entries) map[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  return map;
 }
 
 export interface AlipayMockAgentOptions {
