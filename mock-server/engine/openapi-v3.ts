@@ -190,7 +190,19 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
       );
     }
     checkReplay(fields.nonce, nowMs);
-    return { method, app, parameters: parametersOf(request, body, method) };
+    return { method, app, parameters: parametersOf(request, decrypted(request, body, app, state), method) };
+  }
+
+  /** alipay-encrypt-type: AES: the body is the base64 AES text of the JSON, signed as sent; the answer is encrypted too. */
+  function decrypted(request: OpenApiRequest, body: string, app: RegisteredApp, state: RequestState): string {
+    const encryptType = request.headers['alipay-encrypt-type'];
+    if (encryptType === undefined) return body;
+    if (encryptType !== 'AES') throw new Rejection(publicError('isv.invalid-encrypt-type', `alipay-encrypt-type "${encryptType}" is not AES, the only one Alipay supports`));
+    if (!app.aesKey) throw new Rejection(publicError('isv.decryption-error-not-valid-encrypt-key', `app ${app.appId} has no AES key: set one with POST /__admin/apps/${app.appId}/aes-key`));
+    const plain = deps.crypto.decryptContent(body.trim(), app.aesKey);
+    if (!plain) throw new Rejection(publicError('isv.decryption-error-unknown'), "the body does not decrypt with the app's AES key (AES-128-CBC, zero IV, PKCS#5, base64)");
+    state.aesKey = app.aesKey;
+    return new TextDecoder().decode(plain);
   }
 
   /** Signs an answer as Alipay's v3 gateway does: `timestamp\nnonce\nbody\n` in response headers. */
@@ -223,7 +235,10 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     if (result.kind === 'page') throw new Error('no page API has a v3 path');
     const { node, detail } = result;
     const success = node.code === '10000';
-    const body = success ? JSON.stringify(fieldsOf(node)) : errorBody(node as ErrorFields);
+    const aesKey = state.aesKey;
+    const json = JSON.stringify(fieldsOf(node));
+    // An encrypted call's answer is the base64 AES text; refusals stay readable JSON.
+    const body = !success ? errorBody(node as ErrorFields) : aesKey ? deps.crypto.encryptContent(utf8Bytes(json), aesKey) : json;
     // v3 has one signature type: every answer is signed, even before the app is known.
     const headers = { ...(await signedHeaders(body, state, traceId)), ...detailHeader(detail) };
     return {

@@ -7,7 +7,7 @@ import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
+import { DEFAULT_APP_ID, testCertificatePaths, testKeyPaths } from '../../fixtures/test-keys.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import { registerApp, useScenario } from '../support/admin-client.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
@@ -101,6 +101,38 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
     const tampered = await handSigned(sandbox(), { sentBody: '{"outer_order_no":"X"}' });
     expect([tampered.status, tampered.json.code]).toEqual([401, 'invalid-signature']);
     expect(tampered.detail).toContain('\\nPOST\\n/v3/alipay/user/certify/open/initialize\\n{\\"outer_order_no\\":\\"X\\"}\\n');
+  });
+
+  it('works in certificate mode: app_cert_sn and alipay-root-cert-sn checked, alipay-sn answered and checked by the SDK', async () => {
+    const certSdk = new AlipaySdk({
+      appId: DEFAULT_APP_ID,
+      privateKey: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'),
+      endpoint: sandbox().url,
+      appCertPath: testCertificatePaths.defaultAppCert,
+      alipayPublicCertPath: testCertificatePaths.alipayPublicCert,
+      alipayRootCertPath: testCertificatePaths.alipayRootCert,
+    });
+    const started = await certSdk.curl<{ certify_id: string }>('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3CERT' } });
+    expect(started.data.certify_id).toMatch(/^[0-9a-f]{32}$/);
+    const wrongRoot = new AlipaySdk({ appId: DEFAULT_APP_ID, privateKey: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'), endpoint: sandbox().url, alipayPublicKey: sandbox().alipayPublicKeyPem, appCertSn: certSdk.config.appCertSn, alipayRootCertSn: 'not-the-root' });
+    expect(await refusalOf(wrongRoot.curl('POST', INITIALIZE, { body: certifyOpenInitializeExample }))).toMatchObject({ responseHttpStatus: 400, code: 'invalid-parameter' });
+  });
+
+  it('signs the app auth token line too, when alipay-app-auth-token is sent', async () => {
+    const withToken = await v3Sdk(sandbox()).curl<{ certify_id: string }>('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3TOKEN' }, appAuthToken: '202601BB0123456789abcdef' });
+    expect(withToken.responseHttpStatus).toBe(200);
+  });
+
+  it('encrypts both ways with alipay-encrypt-type AES (needEncrypt), the SDK decrypting the answer', async () => {
+    const key = (await registerApp(sandbox(), '2021000000000941')).export({ type: 'pkcs1', format: 'pem' }).toString();
+    const { aes_key } = await sandbox().admin.setAesKey('2021000000000941');
+    const sdk = new AlipaySdk({ appId: '2021000000000941', privateKey: key, alipayPublicKey: sandbox().alipayPublicKeyPem, endpoint: sandbox().url, encryptKey: aes_key });
+    const started = await sdk.curl<{ certify_id: string }>('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3AES' }, needEncrypt: true });
+    expect(started.data.certify_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(sandbox().requests({ app_id: '2021000000000941' }).at(-1)?.parameters.outer_order_no).toBe('V3AES');
+    const wrongKey = new AlipaySdk({ appId: '2021000000000941', privateKey: key, alipayPublicKey: sandbox().alipayPublicKeyPem, endpoint: sandbox().url, encryptKey: 'AAAAAAAAAAAAAAAAAAAAAA==' });
+    const refused = await refusalOf(wrongKey.curl('POST', INITIALIZE, { body: certifyOpenInitializeExample, needEncrypt: true }));
+    expect(refused).toMatchObject({ responseHttpStatus: 400, code: 'decryption-error-unknown' });
   });
 
   it('exchanges an auth code on /v3/alipay/system/oauth/token', async () => {
