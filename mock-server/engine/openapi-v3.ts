@@ -6,6 +6,7 @@
  * gateway.do call (gateway-engine.ts dispatches it), and the same outcome is rendered the v3 way.
  */
 import type { RegisteredApp } from '../apps/registered-app.js';
+import { openApiPath } from '../methods/api-method.js';
 import { withJsonText } from '../methods/biz-content.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
 import { utf8Bytes } from '../protocol/bytes.js';
@@ -48,11 +49,6 @@ export interface OpenApiDependencies {
 }
 
 const SCHEME = 'ALIPAY-SHA256withRSA ';
-
-/** The v3 path of a method: its name with dots as slashes. */
-export function openApiPath(methodName: string): string {
-  return `/v3/${methodName.replaceAll('.', '/')}`;
-}
 
 /** The Authorization header's fields, and the authString the signature covers (all but `,sign=`). */
 function parseAuthorization(header: string | undefined): { fields: Record<string, string>; authString: string } {

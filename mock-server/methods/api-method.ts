@@ -112,6 +112,11 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
   handle(bizContent: BizContent, context: MethodContext): MethodOutcome;
 }
 
+/** The OpenAPI v3 path of a method: `/v3/` and its name with dots as slashes. */
+export function openApiPath(methodName: string): string {
+  return `/v3/${methodName.replaceAll('.', '/')}`;
+}
+
 /** Lets definitions be typed by their own biz_content while the registry holds them all alike. */
 export function defineApiMethod<BizContent>(definition: ApiMethodDefinition<BizContent>): ApiMethodDefinition {
   return definition as unknown as ApiMethodDefinition;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testCertificatePaths, testKeyPaths } from '../../fixtures/test-keys.js';
+import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import { registerApp, useScenario } from '../support/admin-client.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
@@ -75,6 +76,13 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
     } finally {
       sandbox().clearScenario(DEFAULT_APP_ID);
     }
+  });
+
+  it('gives a magic identity the v3 form of its outcome: SYSTEM_ERROR as HTTP 400', async () => {
+    const busy = MAGIC_IDENTITIES[0]!;
+    const refused = await refusalOf(v3Sdk(sandbox()).curl('POST', INITIALIZE, { body: { outer_order_no: 'V3MAGIC', biz_code: 'FACE', identity_param: { ...IDENTITY, cert_name: busy.name, cert_no: busy.cert_no }, merchant_config: { return_url: 'https://m.example/r' } } }));
+    expect(refused).toMatchObject({ responseHttpStatus: 400, code: 'SYSTEM_ERROR' });
+    expect(refused.message).toContain('系统繁忙');
   });
 
   it('refuses a bad signature (401, the expected sign string in the detail), an unknown app (401) and an unknown path (400)', async () => {

@@ -73,7 +73,8 @@ describe('interceptAlipayHosts beside msw', () => {
     await expect(unmodifiedSdk('https://mapi.alipay.com/gateway.do').exec('zhima.auth.info.authquery', { bizContent: VALID_REQUESTS['zhima.auth.info.authquery'] })).rejects.toThrow(
       /https:\/\/mapi\.alipay\.com\/gateway\.do is an Alipay address the sandbox does not answer; the request was stopped before it left this process/,
     );
-    await expect(fetch('https://openapi.alipay.com/v3/alipay/user/certify/open/initialize', { method: 'POST', body: '{}' })).rejects.toThrow(/fetch failed/);
+    // The v3 paths on a gateway's host are served now (OpenAPI v3); any other path there is not.
+    await expect(fetch('https://openapi.alipay.com/v2/alipay/user/certify/open/initialize', { method: 'POST', body: '{}' })).rejects.toThrow(/fetch failed/);
   });
 
   it('lets requests to other hosts (a loopback server) through, by undici and by fetch', async () => {

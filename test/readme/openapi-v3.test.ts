@@ -1,0 +1,31 @@
+import { AlipaySdk } from 'alipay-sdk';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+
+let sandbox: RunningSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
+});
+afterAll(() => sandbox.close());
+
+it('a face verification over OpenAPI v3, started, finished and queried', async () => {
+  const alipay = new AlipaySdk({
+    appId: sandbox.defaultApp.appId,
+    privateKey: sandbox.defaultApp.privateKeyPem,
+    alipayPublicKey: sandbox.alipayPublicKeyPem,
+    endpoint: sandbox.url,
+  });
+  const started = await alipay.curl<{ certify_id: string }>('POST', '/v3/alipay/user/certify/open/initialize', {
+    body: {
+      outer_order_no: 'V3README01',
+      biz_code: 'FACE',
+      identity_param: { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '260104197909275964' },
+      merchant_config: { return_url: 'https://shop.example/back' },
+    },
+  });
+  await sandbox.completeCertification(started.data.certify_id, { passed: true });
+  const query = await alipay.curl<{ passed: string }>('GET', '/v3/alipay/user/certify/open/query', {
+    query: { certify_id: started.data.certify_id },
+  });
+  expect(query.data.passed).toBe('T');
+});
