@@ -1,11 +1,11 @@
 /**
- * A small typed reference client for Alipay's v1 gateway (gateway.do), written from the protocol
+ * A small typed reference client for Alipay's v1 gateway (gateway.do) and OpenAPI v3, written from the protocol
  * (../shared/reference/alipay-protocol.md), not wrapping alipay-sdk: it signs requests (RSA2 or RSA),
  * verifies response signatures, and returns typed results or throws typed errors. It works against the
  * sandbox or any gateway URL.
  */
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type BizContentOf, type PageMethod, type AlipayPageApis, type ResultOf } from './api-types.js';
+import { createPrivateKey, createPublicKey, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { OPENAPI_V3, TOP_LEVEL_PARAMETER_METHODS, type AlipayApis, type ApiMethod, type BizContentOf, type OpenApiMethod, type PageMethod, type AlipayPageApis, type ResultOf } from './api-types.js';
 
 export type * from './api-types.js';
 
@@ -26,6 +26,8 @@ export interface AlipayClientConfig {
    */
   readonly verifyResponses?: boolean;
   readonly now?: () => Date;
+  /** For OpenAPI v3 calls (callV3): the gateway's origin, e.g. http://127.0.0.1:8976 or https://openapi.alipay.com. Default: the gateway URL's origin. */
+  readonly endpoint?: string;
   readonly fetch?: typeof fetch;
 }
 
@@ -44,6 +46,20 @@ export class AlipayApiError extends Error {
 
   get isBusinessError(): boolean {
     return this.code === '40004';
+  }
+}
+
+/** An OpenAPI v3 refusal: the HTTP status and Alipay's `{ code, message, links }`. */
+export class AlipayV3Error extends Error {
+  constructor(
+    readonly method: string,
+    readonly status: number,
+    readonly code: string,
+    readonly links: ReadonlyArray<{ readonly link: string; readonly desc: string }>,
+    message: string,
+    readonly traceId: string | undefined,
+  ) {
+    super(`${method}: HTTP ${status} ${code} ${message}`);
   }
 }
 
@@ -163,6 +179,46 @@ export class AlipayClient {
   pageUrl<M extends PageMethod>(method: M, bizContent: AlipayPageApis[M], extra: { return_url?: string } = {}): string {
     const params = this.signedParameters(method, bizContent, extra.return_url ? { return_url: extra.return_url } : {});
     return `${this.#config.gateway}?${new URLSearchParams(params)}`;
+  }
+
+  /**
+   * Calls an API over OpenAPI v3 (reference §7): a JSON body (POST) or query (GET) at its /v3 path,
+   * signed in the Authorization header; the answer's alipay-signature header is verified.
+   */
+  async callV3<M extends OpenApiMethod>(method: M, parameters: BizContentOf<M>): Promise<AlipayApis[M]['response']> {
+    const httpMethod = OPENAPI_V3[method];
+    const path = `/v3/${method.replaceAll('.', '/')}`;
+    const query = httpMethod === 'GET' ? `?${new URLSearchParams(parameters as Record<string, string>)}` : '';
+    const body = httpMethod === 'POST' ? JSON.stringify(parameters) : '';
+    const authString = `app_id=${this.#config.appId},nonce=${randomUUID()},timestamp=${(this.#config.now ?? (() => new Date()))().getTime()}`;
+    const signature = sign('sha256', Buffer.from(`${authString}\n${httpMethod}\n${path}${query}\n${body}\n`, 'utf8'), this.#privateKey).toString('base64');
+    const endpoint = this.#config.endpoint ?? new URL(this.#config.gateway).origin;
+    const response = await (this.#config.fetch ?? fetch)(`${endpoint}${path}${query}`, {
+      method: httpMethod,
+      headers: { authorization: `ALIPAY-SHA256withRSA ${authString},sign=${signature}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body } : {}),
+    });
+    const text = await response.text();
+    const traceId = response.headers.get('alipay-trace-id') ?? undefined;
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new AlipayProtocolError(`${method}: the v3 answer is not JSON`, response.status, text);
+    }
+    if (response.status >= 400) {
+      const links = Array.isArray(json.links) ? (json.links as AlipayV3Error['links']) : [];
+      throw new AlipayV3Error(method, response.status, String(json.code ?? ''), links, String(json.message ?? ''), traceId);
+    }
+    if (this.#config.verifyResponses !== false) {
+      const signed = `${response.headers.get('alipay-timestamp')}\n${response.headers.get('alipay-nonce')}\n${text}\n`;
+      const answerSignature = response.headers.get('alipay-signature');
+      if (!this.#alipayPublicKey) throw new AlipayProtocolError(`${method}: no alipayPublicKey configured to verify the response`);
+      if (!answerSignature || !verify('sha256', Buffer.from(signed, 'utf8'), this.#alipayPublicKey, Buffer.from(answerSignature, 'base64'))) {
+        throw new AlipayProtocolError(`${method}: the v3 answer's alipay-signature does not verify`, response.status, text);
+      }
+    }
+    return json as AlipayApis[M]['response'];
   }
 
   #read(method: string, text: string, traceId: string | undefined): Record<string, unknown> {

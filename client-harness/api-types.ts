@@ -169,5 +169,13 @@ export const TOP_LEVEL_PARAMETER_METHODS: readonly ApiMethod[] = ['alipay.system
 /** The methods whose success node carries only its fields, without code and msg. */
 export type CodelessMethod = 'alipay.system.oauth.token';
 
+/** The methods with an OpenAPI v3 path (`/v3/` and the name with dots as slashes), and its HTTP method. */
+export const OPENAPI_V3 = {
+  'alipay.user.certify.open.initialize': 'POST',
+  'alipay.user.certify.open.query': 'GET',
+  'alipay.system.oauth.token': 'POST',
+} as const satisfies Partial<Record<ApiMethod, 'POST' | 'GET'>>;
+export type OpenApiMethod = keyof typeof OPENAPI_V3;
+
 export type BizContentOf<M extends ApiMethod> = AlipayApis[M]['request'];
 export type ResultOf<M extends ApiMethod> = M extends CodelessMethod ? AlipayApis[M]['response'] : AlipayApis[M]['response'] & { code: '10000'; msg: string };

@@ -7,6 +7,7 @@ import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
+import { AlipayClient, AlipayV3Error } from '../../client-harness/alipay-client.js';
 import { DEFAULT_APP_ID, testCertificatePaths, testKeyPaths } from '../../fixtures/test-keys.js';
 import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
@@ -150,5 +151,19 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
     expect(token.data.user_id).toBe(person.user_id);
     const again = await refusalOf(v3Sdk(sandbox()).curl('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'authorization_code', code: auth_code } }));
     expect(again).toMatchObject({ responseHttpStatus: 400, code: 'code-invalid' });
+  });
+});
+
+describe("the reference client's callV3", () => {
+  it('calls the v3 paths, verifying the answer, and reads a refusal as AlipayV3Error', async () => {
+    const client = new AlipayClient({ gateway: sandbox().gatewayUrl, appId: DEFAULT_APP_ID, privateKey: sandbox().defaultApp.privateKeyPem, alipayPublicKey: sandbox().alipayPublicKeyPem });
+    const started = await client.callV3('alipay.user.certify.open.initialize', { ...certifyOpenInitializeExample, outer_order_no: 'V3CLIENT' } as never);
+    expect(started.certify_id).toMatch(/^[0-9a-f]{32}$/);
+    expect((await client.callV3('alipay.user.certify.open.query', { certify_id: started.certify_id })).passed).toBe('F');
+    const refused = await client.callV3('alipay.user.certify.open.query', { certify_id: '0123456789abcdef0123456789abcdef' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AlipayV3Error);
+    expect(refused).toMatchObject({ status: 400, code: 'OPEN_CERTIFY_BILL_NOT_EXIST', links: [{ desc: '解决方案' }] });
+    const wrongKey = new AlipayClient({ gateway: sandbox().gatewayUrl, appId: DEFAULT_APP_ID, privateKey: sandbox().defaultApp.privateKeyPem, alipayPublicKey: readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8') });
+    await expect(wrongKey.callV3('alipay.user.certify.open.query', { certify_id: started.certify_id })).rejects.toThrow("alipay-signature does not verify");
   });
 });
