@@ -1,6 +1,7 @@
 /**
  * Consumer contract of the reference client with Alipay's gateway: for every method the sandbox
- * serves, success and each documented business error, with provider states in domain words. The
+ * serves, success and each documented business error, and the OpenAPI v3 paths of the face
+ * verification, with provider states in domain words. The
  * pact is written to contracts/pacts/ and verified against the sandbox by contracts/provider.test.ts.
  * Matchers, not literals, stand for signatures, timestamps and generated ids.
  */
@@ -9,8 +10,8 @@ import { MatchersV3, PactV3, type V3MockServer } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
 import { type ProviderStateName } from '../contracts/provider-states.js';
-import { AlipayApiError, AlipayClient } from './alipay-client.js';
-import { TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type PageMethod } from './api-types.js';
+import { AlipayApiError, AlipayClient, AlipayV3Error } from './alipay-client.js';
+import { TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type OpenApiMethod, type PageMethod } from './api-types.js';
 
 const { regex, fromProviderState } = MatchersV3;
 const PACTS = new URL('../contracts/pacts/', import.meta.url).pathname;
@@ -212,6 +213,38 @@ describe('the reference client\'s contract with the gateway', () => {
     await pact.executeTest(async (server) => {
       const response = await fetch(clientFor(server).pageUrl(method, bizContent as never));
       expect(response.status).toBe(200);
+    });
+  });
+
+  const AUTHORIZATION = regex(/^ALIPAY-SHA256withRSA app_id=[0-9A-Za-z_-]+,nonce=[0-9a-f-]{36},timestamp=\d{13},sign=[A-Za-z0-9+/=]+$/, `ALIPAY-SHA256withRSA app_id=${DEFAULT_APP_ID},nonce=00000000-0000-4000-8000-000000000000,timestamp=1790000000000,sign=${'x'.repeat(342)}==`);
+  const V3_CASES: ReadonlyArray<{ description: string; state: State; method: OpenApiMethod; parameters: Record<string, string>; injected?: string; status: number; body: Record<string, unknown> }> = [
+    { description: 'a face verification started over OpenAPI v3', state: registered, method: 'alipay.user.certify.open.initialize', parameters: CERTIFY_INIT, status: 200, body: { certify_id: CERTIFY_ID } },
+    { description: 'a v3 query of a passed face verification', state: started('certify-open', 'V3Q0001', 'the certification passed'), method: 'alipay.user.certify.open.query', parameters: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' }, injected: 'certify_id', status: 200, body: { passed: 'T', identity_info: regex(/^\{.*\}$/, '{}'), material_info: '{}' } },
+    { description: 'a v3 query of an unknown certify_id', state: registered, method: 'alipay.user.certify.open.query', parameters: { certify_id: '0123456789abcdef0123456789abcdef' }, status: 400, body: { code: 'OPEN_CERTIFY_BILL_NOT_EXIST', message: '无效的certify_id', links: [{ link: regex(/^https:\/\/\S+$/, 'https://opendocs.alipay.com/common/02km9f'), desc: '解决方案' }] } },
+  ];
+
+  it.each(V3_CASES.map((c) => [c.description, c] as const))('%s', async (_description, c) => {
+    const get = c.method === 'alipay.user.certify.open.query';
+    const query = Object.fromEntries(Object.entries(c.parameters).map(([name, value]) => [name, name === c.injected ? fromProviderState(`\${${name}}`, value) : value]));
+    pact
+      .given(c.state.name, c.state.params)
+      .uponReceiving(c.description)
+      .withRequest({
+        method: get ? 'GET' : 'POST',
+        path: `/v3/${c.method.replaceAll('.', '/')}`,
+        ...(get ? { query } : { body: c.parameters, contentType: 'application/json' }),
+        headers: { Authorization: AUTHORIZATION, ...(get ? {} : { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json') }) },
+      })
+      .willRespondWith({ status: c.status, headers: { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json;charset=utf-8') }, body: c.body });
+    await pact.executeTest(async (server) => {
+      const call = new AlipayClient({ gateway: `${server.url}/gateway.do`, appId: DEFAULT_APP_ID, privateKey: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'), verifyResponses: false }).callV3(c.method, c.parameters as never);
+      if (c.status === 200) {
+        expect(await call).toBeTypeOf('object');
+      } else {
+        const error = await call.then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(AlipayV3Error);
+        expect(error).toMatchObject({ status: c.status, code: c.body.code });
+      }
     });
   });
 });

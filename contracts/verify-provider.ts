@@ -3,7 +3,7 @@
  * each provider state set up first, each request re-signed (fresh timestamp, the sandbox app's key).
  * A pact naming a state the sandbox does not know fails before anything runs.
  */
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Verifier } from '@pact-foundation/pact';
@@ -55,6 +55,20 @@ function injectStateValues(bizContent: string | undefined, injected: Readonly<Re
   }
 }
 
+/** An OpenAPI v3 request signed again for the target app, now (reference §7); its body rebuilt as sent. */
+function resignOpenApi(req: FilterRequest, appId: string, privateKey: KeyObject): void {
+  const raw: unknown = req.body;
+  const body = raw === undefined || raw === null ? '' : Buffer.isBuffer(raw) || typeof raw === 'string' ? raw.toString() : JSON.stringify(raw);
+  const authString = `app_id=${appId},nonce=${randomUUID()},timestamp=${Date.now()}`;
+  const signature = sign('sha256', Buffer.from(`${authString}\n${req.method}\n${req.url}\n${body}\n`, 'utf8'), privateKey).toString('base64');
+  req.headers.authorization = `ALIPAY-SHA256withRSA ${authString},sign=${signature}`;
+  if (body) {
+    const buffer = Buffer.from(body);
+    req.body = buffer;
+    req.headers['content-length'] = String(buffer.length);
+  }
+}
+
 export interface VerificationOptions {
   readonly pactFiles: readonly string[];
   readonly target: StateTarget;
@@ -94,6 +108,10 @@ export async function verifyPacts(options: VerificationOptions): Promise<void> {
     // Pacts hold example timestamps and signatures: every request is signed again, as the real
     // client would sign it now. The proxy hands form bodies on re-encoded, so the body is rebuilt.
     requestFilter: (req: FilterRequest, _res, next) => {
+      if (req.url?.startsWith('/v3/')) {
+        resignOpenApi(req, target.appId, privateKey);
+        return next();
+      }
       if (!req.url?.startsWith('/gateway.do')) return next();
       const url = new URL(req.url, target.url);
       const query = Object.fromEntries(url.searchParams);
