@@ -2,13 +2,14 @@
  * One table of cases through all three paths, the HTTP server, msw handlers and the undici MockAgent:
  * identical response bodies and signatures for the same request bytes, scenario and clock.
  */
+import { createSign } from 'node:crypto';
 import { setupServer } from 'msw/node';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMswSandbox } from '../../mock-server/msw/index.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import type { SandboxControls } from '../../mock-server/sandbox-core.js';
-import { createMockAgentSandbox } from '../../mock-server/undici/index.js';
+import { createMockAgentSandbox, type MockAgentSandbox } from '../../mock-server/undici/index.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
 
@@ -100,5 +101,38 @@ describe('the HTTP server, msw and the undici MockAgent', () => {
     expect(answers[0]!.status).toBe(200);
     expect(answers[0]!.body).toMatch(/^\{"/);
     for (const answer of answers.slice(1)) expect({ ...answer, path: answers[0]!.path }).toEqual(answers[0]);
+  });
+});
+
+/** An OpenAPI v3 request signed with the default app's key (each path is its own sandbox, so one nonce serves all three). */
+function v3Request(controls: SandboxControls, method: 'POST' | 'GET', pathAndQuery: string, body = ''): { url: string; init: { method: string; headers: Record<string, string>; body?: string } } {
+  const authString = `app_id=${controls.defaultApp.appId},nonce=${V3_NONCE},timestamp=${Date.now()}`;
+  const signature = createSign('sha256').update(`${authString}\n${method}\n${pathAndQuery}\n${body}\n`).sign(controls.defaultApp.privateKeyPem, 'base64');
+  const headers: Record<string, string> = { authorization: `ALIPAY-SHA256withRSA ${authString},sign=${signature}`, ...(body ? { 'content-type': 'application/json' } : {}) };
+  return { url: pathAndQuery, init: { method, headers, ...(body ? { body } : {}) } };
+}
+const V3_NONCE = '6f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f';
+
+const V3_CASES: ReadonlyArray<[string, 'POST' | 'GET', string, string, object?]> = [
+  ['a v3 face verification started', 'POST', '/v3/alipay/user/certify/open/initialize', JSON.stringify(VALID_REQUESTS['alipay.user.certify.open.initialize'])],
+  ['a v3 query of an unknown certify_id', 'GET', '/v3/alipay/user/certify/open/query?certify_id=0123456789abcdef0123456789abcdef', ''],
+  ["a scenario's outage over v3", 'POST', '/v3/alipay/user/certify/open/initialize', JSON.stringify(VALID_REQUESTS['alipay.user.certify.open.initialize']), { rules: [{ outcome: { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' } }] }],
+];
+
+describe('OpenAPI v3 through the HTTP server, msw and the undici MockAgent', () => {
+  it.each(V3_CASES)('answer %s with the same status and body', async (_name, method, pathAndQuery, body, scenario) => {
+    const answers = [];
+    for (const path of paths) {
+      if (scenario) path.controls.setScenario(path.controls.defaultApp.appId, scenario);
+      else path.controls.clearScenario(path.controls.defaultApp.appId);
+      const { url, init } = v3Request(path.controls, method, pathAndQuery, body);
+      const base = path.name === 'HTTP server' ? http.url : ALIPAY;
+      const response = path.name === 'undici MockAgent'
+        ? await request(base + url, { ...init, dispatcher: (path.controls as MockAgentSandbox).mockAgent }).then(async (r) => ({ status: r.statusCode, body: await r.body.text() }))
+        : await fetch(base + url, init).then(async (r) => ({ status: r.status, body: await r.text() }));
+      answers.push(response);
+    }
+    expect(answers[0]!.body).toMatch(/^\{"/);
+    for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
   });
 });
