@@ -283,35 +283,32 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     }
   }
 
+  /**
+   * One request of either protocol: its answer (or refusal), made durable, rendered, journalled.
+   * `refused` learns what it can of a caller refused early.
+   */
+  async function serve(httpMethod: string, answerOf: (state: RequestState) => Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, refused?: (state: RequestState) => void): Promise<GatewayResponse> {
+    const state: RequestState = {};
+    let result: Answer;
+    try {
+      result = answerOf(state);
+    } catch (error) {
+      refused?.(state);
+      result = refusalAnswer(error);
+    }
+    result = await persisted(result);
+    const response = await render(state, result);
+    record(httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
+    return response;
+  }
+
   return {
     settings,
-    async handle(request) {
-      const state: RequestState = {};
-      let result: Answer;
-      try {
-        result = answer(request, state);
-      } catch (error) {
+    handle: (request) =>
+      serve(request.httpMethod, (state) => answer(request, state), respond, (state) => {
         // Refused before its parameters were decoded: identify the caller from the query, best effort.
         if (!state.app && !state.method) identify(new URLSearchParams(request.rawQuery), state);
-        result = refusalAnswer(error);
-      }
-      result = await persisted(result);
-      const response = await respond(state, result);
-      record(request.httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
-      return response;
-    },
-    async handleOpenApi(request) {
-      const state: RequestState = {};
-      let result: Answer;
-      try {
-        result = answerOpenApi(request, state);
-      } catch (error) {
-        result = refusalAnswer(error);
-      }
-      result = await persisted(result);
-      const response = await openApi.respond(state, result);
-      record(request.httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
-      return response;
-    },
+      }),
+    handleOpenApi: (request) => serve(request.httpMethod, (state) => answerOpenApi(request, state), openApi.respond),
   };
 }

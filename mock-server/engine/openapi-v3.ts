@@ -8,14 +8,13 @@
 import type { RegisteredApp } from '../apps/registered-app.js';
 import { openApiPath } from '../methods/api-method.js';
 import { withJsonText } from '../methods/biz-content.js';
-import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
+import type { RegisteredMethod } from '../methods/method-registry.js';
 import { utf8Bytes } from '../protocol/bytes.js';
-import type { CoreCrypto } from '../protocol/core-crypto.js';
 import { publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
-import type { ResponseNode, ResponseSigner } from '../protocol/response-envelope.js';
+import type { ResponseNode } from '../protocol/response-envelope.js';
 import { statusPage } from './envelope-faults.js';
 import { detailHeader } from './render-response.js';
-import type { AppDirectory, GatewayOutcome, GatewayResponse, GatewaySettings } from './gateway-engine.js';
+import type { GatewayEngineDependencies, GatewayOutcome, GatewayResponse } from './gateway-engine.js';
 import { Rejection, type Answer, type RequestState } from './request-state.js';
 
 export interface OpenApiRequest {
@@ -36,17 +35,10 @@ export interface OpenApiCall {
   readonly parameters: Record<string, unknown>;
 }
 
-export interface OpenApiDependencies {
-  readonly apps: AppDirectory;
-  readonly methods: MethodRegistry;
-  readonly crypto: CoreCrypto;
-  readonly signer: ResponseSigner;
-  readonly settings: GatewaySettings;
-  readonly certificates: { readonly alipayCertSn: string; readonly alipayRootCertSn: string };
-  readonly now: () => number;
-  readonly newTraceId: () => string;
+export type OpenApiDependencies = Pick<GatewayEngineDependencies, 'apps' | 'methods' | 'crypto' | 'signer' | 'settings' | 'certificates' | 'now' | 'newTraceId'> & {
+  /** An answer's alipay-nonce. */
   readonly newNonce: () => string;
-}
+};
 
 const SCHEME = 'ALIPAY-SHA256withRSA ';
 
