@@ -61,7 +61,11 @@ function parseAuthorization(header: string | undefined): { fields: Record<string
   return { fields, authString };
 }
 
-/** The gateway's answers to v3 refusals: the HTTP status Alipay gives each kind (reference §7). */
+/**
+ * The HTTP status of a v3 refusal: 401 for authentication (alipay-sdk's own tests against Alipay record
+ * invalid-auth-token as 401), 400 for invalid-method and business codes (recorded there too); 403 for
+ * 40006 and 500 for 20000 follow the statuses' meaning, not a record.
+ */
 function httpStatusOf(error: ErrorFields): number {
   if (error.code === '20000') return 500;
   if (error.code === '20001') return 401;

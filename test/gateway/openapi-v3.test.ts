@@ -144,6 +144,24 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
     expect(refused).toMatchObject({ responseHttpStatus: 400, code: 'decryption-error-unknown' });
   });
 
+  it('answers malformed v3 requests with a v3 refusal, never a 5xx', async () => {
+    const cases: Array<[string, RequestInit]> = [
+      [INITIALIZE, { method: 'POST', body: '{}' }],
+      [INITIALIZE, { method: 'POST', headers: { authorization: 'Basic abc' }, body: '{}' }],
+      [INITIALIZE, { method: 'POST', headers: { authorization: 'ALIPAY-SHA256withRSA ,,,=,sign=' }, body: 'not json' }],
+      [INITIALIZE, { method: 'POST', headers: { authorization: `ALIPAY-SHA256withRSA app_id=${DEFAULT_APP_ID},nonce=x,timestamp=abc,sign=%%%` }, body: '[]' }],
+      [`${QUERY}?certify_id=%E4%B8`, { method: 'GET', headers: { authorization: `ALIPAY-SHA256withRSA app_id=${DEFAULT_APP_ID},sign=x` } }],
+      ['/v3/', { method: 'DELETE' }],
+    ];
+    for (const [path, init] of cases) {
+      const response = await fetch(sandbox().url + path, init);
+      expect(response.status, `${init.method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(response.status, `${init.method} ${path}`).toBeLessThan(500);
+      expect(Object.keys((await response.json()) as object)).toEqual(['code', 'message', 'links']);
+    }
+    expect((await fetch(`${sandbox().url}/__admin/health`)).status).toBe(200);
+  });
+
   it('exchanges an auth code on /v3/alipay/system/oauth/token', async () => {
     const person = sandbox().admin.identities().identities[0]!;
     const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: DEFAULT_APP_ID, user_id: person.user_id });
