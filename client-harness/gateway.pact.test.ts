@@ -220,19 +220,21 @@ describe('the reference client\'s contract with the gateway', () => {
   const V3_CASES: ReadonlyArray<{ description: string; state: State; method: OpenApiMethod; parameters: Record<string, string>; injected?: string; status: number; body: Record<string, unknown> }> = [
     { description: 'a face verification started over OpenAPI v3', state: registered, method: 'alipay.user.certify.open.initialize', parameters: CERTIFY_INIT, status: 200, body: { certify_id: CERTIFY_ID } },
     { description: 'a v3 query of a passed face verification', state: started('certify-open', 'V3Q0001', 'the certification passed'), method: 'alipay.user.certify.open.query', parameters: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' }, injected: 'certify_id', status: 200, body: { passed: 'T', identity_info: regex(/^\{.*\}$/, '{}'), material_info: '{}' } },
+    { description: 'a token over v3 for the auth code of an OAuth redirect', state: { name: 'the person agreed on the OAuth page' }, method: 'alipay.system.oauth.token', parameters: { grant_type: 'authorization_code', code: AUTH_CODE }, injected: 'code', status: 200, body: { user_id: OPEN_ID, open_id: OPEN_ID, access_token: TOKEN, expires_in: 1296000, refresh_token: TOKEN, re_expires_in: 2592000, auth_start: TIMESTAMP } },
     { description: 'a v3 query of an unknown certify_id', state: registered, method: 'alipay.user.certify.open.query', parameters: { certify_id: '0123456789abcdef0123456789abcdef' }, status: 400, body: { code: 'OPEN_CERTIFY_BILL_NOT_EXIST', message: '无效的certify_id', links: [{ link: regex(/^https:\/\/\S+$/, 'https://opendocs.alipay.com/common/02km9f'), desc: '解决方案' }] } },
   ];
 
   it.each(V3_CASES.map((c) => [c.description, c] as const))('%s', async (_description, c) => {
     const get = c.method === 'alipay.user.certify.open.query';
-    const query = Object.fromEntries(Object.entries(c.parameters).map(([name, value]) => [name, name === c.injected ? fromProviderState(`\${${name}}`, value) : value]));
+    // The value a provider state supplies, in the query or the JSON body alike.
+    const parameters = Object.fromEntries(Object.entries(c.parameters).map(([name, value]) => [name, name === c.injected ? fromProviderState(`\${${name}}`, value) : value]));
     pact
       .given(c.state.name, c.state.params)
       .uponReceiving(c.description)
       .withRequest({
         method: get ? 'GET' : 'POST',
         path: `/v3/${c.method.replaceAll('.', '/')}`,
-        ...(get ? { query } : { body: c.parameters, contentType: 'application/json' }),
+        ...(get ? { query: parameters } : { body: parameters, contentType: 'application/json' }),
         headers: { Authorization: AUTHORIZATION, ...(get ? {} : { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json') }) },
       })
       .willRespondWith({ status: c.status, headers: { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json;charset=utf-8') }, body: c.body });
