@@ -9,6 +9,7 @@ import { createSandboxAdmin, type SandboxAdmin } from './admin/sandbox-admin.js'
 import { AppRegistry, type AppRecord } from './apps/app-registry.js';
 import type { AppStorage } from './apps/app-storage.js';
 import { createGatewayEngine, DEFAULT_GATEWAY_SETTINGS, type GatewayEngine, type GatewaySettings } from './engine/gateway-engine.js';
+import type { RequestCriteria } from './journal/request-criteria.js';
 import { DEFAULT_JOURNAL_CAPACITY, RequestJournal, type JournalEntry, type JournalFilter } from './journal/request-journal.js';
 import { certificateSn, rootCertificateSn } from './keys/certificate-sn.js';
 import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
@@ -83,13 +84,48 @@ export interface SandboxControls {
   /** Gives one app its own scenario: a document, or YAML/JSON text. Throws ScenarioLoadError. */
   setScenario(appId: string, scenario: object | string): void;
   clearScenario(appId: string): void;
-  /** The request journal, oldest first. */
-  requests(filter?: JournalFilter): JournalEntry[];
+  /**
+   * The request journal, oldest first; with `count`, `find`, `refused` and `verify` for the criteria of
+   * POST /__admin/requests/count (`sandbox.requests.verify({ method: 'zhima.auth.info.authquery' }, 1)`).
+   */
+  readonly requests: RequestVerification;
   /** Back to the start state, as POST /__admin/reset. */
   reset(): Promise<void>;
   /** Finishes a pending certification without the hosted page. Throws CertificationError. */
   completeCertification(id: string, completion: Completion): Promise<Certification>;
   readonly clock: BusinessClock;
+}
+
+/** The journal as a test asks it: what was received, how often, and what was refused. */
+export interface RequestVerification {
+  (filter?: JournalFilter): JournalEntry[];
+  /** How many requests meet the criteria (method, app_id, code, sub_code, protocol, since, until, biz_content). */
+  count(criteria?: RequestCriteria): number;
+  find(criteria?: RequestCriteria): JournalEntry[];
+  /** The requests the gateway refused at protocol level, with why (`response.detail`). */
+  refused(): JournalEntry[];
+  /** Throws, listing what was received, unless exactly `times` requests (default 1) meet the criteria. */
+  verify(criteria: RequestCriteria, times?: number): void;
+}
+
+/** One line per journalled request, for a failed verification's message. */
+function describeEntries(entries: readonly JournalEntry[]): string {
+  if (!entries.length) return 'none';
+  return entries.map((e) => `  #${e.id} ${e.protocol} ${e.method ?? '(no method)'} app ${e.app_id ?? '?'} → ${e.response.code ?? e.response.http_status}${e.response.sub_code ? ` ${e.response.sub_code}` : ''}`).join('\n');
+}
+
+function requestVerification(admin: SandboxAdmin, journal: RequestJournal): RequestVerification {
+  const verification = (filter?: JournalFilter) => journal.list(filter);
+  return Object.assign(verification, {
+    count: (criteria?: RequestCriteria) => admin.countRequests(criteria).count,
+    find: (criteria?: RequestCriteria) => admin.findRequests(criteria).requests,
+    refused: () => admin.refusedRequests().requests,
+    verify(criteria: RequestCriteria, times = 1) {
+      const found = admin.findRequests(criteria).requests;
+      if (found.length === times) return;
+      throw new Error(`expected ${times} request(s) matching ${JSON.stringify(criteria)}, found ${found.length}:\n${describeEntries(found)}\nall requests received:\n${describeEntries(journal.list())}`);
+    },
+  });
 }
 
 export interface SandboxCore extends SandboxControls {
@@ -168,7 +204,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     registerApp: (app) => admin.registerApp(app),
     setScenario: (appId, scenario) => void admin.setAppScenario(appId, scenario, `setScenario(${appId})`),
     clearScenario: (appId) => admin.clearAppScenario(appId),
-    requests: (filter) => journal.list(filter),
+    requests: requestVerification(admin, journal),
     reset: () => admin.reset(),
     completeCertification: (id, completion) => admin.completeCertification(id, completion),
     dispose: () => scenarioFile?.close(),

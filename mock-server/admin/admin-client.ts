@@ -65,6 +65,9 @@ export function createAdminClient(sandboxUrl: string, options: AdminClientOption
       const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
       return call('GET', `/requests${search.size ? `?${search}` : ''}`);
     },
+    countRequests: (criteria) => call('POST', '/requests/count', criteria ?? {}),
+    findRequests: (criteria) => call('POST', '/requests/find', criteria ?? {}),
+    refusedRequests: () => call('GET', '/requests/unmatched'),
     clearRequests: () => call('DELETE', '/requests'),
     reset: () => call('POST', '/reset'),
     identities: () => call('GET', '/identities'),

@@ -7,7 +7,8 @@
  */
 import type { AppRecord, AppRegistry } from '../apps/app-registry.js';
 import { residentIdProblem } from '../identity/resident-id.js';
-import type { JournalEntry, JournalFilter, RequestJournal } from '../journal/request-journal.js';
+import { compileCriteria, CriteriaError, type EntryPredicate, type RequestCriteria } from '../journal/request-criteria.js';
+import type { JournalEntry, RequestJournal } from '../journal/request-journal.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { AUTH_CODE_MS, USER_AUTHORIZATIONS, type UserAuthorization } from '../methods/alipay.system.oauth.token.js';
 import { alipayUserId } from '../methods/generated-ids.js';
@@ -48,13 +49,8 @@ export interface ClockView {
   readonly offset_ms: number;
 }
 
-/** A journal query as a caller writes it: instants as epoch milliseconds or ISO 8601 text. */
-export interface RequestQuery {
-  readonly method?: string;
-  readonly app_id?: string;
-  readonly since?: string | number;
-  readonly until?: string | number;
-}
+/** A journal query as a caller writes it (GET /__admin/requests?…): the criteria of request-criteria.ts. */
+export type RequestQuery = RequestCriteria;
 
 /** An auth_code as Alipay's OAuth page hands it to the merchant's redirect_uri. */
 export interface IssuedAuthCode {
@@ -82,6 +78,12 @@ export interface SandboxAdmin {
   appScenario(appId: string): { app_id: string; scenario: unknown };
   clearAppScenario(appId: string): void;
   requests(query?: RequestQuery): { capacity: number; requests: JournalEntry[] };
+  /** How many journalled requests meet the criteria (unknown criteria are refused, 400). */
+  countRequests(criteria?: unknown): { count: number };
+  /** The journalled requests that meet the criteria, oldest first. */
+  findRequests(criteria?: unknown): { requests: JournalEntry[] };
+  /** The requests the gateway refused at protocol level (signature, app, public parameters), with why. */
+  refusedRequests(): { requests: JournalEntry[] };
   clearRequests(): void;
   /** Back to the start state: app scenarios, counts, journal, grants and certifications, the clock. */
   reset(): Promise<void>;
@@ -122,17 +124,6 @@ function isInstant(ms: number): boolean {
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
 }
 
-/** An instant given as epoch milliseconds or an ISO 8601 time. */
-function instant(name: string, value: string | number | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const text = String(value);
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (Number.isNaN(ms)) throw new AdminError(400, `${name} must be epoch milliseconds or an ISO 8601 time, not "${text}"`);
-  return ms;
-}
-
-const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
 function completionOf(body: unknown): Completion {
   const { passed, reason, cancelled } = objectOf(body);
   if (cancelled === true) return { cancelled: true };
@@ -163,6 +154,16 @@ function redirectUrl(redirectUri: string, record: UserAuthorization): string {
   }
   for (const [name, value] of Object.entries({ app_id: record.app_id, source: 'alipay_wallet', scope: record.scope, auth_code: record.auth_code })) url.searchParams.set(name, value);
   return url.toString();
+}
+
+/** Journal criteria compiled, a criterion that cannot be read refused as the admin core refuses (400). */
+function predicateOf(criteria: unknown): EntryPredicate {
+  try {
+    return compileCriteria(criteria);
+  } catch (error) {
+    if (error instanceof CriteriaError) throw new AdminError(400, error.message);
+    throw error;
+  }
 }
 
 export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin {
@@ -207,10 +208,10 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       requireApp(appId);
       scenarios.clearForApp(appId);
     },
-    requests(query = {}) {
-      const filter: JournalFilter = { method: nonEmpty(query.method), app_id: nonEmpty(query.app_id), sinceMs: instant('since', query.since), untilMs: instant('until', query.until) };
-      return { capacity: journal.capacity, requests: journal.list(filter) };
-    },
+    requests: (query = {}) => ({ capacity: journal.capacity, requests: journal.matching(predicateOf(query)) }),
+    countRequests: (criteria) => ({ count: journal.matching(predicateOf(criteria)).length }),
+    findRequests: (criteria) => ({ requests: journal.matching(predicateOf(criteria)) }),
+    refusedRequests: () => ({ requests: journal.matching((entry) => entry.refused_at_protocol) }),
     clearRequests: () => journal.clear(),
     async reset() {
       scenarios.reset();

@@ -226,6 +226,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   function dispatch(method: string, bizContent: BizContent, app: RegisteredApp, parameters: Readonly<Record<string, string>>, state: RequestState): Answer {
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
     const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method, field }));
+    state.business = bizContent.ok ? bizContent.value : undefined;
     const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';
     return carryOut(decision.outcome, { method, bizContent, app, parameters, decision }, state, rule);
   }
@@ -251,9 +252,13 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details') };
   }
 
-  function record(httpMethod: string, state: RequestState, response: GatewayResponse, node?: ResponseNode): void {
+  function record(protocol: 'v1' | 'v3', httpMethod: string, state: RequestState, response: GatewayResponse, node?: ResponseNode): void {
     deps.journal.record({
       atMs: deps.now(),
+      protocol,
+      // No scenario decided: the protocol checks refused it before any method could run.
+      refused_at_protocol: state.decision === undefined && node !== undefined && node.code !== '10000',
+      business: state.business,
       http_method: httpMethod,
       method: state.method,
       app_id: state.app?.appId ?? state.decoded?.values.app_id,
@@ -287,7 +292,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
    * One request of either protocol: its answer (or refusal), made durable, rendered, journalled.
    * `refused` learns what it can of a caller refused early.
    */
-  async function serve(httpMethod: string, answerOf: (state: RequestState) => Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, refused?: (state: RequestState) => void): Promise<GatewayResponse> {
+  async function serve(protocol: 'v1' | 'v3', httpMethod: string, answerOf: (state: RequestState) => Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, refused?: (state: RequestState) => void): Promise<GatewayResponse> {
     const state: RequestState = {};
     let result: Answer;
     try {
@@ -298,17 +303,17 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     }
     result = await persisted(result);
     const response = await render(state, result);
-    record(httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
+    record(protocol, httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
     return response;
   }
 
   return {
     settings,
     handle: (request) =>
-      serve(request.httpMethod, (state) => answer(request, state), respond, (state) => {
+      serve('v1', request.httpMethod, (state) => answer(request, state), respond, (state) => {
         // Refused before its parameters were decoded: identify the caller from the query, best effort.
         if (!state.app && !state.method) identify(new URLSearchParams(request.rawQuery), state);
       }),
-    handleOpenApi: (request) => serve(request.httpMethod, (state) => answerOpenApi(request, state), openApi.respond),
+    handleOpenApi: (request) => serve('v3', request.httpMethod, (state) => answerOpenApi(request, state), openApi.respond),
   };
 }

@@ -30,6 +30,8 @@ export interface RequestState {
   signType?: SignType;
   decoded?: DecodedParameters;
   decision?: Decision;
+  /** The business parameters the method was given (biz_content, or v3's body), for the journal's criteria. */
+  business?: Readonly<Record<string, unknown>>;
   /** A scenario's fault applied to whatever envelope the request gets. */
   envelopeFault?: EnvelopeFault;
   /** A certificate-mode request: the answer carries alipay_cert_sn. */

@@ -30,8 +30,9 @@ function answer(status: 200 | 201 | 204, work: Work) {
 const param = (req: Request, name: string): string => String(req.params[name]);
 const queryText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** Every query parameter, so that an unknown criterion is refused by name rather than ignored. */
 function requestQuery(req: Request): RequestQuery {
-  return { method: queryText(req.query.method), app_id: queryText(req.query.app_id), since: queryText(req.query.since), until: queryText(req.query.until) };
+  return Object.fromEntries(Object.entries(req.query).map(([name, value]) => [name, queryText(value) ?? String(value)])) as RequestQuery;
 }
 
 export function createAdminRouter(admin: SandboxAdmin): express.Router {
@@ -55,6 +56,11 @@ export function createAdminRouter(admin: SandboxAdmin): express.Router {
   router.delete('/apps/:app_id/scenario', answer(204, (req) => admin.clearAppScenario(param(req, 'app_id'))));
 
   router.get('/requests', answer(200, (req) => admin.requests(requestQuery(req))));
+  router.post('/requests/count', answer(200, (req) => admin.countRequests(req.body)));
+  router.post('/requests/find', answer(200, (req) => admin.findRequests(req.body)));
+  // WireMock's name for the requests no stub matched; here, the ones the gateway refused before any method ran.
+  router.get('/requests/unmatched', answer(200, () => admin.refusedRequests()));
+  router.get('/requests/refused', answer(200, () => admin.refusedRequests()));
   router.delete('/requests', answer(204, () => admin.clearRequests()));
 
   router.get('/identities', answer(200, () => admin.identities()));

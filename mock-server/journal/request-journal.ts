@@ -26,7 +26,14 @@ export interface JournalEntry {
   readonly response: JournalResponse;
   readonly rule?: RuleReference;
   readonly delay_ms?: number;
+  /** v1 (gateway.do) or v3 (OpenAPI v3). */
+  readonly protocol: 'v1' | 'v3';
+  /** Refused by the gateway's protocol checks (signature, app, parameters) before any method ran; `response.detail` says why. */
+  readonly refused_at_protocol: boolean;
 }
+
+/** An entry as kept: with its instant, and its business parameters parsed for criteria. */
+export type StoredEntry = JournalEntry & { readonly atMs: number; readonly business?: Readonly<Record<string, unknown>> };
 
 export interface JournalFilter {
   method?: string;
@@ -50,13 +57,15 @@ function shortened(parameters: Readonly<Record<string, string>>): Record<string,
 
 export const DEFAULT_JOURNAL_CAPACITY = 1000;
 
+const publicView = ({ atMs: _atMs, business: _business, ...entry }: StoredEntry): JournalEntry => entry;
+
 export class RequestJournal {
-  #entries: Array<JournalEntry & { readonly atMs: number }> = [];
+  #entries: StoredEntry[] = [];
   #nextId = 1;
 
   constructor(readonly capacity = DEFAULT_JOURNAL_CAPACITY) {}
 
-  record(entry: Omit<JournalEntry, 'id' | 'at'> & { atMs: number }): void {
+  record(entry: Omit<StoredEntry, 'id' | 'at'>): void {
     if (this.capacity === 0) return;
     const { atMs, parameters, ...rest } = entry;
     this.#entries.push({ id: this.#nextId++, at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest });
@@ -66,16 +75,18 @@ export class RequestJournal {
 
   /** Oldest first, at most `capacity` entries. */
   list(filter: JournalFilter = {}): JournalEntry[] {
-    return this.#entries
-      .slice(-this.capacity)
-      .filter(
-        (e) =>
-          (filter.method === undefined || e.method === filter.method) &&
-          (filter.app_id === undefined || e.app_id === filter.app_id) &&
-          (filter.sinceMs === undefined || e.atMs >= filter.sinceMs) &&
-          (filter.untilMs === undefined || e.atMs <= filter.untilMs),
-      )
-      .map(({ atMs: _atMs, ...entry }) => entry);
+    return this.matching(
+      (e) =>
+        (filter.method === undefined || e.method === filter.method) &&
+        (filter.app_id === undefined || e.app_id === filter.app_id) &&
+        (filter.sinceMs === undefined || e.atMs >= filter.sinceMs) &&
+        (filter.untilMs === undefined || e.atMs <= filter.untilMs),
+    );
+  }
+
+  /** The kept entries a predicate (request-criteria.ts) accepts, oldest first. */
+  matching(predicate: (entry: StoredEntry) => boolean): JournalEntry[] {
+    return this.#entries.slice(-this.capacity).filter(predicate).map(publicView);
   }
 
   clear(): void {
