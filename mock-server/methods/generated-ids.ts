@@ -9,9 +9,11 @@ function digest(parts: readonly string[]): Uint8Array {
   return sha256(utf8Bytes(parts.join('\u0000')));
 }
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 export function stableHex(length: number, ...parts: string[]): string {
   let hex = '';
-  for (const byte of digest(parts)) hex += byte.toString(16).padStart(2, '0');
+  for (const byte of digest(parts)) hex += HEX[byte];
   return hex.slice(0, length);
 }
 

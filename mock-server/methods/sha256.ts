@@ -14,30 +14,45 @@ const K = new Uint32Array([
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
+/** The message schedule, reused: ids are hashed one at a time. */
+const w = new Uint32Array(64);
+
 /** The message padded to whole 64-byte blocks: a 1 bit, zeros, the bit length. */
-function padded(message: Uint8Array): DataView {
+function padded(message: Uint8Array): Uint8Array {
   const length = Math.ceil((message.length + 9) / 64) * 64;
   const bytes = new Uint8Array(length);
   bytes.set(message);
   bytes[message.length] = 0x80;
-  const view = new DataView(bytes.buffer);
-  view.setUint32(length - 8, Math.floor(message.length / 0x20000000));
-  view.setUint32(length - 4, (message.length * 8) >>> 0);
-  return view;
+  const bits = message.length * 8;
+  const high = Math.floor(bits / 0x100000000);
+  for (let i = 0; i < 4; i++) {
+    bytes[length - 1 - i] = (bits >>> (8 * i)) & 0xff;
+    bytes[length - 5 - i] = (high >>> (8 * i)) & 0xff;
+  }
+  return bytes;
 }
 
 export function sha256(message: Uint8Array): Uint8Array {
   const hash = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
-  const view = padded(message);
-  for (let block = 0; block < view.byteLength; block += 64) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(block + t * 4);
+  const bytes = padded(message);
+  for (let block = 0; block < bytes.length; block += 64) {
+    for (let t = 0; t < 16; t++) {
+      const at = block + t * 4;
+      w[t] = (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    }
     for (let t = 16; t < 64; t++) {
       const s0 = rotr(w[t - 15]!, 7) ^ rotr(w[t - 15]!, 18) ^ (w[t - 15]! >>> 3);
       const s1 = rotr(w[t - 2]!, 17) ^ rotr(w[t - 2]!, 19) ^ (w[t - 2]! >>> 10);
       w[t] = w[t - 16]! + s0 + w[t - 7]! + s1;
     }
-    let [a, b, c, d, e, f, g, h] = [hash[0]!, hash[1]!, hash[2]!, hash[3]!, hash[4]!, hash[5]!, hash[6]!, hash[7]!];
+    let a = hash[0]!;
+    let b = hash[1]!;
+    let c = hash[2]!;
+    let d = hash[3]!;
+    let e = hash[4]!;
+    let f = hash[5]!;
+    let g = hash[6]!;
+    let h = hash[7]!;
     for (let t = 0; t < 64; t++) {
       const t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t]! + w[t]!) >>> 0;
       const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
@@ -50,10 +65,22 @@ export function sha256(message: Uint8Array): Uint8Array {
       b = a;
       a = (t1 + t2) >>> 0;
     }
-    [a, b, c, d, e, f, g, h].forEach((word, i) => (hash[i] = hash[i]! + word));
+    hash[0] = hash[0]! + a;
+    hash[1] = hash[1]! + b;
+    hash[2] = hash[2]! + c;
+    hash[3] = hash[3]! + d;
+    hash[4] = hash[4]! + e;
+    hash[5] = hash[5]! + f;
+    hash[6] = hash[6]! + g;
+    hash[7] = hash[7]! + h;
   }
   const digest = new Uint8Array(32);
-  const out = new DataView(digest.buffer);
-  hash.forEach((word, i) => out.setUint32(i * 4, word));
+  for (let i = 0; i < 8; i++) {
+    const word = hash[i]!;
+    digest[i * 4] = word >>> 24;
+    digest[i * 4 + 1] = (word >>> 16) & 0xff;
+    digest[i * 4 + 2] = (word >>> 8) & 0xff;
+    digest[i * 4 + 3] = word & 0xff;
+  }
   return digest;
 }

@@ -1,6 +1,6 @@
 /**
  * Bytes without Node's Buffer, so that the protocol runs wherever the engine does (Node, a browser's
- * msw worker): text to and from bytes, and joining. Node's Buffers are Uint8Arrays, so adapters
+ * msw worker): text to and from bytes. Node's Buffers are Uint8Arrays, so adapters
  * pass theirs in as they are.
  */
 
@@ -10,8 +10,12 @@ export function utf8Bytes(text: string): Uint8Array {
   return utf8Encoder.encode(text);
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Text whose characters are all below U+0100 (names, ASCII values), one byte each. */
 export function latin1Bytes(text: string): Uint8Array {
+  // ASCII (a percent-encoded query, mostly) is the same in UTF-8, which the native encoder writes fastest.
+  if (!NON_ASCII.test(text)) return utf8Encoder.encode(text);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
@@ -30,16 +34,4 @@ export function latin1Text(bytes: Uint8Array): string {
   // In slices: fromCharCode takes its arguments on the stack. apply reads a typed array as it is.
   for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode.apply(null, bytes.subarray(at, at + 8192) as unknown as number[]);
   return text;
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }
