@@ -33,6 +33,16 @@ export interface AuthenticatedParameters {
 }
 
 
+/** A body the adapter stopped reading (too slow, too large) is refused, over either protocol. */
+export function checkBodyArrived(request: { readonly bodyTimedOut?: boolean; readonly bodyExceededLimit?: boolean }, settings: GatewaySettings): void {
+  if (request.bodyTimedOut) {
+    throw new Rejection(publicError('isv.invalid-parameter', `the request body did not arrive within ${settings.bodyTimeoutMs / 1000} s; send it whole, at once`));
+  }
+  if (request.bodyExceededLimit) {
+    throw new Rejection(publicError('isv.invalid-parameter', `the request body exceeds the sandbox's limit of ${settings.maxBodyBytes} bytes`));
+  }
+}
+
 export function createAuthenticator(deps: AuthenticationDependencies) {
   const { apps, settings } = deps;
 
@@ -40,12 +50,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     if (request.httpMethod !== 'GET' && request.httpMethod !== 'POST') {
       throw new Rejection(publicError('isv.invalid-parameter', `gateway.do takes GET or POST, not ${request.httpMethod}`));
     }
-    if (request.bodyTimedOut) {
-      throw new Rejection(publicError('isv.invalid-parameter', `the request body did not arrive within ${settings.bodyTimeoutMs / 1000} s; send it whole, at once`));
-    }
-    if (request.bodyExceededLimit) {
-      throw new Rejection(publicError('isv.invalid-parameter', `the request body exceeds the sandbox's limit of ${settings.maxBodyBytes} bytes`));
-    }
+    checkBodyArrived(request, settings);
     const type = request.contentType?.trim();
     if (request.body.length > 0 && type && !FORM_CONTENT_TYPE.test(type)) {
       throw new Rejection(

@@ -11,7 +11,8 @@ import { withJsonText } from '../methods/biz-content.js';
 import type { RegisteredMethod } from '../methods/method-registry.js';
 import { utf8Bytes } from '../protocol/bytes.js';
 import { publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
-import type { ResponseNode } from '../protocol/response-envelope.js';
+import { successFields } from '../protocol/response-envelope.js';
+import { checkBodyArrived } from './authenticate-request.js';
 import { statusPage } from './envelope-faults.js';
 import { detailHeader } from './render-response.js';
 import type { GatewayEngineDependencies, GatewayOutcome, GatewayResponse } from './gateway-engine.js';
@@ -97,11 +98,6 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     return registered;
   }
 
-  function checkTransport(request: OpenApiRequest): void {
-    if (request.bodyTimedOut) throw new Rejection(publicError('isv.invalid-parameter', `the request body did not arrive within ${settings.bodyTimeoutMs / 1000} s`));
-    if (request.bodyExceededLimit) throw new Rejection(publicError('isv.invalid-parameter', `the request body exceeds the sandbox's limit of ${settings.maxBodyBytes} bytes`));
-  }
-
   /** A nonce once per timestamp window (0 turns both checks off). */
   function checkReplay(nonce: string | undefined, nowMs: number): void {
     if (!settings.timestampWindowMs) return;
@@ -164,7 +160,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
 
   /** Passes the v3 checks, or throws the refusal (with the expected sign string in its detail). */
   function authenticate(request: OpenApiRequest, state: RequestState): OpenApiCall {
-    checkTransport(request);
+    checkBodyArrived(request, settings);
     const method = routeOf(request, state);
     const { fields, authString } = parseAuthorization(request.headers.authorization);
     const app = fields.app_id === undefined ? undefined : deps.apps.find(fields.app_id);
@@ -228,7 +224,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     const { node, detail } = result;
     const success = node.code === '10000';
     const aesKey = state.aesKey;
-    const json = JSON.stringify(fieldsOf(node));
+    const json = JSON.stringify(successFields(node));
     // An encrypted call's answer is the base64 AES text; refusals stay readable JSON.
     const body = !success ? errorBody(node as ErrorFields) : aesKey ? deps.crypto.encryptContent(utf8Bytes(json), aesKey) : json;
     // v3 has one signature type: every answer is signed, even before the app is known.
@@ -243,10 +239,4 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
   }
 
   return { authenticate, respond };
-}
-
-/** A success node's fields without code and msg: the v3 body. */
-function fieldsOf(node: ResponseNode): Record<string, unknown> {
-  const { code: _code, msg: _msg, ...fields } = node;
-  return fields;
 }

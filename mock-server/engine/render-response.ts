@@ -8,7 +8,7 @@ import { PAGE_HEADERS } from '../pages/html.js';
 import { utf8Bytes } from '../protocol/bytes.js';
 import { charsetLabel, encodeText } from '../protocol/charset.js';
 import type { CoreCrypto } from '../protocol/core-crypto.js';
-import { buildEnvelope, ERROR_RESPONSE_KEY, nodeText, responseNodeKey, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
+import { buildEnvelope, ERROR_RESPONSE_KEY, nodeText, responseNodeKey, successFields, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
 import { statusPage, truncatedEnvelope, type EnvelopeFault } from './envelope-faults.js';
 import type { GatewayOutcome, GatewayResponse } from './gateway-engine.js';
 import type { Answer, RequestState } from './request-state.js';
@@ -46,10 +46,7 @@ export function createResponder(deps: RenderingDependencies) {
     const shape = methods.get(method)?.definition.envelope;
     const success = node.code === '10000';
     if (!success && shape?.refusalsInErrorResponse) return { nodeKey: ERROR_RESPONSE_KEY, node };
-    if (success && shape?.successWithoutCode) {
-      const { code: _code, msg: _msg, ...fields } = node;
-      return { nodeKey: responseNodeKey(method), node: fields as ResponseNode };
-    }
+    if (success && shape?.successWithoutCode) return { nodeKey: responseNodeKey(method), node: successFields(node) as ResponseNode };
     return { nodeKey: responseNodeKey(method), node };
   }
 

@@ -22,6 +22,12 @@ export type ResponseNode = {
   [field: string]: unknown;
 };
 
+/** A success node's fields without code and msg: oauth.token's v1 node, and every v3 body. */
+export function successFields(node: ResponseNode): Record<string, unknown> {
+  const { code: _code, msg: _msg, ...fields } = node;
+  return fields;
+}
+
 /** Signs response content (text as UTF-8, or bytes already in the request's charset) with the sandbox's own "Alipay" private key. */
 export interface ResponseSigner {
   sign(content: string | Uint8Array, signType: SignType): Promise<string>;

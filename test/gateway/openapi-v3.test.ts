@@ -123,6 +123,13 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
     });
     const started = await certSdk.curl<{ certify_id: string }>('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3CERT' } });
     expect(started.data.certify_id).toMatch(/^[0-9a-f]{32}$/);
+    // The SDK compares alipay-sn only when it is there: check that it is.
+    const authString = `app_id=${DEFAULT_APP_ID},app_cert_sn=${certSdk.config.appCertSn},nonce=${randomUUID()},timestamp=${Date.now()}`;
+    const path = `${QUERY}?certify_id=${started.data.certify_id}`;
+    const signature = sign('sha256', Buffer.from(`${authString}\nGET\n${path}\n\n`), createPrivateKey(readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'))).toString('base64');
+    const raw = await fetch(sandbox().url + path, { headers: { authorization: `ALIPAY-SHA256withRSA ${authString},sign=${signature}`, 'alipay-root-cert-sn': certSdk.config.alipayRootCertSn! } });
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('alipay-sn')).toBe(certSdk.config.alipayCertSn);
     const wrongRoot = new AlipaySdk({ appId: DEFAULT_APP_ID, privateKey: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'), endpoint: sandbox().url, alipayPublicKey: sandbox().alipayPublicKeyPem, appCertSn: certSdk.config.appCertSn, alipayRootCertSn: 'not-the-root' });
     expect(await refusalOf(wrongRoot.curl('POST', INITIALIZE, { body: certifyOpenInitializeExample }))).toMatchObject({ responseHttpStatus: 400, code: 'invalid-parameter' });
   });
