@@ -153,7 +153,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
   });
   const state = await SandboxStore.open({ storage: parts.stateStorage }, resources.fixturePeople);
   const clock = new BusinessClock();
-  const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS) });
+  const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS), now: () => clock.now() });
   // A broken scenario at start is the caller's to fix: it throws, naming the file and the path in it.
   const scenarioFile = typeof parts.scenario === 'function' ? parts.scenario(scenarios) : undefined;
   if (parts.scenario && typeof parts.scenario !== 'function') scenarios.setStart(compileScenario(parts.scenario, 'the scenario option', SUPPORTED_METHODS));

@@ -12,7 +12,14 @@ import { PUBLIC_SUB_CODES, publicErrorWithSubMsg, type ErrorFields, type PublicS
 import { documentedError, documentedRows } from '../methods/business-errors.js';
 import { compileMatcher, literalValues, MatcherError, type Matcher, type MatcherSpec } from './matchers.js';
 import { SCENARIO_SCHEMA } from './scenario-schema.js';
-import { type CallCondition, type FaultKind, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
+import { type CallCondition, type FaultKind, type RateCondition, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
+
+/**
+ * What `throttled` answers. Alipay documents no public error for a call over a limit (its public error
+ * table has none; README, "Throttling", says where we looked), so a throttled call gets the documented
+ * answer of a gateway that cannot serve the call now rather than a code we would have invented.
+ */
+export const THROTTLED_SUB_CODE: PublicSubCode = 'aop.unknow-error';
 
 const validateDocument = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(SCENARIO_SCHEMA);
 
@@ -20,6 +27,7 @@ interface OutcomeSpec {
   normal?: Record<string, unknown>;
   business_error?: string;
   public_error?: string;
+  throttled?: true;
   sub_msg?: string;
   fault?: FaultKind;
   http_status?: number;
@@ -32,6 +40,7 @@ interface RuleSpec {
     app_id?: MatcherSpec;
     biz_content?: Record<string, MatcherSpec>;
     call?: { nth?: number; first?: number; every?: number };
+    rate?: { calls: number; per_ms: number; per_method?: boolean };
   };
   once?: boolean;
   delay_ms?: number | [number, number];
@@ -123,10 +132,10 @@ class RuleCompiler {
 
   outcome(spec: OutcomeSpec, methods: ApiMethodDefinition[] | undefined, rulePath: string): ScenarioOutcome {
     const path = `${rulePath}.outcome`;
-    const kinds = (['normal', 'business_error', 'public_error', 'fault', 'http_status'] as const).filter((k) => spec[k] !== undefined);
-    if (kinds.length !== 1) this.fail(path, 'must have exactly one of normal, business_error, public_error, fault, http_status');
-    if (spec.sub_msg !== undefined && !spec.business_error && !spec.public_error) {
-      this.fail(`${path}.sub_msg`, 'goes with business_error or public_error');
+    const kinds = (['normal', 'business_error', 'public_error', 'throttled', 'fault', 'http_status'] as const).filter((k) => spec[k] !== undefined);
+    if (kinds.length !== 1) this.fail(path, 'must have exactly one of normal, business_error, public_error, throttled, fault, http_status');
+    if (spec.sub_msg !== undefined && !spec.business_error && !spec.public_error && !spec.throttled) {
+      this.fail(`${path}.sub_msg`, 'goes with business_error or public_error (or throttled)');
     }
     if (spec.normal !== undefined) return this.normal(spec.normal, methods, path);
     if (spec.business_error !== undefined) return this.businessError(spec.business_error, spec.sub_msg, methods, path);
@@ -134,12 +143,23 @@ class RuleCompiler {
       if (!Object.hasOwn(PUBLIC_SUB_CODES, spec.public_error)) {
         this.fail(`${path}.public_error`, `${spec.public_error} is not a gateway sub_code (e.g. isp.unknow-error, aop.invalid-auth-token)`);
       }
-      const subCode = spec.public_error as PublicSubCode;
-      return { kind: 'public-error', error: publicErrorWithSubMsg(subCode, spec.sub_msg ?? PUBLIC_SUB_CODES[subCode].subMsg) };
+      return this.publicError(spec.public_error as PublicSubCode, spec.sub_msg);
     }
+    if (spec.throttled) return this.publicError(THROTTLED_SUB_CODE, spec.sub_msg);
     if (spec.fault !== undefined) return { kind: 'fault', fault: spec.fault };
     if (spec.http_status === 200) this.fail(`${path}.http_status`, '200 is normal behaviour; use normal: {}');
     return { kind: 'http-status', status: spec.http_status! };
+  }
+
+  publicError(subCode: PublicSubCode, subMsg: string | undefined): ScenarioOutcome {
+    return { kind: 'public-error', error: publicErrorWithSubMsg(subCode, subMsg ?? PUBLIC_SUB_CODES[subCode].subMsg) };
+  }
+
+  rate(spec: NonNullable<RuleSpec['match']>['rate'], hasCall: boolean, path: string): RateCondition | undefined {
+    if (!spec) return undefined;
+    // Both count the same calls in different ways; which of them would decide is not obvious to a reader.
+    if (hasCall) this.fail(path, 'goes without match.call: a rule counts calls one way');
+    return { calls: spec.calls, perMs: spec.per_ms, perMethod: spec.per_method ?? false };
   }
 
   normal(overrides: Record<string, unknown>, methods: ApiMethodDefinition[] | undefined, path: string): ScenarioOutcome {
@@ -198,6 +218,7 @@ class RuleCompiler {
       name: spec.name ?? `rule ${index + 1}`,
       matches: (request) => conditions.every((condition) => condition(request)),
       call: this.call(match.call, `${path}.match.call`),
+      rate: this.rate(match.rate, match.call !== undefined, `${path}.match.rate`),
       once: spec.once ?? false,
       delayMs: this.delay(spec.delay_ms, path),
       outcome: this.outcome(spec.outcome, methods, path),

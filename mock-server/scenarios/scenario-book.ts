@@ -5,7 +5,7 @@
  * different app_ids never see each other's counts.
  */
 import type { Membership } from '../identity/membership.js';
-import { callSatisfies, type Scenario, type ScenarioOutcome, type ScenarioRequest, type ScenarioRule } from './scenario-rules.js';
+import { callSatisfies, type RateCondition, type Scenario, type ScenarioOutcome, type ScenarioRequest, type ScenarioRule } from './scenario-rules.js';
 
 export interface RuleReference {
   readonly source: string;
@@ -28,6 +28,36 @@ const NORMAL: ScenarioOutcome = { kind: 'normal', overrides: {} };
 interface RuleState {
   readonly counts: Map<string, number>;
   readonly fired: Set<string>;
+  readonly windows: Map<string, CallWindow>;
+}
+
+/**
+ * The times of the last `calls` calls a rate condition let through, oldest first in a ring: a call is
+ * over the limit when the buffer is full and its oldest entry is still inside the window. Constant
+ * time and memory per call, however high the limit.
+ */
+class CallWindow {
+  #times: number[] = [];
+  #oldest = 0;
+  #latest = -Infinity;
+
+  constructor(private readonly rate: RateCondition) {}
+
+  /** Whether a call at `now` is over the limit; a call under it is counted. */
+  over(now: number): boolean {
+    // The business clock was moved back: the calls counted are in its future, so the window starts again.
+    if (now < this.#latest) [this.#times, this.#oldest] = [[], 0];
+    this.#latest = now;
+    const times = this.#times;
+    if (times.length < this.rate.calls) {
+      times.push(now);
+      return false;
+    }
+    if (now - times[this.#oldest]! < this.rate.perMs) return true;
+    times[this.#oldest] = now;
+    this.#oldest = (this.#oldest + 1) % times.length;
+    return false;
+  }
 }
 
 export const EMPTY_SCENARIO: Scenario = { source: 'default (normal behaviour)', membership: 'open', document: { rules: [] }, rules: [] };
@@ -37,12 +67,15 @@ export class ScenarioBook {
   readonly #byApp = new Map<string, Scenario>();
   readonly #builtIn: Scenario;
   readonly #random: () => number;
+  readonly #now: () => number;
   #state = new WeakMap<Scenario, RuleState>();
 
-  constructor(options: { start?: Scenario; builtIn?: Scenario; random?: () => number } = {}) {
+  /** `now` is the business clock, so a test can move past a rate window instead of waiting it out. */
+  constructor(options: { start?: Scenario; builtIn?: Scenario; random?: () => number; now?: () => number } = {}) {
     this.#start = options.start ?? EMPTY_SCENARIO;
     this.#builtIn = options.builtIn ?? EMPTY_SCENARIO;
     this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
   }
 
   get start(): Scenario {
@@ -81,7 +114,7 @@ export class ScenarioBook {
   #stateOf(scenario: Scenario): RuleState {
     let state = this.#state.get(scenario);
     if (!state) {
-      state = { counts: new Map(), fired: new Set() };
+      state = { counts: new Map(), fired: new Set(), windows: new Map() };
       this.#state.set(scenario, state);
     }
     return state;
@@ -92,13 +125,25 @@ export class ScenarioBook {
       if (!rule.matches(request)) continue;
       const state = this.#stateOf(scenario);
       const key = `${rule.index}\u0000${request.appId}`;
-      const count = (state.counts.get(key) ?? 0) + 1;
-      state.counts.set(key, count);
-      if (!callSatisfies(rule.call, count) || (rule.once && state.fired.has(key))) continue;
+      if (rule.rate ? !this.#overRate(state, rule.rate, key, request.method) : !this.#callCounted(state, rule, key)) continue;
+      if (rule.once && state.fired.has(key)) continue;
       if (rule.once) state.fired.add(key);
       return { outcome: rule.outcome, rule: { source: scenario.source, index: rule.index, name: rule.name }, delayMs: this.#delay(rule) };
     }
     return undefined;
+  }
+
+  #callCounted(state: RuleState, rule: ScenarioRule, key: string): boolean {
+    const count = (state.counts.get(key) ?? 0) + 1;
+    state.counts.set(key, count);
+    return callSatisfies(rule.call, count);
+  }
+
+  #overRate(state: RuleState, rate: RateCondition, ruleKey: string, method: string): boolean {
+    const key = rate.perMethod ? `${ruleKey}\u0000${method}` : ruleKey;
+    let window = state.windows.get(key);
+    if (!window) state.windows.set(key, (window = new CallWindow(rate)));
+    return window.over(this.#now());
   }
 
   #delay(rule: ScenarioRule): number | undefined {

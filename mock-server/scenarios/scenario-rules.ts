@@ -25,12 +25,20 @@ export interface ScenarioRequest {
 
 export type CallCondition = { readonly nth: number } | { readonly first: number } | { readonly every: number };
 
+/** At most `calls` served in any `perMs` window, per app_id (and per method with perMethod); the rule fires beyond. */
+export interface RateCondition {
+  readonly calls: number;
+  readonly perMs: number;
+  readonly perMethod: boolean;
+}
+
 export interface ScenarioRule {
   readonly index: number;
   readonly name: string;
   /** Whether the request meets the rule's conditions other than the call count. */
   matches(request: ScenarioRequest): boolean;
   readonly call?: CallCondition;
+  readonly rate?: RateCondition;
   readonly once: boolean;
   /** [min, max] milliseconds; equal for a fixed delay. */
   readonly delayMs?: readonly [number, number];

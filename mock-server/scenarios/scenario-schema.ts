@@ -71,6 +71,27 @@ export const SCENARIO_SCHEMA = {
             "$ref": '#/definitions/matcher',
           },
         },
+        rate: {
+          description: 'A call limit: the rule fires on the calls beyond `calls` in any `per_ms` window (1000 for calls per second), counted per app_id and, with per_method, per method. Calls it fired on do not count against the limit, as a gateway that refuses them does not serve them.',
+          type: 'object',
+          additionalProperties: false,
+          required: ['calls', 'per_ms'],
+          properties: {
+            calls: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000000,
+            },
+            per_ms: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 86400000,
+            },
+            per_method: {
+              type: 'boolean',
+            },
+          },
+        },
         call: {
           description: 'Counts the calls this rule\'s other conditions match, per app_id: the nth, the first N, or every nth.',
           type: 'object',
@@ -93,7 +114,7 @@ export const SCENARIO_SCHEMA = {
       },
     },
     outcome: {
-      description: 'Exactly one of normal, business_error, public_error, fault, http_status.',
+      description: 'Exactly one of normal, business_error, public_error, throttled, fault, http_status.',
       type: 'object',
       additionalProperties: false,
       properties: {
@@ -109,8 +130,12 @@ export const SCENARIO_SCHEMA = {
           description: 'A gateway sub_code such as isp.unknow-error.',
           type: 'string',
         },
+        throttled: {
+          description: 'The answer to a call over a limit. Alipay documents no call-limit public error, so this is its documented answer for a call the gateway cannot serve now: 20000 aop.unknow-error (README, "Throttling").',
+          const: true,
+        },
         sub_msg: {
-          description: 'Which row of a code with several, or the sub_msg a public error shows.',
+          description: 'Which row of a code with several, or the sub_msg a public error (or throttled) shows.',
           type: 'string',
         },
         fault: {

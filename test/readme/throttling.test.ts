@@ -1,0 +1,31 @@
+import { AlipaySdk } from 'alipay-sdk';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+
+let sandbox: RunningSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    port: 0,
+    inMemory: true,
+    quiet: true,
+    scenario: { rules: [{ name: '5 calls a minute', match: { rate: { calls: 5, per_ms: 60_000 } }, outcome: { throttled: true } }] },
+  });
+});
+afterAll(() => sandbox.close());
+
+it('20 calls at once: 5 are served, 15 are throttled with 20000', async () => {
+  const alipay = new AlipaySdk({
+    appId: sandbox.defaultApp.appId,
+    privateKey: sandbox.defaultApp.privateKeyPem,
+    alipayPublicKey: sandbox.alipayPublicKeyPem,
+    gateway: sandbox.gatewayUrl,
+  });
+  const ask = () => alipay.exec('zhima.auth.info.authquery', {
+    bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },
+  }, { validateSign: true });
+  const answers = await Promise.all(Array.from({ length: 20 }, ask));
+
+  expect(answers.filter((a) => a.code === '10000')).toHaveLength(5);
+  expect(answers.filter((a) => a.code === '20000' && a.subCode === 'aop.unknow-error')).toHaveLength(15);
+  expect(sandbox.requests.count({ code: '20000' })).toBe(15);
+});
