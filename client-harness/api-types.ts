@@ -152,6 +152,22 @@ export interface AlipayApis {
       auth_start: string;
     };
   };
+  'alipay.open.auth.token.app': {
+    /** 换取应用授权令牌 */
+    request: {
+      grant_type: 'authorization_code' | 'refresh_token';
+      code?: string;
+      refresh_token?: string;
+    };
+    response: {
+      user_id: string;
+      auth_app_id: string;
+      app_auth_token: string;
+      app_refresh_token: string;
+      expires_in: string;
+      re_expires_in: string;
+    };
+  };
 }
 
 /** The page APIs: the client builds a signed URL for the user's browser instead of calling. */
@@ -174,6 +190,7 @@ export const OPENAPI_V3 = {
   'alipay.user.certify.open.initialize': 'POST',
   'alipay.user.certify.open.query': 'GET',
   'alipay.system.oauth.token': 'POST',
+  'alipay.open.auth.token.app': 'POST',
 } as const satisfies Partial<Record<ApiMethod, 'POST' | 'GET'>>;
 export type OpenApiMethod = keyof typeof OPENAPI_V3;
 

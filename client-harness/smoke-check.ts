@@ -23,6 +23,8 @@ function smokeCalls(runId: string): Array<[ApiMethod, Record<string, string>]> {
     ['zhima.customer.certification.query', { biz_no: 'ZM201612013000000393900404029253' }],
     // No person agreed on an OAuth page here: the documented refusal of an unknown code is the contract.
     ['alipay.system.oauth.token', { grant_type: 'authorization_code', code: '4b203fe6c11548bcabd8da5bb087a83b' }],
+    // Nor did a merchant authorize this app: the documented refusal of an unknown app_auth_code is.
+    ['alipay.open.auth.token.app', { grant_type: 'authorization_code', code: '1cc19911172e4f8aaa509c8fb5d12F56' }],
   ];
 }
 

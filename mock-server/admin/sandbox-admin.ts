@@ -6,6 +6,8 @@
  * `Admin` interface, which its HTTP client implements too.
  */
 import type { AppRecord, AppRegistry } from '../apps/app-registry.js';
+import { AdminError } from './admin-error.js';
+import { createAppAuthorizationAdmin, type AppAuthorizationAdmin } from './app-authorization-admin.js';
 import { residentIdProblem } from '../identity/resident-id.js';
 import { compileCriteria, CriteriaError, type EntryPredicate, type RequestCriteria } from '../journal/request-criteria.js';
 import type { JournalEntry, RequestJournal } from '../journal/request-journal.js';
@@ -18,25 +20,7 @@ import type { BusinessClock } from '../state/business-clock.js';
 import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
 import type { Certification, Person, SandboxStore } from '../state/sandbox-store.js';
 
-/**
- * A refusal of the admin core's own checks. Every refusal an admin operation throws carries the
- * status a transport answers it with, one way: this, AppRegistrationError, CertificationError and
- * ScenarioLoadError (which also has the `path` in the document) all have `status`.
- */
-export class AdminError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The status an admin refusal carries, or undefined for a failure of the sandbox itself. */
-export function refusalStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
-}
+export { AdminError, refusalStatus } from './admin-error.js';
 
 export interface Health {
   readonly status: 'ok';
@@ -64,7 +48,7 @@ export interface IssuedAuthCode {
   readonly redirect_url?: string;
 }
 
-export interface SandboxAdmin {
+export interface SandboxAdmin extends AppAuthorizationAdmin {
   health(): Health;
   alipayPublicKey(): string;
   /** Registers or re-keys an app: `{ app_id, public_key | app_cert, sign_type? }`. */
@@ -176,6 +160,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
   const clockView = (): ClockView => ({ now: new Date(clock.now()).toISOString(), offset_ms: clock.offsetMs });
 
   return {
+    ...createAppAuthorizationAdmin({ state, clock, definitions: deps.definitions, requireApp }),
     health() {
       const { rss, heapUsed } = process.memoryUsage();
       return { status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), memory: { rss_bytes: rss, heap_used_bytes: heapUsed } };

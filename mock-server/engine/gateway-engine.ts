@@ -17,6 +17,7 @@ import type { ResponseNode, ResponseSigner } from '../protocol/response-envelope
 import type { Decision, RuleReference } from '../scenarios/scenario-book.js';
 import { fieldReader, type FaultKind, type ScenarioOutcome, type ScenarioRequest } from '../scenarios/scenario-rules.js';
 import type { SandboxStore } from '../state/sandbox-store.js';
+import { authorizationOf } from './app-auth-token.js';
 import { createAuthenticator } from './authenticate-request.js';
 import { isConnectionFault, type ConnectionFault } from './envelope-faults.js';
 import { Rejection, type Answer, type RequestState } from './request-state.js';
@@ -120,6 +121,8 @@ interface AuthenticatedRequest {
   readonly method: string;
   readonly bizContent: BizContent;
   readonly app: RegisteredApp;
+  /** Whose state the call reads and writes: the caller's app, or the merchant app of its app_auth_token. */
+  readonly stateAppId: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly decision: Decision;
 }
@@ -186,7 +189,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       throw new Rejection(refusal.error, refusal.detail);
     }
     const outcome = definition.handle(bizContent, {
-      appId: request.app.appId,
+      appId: request.stateAppId,
       nowMs: deps.businessNow(),
       state: deps.state,
       membership: request.decision.membership,
@@ -223,17 +226,18 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   }
 
   /** The scenario's decision for an authenticated call of either protocol, carried out. */
-  function dispatch(method: string, bizContent: BizContent, app: RegisteredApp, parameters: Readonly<Record<string, string>>, state: RequestState): Answer {
+  function dispatch(method: string, bizContent: BizContent, app: RegisteredApp, parameters: Readonly<Record<string, string>>, state: RequestState, appAuthToken: string | undefined): Answer {
+    const stateAppId = appAuthToken === undefined ? app.appId : authorizationOf(deps.state, appAuthToken, app.appId, method, deps.businessNow()).auth_app_id;
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
     const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method, field }));
     state.business = bizContent.ok ? bizContent.value : undefined;
     const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';
-    return carryOut(decision.outcome, { method, bizContent, app, parameters, decision }, state, rule);
+    return carryOut(decision.outcome, { method, bizContent, app, stateAppId, parameters, decision }, state, rule);
   }
 
   function answer(request: GatewayRequest, state: RequestState): Answer {
     const { params, app, decoded } = authenticate(request, state);
-    return dispatch(params.method, businessParameters(decoded.values, methods.get(params.method)), app, decoded.values, state);
+    return dispatch(params.method, businessParameters(decoded.values, methods.get(params.method)), app, decoded.values, state, params.app_auth_token || undefined);
   }
 
   function answerOpenApi(request: OpenApiRequest, state: RequestState): Answer {
@@ -242,7 +246,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     for (const [name, value] of Object.entries(call.parameters)) text[name] = typeof value === 'string' ? value : JSON.stringify(value);
     // The journal shows a v3 call's parameters as it shows a gateway.do call's.
     state.decoded = { charset: 'utf-8', list: [], values: text };
-    return dispatch(call.method.definition.name, { ok: true, value: call.parameters }, call.app, text, state);
+    return dispatch(call.method.definition.name, { ok: true, value: call.parameters }, call.app, text, state, call.appAuthToken);
   }
 
   /** A refusal (or a failure of the sandbox itself, which callers see as aop.unknow-error) as an answer. */

@@ -34,6 +34,8 @@ export interface OpenApiCall {
   readonly method: RegisteredMethod;
   readonly app: RegisteredApp;
   readonly parameters: Record<string, unknown>;
+  /** The alipay-app-auth-token header: an ISV calling for a merchant. */
+  readonly appAuthToken?: string;
 }
 
 export type OpenApiDependencies = Pick<GatewayEngineDependencies, 'apps' | 'methods' | 'crypto' | 'signer' | 'settings' | 'certificates' | 'now' | 'newTraceId'> & {
@@ -178,7 +180,8 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
       );
     }
     checkReplay(fields.nonce, nowMs);
-    return { method, app, parameters: parametersOf(request, decrypted(request, body, app, state), method) };
+    const appAuthToken = request.headers['alipay-app-auth-token'];
+    return { method, app, parameters: parametersOf(request, decrypted(request, body, app, state), method), ...(appAuthToken ? { appAuthToken } : {}) };
   }
 
   /** alipay-encrypt-type: AES: the body is the base64 AES text of the JSON, signed as sent; the answer is encrypted too. */

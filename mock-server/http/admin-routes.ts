@@ -35,6 +35,11 @@ function requestQuery(req: Request): RequestQuery {
   return Object.fromEntries(Object.entries(req.query).map(([name, value]) => [name, queryText(value) ?? String(value)])) as RequestQuery;
 }
 
+function appIdQuery(req: Request): { app_id?: string } {
+  const appId = queryText(req.query.app_id);
+  return appId === undefined ? {} : { app_id: appId };
+}
+
 export function createAdminRouter(admin: SandboxAdmin): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
@@ -67,6 +72,12 @@ export function createAdminRouter(admin: SandboxAdmin): express.Router {
   router.post('/identities', answer(201, (req) => admin.addIdentity(req.body)));
 
   router.post('/auth-codes', answer(201, (req) => admin.issueAuthCode(req.body)));
+  router.post('/app-auth-codes', answer(201, (req) => admin.issueAppAuthCode(req.body)));
+  router.post('/app-auth-tokens', answer(201, (req) => admin.issueAppAuthToken(req.body)));
+  router.get('/app-auth-tokens', answer(200, (req) => admin.appAuthTokens(appIdQuery(req))));
+  router.get('/app-auth-tokens/:token', answer(200, (req) => admin.appAuthToken(param(req, 'token'))));
+  router.delete('/app-auth-tokens/:token', answer(200, (req) => admin.revokeAppAuthToken(param(req, 'token'))));
+  router.post('/app-auth-tokens/:token/expire', answer(200, (req) => admin.expireAppAuthToken(param(req, 'token'))));
 
   router.get('/certifications/:id', answer(200, (req) => admin.certification(param(req, 'id'))));
   router.post('/certifications/:id/complete', answer(200, (req) => admin.completeCertification(param(req, 'id'), req.body)));

@@ -42,6 +42,7 @@ export interface ResponseField {
 export const textField: ResponseField = { type: 'string' };
 
 export interface MethodContext {
+  /** Whose state the call reads and writes: the caller's app_id, or the merchant app of its app_auth_token. */
   readonly appId: string;
   /** The business clock (moved by POST /__admin/clock), for expiry and dates in ids. */
   readonly nowMs: number;

@@ -6,6 +6,7 @@ import type { ApiMethodDefinition, Refusal } from './api-method.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { compileBizContentSchema, jsonTextFields } from './biz-content.js';
 import { alipaySystemOauthToken } from './alipay.system.oauth.token.js';
+import { alipayOpenAuthTokenApp } from './alipay.open.auth.token.app.js';
 import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
 import { alipayUserAuthZhimaperInnerApply } from './alipay.user.auth.zhimaper.inner.apply.js';
 import { alipayUserCertifyOpenInitialize } from './alipay.user.certify.open.initialize.js';
@@ -44,6 +45,8 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   zhimaCustomerCertificationQuery,
   // The user_id that authquery's identity_type 5 takes comes from here.
   alipaySystemOauthToken,
+  // The app_auth_token of a third-party (ISV) app calling for a merchant comes from here.
+  alipayOpenAuthTokenApp,
 ];
 
 /** Two methods may share a kind of record only by keeping the same one (one declaration, imported). */

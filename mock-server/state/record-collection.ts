@@ -59,6 +59,11 @@ export class RecordCollection<T> {
     return index.get(value);
   }
 
+  /** Every record of the kind, in the order they were first put. */
+  all(): T[] {
+    return Object.values(this.records) as T[];
+  }
+
   /** Adds or replaces (after a change to it) a record. */
   put(record: T): void {
     const key = this.kind.key(record);

@@ -134,9 +134,12 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
     expect(await refusalOf(wrongRoot.curl('POST', INITIALIZE, { body: certifyOpenInitializeExample }))).toMatchObject({ responseHttpStatus: 400, code: 'invalid-parameter' });
   });
 
-  it('signs the app auth token line too, when alipay-app-auth-token is sent', async () => {
-    const withToken = await v3Sdk(sandbox()).curl<{ certify_id: string }>('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3TOKEN' }, appAuthToken: '202601BB0123456789abcdef' });
+  it('signs the app auth token line too, when alipay-app-auth-token is sent, and checks the token', async () => {
+    const { app_auth_token } = await sandbox().admin.issueAppAuthToken({ app_id: DEFAULT_APP_ID });
+    const withToken = await v3Sdk(sandbox()).curl<{ certify_id: string }>('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3TOKEN' }, appAuthToken: app_auth_token });
     expect(withToken.responseHttpStatus).toBe(200);
+    const unknown = v3Sdk(sandbox()).curl('POST', INITIALIZE, { body: { ...certifyOpenInitializeExample, outer_order_no: 'V3TOKEN' }, appAuthToken: '202601BB0123456789abcdef' });
+    expect(await refusalOf(unknown)).toMatchObject({ responseHttpStatus: 401, code: 'invalid-app-auth-token' });
   });
 
   it('encrypts both ways with alipay-encrypt-type AES (needEncrypt), the SDK decrypting the answer', async () => {

@@ -3,6 +3,7 @@
  * each malformed or over-long one its 40002 code, and the timestamp must fall inside the window.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { formatLocalTimestamp } from '../../mock-server/protocol/timestamp.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
@@ -34,8 +35,11 @@ describe('a request with every public parameter right', () => {
     expect((await send(requestWith({ format: 'json' }))).code).toBe('10000');
   });
 
-  it('succeeds with app_auth_token at its 40-character maximum', async () => {
-    expect((await send(requestWith({ app_auth_token: 'a'.repeat(40) }))).code).toBe('10000');
+  it('succeeds with an app_auth_token the sandbox issued (40 characters, the maximum); refuses one it did not with 20001', async () => {
+    const { app_auth_token } = await sandbox().admin.issueAppAuthToken({ app_id: DEFAULT_APP_ID });
+    expect(app_auth_token).toHaveLength(40);
+    expect((await send(requestWith({ app_auth_token }))).code).toBe('10000');
+    expect(await send(requestWith({ app_auth_token: 'a'.repeat(40) }))).toMatchObject({ code: '20001', sub_code: 'aop.invalid-app-auth-token' });
   });
 });
 
