@@ -49,7 +49,7 @@ export interface AlipayApis {
       biz_code: 'FACE' | 'CERT_PHOTO' | 'CERT_PHOTO_FACE' | 'SMART_FACE';
       /** JSON text of { identity_type: 'CERT_INFO'; cert_type: 'IDENTITY_CARD'; cert_name: string; cert_no: string; phone_no?: string } */
       identity_param: string;
-      /** JSON text of { return_url: string; face_reserve_strategy?: 'reserve' | 'never' } */
+      /** JSON text of { return_url: string; face_reserve_strategy?: 'reserve' | 'never'; out_put_facial_picture?: boolean; facial_picture_level?: string } */
       merchant_config: string;
       face_contrast_picture?: string;
     };

@@ -36,12 +36,23 @@ const bizContentSchema = {
         properties: {
           return_url: { type: 'string', minLength: 1 },
           face_reserve_strategy: { enum: ['reserve', 'never'] },
+          // "在拥有该权限前提下，用于商户控制是否透出活体人脸" (the v3 model of merchant_config).
+          out_put_facial_picture: { type: 'boolean' },
+          facial_picture_level: { type: 'string' },
         },
       },
     },
     face_contrast_picture: { type: 'string', maxLength: 1048576 },
   },
 } as const;
+
+type MerchantConfig = JsonTextOf<typeof bizContentSchema.properties.merchant_config>;
+
+/** What the certification keeps of merchant_config: where to send the person back, whether to hand out the face. */
+function merchantChoices(text: string): { return_url: string; output_facial_picture?: true } {
+  const config = JSON.parse(text) as MerchantConfig;
+  return { return_url: config.return_url, ...(config.out_put_facial_picture ? { output_facial_picture: true as const } : {}) };
+}
 
 export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.certify.open.initialize',
@@ -76,7 +87,7 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<type
         order_no: bizContent.outer_order_no,
         biz_code: bizContent.biz_code,
         identity: { cert_type: identity.cert_type, cert_name: identity.cert_name, cert_no: identity.cert_no.toUpperCase() },
-        return_url: (JSON.parse(bizContent.merchant_config) as { return_url: string }).return_url,
+        ...merchantChoices(bizContent.merchant_config),
       });
     return success({ certify_id: started.id });
   },

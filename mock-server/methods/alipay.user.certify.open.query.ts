@@ -1,18 +1,35 @@
 /**
  * alipay.user.certify.open.query (身份认证记录查询): the result of a certify_id. passed is "T" once the
  * person passed, and "F" otherwise, including before they tried ("F认证不通过或者还没有认证").
- * Source: reference §8 (no seed page).
+ * A certify_id nobody finished within its 23 hours answers CERTIFY_ID_EXPIRED 认证已失效, as Alipay's
+ * easysdk tests record it for the old ids they query; a finished one stays queryable. material_info
+ * is "{}" ("一般的认证场景都是返回空") unless the merchant asked for the live face
+ * (merchant_config.out_put_facial_picture) and the person passed a check with a face in it.
+ * Source: reference §8 (no seed page); the v3 models of Alipay's PHP SDK for the field descriptions.
  */
 import { defineApiMethod, refused, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { findCertification, identityInfo } from './certification-records.js';
+import { isExpired } from '../state/certification-flow.js';
+import type { Certification } from '../state/sandbox-store.js';
+import { SYNTHETIC_FACE_JPEG_BASE64 } from '../identity/synthetic-face-picture.js';
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' },
   { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值' },
+  { sub_code: 'CERTIFY_ID_EXPIRED', sub_msg: '认证已失效', solution: '重新调用初始化接口获取新的certify_id' },
 ]);
+
+/** The checks with a face in them: the person's live face is what material_info can carry. */
+const FACE_CHECKS = new Set(['FACE', 'CERT_PHOTO_FACE', 'SMART_FACE']);
+
+/** The attachments of a finished check: the live face, where the merchant asked for it; else "{}". */
+function materialInfo(certification: Certification): string {
+  const withFace = certification.status === 'PASSED' && certification.output_facial_picture && FACE_CHECKS.has(certification.biz_code);
+  return withFace ? JSON.stringify({ FACIAL_PICTURE_FRONT: SYNTHETIC_FACE_JPEG_BASE64 }) : '{}';
+}
 
 const bizContentSchema = singleIdSchema('certify_id');
 
@@ -33,11 +50,14 @@ export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof bi
     const lookup = findCertification(context, 'certify-open', bizContent.certify_id);
     if ('missing' in lookup) return refused(errors.refusal('OPEN_CERTIFY_BILL_NOT_EXIST', lookup.missing));
     const certification = lookup.found;
+    if (certification.status === 'INIT' && isExpired(certification, context.nowMs)) {
+      return refused(errors.refusal('CERTIFY_ID_EXPIRED', `certify_id ${certification.id} was not finished within 23 hours (expired ${new Date(certification.expires_at_ms).toISOString()}); start a new one`));
+    }
     const passed = certification.status === 'PASSED';
     return success({
       passed: passed ? 'T' : 'F',
       identity_info: passed ? identityInfo(certification) : '{}',
-      material_info: '{}',
+      material_info: materialInfo(certification),
       ...(certification.fail_reason ? { fail_reason: certification.fail_reason } : {}),
     });
   },

@@ -8,7 +8,7 @@ import type { MethodContext } from './api-method.js';
 
 export function startCertification(
   context: MethodContext,
-  start: Pick<Certification, 'kind' | 'id' | 'order_no' | 'biz_code' | 'identity' | 'return_url'>,
+  start: Pick<Certification, 'kind' | 'id' | 'order_no' | 'biz_code' | 'identity' | 'return_url' | 'output_facial_picture'>,
 ): Certification {
   const certification: Certification = {
     ...start,

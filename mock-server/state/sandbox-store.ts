@@ -46,6 +46,8 @@ export interface Certification {
   readonly biz_code: string;
   readonly identity: { readonly cert_type: string; readonly cert_name: string; readonly cert_no: string };
   return_url?: string;
+  /** merchant_config.out_put_facial_picture: the merchant asked for the live face in material_info. */
+  readonly output_facial_picture?: boolean;
   readonly created_at_ms: number;
   readonly expires_at_ms: number;
   status: CertificationStatus;

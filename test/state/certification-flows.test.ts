@@ -68,7 +68,7 @@ describe('alipay.user.certify.open', () => {
     expect(page.html).toContain(`/__sandbox/certifications/${certifyId}/complete`);
   });
 
-  it('after 23 hours the certify_id can no longer be certified, but can still be queried', async () => {
+  it('after 23 hours an unfinished certify_id can no longer be certified, and queries as CERTIFY_ID_EXPIRED 认证已失效', async () => {
     const certifyId = await initializeCertifyOpen();
     await moveClock(sandbox(), { advance_ms: 23 * HOUR - 60_000 });
     expect((await certifyPage('alipay.user.certify.open.certify', { certify_id: certifyId })).html).toContain('cert-name');
@@ -78,7 +78,18 @@ describe('alipay.user.certify.open', () => {
     const late = await completeCertification(sandbox(), certifyId, { passed: true });
     expect(late.status).toBe(409);
     expect(((await late.json()) as { error: string }).error).toContain('expired');
-    expect(await queryCertifyOpen(certifyId)).toMatchObject({ code: '10000', passed: 'F' });
+    // As Alipay's easysdk tests record the query of an old certify_id.
+    expect(await queryCertifyOpen(certifyId)).toEqual({ code: '40004', msg: 'Business Failed', sub_code: 'CERTIFY_ID_EXPIRED', sub_msg: '认证已失效' });
+  });
+
+  it('a finished certify_id stays queryable after its 23 hours, passed or failed', async () => {
+    const passed = await initializeCertifyOpen('DONE0001');
+    const failed = await initializeCertifyOpen('DONE0002');
+    await completeCertification(sandbox(), passed, { passed: true });
+    await completeCertification(sandbox(), failed, { passed: false, reason: 'Z1146' });
+    await moveClock(sandbox(), { advance_ms: 30 * 24 * HOUR });
+    expect(await queryCertifyOpen(passed)).toMatchObject({ code: '10000', passed: 'T' });
+    expect(await queryCertifyOpen(failed)).toMatchObject({ code: '10000', passed: 'F', fail_reason: 'Z1146' });
   });
 
   it('a certification is finished once: a second completion gets 409', async () => {
