@@ -26,7 +26,7 @@ function client(config: Partial<AlipayClientConfig> = {}): AlipayClient {
 const INIT = {
   outer_order_no: 'HARNESS0001',
   biz_code: 'FACE',
-  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
   merchant_config: '{"return_url":"https://merchant.example/return"}',
 } as const;
 

@@ -57,7 +57,7 @@ const MATERIAL = {
   transaction_id: 'ZGYD201610252323000001234',
   product_code: 'w1010100000000002978',
   biz_code: 'FACE_API',
-  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
   materials: '{"FACIAL_PICTURE_FRONT":"/9j/4AAQSkZJR"}',
 };
 const PERSON = { cert_no: '330701199901011316', cert_type: 'IDENTITY_CARD', name: '张三', mobile: '13588111111' };

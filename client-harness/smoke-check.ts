@@ -8,7 +8,7 @@ import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
 import { AlipayApiError, AlipayClient, AlipayProtocolError, type AlipayClientConfig } from './alipay-client.js';
 import type { ApiMethod } from './api-types.js';
 
-const IDENTITY = '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}';
+const IDENTITY = '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}';
 
 /** One call per API (every one but the page APIs), with the example requests of the API pages (ids made unique per run). */
 function smokeCalls(runId: string): Array<[ApiMethod, Record<string, string>]> {

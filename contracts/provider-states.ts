@@ -48,7 +48,7 @@ function text(params: Params, name: string): string {
 /** A certification started through the gateway, as the consumer's own initialize would start it. */
 async function startCertification(params: Params, target: StateTarget): Promise<Injected> {
   const client = clientFor(target);
-  const identity = JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: (params.cert_name as string) ?? '收委', cert_no: (params.cert_no as string) ?? '260104197909275964' });
+  const identity = JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: (params.cert_name as string) ?? '收委', cert_no: (params.cert_no as string) ?? '330106197909275965' });
   if (params.flow === 'zhima') {
     const started = await client.call('zhima.customer.certification.initialize', {
       transaction_id: text(params, 'order_no'),

@@ -23,7 +23,8 @@ export function memberFor(state: SandboxStore, membership: Membership, claimed: 
   const known = membership === 'closed' && stored?.source === 'authorization' ? undefined : stored;
   if (known) {
     const matches = known.name === claimed.name && (claimed.mobile === undefined || known.mobile === claimed.mobile);
-    // In an open world a stranger's details are taken at their word; a known person's must match.
+    // A closed world admits a known person only with their own details. In an open one the methods
+    // whose page documents the match (inner.apply) check it themselves, with detailsMismatch.
     return matches || membership === 'open' ? known : undefined;
   }
   if (membership === 'closed') return undefined;
@@ -35,4 +36,20 @@ export function memberFor(state: SandboxStore, membership: Membership, claimed: 
     user_id: alipayUserId('person', certNo),
     source: 'authorization',
   };
+}
+
+/**
+ * Which of the claimed name and mobile differ from those of the person the sandbox knows under this
+ * cert_no (fixture, admin-added, or first seen in an earlier call), as a sentence; undefined when they
+ * match or nobody is known. One resident ID number is one person, whatever the world.
+ */
+export function detailsMismatch(state: SandboxStore, claimed: ClaimedIdentity): string | undefined {
+  const known = state.person(claimed.cert_no.toUpperCase());
+  if (!known) return undefined;
+  const differing = [
+    ...(known.name === claimed.name ? [] : ['name']),
+    ...(claimed.mobile === undefined || known.mobile === '' || known.mobile === claimed.mobile ? [] : ['mobile']),
+  ];
+  if (!differing.length) return undefined;
+  return `the Alipay member with cert_no ${known.cert_no} has another ${differing.join(' and ')} (GET /__admin/identities shows the people the sandbox knows)`;
 }

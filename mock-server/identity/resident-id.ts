@@ -1,7 +1,9 @@
 /**
  * 18-digit resident identity numbers (公民身份号码, GB 11643-1999): 6-digit region, 8-digit birth date,
- * 3-digit sequence (odd for men), and an ISO 7064 MOD 11-2 check character.
+ * 3-digit sequence (odd for men), and an ISO 7064 MOD 11-2 check character. The region's province
+ * and prefecture must be real ones (division-prefixes.ts).
  */
+import { isDivisionPrefix } from './division-prefixes.js';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARACTERS = '10X98765432';
@@ -22,13 +24,14 @@ function isRealDate(yyyymmdd: string): boolean {
   return year >= 1900 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-export type ResidentIdProblem = 'length' | 'characters' | 'birth-date' | 'check-digit';
+export type ResidentIdProblem = 'length' | 'characters' | 'region' | 'birth-date' | 'check-digit';
 
 /** Why `certNo` cannot be a resident ID number, or undefined when it can be one. */
 export function residentIdProblem(certNo: string): ResidentIdProblem | undefined {
   const upper = certNo.toUpperCase();
   if (upper.length !== 18) return 'length';
   if (!SHAPE.test(upper)) return 'characters';
+  if (!isDivisionPrefix(upper.slice(0, 4))) return 'region';
   if (!isRealDate(upper.slice(6, 14))) return 'birth-date';
   if (residentIdCheckCharacter(upper) !== upper[17]) return 'check-digit';
   return undefined;
@@ -40,6 +43,8 @@ export function describeResidentIdProblem(field: string, certNo: string, problem
       return `${field} "${certNo}" has ${certNo.length} characters; a resident ID number has 18`;
     case 'characters':
       return `${field} "${certNo}" must be 17 digits and a digit or X`;
+    case 'region':
+      return `${field} "${certNo}" starts with ${certNo.slice(0, 4)}, which is no province and prefecture of GB/T 2260 (e.g. 1101 Beijing, 3301 Hangzhou)`;
     case 'birth-date':
       return `${field} "${certNo}" carries no real birth date in characters 7 to 14`;
     case 'check-digit':

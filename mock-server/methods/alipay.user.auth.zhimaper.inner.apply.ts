@@ -5,7 +5,7 @@
  * Source: the API page in ../shared/seeds.
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
-import { memberFor } from '../identity/membership.js';
+import { detailsMismatch, memberFor } from '../identity/membership.js';
 import type { Authorization, Person } from '../state/sandbox-store.js';
 import { defineApiMethod, textField, refused, success, type MethodContext } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
@@ -58,6 +58,9 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ParametersOf<typ
     // A number that cannot be a resident ID belongs to no Alipay member.
     const problem = residentIdProblem(bizContent.cert_no);
     if (problem) return refused(errors.refusal('NO_USER_ERROR', describeResidentIdProblem('cert_no', bizContent.cert_no, problem)));
+    // "需要对姓名、身份账号、手机号和支付宝实名认证信息作匹配,否则授权失败" (the page), in either world.
+    const mismatch = detailsMismatch(context.state, bizContent);
+    if (mismatch) return refused(errors.refusal('NO_USER_ERROR', mismatch));
     const member = memberFor(context.state, context.membership, bizContent);
     if (!member) {
       return refused(errors.refusal('NO_USER_ERROR', 'the scenario closes the world to known people, and no known person has this cert_no, name and mobile'));

@@ -91,7 +91,7 @@ function requestPool(size = POOL_SIZE): SignedRequest[] {
       biz_content: JSON.stringify({
         outer_order_no: `BENCH${String(i).padStart(8, '0')}`,
         biz_code: 'FACE',
-        identity_param: JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '张三', cert_no: '260104197909275964' }),
+        identity_param: JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '张三', cert_no: '330106197909275965' }),
         merchant_config: JSON.stringify({ return_url: 'https://merchant.example/return' }),
       }),
     }),

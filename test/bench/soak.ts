@@ -22,7 +22,7 @@ function pool() {
     const biz =
       method === 'zhima.auth.info.authquery'
         ? { identity_type: '2', auth_category: 'C2B', identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name: '张三', certNo: '330211199003132437' }) }
-        : { outer_order_no: `SOAK${i}`, biz_code: 'FACE', identity_param: JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '张三', cert_no: '260104197909275964' }), merchant_config: '{"return_url":"https://merchant.example/r"}' };
+        : { outer_order_no: `SOAK${i}`, biz_code: 'FACE', identity_param: JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '张三', cert_no: '330106197909275965' }), merchant_config: '{"return_url":"https://merchant.example/r"}' };
     return signedRequest({ ...publicParams(method), biz_content: JSON.stringify(biz) });
   });
 }

@@ -38,7 +38,7 @@ async function initialize(outerOrderNo: string, certName: string, returnUrl: str
   const node = await execSigned(sandbox(), 'alipay.user.certify.open.initialize', {
     outer_order_no: outerOrderNo,
     biz_code: 'FACE',
-    identity_param: JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: certName, cert_no: '260104197909275964' }),
+    identity_param: JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: certName, cert_no: '330106197909275965' }),
     merchant_config: JSON.stringify({ return_url: returnUrl }),
   });
   return node.certify_id as string;

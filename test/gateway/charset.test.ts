@@ -55,7 +55,7 @@ describe('charset', () => {
   });
 
   it('accepts ASCII-only requests labelled GBK from any client', async () => {
-    const params = { ...publicParams(CERTIFY_OPEN_INITIALIZE, { charset: 'GBK' }), biz_content: JSON.stringify({ ...certifyOpenInitializeExample, identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"Zhang San","cert_no":"260104197909275964"}' }) };
+    const params = { ...publicParams(CERTIFY_OPEN_INITIALIZE, { charset: 'GBK' }), biz_content: JSON.stringify({ ...certifyOpenInitializeExample, identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"Zhang San","cert_no":"330106197909275965"}' }) };
     expect(nodeOf(await postForm(sandbox(), signedRequest(params, { charset: 'utf-8' }))).code).toBe('10000');
   });
 

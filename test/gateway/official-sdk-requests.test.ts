@@ -25,7 +25,7 @@ const WITH_JSON_TEXT: ReadonlyArray<[string, Record<string, string>]> = ([
     transaction_id: 'ZGYD201610252323000009999',
     product_code: 'w1010100000000002978',
     biz_code: 'FACE',
-    identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+    identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
     merchant_config: '{}',
     ext_biz_param: '{}',
   }],

@@ -19,7 +19,7 @@ import { useSandbox } from '../support/sandbox-fixture.js';
 const sandbox = useSandbox();
 const INITIALIZE = '/v3/alipay/user/certify/open/initialize';
 const QUERY = '/v3/alipay/user/certify/open/query';
-const IDENTITY = { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '260104197909275964' };
+const IDENTITY = { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '330106197909275965' };
 
 function v3Sdk(running: RunningSandbox, privateKey = readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'), appId = DEFAULT_APP_ID): AlipaySdk {
   return new AlipaySdk({ appId, privateKey, alipayPublicKey: running.alipayPublicKeyPem, endpoint: running.url });

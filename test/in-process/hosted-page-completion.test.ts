@@ -14,7 +14,7 @@ import type { SandboxControls } from '../../mock-server/sandbox-core.js';
 const ALIPAY = 'https://openapi.alipay.com';
 const START = {
   biz_code: 'FACE' as const,
-  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
   merchant_config: '{"return_url":"https://shop.example/back"}',
 };
 

@@ -11,7 +11,7 @@ import { createMswSandbox, type MswSandbox } from '../../mock-server/msw/index.j
 import { createMockAgentSandbox, type MockAgentSandbox } from '../../mock-server/undici/index.js';
 
 const INITIALIZE = '/v3/alipay/user/certify/open/initialize';
-const BODY = { outer_order_no: 'V3INPROC', biz_code: 'FACE', identity_param: { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '260104197909275964' }, merchant_config: { return_url: 'https://m.example/r' } };
+const BODY = { outer_order_no: 'V3INPROC', biz_code: 'FACE', identity_param: { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '330106197909275965' }, merchant_config: { return_url: 'https://m.example/r' } };
 let agent: MockAgentSandbox;
 let msw: MswSandbox;
 let server: ReturnType<typeof setupServer>;

@@ -9,7 +9,7 @@ import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { reset, useScenario } from '../support/admin-client.js';
 import { completeCertification, moveClock } from '../support/admin-state.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
-import { PAGE_EXAMPLES } from '../support/page-examples.js';
+import { VALID_REQUESTS } from '../support/page-examples.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 
 const sandbox = useSandbox();
@@ -21,7 +21,7 @@ let order = 0;
 
 async function started(bizCode: string, merchantConfig: Record<string, unknown>): Promise<string> {
   const node = await execSigned(sandbox(), INITIALIZE, {
-    ...PAGE_EXAMPLES[INITIALIZE],
+    ...VALID_REQUESTS[INITIALIZE],
     outer_order_no: `RESULT${++order}`,
     biz_code: bizCode,
     merchant_config: JSON.stringify({ return_url: 'https://merchant.example/back', ...merchantConfig }),
@@ -55,7 +55,7 @@ describe('material_info', () => {
   });
 
   it('out_put_facial_picture must be a boolean, as the v3 model types it', async () => {
-    const node = await execSigned(sandbox(), INITIALIZE, { ...PAGE_EXAMPLES[INITIALIZE], outer_order_no: 'RESULTBAD', merchant_config: '{"return_url":"x","out_put_facial_picture":"yes"}' });
+    const node = await execSigned(sandbox(), INITIALIZE, { ...VALID_REQUESTS[INITIALIZE], outer_order_no: 'RESULTBAD', merchant_config: '{"return_url":"x","out_put_facial_picture":"yes"}' });
     expect(node).toMatchObject({ code: '40004', sub_code: 'ILLEGAL_ARGUMENT_FORMAT' });
   });
 });

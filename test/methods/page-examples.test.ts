@@ -34,16 +34,26 @@ const BIZ_NO = /^ZM\d{30}$/;
 const OPEN_ID = /^2088\d{12}$/;
 
 describe('each page\'s own example request', () => {
-  it('zhima.customer.certification.material.certify answers biz_no, passed "true" and failed_reason', async () => {
+  it('zhima.customer.certification.material.certify refuses the example\'s cert_no, whose region 2601 is no real one, with INVALID_PARAMETER', async () => {
     const node = await call('zhima.customer.certification.material.certify', PAGE_EXAMPLES['zhima.customer.certification.material.certify']);
+    expect(node).toEqual({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误' });
+  });
+
+  it('zhima.customer.certification.material.certify answers biz_no, passed "true" and failed_reason for the same request with a real ID number', async () => {
+    const node = await call('zhima.customer.certification.material.certify', VALID_REQUESTS['zhima.customer.certification.material.certify']);
     expect(Object.keys(node)).toEqual(['code', 'msg', 'biz_no', 'passed', 'failed_reason']);
     expect(node).toMatchObject({ code: '10000', msg: 'Success', passed: 'true', failed_reason: '认证完成' });
     expect(node.biz_no).toMatch(BIZ_NO);
     expect(node.biz_no).toHaveLength(32);
   });
 
-  it('alipay.user.certify.open.initialize answers a 32-hex certify_id', async () => {
+  it('alipay.user.certify.open.initialize refuses the example\'s cert_no, whose region 2601 is no real one, with ILLEGAL_ARGUMENT_FORMAT', async () => {
     const node = await call('alipay.user.certify.open.initialize', PAGE_EXAMPLES['alipay.user.certify.open.initialize']);
+    expect(node).toEqual({ code: '40004', msg: 'Business Failed', sub_code: 'ILLEGAL_ARGUMENT_FORMAT', sub_msg: '参数异常' });
+  });
+
+  it('alipay.user.certify.open.initialize answers a 32-hex certify_id for the same request with a real ID number', async () => {
+    const node = await call('alipay.user.certify.open.initialize', VALID_REQUESTS['alipay.user.certify.open.initialize']);
     expect(Object.keys(node)).toEqual(['code', 'msg', 'certify_id']);
     expect(node.certify_id).toMatch(HEX32);
   });
@@ -98,7 +108,7 @@ describe('each page\'s own example request', () => {
 
 describe('retries are idempotent', () => {
   it('the same transaction_id from the same app gets the same biz_no; another transaction_id another', async () => {
-    const example = PAGE_EXAMPLES['zhima.customer.certification.material.certify'];
+    const example = VALID_REQUESTS['zhima.customer.certification.material.certify'];
     const first = await call('zhima.customer.certification.material.certify', example);
     const retry = await call('zhima.customer.certification.material.certify', example);
     const other = await call('zhima.customer.certification.material.certify', { ...example, transaction_id: 'ZGYD201610252323000009999' });

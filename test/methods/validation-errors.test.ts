@@ -3,7 +3,7 @@
  * sub_msg verbatim, or else to 40002 isv.invalid-parameter; the x-sandbox-detail header names the field.
  */
 import { describe, expect, it } from 'vitest';
-import { PAGE_EXAMPLES, VALID_AUTHQUERY_CERT_NO, VALID_INNER_APPLY_CERT_NO, type SeedMethod } from '../support/page-examples.js';
+import { PAGE_EXAMPLES, VALID_AUTHQUERY_CERT_NO, VALID_INNER_APPLY_CERT_NO, VALID_REQUESTS, type SeedMethod } from '../support/page-examples.js';
 import { detailOf, nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
@@ -12,7 +12,7 @@ const sandbox = useSandbox();
 type Change = Record<string, string | undefined>;
 
 /** The page example with fields replaced; undefined removes a field. */
-function changed(method: SeedMethod, change: Change, base: Record<string, string> = PAGE_EXAMPLES[method]): Record<string, string> {
+function changed(method: SeedMethod, change: Change, base: Record<string, string> = VALID_REQUESTS[method]): Record<string, string> {
   const biz: Record<string, string> = { ...base };
   for (const [field, value] of Object.entries(change)) {
     if (value === undefined) delete biz[field];
@@ -61,16 +61,17 @@ const CASES: ReadonlyArray<[SeedMethod, string, Case, Record<string, string>?]> 
   ['alipay.user.certify.open.initialize', 'no outer_order_no', { change: { outer_order_no: undefined }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'outer_order_no is required' }],
   ['alipay.user.certify.open.initialize', 'a biz_code the page does not list', { change: { biz_code: 'PALM' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'biz_code must be one of FACE, CERT_PHOTO, CERT_PHOTO_FACE, SMART_FACE' }],
   ['alipay.user.certify.open.initialize', 'identity_param without cert_no', { change: { identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委"}' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'identity_param.cert_no is required' }],
-  ['alipay.user.certify.open.initialize', 'identity_type other than CERT_INFO', { change: { identity_param: '{"identity_type":"X","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'identity_param.identity_type must be CERT_INFO' }],
+  ['alipay.user.certify.open.initialize', 'identity_type other than CERT_INFO', { change: { identity_param: '{"identity_type":"X","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'identity_param.identity_type must be CERT_INFO' }],
   ['alipay.user.certify.open.initialize', 'merchant_config without return_url', { change: { merchant_config: '{}' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'merchant_config.return_url is required' }],
   ['alipay.user.certify.open.initialize', 'identity_param that is not JSON', { change: { identity_param: 'cert_no=1' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'identity_param must be a string holding JSON' }],
-  ['alipay.user.certify.open.initialize', 'a cert_no with a wrong check digit', { change: { identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275965"}' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'last character should be 4' }],
+  ['alipay.user.certify.open.initialize', 'a cert_no with a wrong check digit', { change: { identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275964"}' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'last character should be 5' }],
+  ['alipay.user.certify.open.initialize', 'a cert_no of no real province and prefecture (the page example\'s own 2601…)', { change: { identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}' }, expected: business('ILLEGAL_ARGUMENT_FORMAT', '参数异常'), detail: 'starts with 2601, which is no province and prefecture of GB/T 2260' }],
 
   ['zhima.customer.certification.material.certify', 'no transaction_id', { change: { transaction_id: undefined }, expected: business('INVALID_PARAMETER', '参数有误'), detail: 'transaction_id is required' }],
   ['zhima.customer.certification.material.certify', 'a transaction_id with characters other than letters, digits and _', { change: { transaction_id: 'ZGYD-2016' }, expected: business('INVALID_PARAMETER', '参数有误'), detail: 'transaction_id does not match' }],
   ['zhima.customer.certification.material.certify', 'a biz_code other than FACE_API', { change: { biz_code: 'SMART_FACE' }, expected: business('UNSUPPORTED_BIZ_CODE', '不支持的认证场景'), detail: 'biz_code "SMART_FACE"' }],
   ['zhima.customer.certification.material.certify', 'materials without the face photo FACE_API needs', { change: { materials: '{"CERT_PICTURE":"/9j/"}' }, expected: business('INVALID_PARAMETER', '参数有误'), detail: 'materials.FACIAL_PICTURE_FRONT' }],
-  ['zhima.customer.certification.material.certify', 'a cert_type other than IDENTITY_CARD', { change: { identity_param: '{"identity_type":"CERT_INFO","cert_type":"PASSPORT","cert_name":"收委","cert_no":"260104197909275964"}' }, expected: business('INVALID_PARAMETER', '参数有误'), detail: 'identity_param.cert_type must be IDENTITY_CARD' }],
+  ['zhima.customer.certification.material.certify', 'a cert_type other than IDENTITY_CARD', { change: { identity_param: '{"identity_type":"CERT_INFO","cert_type":"PASSPORT","cert_name":"收委","cert_no":"330106197909275965"}' }, expected: business('INVALID_PARAMETER', '参数有误'), detail: 'identity_param.cert_type must be IDENTITY_CARD' }],
   ['zhima.customer.certification.material.certify', 'merchant_config that is not JSON', { change: { merchant_config: 'none' }, expected: business('INVALID_PARAMETER', '参数有误'), detail: 'merchant_config must be a string holding JSON' }],
 
   ['zhima.auth.info.authquery', 'no identity_param', { change: { identity_param: undefined }, expected: business('NULL_ARGUMENT', '参数为空'), detail: 'identity_param is required' }, authquery],

@@ -16,7 +16,7 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const INIT_BIZ_CONTENT = {
   outer_order_no: 'PACKAGE0001',
   biz_code: 'FACE',
-  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
   merchant_config: '{"return_url":"https://merchant.example/return"}',
 };
 

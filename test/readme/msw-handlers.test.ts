@@ -22,7 +22,7 @@ it('a fetch-based client talks to https://openapi.alipay.com/gateway.do, answere
   const started = await alipay.call('alipay.user.certify.open.initialize', {
     outer_order_no: 'MSW0001',
     biz_code: 'FACE',
-    identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+    identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
     merchant_config: '{"return_url":"https://shop.example/back"}',
   });
   await sandbox.completeCertification(started.certify_id, { passed: true });

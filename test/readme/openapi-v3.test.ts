@@ -19,7 +19,7 @@ it('a face verification over OpenAPI v3, started, finished and queried', async (
     body: {
       outer_order_no: 'V3README01',
       biz_code: 'FACE',
-      identity_param: { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '260104197909275964' },
+      identity_param: { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '330106197909275965' },
       merchant_config: { return_url: 'https://shop.example/back' },
     },
   });

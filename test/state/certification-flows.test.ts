@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reset } from '../support/admin-client.js';
 import { completeCertification, moveClock } from '../support/admin-state.js';
 import { execSigned, sdkFor } from '../support/alipay-sdk-client.js';
-import { PAGE_EXAMPLES } from '../support/page-examples.js';
+import { VALID_REQUESTS } from '../support/page-examples.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 
 const sandbox = useSandbox();
@@ -17,7 +17,7 @@ const HOUR = 3600_000;
 
 async function initializeCertifyOpen(outerOrderNo = 'ZGYD201809132323000001234'): Promise<string> {
   const node = await execSigned(sandbox(), 'alipay.user.certify.open.initialize', {
-    ...PAGE_EXAMPLES['alipay.user.certify.open.initialize'],
+    ...VALID_REQUESTS['alipay.user.certify.open.initialize'],
     outer_order_no: outerOrderNo,
     merchant_config: '{"return_url":"https://merchant.example/certified"}',
   });
@@ -40,7 +40,7 @@ describe('alipay.user.certify.open', () => {
     expect((await completeCertification(sandbox(), certifyId, { passed: true })).status).toBe(200);
     const node = await queryCertifyOpen(certifyId);
     expect(node).toMatchObject({ passed: 'T', material_info: '{}' });
-    expect(JSON.parse(node.identity_info as string)).toEqual({ cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '260104197909275964' });
+    expect(JSON.parse(node.identity_info as string)).toEqual({ cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '330106197909275965' });
   });
 
   it('a failed check answers passed "F" with its fail_reason', async () => {
@@ -64,7 +64,7 @@ describe('alipay.user.certify.open', () => {
     expect(page.status).toBe(200);
     expect(page.type).toBe('text/html;charset=utf-8');
     expect(page.html).toContain('<dd id="cert-name">收委</dd>');
-    expect(page.html).toContain('260104********5964');
+    expect(page.html).toContain('330106********5965');
     expect(page.html).toContain(`/__sandbox/certifications/${certifyId}/complete`);
   });
 
@@ -112,7 +112,7 @@ describe('zhima.customer.certification', () => {
       transaction_id: 'ZGYD201610252323000001234',
       product_code: 'w1010100000000002978',
       biz_code: 'FACE',
-      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
     });
     expect(node.biz_no).toMatch(/^ZM\d{30}$/);
     return node.biz_no as string;
@@ -126,7 +126,7 @@ describe('zhima.customer.certification', () => {
     await completeCertification(sandbox(), bizNo, { passed: true });
     const node = await execSigned(sandbox(), 'zhima.customer.certification.query', { biz_no: bizNo });
     expect(node).toMatchObject({ code: '10000', passed: 'true', attribute_info: '{}', channel_statuses: '[{"channel_type":"FACE","success":true}]' });
-    expect(JSON.parse(node.identity_info as string)).toMatchObject({ cert_no: '260104197909275964' });
+    expect(JSON.parse(node.identity_info as string)).toMatchObject({ cert_no: '330106197909275965' });
   });
 
   it('a failed check answers passed "false" with its failed_reason', async () => {
@@ -145,7 +145,7 @@ describe('zhima.customer.certification', () => {
       transaction_id: 'T1',
       product_code: 'w1010100000000002978',
       biz_code: 'PALM',
-      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"260104197909275964"}',
+      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
     });
     expect(node).toMatchObject({ sub_code: 'UNSUPPORTED_BIZ_CODE', sub_msg: '不支持的认证场景' });
   });
@@ -179,7 +179,7 @@ describe('the business clock', () => {
 
   it('dates biz_nos, while request timestamps are still checked against the real time', async () => {
     await moveClock(sandbox(), { set: '2030-06-01T00:00:00Z' });
-    const node = await execSigned(sandbox(), 'zhima.customer.certification.material.certify', PAGE_EXAMPLES['zhima.customer.certification.material.certify']);
+    const node = await execSigned(sandbox(), 'zhima.customer.certification.material.certify', VALID_REQUESTS['zhima.customer.certification.material.certify']);
     expect(node.biz_no).toMatch(/^ZM20300601/);
   });
 });

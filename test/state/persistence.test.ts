@@ -14,7 +14,7 @@ import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { completeCertification } from '../support/admin-state.js';
 import { servedUrl, spawnCli } from '../support/cli-process.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
-import { PAGE_EXAMPLES } from '../support/page-examples.js';
+import { VALID_REQUESTS } from '../support/page-examples.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
@@ -48,7 +48,7 @@ describe('state across a restart', () => {
   it('a certification: initialize, restart, query; complete, restart, query', async () => {
     const dir = dataDir();
     const certifyId = await withSandbox(dir, async (sandbox) => {
-      const node = await execSigned(sandbox, 'alipay.user.certify.open.initialize', PAGE_EXAMPLES['alipay.user.certify.open.initialize']);
+      const node = await execSigned(sandbox, 'alipay.user.certify.open.initialize', VALID_REQUESTS['alipay.user.certify.open.initialize']);
       return node.certify_id as string;
     });
     await withSandbox(dir, async (sandbox) => {
@@ -63,8 +63,8 @@ describe('state across a restart', () => {
   it('a material certification keeps its biz_no for the same transaction_id', async () => {
     const dir = dataDir();
     const method = 'zhima.customer.certification.material.certify';
-    const first = await withSandbox(dir, (sandbox) => execSigned(sandbox, method, PAGE_EXAMPLES[method]));
-    const again = await withSandbox(dir, (sandbox) => execSigned(sandbox, method, PAGE_EXAMPLES[method]));
+    const first = await withSandbox(dir, (sandbox) => execSigned(sandbox, method, VALID_REQUESTS[method]));
+    const again = await withSandbox(dir, (sandbox) => execSigned(sandbox, method, VALID_REQUESTS[method]));
     expect(again.biz_no).toBe(first.biz_no);
   });
 });

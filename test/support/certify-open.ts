@@ -1,6 +1,6 @@
-import { PAGE_EXAMPLES } from './page-examples.js';
+import { VALID_REQUESTS } from './page-examples.js';
 
-/** The seed page's own example request for alipay.user.certify.open.initialize. */
 export const CERTIFY_OPEN_INITIALIZE = 'alipay.user.certify.open.initialize';
 
-export const certifyOpenInitializeExample = PAGE_EXAMPLES[CERTIFY_OPEN_INITIALIZE];
+/** The seed page's own example request for alipay.user.certify.open.initialize, with a real ID number. */
+export const certifyOpenInitializeExample = VALID_REQUESTS[CERTIFY_OPEN_INITIALIZE];

@@ -24,10 +24,23 @@ export const VALID_INNER_APPLY_CERT_NO = '330701199901011316';
 /** The authquery example's 17-digit number made a real 18-digit one. */
 export const VALID_AUTHQUERY_CERT_NO = '330211199003132437';
 
+/**
+ * The initialize and material.certify examples' number, 260104197909275964: its check digit is right,
+ * but no province has the code 26. The same number issued in Hangzhou's Xihu district (3301 06).
+ */
+export const VALID_CERT_INFO_CERT_NO = '330106197909275965';
+
+const withRealCertNo = (example: Readonly<Record<string, string>>) => ({
+  ...example,
+  identity_param: example.identity_param!.replace('260104197909275964', VALID_CERT_INFO_CERT_NO),
+});
+
 /** Requests every method answers with success: the examples, with real ID numbers where theirs are not. */
 export const VALID_REQUESTS: Record<SeedMethod, Record<string, string>> = {
   ...PAGE_EXAMPLES,
   'alipay.user.auth.zhimaper.inner.apply': { ...PAGE_EXAMPLES['alipay.user.auth.zhimaper.inner.apply'], cert_no: VALID_INNER_APPLY_CERT_NO },
+  'alipay.user.certify.open.initialize': withRealCertNo(PAGE_EXAMPLES['alipay.user.certify.open.initialize']),
+  'zhima.customer.certification.material.certify': withRealCertNo(PAGE_EXAMPLES['zhima.customer.certification.material.certify']),
   'zhima.auth.info.authquery': {
     ...PAGE_EXAMPLES['zhima.auth.info.authquery'],
     identity_param: `{"certType":"IDENTITY_CARD","name":"张三","certNo":"${VALID_AUTHQUERY_CERT_NO}"}`,
