@@ -79,6 +79,7 @@ const CERTIFY_ID = regex(/^[0-9a-f]{32}$/, '2109b5e671aa3ff2eb4851816c65828f');
 const BIZ_NO = regex(/^ZM\d{30}$/, 'ZM201612013000000393900404029253');
 const TOKEN = regex(/^\d{8}[0-9a-f]{32}$/, '20120823ac6ffaa4d2d84e7384bf983531473993');
 const OPEN_ID = regex(/^2088\d{12}$/, '2088202844499224');
+const APP_TOKEN = regex(/^\d{6}BB[0-9a-f]{32}$/, '201509BBeff9351ad1874306903e96b91d248a36');
 const AUTH_CODE = '4b203fe6c11548bcabd8da5bb087a83b';
 const invalidArguments = (sub_code: string, sub_msg: string) => ({ error: { code: '40002', msg: 'Invalid Arguments', sub_code, sub_msg } });
 const started = (flow: string, order_no: string, name: ProviderStateName = 'a certification was started', extra: Record<string, string> = {}): State => ({
@@ -129,6 +130,8 @@ const CASES: readonly CallCase[] = [
 
   { description: 'a query of a passed face verification', state: started('certify-open', 'Q0001', 'the certification passed'), method: 'alipay.user.certify.open.query', bizContent: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' }, injected: 'certify_id', answer: { success: { passed: 'T', identity_info: regex(/^\{.*\}$/, '{}'), material_info: '{}' } } },
   { description: 'a query of a failed face verification', state: started('certify-open', 'Q0002', 'the certification failed', { reason: 'Z1147' }), method: 'alipay.user.certify.open.query', bizContent: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' }, injected: 'certify_id', answer: { success: { passed: 'F', identity_info: '{}', material_info: '{}', fail_reason: 'Z1147' } } },
+  { description: 'a query of a certify_id nobody finished within its 23 hours', state: started('certify-open', 'Q0003', 'the certification expired unfinished'), method: 'alipay.user.certify.open.query', bizContent: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' }, injected: 'certify_id', answer: business('CERTIFY_ID_EXPIRED', '认证已失效') },
+  { description: 'a face verification query over the app\'s call limit', state: { name: 'the app is over its call limit' }, method: 'alipay.user.certify.open.query', bizContent: { certify_id: '0123456789abcdef0123456789abcdef' }, answer: { error: { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'aop.unknow-error', sub_msg: '服务暂不可用（网关自身的未知错误）' } } },
   { description: 'a query of an unknown certify_id', state: registered, method: 'alipay.user.certify.open.query', bizContent: { certify_id: '0123456789abcdef0123456789abcdef' }, answer: business('OPEN_CERTIFY_BILL_NOT_EXIST', '无效的certify_id') },
   { description: 'a face verification query while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'alipay.user.certify.open.query', bizContent: { certify_id: '0123456789abcdef0123456789abcdef' }, answer: { error: busy() } },
 
@@ -144,6 +147,8 @@ const CASES: readonly CallCase[] = [
   { description: 'a Zhima query while Alipay is busy', state: { name: 'Alipay is busy' }, method: 'zhima.customer.certification.query', bizContent: { biz_no: 'ZM201612013000000393900404029253' }, answer: { error: busy('系统繁忙') } },
 
   { description: 'a token for the auth code of an OAuth redirect', state: { name: 'the person agreed on the OAuth page' }, method: 'alipay.system.oauth.token', bizContent: { grant_type: 'authorization_code', code: AUTH_CODE }, injected: 'code', oauthEnvelope: true, answer: { success: { user_id: OPEN_ID, open_id: OPEN_ID, access_token: TOKEN, expires_in: 1296000, refresh_token: TOKEN, re_expires_in: 2592000, auth_start: TIMESTAMP } } },
+  { description: 'an app_auth_token for the code of a merchant\'s authorization', state: { name: 'a merchant authorized the app', params: { auth_app_id: '2021000000000101' } }, method: 'alipay.open.auth.token.app', bizContent: { grant_type: 'authorization_code', code: '1cc19911172e4f8aaa509c8fb5d12F56' }, injected: 'code', answer: { success: { user_id: OPEN_ID, auth_app_id: '2021000000000101', app_auth_token: APP_TOKEN, app_refresh_token: APP_TOKEN, expires_in: '31536000', re_expires_in: '32140800' } } },
+  { description: 'an app_auth_token for an app_auth_code that was never issued', state: registered, method: 'alipay.open.auth.token.app', bizContent: { grant_type: 'authorization_code', code: '1cc19911172e4f8aaa509c8fb5d12F56' }, answer: business('AUTH_CODE_NOT_EXIST', 'auth_code不存在') },
   { description: 'a token for an auth code that was never issued', state: registered, method: 'alipay.system.oauth.token', bizContent: { grant_type: 'authorization_code', code: AUTH_CODE }, oauthEnvelope: true, answer: invalidArguments('isv.code-invalid', '授权码code无效') },
   { description: 'a token refresh with a refresh token that is none', state: registered, method: 'alipay.system.oauth.token', bizContent: { grant_type: 'refresh_token', refresh_token: '201208134b203fe6c11548bcabd8da5bb087a83b' }, oauthEnvelope: true, answer: invalidArguments('isv.refresh-token-invalid', '刷新令牌refresh_token无效') },
 ];

@@ -99,8 +99,31 @@ export const PROVIDER_STATES = {
     const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId });
     return { code: issued.auth_code };
   },
+  // Alipay's authorization page, where a merchant (auth_app_id, optional) authorizes this app as its ISV.
+  'a merchant authorized the app': async (params: Params, target: StateTarget) => {
+    const auth_app_id = params.auth_app_id as string | undefined;
+    const issued = await createAdminClient(target.url).issueAppAuthCode({ app_id: target.appId, ...(auth_app_id ? { auth_app_id } : {}) });
+    return { code: issued.app_auth_code };
+  },
   'the certification passed': finishedCertification(() => ({ passed: true })),
+  // Started, never finished, and its 23 hours are over (the business clock moved on a day).
+  'the certification expired unfinished': async (params: Params, target: StateTarget) => {
+    const injected = await startCertification(params, target);
+    await createAdminClient(target.url).moveClock({ advance_ms: 24 * 3600_000 });
+    return injected;
+  },
   'the certification failed': finishedCertification((params) => ({ passed: false, reason: (params.reason as string) ?? 'Z1147' })),
+  'the app is over its call limit': async (_params: Params, target: StateTarget) => {
+    await setScenario(target, { rules: [{ name: 'call limit', match: { rate: { calls: 1, per_ms: 86_400_000 } }, outcome: { throttled: true } }] });
+    // The one call the limit allows, so the interaction's own call is the one over it.
+    await clientFor(target).call('alipay.security.risk.verifyidentity.apply', {
+      biz_id: 'call_limit_state',
+      account_id: '330102198807312189',
+      validate_product_group: '{"id":1,"name":"NATIVE_PAYMENT_PASSWORD"}',
+      scene_code: 'metro#metro#metro_forgetpwd_confirm#mobileClient',
+    });
+    return undefined;
+  },
   'the gateway is busy': async (_params: Params, target: StateTarget) => {
     await setScenario(target, { rules: [{ outcome: { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' } }] });
     return undefined;
