@@ -227,7 +227,8 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
 
   /** The scenario's decision for an authenticated call of either protocol, carried out. */
   function dispatch(method: string, bizContent: BizContent, app: RegisteredApp, parameters: Readonly<Record<string, string>>, state: RequestState, appAuthToken: string | undefined): Answer {
-    const stateAppId = appAuthToken === undefined ? app.appId : authorizationOf(deps.state, appAuthToken, app.appId, method, deps.businessNow()).auth_app_id;
+    if (appAuthToken !== undefined) state.authAppId = authorizationOf(deps.state, appAuthToken, app.appId, method, deps.businessNow()).auth_app_id;
+    const stateAppId = state.authAppId ?? app.appId;
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
     const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method, field }));
     state.business = bizContent.ok ? bizContent.value : undefined;
@@ -266,6 +267,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       http_method: httpMethod,
       method: state.method,
       app_id: state.app?.appId ?? state.decoded?.values.app_id,
+      ...(state.authAppId ? { auth_app_id: state.authAppId } : {}),
       parameters: state.decoded?.values ?? {},
       response: {
         http_status: response.status,

@@ -30,6 +30,8 @@ export interface RequestState {
   signType?: SignType;
   decoded?: DecodedParameters;
   decision?: Decision;
+  /** The merchant app whose app_auth_token the call sent. */
+  authAppId?: string;
   /** The business parameters the method was given (biz_content, or v3's body), for the journal's criteria. */
   business?: Readonly<Record<string, unknown>>;
   /** A scenario's fault applied to whatever envelope the request gets. */

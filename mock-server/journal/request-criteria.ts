@@ -14,6 +14,8 @@ export class CriteriaError extends Error {}
 export interface RequestCriteria {
   readonly method?: MatcherSpec;
   readonly app_id?: MatcherSpec;
+  /** The merchant app an ISV call acted for. */
+  readonly auth_app_id?: MatcherSpec;
   readonly code?: MatcherSpec;
   readonly sub_code?: MatcherSpec;
   /** v1 (gateway.do) or v3 (OpenAPI v3). */
@@ -25,7 +27,7 @@ export interface RequestCriteria {
   readonly biz_content?: Readonly<Record<string, MatcherSpec>>;
 }
 
-const KNOWN = ['method', 'app_id', 'code', 'sub_code', 'protocol', 'since', 'until', 'biz_content'] as const;
+const KNOWN = ['method', 'app_id', 'auth_app_id', 'code', 'sub_code', 'protocol', 'since', 'until', 'biz_content'] as const;
 
 export type EntryPredicate = (entry: StoredEntry) => boolean;
 
@@ -56,7 +58,7 @@ export function compileCriteria(criteria: unknown): EntryPredicate {
   const unknown = Object.keys(criteria).filter((key) => !(KNOWN as readonly string[]).includes(key));
   if (unknown.length) throw new CriteriaError(`unknown criterion ${unknown.join(', ')}; the criteria are ${KNOWN.join(', ')}`);
   const tests: EntryPredicate[] = [];
-  for (const name of ['method', 'app_id', 'code', 'sub_code'] as const) {
+  for (const name of ['method', 'app_id', 'auth_app_id', 'code', 'sub_code'] as const) {
     if (criteria[name] === undefined || criteria[name] === '') continue;
     const matches = matcherOf(name, criteria[name]);
     tests.push((entry) => matches(name === 'code' || name === 'sub_code' ? entry.response[name] : entry[name]));

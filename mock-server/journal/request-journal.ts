@@ -22,6 +22,8 @@ export interface JournalEntry {
   readonly http_method: string;
   readonly method?: string;
   readonly app_id?: string;
+  /** The merchant app an ISV call acted for (its app_auth_token's auth_app_id). */
+  readonly auth_app_id?: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly response: JournalResponse;
   readonly rule?: RuleReference;

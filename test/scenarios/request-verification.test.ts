@@ -60,7 +60,7 @@ describe('request verification', () => {
     expect((await admin.refusedRequests()).requests).toHaveLength(1);
     expect((await admin.requests({ sub_code: 'isv.invalid-signature' })).requests).toHaveLength(1);
     const unknown = (await admin.countRequests({ metod: AUTHQUERY }).catch((error: unknown) => error)) as AdminClientError;
-    expect([unknown.status, unknown.message]).toEqual([400, 'unknown criterion metod; the criteria are method, app_id, code, sub_code, protocol, since, until, biz_content']);
+    expect([unknown.status, unknown.message]).toEqual([400, 'unknown criterion metod; the criteria are method, app_id, auth_app_id, code, sub_code, protocol, since, until, biz_content']);
     const viaQuery = await fetch(`${sandbox().url}/__admin/requests?colour=red`);
     expect(viaQuery.status).toBe(400);
     const badRegex = (await admin.countRequests({ biz_content: { x: { regex: '(a' } } }).catch((error: unknown) => error)) as AdminClientError;

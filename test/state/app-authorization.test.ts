@@ -97,6 +97,10 @@ describe('a call with an app_auth_token', () => {
     expect(await query(forA.certify_id)).toMatchObject({ sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST' });
     // The same order number for the same merchant is the same certification, as without a token.
     expect((await startCertification(sandbox(), 'SAME_ORDER', a.app_auth_token)).certify_id).toBe(forA.certify_id);
+    // The journal says which merchant each call acted for, and verification can ask it.
+    expect(sandbox().requests.count({ auth_app_id: '2021000000000821' })).toBe(3);
+    expect(sandbox().requests.count({ app_id: DEFAULT_APP_ID, method: CERTIFY_OPEN_INITIALIZE })).toBe(4);
+    expect(sandbox().requests.find({ auth_app_id: '2021000000000822' }).map((e) => [e.method, e.response.code])).toEqual([[CERTIFY_OPEN_INITIALIZE, '10000'], [QUERY, '40004']]);
   });
 
   it('an unknown token: 20001 aop.invalid-app-auth-token, saying how to get one', async () => {
