@@ -15,6 +15,7 @@ import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { AUTH_CODE_MS, USER_AUTHORIZATIONS, type UserAuthorization } from '../methods/alipay.system.oauth.token.js';
 import { alipayUserId } from '../methods/generated-ids.js';
 import { compileScenario, parseScenarioText } from '../scenarios/load-scenario.js';
+import { signStringOfValues } from '../protocol/signature.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { BusinessClock } from '../state/business-clock.js';
 import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
@@ -62,6 +63,14 @@ export interface SandboxAdmin extends AppAuthorizationAdmin {
   appScenario(appId: string): { app_id: string; scenario: unknown };
   clearAppScenario(appId: string): void;
   requests(query?: RequestQuery): { capacity: number; requests: JournalEntry[] };
+  /** One journalled request, with the sign string the gateway built for it (v1). */
+  request(id: number): JournalEntry & { sign_string?: string; sign_string_note?: string };
+  /** Every app the sandbox serves, the built-in one first. */
+  apps(): { apps: AppRecord[] };
+  /** Certifications, `{ status: 'pending' }` for those a person can still finish. */
+  certifications(query?: { status?: string }): { certifications: Certification[] };
+  /** Whether a scenario document (or its YAML/JSON text) would load, without setting it: `{ ok }` or the refusal. */
+  checkScenario(scenario: unknown): { ok: true };
   /** How many journalled requests meet the criteria (unknown criteria are refused, 400). */
   countRequests(criteria?: unknown): { count: number };
   /** The journalled requests that meet the criteria, oldest first. */
@@ -194,6 +203,26 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       scenarios.clearForApp(appId);
     },
     requests: (query = {}) => ({ capacity: journal.capacity, requests: journal.matching(predicateOf(query)) }),
+    request(id) {
+      const entry = Number.isSafeInteger(id) ? journal.entry(id) : undefined;
+      if (!entry) throw new AdminError(404, `no request ${id} in the journal (it keeps the last ${journal.capacity})`);
+      if (entry.protocol !== 'v1' || !entry.parameters.sign) return entry;
+      const cut = Object.values(entry.parameters).some((value) => /…\(\d+ characters\)$/.test(value));
+      return { ...entry, sign_string: signStringOfValues(entry.parameters), ...(cut ? { sign_string_note: 'values over 2048 characters are cut in the journal, so this sign string is not the whole one' } : {}) };
+    },
+    apps: () => ({ apps: apps.records() }),
+    certifications(query = {}) {
+      const now = clock.now();
+      const all = state.certifications();
+      if (query.status === undefined) return { certifications: [...all] };
+      if (query.status !== 'pending') throw new AdminError(400, 'status must be pending (or left out for all)');
+      return { certifications: all.filter((c) => c.status === 'INIT' && now <= c.expires_at_ms) };
+    },
+    checkScenario(scenario) {
+      const source = 'the scenario';
+      compileScenario(typeof scenario === 'string' ? parseScenarioText(scenario, source) : scenario, source, deps.definitions);
+      return { ok: true };
+    },
     countRequests: (criteria) => ({ count: journal.matching(predicateOf(criteria)).length }),
     findRequests: (criteria) => ({ requests: journal.matching(predicateOf(criteria)) }),
     refusedRequests: () => ({ requests: journal.matching((entry) => entry.refused_at_protocol) }),

@@ -119,6 +119,11 @@ export class AppRegistry {
     return stored ?? { app_id: app.appId, sign_type: app.signType, public_key: app.publicKeyPem, app_cert_sn: app.certificate?.sn, registered_at: 'built-in' };
   }
 
+  /** Every app the sandbox serves, the built-in one first. */
+  records(): AppRecord[] {
+    return [...this.#apps.keys()].map((appId) => this.record(appId)!);
+  }
+
   /** Validates a registration: a public key (PEM or bare base64) or a certificate the sandbox issued. */
   #parseRegistration(input: unknown): AppRecord {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {

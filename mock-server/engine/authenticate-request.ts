@@ -68,7 +68,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     if (signType === 'RSA2' || signType === 'RSA') state.signType = signType;
   }
 
-  function checkSignature(params: PublicParameters, decoded: DecodedParameters, app: RegisteredApp): void {
+  function checkSignature(params: PublicParameters, decoded: DecodedParameters, app: RegisteredApp, state: RequestState): void {
     if (params.sign_type !== app.signType) {
       throw new Rejection(
         publicError(
@@ -78,6 +78,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
         ),
       );
     }
+    state.signature = 'refused';
     if (!deps.crypto.verify(signStringBytes(decoded.list), params.sign, params.sign_type, app.publicKey)) {
       // Alipay's own wording, with the gateway's sign string HTML-escaped as Alipay writes it.
       const signString = signStringText(decoded.list).replaceAll('&', '&amp;');
@@ -85,6 +86,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
         publicErrorWithSubMsg('isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${signString}`),
       );
     }
+    state.signature = 'verified';
   }
 
   /** biz_content parsed once: the rules read it, and the method validates it (or the refusal). */
@@ -160,7 +162,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
       throw new Rejection(publicError('isv.invalid-app-id', `app_id ${params.app_id} is not registered with the sandbox; POST it to /__admin/apps`));
     }
     checkCertificate(decoded.values, app, state);
-    checkSignature(params, decoded, app);
+    checkSignature(params, decoded, app, state);
     const timestamp = checkTimestamp(params.timestamp, deps.now(), settings.timestampWindowMs);
     if (!timestamp.ok) throw new Rejection(publicError('isv.invalid-timestamp', timestamp.detail));
     return { params, app, decoded: decryptContent(decoded, app, state) };

@@ -276,7 +276,9 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
         sub_msg: node?.sub_msg,
         detail: response.outcome.detail,
         fault: response.outcome.fault,
+        ...(node ? { node } : {}),
       },
+      ...(state.signature ? { signature: state.signature } : {}),
       rule: response.outcome.rule,
       delay_ms: response.delayMs,
     });

@@ -173,12 +173,14 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     checkTimestamp(fields.timestamp, nowMs);
     const body = new TextDecoder().decode(request.body);
     const expected = signString(authString, request, body);
+    state.signature = 'refused';
     if (!deps.crypto.verify(utf8Bytes(expected), fields.sign!, 'RSA2', app.publicKey)) {
       throw new Rejection(
         publicErrorWithSubMsg('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配'),
         `the gateway verified SHA256withRSA over ${JSON.stringify(expected)} with app ${app.appId}'s public key`,
       );
     }
+    state.signature = 'verified';
     checkReplay(fields.nonce, nowMs);
     const appAuthToken = request.headers['alipay-app-auth-token'];
     return { method, app, parameters: parametersOf(request, decrypted(request, body, app, state), method), ...(appAuthToken ? { appAuthToken } : {}) };

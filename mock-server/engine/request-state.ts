@@ -30,6 +30,8 @@ export interface RequestState {
   signType?: SignType;
   decoded?: DecodedParameters;
   decision?: Decision;
+  /** Whether the signature check ran, and held. */
+  signature?: 'verified' | 'refused';
   /** The merchant app whose app_auth_token the call sent. */
   authAppId?: string;
   /** The business parameters the method was given (biz_content, or v3's body), for the journal's criteria. */

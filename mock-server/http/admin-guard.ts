@@ -30,6 +30,13 @@ export interface Refusal {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The console's page and bundle hold no data: a browser loads them without the token, which the page then asks for. */
+const CONSOLE_ASSETS = new Set(['/__admin/ui', '/__admin/ui/', '/__admin/ui/console.js', '/__admin/ui/console.css']);
+
+function isConsoleAsset(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && CONSOLE_ASSETS.has((req.url ?? '').split('?')[0]!);
+}
+
 export function isLoopback(host: string): boolean {
   const name = host.replace(/^\[|\]$/g, '').toLowerCase();
   return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
@@ -97,7 +104,7 @@ export function createAdminGuard(options: AdminGuardOptions) {
         return { status: 403, error: 'a cross-site write is refused' };
       }
     }
-    if (options.adminToken && req.url?.startsWith('/__admin') && !sameSecret(req.headers.authorization, `Bearer ${options.adminToken}`)) {
+    if (options.adminToken && req.url?.startsWith('/__admin') && !isConsoleAsset(req) && !sameSecret(req.headers.authorization, `Bearer ${options.adminToken}`)) {
       return { status: 401, error: 'the admin API needs Authorization: Bearer <token> (the token serve printed, or --admin-token / ALIPAY_SANDBOX_ADMIN_TOKEN)' };
     }
     return undefined;

@@ -50,12 +50,14 @@ export function createAdminRouter(admin: SandboxAdmin): express.Router {
   router.get('/alipay-public-key', answer(200, () => admin.alipayPublicKey()));
   router.post('/reset', answer(204, () => admin.reset()));
 
+  router.get('/apps', answer(200, () => admin.apps()));
   router.post('/apps', answer(201, (req) => admin.registerApp(req.body)));
   router.get('/apps/:app_id', answer(200, (req) => admin.app(param(req, 'app_id'))));
   // Content encryption: { "aes_key": "<base64 of 16 bytes>" } sets the app's key; an empty body generates one.
   router.post('/apps/:app_id/aes-key', answer(200, (req) => admin.setAesKey(param(req, 'app_id'), (req.body as { aes_key?: unknown } | undefined)?.aes_key)));
 
   router.get('/scenario', answer(200, () => admin.startScenario()));
+  router.post('/scenarios/check', answer(200, (req) => admin.checkScenario(req.body)));
   router.put('/apps/:app_id/scenario', answer(200, (req) => admin.setAppScenario(param(req, 'app_id'), req.body, `PUT /__admin/apps/${param(req, 'app_id')}/scenario`)));
   router.get('/apps/:app_id/scenario', answer(200, (req) => admin.appScenario(param(req, 'app_id'))));
   router.delete('/apps/:app_id/scenario', answer(204, (req) => admin.clearAppScenario(param(req, 'app_id'))));
@@ -66,6 +68,7 @@ export function createAdminRouter(admin: SandboxAdmin): express.Router {
   // WireMock's name for the requests no stub matched; here, the ones the gateway refused before any method ran.
   router.get('/requests/unmatched', answer(200, () => admin.refusedRequests()));
   router.get('/requests/refused', answer(200, () => admin.refusedRequests()));
+  router.get('/requests/:id', answer(200, (req) => admin.request(/^\d+$/.test(param(req, 'id')) ? Number(param(req, 'id')) : Number.NaN)));
   router.delete('/requests', answer(204, () => admin.clearRequests()));
 
   router.get('/identities', answer(200, () => admin.identities()));
@@ -79,6 +82,7 @@ export function createAdminRouter(admin: SandboxAdmin): express.Router {
   router.delete('/app-auth-tokens/:token', answer(200, (req) => admin.revokeAppAuthToken(param(req, 'token'))));
   router.post('/app-auth-tokens/:token/expire', answer(200, (req) => admin.expireAppAuthToken(param(req, 'token'))));
 
+  router.get('/certifications', answer(200, (req) => admin.certifications({ ...(queryText(req.query.status) ? { status: queryText(req.query.status) } : {}) })));
   router.get('/certifications/:id', answer(200, (req) => admin.certification(param(req, 'id'))));
   router.post('/certifications/:id/complete', answer(200, (req) => admin.completeCertification(param(req, 'id'), req.body)));
 

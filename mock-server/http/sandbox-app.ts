@@ -1,12 +1,15 @@
 /**
  * The Express application: gateway.do first (it reads its own raw body, so no body parser runs
- * before it), then the admin API, the hosted pages' form posts, then JSON answers for anything else.
+ * before it), then the web console and the admin API, the hosted pages' form posts, then JSON
+ * answers for anything else. `/` goes to the console.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { GatewayEngine } from '../engine/gateway-engine.js';
 import { DataDirError, reasonOf } from '../state/durable-files.js';
 import type { SandboxAdmin } from '../admin/sandbox-admin.js';
+import { createConsoleRouter } from '../console/console-routes.js';
+import type { RequestJournal } from '../journal/request-journal.js';
 import { createAdminRouter } from './admin-routes.js';
 import { createGatewayHandler } from './gateway-route.js';
 import { createHostedPageRouter } from './hosted-page-routes.js';
@@ -15,6 +18,8 @@ export interface SandboxAppDependencies {
   readonly engine: GatewayEngine;
   readonly logger: Logger;
   readonly admin: SandboxAdmin;
+  readonly journal: RequestJournal;
+  readonly alipayPublicKeyPem: string;
 }
 
 /** A write to the data folder that failed: the disk is full, read-only, gone, not ours. */
@@ -33,6 +38,9 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   app.disable('x-powered-by');
   app.disable('etag');
   app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
+  // The web console is what a person opening the sandbox in a browser wants to see.
+  app.get('/', (_req: Request, res: Response) => res.redirect(302, '/__admin/ui'));
+  app.use('/__admin', createConsoleRouter({ journal: deps.journal, alipayPublicKeyPem: deps.alipayPublicKeyPem }));
   app.use('/__admin', createAdminRouter(deps.admin));
   app.use('/__sandbox', createHostedPageRouter(deps.admin));
   app.use((req: Request, res: Response) => {

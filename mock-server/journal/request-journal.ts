@@ -13,6 +13,8 @@ export interface JournalResponse {
   readonly sub_msg?: string;
   readonly detail?: string;
   readonly fault?: FaultKind;
+  /** The response node as answered (before signing and any AES), for the console's detail view. */
+  readonly node?: Readonly<Record<string, unknown>>;
 }
 
 export interface JournalEntry {
@@ -28,6 +30,8 @@ export interface JournalEntry {
   readonly response: JournalResponse;
   readonly rule?: RuleReference;
   readonly delay_ms?: number;
+  /** Whether the request's signature was checked and held; absent when a check before it refused the request. */
+  readonly signature?: 'verified' | 'refused';
   /** v1 (gateway.do) or v3 (OpenAPI v3). */
   readonly protocol: 'v1' | 'v3';
   /** Refused by the gateway's protocol checks (signature, app, parameters) before any method ran; `response.detail` says why. */
@@ -61,18 +65,39 @@ export const DEFAULT_JOURNAL_CAPACITY = 1000;
 
 const publicView = ({ atMs: _atMs, business: _business, ...entry }: StoredEntry): JournalEntry => entry;
 
+/** Told of each entry as it is recorded (the console's live view). */
+export type JournalListener = (entry: JournalEntry) => void;
+
 export class RequestJournal {
   #entries: StoredEntry[] = [];
   #nextId = 1;
+  readonly #listeners = new Set<JournalListener>();
 
   constructor(readonly capacity = DEFAULT_JOURNAL_CAPACITY) {}
 
   record(entry: Omit<StoredEntry, 'id' | 'at'>): void {
     if (this.capacity === 0) return;
     const { atMs, parameters, ...rest } = entry;
-    this.#entries.push({ id: this.#nextId++, at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest });
+    const stored: StoredEntry = { id: this.#nextId++, at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest };
+    this.#entries.push(stored);
     // Trimmed in batches: one copy per `capacity` requests instead of a shift per request.
     if (this.#entries.length >= this.capacity * 2) this.#entries = this.#entries.slice(-this.capacity);
+    if (this.#listeners.size) {
+      const entry = publicView(stored);
+      for (const listener of this.#listeners) listener(entry);
+    }
+  }
+
+  /** Calls `listener` with each new entry until the returned function is called. */
+  subscribe(listener: JournalListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** One kept entry by its id. */
+  entry(id: number): JournalEntry | undefined {
+    const found = this.#entries.slice(-this.capacity).find((e) => e.id === id);
+    return found && publicView(found);
   }
 
   /** Oldest first, at most `capacity` entries. */

@@ -41,6 +41,11 @@ export function signStringBytes(params: readonly RequestParameter[]): Uint8Array
   return bytes;
 }
 
+/** The sign string of decoded parameters by name (a journal entry's), as text. */
+export function signStringOfValues(values: Readonly<Record<string, string>>): string {
+  return signStringText(Object.entries(values).map(([name, value]) => ({ name, value, valueBytes: new Uint8Array(0) })));
+}
+
 /** The sign string as text, for the invalid-signature sub_msg that shows the caller what was verified. */
 export function signStringText(params: readonly RequestParameter[]): string {
   return signedParameters(params)

@@ -201,6 +201,11 @@ export class SandboxStore {
     return this.#certifications.get(id);
   }
 
+  /** Every certification, oldest first. */
+  certifications(): readonly Certification[] {
+    return [...this.#certifications.values()];
+  }
+
   certificationForOrder(kind: CertificationKind, appId: string, orderNo: string): Certification | undefined {
     return this.#certificationsByOrder.get(key(kind, appId, orderNo));
   }

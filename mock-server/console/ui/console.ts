@@ -1,0 +1,451 @@
+/**
+ * The web console, in the browser: plain DOM, no framework, everything through the admin API
+ * (/__admin) as any client would call it. Four sections: the live journal, outcomes per app (shipped
+ * scenarios, an editor checked as you type, reset, the clock), verifications (pending certifications,
+ * magic and synthetic identities), and apps (register, or generate a key pair and the alipay-sdk
+ * configuration). Bundled by build-console.ts; the page shell is console-page.ts.
+ */
+import { api, ApiError, setToken } from './admin-api.js';
+import { h, clear, copyButton, labelled, pretty } from './dom.js';
+import type { AppView, CertificationView, JournalView, ShippedScenario } from './views.js';
+
+const status = document.getElementById('status')!;
+function say(message: string): void {
+  status.textContent = message;
+}
+
+/** Runs an action, saying what went wrong (the API's own message) instead of failing silently. */
+async function attempt(action: () => Promise<unknown>, done?: string): Promise<void> {
+  try {
+    await action();
+    if (done) say(done);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return askForToken();
+    say(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Bound beyond loopback, the admin API needs the token serve printed; the page asks for it once. */
+function askForToken(): void {
+  const input = h('input', { id: 'token', type: 'password', autocomplete: 'off' });
+  const dialog = h('form', { class: 'token' }, labelled('Admin token (printed by serve)', input), h('button', { type: 'submit' }, 'Use token'));
+  dialog.addEventListener('submit', (event) => {
+    event.preventDefault();
+    setToken(input.value);
+    dialog.remove();
+    void start();
+  });
+  document.querySelector('main')!.prepend(dialog);
+  input.focus();
+}
+
+// ---------- tabs ----------
+
+function showTab(id: string): void {
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
+    const selected = tab.getAttribute('aria-controls') === id;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    document.getElementById(tab.getAttribute('aria-controls')!)!.hidden = !selected;
+  }
+  if (id === 'verifications') void refreshCertifications();
+  if (id === 'outcomes' || id === 'apps') void refreshApps();
+}
+
+function setUpTabs(): void {
+  const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+  tabs.forEach((tab, index) => {
+    tab.addEventListener('click', () => showTab(tab.getAttribute('aria-controls')!));
+    // Arrow keys move between tabs, as the WAI-ARIA tabs pattern has it.
+    tab.addEventListener('keydown', (event) => {
+      const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      const next = tabs[(index + step + tabs.length) % tabs.length]!;
+      next.focus();
+      showTab(next.getAttribute('aria-controls')!);
+    });
+  });
+  showTab('requests');
+}
+
+// ---------- requests ----------
+
+const requestRows = new Map<number, HTMLTableRowElement>();
+const filters = {
+  app: h('input', { id: 'filter-app', type: 'search', placeholder: 'any app_id' }),
+  method: h('select', { id: 'filter-method' }, h('option', { value: '' }, 'any method')),
+  outcome: h('select', { id: 'filter-outcome' }, h('option', { value: '' }, 'any outcome'), h('option', { value: 'success' }, 'success (10000)'), h('option', { value: 'error' }, 'business or gateway error'), h('option', { value: 'refused' }, 'refused at protocol level')),
+};
+const requestBody = h('tbody');
+const requestDetail = h('div', { id: 'request-detail', class: 'detail', 'aria-live': 'polite' }, h('p', {}, 'Choose a request to see it whole.'));
+const knownMethods = new Set<string>();
+
+function outcomeOf(entry: JournalView): 'success' | 'error' | 'refused' {
+  if (entry.refused_at_protocol) return 'refused';
+  return entry.response.code === '10000' || (entry.response.code === undefined && entry.response.http_status === 200) ? 'success' : 'error';
+}
+
+function shown(entry: JournalView): boolean {
+  const app = filters.app.value.trim();
+  return (!app || (entry.app_id ?? '').includes(app)) && (!filters.method.value || entry.method === filters.method.value) && (!filters.outcome.value || outcomeOf(entry) === filters.outcome.value);
+}
+
+function addRequest(entry: JournalView): void {
+  if (requestRows.has(entry.id)) return;
+  if (entry.method && !knownMethods.has(entry.method)) {
+    knownMethods.add(entry.method);
+    filters.method.append(h('option', { value: entry.method }, entry.method));
+  }
+  const open = h('button', { type: 'button', class: 'link', 'aria-label': `request ${entry.id}, ${entry.method ?? 'no method'}, ${entry.response.sub_code ?? entry.response.code ?? entry.response.http_status}` }, String(entry.id));
+  open.addEventListener('click', () => void showRequest(entry.id));
+  const row = h(
+    'tr',
+    { class: outcomeOf(entry), 'data-id': String(entry.id) },
+    h('td', {}, open),
+    h('td', {}, entry.at.slice(11, 23)),
+    h('td', {}, entry.protocol),
+    h('td', {}, entry.method ?? '—'),
+    h('td', {}, entry.app_id ?? '—'),
+    h('td', {}, entry.response.code ?? String(entry.response.http_status)),
+    h('td', {}, entry.response.sub_code ?? ''),
+    h('td', {}, entry.rule ? entry.rule.name : ''),
+  );
+  row.hidden = !shown(entry);
+  (row as HTMLTableRowElement & { entry?: JournalView }).entry = entry;
+  requestRows.set(entry.id, row);
+  // Newest first; the table's scroll box keeps its height, so nothing below it moves.
+  requestBody.prepend(row);
+}
+
+function applyFilters(): void {
+  for (const row of requestRows.values()) row.hidden = !shown((row as HTMLTableRowElement & { entry: JournalView }).entry);
+}
+
+async function showRequest(id: number): Promise<void> {
+  await attempt(async () => {
+    const entry = await api<JournalView & { sign_string?: string; sign_string_note?: string }>('GET', `/requests/${id}`);
+    const parameters = { ...entry.parameters };
+    const bizContent = parameters.biz_content;
+    delete parameters.biz_content;
+    clear(requestDetail).append(
+      h('h3', {}, `Request ${entry.id}: ${entry.method ?? '(no method)'} from ${entry.app_id ?? '(no app)'}`),
+      h('dl', {},
+        h('dt', {}, 'Signature'), h('dd', { id: 'detail-signature' }, entry.signature === 'verified' ? 'verified' : entry.signature === 'refused' ? `did not verify${entry.response.detail ? ' (why: below)' : `: ${entry.response.sub_msg ?? ''}`}` : 'not checked (refused before the signature)'),
+        h('dt', {}, 'Decided by'), h('dd', { id: 'detail-rule' }, entry.rule ? `${entry.rule.name} (${entry.rule.source})` : entry.refused_at_protocol ? 'the gateway\'s protocol checks' : 'normal behaviour'),
+        ...(entry.response.detail ? [h('dt', {}, 'Why'), h('dd', { id: 'detail-why' }, entry.response.detail)] : []),
+      ),
+      h('h4', {}, 'Parameters'),
+      h('table', { class: 'params' }, h('tbody', {}, ...Object.entries(parameters).map(([name, value]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, value))))),
+      ...(bizContent ? [h('h4', {}, 'biz_content'), h('pre', { id: 'detail-biz-content' }, pretty(bizContent))] : []),
+      ...(entry.sign_string ? [h('h4', {}, 'Sign string the gateway built'), h('pre', { id: 'detail-sign-string', class: 'wrap' }, entry.sign_string), ...(entry.sign_string_note ? [h('p', {}, entry.sign_string_note)] : [])] : []),
+      h('h4', {}, 'Response'),
+      h('pre', { id: 'detail-response' }, JSON.stringify(entry.response.node ?? entry.response, null, 2)),
+    );
+  });
+}
+
+/** The journal as it is, then every new entry as it arrives, over the event stream. */
+async function watchRequests(): Promise<void> {
+  const { requests } = await api<{ requests: JournalView[] }>('GET', '/requests');
+  for (const entry of requests) addRequest(entry);
+  void followStream();
+}
+
+/** Server-sent events read with fetch, so that the token can go in a header (EventSource sends none). */
+async function followStream(): Promise<void> {
+  for (;;) {
+    try {
+      const response = await api<Response>('GET', '/requests/stream', undefined, { raw: true });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = event.split('\n').find((line) => line.startsWith('data: '));
+          if (data) addRequest(JSON.parse(data.slice(6)) as JournalView);
+        }
+      }
+    } catch {
+      // The sandbox restarted or the network blinked: try again shortly.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function renderRequests(): void {
+  const section = document.getElementById('requests')!;
+  for (const control of Object.values(filters)) control.addEventListener('input', applyFilters);
+  const clearButton = h('button', { type: 'button' }, 'Clear journal');
+  clearButton.addEventListener('click', () =>
+    void attempt(async () => {
+      await api('DELETE', '/requests');
+      requestRows.clear();
+      clear(requestBody);
+    }, 'Journal cleared'),
+  );
+  section.append(
+    h('h2', {}, 'Requests'),
+    h('div', { class: 'filters' }, labelled('App', filters.app), labelled('Method', filters.method), labelled('Outcome', filters.outcome), clearButton),
+    h('div', { class: 'split' },
+      h('div', { class: 'journal', tabindex: '0', 'aria-label': 'Requests, newest first' },
+        h('table', { id: 'journal' },
+          h('thead', {}, h('tr', {}, ...['#', 'time', 'protocol', 'method', 'app_id', 'code', 'sub_code', 'rule'].map((title) => h('th', { scope: 'col' }, title)))),
+          requestBody,
+        ),
+      ),
+      requestDetail,
+    ),
+  );
+}
+
+// ---------- outcomes ----------
+
+let apps: AppView[] = [];
+let shipped: ShippedScenario[] = [];
+const appChoices: HTMLSelectElement[] = [];
+const scenarioApp = h('select', { id: 'scenario-app' });
+const shippedChoice = h('select', { id: 'shipped-scenario' });
+const editor = h('textarea', { id: 'scenario-editor', rows: '14', spellcheck: 'false', 'aria-describedby': 'scenario-check' });
+const check = h('p', { id: 'scenario-check', role: 'status' });
+const clockNow = h('output', { id: 'clock-now' });
+
+async function refreshApps(): Promise<void> {
+  await attempt(async () => {
+    apps = (await api<{ apps: AppView[] }>('GET', '/apps')).apps;
+    for (const select of appChoices) {
+      const chosen = select.value;
+      clear(select).append(...apps.map((app) => h('option', { value: app.app_id }, `${app.app_id}${app.registered_at === 'built-in' ? ' (default)' : ''}`)));
+      if (apps.some((app) => app.app_id === chosen)) select.value = chosen;
+    }
+    renderAppList();
+  });
+}
+
+async function loadAppScenario(): Promise<void> {
+  try {
+    const { scenario } = await api<{ scenario: unknown }>('GET', `/apps/${encodeURIComponent(scenarioApp.value)}/scenario`);
+    editor.value = JSON.stringify(scenario, null, 2);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    editor.value = JSON.stringify({ rules: [] }, null, 2);
+  }
+  await checkEditor();
+}
+
+let checking = 0;
+/** Checked by the sandbox itself against the scenario schema and what it serves, with the error's path. */
+async function checkEditor(): Promise<boolean> {
+  const round = ++checking;
+  let document: unknown;
+  try {
+    document = JSON.parse(editor.value);
+  } catch (error) {
+    check.textContent = `Not JSON: ${(error as Error).message}`;
+    check.className = 'bad';
+    return false;
+  }
+  try {
+    await api('POST', '/scenarios/check', document);
+    if (round === checking) [check.textContent, check.className] = ['Valid scenario', 'good'];
+    return true;
+  } catch (error) {
+    if (round === checking) [check.textContent, check.className] = [error instanceof ApiError ? error.message : String(error), 'bad'];
+    return false;
+  }
+}
+
+function renderOutcomes(): void {
+  const section = document.getElementById('outcomes')!;
+  appChoices.push(scenarioApp);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  editor.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void checkEditor(), 250);
+  });
+  scenarioApp.addEventListener('change', () => void attempt(loadAppScenario));
+  shippedChoice.addEventListener('change', () => {
+    const found = shipped.find((s) => s.name === shippedChoice.value);
+    if (found) {
+      editor.value = JSON.stringify(found.document, null, 2);
+      void checkEditor();
+    }
+  });
+  const apply = h('button', { type: 'button', id: 'apply-scenario' }, 'Apply to app');
+  apply.addEventListener('click', () =>
+    void attempt(async () => {
+      if (!(await checkEditor())) throw new Error('Fix the scenario first: ' + check.textContent);
+      await api('PUT', `/apps/${encodeURIComponent(scenarioApp.value)}/scenario`, JSON.parse(editor.value));
+    }, `Scenario applied to app ${scenarioApp.value}`),
+  );
+  const drop = h('button', { type: 'button' }, 'Back to the start scenario');
+  drop.addEventListener('click', () =>
+    void attempt(async () => {
+      await api('DELETE', `/apps/${encodeURIComponent(scenarioApp.value)}/scenario`);
+      await loadAppScenario();
+    }, `App ${scenarioApp.value} follows the start scenario again`),
+  );
+  const reset = h('button', { type: 'button', id: 'reset-sandbox' }, 'Reset the sandbox');
+  reset.addEventListener('click', () => void attempt(async () => {
+    await api('POST', '/reset');
+    await refreshClock();
+    await loadAppScenario();
+  }, 'Reset: app scenarios, counts, journal, state and clock are back to the start'));
+
+  const clockButton = (label: string, change: object | 'reset') => {
+    const button = h('button', { type: 'button' }, label);
+    button.addEventListener('click', () => void attempt(async () => {
+      if (change === 'reset') await api('DELETE', '/clock');
+      else await api('POST', '/clock', change);
+      await refreshClock();
+    }));
+    return button;
+  };
+  section.append(
+    h('h2', {}, 'Outcomes'),
+    h('div', { class: 'filters' }, labelled('App', scenarioApp), labelled('Start from a shipped scenario', shippedChoice)),
+    labelled('The app\'s scenario (JSON), checked as you type', editor),
+    check,
+    h('div', { class: 'buttons' }, apply, drop, reset),
+    h('h3', {}, 'Business clock'),
+    h('p', {}, 'Now: ', clockNow),
+    h('div', { class: 'buttons' }, clockButton('+1 hour', { advance_ms: 3_600_000 }), clockButton('+23 hours', { advance_ms: 23 * 3_600_000 }), clockButton('+1 day', { advance_ms: 86_400_000 }), clockButton('Real time', 'reset')),
+  );
+}
+
+async function refreshClock(): Promise<void> {
+  const clock = await api<{ now: string; offset_ms: number }>('GET', '/clock');
+  clockNow.textContent = `${clock.now}${clock.offset_ms ? ` (moved ${Math.round(clock.offset_ms / 60_000)} min)` : ''}`;
+}
+
+// ---------- verifications ----------
+
+const pendingList = h('ul', { id: 'pending', class: 'cards' });
+
+async function refreshCertifications(): Promise<void> {
+  await attempt(async () => {
+    const { certifications } = await api<{ certifications: CertificationView[] }>('GET', '/certifications?status=pending');
+    clear(pendingList);
+    if (!certifications.length) pendingList.append(h('li', {}, 'No certification is waiting for a person.'));
+    for (const certification of certifications) pendingList.append(pendingCard(certification));
+  });
+}
+
+function pendingCard(certification: CertificationView): HTMLLIElement {
+  const finish = (label: string, completion: () => object) => {
+    const button = h('button', { type: 'button' }, label);
+    button.addEventListener('click', () => void attempt(async () => {
+      await api('POST', `/certifications/${encodeURIComponent(certification.id)}/complete`, completion());
+      await refreshCertifications();
+    }, `${certification.id}: ${label.toLowerCase()}`));
+    return button;
+  };
+  const reason = h('input', { type: 'text', placeholder: 'Z1147', 'aria-label': `fail reason for ${certification.id}` });
+  return h('li', { 'data-id': certification.id },
+    h('p', {}, h('strong', {}, certification.kind === 'certify-open' ? 'certify_id ' : 'biz_no '), h('code', {}, certification.id)),
+    h('p', {}, `${certification.identity.cert_name} · ${certification.biz_code} · app ${certification.app_id} · order ${certification.order_no}`),
+    h('div', { class: 'buttons' }, finish('Pass', () => ({ passed: true })), finish('Fail', () => ({ passed: false, ...(reason.value ? { reason: reason.value } : {}) })), reason, finish('Cancel', () => ({ cancelled: true }))),
+  );
+}
+
+let verificationsRendered = false;
+async function renderVerifications(): Promise<void> {
+  if (verificationsRendered) return;
+  verificationsRendered = true;
+  const section = document.getElementById('verifications')!;
+  const refresh = h('button', { type: 'button' }, 'Refresh');
+  refresh.addEventListener('click', () => void refreshCertifications());
+  const synthetic = h('div', { id: 'synthetic' });
+  const generate = h('button', { type: 'button', id: 'generate-identity' }, 'Generate a synthetic identity');
+  generate.addEventListener('click', () => void attempt(async () => {
+    const person = await api<{ name: string; cert_no: string; mobile: string }>('POST', '/ui/data/synthetic-identity');
+    clear(synthetic).append(h('dl', {}, ...(['name', 'cert_no', 'mobile'] as const).flatMap((field) => [h('dt', {}, field), h('dd', {}, h('code', {}, person[field]), ' ', copyButton(person[field], `${field} ${person[field]}`, say))])));
+  }));
+  const { identities } = await api<{ identities: Array<{ name: string; cert_no: string; mobile: string; purpose: string }> }>('GET', '/ui/data/magic-identities');
+  section.append(
+    h('h2', {}, 'Verifications'),
+    h('h3', {}, 'Waiting for a person'),
+    h('div', { class: 'buttons' }, refresh),
+    pendingList,
+    h('h3', {}, 'Magic identities'),
+    h('p', {}, 'Send one of these and the sandbox answers as the last column says, in any scenario.'),
+    h('div', { class: 'scroll' }, h('table', { id: 'magic' },
+      h('thead', {}, h('tr', {}, ...['cert_no', 'name', 'mobile', 'stands for'].map((title) => h('th', { scope: 'col' }, title)))),
+      h('tbody', {}, ...identities.map((identity) => h('tr', {}, h('td', {}, h('code', {}, identity.cert_no), ' ', copyButton(identity.cert_no, `cert_no ${identity.cert_no}`, say)), h('td', {}, identity.name), h('td', {}, identity.mobile), h('td', {}, identity.purpose)))),
+    )),
+    h('h3', {}, 'Synthetic identities'),
+    generate,
+    synthetic,
+  );
+}
+
+// ---------- apps ----------
+
+const appList = h('ul', { id: 'app-list' });
+
+function renderAppList(): void {
+  clear(appList).append(...apps.map((app) => h('li', {}, h('code', {}, app.app_id), ` ${app.sign_type}${app.app_cert_sn ? ' · certificate mode' : ''}${app.registered_at === 'built-in' ? ' · the default app' : ''}`)));
+}
+
+function renderApps(): void {
+  const section = document.getElementById('apps')!;
+  const appId = h('input', { id: 'new-app-id', type: 'text', inputmode: 'numeric', placeholder: '2021000000000001', required: '' });
+  const publicKey = h('textarea', { id: 'new-app-key', rows: '6', spellcheck: 'false', placeholder: '-----BEGIN PUBLIC KEY----- … or the bare base64 of Alipay\'s console' });
+  const signType = h('select', { id: 'new-app-sign-type' }, h('option', { value: 'RSA2' }, 'RSA2 (SHA256withRSA)'), h('option', { value: 'RSA' }, 'RSA (SHA1withRSA)'));
+  const generated = h('div', { id: 'generated', 'aria-live': 'polite' });
+  const form = h('form', { id: 'register-app' }, labelled('app_id', appId), labelled('The app\'s public key', publicKey), labelled('Sign type', signType), h('div', { class: 'buttons' }, h('button', { type: 'submit' }, 'Register app')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void attempt(async () => {
+      await api('POST', '/apps', { app_id: appId.value.trim(), public_key: publicKey.value, sign_type: signType.value });
+      await refreshApps();
+    }, `App ${appId.value.trim()} registered`);
+  });
+  const generate = h('button', { type: 'button', id: 'generate-key-pair' }, 'Generate a key pair');
+  generate.addEventListener('click', () => void attempt(async () => {
+    const pair = await api<{ private_key_pem: string; public_key_pem: string; alipay_public_key_pem: string }>('POST', '/ui/data/key-pair');
+    publicKey.value = pair.public_key_pem;
+    const config = [
+      "import { AlipaySdk } from 'alipay-sdk';",
+      '',
+      '// TEST-ONLY keys for this sandbox.',
+      'const alipay = new AlipaySdk({',
+      `  appId: '${appId.value.trim() || '2021000000000001'}',`,
+      `  privateKey: \`${pair.private_key_pem.trim()}\`,`,
+      `  alipayPublicKey: \`${pair.alipay_public_key_pem.trim()}\`,`,
+      `  gateway: '${location.origin}/gateway.do',`,
+      '});',
+    ].join('\n');
+    clear(generated).append(
+      h('p', {}, 'The public key is in the form; register the app, then configure alipay-sdk with this (the private key is shown once and kept nowhere):'),
+      h('pre', { id: 'sdk-config' }, config),
+      copyButton(config, 'the alipay-sdk configuration', say),
+    );
+  }));
+  section.append(h('h2', {}, 'Apps'), appList, h('h3', {}, 'Register an app'), generate, form, generated);
+}
+
+// ---------- start ----------
+
+async function start(): Promise<void> {
+  await attempt(async () => {
+    shipped = (await api<{ scenarios: ShippedScenario[] }>('GET', '/ui/data/scenarios')).scenarios;
+    clear(shippedChoice).append(h('option', { value: '' }, '(choose one)'), ...shipped.map((s) => h('option', { value: s.name }, s.name)));
+    await refreshApps();
+    await loadAppScenario();
+    await refreshClock();
+    await renderVerifications();
+    await watchRequests();
+    say('Connected');
+  });
+}
+
+renderRequests();
+renderOutcomes();
+renderApps();
+setUpTabs();
+void start();
