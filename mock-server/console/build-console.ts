@@ -23,4 +23,5 @@ await build({
 });
 copyFileSync(here('./ui/console.css'), `${out}/console.css`);
 const size = (file: string) => statSync(`${out}/${file}`).size;
-if (process.env.CONSOLE_BUILD_QUIET !== '1') console.log(`console: console.js ${size('console.js')} bytes, console.css ${size('console.css')} bytes`);
+// On stderr: `npm pack --json` (which builds through prepack) keeps stdout for its JSON.
+process.stderr.write(`console: console.js ${size('console.js')} bytes, console.css ${size('console.css')} bytes\n`);

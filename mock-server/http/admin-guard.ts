@@ -7,7 +7,8 @@
  * - Origin: a browser write (anything but GET/HEAD/OPTIONS) must come from the sandbox's own origin;
  *   a cross-site form or fetch, even a "simple" text/plain one, is refused. curl sends no Origin.
  * - Token: bound beyond loopback, /__admin needs `Authorization: Bearer <token>`. gateway.do stays
- *   open, as Alipay's is, and so do the hosted pages a phone's browser posts.
+ *   open, as Alipay's is, and so do the hosted pages a phone's browser posts, and the web console's
+ *   page and bundle (no data in them; the page asks for the token and sends it).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -78,10 +78,10 @@ function shell(line: string, env: Readonly<Record<string, string>>): Promise<{ c
 describe('the packed tarball', () => {
   it('holds the build, the test-only keys and certificates, the scenarios, README and LICENSE, and nothing else', () => {
     const files = installed.files;
-    for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/mock-server/cli/main.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml']) {
+    for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/mock-server/cli/main.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml', 'dist/console/console.js', 'dist/console/console.css']) {
       expect(files).toContain(expected);
     }
-    const allowed = /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|fixtures\/(keys|certs)\/[^/]+|fixtures\/identities\/fixture-people\.json|scenarios\/.+\.(yaml|json|md))$/;
+    const allowed = /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|dist\/console\/console\.css|fixtures\/(keys|certs)\/[^/]+|fixtures\/identities\/fixture-people\.json|scenarios\/.+\.(yaml|json|md))$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
     expect(files.filter((file) => /(^|\/)(test|\.ci)\/|\.test\.|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
   });
@@ -148,6 +148,11 @@ describe('the bin', () => {
     const answer = await (await fetch(`${gateway}?method=zhima.auth.info.authquery`)).text();
     expect(answer).toContain('"error_response"');
     expect(answer).toContain('isv.missing-app-id');
+    // The web console, from the installed package's own files: / leads to it, its bundle is there.
+    const root = await fetch(new URL('/', gateway));
+    expect(await root.text()).toContain('<script type="module" src="/__admin/ui/console.js">');
+    const bundle = await fetch(new URL('/__admin/ui/console.js', gateway));
+    expect([bundle.status, bundle.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
   });
 
   it('--version, --help for every command, and a bare command prints help and starts nothing', () => {
