@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { AlipaySdk } from 'alipay-sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { residentIdProblem } from '../../mock-server/identity/resident-id.js';
 import { packagePath } from '../../mock-server/package-root.js';
@@ -96,6 +97,13 @@ describe('the web console', () => {
     expect(JSON.parse((await page.textContent('#detail-response'))!)).toMatchObject({ code: '10000', auth_token_type: 'permanent' });
     expect(await page.textContent('#detail-rule')).toBe('normal behaviour');
 
+    // A magic identity's answer names the magic identity that chose it.
+    const magic = MAGIC_IDENTITIES.find((identity) => JSON.stringify(identity.answers[INNER_APPLY]) === '{"business_error":"NO_USER_ERROR"}')!;
+    await execSigned(sandbox(), INNER_APPLY, { ...VALID_REQUESTS[INNER_APPLY], cert_no: magic.cert_no, name: magic.name, mobile: magic.mobile });
+    const magicRow = page.locator('#journal tbody tr.error', { hasText: 'NO_USER_ERROR' });
+    await magicRow.locator('button').click();
+    await page.waitForSelector(`#detail-rule:has-text("magic identity ${magic.cert_no}")`);
+
     await page.locator('#journal tbody tr.refused button').click();
     await page.waitForSelector('#detail-signature:has-text("did not verify")');
     expect(await page.textContent('#detail-why')).toContain('验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：app_id=');
@@ -147,6 +155,7 @@ describe('the web console', () => {
   });
 
   it('lists a pending certification; Pass finishes it and the query passes; Fail takes a reason', async () => {
+    const zhima = await execSigned(sandbox(), 'zhima.customer.certification.initialize', { transaction_id: 'CONSOLEZM01', product_code: 'w1010100000000002978', biz_code: 'FACE', identity_param: certifyOpenInitializeExample.identity_param! });
     const started = await execSigned(sandbox(), CERTIFY_OPEN_INITIALIZE, { ...certifyOpenInitializeExample, outer_order_no: 'CONSOLE01' });
     const failing = await execSigned(sandbox(), CERTIFY_OPEN_INITIALIZE, { ...certifyOpenInitializeExample, outer_order_no: 'CONSOLE02' });
     await openConsole();
@@ -154,6 +163,8 @@ describe('the web console', () => {
     const card = page.locator(`#pending li[data-id="${String(started.certify_id)}"]`);
     await card.waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'verifications-desktop.png'), fullPage: true });
+    // Both flows are listed: the Zhima certification too, by its biz_no.
+    await page.locator(`#pending li[data-id="${String(zhima.biz_no)}"]`, { hasText: 'biz_no' }).waitFor();
     await card.getByRole('button', { name: 'Pass' }).click();
     await card.waitFor({ state: 'detached' });
     expect(await execSigned(sandbox(), 'alipay.user.certify.open.query', { certify_id: String(started.certify_id) })).toMatchObject({ passed: 'T' });
