@@ -75,20 +75,42 @@ type Change = StateChange;
 /** Changes the log may hold before the snapshot is rewritten and the log emptied. */
 const COMPACT_AFTER = 10_000;
 
-/** Applies logged changes over a snapshot. */
+/**
+ * A list of records and where each is in it, by its identity: an upsert is a map lookup, so replaying
+ * a log costs O(lines), not O(lines × records).
+ */
+class IndexedList<T> {
+  readonly #at = new Map<string, number>();
+
+  constructor(
+    private readonly list: T[],
+    private readonly identity: (record: T) => string,
+  ) {
+    list.forEach((record, index) => this.#at.set(identity(record), index));
+  }
+
+  upsert(record: T): void {
+    const id = this.identity(record);
+    const at = this.#at.get(id);
+    if (at === undefined) this.#at.set(id, this.list.push(record) - 1);
+    else this.list[at] = record;
+  }
+}
+
+/** Applies logged changes over a snapshot; a later change to the same record wins. */
 function replay(data: StateFile, changes: readonly Change[]): number {
-  const upsert = <T>(list: T[], same: (a: T, b: T) => boolean, record: T) => {
-    const at = list.findIndex((item) => same(item, record));
-    if (at >= 0) list[at] = record;
-    else list.push(record);
-  };
+  // Built on first use: a log that touches only some lists indexes only those.
+  let people: IndexedList<Person> | undefined;
+  let grants: IndexedList<Authorization> | undefined;
+  let certifications: IndexedList<Certification> | undefined;
+  let materials: IndexedList<MaterialCertification> | undefined;
   let applied = 0;
   for (const change of changes) {
     applied++;
-    if ('person' in change) upsert(data.people, (a, b) => a.cert_no === b.cert_no, change.person);
-    else if ('grant' in change) upsert(data.authorizations, (a, b) => a.app_id === b.app_id && a.cert_no === b.cert_no, change.grant);
-    else if ('certification' in change) upsert(data.certifications, (a, b) => a.id === b.id, change.certification);
-    else if ('material' in change) upsert(data.material_certifications, (a, b) => a.app_id === b.app_id && a.transaction_id === b.transaction_id, change.material);
+    if ('person' in change) (people ??= new IndexedList(data.people, (p) => p.cert_no)).upsert(change.person);
+    else if ('grant' in change) (grants ??= new IndexedList(data.authorizations, (a) => key(a.app_id, a.cert_no))).upsert(change.grant);
+    else if ('certification' in change) (certifications ??= new IndexedList(data.certifications, (c) => c.id)).upsert(change.certification);
+    else if ('material' in change) (materials ??= new IndexedList(data.material_certifications, (m) => key(m.app_id, m.transaction_id))).upsert(change.material);
     else ((data.records ??= {})[change.record.kind] ??= {})[change.record.key] = change.record.value;
   }
   return applied;

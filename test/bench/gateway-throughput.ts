@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: how fast one sandbox process answers distinct, correctly signed gateway.do requests,
  * compared with how fast this machine can RSA-sign at all (every response costs one RSA-2048 signature).
- * Prints figures; asserts nothing. Loopback only, bounded in time.
+ * Prints figures; asserts nothing. Loopback only, bounded in time. `npm run bench -- --records N`
+ * instead times a restart on a data folder holding N certifications.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, sign } from 'node:crypto';
@@ -193,6 +194,53 @@ function loadLines(label: string, load: LoadResult): string[] {
   ];
 }
 
+/** A data folder holding `records` certifications in its snapshot and 6,000 changes in its log, as a long-running sandbox leaves it. */
+function bigDataDir(records: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-bench-state-'));
+  const now = Date.now();
+  const certification = (i: number) => ({
+    kind: 'certify-open', id: `c${String(i).padStart(31, '0')}`, app_id: '2021000000000001', order_no: `ORDER${i}`, biz_code: 'FACE',
+    identity: { cert_type: 'IDENTITY_CARD', cert_name: '张三', cert_no: '330106197909275965' }, return_url: 'https://merchant.example/return',
+    created_at_ms: now, expires_at_ms: now + 23 * 3600_000, status: 'INIT',
+  });
+  const certifications = Array.from({ length: records }, (_, i) => certification(i));
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({ version: 1, people: [], authorizations: [], certifications, material_certifications: [], records: {} }));
+  // Half the log updates records the snapshot has, half adds new ones: both paths of the replay.
+  const log = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ certification: { ...certification(i % 2 ? i : records + i), status: i % 2 ? 'PASSED' : 'INIT' } })).join('\n');
+  writeFileSync(join(dir, 'state.changes.jsonl'), `${log}\n`);
+  return dir;
+}
+
+/** `--records N`: spawn to the first signed answer on a data folder of that size, and the process's RSS then. */
+async function measureRestart(records: number): Promise<void> {
+  const built = performance.now();
+  const dir = bigDataDir(records);
+  const buildMs = performance.now() - built;
+  const request = requestPool(1)[0]!;
+  try {
+    const started = performance.now();
+    const child = spawnServe(COMPILED_CLI, ['--data-dir', dir]);
+    try {
+      const url = await listeningUrl(child);
+      const text = await (await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body })).text();
+      const restartMs = performance.now() - started;
+      if (!text.includes('"code":"10000"')) throw new Error(`the first answer is not 10000: ${text}`);
+      const health = (await (await fetch(`${url}/__admin/health`)).json()) as { memory: { rss_bytes: number } };
+      const lines = [
+        `restart on a data folder: ${records} certifications in state.json, 6000 changes in the log (built in ${buildMs.toFixed(0)} ms)`,
+        `  spawn to first signed 10000      ${restartMs.toFixed(0)} ms`,
+        `  RSS after the first answer       ${(health.memory.rss_bytes / 2 ** 20).toFixed(0)} MiB`,
+        `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const pool = requestPool();
   const compiledStartup = await startupMs(COMPILED_CLI, pool[0]!);
@@ -222,4 +270,6 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-await main();
+const recordsAt = process.argv.indexOf('--records');
+if (recordsAt >= 0) await measureRestart(Number(process.argv[recordsAt + 1] ?? 100_000));
+else await main();

@@ -29,6 +29,23 @@ describe('SandboxStore on disk', () => {
     expect([0, 1, 2].map((i) => reopened.authorization('app', `CERT${i}`)?.cert_no)).toEqual(['CERT0', 'CERT1', 'CERT2']);
   });
 
+  it('replays a log over a snapshot: a later change to a record wins over the snapshot and earlier lines', async () => {
+    const dir = dataDir();
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 4 }, []);
+    for (let i = 0; i < 4; i++) store.grant(grant(i));
+    await store.persist(); // compacted: four grants in the snapshot
+    store.grant({ ...grant(1), access_token: 'first' });
+    store.grant(grant(7));
+    await store.persist();
+    store.grant({ ...grant(1), access_token: 'second' });
+    await store.persist();
+    expect(logOf(dir)).toHaveLength(3);
+    const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
+    expect(reopened.authorization('app', 'CERT1')?.access_token).toBe('second');
+    expect(reopened.authorization('app', 'CERT7')).toBeDefined();
+    expect([0, 2, 3].map((i) => reopened.authorization('app', `CERT${i}`)?.access_token)).toEqual(['t', 't', 't']);
+  });
+
   it('rewrites the snapshot and empties the log past the compaction threshold', async () => {
     const dir = dataDir();
     const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 4 }, []);
