@@ -6,13 +6,17 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../support/temp-dirs.js';
-import { SandboxStore, type Authorization } from '../../mock-server/state/sandbox-store.js';
+import { SandboxStore, type Authorization, type Certification } from '../../mock-server/state/sandbox-store.js';
 import { FileStateStorage } from '../../mock-server/state/state-files.js';
 
 const dataDir = useTempDirs('sandbox-store-');
 
 function grant(n: number): Authorization {
   return { app_id: 'app', cert_no: `CERT${n}`, name: 'x', user_id: '2088000000000001', open_id: '2088000000000002', access_token: 't', refresh_token: 'r', granted_at: '2026-01-01T00:00:00Z' };
+}
+
+function certification(n: number): Certification {
+  return { kind: 'certify-open', id: `C${n}`, app_id: 'app', order_no: `O${n}`, biz_code: 'FACE', identity: { cert_type: 'IDENTITY_CARD', cert_name: 'x', cert_no: '330106197909275965' }, created_at_ms: 0, expires_at_ms: 1, status: 'INIT' };
 }
 
 const logOf = (dir: string) => readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -31,19 +35,20 @@ describe('SandboxStore on disk', () => {
 
   it('replays a log over a snapshot: a later change to a record wins over the snapshot and earlier lines', async () => {
     const dir = dataDir();
-    const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 4 }, []);
-    for (let i = 0; i < 4; i++) store.grant(grant(i));
-    await store.persist(); // compacted: four grants in the snapshot
-    store.grant({ ...grant(1), access_token: 'first' });
-    store.grant(grant(7));
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 3 }, []);
+    for (let i = 0; i < 4; i++) store.addCertification(certification(i));
+    await store.persist(); // over the threshold: the four go to the snapshot, the log is empty
+    store.updateCertification(store.certification('C1')!, { status: 'FAILED', fail_reason: 'first' });
+    store.addCertification(certification(7));
     await store.persist();
-    store.grant({ ...grant(1), access_token: 'second' });
+    store.updateCertification(store.certification('C1')!, { fail_reason: 'second' });
     await store.persist();
     expect(logOf(dir)).toHaveLength(3);
     const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
-    expect(reopened.authorization('app', 'CERT1')?.access_token).toBe('second');
-    expect(reopened.authorization('app', 'CERT7')).toBeDefined();
-    expect([0, 2, 3].map((i) => reopened.authorization('app', `CERT${i}`)?.access_token)).toEqual(['t', 't', 't']);
+    expect(reopened.certification('C1')).toMatchObject({ status: 'FAILED', fail_reason: 'second' });
+    expect(reopened.certification('C7')?.status).toBe('INIT');
+    expect([0, 2, 3].map((i) => reopened.certification(`C${i}`)?.status)).toEqual(['INIT', 'INIT', 'INIT']);
+    expect(reopened.certifications().map((c) => c.id)).toEqual(['C0', 'C1', 'C2', 'C3', 'C7']);
   });
 
   it('rewrites the snapshot and empties the log past the compaction threshold', async () => {
