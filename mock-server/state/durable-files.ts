@@ -78,13 +78,59 @@ export async function appendDurably(path: string, text: string): Promise<void> {
   }
 }
 
+/** About this much text is serialised between two writes, each of which lets the event loop run. */
+const CHUNK_CHARACTERS = 1 << 20;
+
+/**
+ * JSON text of `value` in pieces, the same text JSON.stringify gives: containers are opened `depth`
+ * levels deep and what lies below is stringified whole. So a snapshot of a million records is written
+ * a slice at a time instead of being one string built in one blocking call.
+ */
+export function* jsonPieces(value: unknown, depth = 3): Generator<string> {
+  if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    yield JSON.stringify(value) ?? 'null';
+    return;
+  }
+  if (Array.isArray(value)) {
+    yield '[';
+    // By index, to the length at each step: the array is not copied.
+    for (let i = 0; i < value.length; i++) {
+      if (i) yield ',';
+      yield* jsonPieces(value[i] === undefined || typeof value[i] === 'function' ? null : value[i], depth - 1);
+    }
+    yield ']';
+    return;
+  }
+  yield '{';
+  let first = true;
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue;
+    const field = (value as Record<string, unknown>)[name];
+    if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
+    yield `${first ? '' : ','}${JSON.stringify(name)}:`;
+    first = false;
+    yield* jsonPieces(field, depth - 1);
+  }
+  yield '}';
+}
+
 /** Replaces a file whole and atomically: a crash leaves the old file or the new one, never a mix. */
-export async function writeAtomically(path: string, text: string): Promise<void> {
+export async function writeAtomically(path: string, text: string | Iterable<string>): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     const handle = await open(temporary, 'w');
     try {
-      await handle.writeFile(text);
+      if (typeof text === 'string') await handle.writeFile(text);
+      else {
+        let chunk = '';
+        for (const piece of text) {
+          chunk += piece;
+          if (chunk.length < CHUNK_CHARACTERS) continue;
+          await handle.write(chunk);
+          chunk = '';
+        }
+        if (chunk) await handle.write(chunk);
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -98,7 +144,7 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   await fsyncFolder(dirname(path));
 }
 
-/** lowdb's JSONFile, made durable: each write is writeAtomically's, compact JSON. */
+/** lowdb's JSONFile, made durable: each write is writeAtomically's, compact JSON written in slices. */
 export class DurableJSONFile<T> implements Adapter<T> {
   constructor(readonly path: string) {}
 
@@ -118,6 +164,6 @@ export class DurableJSONFile<T> implements Adapter<T> {
   }
 
   write(data: T): Promise<void> {
-    return writeAtomically(this.path, JSON.stringify(data));
+    return writeAtomically(this.path, jsonPieces(data));
   }
 }

@@ -211,6 +211,29 @@ function bigDataDir(records: number): string {
   return dir;
 }
 
+const PROBED_WRITES = 12_001;
+const PROBE_INTERVAL_MS = 50;
+let probing = true;
+
+/** A signed call every 50 ms while `going()`: how slow the slowest answer was (a stall shows here). */
+async function probeWhile(url: string, going: () => boolean): Promise<{ count: number; maxMs: number; over: number; failures: string[] }> {
+  const probe = signedRequest({ ...publicParams('alipay.security.risk.verifyidentity.apply'), biz_content: JSON.stringify({ biz_id: 'probe', account_id: '330102198807312189', validate_product_group: '{"id":1,"name":"NATIVE_PAYMENT_PASSWORD"}', scene_code: 'metro#metro#metro_forgetpwd_confirm#mobileClient' }) });
+  const times: number[] = [];
+  const failures: string[] = [];
+  while (going()) {
+    const started = performance.now();
+    try {
+      await (await fetch(url + probe.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: probe.body })).text();
+    } catch (error) {
+      failures.push((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    }
+    const ms = performance.now() - started;
+    times.push(ms);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, PROBE_INTERVAL_MS - ms)));
+  }
+  return { count: times.length, maxMs: Math.max(...times), over: times.filter((t) => t > PROBE_INTERVAL_MS).length, failures };
+}
+
 /** `--records N`: spawn to the first signed answer on a data folder of that size, and the process's RSS then. */
 async function measureRestart(records: number): Promise<void> {
   const built = performance.now();
@@ -220,16 +243,27 @@ async function measureRestart(records: number): Promise<void> {
   try {
     const started = performance.now();
     const child = spawnServe(COMPILED_CLI, ['--data-dir', dir]);
+    child.once('exit', (code, signal) => { if (signal !== 'SIGKILL') process.stdout.write(`  the sandbox exited: ${code ?? signal}\n`); });
     try {
       const url = await listeningUrl(child);
       const text = await (await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body })).text();
       const restartMs = performance.now() - started;
       if (!text.includes('"code":"10000"')) throw new Error(`the first answer is not 10000: ${text}`);
       const health = (await (await fetch(`${url}/__admin/health`)).json()) as { memory: { rss_bytes: number } };
+      // Writes enough new certifications for at least one compaction (every 10,000 changes), probed meanwhile.
+      const writes = requestPool(PROBED_WRITES).slice(1);
+      const [load, probe] = await Promise.all([
+        Promise.resolve(autocannon({ url, connections: CONNECTIONS, amount: writes.length, requests: writes.map((r) => ({ method: "POST" as const, path: r.path, body: r.body, headers: { "content-type": "application/x-www-form-urlencoded" } })) })).finally(() => (probing = false)),
+        probeWhile(url, () => probing),
+      ]);
+      const served = (await (await fetch(`${url}/__admin/requests/count`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: METHOD, code: '10000' }) })).json()) as { count: number };
+      const logLines = readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean).length;
       const lines = [
         `restart on a data folder: ${records} certifications in state.json, 6000 changes in the log (built in ${buildMs.toFixed(0)} ms)`,
         `  spawn to first signed 10000      ${restartMs.toFixed(0)} ms`,
         `  RSS after the first answer       ${(health.memory.rss_bytes / 2 ** 20).toFixed(0)} MiB`,
+        `  ${writes.length} new certifications, ${CONNECTIONS} connections: ${load.requests.average.toFixed(0)} requests/s, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, ${served.count} answered 10000 (of the journal's last 1000); the log holds ${logLines} lines after (compacted every 10,000 changes)`,
+        `  prober every ${PROBE_INTERVAL_MS} ms meanwhile    ${probe.count} probes, slowest ${probe.maxMs.toFixed(0)} ms, ${probe.over} over ${PROBE_INTERVAL_MS} ms, ${probe.failures.length} failed${probe.failures.length ? ` (${[...new Set(probe.failures)].join('; ')})` : ''}`,
         `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
