@@ -60,16 +60,19 @@ function checkRecordKinds(definitions: readonly ApiMethodDefinition[]): void {
 
 export function createMethodRegistry(definitions: readonly ApiMethodDefinition[] = SUPPORTED_METHODS): MethodRegistry {
   checkRecordKinds(definitions);
-  return new Map(
-    definitions.map((definition) => [
-      definition.name,
-      {
-        definition,
-        validateBizContent: compileBizContentSchema(definition.bizContentSchema),
-        schemaFailure: schemaFailureMapper(new BusinessErrorTable(definition.businessErrors), fieldOrderOf(definition.bizContentSchema), definition.schemaFailureRules),
-        jsonTextFields: jsonTextFields(definition.bizContentSchema),
-        parameterNames: fieldOrderOf(definition.bizContentSchema),
-      },
-    ]),
-  );
+  return new Map(definitions.map((definition) => [definition.name, registered(definition)]));
+}
+
+function registered(definition: ApiMethodDefinition): RegisteredMethod {
+  // Compiled on the method's first call: a start answers its first request without compiling every schema.
+  let validate: ValidateFunction | undefined;
+  return {
+    definition,
+    get validateBizContent() {
+      return (validate ??= compileBizContentSchema(definition.bizContentSchema));
+    },
+    schemaFailure: schemaFailureMapper(new BusinessErrorTable(definition.businessErrors), fieldOrderOf(definition.bizContentSchema), definition.schemaFailureRules),
+    jsonTextFields: jsonTextFields(definition.bizContentSchema),
+    parameterNames: fieldOrderOf(definition.bizContentSchema),
+  };
 }

@@ -257,6 +257,8 @@ async function measureRestart(records: number): Promise<void> {
         probeWhile(url, () => probing),
       ]);
       const served = (await (await fetch(`${url}/__admin/requests/count`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: METHOD, code: '10000' }) })).json()) as { count: number };
+      const others = (await (await fetch(`${url}/__admin/requests/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: METHOD, code: { regex: '^(?:[^1]|1[^0])' } }) })).json()) as { requests: Array<{ response: { sub_code?: string; detail?: string } }> };
+      if (others.requests.length) process.stdout.write(`  not 10000: ${JSON.stringify(others.requests.slice(0, 2).map((r) => r.response))}\n`);
       const logLines = readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean).length;
       const lines = [
         `restart on a data folder: ${records} certifications in state.json, 6000 changes in the log (built in ${buildMs.toFixed(0)} ms)`,
