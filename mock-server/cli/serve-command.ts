@@ -20,6 +20,7 @@ function describe(sandbox: RunningSandbox, dataDir: string | undefined): string 
   return [
     'Alipay gateway sandbox is listening',
     `  gateway            ${sandbox.gatewayUrl}`,
+    `  web console        ${sandbox.url}/__admin/ui`,
     `  default app_id     ${sandbox.defaultApp.appId} (sign_type RSA2)`,
     `  app private key    ${here(sandbox.defaultApp.privateKeyPkcs1Path)} (PKCS#1)`,
     `                     ${here(sandbox.defaultApp.privateKeyPkcs8Path)} (PKCS#8)`,

@@ -70,6 +70,7 @@ describe('serve', () => {
     const served = await serve(['--port', '0', '--in-memory']);
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(served.output()).toContain('default app_id     2021000000000001');
+    expect(served.output()).toContain(`web console        ${served.url}/__admin/ui`);
     expect(served.output()).toContain('fixtures/keys/default-app.private-key.pkcs1.pem');
     expect(served.output()).toContain('fixtures/keys/alipay-sandbox.public-key.pem');
     expect(served.output()).toContain('TEST-ONLY');
