@@ -2,7 +2,7 @@
  * The start scenario, from the file named by --scenario: loaded at start, loaded again when the file
  * changes (a broken edit is reported and the last good version stays in force).
  */
-import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync, readFileSync, statSync, unwatchFile, watchFile } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { packagePath } from '../package-root.js';
@@ -32,6 +32,16 @@ export function resolveScenarioPath(nameOrPath: string): string {
     if (existsSync(shipped)) return shipped;
   }
   throw new ScenarioLoadError(nameOrPath, '', 'no such file, and no scenario of that name in scenarios/');
+}
+
+/** What a poll compares: the modification time and the size ("" when the file cannot be read). */
+function fileVersion(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return '';
+  }
 }
 
 export interface ScenarioFileEvents {
@@ -65,11 +75,19 @@ export class ScenarioFile {
     }
   }
 
-  /** Polls rather than relying on inotify: editors that save by renaming are seen all the same. */
+  /**
+   * Polls rather than relying on inotify: editors that save by renaming are seen all the same. Each
+   * poll is compared with the file as it was when watching began (then as last seen), not with the
+   * poller's own first look, which comes later: an edit made just after the start is not missed.
+   */
   watch(intervalMs = 200): void {
     this.#watching = true;
-    watchFile(this.path, { interval: intervalMs, persistent: false }, (now, before) => {
-      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) this.reload();
+    let seen = fileVersion(this.path);
+    watchFile(this.path, { interval: intervalMs, persistent: false }, (now) => {
+      const version = `${now.mtimeMs}:${now.size}`;
+      if (version === seen) return;
+      seen = version;
+      this.reload();
     });
   }
 

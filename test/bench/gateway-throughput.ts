@@ -11,6 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
+import { jsonPieces } from '../../mock-server/state/durable-files.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
 
 const DURATION_S = 10;
@@ -204,7 +205,8 @@ function bigDataDir(records: number): string {
     created_at_ms: now, expires_at_ms: now + 23 * 3600_000, status: 'INIT',
   });
   const certifications = Array.from({ length: records }, (_, i) => certification(i));
-  writeFileSync(join(dir, 'state.json'), JSON.stringify({ version: 1, people: [], authorizations: [], certifications, material_certifications: [], records: {} }));
+  // As the sandbox writes its snapshot (a line per record), so that this is the restart after a compaction.
+  writeFileSync(join(dir, 'state.json'), [...jsonPieces({ version: 1, people: [], authorizations: [], certifications, material_certifications: [], records: {} })].join(''));
   // Half the log updates records the snapshot has, half adds new ones: both paths of the replay.
   const log = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ certification: { ...certification(i % 2 ? i : records + i), status: i % 2 ? 'PASSED' : 'INIT' } })).join('\n');
   writeFileSync(join(dir, 'state.changes.jsonl'), `${log}\n`);

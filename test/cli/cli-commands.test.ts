@@ -146,7 +146,8 @@ describe('serve --quiet', () => {
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await servedUrl(child);
     writeFileSync(file, 'rules:\n  - outcome: { business_error: NOPE }\n');
-    for (let i = 0; i < 100 && !output.includes('scenario not reloaded'); i++) await new Promise((r) => setTimeout(r, 50));
+    // The file is polled (watchFile); under a loaded machine a poll can come late, so wait up to 12 s.
+    for (let i = 0; i < 240 && !output.includes('scenario not reloaded'); i++) await new Promise((r) => setTimeout(r, 50));
     expect(output).toContain('scenario not reloaded: the file is broken');
     expect(output).toContain('rules[0].outcome.business_error');
   });

@@ -1,9 +1,10 @@
 /**
- * A snapshot is written in slices (jsonPieces): the text is exactly JSON.stringify's, whatever the
- * data holds, so a state file written the new way reads as before.
+ * A snapshot is written in slices, a line per member (jsonPieces), and read back a line at a time
+ * (readJsonLines): the text is JSON that parses to what JSON.stringify's would, whatever the data
+ * holds; the line reader gives the same value as JSON.parse; an older compact snapshot still reads.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonPieces } from '../../mock-server/state/durable-files.js';
+import { jsonPieces, readJsonLines } from '../../mock-server/state/durable-files.js';
 
 /** A small deterministic generator of awkward values: undefined fields, holes, unicode, dates, nesting. */
 function value(seed: number, depth: number): unknown {
@@ -30,17 +31,31 @@ function value(seed: number, depth: number): unknown {
 }
 
 describe('jsonPieces', () => {
-  it('gives the text JSON.stringify gives, for 2,000 generated values at every depth', () => {
+  it('writes JSON that means what JSON.stringify\'s text means, and reads it back line by line, for 2,000 generated values at every depth', () => {
     for (let seed = 1; seed <= 2000; seed++) {
       const input = value(seed, 5);
-      for (const depth of [1, 2, 3, 5]) expect([...jsonPieces(input, depth)].join(''), `seed ${seed}, depth ${depth}`).toBe(JSON.stringify(input) ?? 'null');
+      const expected: unknown = JSON.parse(JSON.stringify(input) ?? 'null');
+      for (const depth of [1, 2, 3, 5]) {
+        const text = [...jsonPieces(input, depth)].join('');
+        expect(JSON.parse(text), `seed ${seed}, depth ${depth}`).toEqual(expected);
+        expect(readJsonLines(Buffer.from(text)), `seed ${seed}, depth ${depth}, line reader`).toEqual(expected);
+      }
     }
+  });
+
+  it('reads an older compact snapshot (one line) and any JSON through JSON.parse', () => {
+    const compact = JSON.stringify({ version: 1, people: [{ cert_no: '1', name: '张三' }], records: { a: { k: { v: 1 } } } });
+    expect(readJsonLines(Buffer.from(compact))).toEqual(JSON.parse(compact));
+    const pretty = JSON.stringify({ a: [1, { b: '}' }], c: '],' }, null, 2);
+    expect(readJsonLines(Buffer.from(pretty))).toEqual(JSON.parse(pretty));
   });
 
   it('for a snapshot of the store\'s shape, and in many pieces (one per record at least)', () => {
     const snapshot = { version: 1, people: [{ cert_no: '1', name: '张三' }], certifications: Array.from({ length: 1000 }, (_, i) => ({ id: `c${i}`, fail_reason: i % 2 ? undefined : 'Z1147' })), records: { app_authorizations: { a: { isv_app_id: '2021' } } } };
     const pieces = [...jsonPieces(snapshot)];
-    expect(pieces.join('')).toBe(JSON.stringify(snapshot));
+    expect(JSON.parse(pieces.join(''))).toEqual(JSON.parse(JSON.stringify(snapshot)));
     expect(pieces.length).toBeGreaterThan(1000);
+    // A record a line: the reader never needs more than one record's text at a time.
+    expect(pieces.join('').split('\n').filter((line) => line.startsWith('{"id":"c')).length).toBe(1000);
   });
 });
