@@ -65,6 +65,8 @@ export interface AssemblyParts {
   /** The start scenario as a document, or a file that sets it in the book it is given. */
   readonly scenario?: object | ((book: ScenarioBook) => StartScenarioFile);
   readonly journalCapacity?: number;
+  /** Drop certifications older than this many days on the business clock (0 or absent: keep them all). */
+  readonly retentionDays?: number;
   /** Real time, for request timestamps and the journal (tests of parity fix it). */
   readonly now?: () => number;
 }
@@ -143,6 +145,26 @@ export function sandboxLogger(quiet: boolean | undefined): Logger {
   return pino({ level: quiet ? 'warn' : 'info', base: undefined });
 }
 
+/** How often a running sandbox looks for certifications past the retention age. */
+const RETENTION_SWEEP_MS = 10 * 60_000;
+
+/**
+ * The retention rule: certifications older than `days` on the business clock are dropped at start,
+ * every ten minutes, and whenever the clock is moved; their removal is written with the next answer.
+ */
+function retentionRule(state: SandboxStore, clock: BusinessClock, days: number | undefined, logger: Logger): { apply: () => void; stop: () => void } {
+  if (!days) return { apply: () => undefined, stop: () => undefined };
+  const ageMs = days * 86_400_000;
+  const apply = () => {
+    const dropped = state.dropOlderThan(clock.now() - ageMs);
+    if (dropped) logger.info({ dropped, retention_days: days }, 'dropped certifications past the retention age');
+  };
+  apply();
+  const timer = setInterval(apply, RETENTION_SWEEP_MS);
+  (timer as { unref?: () => void }).unref?.();
+  return { apply, stop: () => clearInterval(timer) };
+}
+
 export async function assembleSandboxCore(parts: AssemblyParts): Promise<SandboxCore> {
   const { resources, logger } = parts;
   const { defaultApp } = resources;
@@ -159,6 +181,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
   if (parts.scenario && typeof parts.scenario !== 'function') scenarios.setStart(compileScenario(parts.scenario, 'the scenario option', SUPPORTED_METHODS));
   const startScenario = scenarios.start;
   const journal = new RequestJournal(parts.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY);
+  const retention = retentionRule(state, clock, parts.retentionDays, logger);
   const engine = createGatewayEngine({
     apps,
     methods: createMethodRegistry(),
@@ -185,6 +208,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     alipayPublicKeyPem: resources.alipayPublicKeyPem,
     startedAt: Date.now(),
     restoreStartScenario: () => (scenarioFile ? scenarioFile.reload() : scenarios.setStart(startScenario)),
+    onClockMoved: retention.apply,
   });
 
   const { publicKeyPem: _publicKeyPem, certificatePem: _certificatePem, ...defaultAppView } = defaultApp;
@@ -207,6 +231,9 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     requests: requestVerification(admin, journal),
     reset: () => admin.reset(),
     completeCertification: (id, completion) => admin.completeCertification(id, completion),
-    dispose: () => scenarioFile?.close(),
+    dispose: () => {
+      scenarioFile?.close();
+      retention.stop();
+    },
   };
 }

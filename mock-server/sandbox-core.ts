@@ -41,6 +41,8 @@ export interface SandboxCoreOptions {
   readonly scenario?: string | object;
   /** How many requests the journal keeps (default 1000). */
   readonly journalCapacity?: number;
+  /** Drop certifications older than this many days on the business clock (default: keep them all). */
+  readonly retentionDays?: number;
   /** Signs responses; the HTTP server passes its worker pool. Default: on the calling thread. */
   readonly signer?: ResponseSigner;
   /** Real time, for request timestamps and the journal (tests of parity fix it). */
@@ -74,6 +76,7 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
     settings: options.settings,
     scenario: typeof options.scenario === 'string' ? scenarioFileFor(options.scenario, logger) : options.scenario,
     journalCapacity: options.journalCapacity,
+    retentionDays: options.retentionDays,
     now: options.now,
   });
 }

@@ -108,6 +108,8 @@ export interface SandboxAdminDependencies {
   readonly startedAt: number;
   /** Re-reads the start scenario (its file, or the document given at start). */
   readonly restoreStartScenario: () => void;
+  /** After the business clock moved: the retention rule drops what is now too old. */
+  readonly onClockMoved?: () => void;
 }
 
 const objectOf = (body: unknown): Record<string, unknown> => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
@@ -290,6 +292,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       } else {
         throw new AdminError(400, 'send { "set": "2026-01-01T00:00:00Z" } or { "advance_ms": 86400000 }');
       }
+      deps.onClockMoved?.();
       return clockView();
     },
     resetClock() {

@@ -58,6 +58,7 @@ export async function run(args: string[]): Promise<number> {
     quiet: settings.quiet,
     scenario: settings.scenario,
     journalCapacity: settings.journalSize,
+    retentionDays: settings.retentionDays,
     signingThreads: settings.signingThreads,
     settings: { timestampWindowMs: settings.timestampWindowMinutes * 60_000, maxBodyBytes: settings.maxBodyBytes, bodyTimeoutMs: settings.bodyTimeoutSeconds * 1000 },
   }).catch((error: unknown) => {

@@ -30,6 +30,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'body-timeout', env: ['ALIPAY_SANDBOX_BODY_TIMEOUT'], kind: 'string', value: 'S', defaultText: '30', description: 'seconds a client may take to send a request; a late body gets `isv.invalid-parameter` saying so' },
   { flag: 'scenario', env: ['ALIPAY_SANDBOX_SCENARIO'], kind: 'string', value: 'FILE|NAME', defaultText: 'none', description: 'the start scenario: a file, or a name in `scenarios/`; reloaded when the file changes' },
   { flag: 'journal-size', env: ['ALIPAY_SANDBOX_JOURNAL_SIZE'], kind: 'string', value: 'N', defaultText: '1000', description: 'requests kept for `GET /__admin/requests`' },
+  { flag: 'retention-days', env: ['ALIPAY_SANDBOX_RETENTION_DAYS'], kind: 'string', value: 'N', defaultText: '0 (keep all)', description: 'drop certifications older than N days on the business clock, so that a long-running sandbox does not grow without bound' },
   { flag: 'signing-threads', env: ['ALIPAY_SANDBOX_SIGNING_THREADS'], kind: 'string', value: 'N', defaultText: 'one per core', description: 'worker threads that sign responses' },
   { flag: 'quiet', env: ['ALIPAY_SANDBOX_QUIET'], kind: 'boolean', defaultText: 'off', description: 'no request log (one JSON line per request otherwise); warnings and errors still print' },
 ];
@@ -47,6 +48,7 @@ export interface ServeSettings {
   readonly bodyTimeoutSeconds: number;
   readonly scenario?: string;
   readonly journalSize: number;
+  readonly retentionDays: number;
   readonly signingThreads?: number;
   readonly quiet: boolean;
 }
@@ -111,6 +113,7 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
     bodyTimeoutSeconds: Math.max(1, wholeNumber(read('body-timeout'), 30, 3600)),
     scenario: read('scenario')?.text,
     journalSize: wholeNumber(read('journal-size'), 1000),
+    retentionDays: wholeNumber(read('retention-days'), 0, 36_500),
     signingThreads: signingThreads ? wholeNumber(signingThreads, 0, 64) : undefined,
     quiet: switchedOn(read('quiet')),
   };

@@ -285,6 +285,23 @@ export class SandboxStore {
     this.#changed();
   }
 
+  /**
+   * Forgets the query data older than `cutoffMs` on the business clock: certifications started before
+   * it (both flows) and material certifications made before it, so that a long-running sandbox does
+   * not grow without bound. A removal is written as a snapshot. Answers how many were dropped.
+   */
+  dropOlderThan(cutoffMs: number): number {
+    const data = this.#data;
+    const certifications = data.certifications.filter((c) => c.created_at_ms >= cutoffMs);
+    const materials = data.material_certifications.filter((m) => m.certified_at_ms >= cutoffMs);
+    const dropped = data.certifications.length - certifications.length + data.material_certifications.length - materials.length;
+    if (dropped === 0) return 0;
+    this.#data = { ...data, certifications, material_certifications: materials };
+    this.#index();
+    this.#changed();
+    return dropped;
+  }
+
   get dirty(): boolean {
     return this.#dirty;
   }

@@ -77,6 +77,7 @@ describe('serve settings, from flags or environment variables', () => {
     ALIPAY_SANDBOX_JOURNAL_SIZE: '50',
     ALIPAY_SANDBOX_SIGNING_THREADS: '1',
     ALIPAY_SANDBOX_QUIET: 'true',
+    ALIPAY_SANDBOX_RETENTION_DAYS: '90',
   };
 
   it('takes every option from its environment variable', () => {
@@ -92,6 +93,7 @@ describe('serve settings, from flags or environment variables', () => {
       bodyTimeoutSeconds: 30,
       scenario: 'gateway-outage',
       journalSize: 50,
+      retentionDays: 90,
       signingThreads: 1,
       quiet: true,
     });
@@ -108,7 +110,7 @@ describe('serve settings, from flags or environment variables', () => {
   it('prefers ALIPAY_SANDBOX_PORT over PORT, and keeps the defaults otherwise', () => {
     expect(serveSettings([], { PORT: '9300', ALIPAY_SANDBOX_PORT: '9301' }).port).toBe(9301);
     expect(serveSettings([], { PORT: '9300' }).port).toBe(9300);
-    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, bodyTimeoutSeconds: 30, scenario: undefined, journalSize: 1000, signingThreads: undefined, quiet: false });
+    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, bodyTimeoutSeconds: 30, scenario: undefined, journalSize: 1000, retentionDays: 0, signingThreads: undefined, quiet: false });
   });
 
   it('names the variable or the flag a bad value came by', () => {

@@ -1,0 +1,77 @@
+/**
+ * Retention: with retentionDays (--retention-days), certifications older than that on the business
+ * clock are dropped, when the clock moves and at start, and stay dropped after a restart; younger ones
+ * and everything without retention stay. Tested with the clock, not by waiting.
+ */
+import { describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
+import { execSigned } from '../support/alipay-sdk-client.js';
+import { certifyOpenInitializeExample, CERTIFY_OPEN_INITIALIZE } from '../support/certify-open.js';
+import { VALID_REQUESTS } from '../support/page-examples.js';
+import { useTempDirs } from '../support/temp-dirs.js';
+
+const dataDirs = useTempDirs('retention-');
+const DAY = 86_400_000;
+const QUERY = 'alipay.user.certify.open.query';
+const MATERIAL = 'zhima.customer.certification.material.certify';
+
+const start = (running: RunningSandbox, order: string) => execSigned(running, CERTIFY_OPEN_INITIALIZE, { ...certifyOpenInitializeExample, outer_order_no: order });
+const query = async (running: RunningSandbox, certifyId: unknown) => (await execSigned(running, QUERY, { certify_id: String(certifyId) })).sub_code ?? '10000';
+
+describe('retention of certifications', () => {
+  it('drops those older than the age when the clock moves past it, keeps the younger, and a restart keeps them dropped', async () => {
+    const dataDir = dataDirs();
+    let running = await startSandbox({ port: 0, dataDir, quiet: true, retentionDays: 30 });
+    try {
+      const old = await start(running, 'RETAIN_OLD');
+      const oldMaterial = await execSigned(running, MATERIAL, { ...VALID_REQUESTS[MATERIAL], transaction_id: 'RETAINMATERIAL01' });
+      running.admin.moveClock({ advance_ms: 20 * DAY });
+      const young = await start(running, 'RETAIN_YOUNG');
+      running.admin.moveClock({ advance_ms: 11 * DAY });
+      expect(await query(running, old.certify_id)).toBe('OPEN_CERTIFY_BILL_NOT_EXIST');
+      // Kept: an unfinished one of 11 days is expired, not unknown.
+      expect(await query(running, young.certify_id)).toBe('CERTIFY_ID_EXPIRED');
+      // The material certification is gone too: the same transaction_id certifies anew.
+      const again = await execSigned(running, MATERIAL, { ...VALID_REQUESTS[MATERIAL], transaction_id: 'RETAINMATERIAL01' });
+      expect(again.biz_no).not.toBe(oldMaterial.biz_no);
+    } finally {
+      await running.close();
+    }
+    running = await startSandbox({ port: 0, dataDir, quiet: true });
+    try {
+      expect(running.admin.certifications().certifications.map((c) => c.order_no)).toEqual(['RETAIN_YOUNG']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('applies at start, to what an earlier run kept', async () => {
+    const dataDir = dataDirs();
+    let running = await startSandbox({ port: 0, dataDir, quiet: true });
+    try {
+      await start(running, 'RETAIN_START');
+    } finally {
+      await running.close();
+    }
+    // The earlier run's certification is moments old at this start, so it stays; two days on, it goes.
+    running = await startSandbox({ port: 0, dataDir, quiet: true, retentionDays: 1 });
+    try {
+      expect(running.admin.certifications().certifications).toHaveLength(1);
+      running.admin.moveClock({ advance_ms: 2 * DAY });
+      expect(running.admin.certifications().certifications).toHaveLength(0);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('without retention nothing is dropped, however far the clock moves', async () => {
+    const running = await startSandbox({ port: 0, inMemory: true, quiet: true });
+    try {
+      const kept = await start(running, 'RETAIN_NONE');
+      running.admin.moveClock({ advance_ms: 3650 * DAY });
+      expect(running.admin.certifications().certifications.map((c) => c.id)).toEqual([kept.certify_id]);
+    } finally {
+      await running.close();
+    }
+  });
+});
