@@ -58,7 +58,8 @@ export function checkWritableDir(dir: string): void {
   }
 }
 
-async function fsyncFolder(dir: string): Promise<void> {
+/** fsyncs a folder, so that a rename in it survives a crash. */
+export async function fsyncFolder(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
@@ -208,8 +209,11 @@ function readLines(bytes: Buffer): unknown {
 }
 
 /** Replaces a file whole and atomically: a crash leaves the old file or the new one, never a mix. */
+let temporaries = 0;
+
 export async function writeAtomically(path: string, text: string | Iterable<string>): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
+  // Its own temporary file per write: a compaction's snapshot and another write never share one.
+  const temporary = `${path}.${process.pid}.${++temporaries}.tmp`;
   try {
     const handle = await open(temporary, 'w');
     try {

@@ -134,6 +134,10 @@ export class SandboxStore {
   #snapshotNeeded = false;
   /** Changes the storage holds since its last whole snapshot. */
   #logged: number;
+  /** A compaction is under way (from its start to its end between two appends). */
+  #compacting = false;
+  /** The snapshot a compaction is writing, settled when written or failed. */
+  #snapshotWriting: Promise<void> = Promise.resolve();
   readonly #compactAfter: number;
 
   private constructor(data: StateFile, storage: StateStorage, logged: number, compactAfter: number) {
@@ -339,12 +343,52 @@ export class SandboxStore {
   }
 
   async #write(changes: readonly Change[], snapshot: boolean): Promise<void> {
-    if (snapshot || this.#logged + changes.length > this.#compactAfter) {
-      await this.#storage.replace(this.#data);
+    const storage = this.#storage;
+    const background = storage.beginCompaction && storage.writeSnapshot && storage.endCompaction;
+    if (snapshot || (!background && this.#logged + changes.length > this.#compactAfter)) {
+      // A removal (reset, retention) or a storage that cannot compact aside: the whole state, in line.
+      await this.#snapshotWriting;
+      await storage.replace(this.#data);
       this.#logged = 0;
       return;
     }
-    await this.#storage.append(changes, () => this.#data);
+    await storage.append(changes, () => this.#data);
     this.#logged += changes.length;
+    // After the append: the snapshot then holds all the old segment does, and the new one starts empty.
+    if (background && !this.#compacting && this.#logged > this.#compactAfter) this.#compactAside();
+  }
+
+  /**
+   * Compaction beside the writes: later appends go to a new segment while the snapshot is written
+   * (in slices, so the event loop runs), and the old segment is dropped between two appends. Answers
+   * wait for their own append only, never for the snapshot. A snapshot that fails acknowledges nothing
+   * and loses nothing: the segments stay (and replay at start), and the next compaction tries again.
+   */
+  #compactAside(): void {
+    const storage = this.#storage as Required<StateStorage>;
+    this.#compacting = true;
+    this.#logged = 0;
+    storage.beginCompaction();
+    const writing = storage.writeSnapshot(this.#data);
+    this.#snapshotWriting = writing.catch(() => undefined);
+    void writing.then(
+      () => this.#inWriteOrder(() => storage.endCompaction()).finally(() => (this.#compacting = false)),
+      () => (this.#compacting = false),
+    );
+  }
+
+  /** Settles once no write and no compaction is under way (what tests of the files wait for). */
+  async idle(): Promise<void> {
+    do {
+      await this.#snapshotWriting;
+      await this.#writes;
+    } while (this.#compacting);
+  }
+
+  /** Runs a task between two batches of the write chain. */
+  #inWriteOrder(task: () => Promise<void>): Promise<void> {
+    const run = this.#writes.then(task);
+    this.#writes = run.catch(() => undefined);
+    return run.catch(() => undefined);
   }
 }

@@ -5,9 +5,10 @@
  * corrupt change-log line refuses the start (or, with `repair`, is cut off with a copy kept).
  */
 import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { appendDurably, checkWritableDir, DurableJSONFile, writeAtomically } from './durable-files.js';
+import { appendDurably, checkWritableDir, DurableJSONFile, fsyncFolder, writeAtomically } from './durable-files.js';
 import { CHANGE_KINDS, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state-storage.js';
 
 /** A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it. */
@@ -61,6 +62,11 @@ export class FileStateStorage implements StateStorage {
   readonly #dir: string;
   readonly #snapshotFile: string;
   readonly #logFile: string;
+  /** The log's second segment: the appends made while a compaction writes its snapshot. */
+  readonly #nextLogFile: string;
+  /** Where appends go: the log, or during a compaction its next segment. */
+  #appendTo: string;
+  #nextSynced = false;
   readonly #repair: boolean;
   readonly #db: Low<StateSnapshot | null>;
 
@@ -70,6 +76,8 @@ export class FileStateStorage implements StateStorage {
     this.#dir = dir;
     this.#snapshotFile = join(dir, 'state.json');
     this.#logFile = join(dir, 'state.changes.jsonl');
+    this.#nextLogFile = join(dir, 'state.changes.next.jsonl');
+    this.#appendTo = this.#logFile;
     this.#repair = options.repair ?? false;
     this.#db = new Low<StateSnapshot | null>(new DurableJSONFile<StateSnapshot | null>(this.#snapshotFile), null);
   }
@@ -81,33 +89,40 @@ export class FileStateStorage implements StateStorage {
   async load(): Promise<StoredState> {
     try {
       await this.#db.read();
-      return { snapshot: this.#db.data ?? undefined, changes: this.#loggedChanges() };
+      // A compaction that did not finish left a second segment: both are replayed, in order.
+      return { snapshot: this.#db.data ?? undefined, changes: [...this.#loggedChanges(this.#logFile), ...this.#loggedChanges(this.#nextLogFile)] };
     } catch (error) {
       if (error instanceof CorruptStateError) throw error;
       throw new Error(`cannot read the sandbox state from ${this.#snapshotFile}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
     }
   }
 
-  #loggedChanges(): StateChange[] {
+  #loggedChanges(file: string): StateChange[] {
     let log: string;
     try {
-      log = readFileSync(this.#logFile, 'utf8');
+      log = readFileSync(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
     const { changes, corruptAt } = readChanges(log);
     if (!corruptAt) return changes;
-    if (!this.#repair) throw new CorruptStateError(this.#logFile, corruptAt.line);
-    copyFileSync(this.#logFile, `${this.#logFile}.corrupt`);
-    truncateSync(this.#logFile, Buffer.byteLength(log.slice(0, corruptAt.offset)));
+    if (!this.#repair) throw new CorruptStateError(file, corruptAt.line);
+    copyFileSync(file, `${file}.corrupt`);
+    truncateSync(file, Buffer.byteLength(log.slice(0, corruptAt.offset)));
     return changes;
   }
 
   async append(changes: readonly StateChange[], whole: () => StateSnapshot): Promise<void> {
     try {
       // Serialised now, not when changed: a certification changed twice in a batch is logged as it ends.
-      await appendDurably(this.#logFile, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
+      const target = this.#appendTo;
+      await appendDurably(target, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
+      // A segment the append just created exists after a crash only once its folder is fsynced too.
+      if (target === this.#nextLogFile && !this.#nextSynced) {
+        await fsyncFolder(this.#dir);
+        this.#nextSynced = true;
+      }
     } catch (error) {
       // The folder was removed under the running sandbox: made again, it gets a whole snapshot now.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.replace(whole());
@@ -118,10 +133,35 @@ export class FileStateStorage implements StateStorage {
   async replace(snapshot: StateSnapshot): Promise<void> {
     // A folder removed under the running sandbox is made again, and gets everything memory holds.
     checkWritableDir(this.#dir);
-    this.#db.data = snapshot;
-    await this.#db.write();
-    // A crash before the log is emptied only replays changes the snapshot already has, which is
+    await this.writeSnapshot(snapshot);
+    // A crash before the logs are emptied only replays changes the snapshot already has, which is
     // harmless (later changes win).
     await writeAtomically(this.#logFile, '');
+    await rm(this.#nextLogFile, { force: true });
+    this.#appendTo = this.#logFile;
+  }
+
+  beginCompaction(): void {
+    if (this.#appendTo !== this.#nextLogFile) this.#nextSynced = false;
+    this.#appendTo = this.#nextLogFile;
+  }
+
+  async writeSnapshot(snapshot: StateSnapshot): Promise<void> {
+    this.#db.data = snapshot;
+    await this.#db.write();
+  }
+
+  async endCompaction(): Promise<void> {
+    // The snapshot holds everything the log did: its next segment becomes the log, in one rename.
+    if (this.#appendTo !== this.#nextLogFile) return;
+    try {
+      await rename(this.#nextLogFile, this.#logFile);
+    } catch (error) {
+      // No append came during the compaction: there is no segment, and the old log is redundant.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await writeAtomically(this.#logFile, '');
+    }
+    await fsyncFolder(this.#dir);
+    this.#appendTo = this.#logFile;
   }
 }

@@ -47,6 +47,16 @@ export interface StateStorage {
   append(changes: readonly StateChange[], whole: () => StateSnapshot): Promise<void>;
   /** Replaces what is kept with this whole state, durably (the changes before it are dropped). */
   replace(snapshot: StateSnapshot): Promise<void>;
+  /**
+   * Compaction without stopping the writes (a storage may lack it; then compaction is a replace):
+   * `beginCompaction` sends later appends to a new segment of the log; `writeSnapshot` writes the whole
+   * state while appends go on; `endCompaction` drops the segments the snapshot made redundant. The
+   * store runs `endCompaction` between two appends. Until it has run, loading replays every segment
+   * over the snapshot, in order, which gives the same state whichever snapshot is on disk.
+   */
+  beginCompaction?(): void;
+  writeSnapshot?(snapshot: StateSnapshot): Promise<void>;
+  endCompaction?(): Promise<void>;
 }
 
 /** Nothing kept: `--in-memory`, the msw and undici sandboxes. */

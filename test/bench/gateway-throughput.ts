@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -115,6 +115,30 @@ function hasWrk(): boolean {
 
 /** wrk, where installed: it costs the machine less than autocannon, leaving more for the server. */
 function runWrk(url: string, pool: SignedRequest[]): LoadResult {
+  return wrkResult(spawnSync('wrk', wrkArgs(url, pool), { encoding: 'utf8' }));
+}
+
+/** The same, without blocking this process (so that a prober can run beside it). */
+function runWrkAsync(url: string, pool: SignedRequest[]): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', wrkArgs(url, pool), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', () => {
+      try {
+        resolve(wrkResult({ stdout, stderr }));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+/** wrk's arguments, with a script that sends the pool's requests in turn across all connections. */
+function wrkArgs(url: string, pool: SignedRequest[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'sandbox-bench-'));
   const script = join(dir, 'pool.lua');
   const entries = pool.map((r) => `{${JSON.stringify(r.path)}, ${JSON.stringify(r.body)}}`).join(',\n');
@@ -134,7 +158,10 @@ done = function(summary, latency, requests)
 end
 `,
   );
-  const out = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+  return ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', script, url];
+}
+
+function wrkResult(out: { stdout: string; stderr: string }): LoadResult {
   const match = /RESULT (\S+) (\S+) (\S+) (\d+) (\d+)/.exec(out.stdout);
   if (!match) throw new Error(`wrk printed no result:\n${out.stdout}\n${out.stderr}`);
   const [, rps, p50, p99, non2xx, errors] = match;
@@ -213,7 +240,7 @@ function bigDataDir(records: number): string {
   return dir;
 }
 
-const PROBED_WRITES = 12_001;
+const PROBED_WRITES = 40_001;
 const PROBE_INTERVAL_MS = 50;
 let probing = true;
 
@@ -252,21 +279,24 @@ async function measureRestart(records: number): Promise<void> {
       const restartMs = performance.now() - started;
       if (!text.includes('"code":"10000"')) throw new Error(`the first answer is not 10000: ${text}`);
       const health = (await (await fetch(`${url}/__admin/health`)).json()) as { memory: { rss_bytes: number } };
+      const snapshotBefore = statSync(join(dir, 'state.json')).mtimeMs;
       // Writes enough new certifications for at least one compaction (every 10,000 changes), probed meanwhile.
       const writes = requestPool(PROBED_WRITES).slice(1);
-      const [load, probe] = await Promise.all([
-        Promise.resolve(autocannon({ url, connections: CONNECTIONS, amount: writes.length, requests: writes.map((r) => ({ method: "POST" as const, path: r.path, body: r.body, headers: { "content-type": "application/x-www-form-urlencoded" } })) })).finally(() => (probing = false)),
-        probeWhile(url, () => probing),
-      ]);
+      // wrk sends the pool in turn across its connections, so every request is a new certification
+      // (autocannon would send the same sequence on each connection: mostly repeats).
+      if (!hasWrk()) throw new Error('--records needs wrk (apt-get install wrk)');
+      const [load, probe] = await Promise.all([runWrkAsync(url, writes).finally(() => (probing = false)), probeWhile(url, () => probing)]);
       const served = (await (await fetch(`${url}/__admin/requests/count`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: METHOD, code: '10000' }) })).json()) as { count: number };
       const others = (await (await fetch(`${url}/__admin/requests/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: METHOD, code: { regex: '^(?:[^1]|1[^0])' } }) })).json()) as { requests: Array<{ response: { sub_code?: string; detail?: string } }> };
       if (others.requests.length) process.stdout.write(`  not 10000: ${JSON.stringify(others.requests.slice(0, 2).map((r) => r.response))}\n`);
       const logLines = readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+      const rewritten = statSync(join(dir, 'state.json')).mtimeMs !== snapshotBefore;
       const lines = [
         `restart on a data folder: ${records} certifications in state.json, 6000 changes in the log (built in ${buildMs.toFixed(0)} ms)`,
         `  spawn to first signed 10000      ${restartMs.toFixed(0)} ms`,
         `  RSS after the first answer       ${(health.memory.rss_bytes / 2 ** 20).toFixed(0)} MiB`,
-        `  ${writes.length} new certifications, ${CONNECTIONS} connections: ${load.requests.average.toFixed(0)} requests/s, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, ${served.count} answered 10000 (of the journal's last 1000); the log holds ${logLines} lines after (compacted every 10,000 changes)`,
+        `  ${DURATION_S} s of new certifications (a pool of ${writes.length}), ${CONNECTIONS} connections: ${load.requestsPerSecond.toFixed(0)} requests/s, p99 ${load.p99Ms.toFixed(1)} ms, non-2xx ${load.non2xx}, ${served.count} of the journal's last 1000 answered 10000`,
+        `  the log holds ${logLines} lines after; the snapshot was ${rewritten ? '' : 'not '}rewritten meanwhile (every 10,000 changes)`,
         `  prober every ${PROBE_INTERVAL_MS} ms meanwhile    ${probe.count} probes, slowest ${probe.maxMs.toFixed(0)} ms, ${probe.over} over ${PROBE_INTERVAL_MS} ms, ${probe.failures.length} failed${probe.failures.length ? ` (${[...new Set(probe.failures)].join('; ')})` : ''}`,
         `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       ];

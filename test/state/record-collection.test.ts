@@ -46,6 +46,7 @@ describe('records a method declares', () => {
     expect(reopened.records(TICKETS).find('holder', 'ann')?.id).toBe('T1');
     for (const id of ['T3', 'T4']) reopened.records(TICKETS).put({ id });
     await reopened.persist();
+    await reopened.idle(); // the snapshot is written beside the writes
     expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).records.tickets).toHaveProperty('T4');
 
     const compacted = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);

@@ -38,6 +38,7 @@ describe('SandboxStore on disk', () => {
     const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 3 }, []);
     for (let i = 0; i < 4; i++) store.addCertification(certification(i));
     await store.persist(); // over the threshold: the four go to the snapshot, the log is empty
+    await store.idle();
     store.updateCertification(store.certification('C1')!, { status: 'FAILED', fail_reason: 'first' });
     store.addCertification(certification(7));
     await store.persist();
@@ -58,6 +59,8 @@ describe('SandboxStore on disk', () => {
     await store.persist();
     for (let i = 3; i < 6; i++) store.grant(grant(i));
     await store.persist();
+    // The snapshot is written beside the writes; once it is, the log holds only what came after it.
+    await store.idle();
     expect(logOf(dir)).toHaveLength(0);
     expect((JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { authorizations: unknown[] }).authorizations).toHaveLength(6);
     expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).authorization('app', 'CERT5')).toBeDefined();

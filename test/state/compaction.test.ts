@@ -1,0 +1,118 @@
+/**
+ * Compaction beside the writes: past the threshold, the snapshot is written while later changes go on
+ * to a second segment of the log, and answers wait only for their own append. A crash at any point
+ * of it, or a snapshot that fails, loses nothing: every segment is replayed, in order, over whichever
+ * snapshot is on disk.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
+import { FileStateStorage } from '../../mock-server/state/state-files.js';
+import type { StateSnapshot } from '../../mock-server/state/state-storage.js';
+import { useTempDirs } from '../support/temp-dirs.js';
+
+const dataDir = useTempDirs('compaction-');
+
+function certification(n: number, change: Partial<Certification> = {}): Certification {
+  return { kind: 'certify-open', id: `C${n}`, app_id: 'app', order_no: `O${n}`, biz_code: 'FACE', identity: { cert_type: 'IDENTITY_CARD', cert_name: 'x', cert_no: '330106197909275965' }, created_at_ms: 0, expires_at_ms: 1, status: 'INIT', ...change };
+}
+
+/** A data folder whose snapshot writes wait until released (or fail, once). */
+class HeldSnapshots extends FileStateStorage {
+  release: () => void = () => undefined;
+  failNext = false;
+  writes = 0;
+  override async writeSnapshot(snapshot: StateSnapshot): Promise<void> {
+    this.writes++;
+    if (this.failNext) {
+      this.failNext = false;
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    }
+    await new Promise<void>((resolve) => (this.release = resolve));
+    return super.writeSnapshot(snapshot);
+  }
+}
+
+describe('compaction beside the writes', () => {
+  it('answers go on while the snapshot is being written; afterwards the log holds only what came during it', async () => {
+    const dir = dataDir();
+    const storage = new HeldSnapshots(dir);
+    const store = await SandboxStore.open({ storage, compactAfter: 3 }, []);
+    for (let i = 0; i < 4; i++) store.addCertification(certification(i));
+    await store.persist(); // over the threshold: the compaction starts, and its snapshot is held
+    expect(storage.writes).toBe(1);
+    store.addCertification(certification(4));
+    await store.persist(); // acknowledged while the snapshot is still being written
+    expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    storage.release();
+    await store.idle();
+    expect((JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as StateSnapshot).certifications.map((c) => c.id)).toContain('C3');
+    expect(readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    expect(existsSync(join(dir, 'state.changes.next.jsonl'))).toBe(false);
+    const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
+    expect(reopened.certifications().map((c) => c.id)).toEqual(['C0', 'C1', 'C2', 'C3', 'C4']);
+  });
+
+  it('a crash after the new snapshot but before the segments are merged replays both segments over it: later changes still win', async () => {
+    const dir = dataDir();
+    const storage = new FileStateStorage(dir);
+    await storage.append([{ certification: certification(1) }, { certification: certification(1, { status: 'FAILED', fail_reason: 'first' }) }], () => { throw new Error('unused'); });
+    storage.beginCompaction();
+    await storage.append([{ certification: certification(1, { status: 'FAILED', fail_reason: 'second' }) }, { certification: certification(2) }], () => { throw new Error('unused'); });
+    // The snapshot as the live state was when it was written: after the second segment's changes.
+    await storage.writeSnapshot({ version: 1, people: [], authorizations: [], certifications: [certification(1, { status: 'FAILED', fail_reason: 'second' }), certification(2)], material_certifications: [], records: {} });
+    // ...and the process dies here: no endCompaction.
+    const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
+    expect(reopened.certification('C1')).toMatchObject({ status: 'FAILED', fail_reason: 'second' });
+    expect(reopened.certifications().map((c) => c.id)).toEqual(['C1', 'C2']);
+  });
+
+  it('a crash before the new snapshot replays the old snapshot and both segments', async () => {
+    const dir = dataDir();
+    const storage = new FileStateStorage(dir);
+    await storage.writeSnapshot({ version: 1, people: [], authorizations: [], certifications: [certification(0)], material_certifications: [], records: {} });
+    await storage.append([{ certification: certification(1) }], () => { throw new Error('unused'); });
+    storage.beginCompaction();
+    await storage.append([{ certification: certification(2) }], () => { throw new Error('unused'); });
+    const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
+    expect(reopened.certifications().map((c) => c.id)).toEqual(['C0', 'C1', 'C2']);
+  });
+
+  it('a snapshot that fails loses nothing, and the next compaction writes one', async () => {
+    const dir = dataDir();
+    const storage = new HeldSnapshots(dir);
+    storage.failNext = true;
+    const store = await SandboxStore.open({ storage, compactAfter: 2 }, []);
+    for (let i = 0; i < 3; i++) store.addCertification(certification(i));
+    await store.persist(); // the compaction starts, and its snapshot fails
+    await store.idle();
+    store.addCertification(certification(3));
+    await store.persist();
+    expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).certifications()).toHaveLength(4);
+    for (let i = 4; i < 7; i++) store.addCertification(certification(i));
+    await store.persist(); // over the threshold again: this snapshot is held, then released
+    storage.release();
+    await store.idle();
+    expect(existsSync(join(dir, 'state.json'))).toBe(true);
+    expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).certifications()).toHaveLength(7);
+  });
+
+  it('a reset during a compaction is the last word: nothing reset comes back after a restart', async () => {
+    const dir = dataDir();
+    const storage = new HeldSnapshots(dir);
+    const store = await SandboxStore.open({ storage, compactAfter: 2 }, []);
+    for (let i = 0; i < 3; i++) store.addCertification(certification(i));
+    await store.persist(); // compaction under way, snapshot held
+    store.reset();
+    const resetWritten = store.persist(); // a removal: written whole, after the compaction's snapshot
+    storage.release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    storage.release(); // the reset's own snapshot write
+    await resetWritten;
+    await store.idle();
+    store.addCertification(certification(9));
+    await store.persist();
+    expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).certifications().map((c) => c.id)).toEqual(['C9']);
+  });
+});
