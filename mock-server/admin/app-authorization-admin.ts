@@ -90,7 +90,7 @@ export function createAppAuthorizationAdmin(deps: AppAuthorizationAdminDependenc
   const served = new Set(deps.definitions.map((d) => d.name));
 
   /** A new authorization from an admin body, checked as the caller sent it. */
-  function authorizationOf(body: unknown): AppAuthorization {
+  function newAuthorization(body: unknown): AppAuthorization {
     const { app_id, auth_app_id, user_id, methods } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (typeof app_id !== 'string') throw new AdminError(400, 'app_id is required: the ISV (third-party) app the merchant authorizes');
     deps.requireApp(app_id);
@@ -127,13 +127,13 @@ export function createAppAuthorizationAdmin(deps: AppAuthorizationAdminDependenc
 
   return {
     async issueAppAuthCode(body) {
-      const record = authorizationOf(body);
+      const record = newAuthorization(body);
       records().put(record);
       await state.persist();
       const { app_auth_code, isv_app_id, auth_app_id, user_id, methods } = record;
       return { app_auth_code, app_id: isv_app_id, auth_app_id, user_id, ...(methods ? { methods } : {}), expires_at: new Date(record.issued_at_ms + APP_AUTH_CODE_MS).toISOString() };
     },
-    issueAppAuthToken: (body) => change(withNewTokens(authorizationOf(body), clock.now())),
+    issueAppAuthToken: (body) => change(withNewTokens(newAuthorization(body), clock.now())),
     appAuthTokens(query = {}) {
       const now = clock.now();
       const tokens = records()

