@@ -284,16 +284,29 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     });
   }
 
-  /** Changes this request made are on disk before it is answered: an acknowledged grant survives a crash. */
-  async function persisted(result: Answer): Promise<Answer> {
-    if (!deps.state.dirty) return result;
+  function unsaved(error: unknown): Answer {
+    deps.onInternalError?.(error);
+    return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox could not save its state; retry the call'), detail: String(error) };
+  }
+
+  /**
+   * Changes this request made are on disk before it is answered: an acknowledged grant survives a
+   * crash. The answer is rendered (signed) while the change is written, since both take a while and
+   * neither needs the other; it is handed out only once the write is done, and a failed write
+   * replaces it with the refusal.
+   */
+  async function renderedWhenDurable(state: RequestState, result: Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>): Promise<{ result: Answer; response: GatewayResponse }> {
+    if (!deps.state.dirty) return { result, response: await render(state, result) };
+    const written = deps.state.persist();
+    const rendering = render(state, result);
     try {
-      await deps.state.persist();
-      return result;
+      await written;
     } catch (error) {
-      deps.onInternalError?.(error);
-      return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox could not save its state; retry the call'), detail: String(error) };
+      rendering.catch(() => undefined);
+      const refusal = unsaved(error);
+      return { result: refusal, response: await render(state, refusal) };
     }
+    return { result, response: await rendering };
   }
 
   /**
@@ -302,15 +315,14 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
    */
   async function serve(protocol: 'v1' | 'v3', httpMethod: string, answerOf: (state: RequestState) => Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, refused?: (state: RequestState) => void): Promise<GatewayResponse> {
     const state: RequestState = {};
-    let result: Answer;
+    let answered: Answer;
     try {
-      result = answerOf(state);
+      answered = answerOf(state);
     } catch (error) {
       refused?.(state);
-      result = refusalAnswer(error);
+      answered = refusalAnswer(error);
     }
-    result = await persisted(result);
-    const response = await render(state, result);
+    const { result, response } = await renderedWhenDurable(state, answered, render);
     record(protocol, httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
     return response;
   }

@@ -76,8 +76,9 @@ export function createSigningPool(privateKeyPem: string, fallback: ResponseSigne
     return entry;
   });
 
-  // Jobs queued in one turn of the event loop (every request read in the same poll phase) go to a
-  // worker as one message: fewer messages and wake-ups per signature.
+  // Jobs queued in one run of synchronous code go to a worker as one message. Flushed as a microtask,
+  // not at the next setImmediate: a worker that starts signing sooner leaves the cores less idle
+  // (measured: 3,356-3,415 against 3,232-3,299 requests/s in alternating runs).
   let flushScheduled = false;
   function flush(): void {
     flushScheduled = false;
@@ -108,7 +109,7 @@ export function createSigningPool(privateKeyPem: string, fallback: ResponseSigne
         owner.queued.push(job);
         if (!flushScheduled) {
           flushScheduled = true;
-          setImmediate(flush);
+          queueMicrotask(flush);
         }
       });
     },

@@ -3,7 +3,7 @@
  * is sent only after one of these. Appends are fsynced; whole files are written to a temporary file,
  * fsynced, renamed over the old one, and the folder fsynced so that the rename itself survives a crash.
  */
-import { constants, mkdirSync, unlinkSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fsyncSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -68,15 +68,25 @@ export async function fsyncFolder(dir: string): Promise<void> {
   }
 }
 
-/** Appends text and fsyncs it. The file is opened per call: a folder deleted meanwhile fails loudly (ENOENT) instead of writing to an unlinked file. */
+/**
+ * Appends text and fsyncs it. The file is opened per call: a folder deleted meanwhile fails loudly
+ * (ENOENT) instead of writing to an unlinked file. Opening and writing to the page cache take
+ * microseconds and are done in line; only the flush to disk goes to the thread pool. Four pool
+ * round trips per batch (open, write, sync, close) cost more than the writing itself (measured:
+ * data dir ÷ in memory 0.78-0.80 with them).
+ */
 export async function appendDurably(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'a');
+  const fd = openSync(path, 'a');
   try {
-    await handle.appendFile(text);
-    await handle.datasync();
+    writeAllSync(fd, Buffer.from(text, 'utf8'));
+    await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+function writeAllSync(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 /** About this much text is serialised between two writes, each of which lets the event loop run. */
