@@ -3,12 +3,18 @@
  * a change log (state.changes.jsonl) each batch of changes is appended to and fsynced, so that a write
  * costs what changed. A data folder that cannot be written is refused when the storage opens; a
  * corrupt change-log line refuses the start (or, with `repair`, is cut off with a copy kept).
+ *
+ * A snapshot and the log segments written after it share a generation: a segment starts with a line
+ * `{"log_generation":N}`, and the snapshot holds the same N. A removal (reset, retention) writes its
+ * snapshot with the next generation before it empties the log, so that a crash between the two does
+ * not replay the removed records over it: segments of another generation are skipped at start.
+ * Folders written before generations existed (no header, no field) are generation 0.
  */
-import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fstatSync, openSync, readFileSync, truncateSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { appendDurably, checkWritableDir, DurableJSONFile, fsyncFolder, writeAtomically } from './durable-files.js';
+import { checkWritableDir, flushedToDisk, writeAllSync, DurableJSONFile, fsyncFolder, writeAtomically } from './durable-files.js';
 import { CHANGE_KINDS, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state-storage.js';
 
 /** A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it. */
@@ -34,28 +40,43 @@ function parseChange(line: string): StateChange | undefined {
   }
 }
 
+/** What the file holds: the state, and the generation of the log segments that follow it. */
+type SnapshotFile = StateSnapshot & { log_generation?: number };
+
+function generationHeader(line: string): number | undefined {
+  try {
+    const header = JSON.parse(line) as { log_generation?: unknown };
+    return Number.isSafeInteger(header?.log_generation) ? (header.log_generation as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The change log's complete lines, parsed. A batch is appended in one write ending in a newline, so a
+ * The change log's complete lines, parsed, and its generation (its header line; 0 without one). A batch is appended in one write ending in a newline, so a
  * crash can only leave an unterminated tail (never acknowledged), which is skipped; a bad line before
  * the tail is corruption. The offset says where the good part ends, for repair.
  */
-function readChanges(log: string): { changes: StateChange[]; corruptAt?: { line: number; offset: number } } {
+function readChanges(log: string): { generation: number; changes: StateChange[]; corruptAt?: { line: number; offset: number } } {
   const changes: StateChange[] = [];
   let offset = 0;
   let line = 0;
+  let generation = 0;
   while (offset < log.length) {
     const end = log.indexOf('\n', offset);
     if (end < 0) break;
     line++;
     const text = log.slice(offset, end);
-    if (text) {
+    const header = line === 1 ? generationHeader(text) : undefined;
+    if (header !== undefined) generation = header;
+    else if (text) {
       const change = parseChange(text);
-      if (!change) return { changes, corruptAt: { line, offset } };
+      if (!change) return { generation, changes, corruptAt: { line, offset } };
       changes.push(change);
     }
     offset = end + 1;
   }
-  return { changes };
+  return { generation, changes };
 }
 
 export class FileStateStorage implements StateStorage {
@@ -67,8 +88,10 @@ export class FileStateStorage implements StateStorage {
   /** Where appends go: the log, or during a compaction its next segment. */
   #appendTo: string;
   #nextSynced = false;
+  /** The generation of the snapshot on disk, which the segments appended to now belong to. */
+  #generation = 0;
   readonly #repair: boolean;
-  readonly #db: Low<StateSnapshot | null>;
+  readonly #db: Low<SnapshotFile | null>;
 
   /** Throws DataDirError when the folder cannot be written (read-only, full, not ours). */
   constructor(dir: string, options: { repair?: boolean } = {}) {
@@ -79,7 +102,7 @@ export class FileStateStorage implements StateStorage {
     this.#nextLogFile = join(dir, 'state.changes.next.jsonl');
     this.#appendTo = this.#logFile;
     this.#repair = options.repair ?? false;
-    this.#db = new Low<StateSnapshot | null>(new DurableJSONFile<StateSnapshot | null>(this.#snapshotFile), null);
+    this.#db = new Low<SnapshotFile | null>(new DurableJSONFile<SnapshotFile | null>(this.#snapshotFile), null);
   }
 
   get where(): string {
@@ -89,15 +112,23 @@ export class FileStateStorage implements StateStorage {
   async load(): Promise<StoredState> {
     try {
       await this.#db.read();
-      // A compaction that did not finish left a second segment: both are replayed, in order.
-      return { snapshot: this.#db.data ?? undefined, changes: [...this.#loggedChanges(this.#logFile), ...this.#loggedChanges(this.#nextLogFile)] };
+      const { log_generation: generation = 0, ...snapshot } = this.#db.data ?? {};
+      this.#generation = generation;
+      // A compaction that did not finish left a second segment: both are replayed, in order, and
+      // appends go on at the end of the second, so that the order holds at the next start too.
+      const changes = [...(await this.#loggedChanges(this.#logFile)), ...(await this.#loggedChanges(this.#nextLogFile))];
+      if (existsSync(this.#nextLogFile)) {
+        this.#appendTo = this.#nextLogFile;
+        this.#nextSynced = true;
+      }
+      return { snapshot: this.#db.data ? (snapshot as StateSnapshot) : undefined, changes };
     } catch (error) {
       if (error instanceof CorruptStateError) throw error;
       throw new Error(`cannot read the sandbox state from ${this.#snapshotFile}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
     }
   }
 
-  #loggedChanges(file: string): StateChange[] {
+  async #loggedChanges(file: string): Promise<StateChange[]> {
     let log: string;
     try {
       log = readFileSync(file, 'utf8');
@@ -105,7 +136,17 @@ export class FileStateStorage implements StateStorage {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const { changes, corruptAt } = readChanges(log);
+    const { generation, changes, corruptAt } = readChanges(log);
+    if (generation !== this.#generation) {
+      // Older than the snapshot: a removal's snapshot was written and the crash came before the log
+      // was emptied. Emptied now, so that appends do not land after its lines (and share their fate).
+      if (file === this.#logFile) await writeAtomically(file, '');
+      else {
+        await rm(file, { force: true });
+        await fsyncFolder(this.#dir);
+      }
+      return [];
+    }
     if (!corruptAt) return changes;
     if (!this.#repair) throw new CorruptStateError(file, corruptAt.line);
     copyFileSync(file, `${file}.corrupt`);
@@ -117,7 +158,7 @@ export class FileStateStorage implements StateStorage {
     try {
       // Serialised now, not when changed: a certification changed twice in a batch is logged as it ends.
       const target = this.#appendTo;
-      await appendDurably(target, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
+      await this.#appendDurably(target, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
       // A segment the append just created exists after a crash only once its folder is fsynced too.
       if (target === this.#nextLogFile && !this.#nextSynced) {
         await fsyncFolder(this.#dir);
@@ -130,12 +171,38 @@ export class FileStateStorage implements StateStorage {
     }
   }
 
+  /**
+   * Appends text and fsyncs it; a new segment starts with its generation. The file is opened per
+   * call: a folder deleted meanwhile fails loudly (ENOENT) instead of writing to an unlinked file.
+   * Opening and writing to the page cache take microseconds and are done in line; only the flush
+   * goes to the thread pool. Four pool round trips per batch (open, write, sync, close) cost more
+   * than the writing itself (measured: data dir ÷ in memory 0.78-0.80 with them).
+   */
+  async #appendDurably(path: string, text: string): Promise<void> {
+    const fd = openSync(path, 'a');
+    try {
+      const header = fstatSync(fd).size === 0 ? `${JSON.stringify({ log_generation: this.#generation })}\n` : '';
+      writeAllSync(fd, Buffer.from(header + text, 'utf8'));
+      await flushedToDisk(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   async replace(snapshot: StateSnapshot): Promise<void> {
     // A folder removed under the running sandbox is made again, and gets everything memory holds.
     checkWritableDir(this.#dir);
-    await this.writeSnapshot(snapshot);
-    // A crash before the logs are emptied only replays changes the snapshot already has, which is
-    // harmless (later changes win).
+    // A new generation: a crash before the logs are emptied must not replay them over this snapshot,
+    // which may have removed records they hold (a reset, retention).
+    // (Nothing is appended while a replace runs: the store runs writes one at a time.)
+    const previous = this.#generation;
+    this.#generation = previous + 1;
+    try {
+      await this.writeSnapshot(snapshot);
+    } catch (error) {
+      this.#generation = previous;
+      throw error;
+    }
     await writeAtomically(this.#logFile, '');
     await rm(this.#nextLogFile, { force: true });
     this.#appendTo = this.#logFile;
@@ -146,8 +213,9 @@ export class FileStateStorage implements StateStorage {
     this.#appendTo = this.#nextLogFile;
   }
 
+  /** The whole state, of the current generation (a compaction's segments replay harmlessly over it). */
   async writeSnapshot(snapshot: StateSnapshot): Promise<void> {
-    this.#db.data = snapshot;
+    this.#db.data = { ...snapshot, log_generation: this.#generation };
     await this.#db.write();
   }
 

@@ -19,7 +19,12 @@ function certification(n: number): Certification {
   return { kind: 'certify-open', id: `C${n}`, app_id: 'app', order_no: `O${n}`, biz_code: 'FACE', identity: { cert_type: 'IDENTITY_CARD', cert_name: 'x', cert_no: '330106197909275965' }, created_at_ms: 0, expires_at_ms: 1, status: 'INIT' };
 }
 
-const logOf = (dir: string) => readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean);
+/** The log's change lines (after its generation header, which a segment starts with once appended to). */
+function logOf(dir: string): string[] {
+  const lines = readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean);
+  if (lines.length) expect(lines[0]).toMatch(/^\{"log_generation":\d+\}$/);
+  return lines.slice(1);
+}
 
 describe('SandboxStore on disk', () => {
   it('appends each batch to the change log, without rewriting the snapshot, and replays it at open', async () => {
