@@ -79,6 +79,8 @@ export function writeAllSync(fd: number, bytes: Buffer): void {
 
 /** About this much text is serialised between two writes, each of which lets the event loop run. */
 const CHUNK_CHARACTERS = 1 << 20;
+/** A long write is flushed to disk every this many characters. */
+const FLUSH_CHARACTERS = 16 << 20;
 
 /** A value as JSON.stringify writes it inside a container: undefined, functions and symbols are left out of objects and are null in arrays. */
 function absent(value: unknown): boolean {
@@ -220,11 +222,20 @@ export async function writeAtomically(path: string, text: string | Iterable<stri
       if (typeof text === 'string') await handle.writeFile(text);
       else {
         let chunk = '';
+        let unsynced = 0;
         for (const piece of text) {
           chunk += piece;
           if (chunk.length < CHUNK_CHARACTERS) continue;
           await handle.write(chunk);
+          unsynced += chunk.length;
           chunk = '';
+          // Flushed as it goes: hundreds of megabytes left to the final sync make the log appends'
+          // fdatasyncs meanwhile wait behind them. At 1M records, in the bench's alternating runs:
+          // slowest probe 176-188 against 227-262 ms, 1,331-1,398 against 1,202-1,234 req/s (every
+          // 4 MiB was worse: 359 ms).
+          if (unsynced < FLUSH_CHARACTERS) continue;
+          await handle.datasync();
+          unsynced = 0;
         }
         if (chunk) await handle.write(chunk);
       }
