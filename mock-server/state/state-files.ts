@@ -14,7 +14,7 @@ import { closeSync, copyFileSync, existsSync, fstatSync, openSync, readFileSync,
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { checkWritableDir, flushedToDisk, writeAllSync, DurableJSONFile, fsyncFolder, writeAtomically } from './durable-files.js';
+import { checkWritableDir, DurableJSONFile, flushedToDisk, fsyncFolder, writeAllSync, writeAtomically } from './durable-files.js';
 import { CHANGE_KINDS, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state-storage.js';
 
 /** A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it. */
@@ -53,9 +53,10 @@ function generationHeader(line: string): number | undefined {
 }
 
 /**
- * The change log's complete lines, parsed, and its generation (its header line; 0 without one). A batch is appended in one write ending in a newline, so a
- * crash can only leave an unterminated tail (never acknowledged), which is skipped; a bad line before
- * the tail is corruption. The offset says where the good part ends, for repair.
+ * The change log's complete lines, parsed, and its generation (its header line; 0 without one). A
+ * batch is appended in one write ending in a newline, so a crash can only leave an unterminated tail
+ * (never acknowledged), which is skipped; a bad line before the tail is corruption. The offset says
+ * where the good part ends, for repair.
  */
 function readChanges(log: string): { generation: number; changes: StateChange[]; corruptAt?: { line: number; offset: number } } {
   const changes: StateChange[] = [];
@@ -137,7 +138,7 @@ export class FileStateStorage implements StateStorage {
       throw error;
     }
     const { generation, changes, corruptAt } = readChanges(log);
-    if (generation !== this.#generation) {
+    if (generation < this.#generation) {
       // Older than the snapshot: a removal's snapshot was written and the crash came before the log
       // was emptied. Emptied now, so that appends do not land after its lines (and share their fate).
       if (file === this.#logFile) await writeAtomically(file, '');
@@ -147,6 +148,9 @@ export class FileStateStorage implements StateStorage {
       }
       return [];
     }
+    // Newer only if someone removed or replaced state.json: the log is all there is, and is kept;
+    // the next removal's generation is past it.
+    this.#generation = generation;
     if (!corruptAt) return changes;
     if (!this.#repair) throw new CorruptStateError(file, corruptAt.line);
     copyFileSync(file, `${file}.corrupt`);

@@ -4,7 +4,7 @@
  * of it, or a snapshot that fails, loses nothing: every segment is replayed, in order, over whichever
  * snapshot is on disk.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
@@ -154,5 +154,20 @@ describe('a removal and a crash', () => {
     afterCrash.updateCertification(afterCrash.certification('C1')!, { status: 'PASSED' });
     await afterCrash.persist();
     expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).certification('C1')).toMatchObject({ status: 'PASSED' });
+  });
+});
+
+describe('a log newer than its snapshot', () => {
+  it('is replayed, not dropped, when state.json was removed by hand', async () => {
+    const dir = dataDir();
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
+    store.addCertification(certification(1));
+    store.reset(); // a removal: the snapshot and the log are of generation 1 from here on
+    await store.persist();
+    store.addCertification(certification(2));
+    await store.persist();
+    rmSync(join(dir, 'state.json'));
+    const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
+    expect(reopened.certifications().map((c) => c.id)).toEqual(['C2']);
   });
 });
