@@ -2,9 +2,10 @@
  * What the sandbox remembers between calls, as Alipay would: the people it knows, the authorizations
  * they granted, and the certifications merchants started. Reads and writes go to memory; a storage
  * (state-storage.ts: memory, or the data folder's lowdb files) keeps them: each batch of changes is
- * appended, and every 10,000 changes a whole snapshot replaces the log. Requests that change state
- * wait for the next write before they are answered, so an acknowledged grant is durable, and writes
- * are batched: concurrent requests share one write rather than queueing behind each other's. A write
+ * appended, and every 10,000 changes (a tenth of the records, in a larger state) a whole snapshot
+ * replaces the log. Requests that change state wait for the next write before they are answered, so
+ * an acknowledged grant is durable, and writes are batched: concurrent requests share one write
+ * rather than queueing behind each other's. A write
  * that fails keeps its changes pending: the next request writes them before it is answered, so
  * nothing is acknowledged that is not stored.
  */
@@ -72,8 +73,14 @@ const key = (...parts: string[]) => parts.join('\u0000');
 
 type Change = StateChange;
 
-/** Changes the log may hold before the snapshot is rewritten and the log emptied. */
+/** Changes the log may hold before the snapshot is rewritten and the log emptied (at least). */
 const COMPACT_AFTER = 10_000;
+/**
+ * Past COMPACT_AFTER, the log may hold a change per this many records: a snapshot costs what the
+ * state holds, so at a million records a fixed threshold would rewrite 350 MB every 10,000 changes
+ * and keep the main thread serialising. Proportional, each change pays for a bounded share of one.
+ */
+const RECORDS_PER_LOGGED_CHANGE = 10;
 
 /**
  * Upserts a log's records into a list, by identity: the last change to a record wins, in its place;
@@ -344,7 +351,7 @@ export class SandboxStore {
   async #write(changes: readonly Change[], snapshot: boolean): Promise<void> {
     const storage = this.#storage;
     const background = storage.beginCompaction && storage.writeSnapshot && storage.endCompaction;
-    if (snapshot || (!background && this.#logged + changes.length > this.#compactAfter)) {
+    if (snapshot || (!background && this.#compactionDue(this.#logged + changes.length))) {
       // A removal (reset, retention) or a storage that cannot compact aside: the whole state, in line.
       await this.#snapshotWriting;
       await storage.replace(this.#data);
@@ -354,7 +361,14 @@ export class SandboxStore {
     await storage.append(changes, () => this.#data);
     this.#logged += changes.length;
     // After the append: the snapshot then holds all the old segment does, and the new one starts empty.
-    if (background && !this.#compacting && this.#logged > this.#compactAfter) this.#compactAside();
+    if (background && !this.#compacting && this.#compactionDue(this.#logged)) this.#compactAside();
+  }
+
+  #compactionDue(logged: number): boolean {
+    if (logged <= this.#compactAfter) return false;
+    const data = this.#data;
+    const records = data.people.length + data.authorizations.length + data.certifications.length + data.material_certifications.length;
+    return logged > records / RECORDS_PER_LOGGED_CHANGE;
   }
 
   /**

@@ -171,3 +171,26 @@ describe('a log newer than its snapshot', () => {
     expect(reopened.certifications().map((c) => c.id)).toEqual(['C2']);
   });
 });
+
+describe('the compaction threshold', () => {
+  /** The change lines of the log, without its generation header. */
+  const changeLines = (dir: string) => readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter((line) => line && !line.startsWith('{"log_generation"'));
+
+  it('grows with the state: past its minimum, the log may hold a change per ten records before a snapshot is written', async () => {
+    const dir = dataDir();
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 2 }, []);
+    for (let i = 0; i < 100; i++) store.addCertification(certification(i));
+    await store.persist();
+    await store.idle();
+    expect(changeLines(dir)).toHaveLength(0); // 100 changes over 100 records: compacted
+    for (let i = 100; i < 105; i++) store.addCertification(certification(i));
+    await store.persist();
+    await store.idle();
+    expect(changeLines(dir)).toHaveLength(5); // past the minimum of 2, within a tenth of 105 records
+    for (let i = 105; i < 115; i++) store.addCertification(certification(i));
+    await store.persist();
+    await store.idle();
+    expect(changeLines(dir)).toHaveLength(0); // 15 changes over 115 records: compacted
+    expect((JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as StateSnapshot).certifications).toHaveLength(115);
+  });
+});
