@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
 import { FileStateStorage } from '../../mock-server/state/state-files.js';
 import type { StateSnapshot } from '../../mock-server/state/state-storage.js';
+import { changeLines } from '../support/change-log.js';
 import { useTempDirs } from '../support/temp-dirs.js';
 
 const dataDir = useTempDirs('compaction-');
@@ -173,9 +174,6 @@ describe('a log newer than its snapshot', () => {
 });
 
 describe('the compaction threshold', () => {
-  /** The change lines of the log, without its generation header. */
-  const changeLines = (dir: string) => readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter((line) => line && !line.startsWith('{"log_generation"'));
-
   it('grows with the state: past its minimum, the log may hold a change per ten records before a snapshot is written', async () => {
     const dir = dataDir();
     const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 2 }, []);

@@ -5,6 +5,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { changeLines } from '../support/change-log.js';
 import { useTempDirs } from '../support/temp-dirs.js';
 import { SandboxStore, type Authorization, type Certification } from '../../mock-server/state/sandbox-store.js';
 import { FileStateStorage } from '../../mock-server/state/state-files.js';
@@ -19,12 +20,6 @@ function certification(n: number): Certification {
   return { kind: 'certify-open', id: `C${n}`, app_id: 'app', order_no: `O${n}`, biz_code: 'FACE', identity: { cert_type: 'IDENTITY_CARD', cert_name: 'x', cert_no: '330106197909275965' }, created_at_ms: 0, expires_at_ms: 1, status: 'INIT' };
 }
 
-/** The log's change lines (after its generation header, which a segment starts with once appended to). */
-function logOf(dir: string): string[] {
-  const lines = readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean);
-  if (lines.length) expect(lines[0]).toMatch(/^\{"log_generation":\d+\}$/);
-  return lines.slice(1);
-}
 
 describe('SandboxStore on disk', () => {
   it('appends each batch to the change log, without rewriting the snapshot, and replays it at open', async () => {
@@ -33,7 +28,7 @@ describe('SandboxStore on disk', () => {
     for (let i = 0; i < 3; i++) store.grant(grant(i));
     await store.persist();
     expect(existsSync(join(dir, 'state.json'))).toBe(false);
-    expect(logOf(dir)).toHaveLength(3);
+    expect(changeLines(dir)).toHaveLength(3);
     const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     expect([0, 1, 2].map((i) => reopened.authorization('app', `CERT${i}`)?.cert_no)).toEqual(['CERT0', 'CERT1', 'CERT2']);
   });
@@ -49,7 +44,7 @@ describe('SandboxStore on disk', () => {
     await store.persist();
     store.updateCertification(store.certification('C1')!, { fail_reason: 'second' });
     await store.persist();
-    expect(logOf(dir)).toHaveLength(3);
+    expect(changeLines(dir)).toHaveLength(3);
     const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
     expect(reopened.certification('C1')).toMatchObject({ status: 'FAILED', fail_reason: 'second' });
     expect(reopened.certification('C7')?.status).toBe('INIT');
@@ -66,7 +61,7 @@ describe('SandboxStore on disk', () => {
     await store.persist();
     // The snapshot is written beside the writes; once it is, the log holds only what came after it.
     await store.idle();
-    expect(logOf(dir)).toHaveLength(0);
+    expect(changeLines(dir)).toHaveLength(0);
     expect((JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { authorizations: unknown[] }).authorizations).toHaveLength(6);
     expect((await SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).authorization('app', 'CERT5')).toBeDefined();
   });
