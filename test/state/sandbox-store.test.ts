@@ -20,7 +20,6 @@ function certification(n: number): Certification {
   return { kind: 'certify-open', id: `C${n}`, app_id: 'app', order_no: `O${n}`, biz_code: 'FACE', identity: { cert_type: 'IDENTITY_CARD', cert_name: 'x', cert_no: '330106197909275965' }, created_at_ms: 0, expires_at_ms: 1, status: 'INIT' };
 }
 
-
 describe('SandboxStore on disk', () => {
   it('appends each batch to the change log, without rewriting the snapshot, and replays it at open', async () => {
     const dir = dataDir();
