@@ -15,6 +15,7 @@ import { certificateSn, rootCertificateSn } from './keys/certificate-sn.js';
 import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
 import type { CoreCrypto } from './protocol/core-crypto.js';
 import type { ResponseSigner } from './protocol/response-envelope.js';
+import type { Replication } from './replicas/replication.js';
 import { compileScenario } from './scenarios/load-scenario.js';
 import { magicIdentityScenario } from './scenarios/magic-identity-rules.js';
 import { ScenarioBook } from './scenarios/scenario-book.js';
@@ -69,6 +70,8 @@ export interface AssemblyParts {
   readonly retentionDays?: number;
   /** Real time, for request timestamps and the journal (tests of parity fix it). */
   readonly now?: () => number;
+  /** State shared with other replicas; its storages are then the app and state storages. */
+  readonly replication?: Replication;
 }
 
 export interface SandboxControls {
@@ -136,6 +139,8 @@ export interface SandboxCore extends SandboxControls {
   readonly scenarios: ScenarioBook;
   readonly journal: RequestJournal;
   readonly logger: Logger;
+  /** The state shared with other replicas, when there is one. */
+  readonly replication?: Replication;
   /** Stops watching the scenario file. */
   dispose(): void;
 }
@@ -174,6 +179,8 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     defaultApp: { appId: defaultApp.appId, publicKeyPem: defaultApp.publicKeyPem, certificatePem: defaultApp.certificatePem },
   });
   const state = await SandboxStore.open({ storage: parts.stateStorage }, resources.fixturePeople);
+  const { replication } = parts;
+  replication?.attach({ state, apps });
   const clock = new BusinessClock();
   const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS), now: () => clock.now() });
   // A broken scenario at start is the caller's to fix: it throws, naming the file and the path in it.
@@ -196,6 +203,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     businessNow: () => clock.now(),
     newTraceId: parts.newTraceId,
     onInternalError: (error) => logger.error({ err: error }, 'gateway engine failed'),
+    ...(replication ? { catchUp: () => replication.catchUp() } : {}),
   });
 
   const admin = createSandboxAdmin({
@@ -220,6 +228,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     journal,
     logger,
     clock,
+    replication,
     alipayPublicKeyPem: resources.alipayPublicKeyPem,
     alipayPublicKeyPath: resources.alipayPublicKeyPath,
     defaultApp: defaultAppView,

@@ -47,6 +47,11 @@ export interface SandboxCoreOptions {
   readonly signer?: ResponseSigner;
   /** Real time, for request timestamps and the journal (tests of parity fix it). */
   readonly now?: () => number;
+  /**
+   * Where replicas share their state: `redis://host:port/db`. Apps, state, scenarios, the clock and
+   * the journal then live there instead of the data folder.
+   */
+  readonly store?: string;
 }
 
 /** The start scenario from a file, loaded now and watched. */
@@ -64,11 +69,14 @@ function scenarioFileFor(nameOrPath: string, logger: Logger) {
 
 export async function createSandboxCore(options: SandboxCoreOptions = {}): Promise<SandboxCore> {
   const logger = options.logger ?? sandboxLogger(options.quiet);
-  const dataDir = options.inMemory ? undefined : (options.dataDir ?? 'data');
+  const dataDir = options.inMemory || options.store ? undefined : (options.dataDir ?? 'data');
+  // Loaded only when asked for: a plain serve does not pay for the Redis client at start.
+  const replication = options.store ? await (await import('./replicas/redis-replication.js')).openRedisReplication(options.store, logger) : undefined;
   return assembleSandboxCore({
     resources: readShippedResources(),
-    appStorage: dataDir ? new FileAppStorage(dataDir) : new MemoryAppStorage(),
-    stateStorage: options.stateStorage ?? (dataDir ? new FileStateStorage(dataDir, { repair: options.repairState }) : new MemoryStateStorage()),
+    appStorage: replication?.appStorage ?? (dataDir ? new FileAppStorage(dataDir) : new MemoryAppStorage()),
+    stateStorage: replication?.stateStorage ?? options.stateStorage ?? (dataDir ? new FileStateStorage(dataDir, { repair: options.repairState }) : new MemoryStateStorage()),
+    replication,
     crypto: nodeCrypto,
     signer: options.signer ?? createInProcessSigner(readAlipayPrivateKey()),
     logger,

@@ -89,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await signer.close();
     throw error;
   }
-  const app = lazyExpressApp({ engine: core.engine, logger: core.logger, admin: core.admin, journal: core.journal, alipayPublicKeyPem: core.alipayPublicKeyPem });
+  const app = lazyExpressApp({ engine: core.engine, logger: core.logger, admin: core.admin, journal: core.journal, alipayPublicKeyPem: core.alipayPublicKeyPem, replication: core.replication });
   // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
   // tenth of a request's main-thread time); everything else is the Express app's.
   const gateway = createGatewayHandler(core.engine, core.logger);
@@ -127,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         server.closeAllConnections();
       });
       await signer.close();
+      await core.replication?.close();
     },
   };
 }

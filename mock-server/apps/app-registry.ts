@@ -157,11 +157,24 @@ export class AppRegistry {
   /** On disk first, then in force: an app whose registration failed to be written is not served. */
   async #store(record: AppRecord): Promise<AppRecord> {
     const app = AppRegistry.#fromRecord(record);
-    const records = [...this.#records.filter((r) => r.app_id !== record.app_id), record];
-    await this.#storage.save(records);
-    this.#records = records;
-    this.#apps.set(record.app_id, app);
+    await (this.#storage.put ? this.#storage.put(record) : this.#storage.save(this.#withRecord(record)));
+    this.#put(record, app);
     return record;
+  }
+
+  #withRecord(record: AppRecord): AppRecord[] {
+    return [...this.#records.filter((r) => r.app_id !== record.app_id), record];
+  }
+
+  #put(record: AppRecord, app: RegisteredApp): void {
+    this.#records = this.#withRecord(record);
+    this.#apps.set(record.app_id, app);
+  }
+
+  /** An app another replica registered (already stored): served from now on. */
+  applyStored(record: AppRecord): void {
+    if (this.#apps.get(record.app_id)?.builtIn) return;
+    this.#put(record, AppRegistry.#fromRecord(record));
   }
 
   /** Registers or re-keys an app; resolves once the change is on disk. */

@@ -10,6 +10,11 @@ export interface AppStorage {
   load(): Promise<readonly AppRecord[]>;
   /** Replaces what is kept with these apps; resolves only once they are durable. */
   save(apps: readonly AppRecord[]): Promise<void>;
+  /**
+   * Adds or replaces one app, durably; a storage shared by replicas has it, so that two replicas
+   * registering different apps at once do not each save a list without the other's.
+   */
+  put?(app: AppRecord): Promise<void>;
 }
 
 /** Nothing kept: `--in-memory`, the msw and undici sandboxes, the browser. */

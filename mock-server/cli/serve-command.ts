@@ -4,6 +4,7 @@
  */
 import { relative } from 'node:path';
 import { isLoopback } from '../http/admin-guard.js';
+import { redisAddress } from '../replicas/store-address.js';
 import { startSandbox, type RunningSandbox } from '../sandbox.js';
 import { serveOptionsHelp, serveSettings } from './serve-options.js';
 
@@ -15,7 +16,7 @@ Every option can also come from its environment variable; a flag wins over the v
 ${serveOptionsHelp()}
 `;
 
-function describe(sandbox: RunningSandbox, dataDir: string | undefined): string {
+function describe(sandbox: RunningSandbox, dataDir: string | undefined, store: string | undefined): string {
   const here = (path: string) => relative(process.cwd(), path) || path;
   return [
     'Alipay gateway sandbox is listening',
@@ -25,7 +26,7 @@ function describe(sandbox: RunningSandbox, dataDir: string | undefined): string 
     `  app private key    ${here(sandbox.defaultApp.privateKeyPkcs1Path)} (PKCS#1)`,
     `                     ${here(sandbox.defaultApp.privateKeyPkcs8Path)} (PKCS#8)`,
     `  alipay public key  ${here(sandbox.alipayPublicKeyPath)} (also GET ${sandbox.url}/__admin/alipay-public-key)`,
-    `  data               ${dataDir ?? 'in memory'}`,
+    `  data               ${store ? `${redisAddress(store).where} (shared by every sandbox using it)` : (dataDir ?? 'in memory')}`,
     `  scenario           ${sandbox.scenarioPath ? here(sandbox.scenarioPath) : 'none (normal behaviour)'}`,
     '  The keys are TEST-ONLY and public: never use them outside the sandbox.',
     ...(sandbox.adminToken ? adminTokenLines(sandbox) : []),
@@ -54,6 +55,7 @@ export async function run(args: string[]): Promise<number> {
     adminToken: settings.adminToken,
     dataDir: settings.dataDir,
     inMemory: settings.dataDir === undefined,
+    store: settings.store,
     repairState: settings.repairState,
     quiet: settings.quiet,
     scenario: settings.scenario,
@@ -81,6 +83,6 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  process.stdout.write(describe(sandbox, settings.dataDir));
+  process.stdout.write(describe(sandbox, settings.dataDir, settings.store));
   return stopped;
 }

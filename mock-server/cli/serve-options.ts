@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT } from '../sandbox.js';
+import { redisAddress } from '../replicas/store-address.js';
 import { UsageError } from './usage-error.js';
 
 interface OptionSpec {
@@ -23,6 +24,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'admin-hosts', env: ['ALIPAY_SANDBOX_ADMIN_HOSTS'], kind: 'string', value: 'NAME,...', defaultText: 'none', description: 'more Host names to serve the admin API for (loopback names and this machine\'s addresses always are)' },
   { flag: 'admin-token', env: ['ALIPAY_SANDBOX_ADMIN_TOKEN'], kind: 'string', value: 'TOKEN', defaultText: 'none; made up beyond loopback', description: 'required on `/__admin` as `Authorization: Bearer TOKEN`' },
   { flag: 'data-dir', env: ['ALIPAY_SANDBOX_DATA_DIR'], kind: 'string', value: 'DIR', defaultText: './data', description: 'where registered apps (`apps.json`) and state (`state.json`) are kept across restarts' },
+  { flag: 'store', env: ['ALIPAY_SANDBOX_STORE'], kind: 'string', value: 'URL', defaultText: 'the data dir', description: 'keep apps, state, scenarios, the clock and the journal in Redis (`redis://host:port/db`), shared by every sandbox pointed at it (replicas behind a load balancer)' },
   { flag: 'in-memory', env: ['ALIPAY_SANDBOX_IN_MEMORY'], kind: 'boolean', defaultText: 'off', description: 'keep nothing on disk' },
   { flag: 'repair-state', env: ['ALIPAY_SANDBOX_REPAIR_STATE'], kind: 'boolean', defaultText: 'off', description: 'start even though the change log has a corrupt line: cut it there, keeping the whole file as `state.changes.jsonl.corrupt`' },
   { flag: 'timestamp-window', env: ['ALIPAY_SANDBOX_TIMESTAMP_WINDOW'], kind: 'string', value: 'MIN', defaultText: '15', description: 'allowed skew of `timestamp` in minutes; 0 turns the check off' },
@@ -40,8 +42,10 @@ export interface ServeSettings {
   readonly host?: string;
   readonly adminHosts: readonly string[];
   readonly adminToken?: string;
-  /** Undefined: in memory. */
+  /** Undefined: in memory, or in the store. */
   readonly dataDir?: string;
+  /** A redis:// address replicas share. */
+  readonly store?: string;
   readonly repairState: boolean;
   readonly timestampWindowMinutes: number;
   readonly maxBodyBytes: number;
@@ -101,12 +105,22 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
   const flags = values as Readonly<Record<string, string | boolean | undefined>>;
   const read = (flag: string) => given(SERVE_OPTIONS.find((spec) => spec.flag === flag)!, flags, env);
   const signingThreads = read('signing-threads');
+  const store = read('store');
+  if (store && read('data-dir')) throw new UsageError(`${store.from} and ${read('data-dir')!.from} name two places for the state: give one`);
+  if (store) {
+    try {
+      redisAddress(store.text);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   return {
     port: port(read('port')),
     host: read('host')?.text,
     adminHosts: (read('admin-hosts')?.text ?? '').split(',').map((name) => name.trim()).filter(Boolean),
     adminToken: read('admin-token')?.text,
-    dataDir: switchedOn(read('in-memory')) ? undefined : (read('data-dir')?.text ?? 'data'),
+    dataDir: switchedOn(read('in-memory')) || store ? undefined : (read('data-dir')?.text ?? 'data'),
+    store: store?.text,
     repairState: switchedOn(read('repair-state')),
     timestampWindowMinutes: wholeNumber(read('timestamp-window'), 15),
     maxBodyBytes: wholeNumber(read('max-body-bytes'), 4 * 1024 * 1024),

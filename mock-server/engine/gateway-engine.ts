@@ -17,6 +17,7 @@ import type { ResponseNode, ResponseSigner } from '../protocol/response-envelope
 import type { Decision, RuleReference } from '../scenarios/scenario-book.js';
 import { fieldReader, type FaultKind, type ScenarioOutcome, type ScenarioRequest } from '../scenarios/scenario-rules.js';
 import type { SandboxStore } from '../state/sandbox-store.js';
+import { StateConflictError, StateUnavailableError } from '../state/shared-state.js';
 import { authorizationOf } from './app-auth-token.js';
 import { createAuthenticator } from './authenticate-request.js';
 import { isConnectionFault, type ConnectionFault } from './envelope-faults.js';
@@ -81,7 +82,8 @@ export interface AppDirectory {
 }
 
 export interface ScenarioDecider {
-  decide(request: ScenarioRequest): Decision;
+  /** A promise when call counts are shared with other replicas. */
+  decide(request: ScenarioRequest): Decision | Promise<Decision>;
 }
 
 export interface GatewayEngineDependencies {
@@ -105,6 +107,8 @@ export interface GatewayEngineDependencies {
   readonly newNonce?: () => string;
   /** Told of failures in the sandbox itself, which callers see as 20000 aop.unknow-error. */
   readonly onInternalError?: (error: unknown) => void;
+  /** State shared with other replicas: what they committed, applied before a request reads anything. */
+  readonly catchUp?: () => Promise<void>;
 }
 
 export interface GatewayEngine {
@@ -114,6 +118,9 @@ export interface GatewayEngine {
   /** An OpenAPI v3 request (`/v3/...`): the same outcomes, rendered the v3 way (openapi-v3.ts). */
   handleOpenApi(request: OpenApiRequest): Promise<GatewayResponse>;
 }
+
+/** Tries of a request whose commit another replica's beat (each runs over what that one committed). */
+const CONFLICT_TRIES = 5;
 
 type BizContent = { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly refusal: ErrorFields };
 
@@ -225,23 +232,38 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     }
   }
 
+  /**
+   * Carries out a decision and starts writing what it changed, in one synchronous step: nothing else
+   * runs between the method and the start of its write, so the write holds this request's changes
+   * (a shared store commits them as the request's own, and may refuse them: see serve).
+   */
+  function carriedOut(decision: Decision, request: Omit<AuthenticatedRequest, 'decision'>, state: RequestState): Answer {
+    state.decision = decision;
+    const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';
+    try {
+      return carryOut(decision.outcome, { ...request, decision }, state, rule);
+    } finally {
+      if (deps.state.dirty) state.written = deps.state.persist();
+    }
+  }
+
   /** The scenario's decision for an authenticated call of either protocol, carried out. */
-  function dispatch(method: string, bizContent: BizContent, app: RegisteredApp, parameters: Readonly<Record<string, string>>, state: RequestState, appAuthToken: string | undefined): Answer {
+  function dispatch(method: string, bizContent: BizContent, app: RegisteredApp, parameters: Readonly<Record<string, string>>, state: RequestState, appAuthToken: string | undefined): Answer | Promise<Answer> {
     if (appAuthToken !== undefined) state.authAppId = authorizationOf(deps.state, appAuthToken, app.appId, method, deps.businessNow()).auth_app_id;
     const stateAppId = state.authAppId ?? app.appId;
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
-    const decision = (state.decision = deps.scenarios.decide({ appId: app.appId, method, field }));
     state.business = bizContent.ok ? bizContent.value : undefined;
-    const rule = decision.rule ? `${decision.rule.source}, ${decision.rule.name}` : 'normal behaviour';
-    return carryOut(decision.outcome, { method, bizContent, app, stateAppId, parameters, decision }, state, rule);
+    const request = { method, bizContent, app, stateAppId, parameters };
+    const decision = deps.scenarios.decide({ appId: app.appId, method, field });
+    return decision instanceof Promise ? decision.then((decided) => carriedOut(decided, request, state)) : carriedOut(decision, request, state);
   }
 
-  function answer(request: GatewayRequest, state: RequestState): Answer {
+  function answer(request: GatewayRequest, state: RequestState): Answer | Promise<Answer> {
     const { params, app, decoded } = authenticate(request, state);
     return dispatch(params.method, businessParameters(decoded.values, methods.get(params.method)), app, decoded.values, state, params.app_auth_token || undefined);
   }
 
-  function answerOpenApi(request: OpenApiRequest, state: RequestState): Answer {
+  function answerOpenApi(request: OpenApiRequest, state: RequestState): Answer | Promise<Answer> {
     const call = openApi.authenticate(request, state);
     const text: Record<string, string> = {};
     for (const [name, value] of Object.entries(call.parameters)) text[name] = typeof value === 'string' ? value : JSON.stringify(value);
@@ -286,6 +308,8 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
 
   function unsaved(error: unknown): Answer {
     deps.onInternalError?.(error);
+    // A shared store that cannot be reached is the business system being down, as Alipay names it.
+    if (error instanceof StateUnavailableError) return { kind: 'node', node: publicError('isp.unknow-error', 'the sandbox cannot reach its state store; retry the call'), detail: error.message };
     return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox could not save its state; retry the call'), detail: String(error) };
   }
 
@@ -295,36 +319,54 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
    * neither needs the other; it is handed out only once the write is done, and a failed write
    * replaces it with the refusal.
    */
-  async function renderedWhenDurable(state: RequestState, result: Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>): Promise<{ result: Answer; response: GatewayResponse }> {
-    if (!deps.state.dirty) return { result, response: await render(state, result) };
-    const written = deps.state.persist();
+  async function renderedWhenDurable(state: RequestState, result: Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, lastTry: boolean): Promise<{ result: Answer; response: GatewayResponse } | 'conflict'> {
+    const written = state.written ?? (deps.state.dirty ? deps.state.persist() : undefined);
+    if (!written) return { result, response: await render(state, result) };
     const rendering = render(state, result);
     try {
       await written;
     } catch (error) {
       rendering.catch(() => undefined);
+      if (error instanceof StateConflictError && !lastTry) return 'conflict';
       const refusal = unsaved(error);
       return { result: refusal, response: await render(state, refusal) };
     }
     return { result, response: await rendering };
   }
 
+  /** Before a request reads the state: what other replicas committed; undefined when all is in hand. */
+  async function caughtUp(): Promise<Answer | undefined> {
+    try {
+      await deps.catchUp!();
+      return undefined;
+    } catch (error) {
+      return unsaved(error instanceof StateUnavailableError ? error : new StateUnavailableError(`the shared state store did not answer: ${(error as Error).message}`));
+    }
+  }
+
   /**
    * One request of either protocol: its answer (or refusal), made durable, rendered, journalled.
    * `refused` learns what it can of a caller refused early.
    */
-  async function serve(protocol: 'v1' | 'v3', httpMethod: string, answerOf: (state: RequestState) => Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, refused?: (state: RequestState) => void): Promise<GatewayResponse> {
-    const state: RequestState = {};
-    let answered: Answer;
-    try {
-      answered = answerOf(state);
-    } catch (error) {
-      refused?.(state);
-      answered = refusalAnswer(error);
+  async function serve(protocol: 'v1' | 'v3', httpMethod: string, answerOf: (state: RequestState) => Answer | Promise<Answer>, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, refused?: (state: RequestState) => void): Promise<GatewayResponse> {
+    for (let tries = 1; ; tries++) {
+      const state: RequestState = {};
+      let answered = deps.catchUp ? await caughtUp() : undefined;
+      if (!answered) {
+        try {
+          const answering = answerOf(state);
+          answered = answering instanceof Promise ? await answering : answering;
+        } catch (error) {
+          refused?.(state);
+          answered = refusalAnswer(error);
+        }
+      }
+      const rendered = await renderedWhenDurable(state, answered, render, tries === CONFLICT_TRIES);
+      // Another replica committed a record this request read: run it again over what that one wrote.
+      if (rendered === 'conflict') continue;
+      record(protocol, httpMethod, state, rendered.response, rendered.result.kind === 'node' ? rendered.result.node : undefined);
+      return rendered.response;
     }
-    const { result, response } = await renderedWhenDurable(state, answered, render);
-    record(protocol, httpMethod, state, response, result.kind === 'node' ? result.node : undefined);
-    return response;
   }
 
   return {

@@ -42,6 +42,8 @@ export interface RequestState {
   certificateMode?: boolean;
   /** The request's content was AES-encrypted: so is the answer's node. */
   aesKey?: Uint8Array;
+  /** The write of what the method changed, started as the method returned (before anything else ran). */
+  written?: Promise<void>;
 }
 
 /** The engine's answer before it becomes bytes. */

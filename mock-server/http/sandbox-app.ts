@@ -10,6 +10,8 @@ import { DataDirError, reasonOf } from '../state/durable-files.js';
 import type { SandboxAdmin } from '../admin/sandbox-admin.js';
 import { createConsoleRouter } from '../console/console-routes.js';
 import type { RequestJournal } from '../journal/request-journal.js';
+import type { Replication } from '../replicas/replication.js';
+import { StateConflictError, StateUnavailableError } from '../state/shared-state.js';
 import { createAdminRouter } from './admin-routes.js';
 import { createGatewayHandler } from './gateway-route.js';
 import { createHostedPageRouter } from './hosted-page-routes.js';
@@ -20,11 +22,13 @@ export interface SandboxAppDependencies {
   readonly admin: SandboxAdmin;
   readonly journal: RequestJournal;
   readonly alipayPublicKeyPem: string;
+  /** State shared with other replicas: caught up with before each admin operation and hosted page. */
+  readonly replication?: Replication;
 }
 
 /** A write to the data folder that failed: the disk is full, read-only, gone, not ours. */
 function isStorageFailure(error: unknown): boolean {
-  return error instanceof DataDirError || ['ENOSPC', 'EROFS', 'EDQUOT', 'EACCES', 'EPERM', 'ENOENT', 'EIO'].includes((error as { code?: string }).code ?? '');
+  return error instanceof DataDirError || error instanceof StateUnavailableError || error instanceof StateConflictError || ['ENOSPC', 'EROFS', 'EDQUOT', 'EACCES', 'EPERM', 'ENOENT', 'EIO'].includes((error as { code?: string }).code ?? '');
 }
 
 interface HttpError {
@@ -40,6 +44,16 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
   // The web console is what a person opening the sandbox in a browser wants to see.
   app.get('/', (_req: Request, res: Response) => res.redirect(302, '/__admin/ui'));
+  const { replication } = deps;
+  if (replication) {
+    // What other replicas changed, before an admin answer or a hosted page reads the state.
+    app.use(['/__admin', '/__sandbox'], (_req: Request, _res: Response, next: NextFunction) => {
+      replication.catchUp().then(
+        () => next(),
+        (error: unknown) => next(error instanceof StateUnavailableError ? error : new StateUnavailableError(`the shared state store ${replication.where} did not answer: ${(error as Error).message}`)),
+      );
+    });
+  }
   app.use('/__admin', createConsoleRouter({ journal: deps.journal, alipayPublicKeyPem: deps.alipayPublicKeyPem }));
   app.use('/__admin', createAdminRouter(deps.admin));
   app.use('/__sandbox', createHostedPageRouter(deps.admin));

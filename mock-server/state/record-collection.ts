@@ -67,8 +67,21 @@ export class RecordCollection<T> {
   /** Adds or replaces (after a change to it) a record. */
   put(record: T): void {
     const key = this.kind.key(record);
-    this.records[key] = record;
-    this.#index(key, record);
+    this.set(key, record as unknown);
     this.changed(key, record);
+  }
+
+  /** A record already stored elsewhere (another replica's), put in place without a change. */
+  set(key: string, record: unknown): void {
+    this.records[key] = record;
+    this.#index(key, record as T);
+  }
+
+  /** Forgets a record (a change no storage took). */
+  delete(key: string): void {
+    const indexed = this.#indexed.get(key) ?? {};
+    for (const [name, value] of Object.entries(indexed)) if (value !== undefined) this.#lookups.get(name)?.delete(value);
+    this.#indexed.delete(key);
+    delete this.records[key];
   }
 }

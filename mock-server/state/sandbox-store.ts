@@ -10,6 +10,7 @@
  * nothing is acknowledged that is not stored.
  */
 import { RecordCollection, type RecordKind } from './record-collection.js';
+import { claimKeys, compareVersions, isSharedStorage, NO_VERSION, recordKey, StateConflictError, StateUnavailableError, type SharedBatch, type SharedCommit, type SharedState, type SharedStateStorage, type Version } from './shared-state.js';
 import type { StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 export interface Person {
@@ -145,10 +146,17 @@ export class SandboxStore {
   /** The snapshot a compaction is writing, settled when written or failed. */
   #snapshotWriting: Promise<void> = Promise.resolve();
   readonly #compactAfter: number;
+  /** A storage other replicas share (shared-state.ts): each commit is checked against what they wrote. */
+  readonly #shared: SharedStateStorage | undefined;
+  /** Shared: each record's and claim's version as this replica last saw it. */
+  readonly #versions = new Map<string, Version>();
+  /** Shared: records whose commit failed unanswered; read again from the storage before the next request. */
+  readonly #stale = new Set<string>();
 
   private constructor(data: StateFile, storage: StateStorage, logged: number, compactAfter: number) {
     this.#data = data;
     this.#storage = storage;
+    this.#shared = isSharedStorage(storage) ? storage : undefined;
     this.#logged = logged;
     this.#compactAfter = compactAfter;
     this.#index();
@@ -160,6 +168,11 @@ export class SandboxStore {
    * DataDirError, CorruptStateError), not on the first acknowledged write.
    */
   static async open(options: { storage: StateStorage; compactAfter?: number }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
+    if (isSharedStorage(options.storage)) {
+      const store = new SandboxStore(emptyState(), options.storage, 0, COMPACT_AFTER);
+      store.#loadShared(await options.storage.loadShared(emptyState([...fixturePeople])));
+      return store;
+    }
     const stored = await options.storage.load();
     const data = stored.snapshot ?? emptyState([...fixturePeople]);
     const logged = replay(data, stored.changes);
@@ -212,6 +225,11 @@ export class SandboxStore {
 
   /** Adds or replaces the person with this cert_no. */
   addPerson(person: Person): void {
+    this.#putPerson(person);
+    this.#changed({ person });
+  }
+
+  #putPerson(person: Person): void {
     const earlier = this.#people.get(person.cert_no);
     const data = this.#data;
     if (earlier) {
@@ -221,7 +239,6 @@ export class SandboxStore {
     data.people.push(person);
     this.#people.set(person.cert_no, person);
     this.#peopleByUserId.set(person.user_id, person);
-    this.#changed({ person });
   }
 
   // Authorizations
@@ -254,10 +271,14 @@ export class SandboxStore {
   }
 
   addCertification(certification: Certification): void {
+    this.#putCertification(certification);
+    this.#changed({ certification });
+  }
+
+  #putCertification(certification: Certification): void {
     this.#data.certifications.push(certification);
     this.#certifications.set(certification.id, certification);
     this.#certificationsByOrder.set(key(certification.kind, certification.app_id, certification.order_no), certification);
-    this.#changed({ certification });
   }
 
   updateCertification(certification: Certification, change: Partial<Pick<Certification, 'status' | 'fail_reason' | 'completed_at_ms' | 'return_url'>>): void {
@@ -270,9 +291,13 @@ export class SandboxStore {
   }
 
   addMaterialCertification(record: MaterialCertification): void {
+    this.#putMaterial(record);
+    this.#changed({ material: record });
+  }
+
+  #putMaterial(record: MaterialCertification): void {
     this.#data.material_certifications.push(record);
     this.#materialCertifications.set(key(record.app_id, record.transaction_id), record);
-    this.#changed({ material: record });
   }
 
   // Records a method declares itself (record-collection.ts)
@@ -312,6 +337,175 @@ export class SandboxStore {
     return dropped;
   }
 
+  // Shared with other replicas (shared-state.ts)
+
+  #loadShared(state: SharedState): void {
+    const data = emptyState();
+    replay(data, state.records.map((record) => record.change));
+    // The storage keeps no order; certifications list oldest first.
+    data.certifications.sort((a, b) => a.created_at_ms - b.created_at_ms);
+    this.#data = data;
+    this.#index();
+    this.#versions.clear();
+    for (const { key, version } of [...state.records, ...state.claims]) this.#versions.set(key, version);
+  }
+
+  /**
+   * Commits this request's changes (a request's handler runs without awaiting, so the changes pending
+   * now are its own), checked against the versions this replica read. Refused, the records are read
+   * again from the storage and StateConflictError tells the caller to run the request again; not
+   * reached, they are read again before the next request, and nothing is acknowledged.
+   */
+  async #commitShared(storage: SharedStateStorage): Promise<void> {
+    const changes = this.#pending;
+    const whole = this.#snapshotNeeded;
+    this.#pending = [];
+    this.#snapshotNeeded = false;
+    this.#dirty = false;
+    if (whole) return this.#replaceShared(storage);
+    const commit = this.#sharedCommit(changes);
+    const keys = [...commit.records.map((record) => record.key), ...commit.claims.map((claim) => claim.key)];
+    let result;
+    try {
+      result = await storage.commit(commit);
+    } catch (error) {
+      for (const key of commit.records) this.#stale.add(key.key);
+      throw new StateUnavailableError(`the shared state (${storage.where}) did not take the change: ${(error as Error).message}`);
+    }
+    if (result.committed) {
+      for (const key of keys) if (compareVersions(result.version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, result.version);
+      return;
+    }
+    await this.#restore(storage, keys);
+    throw new StateConflictError(result.conflicts);
+  }
+
+  #sharedCommit(changes: readonly Change[]): SharedCommit {
+    const latest = new Map<string, Change>();
+    for (const change of changes) latest.set(recordKey(change), change);
+    const claims = new Map<string, string>();
+    for (const [owner, change] of latest) for (const claim of claimKeys(change)) claims.set(claim, owner);
+    const expected = (key: string) => this.#versions.get(key) ?? NO_VERSION;
+    return {
+      records: [...latest].map(([key, change]) => ({ key, expected: expected(key), change })),
+      claims: [...claims].map(([key, owner]) => ({ key, expected: expected(key), owner })),
+    };
+  }
+
+  /** A reset or a retention removal, shared: the whole state replaces what the storage held. */
+  async #replaceShared(storage: SharedStateStorage): Promise<void> {
+    try {
+      await storage.replace(this.#data);
+      // The versions the storage gave every record: read back whole (a reset is small; retention rare).
+      this.#loadShared(await storage.loadShared(emptyState()));
+    } catch (error) {
+      throw new StateUnavailableError(`the shared state (${storage.where}) was not replaced: ${(error as Error).message}`);
+    }
+  }
+
+  /** Records this replica changed without a commit, as the storage holds them now. */
+  async #restore(storage: SharedStateStorage, keys: readonly string[]): Promise<void> {
+    const current = await storage.current(keys);
+    const found = new Set(current.records.map((record) => record.key));
+    for (const key of keys) {
+      if (found.has(key)) continue;
+      this.#forget(key);
+      this.#versions.delete(key);
+    }
+    for (const { key, version, change } of current.records) {
+      this.#apply(change);
+      this.#versions.set(key, version);
+    }
+    for (const { key, version } of current.claims) this.#versions.set(key, version);
+  }
+
+  /** Before a request: records whose commit was never answered, read again (throws while unreachable). */
+  async refreshStale(): Promise<void> {
+    if (!this.#shared || this.#stale.size === 0) return;
+    const keys = [...this.#stale];
+    await this.#restore(this.#shared, keys);
+    for (const key of keys) this.#stale.delete(key);
+  }
+
+  /** A batch another replica (or this one) committed, from the storage's stream; older versions are kept out. */
+  applyShared(batch: SharedBatch): void {
+    for (const { key, change } of batch.records) {
+      if (compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) <= 0) continue;
+      this.#apply(change);
+      this.#versions.set(key, batch.version);
+    }
+    for (const { key } of batch.claims) {
+      if (compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, batch.version);
+    }
+  }
+
+  /** After a reset on any replica: the whole state again, as stored. */
+  async reloadShared(): Promise<void> {
+    if (this.#shared) this.#loadShared(await this.#shared.loadShared(emptyState()));
+  }
+
+  /** A change as it now stands, put in memory without a write (it is already stored). */
+  #apply(change: Change): void {
+    if ('person' in change) return this.#putPerson(change.person);
+    if ('grant' in change) {
+      const id = key(change.grant.app_id, change.grant.cert_no);
+      if (this.#authorizations.has(id)) this.#forget(recordKey(change));
+      this.#data.authorizations.push(change.grant);
+      this.#authorizations.set(id, change.grant);
+      return;
+    }
+    if ('certification' in change) {
+      const earlier = this.#certifications.get(change.certification.id);
+      // In place: the lists hold the object, and a million-record list is not searched per change.
+      if (earlier) Object.assign(earlier, change.certification);
+      else this.#putCertification({ ...change.certification });
+      return;
+    }
+    if ('material' in change) {
+      if (this.#materialCertifications.has(key(change.material.app_id, change.material.transaction_id))) this.#forget(recordKey(change));
+      return this.#putMaterial(change.material);
+    }
+    const { kind, key: recordName, value } = change.record;
+    const collection = this.#collections.get(kind);
+    if (collection) collection.set(recordName, value);
+    else (this.#data.records![kind] ??= {})[recordName] = value;
+  }
+
+  /** Removes the record a key names from memory (undoing a change no storage took). */
+  #forget(recordName: string): void {
+    const [kind, ...parts] = recordName.split('\u0000');
+    const data = this.#data;
+    if (kind === 'person') {
+      const person = this.#people.get(parts[0]!);
+      if (!person) return;
+      data.people = data.people.filter((p) => p !== person);
+      this.#people.delete(person.cert_no);
+      this.#peopleByUserId.delete(person.user_id);
+    } else if (kind === 'grant') {
+      const id = key(parts[0]!, parts[1]!);
+      const grant = this.#authorizations.get(id);
+      data.authorizations = data.authorizations.filter((a) => a !== grant);
+      this.#authorizations.delete(id);
+    } else if (kind === 'certification') {
+      const certification = this.#certifications.get(parts[0]!);
+      if (!certification) return;
+      data.certifications = data.certifications.filter((c) => c !== certification);
+      this.#certifications.delete(certification.id);
+      const order = key(certification.kind, certification.app_id, certification.order_no);
+      if (this.#certificationsByOrder.get(order) === certification) this.#certificationsByOrder.delete(order);
+    } else if (kind === 'material') {
+      const id = key(parts[0]!, parts[1]!);
+      const material = this.#materialCertifications.get(id);
+      data.material_certifications = data.material_certifications.filter((m) => m !== material);
+      this.#materialCertifications.delete(id);
+    } else if (kind === 'record') {
+      const [recordKind, name] = [parts[0]!, parts.slice(1).join('\u0000')];
+      const collection = this.#collections.get(recordKind);
+      if (collection) collection.delete(name);
+      else delete data.records?.[recordKind]?.[name];
+    }
+  }
+
   get dirty(): boolean {
     return this.#dirty;
   }
@@ -321,6 +515,7 @@ export class SandboxStore {
    * the next one.
    */
   persist(): Promise<void> {
+    if (this.#shared) return this.#commitShared(this.#shared);
     if (this.#batch) return this.#batch;
     const batch = this.#writes.then(async () => {
       this.#batch = undefined;

@@ -1,0 +1,91 @@
+/**
+ * The connection to the Redis server that replicas share (`--store redis://host:port/db`), with
+ * node-redis (@redis/client): Redis's own client, kept up to date with the server (ioredis is in
+ * maintenance only). Commands are refused at once while the server is unreachable, rather than
+ * queued: a request then gets isp.unknow-error instead of waiting, and the client reconnects by
+ * itself. Every key the sandbox keeps starts with one prefix, so that one server can hold several.
+ */
+import { createHash } from 'node:crypto';
+import { createClient } from '@redis/client';
+import type { Logger } from 'pino';
+import { StoreAddressError, type RedisAddress } from './store-address.js';
+
+/** The part of a client the sandbox uses: one raw command at a time (scripts, streams, hashes). */
+export interface RedisCommands {
+  sendCommand(args: readonly string[]): Promise<unknown>;
+}
+
+/** How long to wait between reconnection attempts: quickly at first, then every second. */
+const reconnectDelay = (attempt: number): number => Math.min(50 * 2 ** attempt, 1000);
+
+export class RedisConnection implements RedisCommands {
+  readonly where: string;
+  readonly prefix: string;
+  readonly #client: ReturnType<typeof createClient>;
+  #reachable = true;
+
+  private constructor(address: RedisAddress, prefix: string, logger: Logger) {
+    this.where = address.where;
+    this.prefix = prefix;
+    this.#client = createClient({
+      url: address.url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2000, reconnectStrategy: reconnectDelay },
+    });
+    // Said once per outage, not once per attempt: a restarted Redis would otherwise flood the log.
+    this.#client.on('error', (error: Error) => {
+      if (!this.#reachable) return;
+      this.#reachable = false;
+      logger.error({ store: this.where, err: error.message }, 'the shared state store is unreachable: requests that need it get 20000 isp.unknow-error until it is back');
+    });
+    this.#client.on('ready', () => {
+      if (this.#reachable) return;
+      this.#reachable = true;
+      logger.warn({ store: this.where }, 'the shared state store is reachable again');
+    });
+  }
+
+  /** Connects, or throws saying which address could not be reached. */
+  static async open(address: RedisAddress, logger: Logger, prefix = 'alipay-sandbox:'): Promise<RedisConnection> {
+    const connection = new RedisConnection(address, prefix, logger);
+    try {
+      await connection.#client.connect();
+    } catch (error) {
+      await connection.close();
+      throw new StoreAddressError(`cannot reach the store ${address.where}: ${(error as Error).message}`);
+    }
+    return connection;
+  }
+
+  /** A key of the sandbox's: prefixed. */
+  key(name: string): string {
+    return this.prefix + name;
+  }
+
+  sendCommand(args: readonly string[]): Promise<unknown> {
+    return this.#client.sendCommand([...args]);
+  }
+
+  async close(): Promise<void> {
+    this.#client.destroy();
+  }
+}
+
+/** A Lua script run by its SHA1 (EVALSHA), loaded again when the server has forgotten it (a restart). */
+export class RedisScript {
+  readonly #sha: string;
+
+  constructor(readonly source: string) {
+    this.#sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: RedisCommands, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const rest = [String(keys.length), ...keys, ...args];
+    try {
+      return await redis.sendCommand(['EVALSHA', this.#sha, ...rest]);
+    } catch (error) {
+      if (!String((error as Error).message).includes('NOSCRIPT')) throw error;
+      return redis.sendCommand(['EVAL', this.source, ...rest]);
+    }
+  }
+}

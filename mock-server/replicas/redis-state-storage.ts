@@ -1,0 +1,213 @@
+/**
+ * The sandbox's state in Redis, shared by every replica (state/shared-state.ts):
+ *   state    hash: record key → "<version> <change JSON>"
+ *   claims   hash: claim key (a certification's order) → "<version> <owner record key>"
+ *   changes  stream: one entry per commit (`r:<key>` → change, `c:<key>` → owner), and `reset`
+ * A commit is one Lua script, so its check of the versions and its writes are atomic: of two
+ * replicas committing over the same version, the second is refused. Redis with `appendonly yes` and
+ * `appendfsync always` has the write on disk before it answers.
+ */
+import { claimKeys, recordKey, type CommitResult, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../state/shared-state.js';
+import type { StateChange, StateSnapshot, StoredState } from '../state/state-storage.js';
+import { RedisScript, type RedisConnection } from './redis-connection.js';
+
+/** Entries of the change stream kept for replicas that fall behind (Redis trims past it, approximately). */
+export const CHANGE_STREAM_LENGTH = 100_000;
+
+/** `local version = versionOf(hash, key)`: a stored value's version, or '0' when there is none. */
+const VERSION_OF = `
+local function versionOf(hash, key)
+  local stored = redis.call('HGET', hash, key)
+  if not stored then return '0' end
+  return string.match(stored, '^(%S+)')
+end`;
+
+/** KEYS state, claims, changes; ARGV cap, records n, claims n, then (key, expected, change)…, (key, expected, owner)…. */
+const COMMIT = new RedisScript(`${VERSION_OF}
+local records, claims = tonumber(ARGV[2]), tonumber(ARGV[3])
+local claimsAt = 4 + records * 3
+local conflicts = {}
+for i = 0, records - 1 do
+  local at = 4 + i * 3
+  if versionOf(KEYS[1], ARGV[at]) ~= ARGV[at + 1] then table.insert(conflicts, ARGV[at]) end
+end
+for i = 0, claims - 1 do
+  local at = claimsAt + i * 3
+  if versionOf(KEYS[2], ARGV[at]) ~= ARGV[at + 1] then table.insert(conflicts, ARGV[at]) end
+end
+if #conflicts > 0 then
+  table.insert(conflicts, 1, 'conflict')
+  return conflicts
+end
+local fields = {'type', 'state'}
+for i = 0, records - 1 do
+  local at = 4 + i * 3
+  table.insert(fields, 'r:' .. ARGV[at])
+  table.insert(fields, ARGV[at + 2])
+end
+for i = 0, claims - 1 do
+  local at = claimsAt + i * 3
+  table.insert(fields, 'c:' .. ARGV[at])
+  table.insert(fields, ARGV[at + 2])
+end
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+for i = 0, records - 1 do
+  local at = 4 + i * 3
+  redis.call('HSET', KEYS[1], ARGV[at], id .. ' ' .. ARGV[at + 2])
+end
+for i = 0, claims - 1 do
+  local at = claimsAt + i * 3
+  redis.call('HSET', KEYS[2], ARGV[at], id .. ' ' .. ARGV[at + 2])
+end
+return {'ok', id}`);
+
+/**
+ * KEYS state, claims, changes, initialized; ARGV cap, only-if-new ('1'), records n, then (key, change)…,
+ * (claim, owner)…. Replaces the whole state (a reset, retention), or writes the first one.
+ */
+const REPLACE = new RedisScript(`
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'type', 'reset')
+local records = tonumber(ARGV[3])
+for i = 0, records - 1 do
+  local at = 4 + i * 2
+  redis.call('HSET', KEYS[1], ARGV[at], id .. ' ' .. ARGV[at + 1])
+end
+for at = 4 + records * 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[2], ARGV[at], id .. ' ' .. ARGV[at + 1])
+end
+redis.call('SET', KEYS[4], id)
+return id`);
+
+/** Every change a whole state consists of, one per record. */
+function changesOf(snapshot: StateSnapshot): StateChange[] {
+  const changes: StateChange[] = [];
+  for (const person of snapshot.people) changes.push({ person });
+  for (const grant of snapshot.authorizations) changes.push({ grant });
+  for (const certification of snapshot.certifications) changes.push({ certification });
+  for (const material of snapshot.material_certifications) changes.push({ material });
+  for (const [kind, records] of Object.entries(snapshot.records ?? {})) {
+    for (const [key, value] of Object.entries(records)) changes.push({ record: { kind, key, value } });
+  }
+  return changes;
+}
+
+/** "<version> <rest>" → its two parts. */
+function versioned(stored: string): { version: string; rest: string } {
+  const space = stored.indexOf(' ');
+  return { version: stored.slice(0, space), rest: stored.slice(space + 1) };
+}
+
+export class RedisStateStorage implements SharedStateStorage {
+  readonly shared = true;
+  readonly #redis: RedisConnection;
+  readonly #keys: readonly [state: string, claims: string, changes: string, initialized: string];
+
+  constructor(redis: RedisConnection) {
+    this.#redis = redis;
+    this.#keys = [redis.key('state'), redis.key('claims'), redis.key('changes'), redis.key('initialized')];
+  }
+
+  get where(): string {
+    return this.#redis.where;
+  }
+
+  /** The change stream replicas follow (replica-link.ts). */
+  get changesKey(): string {
+    return this.#keys[2];
+  }
+
+  async load(): Promise<StoredState> {
+    throw new Error('a shared storage is opened with loadShared');
+  }
+
+  async append(): Promise<void> {
+    throw new Error('a shared storage takes commits, not appends');
+  }
+
+  async replace(snapshot: StateSnapshot): Promise<void> {
+    await this.#replace(snapshot, false);
+  }
+
+  async #replace(snapshot: StateSnapshot, onlyIfNew: boolean): Promise<void> {
+    const changes = changesOf(snapshot);
+    const args = [String(CHANGE_STREAM_LENGTH), onlyIfNew ? '1' : '0', String(changes.length)];
+    for (const change of changes) args.push(recordKey(change), JSON.stringify(change));
+    for (const change of changes) for (const claim of claimKeys(change)) args.push(claim, recordKey(change));
+    await REPLACE.run(this.#redis, this.#keys, args);
+  }
+
+  async loadShared(initial: StateSnapshot): Promise<SharedState> {
+    await this.#replace(initial, true);
+    const [state, claims] = await Promise.all([this.#scan(this.#keys[0]), this.#scan(this.#keys[1])]);
+    return {
+      records: state.map(([key, stored]) => {
+        const { version, rest } = versioned(stored);
+        return { key, version, change: JSON.parse(rest) as StateChange };
+      }),
+      claims: claims.map(([key, stored]) => {
+        const { version, rest } = versioned(stored);
+        return { key, version, owner: rest };
+      }),
+    };
+  }
+
+  /** Every field of a hash, in slices (HSCAN), so that a large state does not block Redis. */
+  async #scan(hash: string): Promise<[string, string][]> {
+    const fields: [string, string][] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = (await this.#redis.sendCommand(['HSCAN', hash, cursor, 'COUNT', '2000'])) as [string, string[]];
+      for (let i = 0; i < flat.length; i += 2) fields.push([flat[i]!, flat[i + 1]!]);
+      cursor = next;
+    } while (cursor !== '0');
+    return fields;
+  }
+
+  async commit(commit: SharedCommit): Promise<CommitResult> {
+    const args = [String(CHANGE_STREAM_LENGTH), String(commit.records.length), String(commit.claims.length)];
+    for (const { key, expected, change } of commit.records) args.push(key, expected, JSON.stringify(change));
+    for (const { key, expected, owner } of commit.claims) args.push(key, expected, owner);
+    const [outcome, ...rest] = (await COMMIT.run(this.#redis, this.#keys, args)) as string[];
+    return outcome === 'ok' ? { committed: true, version: rest[0]! } : { committed: false, conflicts: rest };
+  }
+
+  async current(keys: readonly string[]): Promise<SharedState> {
+    const claimKeysAsked = keys.filter((key) => key.startsWith('order\u0000'));
+    const recordKeysAsked = keys.filter((key) => !key.startsWith('order\u0000'));
+    const claims: SharedClaim[] = [];
+    if (claimKeysAsked.length) {
+      const stored = (await this.#redis.sendCommand(['HMGET', this.#keys[1], ...claimKeysAsked])) as (string | null)[];
+      stored.forEach((value, i) => {
+        if (value === null) return;
+        const { version, rest } = versioned(value);
+        claims.push({ key: claimKeysAsked[i]!, version, owner: rest });
+      });
+    }
+    // A claim's owner is read too: the record this replica must now find by the claimed order.
+    const wanted = [...new Set([...recordKeysAsked, ...claims.map((claim) => claim.owner)])];
+    const records: SharedRecord[] = [];
+    if (wanted.length) {
+      const stored = (await this.#redis.sendCommand(['HMGET', this.#keys[0], ...wanted])) as (string | null)[];
+      stored.forEach((value, i) => {
+        if (value === null) return;
+        const { version, rest } = versioned(value);
+        records.push({ key: wanted[i]!, version, change: JSON.parse(rest) as StateChange });
+      });
+    }
+    return { records, claims };
+  }
+}
+
+/** A state entry of the change stream, as XRANGE gives its fields. */
+export function sharedBatchOf(fields: readonly string[]): { records: { key: string; change: StateChange }[]; claims: { key: string; owner: string }[] } {
+  const records: { key: string; change: StateChange }[] = [];
+  const claims: { key: string; owner: string }[] = [];
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    if (name.startsWith('r:')) records.push({ key: name.slice(2), change: JSON.parse(fields[i + 1]!) as StateChange });
+    else if (name.startsWith('c:')) claims.push({ key: name.slice(2), owner: fields[i + 1]! });
+  }
+  return { records, claims };
+}

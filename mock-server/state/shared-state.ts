@@ -1,0 +1,96 @@
+/**
+ * State shared by several sandbox processes (replicas behind a load balancer, `--workers N`): one
+ * storage (Redis) holds every record with its version, and each replica keeps a copy in memory for
+ * the request path, brought up to date before each request from the storage's stream of committed
+ * changes. A replica's change is committed only if the records it read are still the versions it
+ * read (optimistic concurrency, per record): two replicas starting the same order at the same moment
+ * make one certification, and the loser runs its request again over the winner's.
+ */
+import type { StateChange, StateSnapshot, StateStorage } from './state-storage.js';
+
+/** A record's version: the id of the stream entry that last wrote it; NO_VERSION while it does not exist. */
+export type Version = string;
+export const NO_VERSION: Version = '0';
+
+/** One record as the shared storage holds it. */
+export interface SharedRecord {
+  readonly key: string;
+  readonly version: Version;
+  readonly change: StateChange;
+}
+
+/** A unique value a record holds (a certification's order): its version, and the record that holds it. */
+export interface SharedClaim {
+  readonly key: string;
+  readonly version: Version;
+  readonly owner: string;
+}
+
+/** One committed batch, as the stream of changes gives it to every replica. */
+export interface SharedBatch {
+  readonly version: Version;
+  readonly records: readonly { readonly key: string; readonly change: StateChange }[];
+  readonly claims: readonly { readonly key: string; readonly owner: string }[];
+}
+
+/** What a replica commits: each record with the version it read, each claim with the version it saw. */
+export interface SharedCommit {
+  readonly records: readonly { readonly key: string; readonly expected: Version; readonly change: StateChange }[];
+  readonly claims: readonly { readonly key: string; readonly expected: Version; readonly owner: string }[];
+}
+
+export type CommitResult = { readonly committed: true; readonly version: Version } | { readonly committed: false; readonly conflicts: readonly string[] };
+
+/** The whole shared state, as loaded at start and after a reset. */
+export interface SharedState {
+  readonly records: readonly SharedRecord[];
+  readonly claims: readonly SharedClaim[];
+}
+
+export interface SharedStateStorage extends StateStorage {
+  readonly shared: true;
+  /** The whole state; a storage never written gets `initial` first (once, whichever replica comes first). */
+  loadShared(initial: StateSnapshot): Promise<SharedState>;
+  commit(commit: SharedCommit): Promise<CommitResult>;
+  /** The records and claims these keys name, as now stored (absent: not stored), to undo a refused commit. */
+  current(keys: readonly string[]): Promise<SharedState>;
+}
+
+export function isSharedStorage(storage: StateStorage): storage is SharedStateStorage {
+  return (storage as Partial<SharedStateStorage>).shared === true;
+}
+
+/** Two replicas changed the same record: the request runs again over what the other committed. */
+export class StateConflictError extends Error {
+  constructor(readonly keys: readonly string[]) {
+    super(`another replica changed ${keys.join(', ')} first`);
+  }
+}
+
+/** The shared storage cannot be reached: nothing was committed, and callers get isp.unknow-error. */
+export class StateUnavailableError extends Error {}
+
+const SEPARATOR = '\u0000';
+
+/** The key of the record a change writes. */
+export function recordKey(change: StateChange): string {
+  if ('person' in change) return ['person', change.person.cert_no].join(SEPARATOR);
+  if ('grant' in change) return ['grant', change.grant.app_id, change.grant.cert_no].join(SEPARATOR);
+  if ('certification' in change) return ['certification', change.certification.id].join(SEPARATOR);
+  if ('material' in change) return ['material', change.material.app_id, change.material.transaction_id].join(SEPARATOR);
+  return ['record', change.record.kind, change.record.key].join(SEPARATOR);
+}
+
+/** The unique values a change's record claims: a certification is the only one of its order. */
+export function claimKeys(change: StateChange): string[] {
+  if (!('certification' in change)) return [];
+  const { kind, app_id, order_no } = change.certification;
+  return [['order', kind, app_id, order_no].join(SEPARATOR)];
+}
+
+/** Orders two versions (stream ids `ms-seq`): negative when `a` is older. */
+export function compareVersions(a: Version, b: Version): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
+}

@@ -1,0 +1,105 @@
+/**
+ * Replicas on one Redis behave as one sandbox: separate `serve --store redis://…` processes, a real
+ * redis-server, the real alipay-sdk as the client. Each test reaches the replicas in turn (or at
+ * the same moment) and checks that what one acknowledged the other answers from.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testKeyPaths } from '../../fixtures/test-keys.js';
+import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
+import type { RunningSandbox } from '../../mock-server/sandbox.js';
+import { execSigned } from '../support/alipay-sdk-client.js';
+import { servedUrl, spawnCli } from '../support/cli-process.js';
+import { VALID_REQUESTS } from '../support/page-examples.js';
+import { nodeOf, postForm } from '../support/sandbox-fixture.js';
+import { publicParams, signedRequest } from '../support/signed-request.js';
+import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+
+const INITIALIZE = 'alipay.user.certify.open.initialize';
+const QUERY = 'alipay.user.certify.open.query';
+
+/** A `serve` process, addressed as the helpers address a sandbox. */
+interface Replica {
+  readonly sandbox: RunningSandbox;
+  readonly child: ChildProcess;
+}
+
+async function startReplica(store: string): Promise<Replica> {
+  const child = spawnCli(['serve', '--port', '0', '--quiet', '--store', store], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await servedUrl(child);
+  const sandbox = { url, gatewayUrl: `${url}/gateway.do`, alipayPublicKeyPem: readFileSync(testKeyPaths.alipayPublicKey, 'utf8') } as RunningSandbox;
+  return { sandbox, child };
+}
+
+function stopReplica({ child }: Replica): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+const applyBiz = (p: { cert_no: string; name: string; mobile: string }) => ({ cert_no: p.cert_no, cert_type: 'IDENTITY_CARD', name: p.name, mobile: p.mobile });
+const authqueryBiz = (p: { cert_no: string; name: string }) => ({ identity_type: '2', identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name: p.name, certNo: p.cert_no }) });
+const initializeBiz = (orderNo: string) => ({ ...VALID_REQUESTS[INITIALIZE], outer_order_no: orderNo });
+
+describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
+  let redis: RedisServer;
+  let a: Replica;
+  let b: Replica;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    [a, b] = await Promise.all([startReplica(redis.url), startReplica(redis.url)]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a, b].filter(Boolean).map(stopReplica));
+    await redis?.stop();
+  });
+
+  it('a grant made through replica A is authorized in an authquery through replica B at once', async () => {
+    const people = generateIdentities({ seed: 2001, count: 5 });
+    for (const person of people) {
+      expect(await execSigned(b.sandbox, 'zhima.auth.info.authquery', authqueryBiz(person))).toMatchObject({ authorized: false });
+      expect(await execSigned(a.sandbox, 'alipay.user.auth.zhimaper.inner.apply', applyBiz(person))).toMatchObject({ code: '10000' });
+      const answer = await execSigned(b.sandbox, 'zhima.auth.info.authquery', authqueryBiz(person));
+      expect(answer).toMatchObject({ code: '10000', authorized: true });
+      expect(await execSigned(a.sandbox, 'zhima.auth.info.authquery', authqueryBiz(person))).toEqual(answer);
+    }
+  });
+
+  it('the same outer_order_no through both replicas at the same moment gives one certify_id', async () => {
+    // Signed beforehand and sent in one burst, so that both replicas run each order's initialize
+    // before either has committed it.
+    const orders = Array.from({ length: 150 }, (_, i) => `RACE${Date.now()}${i}`);
+    const requests = orders.map((order) => signedRequest({ ...publicParams(INITIALIZE), biz_content: JSON.stringify(initializeBiz(order)) }));
+    const pairs = await Promise.all(requests.map((request) => Promise.all([a, b].map(async (replica) => nodeOf(await postForm(replica.sandbox, request))))));
+    for (const [fromA, fromB] of pairs) {
+      expect(fromA).toMatchObject({ code: '10000' });
+      expect(fromB!.certify_id).toBe(fromA!.certify_id);
+    }
+    // One certification per order in the store itself: none was made twice and left behind.
+    const countCertifications = "local n = 0 for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do if string.find(k, '^certification') then n = n + 1 end end return n";
+    expect(Number(redis.cli('EVAL', countCertifications, '1', 'alipay-sandbox:state'))).toBe(Number(redis.cli('HLEN', 'alipay-sandbox:claims')));
+  });
+
+  it('a certification completed on replica A\'s hosted page queries as done on replica B', async () => {
+    const started = await execSigned(b.sandbox, INITIALIZE, initializeBiz(`PAGE${Date.now()}`));
+    const certifyId = started.certify_id as string;
+    expect(await execSigned(a.sandbox, QUERY, { certify_id: certifyId })).toMatchObject({ code: '10000', passed: 'F' });
+    const posted = await fetch(`${a.sandbox.url}/__sandbox/certifications/${certifyId}/complete`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'choice=pass', redirect: 'manual' });
+    expect([200, 303]).toContain(posted.status);
+    expect(await execSigned(b.sandbox, QUERY, { certify_id: certifyId })).toMatchObject({ code: '10000', passed: 'T' });
+  });
+
+  it('an app registered through replica A is served by replica B', async () => {
+    const { publicKey, privateKey } = await import('node:crypto').then(({ generateKeyPairSync }) => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } }));
+    const appId = `20210${Date.now()}`.slice(0, 16);
+    const registered = await fetch(`${a.sandbox.url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: appId, public_key: publicKey }) });
+    expect(registered.status).toBe(201);
+    const answer = await execSigned(b.sandbox, INITIALIZE, initializeBiz(`APP${Date.now()}`), { appId, privateKey });
+    expect(answer).toMatchObject({ code: '10000' });
+  });
+});

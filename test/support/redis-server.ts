@@ -1,0 +1,76 @@
+/**
+ * A real redis-server (Debian's package) for the replica tests: started on a free loopback port in a
+ * temporary folder, with every write fsynced (appendonly, appendfsync always), stopped after the file.
+ * Where the package is missing the tests skip, saying how to install it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REDIS_MISSING = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0 ? undefined : 'redis-server is not installed (apt-get install redis-server); the replica tests need a real one';
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** Stops it (SIGKILL with `kill`, as a crash) and starts it again on the same port and files. */
+  restart(options?: { kill?: boolean; downMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+  /** One command through redis-cli, for what a test checks in the store itself. */
+  cli(...args: string[]): string;
+}
+
+function started(child: ChildProcess): Promise<void> {
+  return new Promise((done, fail) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) done();
+    });
+    child.once('exit', (code) => fail(new Error(`redis-server exited with ${code}: ${output}`)));
+  });
+}
+
+const stopped = (child: ChildProcess, signal: NodeJS.Signals): Promise<void> =>
+  new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill(signal);
+  });
+
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-redis-'));
+  const launch = async () => {
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await started(child);
+    return child;
+  };
+  let child = await launch();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}/0`,
+    async restart({ kill = false, downMs = 0 } = {}) {
+      await stopped(child, kill ? 'SIGKILL' : 'SIGTERM');
+      if (downMs) await new Promise((done) => setTimeout(done, downMs));
+      child = await launch();
+    },
+    async stop() {
+      await stopped(child, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    cli: (...args) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim(),
+  };
+}
