@@ -180,7 +180,6 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
   });
   const state = await SandboxStore.open({ storage: parts.stateStorage }, resources.fixturePeople);
   const { replication } = parts;
-  replication?.attach({ state, apps });
   const clock = new BusinessClock();
   const scenarios = new ScenarioBook({ builtIn: magicIdentityScenario(SUPPORTED_METHODS), now: () => clock.now() });
   // A broken scenario at start is the caller's to fix: it throws, naming the file and the path in it.
@@ -188,6 +187,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
   if (parts.scenario && typeof parts.scenario !== 'function') scenarios.setStart(compileScenario(parts.scenario, 'the scenario option', SUPPORTED_METHODS));
   const startScenario = scenarios.start;
   const journal = new RequestJournal(parts.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY);
+  await replication?.attach({ state, apps, scenarios, clock, journal, compile: (document, source) => compileScenario(document, source, SUPPORTED_METHODS) });
   const retention = retentionRule(state, clock, parts.retentionDays, logger);
   const engine = createGatewayEngine({
     apps,
@@ -217,6 +217,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     startedAt: Date.now(),
     restoreStartScenario: () => (scenarioFile ? scenarioFile.reload() : scenarios.setStart(startScenario)),
     onClockMoved: retention.apply,
+    shared: replication?.controls,
   });
 
   const { publicKeyPem: _publicKeyPem, certificatePem: _certificatePem, ...defaultAppView } = defaultApp;

@@ -20,6 +20,8 @@ import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { BusinessClock } from '../state/business-clock.js';
 import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
 import type { Certification, Person, SandboxStore } from '../state/sandbox-store.js';
+import { StateUnavailableError } from '../state/shared-state.js';
+import type { SharedControls } from '../replicas/replication.js';
 
 export { AdminError, refusalStatus } from './admin-error.js';
 
@@ -95,6 +97,12 @@ export interface SandboxAdmin extends AppAuthorizationAdmin {
   /** `{ set: instant }` or `{ advance_ms }`. */
   moveClock(change: unknown): ClockView;
   resetClock(): ClockView;
+  /**
+   * Resolves once every control changed so far (scenarios, the clock, the journal, a reset) is where
+   * the other replicas read it; without replicas at once. Rejects with StateUnavailableError if one
+   * could not be stored: an admin answer waits for it before it says 2xx.
+   */
+  settled(): Promise<void>;
 }
 
 export interface SandboxAdminDependencies {
@@ -110,6 +118,8 @@ export interface SandboxAdminDependencies {
   readonly restoreStartScenario: () => void;
   /** After the business clock moved: the retention rule drops what is now too old. */
   readonly onClockMoved?: () => void;
+  /** Replicas sharing state: each control change is told to them (replicas/replication.ts). */
+  readonly shared?: SharedControls;
 }
 
 const objectOf = (body: unknown): Record<string, unknown> => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
@@ -175,6 +185,20 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
 
   const clockView = (): ClockView => ({ now: new Date(clock.now()).toISOString(), offset_ms: clock.offsetMs });
 
+  /** The control changes not yet stored where the other replicas read them. */
+  const sharing = new Set<Promise<void>>();
+  function share(tell: (controls: SharedControls) => Promise<void>): void {
+    if (!deps.shared) return;
+    const told = tell(deps.shared).catch((error: unknown) => {
+      throw new StateUnavailableError(`the change could not be shared with the other replicas: ${(error as Error).message}`);
+    });
+    sharing.add(told);
+    told.then(
+      () => sharing.delete(told),
+      () => sharing.delete(told),
+    );
+  }
+
   return {
     ...createAppAuthorizationAdmin({ state, clock, definitions: deps.definitions, requireApp }),
     health() {
@@ -196,7 +220,10 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
     setAppScenario(appId, scenario, source = `the scenario of app ${appId}`) {
       requireApp(appId);
       const document = documentOf(scenario, source);
-      scenarios.setForApp(appId, compileScenario(document, source, deps.definitions));
+      // Its own id: replicas count its calls together, and afresh after the next setting.
+      const compiled = { ...compileScenario(document, source, deps.definitions), id: globalThis.crypto.randomUUID() };
+      scenarios.setForApp(appId, compiled);
+      share((shared) => shared.scenarioSet(appId, compiled));
       return { app_id: appId, scenario: document };
     },
     appScenario(appId) {
@@ -208,6 +235,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
     clearAppScenario(appId) {
       requireApp(appId);
       scenarios.clearForApp(appId);
+      share((shared) => shared.scenarioCleared(appId));
     },
     requests: (query = {}) => ({ capacity: journal.capacity, requests: journal.matching(predicateOf(query)) }),
     request(id) {
@@ -233,13 +261,17 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
     countRequests: (criteria) => ({ count: journal.matching(predicateOf(criteria)).length }),
     findRequests: (criteria) => ({ requests: journal.matching(predicateOf(criteria)) }),
     refusedRequests: () => ({ requests: journal.matching((entry) => entry.refused_at_protocol) }),
-    clearRequests: () => journal.clear(),
+    clearRequests() {
+      journal.clear();
+      share((shared) => shared.journalCleared());
+    },
     async reset() {
       scenarios.reset();
       journal.clear();
       clock.reset();
       state.reset();
       deps.restoreStartScenario();
+      share((shared) => shared.controlsReset());
       await state.persist();
     },
     identities: () => ({ identities: state.people() }),
@@ -297,12 +329,17 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       } else {
         throw new AdminError(400, 'send { "set": "2026-01-01T00:00:00Z" } or { "advance_ms": 86400000 }');
       }
+      share((shared) => shared.clockMoved(clock.offsetMs));
       deps.onClockMoved?.();
       return clockView();
     },
     resetClock() {
       clock.reset();
+      share((shared) => shared.clockMoved(0));
       return clockView();
+    },
+    async settled() {
+      await Promise.all([...sharing]);
     },
   };
 }

@@ -279,8 +279,9 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details') };
   }
 
-  function record(protocol: 'v1' | 'v3', httpMethod: string, state: RequestState, response: GatewayResponse, node?: ResponseNode): void {
-    deps.journal.record({
+  /** Shared with other replicas, the entry is where they read it before the answer goes out. */
+  function record(protocol: 'v1' | 'v3', httpMethod: string, state: RequestState, response: GatewayResponse, node?: ResponseNode): void | Promise<void> {
+    return deps.journal.record({
       atMs: deps.now(),
       protocol,
       // No scenario decided: the protocol checks refused it before any method could run.
@@ -364,7 +365,9 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       const rendered = await renderedWhenDurable(state, answered, render, tries === CONFLICT_TRIES);
       // Another replica committed a record this request read: run it again over what that one wrote.
       if (rendered === 'conflict') continue;
-      record(protocol, httpMethod, state, rendered.response, rendered.result.kind === 'node' ? rendered.result.node : undefined);
+      const recorded = record(protocol, httpMethod, state, rendered.response, rendered.result.kind === 'node' ? rendered.result.node : undefined);
+      // A journal that could not be written loses a diagnostic, not the answer.
+      if (recorded) await recorded.catch((error: unknown) => deps.onInternalError?.(error));
       return rendered.response;
     }
   }

@@ -9,11 +9,13 @@ import { refusalStatus, type RequestQuery, type SandboxAdmin } from '../admin/sa
 type Work = (req: Request) => unknown;
 
 /** Answers with `status` and what `work` returns (text as text/plain, nothing as an empty 204). */
-function answer(status: 200 | 201 | 204, work: Work) {
+function answer(admin: SandboxAdmin, status: 200 | 201 | 204, work: Work) {
   return async (req: Request, res: Response): Promise<void> => {
     let result: unknown;
     try {
       result = await work(req);
+      // Told to the other replicas (when there are any) before it is acknowledged.
+      await admin.settled();
     } catch (error) {
       const refused = refusalStatus(error);
       if (refused === undefined) throw error;
@@ -46,48 +48,48 @@ export function createAdminRouter(admin: SandboxAdmin): express.Router {
   // Scenario documents may come as YAML, exactly as a scenario file holds them.
   router.use(express.text({ limit: '1mb', type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] }));
 
-  router.get('/health', answer(200, () => admin.health()));
-  router.get('/alipay-public-key', answer(200, () => admin.alipayPublicKey()));
-  router.post('/reset', answer(204, () => admin.reset()));
+  router.get('/health', answer(admin, 200, () => admin.health()));
+  router.get('/alipay-public-key', answer(admin, 200, () => admin.alipayPublicKey()));
+  router.post('/reset', answer(admin, 204, () => admin.reset()));
 
-  router.get('/apps', answer(200, () => admin.apps()));
-  router.post('/apps', answer(201, (req) => admin.registerApp(req.body)));
-  router.get('/apps/:app_id', answer(200, (req) => admin.app(param(req, 'app_id'))));
+  router.get('/apps', answer(admin, 200, () => admin.apps()));
+  router.post('/apps', answer(admin, 201, (req) => admin.registerApp(req.body)));
+  router.get('/apps/:app_id', answer(admin, 200, (req) => admin.app(param(req, 'app_id'))));
   // Content encryption: { "aes_key": "<base64 of 16 bytes>" } sets the app's key; an empty body generates one.
-  router.post('/apps/:app_id/aes-key', answer(200, (req) => admin.setAesKey(param(req, 'app_id'), (req.body as { aes_key?: unknown } | undefined)?.aes_key)));
+  router.post('/apps/:app_id/aes-key', answer(admin, 200, (req) => admin.setAesKey(param(req, 'app_id'), (req.body as { aes_key?: unknown } | undefined)?.aes_key)));
 
-  router.get('/scenario', answer(200, () => admin.startScenario()));
-  router.post('/scenarios/check', answer(200, (req) => admin.checkScenario(req.body)));
-  router.put('/apps/:app_id/scenario', answer(200, (req) => admin.setAppScenario(param(req, 'app_id'), req.body, `PUT /__admin/apps/${param(req, 'app_id')}/scenario`)));
-  router.get('/apps/:app_id/scenario', answer(200, (req) => admin.appScenario(param(req, 'app_id'))));
-  router.delete('/apps/:app_id/scenario', answer(204, (req) => admin.clearAppScenario(param(req, 'app_id'))));
+  router.get('/scenario', answer(admin, 200, () => admin.startScenario()));
+  router.post('/scenarios/check', answer(admin, 200, (req) => admin.checkScenario(req.body)));
+  router.put('/apps/:app_id/scenario', answer(admin, 200, (req) => admin.setAppScenario(param(req, 'app_id'), req.body, `PUT /__admin/apps/${param(req, 'app_id')}/scenario`)));
+  router.get('/apps/:app_id/scenario', answer(admin, 200, (req) => admin.appScenario(param(req, 'app_id'))));
+  router.delete('/apps/:app_id/scenario', answer(admin, 204, (req) => admin.clearAppScenario(param(req, 'app_id'))));
 
-  router.get('/requests', answer(200, (req) => admin.requests(requestQuery(req))));
-  router.post('/requests/count', answer(200, (req) => admin.countRequests(req.body)));
-  router.post('/requests/find', answer(200, (req) => admin.findRequests(req.body)));
+  router.get('/requests', answer(admin, 200, (req) => admin.requests(requestQuery(req))));
+  router.post('/requests/count', answer(admin, 200, (req) => admin.countRequests(req.body)));
+  router.post('/requests/find', answer(admin, 200, (req) => admin.findRequests(req.body)));
   // WireMock's name for the requests no stub matched; here, the ones the gateway refused before any method ran.
-  router.get('/requests/unmatched', answer(200, () => admin.refusedRequests()));
-  router.get('/requests/refused', answer(200, () => admin.refusedRequests()));
-  router.get('/requests/:id', answer(200, (req) => admin.request(/^\d+$/.test(param(req, 'id')) ? Number(param(req, 'id')) : Number.NaN)));
-  router.delete('/requests', answer(204, () => admin.clearRequests()));
+  router.get('/requests/unmatched', answer(admin, 200, () => admin.refusedRequests()));
+  router.get('/requests/refused', answer(admin, 200, () => admin.refusedRequests()));
+  router.get('/requests/:id', answer(admin, 200, (req) => admin.request(/^\d+$/.test(param(req, 'id')) ? Number(param(req, 'id')) : Number.NaN)));
+  router.delete('/requests', answer(admin, 204, () => admin.clearRequests()));
 
-  router.get('/identities', answer(200, () => admin.identities()));
-  router.post('/identities', answer(201, (req) => admin.addIdentity(req.body)));
+  router.get('/identities', answer(admin, 200, () => admin.identities()));
+  router.post('/identities', answer(admin, 201, (req) => admin.addIdentity(req.body)));
 
-  router.post('/auth-codes', answer(201, (req) => admin.issueAuthCode(req.body)));
-  router.post('/app-auth-codes', answer(201, (req) => admin.issueAppAuthCode(req.body)));
-  router.post('/app-auth-tokens', answer(201, (req) => admin.issueAppAuthToken(req.body)));
-  router.get('/app-auth-tokens', answer(200, (req) => admin.appAuthTokens(appIdQuery(req))));
-  router.get('/app-auth-tokens/:token', answer(200, (req) => admin.appAuthToken(param(req, 'token'))));
-  router.delete('/app-auth-tokens/:token', answer(200, (req) => admin.revokeAppAuthToken(param(req, 'token'))));
-  router.post('/app-auth-tokens/:token/expire', answer(200, (req) => admin.expireAppAuthToken(param(req, 'token'))));
+  router.post('/auth-codes', answer(admin, 201, (req) => admin.issueAuthCode(req.body)));
+  router.post('/app-auth-codes', answer(admin, 201, (req) => admin.issueAppAuthCode(req.body)));
+  router.post('/app-auth-tokens', answer(admin, 201, (req) => admin.issueAppAuthToken(req.body)));
+  router.get('/app-auth-tokens', answer(admin, 200, (req) => admin.appAuthTokens(appIdQuery(req))));
+  router.get('/app-auth-tokens/:token', answer(admin, 200, (req) => admin.appAuthToken(param(req, 'token'))));
+  router.delete('/app-auth-tokens/:token', answer(admin, 200, (req) => admin.revokeAppAuthToken(param(req, 'token'))));
+  router.post('/app-auth-tokens/:token/expire', answer(admin, 200, (req) => admin.expireAppAuthToken(param(req, 'token'))));
 
-  router.get('/certifications', answer(200, (req) => admin.certifications({ ...(queryText(req.query.status) ? { status: queryText(req.query.status) } : {}) })));
-  router.get('/certifications/:id', answer(200, (req) => admin.certification(param(req, 'id'))));
-  router.post('/certifications/:id/complete', answer(200, (req) => admin.completeCertification(param(req, 'id'), req.body)));
+  router.get('/certifications', answer(admin, 200, (req) => admin.certifications({ ...(queryText(req.query.status) ? { status: queryText(req.query.status) } : {}) })));
+  router.get('/certifications/:id', answer(admin, 200, (req) => admin.certification(param(req, 'id'))));
+  router.post('/certifications/:id/complete', answer(admin, 200, (req) => admin.completeCertification(param(req, 'id'), req.body)));
 
-  router.get('/clock', answer(200, () => admin.clock()));
-  router.post('/clock', answer(200, (req) => admin.moveClock(req.body)));
-  router.delete('/clock', answer(200, () => admin.resetClock()));
+  router.get('/clock', answer(admin, 200, () => admin.clock()));
+  router.post('/clock', answer(admin, 200, (req) => admin.moveClock(req.body)));
+  router.delete('/clock', answer(admin, 200, () => admin.resetClock()));
   return router;
 }

@@ -47,8 +47,8 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   const { replication } = deps;
   if (replication) {
     // What other replicas changed, before an admin answer or a hosted page reads the state.
-    app.use(['/__admin', '/__sandbox'], (_req: Request, _res: Response, next: NextFunction) => {
-      replication.catchUp().then(
+    app.use(['/__admin', '/__sandbox'], (req: Request, _res: Response, next: NextFunction) => {
+      replication.catchUp({ journal: req.baseUrl === '/__admin' }).then(
         () => next(),
         (error: unknown) => next(error instanceof StateUnavailableError ? error : new StateUnavailableError(`the shared state store ${replication.where} did not answer: ${(error as Error).message}`)),
       );

@@ -68,17 +68,39 @@ const publicView = ({ atMs: _atMs, business: _business, ...entry }: StoredEntry)
 /** Told of each entry as it is recorded (the console's live view). */
 export type JournalListener = (entry: JournalEntry) => void;
 
+/** An entry before it has its id. */
+export type NewEntry = Omit<StoredEntry, 'id'>;
+
+/**
+ * Where replicas keep one journal together (a Redis stream): an entry recorded is sent there, and
+ * comes back, with its id, to every replica's copy (`receive`).
+ */
+export type SharedJournal = (entry: NewEntry) => Promise<void>;
+
 export class RequestJournal {
   #entries: StoredEntry[] = [];
   #nextId = 1;
   readonly #listeners = new Set<JournalListener>();
+  #shared: SharedJournal | undefined;
 
   constructor(readonly capacity = DEFAULT_JOURNAL_CAPACITY) {}
 
-  record(entry: Omit<StoredEntry, 'id' | 'at'>): void {
+  /** From now on entries are recorded where replicas share them, and kept here as they come back. */
+  share(journal: SharedJournal): void {
+    this.#shared = journal;
+  }
+
+  /** Shared: resolves once the entry is where every replica reads it. */
+  record(entry: Omit<StoredEntry, 'id' | 'at'>): void | Promise<void> {
     if (this.capacity === 0) return;
     const { atMs, parameters, ...rest } = entry;
-    const stored: StoredEntry = { id: this.#nextId++, at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest };
+    const recorded: NewEntry = { at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest };
+    if (this.#shared) return this.#shared(recorded);
+    this.receive({ id: this.#nextId++, ...recorded });
+  }
+
+  /** An entry with its id: recorded here, or by a replica sharing the journal. */
+  receive(stored: StoredEntry): void {
     this.#entries.push(stored);
     // Trimmed in batches: one copy per `capacity` requests instead of a shift per request.
     if (this.#entries.length >= this.capacity * 2) this.#entries = this.#entries.slice(-this.capacity);

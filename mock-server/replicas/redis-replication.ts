@@ -1,15 +1,20 @@
 /**
  * Replicas sharing one Redis (`--store redis://host:port/db`): the state (redis-state-storage.ts),
- * the registered apps, and the stream of changes each replica follows (replica-link.ts).
+ * the registered apps, the app scenarios with their call counts, the clock and the journal, and the
+ * stream of changes each replica follows (replica-link.ts). Keys, after the prefix:
+ *   apps hash · scenarios hash · clock · epoch (of the call counts, one per reset) ·
+ *   count:<epoch>:… and fired:<epoch>:… · journal stream (capped) with journal-id
  */
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
 import type { AppStorage } from '../apps/app-storage.js';
-import { RedisConnection } from './redis-connection.js';
+import type { NewEntry, RequestJournal, StoredEntry } from '../journal/request-journal.js';
+import type { SharedRuleCounters } from '../scenarios/scenario-book.js';
+import { RedisConnection, RedisScript } from './redis-connection.js';
+import { coalesced, publishedValue, ReplicaLink } from './replica-link.js';
+import { CHANGE_STREAM_LENGTH, RedisStateStorage, sharedBatchOf } from './redis-state-storage.js';
+import type { ReplicatedParts, Replication, SharedControls } from './replication.js';
 import { redisAddress } from './store-address.js';
-import { publishedValue, ReplicaLink } from './replica-link.js';
-import { RedisStateStorage, sharedBatchOf } from './redis-state-storage.js';
-import type { ReplicatedParts, Replication } from './replication.js';
 
 /** Registered apps in a hash (app_id → record), each registration an entry of the change stream. */
 class RedisAppStorage implements AppStorage {
@@ -35,41 +40,174 @@ class RedisAppStorage implements AppStorage {
   }
 }
 
+/** KEYS journal, journal-id; ARGV cap, entry JSON. An entry and its id, in one step. */
+const JOURNAL = new RedisScript(`
+local id = redis.call('INCR', KEYS[2])
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'id', id, 'entry', ARGV[2])
+return id`);
+
+/** KEYS changes, scenarios, clock, journal, epoch; ARGV cap. A reset of the controls, told to every replica. */
+const RESET_CONTROLS = new RedisScript(`
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+local epoch = redis.call('INCR', KEYS[5])
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', 'controls-reset', 'field', '', 'value', epoch)`);
+
+/** KEYS changes, journal; ARGV cap. */
+const CLEAR_JOURNAL = new RedisScript(`
+redis.call('DEL', KEYS[2])
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', 'journal-cleared')`);
+
+/** Entries of the journal stream read per request. */
+const JOURNAL_READ = 1000;
+
+/** How often a replica reads the others' journal entries on its own, for the console's live view. */
+const JOURNAL_POLL_MS = 500;
+
+interface StoredScenario {
+  readonly id: string;
+  readonly source: string;
+  readonly document: unknown;
+}
+
 class RedisReplication implements Replication {
   readonly stateStorage: RedisStateStorage;
   readonly appStorage: AppStorage;
+  readonly controls: SharedControls;
+  readonly #link: ReplicaLink;
+  readonly #redis: RedisConnection;
+  readonly #logger: Logger;
+  #journal: RequestJournal | undefined;
+  #journalPosition = '0-0';
+  #journalCapacity = 0;
+  readonly #journalReads = coalesced(() => this.#readJournal());
+  #poll: ReturnType<typeof setInterval> | undefined;
+  /** The generation of the call counts: a reset on any replica starts them all from zero. */
+  #epoch = '0';
 
-  constructor(
-    readonly link: ReplicaLink,
-    readonly redis: RedisConnection,
-  ) {
-    this.stateStorage = new RedisStateStorage(redis);
+  constructor(link: ReplicaLink, logger: Logger) {
+    this.#link = link;
+    this.#redis = link.redis;
+    this.#logger = logger;
+    this.stateStorage = new RedisStateStorage(link.redis);
     this.appStorage = new RedisAppStorage(link);
+    this.controls = this.#controls();
   }
 
   get where(): string {
-    return this.redis.where;
+    return this.#redis.where;
   }
 
-  attach({ state, apps }: ReplicatedParts): void {
-    const { link } = this;
+  #key(name: string): string {
+    return this.#redis.key(name);
+  }
+
+  #controls(): SharedControls {
+    const link = this.#link;
+    const cap = String(CHANGE_STREAM_LENGTH);
+    return {
+      scenarioSet: (appId, { id, source, document }) => link.publish('scenario', 'scenarios', 'hset', appId, JSON.stringify({ id, source, document } satisfies StoredScenario)),
+      scenarioCleared: (appId) => link.publish('scenario', 'scenarios', 'hdel', appId, ''),
+      clockMoved: (offsetMs) => link.publish('clock', 'clock', 'set', '', String(offsetMs)),
+      journalCleared: async () => void (await CLEAR_JOURNAL.run(this.#redis, [this.#key('changes'), this.#key('journal')], [cap])),
+      controlsReset: async () => void (await RESET_CONTROLS.run(this.#redis, ['changes', 'scenarios', 'clock', 'journal', 'epoch'].map((name) => this.#key(name)), [cap])),
+    };
+  }
+
+  async attach(parts: ReplicatedParts): Promise<void> {
+    const { state, apps, scenarios, clock, journal } = parts;
+    const link = this.#link;
     link.handle('state', (version, fields) => state.applyShared({ version, ...sharedBatchOf(fields) }));
     link.handle('reset', () => state.reloadShared());
     link.handle('app', (_id, fields) => apps.applyStored(JSON.parse(publishedValue(fields).value) as AppRecord));
+    link.handle('scenario', (_id, fields) => this.#applyScenario(parts, publishedValue(fields)));
+    link.handle('clock', (_id, fields) => clock.setOffset(Number(publishedValue(fields).value) || 0));
+    link.handle('journal-cleared', () => this.#clearJournal(journal));
+    link.handle('controls-reset', (_id, fields) => {
+      scenarios.reset();
+      clock.reset();
+      this.#clearJournal(journal);
+      this.#epoch = publishedValue(fields).value;
+    });
     link.beforeEachCatchUp(() => state.refreshStale());
+
+    const [stored, offset, epoch] = (await Promise.all([
+      this.#redis.sendCommand(['HGETALL', this.#key('scenarios')]),
+      this.#redis.sendCommand(['GET', this.#key('clock')]),
+      this.#redis.sendCommand(['GET', this.#key('epoch')]),
+    ])) as [string[], string | null, string | null];
+    for (let i = 0; i < stored.length; i += 2) this.#applyScenario(parts, { field: stored[i]!, value: stored[i + 1]! });
+    if (offset !== null) clock.setOffset(Number(offset) || 0);
+    this.#epoch = epoch ?? '0';
+    scenarios.shareCounters(this.#counters());
+    this.#shareJournal(journal);
   }
 
-  catchUp(): Promise<void> {
-    return this.link.catchUp();
+  /** An app's scenario as stored: set (compiled here) unless this replica holds that very setting already. */
+  #applyScenario({ scenarios, compile }: ReplicatedParts, { field: appId, value }: { field: string; value: string }): void {
+    if (!value) return void scenarios.clearForApp(appId);
+    const stored = JSON.parse(value) as StoredScenario;
+    if (scenarios.forApp(appId)?.id === stored.id) return;
+    try {
+      scenarios.setForApp(appId, { ...compile(stored.document, stored.source), id: stored.id });
+    } catch (error) {
+      this.#logger.error({ app_id: appId, err: (error as Error).message }, 'a scenario another replica set does not load here (a different sandbox version?)');
+    }
   }
 
-  close(): Promise<void> {
-    return this.redis.close();
+  #counters(): SharedRuleCounters {
+    return {
+      count: async (key) => Number(await this.#redis.sendCommand(['INCR', this.#key(`count:${this.#epoch}:${key}`)])),
+      fire: async (key) => (await this.#redis.sendCommand(['SET', this.#key(`fired:${this.#epoch}:${key}`), '1', 'NX'])) === 'OK',
+    };
+  }
+
+  #shareJournal(journal: RequestJournal): void {
+    this.#journal = journal;
+    this.#journalCapacity = journal.capacity;
+    const cap = String(Math.max(journal.capacity, 1));
+    journal.share(async (entry: NewEntry) => {
+      await JOURNAL.run(this.#redis, [this.#key('journal'), this.#key('journal-id')], [cap, JSON.stringify(entry)]);
+    });
+    // The console's live view shows other replicas' requests without waiting for a request here.
+    this.#poll = setInterval(() => void this.#catchUpJournal().catch(() => undefined), JOURNAL_POLL_MS);
+    this.#poll.unref();
+  }
+
+  /** After a clear every entry left in the stream is newer: read again from its start. */
+  #clearJournal(journal: RequestJournal): void {
+    journal.clear();
+    this.#journalPosition = '0-0';
+  }
+
+  catchUp(options: { readonly journal?: boolean } = {}): Promise<void> {
+    return options.journal ? this.#catchUpJournal() : this.#link.catchUp();
+  }
+
+  /** The changes, then the journal entries after them. */
+  #catchUpJournal(): Promise<void> {
+    return this.#link.catchUp().then(this.#journalReads);
+  }
+
+  async #readJournal(): Promise<void> {
+    if (this.#journalCapacity === 0 || !this.#journal) return;
+    for (;;) {
+      const entries = (await this.#redis.sendCommand(['XRANGE', this.#key('journal'), `(${this.#journalPosition}`, '+', 'COUNT', String(JOURNAL_READ)])) as [string, string[]][];
+      for (const [position, fields] of entries) {
+        this.#journal.receive({ ...(JSON.parse(fields[3]!) as NewEntry), id: Number(fields[1]) } as StoredEntry);
+        this.#journalPosition = position;
+      }
+      if (entries.length < JOURNAL_READ) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#poll);
+    await this.#redis.close();
   }
 }
 
 /** Connects to the Redis at `address`; throws StoreAddressError saying why not. */
 export async function openRedisReplication(address: string, logger: Logger): Promise<Replication> {
   const redis = await RedisConnection.open(redisAddress(address), logger);
-  return new RedisReplication(await ReplicaLink.open(redis), redis);
+  return new RedisReplication(await ReplicaLink.open(redis), logger);
 }

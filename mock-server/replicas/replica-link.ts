@@ -39,14 +39,36 @@ export function publishedValue(fields: readonly string[]): { field: string; valu
   return { field, value };
 }
 
+/**
+ * A read that callers share: a call while one runs waits for the next (the running one may have
+ * started before the caller's change was written), and every call waiting meanwhile shares that one.
+ */
+export function coalesced(read: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    if (!running) {
+      running = read().finally(() => (running = undefined));
+      return running;
+    }
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return start();
+      });
+    return queued;
+  };
+  return start;
+}
+
 export class ReplicaLink {
   readonly #redis: RedisConnection;
   readonly #changes: string;
   #position: string;
   readonly #handlers = new Map<string, ChangeHandler>();
   readonly #before: (() => Promise<void>)[] = [];
-  #running: Promise<void> | undefined;
-  #queued: Promise<void> | undefined;
+  readonly #reads = coalesced(() => this.#read());
 
   private constructor(redis: RedisConnection, position: string) {
     this.#redis = redis;
@@ -77,22 +99,9 @@ export class ReplicaLink {
     this.#before.push(task);
   }
 
-  /**
-   * Resolves once every entry committed before the call is applied. A call while a read is under way
-   * waits for the next one (the running read may have started before the caller's change was made).
-   */
+  /** Resolves once every entry committed before the call is applied. */
   catchUp(): Promise<void> {
-    if (!this.#running) {
-      this.#running = this.#read().finally(() => (this.#running = undefined));
-      return this.#running;
-    }
-    this.#queued ??= this.#running
-      .catch(() => undefined)
-      .then(() => {
-        this.#queued = undefined;
-        return this.catchUp();
-      });
-    return this.#queued;
+    return this.#reads();
   }
 
   async #read(): Promise<void> {

@@ -5,6 +5,10 @@
  */
 import type { AppRegistry } from '../apps/app-registry.js';
 import type { AppStorage } from '../apps/app-storage.js';
+import type { RequestJournal } from '../journal/request-journal.js';
+import type { ScenarioBook } from '../scenarios/scenario-book.js';
+import type { Scenario } from '../scenarios/scenario-rules.js';
+import type { BusinessClock } from '../state/business-clock.js';
 import type { SandboxStore } from '../state/sandbox-store.js';
 import type { StateStorage } from '../state/state-storage.js';
 
@@ -12,6 +16,21 @@ import type { StateStorage } from '../state/state-storage.js';
 export interface ReplicatedParts {
   readonly state: SandboxStore;
   readonly apps: AppRegistry;
+  readonly scenarios: ScenarioBook;
+  readonly clock: BusinessClock;
+  readonly journal: RequestJournal;
+  /** An app's scenario document as another replica set it, compiled here. */
+  readonly compile: (document: unknown, source: string) => Scenario;
+}
+
+/** The admin's controls, told to every replica; each resolves once the change is stored. */
+export interface SharedControls {
+  scenarioSet(appId: string, scenario: Scenario & { readonly id: string }): Promise<void>;
+  scenarioCleared(appId: string): Promise<void>;
+  clockMoved(offsetMs: number): Promise<void>;
+  journalCleared(): Promise<void>;
+  /** A reset: app scenarios, call counts, the clock and the journal, on every replica. */
+  controlsReset(): Promise<void>;
 }
 
 export interface Replication {
@@ -19,9 +38,13 @@ export interface Replication {
   readonly where: string;
   readonly stateStorage: StateStorage;
   readonly appStorage: AppStorage;
-  /** Wires the parts to what other replicas change, once they are open. */
-  attach(parts: ReplicatedParts): void;
-  /** Applies what every replica committed until now; before a request reads anything. */
-  catchUp(): Promise<void>;
+  readonly controls: SharedControls;
+  /** Wires the parts to what other replicas change, once they are open, and loads the shared controls. */
+  attach(parts: ReplicatedParts): Promise<void>;
+  /**
+   * Applies what every replica committed until now: before a request reads anything. With the
+   * journal, also the requests every replica journalled (for the admin API's queries).
+   */
+  catchUp(options?: { readonly journal?: boolean }): Promise<void>;
   close(): Promise<void>;
 }

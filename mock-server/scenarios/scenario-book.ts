@@ -60,6 +60,43 @@ class CallWindow {
   }
 }
 
+/** A rule that fired: what it chose, and its delay. */
+type Fired = Omit<Decision, 'membership'>;
+
+/** What deciding asks of the counts: count this call of a rule, or mark a one-shot rule fired. */
+type CounterQuestion = { readonly count: string } | { readonly fire: string };
+
+/**
+ * Call counts and fired one-shot rules kept where every replica sees them (Redis), so that a rule
+ * with `once` or a call count fires as often as written however many replicas answer.
+ */
+export interface SharedRuleCounters {
+  /** Counts one matching call; answers the count, this call included. */
+  count(key: string): Promise<number>;
+  /** Marks a one-shot rule fired; true only for the first call that does. */
+  fire(key: string): Promise<boolean>;
+}
+
+/**
+ * A scenario's part of a shared counter's key: its id, or a hash of its text (every replica loads
+ * the same start scenario file; a changed file counts afresh).
+ */
+function scenarioKey(scenario: Scenario): string {
+  if (scenario.id) return scenario.id;
+  const text = `${scenario.source}\u0000${JSON.stringify(scenario.document)}`;
+  // cyrb53: a 53-bit string hash, enough to tell scenario texts apart.
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
 export const EMPTY_SCENARIO: Scenario = { source: 'default (normal behaviour)', membership: 'open', document: { rules: [] }, rules: [] };
 
 export class ScenarioBook {
@@ -69,6 +106,7 @@ export class ScenarioBook {
   readonly #random: () => number;
   readonly #now: () => number;
   #state = new WeakMap<Scenario, RuleState>();
+  #shared: SharedRuleCounters | undefined;
 
   /** `now` is the business clock, so a test can move past a rate window instead of waiting it out. */
   constructor(options: { start?: Scenario; builtIn?: Scenario; random?: () => number; now?: () => number } = {}) {
@@ -76,6 +114,11 @@ export class ScenarioBook {
     this.#builtIn = options.builtIn ?? EMPTY_SCENARIO;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Counts and one-shot marks from now on kept where replicas share them; deciding then awaits them. */
+  shareCounters(counters: SharedRuleCounters): void {
+    this.#shared = counters;
   }
 
   get start(): Scenario {
@@ -105,10 +148,11 @@ export class ScenarioBook {
     this.#state = new WeakMap();
   }
 
-  decide(request: ScenarioRequest): Decision {
+  decide(request: ScenarioRequest): Decision | Promise<Decision> {
     const active = this.#byApp.get(request.appId) ?? this.#start;
-    const fired = this.#firstFiring(active, request) ?? this.#firstFiring(this.#builtIn, request);
-    return { membership: active.membership, ...(fired ?? { outcome: NORMAL }) };
+    const decided = (fired: Fired | undefined): Decision => ({ membership: active.membership, ...(fired ?? { outcome: NORMAL }) });
+    if (this.#shared) return this.#sharedFiring(active, request).then(async (fired) => decided(fired ?? (await this.#sharedFiring(this.#builtIn, request))));
+    return decided(this.#localFiring(active, request) ?? this.#localFiring(this.#builtIn, request));
   }
 
   #stateOf(scenario: Scenario): RuleState {
@@ -120,23 +164,50 @@ export class ScenarioBook {
     return state;
   }
 
-  #firstFiring(scenario: Scenario, request: ScenarioRequest): Omit<Decision, 'membership'> | undefined {
+  /**
+   * The first rule of a scenario that fires, asking for call counts and one-shot marks as it goes:
+   * answered from memory, or by the store replicas share (one question per counted rule).
+   */
+  *#firing(scenario: Scenario, request: ScenarioRequest): Generator<CounterQuestion, Fired | undefined, number | boolean> {
     for (const rule of scenario.rules) {
       if (!rule.matches(request)) continue;
-      const state = this.#stateOf(scenario);
       const key = `${rule.index}\u0000${request.appId}`;
-      if (rule.rate ? !this.#overRate(state, rule.rate, key, request.method) : !this.#callCounted(state, rule, key)) continue;
-      if (rule.once && state.fired.has(key)) continue;
-      if (rule.once) state.fired.add(key);
+      if (rule.rate) {
+        if (!this.#overRate(this.#stateOf(scenario), rule.rate, key, request.method)) continue;
+      } else if (rule.call && !callSatisfies(rule.call, (yield { count: key }) as number)) continue;
+      if (rule.once && !((yield { fire: key }) as boolean)) continue;
       return { outcome: rule.outcome, rule: { source: scenario.source, index: rule.index, name: rule.name }, delayMs: this.#delay(rule) };
     }
     return undefined;
   }
 
-  #callCounted(state: RuleState, rule: ScenarioRule, key: string): boolean {
-    const count = (state.counts.get(key) ?? 0) + 1;
-    state.counts.set(key, count);
-    return callSatisfies(rule.call, count);
+  #localFiring(scenario: Scenario, request: ScenarioRequest): Fired | undefined {
+    const state = this.#stateOf(scenario);
+    const firing = this.#firing(scenario, request);
+    for (let step = firing.next(0); ; ) {
+      if (step.done) return step.value;
+      const question = step.value;
+      if ('count' in question) {
+        const count = (state.counts.get(question.count) ?? 0) + 1;
+        state.counts.set(question.count, count);
+        step = firing.next(count);
+      } else {
+        const first = !state.fired.has(question.fire);
+        state.fired.add(question.fire);
+        step = firing.next(first);
+      }
+    }
+  }
+
+  async #sharedFiring(scenario: Scenario, request: ScenarioRequest): Promise<Fired | undefined> {
+    const counters = this.#shared!;
+    const prefix = scenarioKey(scenario);
+    const firing = this.#firing(scenario, request);
+    for (let step = firing.next(0); ; ) {
+      if (step.done) return step.value;
+      const question = step.value;
+      step = firing.next('count' in question ? await counters.count(`${prefix}\u0000${question.count}`) : await counters.fire(`${prefix}\u0000${question.fire}`));
+    }
   }
 
   #overRate(state: RuleState, rate: RateCondition, ruleKey: string, method: string): boolean {

@@ -48,6 +48,8 @@ export interface ScenarioRule {
 export interface Scenario {
   /** Where the scenario came from: a file path, "app 2021…", "built-in". */
   readonly source: string;
+  /** Tells one setting of a scenario from another where replicas share call counts (one per PUT). */
+  readonly id?: string;
   readonly name?: string;
   readonly membership: Membership;
   /** The document as given, for the admin API to show back. */

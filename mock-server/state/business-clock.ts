@@ -30,4 +30,9 @@ export class BusinessClock {
   get offsetMs(): number {
     return this.#offsetMs;
   }
+
+  /** The offset another replica set: every replica's clock reads the same. */
+  setOffset(ms: number): void {
+    this.#offsetMs = ms;
+  }
 }

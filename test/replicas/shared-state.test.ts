@@ -15,6 +15,8 @@ import { VALID_REQUESTS } from '../support/page-examples.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { adminOf, useScenario } from '../support/admin-client.js';
+import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 
 const INITIALIZE = 'alipay.user.certify.open.initialize';
 const QUERY = 'alipay.user.certify.open.query';
@@ -43,6 +45,13 @@ function stopReplica({ child }: Replica): Promise<void> {
 const applyBiz = (p: { cert_no: string; name: string; mobile: string }) => ({ cert_no: p.cert_no, cert_type: 'IDENTITY_CARD', name: p.name, mobile: p.mobile });
 const authqueryBiz = (p: { cert_no: string; name: string }) => ({ identity_type: '2', identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name: p.name, certNo: p.cert_no }) });
 const initializeBiz = (orderNo: string) => ({ ...VALID_REQUESTS[INITIALIZE], outer_order_no: orderNo });
+const BUSY = { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' };
+
+/** `count` initialize calls, each with its own order, spread over the replicas and sent at once: their codes. */
+async function burst(replicas: readonly Replica[], count: number): Promise<string[]> {
+  const requests = Array.from({ length: count }, (_, i) => signedRequest({ ...publicParams(INITIALIZE), biz_content: JSON.stringify(initializeBiz(`BURST${Date.now()}${i}`)) }));
+  return Promise.all(requests.map(async (request, i) => nodeOf(await postForm(replicas[i % replicas.length]!.sandbox, request)).code!));
+}
 
 describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
   let redis: RedisServer;
@@ -101,5 +110,47 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
     expect(registered.status).toBe(201);
     const answer = await execSigned(b.sandbox, INITIALIZE, initializeBiz(`APP${Date.now()}`), { appId, privateKey });
     expect(answer).toMatchObject({ code: '10000' });
+  });
+
+  it('a once rule fires once, and a call count as often as written, across both replicas', async () => {
+    await useScenario(a.sandbox, DEFAULT_APP_ID, { rules: [{ name: 'one busy answer', once: true, outcome: BUSY }] });
+    const once = await burst([a, b], 40);
+    expect(once.filter((code) => code === '20000')).toHaveLength(1);
+    expect(once.filter((code) => code === '10000')).toHaveLength(39);
+
+    await useScenario(b.sandbox, DEFAULT_APP_ID, { rules: [{ name: 'every third busy', match: { call: { every: 3 } }, outcome: BUSY }] });
+    const everyThird = await burst([a, b], 60);
+    expect(everyThird.filter((code) => code === '20000')).toHaveLength(20);
+
+    await adminOf(a.sandbox).clearAppScenario(DEFAULT_APP_ID);
+    expect(await burst([b], 6)).toEqual(Array(6).fill('10000'));
+  });
+
+  it('the clock moved through replica A reads the same on replica B', async () => {
+    const moved = await adminOf(a.sandbox).moveClock({ advance_ms: 3_600_000 });
+    expect((await adminOf(b.sandbox).clock()).offset_ms).toBe(moved.offset_ms);
+    await adminOf(b.sandbox).resetClock();
+    expect((await adminOf(a.sandbox).clock()).offset_ms).toBe(0);
+  });
+
+  it("the journal on either replica holds both replicas' requests", async () => {
+    await adminOf(b.sandbox).clearRequests();
+    await burst([a], 3);
+    await burst([b], 2);
+    for (const replica of [a, b]) {
+      const { requests } = await adminOf(replica.sandbox).requests();
+      expect(requests.map((entry) => entry.method)).toEqual(Array(5).fill(INITIALIZE));
+      expect(new Set(requests.map((entry) => entry.id)).size).toBe(5);
+    }
+    expect((await adminOf(a.sandbox).countRequests({ method: INITIALIZE })).count).toBe(5);
+  });
+
+  it('a reset through replica A resets replica B: grants, app scenarios and the journal', async () => {
+    const [person] = generateIdentities({ seed: 2002, count: 1 });
+    await execSigned(b.sandbox, 'alipay.user.auth.zhimaper.inner.apply', applyBiz(person!));
+    await useScenario(b.sandbox, DEFAULT_APP_ID, { rules: [{ name: 'always busy', outcome: BUSY }] });
+    await adminOf(a.sandbox).reset();
+    expect((await adminOf(b.sandbox).requests()).requests).toEqual([]);
+    expect(await execSigned(b.sandbox, 'zhima.auth.info.authquery', authqueryBiz(person!))).toMatchObject({ code: '10000', authorized: false });
   });
 });
