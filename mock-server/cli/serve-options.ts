@@ -25,6 +25,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'admin-token', env: ['ALIPAY_SANDBOX_ADMIN_TOKEN'], kind: 'string', value: 'TOKEN', defaultText: 'none; made up beyond loopback', description: 'required on `/__admin` as `Authorization: Bearer TOKEN`' },
   { flag: 'data-dir', env: ['ALIPAY_SANDBOX_DATA_DIR'], kind: 'string', value: 'DIR', defaultText: './data', description: 'where registered apps (`apps.json`) and state (`state.json`) are kept across restarts' },
   { flag: 'store', env: ['ALIPAY_SANDBOX_STORE'], kind: 'string', value: 'URL', defaultText: 'the data dir', description: 'keep apps, state, scenarios, the clock and the journal in Redis (`redis://host:port/db`), shared by every sandbox pointed at it (replicas behind a load balancer)' },
+  { flag: 'workers', env: ['ALIPAY_SANDBOX_WORKERS'], kind: 'string', value: 'N', defaultText: '1', description: 'run N sandbox processes on one port (node:cluster), so that one command uses every core; they share state through `--store`, which N > 1 needs' },
   { flag: 'in-memory', env: ['ALIPAY_SANDBOX_IN_MEMORY'], kind: 'boolean', defaultText: 'off', description: 'keep nothing on disk' },
   { flag: 'repair-state', env: ['ALIPAY_SANDBOX_REPAIR_STATE'], kind: 'boolean', defaultText: 'off', description: 'start even though the change log has a corrupt line: cut it there, keeping the whole file as `state.changes.jsonl.corrupt`' },
   { flag: 'timestamp-window', env: ['ALIPAY_SANDBOX_TIMESTAMP_WINDOW'], kind: 'string', value: 'MIN', defaultText: '15', description: 'allowed skew of `timestamp` in minutes; 0 turns the check off' },
@@ -46,6 +47,8 @@ export interface ServeSettings {
   readonly dataDir?: string;
   /** A redis:// address replicas share. */
   readonly store?: string;
+  /** Processes serving the port (node:cluster); more than one needs the store. */
+  readonly workers: number;
   readonly repairState: boolean;
   readonly timestampWindowMinutes: number;
   readonly maxBodyBytes: number;
@@ -107,6 +110,9 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
   const signingThreads = read('signing-threads');
   const store = read('store');
   if (store && read('data-dir')) throw new UsageError(`${store.from} and ${read('data-dir')!.from} name two places for the state: give one`);
+  const workers = read('workers');
+  const workerCount = workers ? Math.max(1, wholeNumber(workers, 1, 256)) : 1;
+  if (workerCount > 1 && !store) throw new UsageError(`${workers!.from} ${workerCount} runs ${workerCount} processes, and processes share state only through --store redis://host:port/db: give one`);
   if (store) {
     try {
       redisAddress(store.text);
@@ -121,6 +127,7 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
     adminToken: read('admin-token')?.text,
     dataDir: switchedOn(read('in-memory')) || store ? undefined : (read('data-dir')?.text ?? 'data'),
     store: store?.text,
+    workers: workerCount,
     repairState: switchedOn(read('repair-state')),
     timestampWindowMinutes: wholeNumber(read('timestamp-window'), 15),
     maxBodyBytes: wholeNumber(read('max-body-bytes'), 4 * 1024 * 1024),

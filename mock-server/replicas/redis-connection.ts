@@ -15,14 +15,18 @@ export interface RedisCommands {
   sendCommand(args: readonly string[]): Promise<unknown>;
 }
 
-/** How long to wait between reconnection attempts: quickly at first, then every second. */
-const reconnectDelay = (attempt: number): number => Math.min(50 * 2 ** attempt, 1000);
+/** How long to wait between reconnection attempts: a restarted Redis is back within a fraction of a second. */
+const reconnectDelay = (attempt: number): number => Math.min(50 * (attempt + 1), 500);
+
+/** Tries, 100 ms apart, to reach the store when the sandbox starts. */
+const START_ATTEMPTS = 20;
 
 export class RedisConnection implements RedisCommands {
   readonly where: string;
   readonly prefix: string;
   readonly #client: ReturnType<typeof createClient>;
   #reachable = true;
+  #opened = false;
 
   private constructor(address: RedisAddress, prefix: string, logger: Logger) {
     this.where = address.where;
@@ -30,11 +34,16 @@ export class RedisConnection implements RedisCommands {
     this.#client = createClient({
       url: address.url,
       disableOfflineQueue: true,
-      socket: { connectTimeout: 2000, reconnectStrategy: reconnectDelay },
+      socket: {
+        connectTimeout: 2000,
+        // Before the first connection: a few tries (a Redis started beside the sandbox), then the start fails.
+        reconnectStrategy: (attempt: number, cause: Error) => (this.#opened ? reconnectDelay(attempt) : attempt < START_ATTEMPTS ? 100 : cause),
+      },
     });
     // Said once per outage, not once per attempt: a restarted Redis would otherwise flood the log.
     this.#client.on('error', (error: Error) => {
-      if (!this.#reachable) return;
+      // Before the first connection the start itself fails, saying so.
+      if (!this.#opened || !this.#reachable) return;
       this.#reachable = false;
       logger.error({ store: this.where, err: error.message }, 'the shared state store is unreachable: requests that need it get 20000 isp.unknow-error until it is back');
     });
@@ -50,6 +59,7 @@ export class RedisConnection implements RedisCommands {
     const connection = new RedisConnection(address, prefix, logger);
     try {
       await connection.#client.connect();
+      connection.#opened = true;
     } catch (error) {
       await connection.close();
       throw new StoreAddressError(`cannot reach the store ${address.where}: ${(error as Error).message}`);

@@ -81,10 +81,17 @@ export interface SharedRuleCounters {
  * A scenario's part of a shared counter's key: its id, or a hash of its text (every replica loads
  * the same start scenario file; a changed file counts afresh).
  */
+const scenarioKeys = new WeakMap<Scenario, string>();
+
 function scenarioKey(scenario: Scenario): string {
   if (scenario.id) return scenario.id;
-  const text = `${scenario.source}\u0000${JSON.stringify(scenario.document)}`;
-  // cyrb53: a 53-bit string hash, enough to tell scenario texts apart.
+  let key = scenarioKeys.get(scenario);
+  if (key === undefined) scenarioKeys.set(scenario, (key = textHash(`${scenario.source}\u0000${JSON.stringify(scenario.document)}`)));
+  return key;
+}
+
+/** cyrb53: a 53-bit string hash, enough to tell scenario texts apart. */
+function textHash(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -201,11 +208,11 @@ export class ScenarioBook {
 
   async #sharedFiring(scenario: Scenario, request: ScenarioRequest): Promise<Fired | undefined> {
     const counters = this.#shared!;
-    const prefix = scenarioKey(scenario);
     const firing = this.#firing(scenario, request);
     for (let step = firing.next(0); ; ) {
       if (step.done) return step.value;
       const question = step.value;
+      const prefix = scenarioKey(scenario);
       step = firing.next('count' in question ? await counters.count(`${prefix}\u0000${question.count}`) : await counters.fire(`${prefix}\u0000${question.fire}`));
     }
   }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import { jsonPieces } from '../../mock-server/state/durable-files.js';
+import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
 
 const DURATION_S = 10;
@@ -39,9 +40,9 @@ const COMPILED_CLI = ['dist/mock-server/cli/main.js'];
 const SOURCE_CLI = ['--import', 'tsx', 'mock-server/cli/main.ts'];
 const STARTUP_RUNS = 7;
 
-/** In memory unless `extra` names a --data-dir. */
+/** In memory unless `extra` names a --data-dir or a --store. */
 function spawnServe(cli: readonly string[], extra: readonly string[] = []): ChildProcess {
-  const storage = extra.includes('--data-dir') ? [] : ['--in-memory'];
+  const storage = extra.includes('--data-dir') || extra.includes('--store') ? [] : ['--in-memory'];
   return spawn(process.execPath, [...cli, 'serve', '--port', '0', '--quiet', ...storage, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
@@ -345,6 +346,54 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const recordsAt = process.argv.indexOf('--records');
-if (recordsAt >= 0) await measureRestart(Number(process.argv[recordsAt + 1] ?? 100_000));
+/** The Redis a replica run uses: the one --store names (emptied first), or a redis-server of its own. */
+async function benchRedis(store: string | undefined): Promise<{ url: string; empty: () => void; stop: () => Promise<void> }> {
+  if (store) {
+    const { hostname, port, pathname } = new URL(store);
+    const cli = ['-h', hostname, '-p', port || '6379', '-n', pathname.replace('/', '') || '0'];
+    return { url: store, empty: () => void spawnSync('redis-cli', [...cli, 'FLUSHDB']), stop: async () => undefined };
+  }
+  if (REDIS_MISSING) throw new Error(REDIS_MISSING);
+  const redis = await startRedis();
+  return { url: redis.url, empty: () => void redis.cli('FLUSHDB'), stop: () => redis.stop() };
+}
+
+/** `--workers N`: throughput with 1 to N processes on one Redis, against the one-core sign rate of the same run. */
+async function measureReplicas(workers: number, store: string | undefined): Promise<void> {
+  const pool = requestPool();
+  const writingPool = requestPool(WRITING_POOL_SIZE).slice(POOL_SIZE);
+  const redis = await benchRedis(store);
+  const signRateBefore = measureSignRate();
+  const rows: string[] = [];
+  try {
+    for (let count = 1; count <= workers; count++) {
+      for (const [label, requests] of [['repeated', pool], ['new certifications', writingPool]] as const) {
+        redis.empty();
+        const server = await startServer(['--store', redis.url, '--workers', String(count)]);
+        const load = await measureLoad(server.url, requests).finally(() => server.child.kill('SIGTERM'));
+        await new Promise((done) => server.child.once('exit', done));
+        rows.push(`  ${count} worker${count > 1 ? 's' : ' '} ${label.padEnd(20)} ${load.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${load.p99Ms.toFixed(1).padStart(6)} ms  non-2xx ${load.non2xx}  RATIO:${load.requestsPerSecond}`);
+      }
+    }
+  } finally {
+    await redis.stop();
+  }
+  const signRate = (signRateBefore + measureSignRate()) / 2;
+  const lines = [
+    `replicas on one Redis (${store ? store : 'a redis-server of its own, appendonly yes, appendfsync always'}): ${METHOD}, distinct signed requests, ${CONNECTIONS} connections, ${DURATION_S} s each`,
+    ...rows.map((row) => row.replace(/RATIO:(\S+)/, (_, rps: string) => `÷ signs/s ${(Number(rps) / signRate).toFixed(2)}`)),
+    `  RSA-2048 signs/s, one thread     ${signRate.toFixed(0)}`,
+    `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+const option = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? (process.argv[at + 1] ?? '') : undefined;
+};
+const records = option('--records');
+const workers = option('--workers');
+if (records !== undefined) await measureRestart(Number(records || 100_000));
+else if (workers !== undefined) await measureReplicas(Math.max(1, Number(workers) || 2), option('--store'));
 else await main();

@@ -96,8 +96,11 @@ describe('serve settings, from flags or environment variables', () => {
       retentionDays: 90,
       signingThreads: 1,
       quiet: true,
+      store: undefined,
+      workers: 1,
     });
     expect(serveSettings([], { ALIPAY_SANDBOX_IN_MEMORY: '1' }).dataDir).toBeUndefined();
+    expect(serveSettings([], { ALIPAY_SANDBOX_STORE: 'redis://redis.internal:6379/2', ALIPAY_SANDBOX_WORKERS: '3' })).toMatchObject({ store: 'redis://redis.internal:6379/2', workers: 3, dataDir: undefined });
     expect(serveSettings([], { ALIPAY_SANDBOX_REPAIR_STATE: 'yes' }).repairState).toBe(true);
   });
 
@@ -110,7 +113,7 @@ describe('serve settings, from flags or environment variables', () => {
   it('prefers ALIPAY_SANDBOX_PORT over PORT, and keeps the defaults otherwise', () => {
     expect(serveSettings([], { PORT: '9300', ALIPAY_SANDBOX_PORT: '9301' }).port).toBe(9301);
     expect(serveSettings([], { PORT: '9300' }).port).toBe(9300);
-    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, bodyTimeoutSeconds: 30, scenario: undefined, journalSize: 1000, retentionDays: 0, signingThreads: undefined, quiet: false });
+    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, bodyTimeoutSeconds: 30, scenario: undefined, journalSize: 1000, retentionDays: 0, signingThreads: undefined, quiet: false, store: undefined, workers: 1 });
   });
 
   it('names the variable or the flag a bad value came by', () => {

@@ -1,0 +1,124 @@
+/**
+ * Redis failing under replicas: restarted (killed) under load, nothing acknowledged is lost and the
+ * replicas reconnect by themselves; unreachable, requests get 20000 isp.unknow-error, never 10000,
+ * the log says why once, and no process crashes.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
+import { testKeyPaths } from '../../fixtures/test-keys.js';
+import type { RunningSandbox } from '../../mock-server/sandbox.js';
+import { spawn } from 'node:child_process';
+import { cliArgs } from '../support/cli-process.js';
+import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { nodeOf, postForm } from '../support/sandbox-fixture.js';
+import { publicParams, signedRequest } from '../support/signed-request.js';
+
+const APPLY = 'alipay.user.auth.zhimaper.inner.apply';
+const AUTHQUERY = 'zhima.auth.info.authquery';
+
+interface Replica {
+  readonly sandbox: RunningSandbox;
+  readonly child: ChildProcess;
+  /** Everything it printed (its log: JSON lines). */
+  output(): string;
+}
+
+function startReplica(store: string): Promise<Replica> {
+  const child = spawn(process.execPath, cliArgs(['serve', '--port', '0', '--quiet', '--store', store]), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((done, fail) => {
+    const listening = setInterval(() => {
+      const url = /gateway\s+(http:\/\/\S+)\/gateway\.do/.exec(output)?.[1];
+      if (!url) return;
+      clearInterval(listening);
+      done({ sandbox: { url, gatewayUrl: `${url}/gateway.do`, alipayPublicKeyPem: readFileSync(testKeyPaths.alipayPublicKey, 'utf8') } as RunningSandbox, child, output: () => output });
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(listening);
+      fail(new Error(`serve exited with ${code}: ${output}`));
+    });
+  });
+}
+
+const applyRequest = (p: { cert_no: string; name: string; mobile: string }) => signedRequest({ ...publicParams(APPLY), biz_content: JSON.stringify({ cert_no: p.cert_no, cert_type: 'IDENTITY_CARD', name: p.name, mobile: p.mobile }) });
+const authqueryRequest = (p: { cert_no: string; name: string }) =>
+  signedRequest({ ...publicParams(AUTHQUERY), biz_content: JSON.stringify({ identity_type: '2', identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name: p.name, certNo: p.cert_no }) }) });
+
+/** The node, or the failure when the replica did not answer at all. */
+async function call(replica: Replica, request: ReturnType<typeof signedRequest>): Promise<Record<string, string> | { code: 'no answer' }> {
+  try {
+    return nodeOf(await postForm(replica.sandbox, request));
+  } catch {
+    return { code: 'no answer' };
+  }
+}
+
+describe.skipIf(REDIS_MISSING)('Redis failing under replicas', () => {
+  let redis: RedisServer;
+  let a: Replica;
+  let b: Replica;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    [a, b] = await Promise.all([startReplica(redis.url), startReplica(redis.url)]);
+  });
+
+  afterAll(async () => {
+    for (const replica of [a, b]) replica?.child.kill('SIGTERM');
+    await redis?.stop();
+  });
+
+  it('killed and restarted under load: every acknowledged grant is kept, and the replicas reconnect by themselves', async () => {
+    const people = generateIdentities({ seed: 3001, count: 300 });
+    const acknowledged: typeof people = [];
+    const codes = new Map<string, number>();
+    let next = 0;
+    const worker = async (replica: Replica) => {
+      while (next < people.length) {
+        const person = people[next++]!;
+        const node = await call(replica, applyRequest(person));
+        codes.set(node.code, (codes.get(node.code) ?? 0) + 1);
+        if (node.code === '10000') acknowledged.push(person);
+      }
+    };
+    const load = Promise.all([a, b, a, b, a, b].map(worker));
+    await new Promise((done) => setTimeout(done, 150));
+    await redis.restart({ kill: true, downMs: 300 });
+    await load;
+    // Some answers before, some refused while it was down, some after: the load spanned the outage.
+    expect(codes.get('20000')).toBeGreaterThan(0);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const [i, person] of acknowledged.entries()) {
+      const node = await call(i % 2 ? a : b, authqueryRequest(person));
+      expect(node, `grant of ${person.cert_no} was acknowledged`).toMatchObject({ code: '10000', authorized: true });
+    }
+    expect(a.child.exitCode).toBeNull();
+    expect(b.child.exitCode).toBeNull();
+  });
+
+  it('unreachable: 20000 isp.unknow-error, never 10000, one clear log line; back: answers again', async () => {
+    const [person] = generateIdentities({ seed: 3002, count: 1 });
+    const stopping = redis.restart({ downMs: 1500 });
+    await new Promise((done) => setTimeout(done, 300));
+    const during = await Promise.all([a, b, a, b].map((replica) => call(replica, applyRequest(person!))));
+    for (const node of during) expect(node).toMatchObject({ code: '20000', sub_code: 'isp.unknow-error' });
+    await stopping;
+    // Reconnected by itself within a second or so: no restart of the replica, no admin call.
+    let after = await call(a, applyRequest(person!));
+    for (const deadline = Date.now() + 5000; after.code !== '10000' && Date.now() < deadline; after = await call(a, applyRequest(person!))) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(after).toMatchObject({ code: '10000' });
+    expect(await call(b, authqueryRequest(person!))).toMatchObject({ code: '10000', authorized: true });
+    for (const replica of [a, b]) {
+      const lines = replica.output().split('\n').filter((line) => line.includes('the shared state store is unreachable'));
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(lines.length).toBeLessThanOrEqual(3);
+      expect(replica.child.exitCode).toBeNull();
+    }
+  });
+});
