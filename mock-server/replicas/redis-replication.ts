@@ -40,11 +40,13 @@ class RedisAppStorage implements AppStorage {
   }
 }
 
-/** KEYS journal, journal-id; ARGV cap, entry JSON. An entry and its id, in one step. */
+/** KEYS journal, journal-id; ARGV cap, then entries as JSON. Each entry with its id, in one step. */
 const JOURNAL = new RedisScript(`
-local id = redis.call('INCR', KEYS[2])
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'id', id, 'entry', ARGV[2])
-return id`);
+for i = 2, #ARGV do
+  local id = redis.call('INCR', KEYS[2])
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'id', id, 'entry', ARGV[i])
+end
+return #ARGV - 1`);
 
 /** KEYS changes, scenarios, clock, journal, epoch; ARGV cap. A reset of the controls, told to every replica. */
 const RESET_CONTROLS = new RedisScript(`
@@ -165,8 +167,20 @@ class RedisReplication implements Replication {
     this.#journal = journal;
     this.#journalCapacity = journal.capacity;
     const cap = String(Math.max(journal.capacity, 1));
+    const keys = [this.#key('journal'), this.#key('journal-id')];
+    // The entries of requests answered in the same turn of the event loop go in one script call.
+    let batch: string[] | undefined;
+    let written: Promise<unknown> | undefined;
     journal.share(async (entry: NewEntry) => {
-      await JOURNAL.run(this.#redis, [this.#key('journal'), this.#key('journal-id')], [cap, JSON.stringify(entry)]);
+      if (!batch) {
+        const entries = (batch = []);
+        written = new Promise((done) => setImmediate(done)).then(() => {
+          batch = undefined;
+          return JOURNAL.run(this.#redis, keys, [cap, ...entries]);
+        });
+      }
+      batch.push(JSON.stringify(entry));
+      await written;
     });
     // The console's live view shows other replicas' requests without waiting for a request here.
     this.#poll = setInterval(() => void this.#catchUpJournal().catch(() => undefined), JOURNAL_POLL_MS);

@@ -103,6 +103,12 @@ function upsertAll<T>(list: T[], changed: readonly T[], identity: (record: T) =>
   for (const record of latest.values()) list.push(record);
 }
 
+/** Makes `target` hold what `source` holds, in place: fields it lacks go too (a fail_reason undone). */
+function replaceFields<T extends object>(target: T, source: T): void {
+  for (const field of Object.keys(target)) if (!(field in source)) delete (target as Record<string, unknown>)[field];
+  Object.assign(target, source);
+}
+
 /** Applies logged changes over a snapshot; a later change to the same record wins. */
 function replay(data: StateFile, changes: readonly Change[]): number {
   const people: Person[] = [];
@@ -457,7 +463,7 @@ export class SandboxStore {
     if ('certification' in change) {
       const earlier = this.#certifications.get(change.certification.id);
       // In place: the lists hold the object, and a million-record list is not searched per change.
-      if (earlier) Object.assign(earlier, change.certification);
+      if (earlier) replaceFields(earlier, change.certification);
       else this.#putCertification({ ...change.certification });
       return;
     }

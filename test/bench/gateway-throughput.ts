@@ -115,8 +115,8 @@ function hasWrk(): boolean {
 }
 
 /** wrk, where installed: it costs the machine less than autocannon, leaving more for the server. */
-function runWrk(url: string, pool: SignedRequest[]): LoadResult {
-  return wrkResult(spawnSync('wrk', wrkArgs(url, pool), { encoding: 'utf8' }));
+function runWrk(url: string, pool: SignedRequest[], connections = CONNECTIONS): LoadResult {
+  return wrkResult(spawnSync('wrk', wrkArgs(url, pool, connections), { encoding: 'utf8' }));
 }
 
 /** The same, without blocking this process (so that a prober can run beside it). */
@@ -139,7 +139,7 @@ function runWrkAsync(url: string, pool: SignedRequest[]): Promise<LoadResult> {
 }
 
 /** wrk's arguments, with a script that sends the pool's requests in turn across all connections. */
-function wrkArgs(url: string, pool: SignedRequest[]): string[] {
+function wrkArgs(url: string, pool: SignedRequest[], connections = CONNECTIONS): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'sandbox-bench-'));
   const script = join(dir, 'pool.lua');
   const entries = pool.map((r) => `{${JSON.stringify(r.path)}, ${JSON.stringify(r.body)}}`).join(',\n');
@@ -159,7 +159,7 @@ done = function(summary, latency, requests)
 end
 `,
   );
-  return ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', script, url];
+  return ['-t1', `-c${connections}`, `-d${DURATION_S}s`, '--latency', '-s', script, url];
 }
 
 function wrkResult(out: { stdout: string; stderr: string }): LoadResult {
@@ -207,11 +207,12 @@ async function checkPoolSucceeds(url: string, pool: SignedRequest[]): Promise<vo
 /** Requests a writing run may send in its 10 s (about 3,000/s here): each one a new certification. */
 const WRITING_POOL_SIZE = 40_000;
 
-async function measureLoad(url: string, pool: SignedRequest[]): Promise<LoadResult> {
+async function measureLoad(url: string, pool: SignedRequest[], connections = CONNECTIONS): Promise<LoadResult> {
   await checkPoolSucceeds(url, pool);
   // Warm up the JIT and the connection pool before measuring.
   await autocannon({ url, connections: 4, duration: 2, requests: [{ method: 'POST', path: pool[0]!.path, body: pool[0]!.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }] });
-  return hasWrk() ? runWrk(url, pool) : runAutocannon(url, pool);
+  if (connections !== CONNECTIONS && !hasWrk()) throw new Error('more connections need wrk (apt-get install wrk)');
+  return hasWrk() ? runWrk(url, pool, connections) : runAutocannon(url, pool);
 }
 
 function loadLines(label: string, load: LoadResult): string[] {
@@ -358,21 +359,29 @@ async function benchRedis(store: string | undefined): Promise<{ url: string; emp
   return { url: redis.url, empty: () => void redis.cli('FLUSHDB'), stop: () => redis.stop() };
 }
 
+/** Connections of the replica runs beyond the usual 16: replicas wait on Redis, so more requests in flight hide it. */
+const MANY_CONNECTIONS = 64;
+
 /** `--workers N`: throughput with 1 to N processes on one Redis, against the one-core sign rate of the same run. */
 async function measureReplicas(workers: number, store: string | undefined): Promise<void> {
   const pool = requestPool();
   const writingPool = requestPool(WRITING_POOL_SIZE).slice(POOL_SIZE);
   const redis = await benchRedis(store);
+  const runs = [
+    { label: 'repeated', requests: pool, connections: CONNECTIONS },
+    { label: 'new certifications', requests: writingPool, connections: CONNECTIONS },
+    { label: 'repeated', requests: pool, connections: MANY_CONNECTIONS },
+  ];
   const signRateBefore = measureSignRate();
-  const rows: string[] = [];
+  const results: { workers: number; label: string; connections: number; load: LoadResult }[] = [];
   try {
     for (let count = 1; count <= workers; count++) {
-      for (const [label, requests] of [['repeated', pool], ['new certifications', writingPool]] as const) {
+      for (const { label, requests, connections } of runs) {
         redis.empty();
         const server = await startServer(['--store', redis.url, '--workers', String(count)]);
-        const load = await measureLoad(server.url, requests).finally(() => server.child.kill('SIGTERM'));
+        const load = await measureLoad(server.url, requests, connections).finally(() => server.child.kill('SIGTERM'));
         await new Promise((done) => server.child.once('exit', done));
-        rows.push(`  ${count} worker${count > 1 ? 's' : ' '} ${label.padEnd(20)} ${load.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${load.p99Ms.toFixed(1).padStart(6)} ms  non-2xx ${load.non2xx}  RATIO:${load.requestsPerSecond}`);
+        results.push({ workers: count, label, connections, load });
       }
     }
   } finally {
@@ -380,8 +389,11 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
   }
   const signRate = (signRateBefore + measureSignRate()) / 2;
   const lines = [
-    `replicas on one Redis (${store ? store : 'a redis-server of its own, appendonly yes, appendfsync always'}): ${METHOD}, distinct signed requests, ${CONNECTIONS} connections, ${DURATION_S} s each`,
-    ...rows.map((row) => row.replace(/RATIO:(\S+)/, (_, rps: string) => `÷ signs/s ${(Number(rps) / signRate).toFixed(2)}`)),
+    `replicas on one Redis (${store ?? 'a redis-server of its own, appendonly yes, appendfsync always'}): ${METHOD}, distinct signed requests, ${DURATION_S} s each`,
+    ...results.map(
+      ({ workers: count, label, connections, load }) =>
+        `  ${count} worker${count > 1 ? 's' : ' '}  ${`${label}, ${connections} connections`.padEnd(34)} ${load.requestsPerSecond.toFixed(0).padStart(5)} req/s  p99 ${load.p99Ms.toFixed(1).padStart(5)} ms  ÷ signs/s ${(load.requestsPerSecond / signRate).toFixed(2)}  non-2xx ${load.non2xx}`,
+    ),
     `  RSA-2048 signs/s, one thread     ${signRate.toFixed(0)}`,
     `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   ];

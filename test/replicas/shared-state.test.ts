@@ -4,6 +4,7 @@
  * the same moment) and checks that what one acknowledged the other answers from.
  */
 import type { ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
@@ -17,6 +18,7 @@ import { publicParams, signedRequest } from '../support/signed-request.js';
 import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
 import { adminOf, useScenario } from '../support/admin-client.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
+import { decryptContent, encryptContent } from '../../mock-server/keys/node-crypto.js';
 
 const INITIALIZE = 'alipay.user.certify.open.initialize';
 const QUERY = 'alipay.user.certify.open.query';
@@ -104,12 +106,29 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
   });
 
   it('an app registered through replica A is served by replica B', async () => {
-    const { publicKey, privateKey } = await import('node:crypto').then(({ generateKeyPairSync }) => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } }));
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
     const appId = `20210${Date.now()}`.slice(0, 16);
     const registered = await fetch(`${a.sandbox.url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: appId, public_key: publicKey }) });
     expect(registered.status).toBe(201);
     const answer = await execSigned(b.sandbox, INITIALIZE, initializeBiz(`APP${Date.now()}`), { appId, privateKey });
     expect(answer).toMatchObject({ code: '10000' });
+  });
+
+  it('an app_auth_token issued through replica A, and an AES key set there, work through replica B', async () => {
+    const { app_auth_token } = await adminOf(a.sandbox).issueAppAuthToken({ app_id: DEFAULT_APP_ID });
+    const withToken = signedRequest({ ...publicParams(INITIALIZE), app_auth_token, biz_content: JSON.stringify(initializeBiz(`ISV${Date.now()}`)) });
+    expect(nodeOf(await postForm(b.sandbox, withToken))).toMatchObject({ code: '10000' });
+
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const appId = '2021000000002002';
+    await adminOf(a.sandbox).registerApp({ app_id: appId, public_key: publicKey.export({ type: 'spki', format: 'pem' }) });
+    const { aes_key } = await adminOf(a.sandbox).setAesKey(appId, undefined);
+    const key = Buffer.from(aes_key, 'base64');
+    const encrypted = encryptContent(Buffer.from(JSON.stringify(initializeBiz(`AES${Date.now()}`))), key);
+    const request = signedRequest({ ...publicParams(INITIALIZE, { app_id: appId }), encrypt_type: 'AES', biz_content: encrypted }, { privateKey });
+    const answer = await postForm(b.sandbox, request);
+    const ciphertext = (answer.json as Record<string, string>).alipay_user_certify_open_initialize_response!;
+    expect(JSON.parse(String(decryptContent(ciphertext, key)))).toMatchObject({ code: '10000' });
   });
 
   it('a once rule fires once, and a call count as often as written, across both replicas', async () => {
