@@ -4,6 +4,7 @@
  * strict TypeScript consumer, the README's vitest global set-up and its CI jobs' commands.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ROOT } from '../support/cli-process.js';
 import { installPackage, type InstalledPackage } from '../support/installed-package.js';
+import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const INIT_BIZ_CONTENT = {
@@ -153,6 +155,29 @@ describe('the bin', () => {
     expect(await root.text()).toContain('<script type="module" src="/__admin/ui/console.js">');
     const bundle = await fetch(new URL('/__admin/ui/console.js', gateway));
     expect([bundle.status, bundle.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+  });
+
+  it.skipIf(REDIS_MISSING)('npx alipay-sandbox serve --store redis://… keeps a registered app in Redis (the client is a dependency, not ours)', async () => {
+    const redis = await startRedis();
+    try {
+      const child = spawn('npx', ['--no', '--', 'alipay-sandbox', 'serve', '--port', '0', '--quiet', '--store', redis.url], { cwd: installed.project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      started.push(child);
+      const url = await new Promise<string>((done, fail) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /gateway\s+(http:\/\/\S+)\/gateway\.do/.exec(output);
+          if (match) done(match[1]!);
+        });
+        child.once('exit', (code) => fail(new Error(`serve exited with ${code}: ${output}`)));
+      });
+      const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+      const registered = await fetch(`${url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: '2021000000009001', public_key: publicKey }) });
+      expect(registered.status).toBe(201);
+      expect(redis.cli('HEXISTS', 'alipay-sandbox:apps', '2021000000009001')).toBe('1');
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('--version, --help for every command, and a bare command prints help and starts nothing', () => {
