@@ -7,7 +7,7 @@
  * replicas committing over the same version, the second is refused. Redis with `appendonly yes` and
  * `appendfsync always` has the write on disk before it answers.
  */
-import { claimKeys, recordKey, type CommitResult, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../state/shared-state.js';
+import { claimKeys, isClaimKey, recordKey, type CommitResult, type SharedBatch, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../state/shared-state.js';
 import type { StateChange, StateSnapshot, StoredState } from '../state/state-storage.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
 
@@ -22,18 +22,30 @@ local function versionOf(hash, key)
   return string.match(stored, '^(%S+)')
 end`;
 
-/** KEYS state, claims, changes; ARGV cap, records n, claims n, then (key, expected, change)…, (key, expected, owner)…. */
+/**
+ * KEYS state, claims, changes; ARGV cap, records n, claims n, removals n, then (key, expected, change)…,
+ * (key, expected, owner)…, (key, expected)…. A removed key is a record's or, starting `order`, a claim's.
+ */
 const COMMIT = new RedisScript(`${VERSION_OF}
-local records, claims = tonumber(ARGV[2]), tonumber(ARGV[3])
-local claimsAt = 4 + records * 3
+local records, claims, removals = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local claimsAt = 5 + records * 3
+local removalsAt = claimsAt + claims * 3
+local function hashOf(key)
+  if string.sub(key, 1, 6) == 'order' .. string.char(0) then return KEYS[2] end
+  return KEYS[1]
+end
 local conflicts = {}
 for i = 0, records - 1 do
-  local at = 4 + i * 3
+  local at = 5 + i * 3
   if versionOf(KEYS[1], ARGV[at]) ~= ARGV[at + 1] then table.insert(conflicts, ARGV[at]) end
 end
 for i = 0, claims - 1 do
   local at = claimsAt + i * 3
   if versionOf(KEYS[2], ARGV[at]) ~= ARGV[at + 1] then table.insert(conflicts, ARGV[at]) end
+end
+for i = 0, removals - 1 do
+  local at = removalsAt + i * 2
+  if versionOf(hashOf(ARGV[at]), ARGV[at]) ~= ARGV[at + 1] then table.insert(conflicts, ARGV[at]) end
 end
 if #conflicts > 0 then
   table.insert(conflicts, 1, 'conflict')
@@ -41,7 +53,7 @@ if #conflicts > 0 then
 end
 local fields = {'type', 'state'}
 for i = 0, records - 1 do
-  local at = 4 + i * 3
+  local at = 5 + i * 3
   table.insert(fields, 'r:' .. ARGV[at])
   table.insert(fields, ARGV[at + 2])
 end
@@ -50,14 +62,22 @@ for i = 0, claims - 1 do
   table.insert(fields, 'c:' .. ARGV[at])
   table.insert(fields, ARGV[at + 2])
 end
+for i = 0, removals - 1 do
+  table.insert(fields, 'd:' .. ARGV[removalsAt + i * 2])
+  table.insert(fields, '')
+end
 local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
 for i = 0, records - 1 do
-  local at = 4 + i * 3
+  local at = 5 + i * 3
   redis.call('HSET', KEYS[1], ARGV[at], id .. ' ' .. ARGV[at + 2])
 end
 for i = 0, claims - 1 do
   local at = claimsAt + i * 3
   redis.call('HSET', KEYS[2], ARGV[at], id .. ' ' .. ARGV[at + 2])
+end
+for i = 0, removals - 1 do
+  local key = ARGV[removalsAt + i * 2]
+  redis.call('HDEL', hashOf(key), key)
 end
 return {'ok', id}`);
 
@@ -166,16 +186,17 @@ export class RedisStateStorage implements SharedStateStorage {
   }
 
   async commit(commit: SharedCommit): Promise<CommitResult> {
-    const args = [String(CHANGE_STREAM_LENGTH), String(commit.records.length), String(commit.claims.length)];
+    const args = [String(CHANGE_STREAM_LENGTH), String(commit.records.length), String(commit.claims.length), String(commit.removals.length)];
     for (const { key, expected, change } of commit.records) args.push(key, expected, JSON.stringify(change));
     for (const { key, expected, owner } of commit.claims) args.push(key, expected, owner);
+    for (const { key, expected } of commit.removals) args.push(key, expected);
     const [outcome, ...rest] = (await COMMIT.run(this.#redis, this.#keys, args)) as string[];
     return outcome === 'ok' ? { committed: true, version: rest[0]! } : { committed: false, conflicts: rest };
   }
 
   async current(keys: readonly string[]): Promise<SharedState> {
-    const claimKeysAsked = keys.filter((key) => key.startsWith('order\u0000'));
-    const recordKeysAsked = keys.filter((key) => !key.startsWith('order\u0000'));
+    const claimKeysAsked = keys.filter(isClaimKey);
+    const recordKeysAsked = keys.filter((key) => !isClaimKey(key));
     const claims: SharedClaim[] = [];
     if (claimKeysAsked.length) {
       const stored = (await this.#redis.sendCommand(['HMGET', this.#keys[1], ...claimKeysAsked])) as (string | null)[];
@@ -201,13 +222,15 @@ export class RedisStateStorage implements SharedStateStorage {
 }
 
 /** A state entry of the change stream, as XRANGE gives its fields. */
-export function sharedBatchOf(fields: readonly string[]): { records: { key: string; change: StateChange }[]; claims: { key: string; owner: string }[] } {
+export function sharedBatchOf(fields: readonly string[]): Omit<SharedBatch, 'version'> {
   const records: { key: string; change: StateChange }[] = [];
   const claims: { key: string; owner: string }[] = [];
+  const removed: string[] = [];
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     if (name.startsWith('r:')) records.push({ key: name.slice(2), change: JSON.parse(fields[i + 1]!) as StateChange });
     else if (name.startsWith('c:')) claims.push({ key: name.slice(2), owner: fields[i + 1]! });
+    else if (name.startsWith('d:')) removed.push(name.slice(2));
   }
-  return { records, claims };
+  return { records, claims, removed };
 }

@@ -158,6 +158,8 @@ export class SandboxStore {
   readonly #versions = new Map<string, Version>();
   /** Shared: records whose commit failed unanswered; read again from the storage before the next request. */
   readonly #stale = new Set<string>();
+  /** Shared: records (and their claims) retention removed, with the versions removed, until committed. */
+  #removals = new Map<string, Version>();
 
   private constructor(data: StateFile, storage: StateStorage, logged: number, compactAfter: number) {
     this.#data = data;
@@ -337,9 +339,13 @@ export class SandboxStore {
     const materials = data.material_certifications.filter((m) => m.certified_at_ms >= cutoffMs);
     const dropped = data.certifications.length - certifications.length + data.material_certifications.length - materials.length;
     if (dropped === 0) return 0;
+    // Shared, each removal is a commit checked like any change: a whole-state replace would wipe what
+    // another replica committed meanwhile.
+    if (this.#shared) this.#removeShared([...data.certifications.filter((c) => c.created_at_ms < cutoffMs).map((certification) => ({ certification })), ...data.material_certifications.filter((m) => m.certified_at_ms < cutoffMs).map((material) => ({ material }))]);
     this.#data = { ...data, certifications, material_certifications: materials };
     this.#index();
-    this.#changed();
+    if (this.#shared) this.#dirty = true;
+    else this.#changed();
     return dropped;
   }
 
@@ -356,6 +362,12 @@ export class SandboxStore {
     for (const { key, version } of [...state.records, ...state.claims]) this.#versions.set(key, version);
   }
 
+  #removeShared(records: readonly Change[]): void {
+    for (const record of records) {
+      for (const key of [recordKey(record), ...claimKeys(record)]) this.#removals.set(key, this.#versions.get(key) ?? NO_VERSION);
+    }
+  }
+
   /**
    * Commits this request's changes (a request's handler runs without awaiting, so the changes pending
    * now are its own), checked against the versions this replica read. Refused, the records are read
@@ -365,28 +377,35 @@ export class SandboxStore {
   async #commitShared(storage: SharedStateStorage): Promise<void> {
     const changes = this.#pending;
     const whole = this.#snapshotNeeded;
+    const removals = this.#removals;
     this.#pending = [];
     this.#snapshotNeeded = false;
+    this.#removals = new Map();
     this.#dirty = false;
     if (whole) return this.#replaceShared(storage);
-    const commit = this.#sharedCommit(changes);
-    const keys = [...commit.records.map((record) => record.key), ...commit.claims.map((claim) => claim.key)];
+    const commit = this.#sharedCommit(changes, removals);
+    const keys = [...commit.records.map((record) => record.key), ...commit.claims.map((claim) => claim.key), ...removals.keys()];
     let result;
     try {
       result = await storage.commit(commit);
     } catch (error) {
-      for (const key of commit.records) this.#stale.add(key.key);
+      for (const key of keys) this.#stale.add(key);
       throw new StateUnavailableError(`the shared state (${storage.where}) did not take the change: ${(error as Error).message}`);
     }
     if (result.committed) {
       for (const key of keys) if (compareVersions(result.version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, result.version);
+      for (const key of removals.keys()) this.#versions.delete(key);
       return;
     }
-    await this.#restore(storage, keys);
+    try {
+      await this.#restore(storage, keys);
+    } catch {
+      for (const key of keys) this.#stale.add(key);
+    }
     throw new StateConflictError(result.conflicts);
   }
 
-  #sharedCommit(changes: readonly Change[]): SharedCommit {
+  #sharedCommit(changes: readonly Change[], removals: ReadonlyMap<string, Version>): SharedCommit {
     const latest = new Map<string, Change>();
     for (const change of changes) latest.set(recordKey(change), change);
     const claims = new Map<string, string>();
@@ -395,6 +414,7 @@ export class SandboxStore {
     return {
       records: [...latest].map(([key, change]) => ({ key, expected: expected(key), change })),
       claims: [...claims].map(([key, owner]) => ({ key, expected: expected(key), owner })),
+      removals: [...removals].filter(([key]) => !latest.has(key) && !claims.has(key)).map(([key, expected]) => ({ key, expected })),
     };
   }
 
@@ -442,6 +462,11 @@ export class SandboxStore {
     }
     for (const { key } of batch.claims) {
       if (compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, batch.version);
+    }
+    for (const key of batch.removed) {
+      if (compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) <= 0) continue;
+      this.#forget(key);
+      this.#versions.delete(key);
     }
   }
 

@@ -31,12 +31,16 @@ export interface SharedBatch {
   readonly version: Version;
   readonly records: readonly { readonly key: string; readonly change: StateChange }[];
   readonly claims: readonly { readonly key: string; readonly owner: string }[];
+  /** Records (and claims) removed: retention. */
+  readonly removed: readonly string[];
 }
 
 /** What a replica commits: each record with the version it read, each claim with the version it saw. */
 export interface SharedCommit {
   readonly records: readonly { readonly key: string; readonly expected: Version; readonly change: StateChange }[];
   readonly claims: readonly { readonly key: string; readonly expected: Version; readonly owner: string }[];
+  /** Records and claims to remove, each at the version this replica read (a record changed since stays). */
+  readonly removals: readonly { readonly key: string; readonly expected: Version }[];
 }
 
 export type CommitResult = { readonly committed: true; readonly version: Version } | { readonly committed: false; readonly conflicts: readonly string[] };
@@ -86,6 +90,10 @@ export function claimKeys(change: StateChange): string[] {
   if (!('certification' in change)) return [];
   const { kind, app_id, order_no } = change.certification;
   return [['order', kind, app_id, order_no].join(SEPARATOR)];
+}
+
+export function isClaimKey(key: string): boolean {
+  return key.startsWith(`order${SEPARATOR}`);
 }
 
 /** Orders two versions (stream ids `ms-seq`): negative when `a` is older. */

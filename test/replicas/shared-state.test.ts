@@ -29,8 +29,8 @@ interface Replica {
   readonly child: ChildProcess;
 }
 
-async function startReplica(store: string): Promise<Replica> {
-  const child = spawnCli(['serve', '--port', '0', '--quiet', '--store', store], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startReplica(store: string, extra: readonly string[] = []): Promise<Replica> {
+  const child = spawnCli(['serve', '--port', '0', '--quiet', '--store', store, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await servedUrl(child);
   const sandbox = { url, gatewayUrl: `${url}/gateway.do`, alipayPublicKeyPem: readFileSync(testKeyPaths.alipayPublicKey, 'utf8') } as RunningSandbox;
   return { sandbox, child };
@@ -171,5 +171,23 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
     await adminOf(a.sandbox).reset();
     expect((await adminOf(b.sandbox).requests()).requests).toEqual([]);
     expect(await execSigned(b.sandbox, 'zhima.auth.info.authquery', authqueryBiz(person!))).toMatchObject({ code: '10000', authorized: false });
+  });
+
+  it('retention on one replica removes old certifications for all, and keeps what another committed meanwhile', async () => {
+    const retaining = await startReplica(redis.url, ['--retention-days', '30']);
+    try {
+      const old = await execSigned(retaining.sandbox, INITIALIZE, initializeBiz(`OLD${Date.now()}`));
+      const people = generateIdentities({ seed: 2003, count: 40 });
+      const granting = Promise.all(people.map((person) => execSigned(b.sandbox, 'alipay.user.auth.zhimaper.inner.apply', applyBiz(person))));
+      await adminOf(retaining.sandbox).moveClock({ advance_ms: 31 * 86_400_000 });
+      // The removal is written with the replica's next answer.
+      await execSigned(retaining.sandbox, INITIALIZE, initializeBiz(`YOUNG${Date.now()}`));
+      await granting;
+      expect(await execSigned(a.sandbox, QUERY, { certify_id: old.certify_id as string })).toMatchObject({ sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST' });
+      for (const person of people) expect(await execSigned(a.sandbox, 'zhima.auth.info.authquery', authqueryBiz(person))).toMatchObject({ authorized: true });
+      await adminOf(a.sandbox).resetClock();
+    } finally {
+      await stopReplica(retaining);
+    }
   });
 });
