@@ -59,6 +59,21 @@ const CLEAR_JOURNAL = new RedisScript(`
 redis.call('DEL', KEYS[2])
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', 'journal-cleared')`);
 
+/**
+ * KEYS the window (a sorted set of call times); ARGV now, window ms, calls allowed, a unique member.
+ * 1 when the call is over the rate; a call under it is counted. Times more than a few seconds after
+ * `now` are dropped: the business clock was moved back, and the window starts again, as in one
+ * process (the slack is for replicas whose clocks differ by milliseconds, or machines by a little more).
+ */
+const OVER_RATE = new RedisScript(`
+local now, window, calls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '(' .. (now + 5000), '+inf')
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= calls then return 1 end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], window)
+return 0`);
+
 /** Entries of the journal stream read per request. */
 const JOURNAL_READ = 1000;
 
@@ -85,6 +100,9 @@ class RedisReplication implements Replication {
   #poll: ReturnType<typeof setInterval> | undefined;
   /** The generation of the call counts: a reset on any replica starts them all from zero. */
   #epoch = '0';
+  /** With the replica's id, makes each counted call's member of a rate window unique. */
+  #rateCalls = 0;
+  readonly #replicaId = globalThis.crypto.randomUUID();
 
   constructor(link: ReplicaLink, logger: Logger) {
     this.#link = link;
@@ -160,6 +178,10 @@ class RedisReplication implements Replication {
     return {
       count: async (key) => Number(await this.#redis.sendCommand(['INCR', this.#key(`count:${this.#epoch}:${key}`)])),
       fire: async (key) => (await this.#redis.sendCommand(['SET', this.#key(`fired:${this.#epoch}:${key}`), '1', 'NX'])) === 'OK',
+      overRate: async (key, rate, nowMs) => {
+        const member = `${nowMs}:${++this.#rateCalls}:${this.#replicaId}`;
+        return (await OVER_RATE.run(this.#redis, [this.#key(`rate:${this.#epoch}:${key}`)], [String(nowMs), String(rate.perMs), String(rate.calls), member])) === 1;
+      },
     };
   }
 

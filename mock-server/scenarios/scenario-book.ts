@@ -63,18 +63,20 @@ class CallWindow {
 /** A rule that fired: what it chose, and its delay. */
 type Fired = Omit<Decision, 'membership'>;
 
-/** What deciding asks of the counts: count this call of a rule, or mark a one-shot rule fired. */
-type CounterQuestion = { readonly count: string } | { readonly fire: string };
+/** What deciding asks of the counts: count this call of a rule, mark a one-shot rule fired, or whether a call is over a rate. */
+type CounterQuestion = { readonly count: string } | { readonly fire: string } | { readonly over: string; readonly rate: RateCondition };
 
 /**
- * Call counts and fired one-shot rules kept where every replica sees them (Redis), so that a rule
- * with `once` or a call count fires as often as written however many replicas answer.
+ * Call counts, fired one-shot rules and rate windows kept where every replica sees them (Redis), so
+ * that a rule with `once`, a call count or a rate fires as often as written however many replicas answer.
  */
 export interface SharedRuleCounters {
   /** Counts one matching call; answers the count, this call included. */
   count(key: string): Promise<number>;
   /** Marks a one-shot rule fired; true only for the first call that does. */
   fire(key: string): Promise<boolean>;
+  /** Whether a call at `nowMs` (the business clock) is over the rate; a call under it is counted. */
+  overRate(key: string, rate: RateCondition, nowMs: number): Promise<boolean>;
 }
 
 /**
@@ -180,7 +182,9 @@ export class ScenarioBook {
       if (!rule.matches(request)) continue;
       const key = `${rule.index}\u0000${request.appId}`;
       if (rule.rate) {
-        if (!this.#overRate(this.#stateOf(scenario), rule.rate, key, request.method)) continue;
+        const rate = rule.rate;
+        const window = rate.perMethod ? `${key}\u0000${request.method}` : key;
+        if (!((yield { over: window, rate }) as boolean)) continue;
       } else if (rule.call && !callSatisfies(rule.call, (yield { count: key }) as number)) continue;
       if (rule.once && !((yield { fire: key }) as boolean)) continue;
       return { outcome: rule.outcome, rule: { source: scenario.source, index: rule.index, name: rule.name }, delayMs: this.#delay(rule) };
@@ -198,6 +202,8 @@ export class ScenarioBook {
         const count = (state.counts.get(question.count) ?? 0) + 1;
         state.counts.set(question.count, count);
         step = firing.next(count);
+      } else if ('over' in question) {
+        step = firing.next(this.#overRate(state, question.rate, question.over));
       } else {
         const first = !state.fired.has(question.fire);
         state.fired.add(question.fire);
@@ -213,12 +219,13 @@ export class ScenarioBook {
       if (step.done) return step.value;
       const question = step.value;
       const prefix = scenarioKey(scenario);
-      step = firing.next('count' in question ? await counters.count(`${prefix}\u0000${question.count}`) : await counters.fire(`${prefix}\u0000${question.fire}`));
+      if ('count' in question) step = firing.next(await counters.count(`${prefix}\u0000${question.count}`));
+      else if ('over' in question) step = firing.next(await counters.overRate(`${prefix}\u0000${question.over}`, question.rate, this.#now()));
+      else step = firing.next(await counters.fire(`${prefix}\u0000${question.fire}`));
     }
   }
 
-  #overRate(state: RuleState, rate: RateCondition, ruleKey: string, method: string): boolean {
-    const key = rate.perMethod ? `${ruleKey}\u0000${method}` : ruleKey;
+  #overRate(state: RuleState, rate: RateCondition, key: string): boolean {
     let window = state.windows.get(key);
     if (!window) state.windows.set(key, (window = new CallWindow(rate)));
     return window.over(this.#now());

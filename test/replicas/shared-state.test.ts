@@ -131,7 +131,7 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
     expect(JSON.parse(String(decryptContent(ciphertext, key)))).toMatchObject({ code: '10000' });
   });
 
-  it('a once rule fires once, and a call count as often as written, across both replicas', async () => {
+  it('a once rule fires once, a call count and a rate as often as written, across both replicas', async () => {
     await useScenario(a.sandbox, DEFAULT_APP_ID, { rules: [{ name: 'one busy answer', once: true, outcome: BUSY }] });
     const once = await burst([a, b], 40);
     expect(once.filter((code) => code === '20000')).toHaveLength(1);
@@ -140,6 +140,10 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
     await useScenario(b.sandbox, DEFAULT_APP_ID, { rules: [{ name: 'every third busy', match: { call: { every: 3 } }, outcome: BUSY }] });
     const everyThird = await burst([a, b], 60);
     expect(everyThird.filter((code) => code === '20000')).toHaveLength(20);
+
+    await useScenario(a.sandbox, DEFAULT_APP_ID, { rules: [{ name: 'ten a minute', match: { rate: { calls: 10, per_ms: 60_000 } }, outcome: BUSY }] });
+    const throttled = await burst([a, b], 30);
+    expect(throttled.filter((code) => code === '10000')).toHaveLength(10);
 
     await adminOf(a.sandbox).clearAppScenario(DEFAULT_APP_ID);
     expect(await burst([b], 6)).toEqual(Array(6).fill('10000'));
