@@ -19,7 +19,7 @@ export interface RedisCommands {
 const reconnectDelay = (attempt: number): number => Math.min(50 * (attempt + 1), 500);
 
 /** Tries, 100 ms apart, to reach the store when the sandbox starts. */
-const START_ATTEMPTS = 20;
+const START_ATTEMPTS = 10;
 
 export class RedisConnection implements RedisCommands {
   readonly where: string;

@@ -3,46 +3,15 @@
  * replicas reconnect by themselves; unreachable, requests get 20000 isp.unknow-error, never 10000,
  * the log says why once, and no process crashes.
  */
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
-import { testKeyPaths } from '../../fixtures/test-keys.js';
-import type { RunningSandbox } from '../../mock-server/sandbox.js';
-import { spawn } from 'node:child_process';
-import { cliArgs } from '../support/cli-process.js';
-import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { REDIS_MISSING } from '../support/redis-server.js';
+import { until, useReplicaPair, type Replica } from '../support/replicas.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
 const APPLY = 'alipay.user.auth.zhimaper.inner.apply';
 const AUTHQUERY = 'zhima.auth.info.authquery';
-
-interface Replica {
-  readonly sandbox: RunningSandbox;
-  readonly child: ChildProcess;
-  /** Everything it printed (its log: JSON lines). */
-  output(): string;
-}
-
-function startReplica(store: string): Promise<Replica> {
-  const child = spawn(process.execPath, cliArgs(['serve', '--port', '0', '--quiet', '--store', store]), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((done, fail) => {
-    const listening = setInterval(() => {
-      const url = /gateway\s+(http:\/\/\S+)\/gateway\.do/.exec(output)?.[1];
-      if (!url) return;
-      clearInterval(listening);
-      done({ sandbox: { url, gatewayUrl: `${url}/gateway.do`, alipayPublicKeyPem: readFileSync(testKeyPaths.alipayPublicKey, 'utf8') } as RunningSandbox, child, output: () => output });
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(listening);
-      fail(new Error(`serve exited with ${code}: ${output}`));
-    });
-  });
-}
 
 const applyRequest = (p: { cert_no: string; name: string; mobile: string }) => signedRequest({ ...publicParams(APPLY), biz_content: JSON.stringify({ cert_no: p.cert_no, cert_type: 'IDENTITY_CARD', name: p.name, mobile: p.mobile }) });
 const authqueryRequest = (p: { cert_no: string; name: string }) =>
@@ -57,29 +26,11 @@ async function call(replica: Replica, request: ReturnType<typeof signedRequest>)
   }
 }
 
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  for (const deadline = Date.now() + ms; !condition(); ) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
-
 describe.skipIf(REDIS_MISSING)('Redis failing under replicas', () => {
-  let redis: RedisServer;
-  let a: Replica;
-  let b: Replica;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    [a, b] = await Promise.all([startReplica(redis.url), startReplica(redis.url)]);
-  });
-
-  afterAll(async () => {
-    for (const replica of [a, b]) replica?.child.kill('SIGTERM');
-    await redis?.stop();
-  });
+  const replicas = useReplicaPair();
 
   it('killed and restarted under load: every acknowledged grant is kept, and the replicas reconnect by themselves', async () => {
+    const { redis, a, b } = replicas();
     const people = generateIdentities({ seed: 3001, count: 5000 });
     const acknowledged: typeof people = [];
     const codes = new Map<string, number>();
@@ -113,6 +64,7 @@ describe.skipIf(REDIS_MISSING)('Redis failing under replicas', () => {
   });
 
   it('unreachable: 20000 isp.unknow-error, never 10000, one clear log line; back: answers again', async () => {
+    const { redis, a, b } = replicas();
     const [person] = generateIdentities({ seed: 3002, count: 1 });
     const stopping = redis.restart({ downMs: 1500 });
     await new Promise((done) => setTimeout(done, 300));

@@ -3,46 +3,21 @@
  * redis-server, the real alipay-sdk as the client. Each test reaches the replicas in turn (or at
  * the same moment) and checks that what one acknowledged the other answers from.
  */
-import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKeyPaths } from '../../fixtures/test-keys.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
-import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
-import { servedUrl, spawnCli } from '../support/cli-process.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
-import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { REDIS_MISSING, type RedisServer } from '../support/redis-server.js';
+import { startReplica, stopReplica, useReplicaPair, type Replica } from '../support/replicas.js';
 import { adminOf, useScenario } from '../support/admin-client.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { decryptContent, encryptContent } from '../../mock-server/keys/node-crypto.js';
 
 const INITIALIZE = 'alipay.user.certify.open.initialize';
 const QUERY = 'alipay.user.certify.open.query';
-
-/** A `serve` process, addressed as the helpers address a sandbox. */
-interface Replica {
-  readonly sandbox: RunningSandbox;
-  readonly child: ChildProcess;
-}
-
-async function startReplica(store: string, extra: readonly string[] = []): Promise<Replica> {
-  const child = spawnCli(['serve', '--port', '0', '--quiet', '--store', store, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await servedUrl(child);
-  const sandbox = { url, gatewayUrl: `${url}/gateway.do`, alipayPublicKeyPem: readFileSync(testKeyPaths.alipayPublicKey, 'utf8') } as RunningSandbox;
-  return { sandbox, child };
-}
-
-function stopReplica({ child }: Replica): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  });
-}
 
 const applyBiz = (p: { cert_no: string; name: string; mobile: string }) => ({ cert_no: p.cert_no, cert_type: 'IDENTITY_CARD', name: p.name, mobile: p.mobile });
 const authqueryBiz = (p: { cert_no: string; name: string }) => ({ identity_type: '2', identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name: p.name, certNo: p.cert_no }) });
@@ -56,19 +31,11 @@ async function burst(replicas: readonly Replica[], count: number): Promise<strin
 }
 
 describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
+  const replicas = useReplicaPair();
   let redis: RedisServer;
   let a: Replica;
   let b: Replica;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    [a, b] = await Promise.all([startReplica(redis.url), startReplica(redis.url)]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([a, b].filter(Boolean).map(stopReplica));
-    await redis?.stop();
-  });
+  beforeAll(() => void ({ redis, a, b } = replicas()));
 
   it('a grant made through replica A is authorized in an authquery through replica B at once', async () => {
     const people = generateIdentities({ seed: 2001, count: 5 });

@@ -11,6 +11,7 @@ import { adminOf, useScenario } from '../support/admin-client.js';
 import { runCli, servedUrl, spawnCli } from '../support/cli-process.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { until } from '../support/replicas.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
@@ -22,13 +23,6 @@ function childrenOf(pid: number): number[] {
     return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
-  }
-}
-
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  for (const deadline = Date.now() + ms; !condition(); ) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((done) => setTimeout(done, 50));
   }
 }
 
