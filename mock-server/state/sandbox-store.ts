@@ -433,11 +433,9 @@ export class SandboxStore {
   async #restore(storage: SharedStateStorage, keys: readonly string[]): Promise<void> {
     const current = await storage.current(keys);
     const found = new Set(current.records.map((record) => record.key));
-    for (const key of keys) {
-      if (found.has(key)) continue;
-      this.#forget(key);
-      this.#versions.delete(key);
-    }
+    const missing = keys.filter((key) => !found.has(key));
+    this.#forget(missing);
+    for (const key of missing) this.#versions.delete(key);
     for (const { key, version, change } of current.records) {
       this.#apply(change);
       this.#versions.set(key, version);
@@ -463,11 +461,9 @@ export class SandboxStore {
     for (const { key } of batch.claims) {
       if (compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, batch.version);
     }
-    for (const key of batch.removed) {
-      if (compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) <= 0) continue;
-      this.#forget(key);
-      this.#versions.delete(key);
-    }
+    const removed = batch.removed.filter((key) => compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) > 0);
+    this.#forget(removed);
+    for (const key of removed) this.#versions.delete(key);
   }
 
   /** After a reset on any replica: the whole state again, as stored. */
@@ -480,7 +476,7 @@ export class SandboxStore {
     if ('person' in change) return this.#putPerson(change.person);
     if ('grant' in change) {
       const id = key(change.grant.app_id, change.grant.cert_no);
-      if (this.#authorizations.has(id)) this.#forget(recordKey(change));
+      if (this.#authorizations.has(id)) this.#forget([recordKey(change)]);
       this.#data.authorizations.push(change.grant);
       this.#authorizations.set(id, change.grant);
       return;
@@ -493,7 +489,7 @@ export class SandboxStore {
       return;
     }
     if ('material' in change) {
-      if (this.#materialCertifications.has(key(change.material.app_id, change.material.transaction_id))) this.#forget(recordKey(change));
+      if (this.#materialCertifications.has(key(change.material.app_id, change.material.transaction_id))) this.#forget([recordKey(change)]);
       return this.#putMaterial(change.material);
     }
     const { kind, key: recordName, value } = change.record;
@@ -502,39 +498,48 @@ export class SandboxStore {
     else (this.#data.records![kind] ??= {})[recordName] = value;
   }
 
-  /** Removes the record a key names from memory (undoing a change no storage took). */
-  #forget(recordName: string): void {
-    const [kind, ...parts] = recordName.split('\u0000');
+  /**
+   * Removes the records keys name from memory (a change no storage took, or removed by another
+   * replica), each list filtered once however many go: retention removes thousands at a time.
+   */
+  #forget(recordNames: Iterable<string>): void {
     const data = this.#data;
-    if (kind === 'person') {
-      const person = this.#people.get(parts[0]!);
-      if (!person) return;
-      data.people = data.people.filter((p) => p !== person);
-      this.#people.delete(person.cert_no);
-      this.#peopleByUserId.delete(person.user_id);
-    } else if (kind === 'grant') {
-      const id = key(parts[0]!, parts[1]!);
-      const grant = this.#authorizations.get(id);
-      data.authorizations = data.authorizations.filter((a) => a !== grant);
-      this.#authorizations.delete(id);
-    } else if (kind === 'certification') {
-      const certification = this.#certifications.get(parts[0]!);
-      if (!certification) return;
-      data.certifications = data.certifications.filter((c) => c !== certification);
-      this.#certifications.delete(certification.id);
-      const order = key(certification.kind, certification.app_id, certification.order_no);
-      if (this.#certificationsByOrder.get(order) === certification) this.#certificationsByOrder.delete(order);
-    } else if (kind === 'material') {
-      const id = key(parts[0]!, parts[1]!);
-      const material = this.#materialCertifications.get(id);
-      data.material_certifications = data.material_certifications.filter((m) => m !== material);
-      this.#materialCertifications.delete(id);
-    } else if (kind === 'record') {
-      const [recordKind, name] = [parts[0]!, parts.slice(1).join('\u0000')];
-      const collection = this.#collections.get(recordKind);
-      if (collection) collection.delete(name);
-      else delete data.records?.[recordKind]?.[name];
+    const gone = new Set<unknown>();
+    for (const recordName of recordNames) {
+      const [kind, ...parts] = recordName.split('\u0000');
+      if (kind === 'person') {
+        const person = this.#people.get(parts[0]!);
+        if (!person) continue;
+        gone.add(person);
+        this.#people.delete(person.cert_no);
+        this.#peopleByUserId.delete(person.user_id);
+      } else if (kind === 'grant') {
+        const id = key(parts[0]!, parts[1]!);
+        gone.add(this.#authorizations.get(id));
+        this.#authorizations.delete(id);
+      } else if (kind === 'certification') {
+        const certification = this.#certifications.get(parts[0]!);
+        if (!certification) continue;
+        gone.add(certification);
+        this.#certifications.delete(certification.id);
+        const order = key(certification.kind, certification.app_id, certification.order_no);
+        if (this.#certificationsByOrder.get(order) === certification) this.#certificationsByOrder.delete(order);
+      } else if (kind === 'material') {
+        const id = key(parts[0]!, parts[1]!);
+        gone.add(this.#materialCertifications.get(id));
+        this.#materialCertifications.delete(id);
+      } else if (kind === 'record') {
+        const [recordKind, name] = [parts[0]!, parts.slice(1).join('\u0000')];
+        const collection = this.#collections.get(recordKind);
+        if (collection) collection.delete(name);
+        else delete data.records?.[recordKind]?.[name];
+      }
     }
+    if (gone.size === 0) return;
+    data.people = data.people.filter((p) => !gone.has(p));
+    data.authorizations = data.authorizations.filter((a) => !gone.has(a));
+    data.certifications = data.certifications.filter((c) => !gone.has(c));
+    data.material_certifications = data.material_certifications.filter((m) => !gone.has(m));
   }
 
   get dirty(): boolean {
