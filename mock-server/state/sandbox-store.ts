@@ -7,7 +7,8 @@
  * an acknowledged grant is durable, and writes are batched: concurrent requests share one write
  * rather than queueing behind each other's. A write
  * that fails keeps its changes pending: the next request writes them before it is answered, so
- * nothing is acknowledged that is not stored.
+ * nothing is acknowledged that is not stored. A storage replicas share (Redis: shared-state.ts)
+ * instead takes each request's changes as one commit, checked against what the other replicas wrote.
  */
 import { RecordCollection, type RecordKind } from './record-collection.js';
 import { claimKeys, compareVersions, isSharedStorage, NO_VERSION, recordKey, StateConflictError, StateUnavailableError, type SharedBatch, type SharedCommit, type SharedState, type SharedStateStorage, type Version } from './shared-state.js';
@@ -331,7 +332,8 @@ export class SandboxStore {
   /**
    * Forgets the query data older than `cutoffMs` on the business clock: certifications started before
    * it (both flows) and material certifications made before it, so that a long-running sandbox does
-   * not grow without bound. A removal is written as a snapshot. Answers how many were dropped.
+   * not grow without bound. A removal is written as a snapshot (shared: as removals, each checked).
+   * Answers how many were dropped.
    */
   dropOlderThan(cutoffMs: number): number {
     const data = this.#data;
@@ -418,11 +420,11 @@ export class SandboxStore {
     };
   }
 
-  /** A reset or a retention removal, shared: the whole state replaces what the storage held. */
+  /** A reset, shared: the whole state replaces what the storage held (retention removes by commits). */
   async #replaceShared(storage: SharedStateStorage): Promise<void> {
     try {
       await storage.replace(this.#data);
-      // The versions the storage gave every record: read back whole (a reset is small; retention rare).
+      // The versions the storage gave every record: read back whole (after a reset the state is small).
       this.#loadShared(await storage.loadShared(emptyState()));
     } catch (error) {
       throw new StateUnavailableError(`the shared state (${storage.where}) was not replaced: ${(error as Error).message}`);
