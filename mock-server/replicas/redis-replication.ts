@@ -3,7 +3,8 @@
  * the registered apps, the app scenarios with their call counts, the clock and the journal, and the
  * stream of changes each replica follows (replica-link.ts). Keys, after the prefix:
  *   apps hash · scenarios hash · clock · epoch (of the call counts, one per reset) ·
- *   count:<epoch>:… and fired:<epoch>:… · journal stream (capped) with journal-id
+ *   count:, fired: and rate:<epoch>:…, listed in counters:<epoch> and deleted at the next reset ·
+ *   journal stream (capped) with journal-id
  */
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
@@ -48,11 +49,31 @@ for i = 2, #ARGV do
 end
 return #ARGV - 1`);
 
-/** KEYS changes, scenarios, clock, journal, epoch; ARGV cap. A reset of the controls, told to every replica. */
+/**
+ * KEYS changes, scenarios, clock, journal, epoch; ARGV cap, the key prefix. A reset of the controls,
+ * told to every replica: the counters of the epoch ending (listed in counters:<epoch>) go too, so
+ * that a suite resetting before each test leaves nothing behind.
+ */
 const RESET_CONTROLS = new RedisScript(`
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+local registry = ARGV[2] .. 'counters:' .. (redis.call('GET', KEYS[5]) or '0')
+local counters = redis.call('SMEMBERS', registry)
+for i = 1, #counters, 1000 do redis.call('DEL', unpack(counters, i, math.min(i + 999, #counters))) end
+redis.call('DEL', registry)
 local epoch = redis.call('INCR', KEYS[5])
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', 'controls-reset', 'field', '', 'value', epoch)`);
+
+/** KEYS the count, the epoch's counters; the count of this call, the key listed for the next reset. */
+const COUNT = new RedisScript(`
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('SADD', KEYS[2], KEYS[1]) end
+return count`);
+
+/** KEYS the mark, the epoch's counters; 1 for the first call that marks a one-shot rule fired. */
+const FIRE = new RedisScript(`
+if not redis.call('SET', KEYS[1], '1', 'NX') then return 0 end
+redis.call('SADD', KEYS[2], KEYS[1])
+return 1`);
 
 /** KEYS changes, journal; ARGV cap. */
 const CLEAR_JOURNAL = new RedisScript(`
@@ -60,13 +81,15 @@ redis.call('DEL', KEYS[2])
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', 'journal-cleared')`);
 
 /**
- * KEYS the window (a sorted set of call times); ARGV now, window ms, calls allowed, a unique member.
+ * KEYS the window (a sorted set of call times), the epoch's counters; ARGV now, window ms, calls
+ * allowed, a unique member.
  * 1 when the call is over the rate; a call under it is counted. Times more than a few seconds after
  * `now` are dropped: the business clock was moved back, and the window starts again, as in one
  * process (the slack is for replicas whose clocks differ by milliseconds, or machines by a little more).
  */
 const OVER_RATE = new RedisScript(`
 local now, window, calls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('SADD', KEYS[2], KEYS[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '(' .. (now + 5000), '+inf')
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) >= calls then return 1 end
@@ -129,7 +152,7 @@ class RedisReplication implements Replication {
       scenarioCleared: (appId) => link.publish('scenario', 'scenarios', 'hdel', appId, ''),
       clockMoved: (offsetMs) => link.publish('clock', 'clock', 'set', '', String(offsetMs)),
       journalCleared: async () => void (await CLEAR_JOURNAL.run(this.#redis, [this.#key('changes'), this.#key('journal')], [cap])),
-      controlsReset: async () => void (await RESET_CONTROLS.run(this.#redis, ['changes', 'scenarios', 'clock', 'journal', 'epoch'].map((name) => this.#key(name)), [cap])),
+      controlsReset: async () => void (await RESET_CONTROLS.run(this.#redis, ['changes', 'scenarios', 'clock', 'journal', 'epoch'].map((name) => this.#key(name)), [cap, this.#redis.prefix])),
     };
   }
 
@@ -175,12 +198,14 @@ class RedisReplication implements Replication {
   }
 
   #counters(): SharedRuleCounters {
+    // Keys of the current epoch, and the set that lists them for the next reset.
+    const keys = (kind: string, key: string) => [this.#key(`${kind}:${this.#epoch}:${key}`), this.#key(`counters:${this.#epoch}`)];
     return {
-      count: async (key) => Number(await this.#redis.sendCommand(['INCR', this.#key(`count:${this.#epoch}:${key}`)])),
-      fire: async (key) => (await this.#redis.sendCommand(['SET', this.#key(`fired:${this.#epoch}:${key}`), '1', 'NX'])) === 'OK',
+      count: async (key) => Number(await COUNT.run(this.#redis, keys('count', key), [])),
+      fire: async (key) => (await FIRE.run(this.#redis, keys('fired', key), [])) === 1,
       overRate: async (key, rate, nowMs) => {
         const member = `${nowMs}:${++this.#rateCalls}:${this.#replicaId}`;
-        return (await OVER_RATE.run(this.#redis, [this.#key(`rate:${this.#epoch}:${key}`)], [String(nowMs), String(rate.perMs), String(rate.calls), member])) === 1;
+        return (await OVER_RATE.run(this.#redis, keys('rate', key), [String(nowMs), String(rate.perMs), String(rate.calls), member])) === 1;
       },
     };
   }

@@ -139,8 +139,12 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
     const [person] = generateIdentities({ seed: 2002, count: 1 });
     await execSigned(b.sandbox, 'alipay.user.auth.zhimaper.inner.apply', applyBiz(person!));
     await useScenario(b.sandbox, DEFAULT_APP_ID, { rules: [{ name: 'always busy', outcome: BUSY }] });
+    const countersBefore = redis.cli('KEYS', 'alipay-sandbox:count:*');
     await adminOf(a.sandbox).reset();
     expect((await adminOf(b.sandbox).requests()).requests).toEqual([]);
+    // The call counts of the earlier tests' rules are gone from Redis, not just left behind.
+    expect(countersBefore).not.toBe('');
+    expect(['count', 'fired', 'rate'].map((kind) => redis.cli('KEYS', `alipay-sandbox:${kind}:*`))).toEqual(['', '', '']);
     expect(await execSigned(b.sandbox, 'zhima.auth.info.authquery', authqueryBiz(person!))).toMatchObject({ code: '10000', authorized: false });
   });
 
