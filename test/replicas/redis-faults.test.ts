@@ -45,7 +45,7 @@ describe.skipIf(REDIS_MISSING)('Redis failing under replicas', () => {
       }
     };
     const load = Promise.all([a, b, a, b, a, b].map(worker));
-    await new Promise((done) => setTimeout(done, 150));
+    await until(() => acknowledged.length >= 20);
     const before = acknowledged.length;
     await redis.restart({ kill: true, downMs: 300 });
     // The load goes on until both replicas acknowledge grants again, by themselves.
