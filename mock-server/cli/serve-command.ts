@@ -2,7 +2,7 @@
  * `alipay-sandbox serve`: the gateway on the embedded default (test-only keys, the default app, lowdb
  * in ./data), listening until SIGINT or SIGTERM.
  */
-import cluster from 'node:cluster';
+import type { Cluster } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { isLoopback } from '../http/admin-guard.js';
@@ -68,7 +68,7 @@ function onStopSignal(stop: () => Promise<void>): Promise<number> {
  * `--workers N`: this process forks N sandboxes sharing its port (node:cluster hands each new
  * connection to the next one) and the store, restarts one that dies, and stops them all on a signal.
  */
-async function runWorkers(workers: number): Promise<number> {
+async function runWorkers(cluster: Cluster, workers: number): Promise<number> {
   let stopping = false;
   const fork = () => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
@@ -94,7 +94,9 @@ async function runWorkers(workers: number): Promise<number> {
 /** Starts the sandbox and resolves with its exit code once a signal has stopped it. */
 export async function run(args: string[]): Promise<number> {
   const settings = serveSettings(args, process.env);
-  if (settings.workers > 1 && cluster.isPrimary) return runWorkers(settings.workers);
+  // Loaded only for --workers: a plain serve starts without it.
+  const cluster = settings.workers > 1 ? (await import('node:cluster')).default : undefined;
+  if (cluster?.isPrimary) return runWorkers(cluster, settings.workers);
   // Workers split the cores: each signs on its share of them.
   const signingThreads = settings.signingThreads ?? (settings.workers > 1 ? Math.max(1, Math.floor(availableParallelism() / settings.workers)) : undefined);
   const sandbox = await startSandbox({
@@ -122,6 +124,6 @@ export async function run(args: string[]): Promise<number> {
   // the URL must find them (on a busy machine the write and the next line are far enough apart).
   const stopped = onStopSignal(() => sandbox.close());
   // Of several workers, the first to listen says where (they all serve the same port).
-  if (cluster.isPrimary || cluster.worker?.id === 1) process.stdout.write(describe(sandbox, settings.dataDir, settings.store, settings.workers));
+  if (!cluster || cluster.worker?.id === 1) process.stdout.write(describe(sandbox, settings.dataDir, settings.store, settings.workers));
   return stopped;
 }
