@@ -110,6 +110,11 @@ export class RequestJournal {
     }
   }
 
+  /** Whether anyone follows new entries (the console's live view). */
+  get followed(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   /** Calls `listener` with each new entry until the returned function is called. */
   subscribe(listener: JournalListener): () => void {
     this.#listeners.add(listener);

@@ -100,8 +100,8 @@ return 0`);
 /** Entries of the journal stream read per request. */
 const JOURNAL_READ = 1000;
 
-/** How often a replica reads the others' journal entries on its own, for the console's live view. */
-const JOURNAL_POLL_MS = 500;
+/** How often a replica reads the change stream (and, while the console follows it, the journal) on its own. */
+const POLL_MS = 500;
 
 interface StoredScenario {
   readonly id: string;
@@ -229,8 +229,10 @@ class RedisReplication implements Replication {
       batch.push(JSON.stringify(entry));
       await written;
     });
-    // The console's live view shows other replicas' requests without waiting for a request here.
-    this.#poll = setInterval(() => void this.#catchUpJournal().catch(() => undefined), JOURNAL_POLL_MS);
+    // An idle replica keeps up with the changes (the stream is capped), and the console's live view
+    // shows other replicas' requests without waiting for a request here. Nobody watching, the journal
+    // is read when the admin API asks: under load, parsing every replica's entries costs CPU.
+    this.#poll = setInterval(() => void this.catchUp({ journal: journal.followed }).catch(() => undefined), POLL_MS);
     this.#poll.unref();
   }
 

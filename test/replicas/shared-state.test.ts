@@ -135,6 +135,25 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
     expect((await adminOf(a.sandbox).countRequests({ method: INITIALIZE })).count).toBe(5);
   });
 
+  it("replica B's live view of the journal (SSE) shows a request answered by replica A", async () => {
+    const stream = await fetch(`${b.sandbox.url}/__admin/requests/stream`);
+    const reader = stream.body!.getReader();
+    try {
+      const orders = await burst([a], 1);
+      expect(orders).toEqual(['10000']);
+      let seen = '';
+      for (const deadline = Date.now() + 5000; !seen.includes('event: request') && Date.now() < deadline; ) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += new TextDecoder().decode(value);
+      }
+      expect(seen).toContain('event: request');
+      expect(seen).toContain(INITIALIZE);
+    } finally {
+      await reader.cancel();
+    }
+  });
+
   it('a reset through replica A resets replica B: grants, app scenarios and the journal', async () => {
     const [person] = generateIdentities({ seed: 2002, count: 1 });
     await execSigned(b.sandbox, 'alipay.user.auth.zhimaper.inner.apply', applyBiz(person!));
