@@ -172,17 +172,28 @@ class RedisReplication implements Replication {
       this.#epoch = publishedValue(fields).value;
     });
     link.beforeEachCatchUp(() => state.refreshStale());
+    link.onResync(async () => {
+      this.#logger.warn({ store: this.where }, 'this replica fell behind the shared change stream: state, apps and controls reloaded whole');
+      await state.reloadShared();
+      for (const app of await this.appStorage.load()) apps.applyStored(app);
+      this.#clearJournal(journal);
+      await this.#loadControls(parts);
+    });
+    await this.#loadControls(parts);
+    scenarios.shareCounters(this.#counters());
+    this.#shareJournal(journal);
+  }
 
+  /** The app scenarios, the clock and the epoch of the call counts, as stored. */
+  async #loadControls(parts: ReplicatedParts): Promise<void> {
     const [stored, offset, epoch] = (await Promise.all([
       this.#redis.sendCommand(['HGETALL', this.#key('scenarios')]),
       this.#redis.sendCommand(['GET', this.#key('clock')]),
       this.#redis.sendCommand(['GET', this.#key('epoch')]),
     ])) as [string[], string | null, string | null];
     for (let i = 0; i < stored.length; i += 2) this.#applyScenario(parts, { field: stored[i]!, value: stored[i + 1]! });
-    if (offset !== null) clock.setOffset(Number(offset) || 0);
+    parts.clock.setOffset(Number(offset ?? 0) || 0);
     this.#epoch = epoch ?? '0';
-    scenarios.shareCounters(this.#counters());
-    this.#shareJournal(journal);
   }
 
   /** An app's scenario as stored: set (compiled here) unless this replica holds that very setting already. */

@@ -68,6 +68,7 @@ export class ReplicaLink {
   #position: string;
   readonly #handlers = new Map<string, ChangeHandler>();
   readonly #before: (() => Promise<void>)[] = [];
+  readonly #resyncs: (() => Promise<void>)[] = [];
   readonly #reads = coalesced(() => this.#read());
 
   private constructor(redis: RedisConnection, position: string) {
@@ -99,6 +100,14 @@ export class ReplicaLink {
     this.#before.push(task);
   }
 
+  /**
+   * What reloads a part whole, for a replica that fell behind the start of the stream (Redis trims
+   * it past CHANGE_STREAM_LENGTH entries): the entries it missed are gone, what they wrote is not.
+   */
+  onResync(task: () => Promise<void>): void {
+    this.#resyncs.push(task);
+  }
+
   /** Resolves once every entry committed before the call is applied. */
   catchUp(): Promise<void> {
     return this.#reads();
@@ -108,6 +117,8 @@ export class ReplicaLink {
     for (const task of this.#before) await task();
     for (;;) {
       const entries = (await this.#redis.sendCommand(['XRANGE', this.#changes, `(${this.#position}`, '+', 'COUNT', String(READ_COUNT)])) as [string, string[]][];
+      // Far behind (a full page), and what comes next is the oldest entry kept: some may be gone.
+      if (entries.length === READ_COUNT && (await this.#oldest()) === entries[0]![0]) return this.#resync();
       for (const [id, fields] of entries) {
         const type = fields[1];
         const handler = type === undefined ? undefined : this.#handlers.get(type);
@@ -116,6 +127,18 @@ export class ReplicaLink {
       }
       if (entries.length < READ_COUNT) return;
     }
+  }
+
+  async #oldest(): Promise<string | undefined> {
+    const [oldest] = (await this.#redis.sendCommand(['XRANGE', this.#changes, '-', '+', 'COUNT', '1'])) as [string, string[]][];
+    return oldest?.[0];
+  }
+
+  /** Reloads every part whole, then follows the stream from where it ends now. */
+  async #resync(): Promise<void> {
+    const [newest] = (await this.#redis.sendCommand(['XREVRANGE', this.#changes, '+', '-', 'COUNT', '1'])) as [string, string[]][];
+    for (const task of this.#resyncs) await task();
+    if (newest) this.#position = newest[0];
   }
 
   /** Writes a control (an app, an app's scenario, the clock) and its entry in one step. */

@@ -87,4 +87,20 @@ describe.skipIf(REDIS_MISSING)('Redis failing under replicas', () => {
       expect(replica.child.exitCode).toBeNull();
     }
   });
+
+  it('a replica paused past the capped change stream reloads when it resumes, and misses nothing', async () => {
+    const { redis, a, b } = replicas();
+    const [person] = generateIdentities({ seed: 3003, count: 1 });
+    b.child.kill('SIGSTOP');
+    try {
+      expect(await call(a, applyRequest(person!))).toMatchObject({ code: '10000' });
+      // More commits than the stream keeps (100,000): the grant's entry is trimmed away.
+      redis.cli('EVAL', "for i = 1, 120000 do redis.call('XADD', KEYS[1], 'MAXLEN', '~', 100000, '*', 'type', 'noise') end return 1", '1', 'alipay-sandbox:changes');
+      expect(Number(redis.cli('XLEN', 'alipay-sandbox:changes'))).toBeLessThan(110_000);
+    } finally {
+      b.child.kill('SIGCONT');
+    }
+    expect(await call(b, authqueryRequest(person!))).toMatchObject({ code: '10000', authorized: true });
+    expect(b.output()).toContain('fell behind the shared change stream');
+  });
 });
