@@ -11,7 +11,8 @@
  * instead takes each request's changes as one commit, checked against what the other replicas wrote.
  */
 import { RecordCollection, type RecordKind } from './record-collection.js';
-import { claimKeys, compareVersions, isSharedStorage, NO_VERSION, recordKey, StateConflictError, StateUnavailableError, type SharedBatch, type SharedCommit, type SharedState, type SharedStateStorage, type Version } from './shared-state.js';
+import { SharedCommits, type StoreMemory } from './shared-commits.js';
+import { isSharedStorage, recordKey, type SharedBatch } from './shared-state.js';
 import type { StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 export interface Person {
@@ -154,18 +155,12 @@ export class SandboxStore {
   #snapshotWriting: Promise<void> = Promise.resolve();
   readonly #compactAfter: number;
   /** A storage other replicas share (shared-state.ts): each commit is checked against what they wrote. */
-  readonly #shared: SharedStateStorage | undefined;
-  /** Shared: each record's and claim's version as this replica last saw it. */
-  readonly #versions = new Map<string, Version>();
-  /** Shared: records whose commit failed unanswered; read again from the storage before the next request. */
-  readonly #stale = new Set<string>();
-  /** Shared: records (and their claims) retention removed, with the versions removed, until committed. */
-  #removals = new Map<string, Version>();
+  readonly #shared: SharedCommits | undefined;
 
   private constructor(data: StateFile, storage: StateStorage, logged: number, compactAfter: number) {
     this.#data = data;
     this.#storage = storage;
-    this.#shared = isSharedStorage(storage) ? storage : undefined;
+    this.#shared = isSharedStorage(storage) ? new SharedCommits(storage, this.#memory()) : undefined;
     this.#logged = logged;
     this.#compactAfter = compactAfter;
     this.#index();
@@ -179,7 +174,7 @@ export class SandboxStore {
   static async open(options: { storage: StateStorage; compactAfter?: number }, fixturePeople: readonly Person[]): Promise<SandboxStore> {
     if (isSharedStorage(options.storage)) {
       const store = new SandboxStore(emptyState(), options.storage, 0, COMPACT_AFTER);
-      store.#loadShared(await options.storage.loadShared(emptyState([...fixturePeople])));
+      await store.#shared!.load(emptyState([...fixturePeople]));
       return store;
     }
     const stored = await options.storage.load();
@@ -343,7 +338,7 @@ export class SandboxStore {
     if (dropped === 0) return 0;
     // Shared, each removal is a commit checked like any change: a whole-state replace would wipe what
     // another replica committed meanwhile.
-    if (this.#shared) this.#removeShared([...data.certifications.filter((c) => c.created_at_ms < cutoffMs).map((certification) => ({ certification })), ...data.material_certifications.filter((m) => m.certified_at_ms < cutoffMs).map((material) => ({ material }))]);
+    this.#shared?.remove([...data.certifications.filter((c) => c.created_at_ms < cutoffMs).map((certification) => ({ certification })), ...data.material_certifications.filter((m) => m.certified_at_ms < cutoffMs).map((material) => ({ material }))]);
     this.#data = { ...data, certifications, material_certifications: materials };
     this.#index();
     if (this.#shared) this.#dirty = true;
@@ -351,126 +346,38 @@ export class SandboxStore {
     return dropped;
   }
 
-  // Shared with other replicas (shared-state.ts)
+  // Shared with other replicas (shared-commits.ts)
 
-  #loadShared(state: SharedState): void {
-    const data = emptyState();
-    replay(data, state.records.map((record) => record.change));
-    // The storage keeps no order; certifications list oldest first.
-    data.certifications.sort((a, b) => a.created_at_ms - b.created_at_ms);
-    this.#data = data;
-    this.#index();
-    this.#versions.clear();
-    for (const { key, version } of [...state.records, ...state.claims]) this.#versions.set(key, version);
-  }
-
-  #removeShared(records: readonly Change[]): void {
-    for (const record of records) {
-      for (const key of [recordKey(record), ...claimKeys(record)]) this.#removals.set(key, this.#versions.get(key) ?? NO_VERSION);
-    }
-  }
-
-  /**
-   * Commits this request's changes (a request's handler runs without awaiting, so the changes pending
-   * now are its own), checked against the versions this replica read. Refused, the records are read
-   * again from the storage and StateConflictError tells the caller to run the request again; not
-   * reached, they are read again before the next request, and nothing is acknowledged.
-   */
-  async #commitShared(storage: SharedStateStorage): Promise<void> {
-    const changes = this.#pending;
-    const whole = this.#snapshotNeeded;
-    const removals = this.#removals;
-    this.#pending = [];
-    this.#snapshotNeeded = false;
-    this.#removals = new Map();
-    this.#dirty = false;
-    if (whole) return this.#replaceShared(storage);
-    const commit = this.#sharedCommit(changes, removals);
-    const keys = [...commit.records.map((record) => record.key), ...commit.claims.map((claim) => claim.key), ...removals.keys()];
-    let result;
-    try {
-      result = await storage.commit(commit);
-    } catch (error) {
-      for (const key of keys) this.#stale.add(key);
-      throw new StateUnavailableError(`the shared state (${storage.where}) did not take the change: ${(error as Error).message}`);
-    }
-    if (result.committed) {
-      for (const key of keys) if (compareVersions(result.version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, result.version);
-      for (const key of removals.keys()) this.#versions.delete(key);
-      return;
-    }
-    try {
-      await this.#restore(storage, keys);
-    } catch {
-      for (const key of keys) this.#stale.add(key);
-    }
-    throw new StateConflictError(result.conflicts);
-  }
-
-  #sharedCommit(changes: readonly Change[], removals: ReadonlyMap<string, Version>): SharedCommit {
-    const latest = new Map<string, Change>();
-    for (const change of changes) latest.set(recordKey(change), change);
-    const claims = new Map<string, string>();
-    for (const [owner, change] of latest) for (const claim of claimKeys(change)) claims.set(claim, owner);
-    const expected = (key: string) => this.#versions.get(key) ?? NO_VERSION;
+  /** What the shared commits may do to this store's memory. */
+  #memory(): StoreMemory {
     return {
-      records: [...latest].map(([key, change]) => ({ key, expected: expected(key), change })),
-      claims: [...claims].map(([key, owner]) => ({ key, expected: expected(key), owner })),
-      removals: [...removals].filter(([key]) => !latest.has(key) && !claims.has(key)).map(([key, expected]) => ({ key, expected })),
+      apply: (change) => this.#apply(change),
+      forget: (keys) => this.#forget(keys),
+      replaceWith: (changes) => {
+        const data = emptyState();
+        replay(data, changes);
+        // The storage keeps no order; certifications list oldest first.
+        data.certifications.sort((a, b) => a.created_at_ms - b.created_at_ms);
+        this.#data = data;
+        this.#index();
+      },
+      whole: () => this.#data,
     };
   }
 
-  /** A reset, shared: the whole state replaces what the storage held (retention removes by commits). */
-  async #replaceShared(storage: SharedStateStorage): Promise<void> {
-    try {
-      await storage.replace(this.#data);
-      // The versions the storage gave every record: read back whole (after a reset the state is small).
-      this.#loadShared(await storage.loadShared(emptyState()));
-    } catch (error) {
-      throw new StateUnavailableError(`the shared state (${storage.where}) was not replaced: ${(error as Error).message}`);
-    }
-  }
-
-  /** Records this replica changed without a commit, as the storage holds them now. */
-  async #restore(storage: SharedStateStorage, keys: readonly string[]): Promise<void> {
-    const current = await storage.current(keys);
-    const found = new Set(current.records.map((record) => record.key));
-    const missing = keys.filter((key) => !found.has(key));
-    this.#forget(missing);
-    for (const key of missing) this.#versions.delete(key);
-    for (const { key, version, change } of current.records) {
-      this.#apply(change);
-      this.#versions.set(key, version);
-    }
-    for (const { key, version } of current.claims) this.#versions.set(key, version);
-  }
-
-  /** Before a request: records whose commit was never answered, read again (throws while unreachable). */
+  /** Before a request: records whose shared commit was never answered, read again (throws while unreachable). */
   async refreshStale(): Promise<void> {
-    if (!this.#shared || this.#stale.size === 0) return;
-    const keys = [...this.#stale];
-    await this.#restore(this.#shared, keys);
-    for (const key of keys) this.#stale.delete(key);
+    await this.#shared?.refreshStale();
   }
 
-  /** A batch another replica (or this one) committed, from the storage's stream; older versions are kept out. */
+  /** A batch another replica (or this one) committed, from the shared storage's stream. */
   applyShared(batch: SharedBatch): void {
-    for (const { key, change } of batch.records) {
-      if (compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) <= 0) continue;
-      this.#apply(change);
-      this.#versions.set(key, batch.version);
-    }
-    for (const { key } of batch.claims) {
-      if (compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, batch.version);
-    }
-    const removed = batch.removed.filter((key) => compareVersions(batch.version, this.#versions.get(key) ?? NO_VERSION) > 0);
-    this.#forget(removed);
-    for (const key of removed) this.#versions.delete(key);
+    this.#shared?.apply(batch);
   }
 
-  /** After a reset on any replica: the whole state again, as stored. */
+  /** After a reset on any replica, or a fall behind its stream: the whole shared state again. */
   async reloadShared(): Promise<void> {
-    if (this.#shared) this.#loadShared(await this.#shared.loadShared(emptyState()));
+    await this.#shared?.reload();
   }
 
   /** A change as it now stands, put in memory without a write (it is already stored). */
@@ -553,7 +460,15 @@ export class SandboxStore {
    * the next one.
    */
   persist(): Promise<void> {
-    if (this.#shared) return this.#commitShared(this.#shared);
+    if (this.#shared) {
+      // Each call commits its own changes: the replicas' storage orders them, and refuses conflicts.
+      const changes = this.#pending;
+      const whole = this.#snapshotNeeded;
+      this.#pending = [];
+      this.#snapshotNeeded = false;
+      this.#dirty = false;
+      return this.#shared.commit(changes, whole);
+    }
     if (this.#batch) return this.#batch;
     const batch = this.#writes.then(async () => {
       this.#batch = undefined;
