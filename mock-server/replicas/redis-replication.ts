@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
 import type { AppStorage } from '../apps/app-storage.js';
-import type { NewEntry, RequestJournal, StoredEntry } from '../journal/request-journal.js';
+import type { NewEntry, RequestJournal } from '../journal/request-journal.js';
 import type { SharedRuleCounters } from '../scenarios/scenario-book.js';
 import { RedisConnection, RedisScript } from './redis-connection.js';
 import { coalesced, publishedValue, ReplicaLink } from './replica-link.js';
@@ -267,7 +267,7 @@ class RedisReplication implements Replication {
     for (;;) {
       const entries = (await this.#redis.sendCommand(['XRANGE', this.#key('journal'), `(${this.#journalPosition}`, '+', 'COUNT', String(JOURNAL_READ)])) as [string, string[]][];
       for (const [position, fields] of entries) {
-        this.#journal.receive({ ...(JSON.parse(fields[3]!) as NewEntry), id: Number(fields[1]) } as StoredEntry);
+        this.#journal.receive({ id: Number(fields[1]), ...(JSON.parse(fields[3]!) as NewEntry) });
         this.#journalPosition = position;
       }
       if (entries.length < JOURNAL_READ) return;
