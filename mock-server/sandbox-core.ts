@@ -72,6 +72,7 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
   const dataDir = options.inMemory || options.store ? undefined : (options.dataDir ?? 'data');
   // Loaded only when asked for: a plain serve does not pay for the Redis client at start.
   const replication = options.store ? await (await import('./replicas/redis-replication.js')).openRedisReplication(options.store, logger) : undefined;
+  // A start that fails after connecting closes the connection: an open socket would keep the process alive.
   return assembleSandboxCore({
     resources: readShippedResources(),
     appStorage: replication?.appStorage ?? (dataDir ? new FileAppStorage(dataDir) : new MemoryAppStorage()),
@@ -86,5 +87,8 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
     journalCapacity: options.journalCapacity,
     retentionDays: options.retentionDays,
     now: options.now,
+  }).catch(async (error: unknown) => {
+    await replication?.close();
+    throw error;
   });
 }
