@@ -119,6 +119,18 @@ function versioned(stored: string): { version: string; rest: string } {
   return { version: stored.slice(0, space), rest: stored.slice(space + 1) };
 }
 
+/** A record as the state hash holds it. */
+function storedRecord(key: string, stored: string): SharedRecord {
+  const { version, rest } = versioned(stored);
+  return { key, version, change: JSON.parse(rest) as StateChange };
+}
+
+/** A claim as the claims hash holds it. */
+function storedClaim(key: string, stored: string): SharedClaim {
+  const { version, rest } = versioned(stored);
+  return { key, version, owner: rest };
+}
+
 export class RedisStateStorage implements SharedStateStorage {
   readonly shared = true;
   readonly #redis: RedisConnection;
@@ -158,19 +170,10 @@ export class RedisStateStorage implements SharedStateStorage {
     await REPLACE.run(this.#redis, this.#keys, args);
   }
 
-  async loadShared(initial: StateSnapshot): Promise<SharedState> {
-    await this.#replace(initial, true);
+  async loadShared(initial?: StateSnapshot): Promise<SharedState> {
+    if (initial) await this.#replace(initial, true);
     const [state, claims] = await Promise.all([this.#scan(this.#keys[0]), this.#scan(this.#keys[1])]);
-    return {
-      records: state.map(([key, stored]) => {
-        const { version, rest } = versioned(stored);
-        return { key, version, change: JSON.parse(rest) as StateChange };
-      }),
-      claims: claims.map(([key, stored]) => {
-        const { version, rest } = versioned(stored);
-        return { key, version, owner: rest };
-      }),
-    };
+    return { records: state.map(([key, stored]) => storedRecord(key, stored)), claims: claims.map(([key, stored]) => storedClaim(key, stored)) };
   }
 
   /** Every field of a hash, in slices (HSCAN), so that a large state does not block Redis. */
@@ -195,29 +198,23 @@ export class RedisStateStorage implements SharedStateStorage {
   }
 
   async current(keys: readonly string[]): Promise<SharedState> {
-    const claimKeysAsked = keys.filter(isClaimKey);
-    const recordKeysAsked = keys.filter((key) => !isClaimKey(key));
-    const claims: SharedClaim[] = [];
-    if (claimKeysAsked.length) {
-      const stored = (await this.#redis.sendCommand(['HMGET', this.#keys[1], ...claimKeysAsked])) as (string | null)[];
-      stored.forEach((value, i) => {
-        if (value === null) return;
-        const { version, rest } = versioned(value);
-        claims.push({ key: claimKeysAsked[i]!, version, owner: rest });
-      });
-    }
+    const claims = (await this.#fields(this.#keys[1], keys.filter(isClaimKey))).map(([key, stored]) => storedClaim(key, stored));
     // A claim's owner is read too: the record this replica must now find by the claimed order.
-    const wanted = [...new Set([...recordKeysAsked, ...claims.map((claim) => claim.owner)])];
-    const records: SharedRecord[] = [];
-    if (wanted.length) {
-      const stored = (await this.#redis.sendCommand(['HMGET', this.#keys[0], ...wanted])) as (string | null)[];
-      stored.forEach((value, i) => {
-        if (value === null) return;
-        const { version, rest } = versioned(value);
-        records.push({ key: wanted[i]!, version, change: JSON.parse(rest) as StateChange });
-      });
-    }
+    const wanted = [...new Set([...keys.filter((key) => !isClaimKey(key)), ...claims.map((claim) => claim.owner)])];
+    const records = (await this.#fields(this.#keys[0], wanted)).map(([key, stored]) => storedRecord(key, stored));
     return { records, claims };
+  }
+
+  /** The fields of a hash these keys name that it holds, with their values. */
+  async #fields(hash: string, keys: readonly string[]): Promise<[string, string][]> {
+    if (keys.length === 0) return [];
+    const stored = (await this.#redis.sendCommand(['HMGET', hash, ...keys])) as (string | null)[];
+    const found: [string, string][] = [];
+    keys.forEach((key, i) => {
+      const value = stored[i];
+      if (typeof value === 'string') found.push([key, value]);
+    });
+    return found;
   }
 }
 

@@ -152,7 +152,6 @@ export class SharedCommits {
 
   /** The whole state again, as stored (after a reset on any replica, or a fall behind the stream). */
   async reload(): Promise<void> {
-    // The initial state only matters to a storage never written, which a reload does not meet.
-    this.#loaded(await this.#storage.loadShared({ version: 1, people: [], authorizations: [], certifications: [], material_certifications: [], records: {} }));
+    this.#loaded(await this.#storage.loadShared());
   }
 }

@@ -53,8 +53,11 @@ export interface SharedState {
 
 export interface SharedStateStorage extends StateStorage {
   readonly shared: true;
-  /** The whole state; a storage never written gets `initial` first (once, whichever replica comes first). */
-  loadShared(initial: StateSnapshot): Promise<SharedState>;
+  /**
+   * The whole state. With `initial`, a storage never written gets it first (once, whichever replica
+   * comes first); a reload gives none.
+   */
+  loadShared(initial?: StateSnapshot): Promise<SharedState>;
   commit(commit: SharedCommit): Promise<CommitResult>;
   /** The records and claims these keys name, as now stored (absent: not stored), to undo a refused commit. */
   current(keys: readonly string[]): Promise<SharedState>;
