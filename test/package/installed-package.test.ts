@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ROOT } from '../support/cli-process.js';
+import { ROOT, servedUrl } from '../support/cli-process.js';
 import { installPackage, type InstalledPackage } from '../support/installed-package.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 
@@ -162,15 +162,7 @@ describe('the bin', () => {
     try {
       const child = spawn('npx', ['--no', '--', 'alipay-sandbox', 'serve', '--port', '0', '--quiet', '--store', redis.url], { cwd: installed.project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       started.push(child);
-      const url = await new Promise<string>((done, fail) => {
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /gateway\s+(http:\/\/\S+)\/gateway\.do/.exec(output);
-          if (match) done(match[1]!);
-        });
-        child.once('exit', (code) => fail(new Error(`serve exited with ${code}: ${output}`)));
-      });
+      const url = await servedUrl(child);
       const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
       const registered = await fetch(`${url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: '2021000000009001', public_key: publicKey }) });
       expect(registered.status).toBe(201);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
-import { cliArgs, ROOT } from './cli-process.js';
+import { cliArgs, ROOT, servedUrl } from './cli-process.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 export interface Replica {
@@ -23,16 +23,9 @@ export function startReplica(store: string, extra: readonly string[] = []): Prom
   const collect = (chunk: Buffer) => (output += chunk.toString());
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  return new Promise((done, fail) => {
-    const listening = () => {
-      const url = /gateway\s+(http:\/\/\S+)\/gateway\.do/.exec(output)?.[1];
-      if (!url) return;
-      child.stdout!.off('data', listening);
-      const sandbox = { url, gatewayUrl: `${url}/gateway.do`, alipayPublicKeyPem: readFileSync(testKeyPaths.alipayPublicKey, 'utf8') } as RunningSandbox;
-      done({ sandbox, child, output: () => output });
-    };
-    child.stdout!.on('data', listening);
-    child.once('exit', (code) => fail(new Error(`serve exited with ${code}: ${output}`)));
+  return servedUrl(child).then((url) => {
+    const sandbox = { url, gatewayUrl: `${url}/gateway.do`, alipayPublicKeyPem: readFileSync(testKeyPaths.alipayPublicKey, 'utf8') } as RunningSandbox;
+    return { sandbox, child, output: () => output };
   });
 }
 
