@@ -224,7 +224,15 @@ function loadLines(label: string, load: LoadResult): string[] {
   ];
 }
 
-/** A data folder holding `records` certifications in its snapshot and 6,000 changes in its log, as a long-running sandbox leaves it. */
+/**
+ * The change-log lines a `records`-sized folder starts with: near the length at which the sandbox
+ * compacts (10,000 changes, or one per ten records past 100,000; sandbox-store.ts), so that the
+ * restart replays about the longest log a running sandbox leaves, and the probed load brings a
+ * compaction of the whole state within its first seconds.
+ */
+const loggedChanges = (records: number) => Math.max(6_000, Math.floor(records / 10) - 1_000);
+
+/** A data folder holding `records` certifications in its snapshot and loggedChanges(records) in its log, as a long-running sandbox leaves it. */
 function bigDataDir(records: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'sandbox-bench-state-'));
   const now = Date.now();
@@ -237,7 +245,7 @@ function bigDataDir(records: number): string {
   // As the sandbox writes its snapshot (a line per record), so that this is the restart after a compaction.
   writeFileSync(join(dir, 'state.json'), [...jsonPieces({ version: 1, people: [], authorizations: [], certifications, material_certifications: [], records: {} })].join(''));
   // Half the log updates records the snapshot has, half adds new ones: both paths of the replay.
-  const log = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ certification: { ...certification(i % 2 ? i : records + i), status: i % 2 ? 'PASSED' : 'INIT' } })).join('\n');
+  const log = Array.from({ length: loggedChanges(records) }, (_, i) => JSON.stringify({ certification: { ...certification(i % 2 ? i : records + i), status: i % 2 ? 'PASSED' : 'INIT' } })).join('\n');
   writeFileSync(join(dir, 'state.changes.jsonl'), `${log}\n`);
   return dir;
 }
@@ -285,8 +293,8 @@ async function measureRestart(records: number): Promise<void> {
       if (!text.includes('"code":"10000"')) throw new Error(`the first answer is not 10000: ${text}`);
       const health = (await (await fetch(`${url}/__admin/health`)).json()) as { memory: { rss_bytes: number } };
       const snapshotBefore = statSync(join(dir, 'state.json')).mtimeMs;
-      // Writes new certifications, probed meanwhile: past 100,000 records a compaction comes only every
-      // records/10 changes, so 10 s may not reach one (the last line says whether it did).
+      // Writes new certifications, probed meanwhile: the log starts near its compaction length, so the
+      // whole state is written out during the load (the last line says whether it was).
       // wrk sends the pool in turn across its connections, so every request is a new certification
       // (autocannon would send the same sequence on each connection: mostly repeats).
       if (!hasWrk()) throw new Error('--records needs wrk (apt-get install wrk)');
@@ -297,7 +305,7 @@ async function measureRestart(records: number): Promise<void> {
       const logLines = readFileSync(join(dir, 'state.changes.jsonl'), 'utf8').split('\n').filter(Boolean).length;
       const rewritten = statSync(join(dir, 'state.json')).mtimeMs !== snapshotBefore;
       const lines = [
-        `restart on a data folder: ${records} certifications in state.json, 6000 changes in the log (built in ${buildMs.toFixed(0)} ms)`,
+        `restart on a data folder: ${records} certifications in state.json, ${loggedChanges(records)} changes in the log (built in ${buildMs.toFixed(0)} ms)`,
         `  spawn to first signed 10000      ${restartMs.toFixed(0)} ms`,
         `  RSS after the first answer       ${(health.memory.rss_bytes / 2 ** 20).toFixed(0)} MiB`,
         `  ${DURATION_S} s of new certifications (a pool of ${writes.length}), ${CONNECTIONS} connections: ${load.requestsPerSecond.toFixed(0)} requests/s, p99 ${load.p99Ms.toFixed(1)} ms, non-2xx ${load.non2xx}, ${served.count} of the journal's last 1000 answered 10000`,

@@ -2,9 +2,14 @@
  * A snapshot is written in slices, a line per member (jsonPieces), and read back a line at a time
  * (readJsonLines): the text is JSON that parses to what JSON.stringify's would, whatever the data
  * holds; the line reader gives the same value as JSON.parse; an older compact snapshot still reads.
+ * The writer encodes the pieces into a reused buffer: every byte lands, in order, whatever a piece's
+ * size or characters.
  */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces, readJsonLines } from '../../mock-server/state/durable-files.js';
+import { jsonPieces, readJsonLines, writeAtomically } from '../../mock-server/state/durable-files.js';
 
 /** A small deterministic generator of awkward values: undefined fields, holes, unicode, dates, nesting. */
 function value(seed: number, depth: number): unknown {
@@ -65,5 +70,25 @@ describe('jsonPieces', () => {
     expect(pieces.length).toBeGreaterThan(1000);
     // A record a line: the reader never needs more than one record's text at a time.
     expect(pieces.join('').split('\n').filter((line) => line.startsWith('{"id":"c')).length).toBe(1000);
+  });
+});
+
+describe('writeAtomically, with pieces', () => {
+  it('writes every piece in order, across buffer boundaries: characters of 1 to 4 bytes and pieces larger than the buffer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-pieces-'));
+    try {
+      const characters = ['a', 'é', '张', '😀', '\n'];
+      // About 6 MiB in all, so several buffers fill; two pieces larger than one buffer (1 MiB) on their own.
+      const pieces = Array.from({ length: 40_000 }, (_, i) => characters[i % characters.length]!.repeat(1 + (i % 97)));
+      pieces.splice(10_000, 0, '张'.repeat(600_000));
+      pieces.splice(30_000, 0, 'x'.repeat(1_500_000));
+      const file = join(dir, 'state.json');
+      await writeAtomically(file, pieces);
+      expect(readFileSync(file, 'utf8') === pieces.join('')).toBe(true);
+      // Nothing but the file is left: the temporary one was renamed over it.
+      expect(readdirSync(dir)).toEqual(['state.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
