@@ -24,7 +24,7 @@ export interface SandboxOptions extends Omit<SandboxCoreOptions, 'signer'> {
   readonly adminHosts?: readonly string[];
   /** Required as `Authorization: Bearer <token>` on /__admin; made up when bound beyond loopback without one. */
   readonly adminToken?: string;
-  /** Worker threads that sign responses (default: one per core). */
+  /** Worker threads that sign responses (default: one per core but one, at least one). */
   readonly signingThreads?: number;
 }
 

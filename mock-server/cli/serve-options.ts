@@ -34,7 +34,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'scenario', env: ['ALIPAY_SANDBOX_SCENARIO'], kind: 'string', value: 'FILE|NAME', defaultText: 'none', description: 'the start scenario: a file, or a name in `scenarios/`; reloaded when the file changes' },
   { flag: 'journal-size', env: ['ALIPAY_SANDBOX_JOURNAL_SIZE'], kind: 'string', value: 'N', defaultText: '1000', description: 'requests kept for `GET /__admin/requests`' },
   { flag: 'retention-days', env: ['ALIPAY_SANDBOX_RETENTION_DAYS'], kind: 'string', value: 'N', defaultText: '0 (keep all)', description: 'drop certifications older than N days on the business clock, so that a long-running sandbox does not grow without bound' },
-  { flag: 'signing-threads', env: ['ALIPAY_SANDBOX_SIGNING_THREADS'], kind: 'string', value: 'N', defaultText: 'one per core', description: 'worker threads that sign responses' },
+  { flag: 'signing-threads', env: ['ALIPAY_SANDBOX_SIGNING_THREADS'], kind: 'string', value: 'N', defaultText: 'one per core but one', description: 'worker threads that sign responses' },
   { flag: 'quiet', env: ['ALIPAY_SANDBOX_QUIET'], kind: 'boolean', defaultText: 'off', description: 'no request log (one JSON line per request otherwise); warnings and errors still print' },
 ];
 
