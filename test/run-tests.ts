@@ -3,8 +3,9 @@
  * provider) and the type check, side by side. Most of the suite and the contracts is waiting on
  * sockets, child processes and Chromium, so together they take about as long as the suite alone
  * (measured: 63 s beside 12 s of contracts, against 76 s one after the other); the type check's
- * four compilations (about 5 s one after another) run after the contracts, still beside the suite. The suite writes to the
- * terminal as it goes; the others' output is held and printed after it, so that nothing interleaves.
+ * four compilations (about 5 s one after another) run after the contracts, still beside the suite.
+ * The suite writes to the terminal as it goes; the others' output is held and printed after it, so
+ * that nothing interleaves.
  */
 import { spawn } from 'node:child_process';
 import { BUILT_FOR_THIS_RUN } from './support/build-once.js';

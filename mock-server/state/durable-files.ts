@@ -223,9 +223,11 @@ function readLines(bytes: Buffer): unknown {
 
 /**
  * Writes the pieces in order, encoded into one reused buffer: a snapshot of hundreds of megabytes
- * never becomes strings of a megabyte, which V8 allocates in its old generation. There they brought
- * on a full collection of the whole heap (about 0.4 s of marking at a million records, steps of up
- * to 15 ms and a 57 ms pause) in the middle of every compaction.
+ * never becomes strings of a megabyte, which V8 allocates straight in its old generation. Written
+ * that way, a million records left 190 MB of garbage there (heap 639 against 445 MB after the write),
+ * which brings on the next full collection of the whole heap sooner (at that size about 0.4 s of
+ * marking, in steps of up to 15 ms, and a pause of 40-57 ms); the longest event-loop delay while
+ * writing was 24-43 ms, against 12 ms now.
  */
 async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);

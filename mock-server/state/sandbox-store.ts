@@ -112,7 +112,7 @@ function replaceFields<T extends object>(target: T, source: T): void {
 }
 
 /** Applies logged changes over a snapshot; a later change to the same record wins. */
-function replay(data: StateFile, changes: readonly Change[]): number {
+function replay(data: StateFile, changes: readonly Change[]): void {
   const people: Person[] = [];
   const grants: Authorization[] = [];
   const certifications: Certification[] = [];
@@ -128,7 +128,6 @@ function replay(data: StateFile, changes: readonly Change[]): number {
   upsertAll(data.authorizations, grants, (a) => key(a.app_id, a.cert_no));
   upsertAll(data.certifications, certifications, (c) => c.id);
   upsertAll(data.material_certifications, materials, (m) => key(m.app_id, m.transaction_id));
-  return changes.length;
 }
 
 export class SandboxStore {
