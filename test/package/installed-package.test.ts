@@ -88,7 +88,7 @@ describe('the packed tarball', () => {
     expect(files.filter((file) => /(^|\/)(test|\.ci)\/|\.test\.|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
   });
 
-  it('is built by npm pack itself: prepack runs the build whose dist/ this tarball holds', () => {
+  it('has the build as its prepack script, so that npm pack and a publish build what this tarball holds', () => {
     // The tarball here is packed from this run's build (support/installed-package.ts); a publish builds through prepack.
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(manifest.scripts.prepack).toBe('npm run build');
