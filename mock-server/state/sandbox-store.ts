@@ -77,13 +77,13 @@ const key = (...parts: string[]) => parts.join('\u0000');
 type Change = StateChange;
 
 /** Changes the log may hold before the snapshot is rewritten and the log emptied (at least). */
-const COMPACT_AFTER = 10_000;
+export const COMPACT_AFTER = 10_000;
 /**
  * Past COMPACT_AFTER, the log may hold a change per this many records: a snapshot costs what the
  * state holds, so at a million records a fixed threshold would rewrite 350 MB every 10,000 changes
  * and keep the main thread serialising. Proportional, each change pays for a bounded share of one.
  */
-const RECORDS_PER_LOGGED_CHANGE = 10;
+export const RECORDS_PER_LOGGED_CHANGE = 10;
 
 /**
  * Upserts a log's records into a list, by identity: the last change to a record wins, in its place;

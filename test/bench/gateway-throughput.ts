@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import { jsonPieces } from '../../mock-server/state/durable-files.js';
+import { COMPACT_AFTER, RECORDS_PER_LOGGED_CHANGE } from '../../mock-server/state/sandbox-store.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
 
@@ -230,7 +231,7 @@ function loadLines(label: string, load: LoadResult): string[] {
  * restart replays about the longest log a running sandbox leaves, and the probed load brings a
  * compaction of the whole state within its first seconds.
  */
-const loggedChanges = (records: number) => Math.max(6_000, Math.floor(records / 10) - 1_000);
+const loggedChanges = (records: number) => Math.max(COMPACT_AFTER - 4_000, Math.floor(records / RECORDS_PER_LOGGED_CHANGE) - 1_000);
 
 /** A data folder holding `records` certifications in its snapshot and loggedChanges(records) in its log, as a long-running sandbox leaves it. */
 function bigDataDir(records: number): string {
