@@ -4,8 +4,11 @@
  * sockets, child processes and Chromium, so together they take about as long as the suite alone
  * (measured: 63 s beside 12 s of contracts, against 76 s one after the other); the type check's
  * four compilations (about 5 s one after another) run after the contracts, still beside the suite.
- * The suite writes to the terminal as it goes; the others' output is held and printed after it, so
- * that nothing interleaves.
+ *
+ * The suite writes to the terminal as it goes; the others' output is held so that nothing
+ * interleaves. What failed is printed last, because a CI log is read from its end: the suite's
+ * failure report is repeated there, and the contracts' log (some 700 lines of Pact's verifier)
+ * only appears when they fail.
  */
 import { spawn } from 'node:child_process';
 import { BUILT_FOR_THIS_RUN } from './support/build-once.js';
@@ -15,22 +18,47 @@ interface Finished {
   readonly output: string;
 }
 
-function run(command: string, args: readonly string[], hold: boolean): Promise<Finished> {
+function run(command: string, args: readonly string[], echo: boolean): Promise<Finished> {
   return new Promise((done) => {
-    const child = spawn(command, args, { stdio: hold ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, [BUILT_FOR_THIS_RUN]: '1', PACT_DO_NOT_TRACK: 'true' } });
+    const env = { ...process.env, [BUILT_FOR_THIS_RUN]: '1', PACT_DO_NOT_TRACK: 'true', ...(echo && process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) };
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const keep = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+      output += chunk.toString();
+      if (echo) stream.write(chunk);
+    };
+    child.stdout.on('data', keep(process.stdout));
+    child.stderr.on('data', keep(process.stderr));
     child.once('exit', (code, signal) => done({ code: code ?? (signal ? 1 : 0), output }));
   });
 }
 
+const FAILURE_REPORT = /(Failed Suites \d+|Failed Tests \d+|Unhandled Errors?)/;
+const REPORT_LINES = 250;
+
+/** Vitest's own failure report (failed suites, failed tests, unhandled errors), up to its summary. */
+function failureReport(output: string): string {
+  const lines = output.split('\n');
+  const start = lines.findIndex((line) => FAILURE_REPORT.test(line));
+  if (start < 0) return output.split('\n').slice(-REPORT_LINES).join('\n');
+  const report = lines.slice(start);
+  return report.length > REPORT_LINES ? [...report.slice(0, REPORT_LINES), `… ${report.length - REPORT_LINES} more lines above`].join('\n') : report.join('\n');
+}
+
+/** The lines of a vitest run's summary: how many files and tests passed or failed. */
+function summary(output: string): string {
+  return output.split('\n').filter((line) => /^\s*(Test Files|Tests)\s/.test(line.replace(/\x1b\[[0-9;]*m/g, ''))).join('\n');
+}
+
 // The type check waits for the contracts: Pact's mock server, starved of CPU on a 2-core machine,
 // now and then reports a request it answered as never received (seen with five busy loops beside it).
-const contractsThenTypecheck = run('npm', ['run', 'test:contracts', '--silent'], true).then(async (contracts) => [contracts, await run('npm', ['run', 'typecheck', '--silent'], true)] as const);
-const [suite, [contracts, typecheck]] = await Promise.all([run('npx', ['vitest', 'run'], false), contractsThenTypecheck]);
-process.stdout.write(`\n--- Pact contracts (run beside the suite) ---\n${contracts.output}`);
+const contractsThenTypecheck = run('npm', ['run', 'test:contracts', '--silent'], false).then(async (contracts) => [contracts, await run('npm', ['run', 'typecheck', '--silent'], false)] as const);
+const [suite, [contracts, typecheck]] = await Promise.all([run('npx', ['vitest', 'run'], true), contractsThenTypecheck]);
+
+const contractsReport = contracts.code === 0 ? `${summary(contracts.output)}\n(their log is printed only when they fail)\n` : contracts.output;
+process.stdout.write(`\n--- Pact contracts (run beside the suite) ---\n${contractsReport}`);
 process.stdout.write(`\n--- type check (tsc --noEmit of every project, beside the suite) ---\n${typecheck.output || 'no errors\n'}`);
+if (suite.code !== 0) process.stdout.write(`\n--- what failed in the vitest suite (repeated from above) ---\n${failureReport(suite.output)}\n`);
 if (suite.code !== 0) process.stderr.write(`the vitest suite failed (exit ${suite.code})\n`);
 if (contracts.code !== 0) process.stderr.write(`the Pact contracts failed (exit ${contracts.code})\n`);
 if (typecheck.code !== 0) process.stderr.write(`the type check failed (exit ${typecheck.code})\n`);
