@@ -21,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CATASTROPHIC = { rules: [{ match: { method: CERTIFY_OPEN_INITIALIZE, biz_content: { outer_order_no: { regex: '^(a+)+$' } } }, outcome: { business_error: 'SYSTEM_ERROR' } }] };
 
 describe('scenario regexes', () => {
-  it('a catastrophic pattern on a long input answers at once, and health stays within 200 ms meanwhile', async () => {
+  it('a catastrophic pattern on a long input answers at once, and health keeps answering meanwhile', async () => {
     sandbox().setScenario(sandbox().defaultApp.appId, CATASTROPHIC);
     try {
       const hostile = (length: number) => signedRequest({ ...publicParams(CERTIFY_OPEN_INITIALIZE), biz_content: JSON.stringify({ ...certifyOpenInitializeExample, outer_order_no: `${'a'.repeat(length)}!` }) });
@@ -44,9 +44,12 @@ describe('scenario regexes', () => {
       await prober;
       // The rule did not match ("!" at the end), so the schema refuses the order number as too long, or it passes.
       for (const answer of answers) expect(['10000', '40004']).toContain(nodeOf(answer).code);
+      // A backtracking engine doubles its time with each "a" before the "!" (V8: 0.8 s at 24, so about a
+      // minute at 30) and never finishes at 1000, so bounds of seconds tell the two apart on any machine, however loaded (200 ms failed in CI
+      // beside the rest of the suite).
       expect(elapsed).toBeLessThan(5000);
       expect(healthTimes.length).toBeGreaterThan(0);
-      expect(Math.max(...healthTimes)).toBeLessThan(200);
+      expect(Math.max(...healthTimes)).toBeLessThan(2000);
       // And it does match what it should.
       const matching = signedRequest({ ...publicParams(CERTIFY_OPEN_INITIALIZE), biz_content: JSON.stringify({ ...certifyOpenInitializeExample, outer_order_no: 'a'.repeat(31) }) });
       expect(nodeOf(await postForm(sandbox(), matching)).sub_code).toBe('SYSTEM_ERROR');
