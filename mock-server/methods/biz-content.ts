@@ -1,36 +1,76 @@
 /**
  * Validation of biz_content against a method's schema. Alipay nests JSON inside JSON strings
- * (identity_param, merchant_config, ...): the `jsonString` keyword parses such a field and validates
- * what it holds, reporting errors at paths like /identity_param/cert_no.
+ * (identity_param, merchant_config, ...): a property's `jsonString` holds the schema of what its text
+ * holds, which is parsed and validated in turn, with errors at paths like /identity_param/cert_no.
+ *
+ * `jsonString` is ours, not ajv's: a schema is split into the schema without it (plain JSON schema,
+ * which ajv can compile ahead of time, see validation/) and one schema per JSON-text field.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validatorFor, type SchemaValidator } from '../validation/schema-validators.js';
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+type Schema = Readonly<Record<string, unknown>>;
 
-ajv.addKeyword({
-  keyword: 'jsonString',
-  type: 'string',
-  schemaType: 'object',
-  errors: true,
-  compile(innerSchema: Record<string, unknown>) {
-    const validateInner = ajv.compile(innerSchema);
-    const validate = (text: string, context?: { instancePath?: string }): boolean => {
-      const at = context?.instancePath ?? '';
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        validate.errors = [{ keyword: 'jsonString', instancePath: at, schemaPath: '', params: { notJson: true }, message: 'is not JSON' }];
-        return false;
+interface JsonTextField {
+  readonly field: string;
+  readonly schema: Schema;
+}
+
+/** The schema without its `jsonString`s, and the schema each JSON-text field's content must meet. */
+function splitJsonText(schema: Schema): { readonly outer: Schema; readonly fields: readonly JsonTextField[] } {
+  const fields: JsonTextField[] = [];
+  const properties: Record<string, Schema> = {};
+  for (const [field, property] of Object.entries((schema.properties ?? {}) as Readonly<Record<string, Schema>>)) {
+    const { jsonString, ...rest } = property;
+    if (jsonString !== undefined) fields.push({ field, schema: jsonString as Schema });
+    properties[field] = jsonString === undefined ? property : rest;
+  }
+  return { outer: fields.length === 0 ? schema : { ...schema, properties }, fields };
+}
+
+/** The plain JSON schemas a biz_content schema is validated with: the build precompiles these. */
+export function bizContentSchemaParts(schema: Schema): Schema[] {
+  const { outer, fields } = splitJsonText(schema);
+  return [outer, ...fields.flatMap((field) => bizContentSchemaParts(field.schema))];
+}
+
+const isObject = (data: unknown): data is Readonly<Record<string, unknown>> => typeof data === 'object' && data !== null && !Array.isArray(data);
+
+/**
+ * A validator for a biz_content schema, as ajv's would be with `jsonString` as a keyword: all errors,
+ * a JSON-text field's after the outer schema's, and only for a field that is a string.
+ */
+export function compileBizContentSchema(schema: Schema): SchemaValidator {
+  const { outer, fields } = splitJsonText(schema);
+  const validateOuter = validatorFor(outer);
+  if (fields.length === 0) return validateOuter;
+  const inner = fields.map(({ field, schema: fieldSchema }) => ({ field, validate: compileBizContentSchema(fieldSchema) }));
+  const validate: SchemaValidator = (data) => {
+    const errors = validateOuter(data) ? [] : [...(validateOuter.errors ?? [])];
+    if (isObject(data)) {
+      for (const { field, validate: validateField } of inner) {
+        const text = data[field];
+        if (typeof text === 'string') errors.push(...jsonTextErrors(text, field, validateField));
       }
-      if (validateInner(parsed)) return true;
-      validate.errors = (validateInner.errors ?? []).map((e) => ({ ...e, instancePath: at + e.instancePath }));
-      return false;
-    };
-    validate.errors = undefined as ErrorObject[] | undefined;
-    return validate;
-  },
-});
+    }
+    validate.errors = errors.length === 0 ? null : errors;
+    return errors.length === 0;
+  };
+  return validate;
+}
+
+function jsonTextErrors(text: string, field: string, validate: SchemaValidator): ErrorObject[] {
+  const at = `/${field}`;
+  const schemaPath = `#/properties/${field}/jsonString`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [{ keyword: 'jsonString', instancePath: at, schemaPath, params: { notJson: true }, message: 'is not JSON' }];
+  }
+  if (validate(parsed)) return [];
+  return (validate.errors ?? []).map((error) => ({ ...error, instancePath: at + error.instancePath }));
+}
 
 /** The top-level fields of a biz_content schema that hold JSON text (`jsonString`). */
 export function jsonTextFields(schema: Readonly<Record<string, unknown>>): readonly string[] {
@@ -54,10 +94,6 @@ export function withJsonText(bizContent: Record<string, unknown>, fields: readon
     out[field] = JSON.stringify(value);
   }
   return out ?? bizContent;
-}
-
-export function compileBizContentSchema(schema: Readonly<Record<string, unknown>>): ValidateFunction {
-  return ajv.compile(schema);
 }
 
 /** "/identity_param/cert_no" → "identity_param.cert_no". */

@@ -1,10 +1,11 @@
 /**
  * method name → definition. Adding an API is adding its definition file and one line here.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { ApiMethodDefinition, Refusal } from './api-method.js';
 import { BusinessErrorTable, fieldOrderOf, schemaFailureMapper } from './business-errors.js';
 import { compileBizContentSchema, jsonTextFields } from './biz-content.js';
+import type { SchemaValidator } from '../validation/schema-validators.js';
 import { alipaySystemOauthToken } from './alipay.system.oauth.token.js';
 import { alipayOpenAuthTokenApp } from './alipay.open.auth.token.app.js';
 import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
@@ -20,7 +21,7 @@ import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.cert
 
 export interface RegisteredMethod {
   readonly definition: ApiMethodDefinition;
-  readonly validateBizContent: ValidateFunction;
+  readonly validateBizContent: SchemaValidator;
   /** The page's documented answer to a schema failure, from the definition's schemaFailureRules. */
   readonly schemaFailure: (errors: readonly ErrorObject[]) => Refusal;
   /** The fields whose JSON text may also arrive as a JSON object (see withJsonText). */
@@ -65,7 +66,7 @@ export function createMethodRegistry(definitions: readonly ApiMethodDefinition[]
 
 function registered(definition: ApiMethodDefinition): RegisteredMethod {
   // Compiled on the method's first call: a start answers its first request without compiling every schema.
-  let validate: ValidateFunction | undefined;
+  let validate: SchemaValidator | undefined;
   return {
     definition,
     get validateBizContent() {

@@ -4,7 +4,7 @@
  * code the method does not document, an unknown method or sub_code, a bad regex are load errors that
  * name the file and the path in it.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Membership } from '../identity/membership.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
@@ -13,6 +13,7 @@ import { documentedError, documentedRows } from '../methods/business-errors.js';
 import { compileMatcher, literalValues, MatcherError, type Matcher, type MatcherSpec } from './matchers.js';
 import { SCENARIO_SCHEMA } from './scenario-schema.js';
 import { type CallCondition, type FaultKind, type RateCondition, type Scenario, type ScenarioOutcome, type ScenarioRule } from './scenario-rules.js';
+import { lazyValidator } from '../validation/schema-validators.js';
 
 /**
  * What `throttled` answers. Alipay documents no public error for a call over a limit (its public error
@@ -21,7 +22,7 @@ import { type CallCondition, type FaultKind, type RateCondition, type Scenario, 
  */
 export const THROTTLED_SUB_CODE: PublicSubCode = 'aop.unknow-error';
 
-const validateDocument = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(SCENARIO_SCHEMA);
+const validateDocument = lazyValidator(SCENARIO_SCHEMA);
 
 interface OutcomeSpec {
   normal?: Record<string, unknown>;

@@ -35,8 +35,10 @@ function measureSignRate(): number {
   return count / ((performance.now() - started) / 1000);
 }
 
-/** The compiled bin, as `npx alipay-sandbox` runs it (npm run bench builds first). */
-const COMPILED_CLI = ['dist/mock-server/cli/main.js'];
+/** The package's bin, as `npx alipay-sandbox` runs it (npm run bench builds first): one bundle. */
+const COMPILED_CLI = ['dist/bin/alipay-sandbox.js'];
+/** The same compiled modules unbundled, one file each, as tsc writes them. */
+const UNBUNDLED_CLI = ['dist/mock-server/cli/main.js'];
 /** The sources through tsx, as `npm start` ran them before the package had a build. */
 const SOURCE_CLI = ['--import', 'tsx', 'mock-server/cli/main.ts'];
 const STARTUP_RUNS = 7;
@@ -68,23 +70,27 @@ async function startServer(storage: readonly string[] = []): Promise<{ child: Ch
   return { child, url };
 }
 
-/** Spawn to the first signed 10000 answer, the median of several starts. */
-async function startupMs(cli: readonly string[], request: SignedRequest): Promise<number> {
-  const times: number[] = [];
+/** Spawn to the first signed 10000 answer, the median of several starts of each CLI, taken in turns. */
+async function startupMs(clis: readonly (readonly string[])[], request: SignedRequest): Promise<number[]> {
+  const times = clis.map((): number[] => []);
   for (let run = 0; run < STARTUP_RUNS; run++) {
-    const started = performance.now();
-    const child = spawnServe(cli);
-    try {
-      const url = await listeningUrl(child);
-      const response = await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body });
-      const text = await response.text();
-      if (!text.includes('"code":"10000"') || !text.includes('"sign"')) throw new Error(`the first answer is not a signed 10000: ${text}`);
-      times.push(performance.now() - started);
-    } finally {
-      child.kill('SIGKILL');
-    }
+    for (const [index, cli] of clis.entries()) times[index]!.push(await oneStartMs(cli, request));
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  return times.map((each) => each.sort((a, b) => a - b)[Math.floor(each.length / 2)]!);
+}
+
+async function oneStartMs(cli: readonly string[], request: SignedRequest): Promise<number> {
+  const started = performance.now();
+  const child = spawnServe(cli);
+  try {
+    const url = await listeningUrl(child);
+    const response = await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body });
+    const text = await response.text();
+    if (!text.includes('"code":"10000"') || !text.includes('"sign"')) throw new Error(`the first answer is not a signed 10000: ${text}`);
+    return performance.now() - started;
+  } finally {
+    child.kill('SIGKILL');
+  }
 }
 
 /** Distinct requests, each starting a certification: with a data dir, every one is a durable write. */
@@ -334,8 +340,7 @@ async function measureRestart(records: number): Promise<void> {
 
 async function main(): Promise<void> {
   const pool = requestPool();
-  const compiledStartup = await startupMs(COMPILED_CLI, pool[0]!);
-  const sourceStartup = await startupMs(SOURCE_CLI, pool[1]!);
+  const [compiledStartup, unbundledStartup, sourceStartup] = await startupMs([COMPILED_CLI, UNBUNDLED_CLI, SOURCE_CLI], pool[0]!);
   // Made before the load, so that signing the pool does not compete with the server.
   const writingPool = requestPool(WRITING_POOL_SIZE).slice(POOL_SIZE);
   // Measured before and after the load: the machine's speed drifts, and the ratio should not.
@@ -353,7 +358,7 @@ async function main(): Promise<void> {
   const signRate = (signRateBefore + signRateAfter) / 2;
   const lines = [
     `gateway.do benchmark: ${METHOD}, distinct signed requests, ${CONNECTIONS} connections, ${DURATION_S} s each, ${memoryLoad.tool}`,
-    `  spawn to first signed 10000      ${compiledStartup.toFixed(0)} ms compiled CLI, ${sourceStartup.toFixed(0)} ms sources through tsx (median of ${STARTUP_RUNS})`,
+    `  spawn to first signed 10000      ${compiledStartup!.toFixed(0)} ms the bin (bundled), ${unbundledStartup!.toFixed(0)} ms unbundled, ${sourceStartup!.toFixed(0)} ms sources through tsx (medians of ${STARTUP_RUNS}, in turns)`,
     ...loadLines(`in memory (${POOL_SIZE} requests, repeated)`, memoryLoad),
     ...loadLines(`in memory, every request a new certification`, memoryWritesLoad),
     ...loadLines(`with a data dir, every request a new certification (fsynced per batch)`, diskLoad),

@@ -28,7 +28,7 @@ function pool() {
 }
 
 const dataDir = values['data-dir'] ? mkdtempSync(join(tmpdir(), 'sandbox-soak-')) : undefined;
-const child = spawn(process.execPath, ['dist/mock-server/cli/main.js', 'serve', '--port', '0', '--quiet', ...(dataDir ? ['--data-dir', dataDir] : ['--in-memory'])], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['dist/bin/alipay-sandbox.js', 'serve', '--port', '0', '--quiet', ...(dataDir ? ['--data-dir', dataDir] : ['--in-memory'])], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise<string>((done, fail) => {
   let seen = '';
   child.stdout.on('data', (chunk: Buffer) => {

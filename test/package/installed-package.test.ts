@@ -80,7 +80,7 @@ function shell(line: string, env: Readonly<Record<string, string>>): Promise<{ c
 describe('the packed tarball', () => {
   it('holds the build, the test-only keys and certificates, the scenarios, README and LICENSE, and nothing else', () => {
     const files = installed.files;
-    for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/mock-server/cli/main.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml', 'dist/console/console.js', 'dist/console/console.css']) {
+    for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/bin/alipay-sandbox.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml', 'dist/console/console.js', 'dist/console/console.css']) {
       expect(files).toContain(expected);
     }
     const allowed = /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|dist\/console\/console\.css|fixtures\/(keys|certs)\/[^/]+|fixtures\/identities\/fixture-people\.json|scenarios\/.+\.(yaml|json|md))$/;
@@ -93,6 +93,23 @@ describe('the packed tarball', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(manifest.scripts.prepack).toBe('npm run build');
     expect(manifest.scripts.build).toMatch(/^rm -rf dist && /);
+  });
+
+  it('has its bin as one bundle: serve loads its chunks, never the package\'s modules or dependencies one by one', () => {
+    const installedRoot = join(installed.project, 'node_modules', 'alipay-gateway-sandbox');
+    const binFiles = installed.files.filter((file) => file.startsWith('dist/bin/') && file.endsWith('.js'));
+    expect(binFiles.length).toBeGreaterThan(1);
+    const imported = new Set<string>();
+    for (const file of binFiles) {
+      // Without block comments: bundled dependencies name modules in their JSDoc (`import('./get')`).
+      const text = readFileSync(join(installedRoot, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+      for (const [, specifier] of text.matchAll(/^\s*(?:import|export)\b[^'"]*?["']([^"']+)["'];?$/gm)) imported.add(specifier!);
+      for (const [, specifier] of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) imported.add(specifier!);
+    }
+    expect(imported).toContain('node:module');
+    const outside = [...imported].filter((specifier) => !specifier.startsWith('node:') && !/^\.\.?\/(chunks\/)?[\w-]+\.js$/.test(specifier));
+    // Only what a plain serve never loads stays outside the bundle (mock-server/cli/build-cli.ts says why).
+    expect(outside.sort()).toEqual(['@faker-js/faker', '@pact-foundation/pact', '@redis/client']);
   });
 });
 

@@ -189,7 +189,7 @@ describe.skipIf(process.getuid?.() !== 0)('a data folder the user may not write 
   it('is refused at start: permission denied', () => {
     const dir = temporaryDir();
     chmodSync(dir, 0o755);
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist/mock-server/cli/main.js'), 'serve', '--port', '0', '--data-dir', join(dir, 'data')], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 10_000 });
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/bin/alipay-sandbox.js'), 'serve', '--port', '0', '--data-dir', join(dir, 'data')], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 10_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`alipay-sandbox: the data folder ${join(dir, 'data')} cannot be written: permission denied\n`);
   });

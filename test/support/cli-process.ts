@@ -7,7 +7,7 @@ import { execFile, spawn, spawnSync, type ChildProcess, type SpawnOptions } from
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'dist/mock-server/cli/main.js');
+const MAIN = join(ROOT, 'dist/bin/alipay-sandbox.js');
 
 export function cliArgs(args: readonly string[]): string[] {
   return [MAIN, ...args];
