@@ -3,8 +3,9 @@
  * and the ajv schema derived from that table. Each row says which documented sub_code answers a
  * missing or a malformed value.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { publicError, type ErrorFields, type PublicSubCode } from './public-errors.js';
+import { lazyValidator } from '../validation/schema-validators.js';
 
 export type SignType = 'RSA2' | 'RSA';
 
@@ -77,7 +78,7 @@ export const publicParameterSchema = {
   properties: Object.fromEntries(PUBLIC_PARAMETER_TABLE.map((row) => [row.name, schemaOf(row)])),
 } as const;
 
-const validatePublicParameters = new Ajv({ allErrors: true, strict: true }).compile(publicParameterSchema);
+const validatePublicParameters = lazyValidator(publicParameterSchema);
 
 export interface PublicParameters {
   app_id: string;
