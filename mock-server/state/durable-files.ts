@@ -5,7 +5,7 @@
  */
 import { closeSync, constants, fdatasync, fsyncSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Adapter } from 'lowdb';
 
 /** A data folder the sandbox cannot write, with the reason in words. */
@@ -40,11 +40,21 @@ export function reasonOf(error: unknown): string {
   }
 }
 
-/** Creates the folder if need be and proves it takes a durable write, or throws DataDirError. */
+/**
+ * Creates the folder if need be and proves it takes a durable write, or throws DataDirError. A folder
+ * it creates is fsynced into its parent (and each folder made on the way into its own): otherwise a
+ * crash can lose the folder, and with it files whose own fsyncs had been acknowledged.
+ */
 export function checkWritableDir(dir: string): void {
   const probe = join(dir, `.write-check-${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
+    const firstMade = mkdirSync(dir, { recursive: true });
+    if (firstMade !== undefined) {
+      for (let made = resolve(dir); ; made = dirname(made)) {
+        fsyncFolderSync(dirname(made));
+        if (made === resolve(firstMade)) break;
+      }
+    }
     writeFileSync(probe, 'the sandbox checks that its data folder can be written\n');
     const fd = openSync(probe, constants.O_RDONLY);
     try {
@@ -55,6 +65,15 @@ export function checkWritableDir(dir: string): void {
     unlinkSync(probe);
   } catch (error) {
     throw new DataDirError(dir, reasonOf(error));
+  }
+}
+
+function fsyncFolderSync(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -88,7 +88,6 @@ export class FileStateStorage implements StateStorage {
   readonly #nextLogFile: string;
   /** Where appends go: the log, or during a compaction its next segment. */
   #appendTo: string;
-  #nextSynced = false;
   /** The generation of the snapshot on disk, which the segments appended to now belong to. */
   #generation = 0;
   readonly #repair: boolean;
@@ -120,7 +119,6 @@ export class FileStateStorage implements StateStorage {
       const changes = [...(await this.#loggedChanges(this.#logFile)), ...(await this.#loggedChanges(this.#nextLogFile))];
       if (existsSync(this.#nextLogFile)) {
         this.#appendTo = this.#nextLogFile;
-        this.#nextSynced = true;
       }
       return { snapshot: this.#db.data ? (snapshot as StateSnapshot) : undefined, changes };
     } catch (error) {
@@ -161,13 +159,10 @@ export class FileStateStorage implements StateStorage {
   async append(changes: readonly StateChange[], whole: () => StateSnapshot): Promise<void> {
     try {
       // Serialised now, not when changed: a certification changed twice in a batch is logged as it ends.
-      const target = this.#appendTo;
-      await this.#appendDurably(target, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
-      // A segment the append just created exists after a crash only once its folder is fsynced too.
-      if (target === this.#nextLogFile && !this.#nextSynced) {
-        await fsyncFolder(this.#dir);
-        this.#nextSynced = true;
-      }
+      const started = await this.#appendDurably(this.#appendTo, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));
+      // A log file this append started (the first change in a new data folder, a new segment) exists
+      // after a crash only once its folder is fsynced too: before the answer, like its lines.
+      if (started) await fsyncFolder(this.#dir);
     } catch (error) {
       // The folder was removed under the running sandbox: made again, it gets a whole snapshot now.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.replace(whole());
@@ -176,18 +171,20 @@ export class FileStateStorage implements StateStorage {
   }
 
   /**
-   * Appends text and fsyncs it; a new segment starts with its generation. The file is opened per
+   * Appends text and fsyncs it; a new file starts with its generation (then this returns true). The file is opened per
    * call: a folder deleted meanwhile fails loudly (ENOENT) instead of writing to an unlinked file.
    * Opening and writing to the page cache take microseconds and are done in line; only the flush
    * goes to the thread pool. Four pool round trips per batch (open, write, sync, close) cost more
    * than the writing itself (measured: data dir ÷ in memory 0.78-0.80 with them).
    */
-  async #appendDurably(path: string, text: string): Promise<void> {
+  async #appendDurably(path: string, text: string): Promise<boolean> {
     const fd = openSync(path, 'a');
     try {
-      const header = fstatSync(fd).size === 0 ? `${JSON.stringify({ log_generation: this.#generation })}\n` : '';
+      const starting = fstatSync(fd).size === 0;
+      const header = starting ? `${JSON.stringify({ log_generation: this.#generation })}\n` : '';
       writeAllSync(fd, Buffer.from(header + text, 'utf8'));
       await flushedToDisk(fd);
+      return starting;
     } finally {
       closeSync(fd);
     }
@@ -213,7 +210,6 @@ export class FileStateStorage implements StateStorage {
   }
 
   beginCompaction(): void {
-    if (this.#appendTo !== this.#nextLogFile) this.#nextSynced = false;
     this.#appendTo = this.#nextLogFile;
   }
 

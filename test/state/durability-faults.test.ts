@@ -2,9 +2,10 @@
  * Fault injection with real file systems: a full disk (a small tmpfs), a read-only one (remounted ro),
  * a data folder removed under the running sandbox, and change logs corrupted in the middle or torn at
  * the end. Each counts what was acknowledged (10000) against what a restarted sandbox has: 0 lost.
- * Mounting needs root (CI runs as root); elsewhere the tmpfs cases are skipped, saying why.
+ * Mounting needs root (CI runs as root); elsewhere the tmpfs cases are skipped, saying why. What a
+ * crash would lose without a folder's fsync is shown by the order of the system calls (strace).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateIdentities, type SyntheticIdentity } from '../../fixtures/identities/synthetic-identities.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { CorruptStateError } from '../../mock-server/state/state-files.js';
-import { ROOT } from '../support/cli-process.js';
+import { cliArgs, ROOT, servedUrl } from '../support/cli-process.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
@@ -269,5 +270,65 @@ describe('durable writes', () => {
     }
     expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))).toMatchObject({ version: 1 });
     expect(execFileSync('ls', ['-a', dir], { encoding: 'utf8' }).split('\n').filter((name) => name.includes('.tmp') || name.includes('write-check'))).toEqual([]);
+  });
+});
+
+/** One system call of an strace -f log, joined across "<unfinished ...>" and its "resumed" line. */
+interface TracedCall {
+  readonly name: string;
+  readonly args: string;
+  readonly result: string;
+}
+
+function tracedCalls(log: string): TracedCall[] {
+  const calls: TracedCall[] = [];
+  const started = new Map<string, string>();
+  for (const line of log.split('\n')) {
+    const unfinished = /^(\d+)\s+(.*) <unfinished \.\.\.>$/.exec(line);
+    if (unfinished) {
+      started.set(unfinished[1]!, unfinished[2]!);
+      continue;
+    }
+    const resumed = /^(\d+)\s+<\.\.\. \w+ resumed>(.*)$/.exec(line);
+    const text = resumed ? `${started.get(resumed[1]!) ?? ''}${resumed[2]}` : line.replace(/^\d+\s+/, '');
+    const call = /^(\w+)\((.*)\)\s+= (.*)$/.exec(text);
+    if (call) calls.push({ name: call[1]!, args: call[2]!, result: call[3]! });
+  }
+  return calls;
+}
+
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+
+describe.skipIf(!hasStrace)('a new data folder, traced with strace (apt-get install strace)', () => {
+  it('has its folders, its change log and the log\'s folder entry fsynced before the first 10000', async () => {
+    const parent = temporaryDir();
+    const dataDir = join(parent, 'made', 'data');
+    const log = join(parent, 'strace.log');
+    const traced = spawn('strace', ['-f', '-qq', '-s', '400', '-e', 'trace=openat,fsync,fdatasync,writev', '-o', log, process.execPath, ...cliArgs(['serve', '--port', '0', '--quiet', '--data-dir', dataDir])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((done) => traced.once('exit', done));
+    try {
+      const url = await servedUrl(traced);
+      const request = signedRequest({ ...publicParams('alipay.user.auth.zhimaper.inner.apply'), biz_content: JSON.stringify(applyBiz(generateIdentities({ seed: 77, count: 1 })[0]!)) });
+      const answer = await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body });
+      expect(await answer.text()).toContain('"code":"10000"');
+    } finally {
+      // The sandbox is strace's child: stopping it ends the trace (stopping strace would only detach).
+      for (const pid of execFileSync('pgrep', ['-P', String(traced.pid)], { encoding: 'utf8' }).trim().split('\n')) process.kill(Number(pid), 'SIGTERM');
+      await exited;
+    }
+    const calls = tracedCalls(readFileSync(log, 'utf8'));
+    const paths = new Map<string, string>();
+    const synced: string[] = [];
+    let answeredAfter: readonly string[] | undefined;
+    for (const call of calls) {
+      if (call.name === 'openat' && /^\d+$/.test(call.result)) paths.set(call.result, /"([^"]+)"/.exec(call.args)![1]!);
+      if ((call.name === 'fsync' || call.name === 'fdatasync') && call.result === '0') synced.push(paths.get(call.args) ?? `fd ${call.args}`);
+      if (call.name === 'writev' && call.args.includes('HTTP/1.1 200') && call.args.includes('10000') && !answeredAfter) answeredAfter = [...synced];
+    }
+    expect(answeredAfter, 'the answer was traced').toBeDefined();
+    // What the sandbox made (made/, made/data/) is in its parent's entries; the log that the grant
+    // started is on disk, and so is its entry in the data folder.
+    expect(answeredAfter).toEqual(expect.arrayContaining([parent, join(parent, 'made'), join(dataDir, 'state.changes.jsonl'), dataDir]));
+    expect(answeredAfter!.lastIndexOf(dataDir)).toBeGreaterThan(answeredAfter!.indexOf(join(dataDir, 'state.changes.jsonl')));
   });
 });
