@@ -76,6 +76,17 @@ export class RedisConnection implements RedisCommands {
     return this.#client.sendCommand([...args]);
   }
 
+  /**
+   * A hash's fields and values (HGETALL). The client hands HGETALL's reply over as an object (a map
+   * reply), not the flat list of the wire: code that walked it as a list read nothing at all.
+   */
+  async hashEntries(key: string): Promise<[field: string, value: string][]> {
+    const reply = await this.sendCommand(['HGETALL', key]);
+    if (Array.isArray(reply)) return Array.from({ length: reply.length / 2 }, (_, i) => [String(reply[2 * i]), String(reply[2 * i + 1])]);
+    if (reply instanceof Map) return [...reply].map(([field, value]) => [String(field), String(value)]);
+    return Object.entries((reply ?? {}) as Record<string, unknown>).map(([field, value]) => [field, String(value)]);
+  }
+
   async close(): Promise<void> {
     this.#client.destroy();
   }

@@ -26,9 +26,7 @@ class RedisAppStorage implements AppStorage {
   }
 
   async load(): Promise<readonly AppRecord[]> {
-    const flat = (await this.link.redis.sendCommand(['HGETALL', this.link.redis.key('apps')])) as string[];
-    const apps: AppRecord[] = [];
-    for (let i = 1; i < flat.length; i += 2) apps.push(JSON.parse(flat[i]!) as AppRecord);
+    const apps = (await this.link.redis.hashEntries(this.link.redis.key('apps'))).map(([, value]) => JSON.parse(value) as AppRecord);
     return apps.sort((a, b) => a.registered_at.localeCompare(b.registered_at));
   }
 
@@ -184,14 +182,19 @@ class RedisReplication implements Replication {
     this.#shareJournal(journal);
   }
 
-  /** The app scenarios, the clock and the epoch of the call counts, as stored. */
+  /**
+   * The app scenarios, the clock and the epoch of the call counts, as stored. An app scenario this
+   * replica holds that is no longer stored was cleared while it could not follow: it goes here too.
+   */
   async #loadControls(parts: ReplicatedParts): Promise<void> {
-    const [stored, offset, epoch] = (await Promise.all([
-      this.#redis.sendCommand(['HGETALL', this.#key('scenarios')]),
-      this.#redis.sendCommand(['GET', this.#key('clock')]),
-      this.#redis.sendCommand(['GET', this.#key('epoch')]),
-    ])) as [string[], string | null, string | null];
-    for (let i = 0; i < stored.length; i += 2) this.#applyScenario(parts, { field: stored[i]!, value: stored[i + 1]! });
+    const [stored, offset, epoch] = await Promise.all([
+      this.#redis.hashEntries(this.#key('scenarios')),
+      this.#redis.sendCommand(['GET', this.#key('clock')]) as Promise<string | null>,
+      this.#redis.sendCommand(['GET', this.#key('epoch')]) as Promise<string | null>,
+    ]);
+    const storedApps = new Set(stored.map(([appId]) => appId));
+    for (const appId of parts.scenarios.appsWithScenarios()) if (!storedApps.has(appId)) parts.scenarios.clearForApp(appId);
+    for (const [appId, value] of stored) this.#applyScenario(parts, { field: appId, value });
     parts.clock.setOffset(Number(offset ?? 0) || 0);
     this.#epoch = epoch ?? '0';
   }

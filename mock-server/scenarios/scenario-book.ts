@@ -147,6 +147,11 @@ export class ScenarioBook {
     this.#byApp.set(appId, scenario);
   }
 
+  /** The apps that have a scenario of their own. */
+  appsWithScenarios(): string[] {
+    return [...this.#byApp.keys()];
+  }
+
   clearForApp(appId: string): boolean {
     return this.#byApp.delete(appId);
   }

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
+import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
+import { adminOf, registerApp } from '../support/admin-client.js';
 import { REDIS_MISSING } from '../support/redis-server.js';
-import { until, useReplicaPair, type Replica } from '../support/replicas.js';
+import { startReplica, stopReplica, until, useReplicaPair, type Replica } from '../support/replicas.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
@@ -90,10 +92,17 @@ describe.skipIf(REDIS_MISSING)('Redis failing under replicas', () => {
 
   it('a replica paused past the capped change stream reloads when it resumes, and misses nothing', async () => {
     const { redis, a, b } = replicas();
-    const [person] = generateIdentities({ seed: 3003, count: 1 });
+    const [person, other] = generateIdentities({ seed: 3003, count: 2 });
+    // A scenario b holds when it pauses, cleared (and another app's set) while it is away.
+    const busy = { rules: [{ match: { method: AUTHQUERY }, outcome: { business_error: 'SYSTEM_ERROR' } }] };
+    await adminOf(a.sandbox).setAppScenario(DEFAULT_APP_ID, busy);
+    const subCode = async () => ((await call(b, authqueryRequest(other!))) as Record<string, string>).sub_code;
+    for (const deadline = Date.now() + 5000; (await subCode()) !== 'SYSTEM_ERROR' && Date.now() < deadline; ) await new Promise((done) => setTimeout(done, 50));
+    expect(await call(b, authqueryRequest(other!))).toMatchObject({ sub_code: 'SYSTEM_ERROR' });
     b.child.kill('SIGSTOP');
     try {
       expect(await call(a, applyRequest(person!))).toMatchObject({ code: '10000' });
+      await adminOf(a.sandbox).clearAppScenario(DEFAULT_APP_ID);
       // More commits than the stream keeps (100,000): the grant's entry is trimmed away.
       redis.cli('EVAL', "for i = 1, 120000 do redis.call('XADD', KEYS[1], 'MAXLEN', '~', 100000, '*', 'type', 'noise') end return 1", '1', 'alipay-sandbox:changes');
       expect(Number(redis.cli('XLEN', 'alipay-sandbox:changes'))).toBeLessThan(110_000);
@@ -102,5 +111,24 @@ describe.skipIf(REDIS_MISSING)('Redis failing under replicas', () => {
     }
     expect(await call(b, authqueryRequest(person!))).toMatchObject({ code: '10000', authorized: true });
     expect(b.output()).toContain('fell behind the shared change stream');
+    // The scenario cleared meanwhile is cleared on b too.
+    expect(await call(b, authqueryRequest(other!))).toMatchObject({ code: '10000' });
+  });
+
+  it('a replica started once the change stream has been trimmed has the apps and app scenarios from their hashes', async () => {
+    const { redis, a } = replicas();
+    const appId = '2021000000009301';
+    const privateKey = await registerApp(a.sandbox, appId);
+    await adminOf(a.sandbox).setAppScenario(appId, { rules: [{ match: { method: AUTHQUERY }, outcome: { business_error: 'SYSTEM_ERROR' } }] });
+    // The registration and the scenario leave the stream (100,000 entries kept): only the hashes have them.
+    redis.cli('EVAL', "for i = 1, 120000 do redis.call('XADD', KEYS[1], 'MAXLEN', '~', 100000, '*', 'type', 'noise') end return 1", '1', 'alipay-sandbox:changes');
+    const late = await startReplica(redis.url);
+    try {
+      const [person] = generateIdentities({ seed: 3004, count: 1 });
+      const request = signedRequest({ ...publicParams(AUTHQUERY), app_id: appId, biz_content: JSON.stringify({ identity_type: '2', identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name: person!.name, certNo: person!.cert_no }) }) }, { privateKey });
+      expect(await call(late, request)).toMatchObject({ code: '40004', sub_code: 'SYSTEM_ERROR' });
+    } finally {
+      await stopReplica(late);
+    }
   });
 });
