@@ -254,7 +254,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const field = fieldReader(bizContent.ok ? bizContent.value : undefined);
     state.business = bizContent.ok ? bizContent.value : undefined;
     const request = { method, bizContent, app, stateAppId, parameters };
-    const decision = deps.scenarios.decide({ appId: app.appId, method, field });
+    const decision = state.decidedBefore ?? deps.scenarios.decide({ appId: app.appId, method, field });
     return decision instanceof Promise ? decision.then((decided) => carriedOut(decided, request, state)) : carriedOut(decision, request, state);
   }
 
@@ -350,8 +350,9 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
    * `refused` learns what it can of a caller refused early.
    */
   async function serve(protocol: 'v1' | 'v3', httpMethod: string, answerOf: (state: RequestState) => Answer | Promise<Answer>, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, refused?: (state: RequestState) => void): Promise<GatewayResponse> {
+    let decidedBefore: Decision | undefined;
     for (let tries = 1; ; tries++) {
-      const state: RequestState = {};
+      const state: RequestState = decidedBefore ? { decidedBefore } : {};
       let answered = deps.catchUp ? await caughtUp() : undefined;
       if (!answered) {
         try {
@@ -364,7 +365,10 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       }
       const rendered = await renderedWhenDurable(state, answered, render, tries === CONFLICT_TRIES);
       // Another replica committed a record this request read: run it again over what that one wrote.
-      if (rendered === 'conflict') continue;
+      if (rendered === 'conflict') {
+        decidedBefore = state.decision;
+        continue;
+      }
       const recorded = record(protocol, httpMethod, state, rendered.response, rendered.result.kind === 'node' ? rendered.result.node : undefined);
       // A journal that could not be written loses a diagnostic, not the answer.
       if (recorded) await recorded.catch((error: unknown) => deps.onInternalError?.(error));

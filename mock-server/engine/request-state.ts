@@ -30,6 +30,11 @@ export interface RequestState {
   signType?: SignType;
   decoded?: DecodedParameters;
   decision?: Decision;
+  /**
+   * A rerun after a conflict (another replica committed what this request read): the decision of the
+   * try that conflicted, carried out again. Deciding anew would count the call twice (nth, every, rate).
+   */
+  decidedBefore?: Decision;
   /** Whether the signature check ran, and held. */
   signature?: 'verified' | 'refused';
   /** The merchant app whose app_auth_token the call sent. */

@@ -63,6 +63,21 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
     expect(Number(redis.cli('EVAL', countCertifications, '1', 'alipay-sandbox:state'))).toBe(Number(redis.cli('HLEN', 'alipay-sandbox:claims')));
   });
 
+  it('a call run again after a conflict is counted once: the nth call sent is the one the rule answers', async () => {
+    // The same orders through both replicas at once, as above: each pair's second commit conflicts and runs again.
+    const orders = Array.from({ length: 40 }, (_, i) => `COUNTED${Date.now()}${i}`);
+    const requests = orders.map((order) => signedRequest({ ...publicParams(INITIALIZE), biz_content: JSON.stringify(initializeBiz(order)) }));
+    await useScenario(a.sandbox, DEFAULT_APP_ID, { rules: [{ name: 'the call after the burst', match: { method: INITIALIZE, call: { nth: 2 * orders.length + 1 } }, outcome: BUSY }] });
+    try {
+      const burstCodes = (await Promise.all(requests.map((request) => Promise.all([a, b].map(async (replica) => nodeOf(await postForm(replica.sandbox, request)).code!))))).flat();
+      expect(burstCodes.filter((code) => code !== '10000')).toEqual([]);
+      const after = signedRequest({ ...publicParams(INITIALIZE), biz_content: JSON.stringify(initializeBiz(`COUNTED-LAST${Date.now()}`)) });
+      expect(nodeOf(await postForm(b.sandbox, after))).toMatchObject({ code: '20000', sub_msg: '系统繁忙' });
+    } finally {
+      await adminOf(a.sandbox).clearAppScenario(DEFAULT_APP_ID);
+    }
+  });
+
   it('a certification completed on replica A\'s hosted page queries as done on replica B', async () => {
     const started = await execSigned(b.sandbox, INITIALIZE, initializeBiz(`PAGE${Date.now()}`));
     const certifyId = started.certify_id as string;
