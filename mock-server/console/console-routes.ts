@@ -11,7 +11,6 @@ import { join, relative } from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
-import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import { packagePath } from '../package-root.js';
 import { consolePage } from './console-page.js';
@@ -87,7 +86,10 @@ export function createConsoleRouter(deps: ConsoleDependencies): express.Router {
   router.get('/ui/data/magic-identities', (_req, res) => {
     res.json({ identities: MAGIC_IDENTITIES.map(({ name, cert_no, mobile, purpose }) => ({ name, cert_no, mobile, purpose })) });
   });
-  router.post('/ui/data/synthetic-identity', (_req, res) => {
+  router.post('/ui/data/synthetic-identity', async (_req, res) => {
+    // faker (2 MB of locales) is loaded by the first click that needs it, not by the admin API's
+    // first request: it made that request block the sandbox for about 0.15 s.
+    const { generateIdentities } = await import('../../fixtures/identities/synthetic-identities.js');
     const [person] = generateIdentities({ seed: randomInt(2 ** 31), count: 1 });
     res.json(person);
   });
