@@ -58,9 +58,13 @@ function lazyExpressApp(deps: SandboxAppDependencies): RequestListener {
     app.then(
       (handle) => handle(req, res),
       (error: unknown) => {
-        deps.logger.error({ err: error }, 'the admin API could not be loaded');
-        res.statusCode = 500;
-        res.end();
+        // Its files are read on first use: a build (npm run build, npm test) that replaced them under
+        // this running sandbox leaves it without them. A restart loads the new ones.
+        const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
+        const message = missing ? 'the admin API\'s files are gone or were rebuilt since this sandbox started: restart it' : `the admin API could not be loaded: ${(error as Error).message}`;
+        deps.logger.error({ err: error }, message);
+        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: message }));
       },
     );
   };

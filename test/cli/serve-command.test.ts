@@ -2,14 +2,14 @@
  * `serve`, as `npm start` runs it: what it prints at start, where the port comes from, the request log
  * and its --quiet switch, the default data folder, and a clean stop.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
-import { ROOT, spawnCli } from '../support/cli-process.js';
+import { ROOT, servedUrl, spawnCli } from '../support/cli-process.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
 
@@ -146,5 +146,31 @@ describe('serve', () => {
     expect(code).toBe(1);
     expect(output).toContain('--port must be a whole number');
     expect(output).toContain('usage:');
+  });
+});
+
+describe('serve, when the build is replaced under it', () => {
+  it('answers the admin API 503 saying to restart (its files load on first use), and the gateway goes on', async () => {
+    // A package of its own: the bin, and the shipped files it reads.
+    const copy = mkdtempSync(join(tmpdir(), 'sandbox-rebuilt-'));
+    try {
+      cpSync(join(ROOT, 'dist', 'bin'), join(copy, 'dist', 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+      for (const shipped of ['fixtures', 'scenarios', 'node_modules']) symlinkSync(join(ROOT, shipped), join(copy, shipped));
+      const child = spawn(process.execPath, [join(copy, 'dist', 'bin', 'alipay-sandbox.js'), 'serve', '--port', '0', '--in-memory', '--quiet'], { cwd: copy });
+      running.push(child);
+      const url = await servedUrl(child);
+      // What a rebuild does to the running bin's lazily loaded chunk: it is gone (or renamed by its new hash).
+      const chunks = join(copy, 'dist', 'bin', 'chunks');
+      for (const file of readdirSync(chunks).filter((name) => name.startsWith('sandbox-app-'))) rmSync(join(chunks, file));
+      const admin = await fetch(`${url}/__admin/health`);
+      expect(admin.status).toBe(503);
+      expect(((await admin.json()) as { error: string }).error).toContain('restart it');
+      const request = signedRequest({ ...publicParams(CERTIFY_OPEN_INITIALIZE), biz_content: JSON.stringify(certifyOpenInitializeExample) });
+      const answer = await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body });
+      expect(await answer.text()).toContain('"code":"10000"');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
