@@ -223,14 +223,25 @@ async function refreshApps(): Promise<void> {
   });
 }
 
+/**
+ * Counts what put text in the editor: loading an app's scenario, choosing a shipped one, typing. A load
+ * answered after the user chose or typed something else leaves their text alone (picking an app and at
+ * once a shipped scenario had the app's old scenario overwrite the choice, and that was applied).
+ */
+let editorText = 0;
+
 async function loadAppScenario(): Promise<void> {
+  const load = ++editorText;
+  let text: string;
   try {
     const { scenario } = await api<{ scenario: unknown }>('GET', `/apps/${encodeURIComponent(scenarioApp.value)}/scenario`);
-    editor.value = JSON.stringify(scenario, null, 2);
+    text = JSON.stringify(scenario, null, 2);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
-    editor.value = JSON.stringify({ rules: [] }, null, 2);
+    text = JSON.stringify({ rules: [] }, null, 2);
   }
+  if (load !== editorText) return;
+  editor.value = text;
   await checkEditor();
 }
 
@@ -260,6 +271,7 @@ function renderOutcomes(): void {
   const section = document.getElementById('outcomes')!;
   let timer: ReturnType<typeof setTimeout> | undefined;
   editor.addEventListener('input', () => {
+    editorText++;
     clearTimeout(timer);
     timer = setTimeout(() => void checkEditor(), 250);
   });
@@ -267,6 +279,7 @@ function renderOutcomes(): void {
   shippedChoice.addEventListener('change', () => {
     const found = shipped.find((s) => s.name === shippedChoice.value);
     if (found) {
+      editorText++;
       editor.value = JSON.stringify(found.document, null, 2);
       void checkEditor();
     }
