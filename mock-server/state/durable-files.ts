@@ -50,9 +50,10 @@ export function checkWritableDir(dir: string): void {
   try {
     const firstMade = mkdirSync(dir, { recursive: true });
     if (firstMade !== undefined) {
+      const first = resolve(firstMade);
       for (let made = resolve(dir); ; made = dirname(made)) {
         fsyncFolderSync(dirname(made));
-        if (made === resolve(firstMade)) break;
+        if (made === first || dirname(made) === made) break;
       }
     }
     writeFileSync(probe, 'the sandbox checks that its data folder can be written\n');
