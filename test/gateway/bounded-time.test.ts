@@ -45,8 +45,8 @@ describe('scenario regexes', () => {
       // The rule did not match ("!" at the end), so the schema refuses the order number as too long, or it passes.
       for (const answer of answers) expect(['10000', '40004']).toContain(nodeOf(answer).code);
       // A backtracking engine doubles its time with each "a" before the "!" (V8: 0.8 s at 24, so about a
-      // minute at 30) and never finishes at 1000, so bounds of seconds tell the two apart on any machine, however loaded (200 ms failed in CI
-      // beside the rest of the suite).
+      // minute at 30) and never finishes at 1000, so bounds of seconds tell the two apart on any
+      // machine, however loaded (a bound of 200 ms failed in CI beside the rest of the suite).
       expect(elapsed).toBeLessThan(5000);
       expect(healthTimes.length).toBeGreaterThan(0);
       expect(Math.max(...healthTimes)).toBeLessThan(2000);
