@@ -52,25 +52,21 @@ export function checkWritableDir(dir: string): void {
     if (firstMade !== undefined) {
       const first = resolve(firstMade);
       for (let made = resolve(dir); ; made = dirname(made)) {
-        fsyncFolderSync(dirname(made));
+        fsyncPathSync(dirname(made));
         if (made === first || dirname(made) === made) break;
       }
     }
     writeFileSync(probe, 'the sandbox checks that its data folder can be written\n');
-    const fd = openSync(probe, constants.O_RDONLY);
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fsyncPathSync(probe);
     unlinkSync(probe);
   } catch (error) {
     throw new DataDirError(dir, reasonOf(error));
   }
 }
 
-function fsyncFolderSync(dir: string): void {
-  const fd = openSync(dir, constants.O_RDONLY);
+/** fsyncs a file or a folder by its path. */
+function fsyncPathSync(path: string): void {
+  const fd = openSync(path, constants.O_RDONLY);
   try {
     fsyncSync(fd);
   } finally {
