@@ -16,4 +16,5 @@ export type { RequestVerification } from './sandbox-assembly.js';
 export { ALIPAY_GATEWAYS } from './engine/gateway-urls.js';
 export { AdminError, type SandboxAdmin, type Health, type ClockView, type RequestQuery } from './admin/sandbox-admin.js';
 export { AdminClientError, createAdminClient, type AdminClientOptions, type RemoteSandboxAdmin } from './admin/admin-client.js';
-export { MemoryStateStorage, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state/state-storage.js';
+export { MemoryStateStorage, type LoadedSnapshot, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state/state-storage.js';
+export type { JsonLines } from './state/json-lines.js';

@@ -7,6 +7,7 @@ import { closeSync, constants, fdatasync, fsyncSync, mkdirSync, openSync, unlink
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { JsonLinesBuilder, type JsonLines } from './json-lines.js';
 
 /** A data folder the sandbox cannot write, with the reason in words. */
 export class DataDirError extends Error {
@@ -111,6 +112,15 @@ function absent(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
+/** A list that gives its members' JSON text itself (record-table.ts: lines never parsed go out as their bytes). */
+export interface JsonLinesSource {
+  jsonLines(): Iterable<string | Uint8Array>;
+}
+
+function isLinesSource(value: unknown): value is JsonLinesSource {
+  return value !== null && typeof value === 'object' && typeof (value as { jsonLines?: unknown }).jsonLines === 'function';
+}
+
 function isContainer(value: unknown): value is object {
   return value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
@@ -133,7 +143,18 @@ function opened(value: unknown, top: boolean): value is object {
  * reads it, with the same result as JSON.stringify's text); readJsonLines reads it a line at a time, and
  * the writer yields a slice at a time, so a snapshot of a million records is never one huge string.
  */
-export function* jsonPieces(value: unknown, depth = 3, top = true): Generator<string> {
+export function* jsonPieces(value: unknown, depth = 3, top = true): Generator<string | Uint8Array> {
+  if (isLinesSource(value)) {
+    let first = true;
+    yield '[';
+    for (const line of value.jsonLines()) {
+      yield first ? '\n' : ',\n';
+      first = false;
+      yield line;
+    }
+    yield first ? ']' : '\n]';
+    return;
+  }
   if (depth === 0 || !opened(value, top)) {
     yield JSON.stringify(value) ?? 'null';
     return;
@@ -148,7 +169,7 @@ export function* jsonPieces(value: unknown, depth = 3, top = true): Generator<st
       first = false;
       const member = absent(value[i]) ? null : value[i];
       // A record (the common member) is one line: stringified here, without a generator of its own.
-      if (depth === 1 || !opened(member, false)) yield JSON.stringify(member) ?? 'null';
+      if (depth === 1 || (!opened(member, false) && !isLinesSource(member))) yield JSON.stringify(member) ?? 'null';
       else yield* jsonPieces(member, depth - 1, false);
     }
   } else {
@@ -166,6 +187,10 @@ export function* jsonPieces(value: unknown, depth = 3, top = true): Generator<st
 
 const MEMBER = /^("(?:[^"\\]|\\.)*"):(.*)$/s;
 const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const CLOSE_ARRAY = 0x5d;
 
 /**
  * Reads what jsonPieces wrote a line at a time, from the bytes: no string of the whole file is made.
@@ -173,12 +198,12 @@ const NEWLINE = 0x0a;
  * for reading the text and JSON.parse over it. Text of another layout (an older compact snapshot) is
  * handed to JSON.parse.
  */
-export function readJsonLines(bytes: Buffer): unknown {
+export function readJsonLines(bytes: Buffer, asLines: ReadonlySet<string> = new Set()): unknown {
   // jsonPieces opens the top container on a line of its own; anything else is another layout.
   const layout = bytes.length >= 2 && (bytes[0] === 0x7b || bytes[0] === 0x5b) && bytes[1] === NEWLINE;
   if (layout) {
     try {
-      return readLines(bytes);
+      return readLines(bytes, asLines);
     } catch {
       // Not what jsonPieces writes after all: the whole text, as any JSON.
     }
@@ -186,7 +211,27 @@ export function readJsonLines(bytes: Buffer): unknown {
   return JSON.parse(bytes.toString('utf8'));
 }
 
-function readLines(bytes: Buffer): unknown {
+/**
+ * The members of a list, a line each, up to its closing line: where it ends, and their ranges. Not
+ * a record per line (a record of nothing but containers is opened over lines) throws: then the file
+ * is read as any JSON.
+ */
+function listLines(bytes: Buffer, from: number): { next: number; lines: JsonLines } {
+  const builder = new JsonLinesBuilder();
+  for (let start = from; start < bytes.length; ) {
+    const newline = bytes.indexOf(NEWLINE, start);
+    const next = newline < 0 ? bytes.length : newline + 1;
+    let end = newline < 0 ? bytes.length : newline;
+    if (bytes[end - 1] === COMMA) end--;
+    if (end - start === 1 && bytes[start] === CLOSE_ARRAY) return { next, lines: builder.build(bytes) };
+    if (end - start < 2 || bytes[start] !== OPEN_OBJECT || bytes[end - 1] !== CLOSE_OBJECT) throw new Error('not a record per line');
+    builder.add(start, end);
+    start = next;
+  }
+  throw new Error('unfinished');
+}
+
+function readLines(bytes: Buffer, asLines: ReadonlySet<string>): unknown {
   type Open = { readonly container: Record<string, unknown> | unknown[] };
   const stack: Open[] = [];
   let root: unknown;
@@ -224,7 +269,12 @@ function readLines(bytes: Buffer): unknown {
       stack.pop();
       continue;
     }
-    if (rest === '[' || rest === '{') {
+    if (rest === '[' && key !== undefined && stack.length === 1 && asLines.has(key)) {
+      // A list of the root the reader keeps as lines: scanned for their ends, not decoded or parsed.
+      const list = listLines(bytes, start);
+      place(key, list.lines);
+      start = list.next;
+    } else if (rest === '[' || rest === '{') {
       const container = rest === '[' ? [] : {};
       place(key, container);
       stack.push({ container });
@@ -245,7 +295,7 @@ function readLines(bytes: Buffer): unknown {
  * marking, in steps of up to 15 ms, and a pause of 40-57 ms); the longest event-loop delay while
  * writing was 24-43 ms, against 12 ms now.
  */
-async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
+async function writePieces(handle: FileHandle, pieces: Iterable<string | Uint8Array>): Promise<void> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let used = 0;
   let unsynced = 0;
@@ -265,15 +315,20 @@ async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promis
     sliceStarted = performance.now();
   };
   for (const piece of pieces) {
-    if (used + piece.length * MAX_UTF8_PER_UNIT > buffer.length) {
+    const most = typeof piece === 'string' ? piece.length * MAX_UTF8_PER_UNIT : piece.length;
+    if (used + most > buffer.length) {
       if (used > 0) await writeOut();
       // A piece too big for the buffer (one huge record) goes as it is.
-      if (piece.length * MAX_UTF8_PER_UNIT > buffer.length) {
-        await handle.write(piece);
+      if (most > buffer.length) {
+        await (typeof piece === 'string' ? handle.write(piece) : handle.write(piece));
         continue;
       }
     }
-    used += buffer.write(piece, used);
+    if (typeof piece === 'string') used += buffer.write(piece, used);
+    else {
+      buffer.set(piece, used);
+      used += piece.length;
+    }
     if (performance.now() - sliceStarted >= SLICE_MS) await writeOut();
   }
   if (used > 0) await writeOut();
@@ -282,7 +337,7 @@ async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promis
 /** Replaces a file whole and atomically: a crash leaves the old file or the new one, never a mix. */
 let temporaries = 0;
 
-export async function writeAtomically(path: string, text: string | Iterable<string>): Promise<void> {
+export async function writeAtomically(path: string, text: string | Iterable<string | Uint8Array>): Promise<void> {
   // Its own temporary file per write: a compaction's snapshot and another write never share one.
   const temporary = `${path}.${process.pid}.${++temporaries}.tmp`;
   try {
@@ -305,7 +360,11 @@ export async function writeAtomically(path: string, text: string | Iterable<stri
 
 /** lowdb's JSONFile, made durable: each write is writeAtomically's, compact JSON written in slices. */
 export class DurableJSONFile<T> implements Adapter<T> {
-  constructor(readonly path: string) {}
+  /** `asLines`: the root's lists to read as lines, parsed when used (json-lines.ts). */
+  constructor(
+    readonly path: string,
+    readonly asLines: ReadonlySet<string> = new Set(),
+  ) {}
 
   async read(): Promise<T | null> {
     let handle;
@@ -316,7 +375,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
       throw error;
     }
     try {
-      return readJsonLines(await handle.readFile()) as T;
+      return readJsonLines(await handle.readFile(), this.asLines) as T;
     } finally {
       await handle.close();
     }

@@ -11,9 +11,10 @@
  * instead takes each request's changes as one commit, checked against what the other replicas wrote.
  */
 import { RecordCollection, type RecordKind } from './record-collection.js';
+import { RecordTable, type TableLookups } from './record-table.js';
 import { SharedCommits, type StoreMemory } from './shared-commits.js';
 import { isSharedStorage, recordKey, type SharedBatch } from './shared-state.js';
-import type { StateChange, StateSnapshot, StateStorage } from './state-storage.js';
+import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 export interface Person {
   readonly name: string;
@@ -68,9 +69,15 @@ export interface MaterialCertification {
   readonly certified_at_ms: number;
 }
 
-type StateFile = StateSnapshot;
+/** How certifications are found: by certify_id or biz_no, and by the order a merchant started them for. */
+const CERTIFICATION_LOOKUPS: TableLookups<Certification> = { id: ['id'], order: ['kind', 'app_id', 'order_no'] };
 
-const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: [], material_certifications: [], records: {} });
+/** The state in memory: a snapshot whose certifications are a table (the longest list by far). */
+type StateFile = Omit<StateSnapshot, 'certifications'> & { certifications: RecordTable<Certification> };
+
+const certificationTable = (certifications: LoadedSnapshot['certifications']) => RecordTable.of(CERTIFICATION_LOOKUPS, certifications);
+
+const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: certificationTable([]), material_certifications: [], records: {} });
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
@@ -111,23 +118,31 @@ function replaceFields<T extends object>(target: T, source: T): void {
   Object.assign(target, source);
 }
 
-/** Applies logged changes over a snapshot; a later change to the same record wins. */
+/**
+ * Applies logged changes over a snapshot; a later change to the same record wins. Certifications go
+ * through their table's lookup, in place: a pass over a million of them per log would cost more.
+ */
 function replay(data: StateFile, changes: readonly Change[]): void {
   const people: Person[] = [];
   const grants: Authorization[] = [];
-  const certifications: Certification[] = [];
   const materials: MaterialCertification[] = [];
   for (const change of changes) {
     if ('person' in change) people.push(change.person);
     else if ('grant' in change) grants.push(change.grant);
-    else if ('certification' in change) certifications.push(change.certification);
+    else if ('certification' in change) upsertCertification(data.certifications, change.certification);
     else if ('material' in change) materials.push(change.material);
     else ((data.records ??= {})[change.record.kind] ??= {})[change.record.key] = change.record.value;
   }
   upsertAll(data.people, people, (p) => p.cert_no);
   upsertAll(data.authorizations, grants, (a) => key(a.app_id, a.cert_no));
-  upsertAll(data.certifications, certifications, (c) => c.id);
   upsertAll(data.material_certifications, materials, (m) => key(m.app_id, m.transaction_id));
+}
+
+/** A certification as it now stands: the one with its id changed in place (the table and callers hold it), or added. */
+function upsertCertification(table: RecordTable<Certification>, certification: Certification): void {
+  const earlier = table.find('id', certification.id);
+  if (earlier) replaceFields(earlier, certification);
+  else table.add({ ...certification });
 }
 
 export class SandboxStore {
@@ -136,8 +151,6 @@ export class SandboxStore {
   #people = new Map<string, Person>();
   #peopleByUserId = new Map<string, Person>();
   #authorizations = new Map<string, Authorization>();
-  #certifications = new Map<string, Certification>();
-  #certificationsByOrder = new Map<string, Certification>();
   #materialCertifications = new Map<string, MaterialCertification>();
   #collections = new Map<string, RecordCollection<unknown>>();
   #dirty = false;
@@ -177,16 +190,9 @@ export class SandboxStore {
       return store;
     }
     const stored = await options.storage.load();
-    const data = stored.snapshot ?? emptyState([...fixturePeople]);
-    // Certifications, by far the longest list, are replayed through the index, in place: upserting
-    // them into the list costs a pass over all of it (measured: 0.53 s of a 9 s start at a million).
-    const certifications: Change[] = [];
-    const others: Change[] = [];
-    for (const change of stored.changes) ('certification' in change ? certifications : others).push(change);
-    replay(data, others);
-    const store = new SandboxStore(data, options.storage, stored.changes.length, options.compactAfter ?? COMPACT_AFTER);
-    for (const change of certifications) store.#apply(change);
-    return store;
+    const data: StateFile = stored.snapshot ? { ...stored.snapshot, certifications: certificationTable(stored.snapshot.certifications) } : emptyState([...fixturePeople]);
+    replay(data, stored.changes);
+    return new SandboxStore(data, options.storage, stored.changes.length, options.compactAfter ?? COMPACT_AFTER);
   }
 
   #index(): void {
@@ -200,12 +206,6 @@ export class SandboxStore {
     }
     this.#authorizations = new Map();
     for (const a of data.authorizations) this.#authorizations.set(key(a.app_id, a.cert_no), a);
-    this.#certifications = new Map();
-    this.#certificationsByOrder = new Map();
-    for (const c of data.certifications) {
-      this.#certifications.set(c.id, c);
-      this.#certificationsByOrder.set(key(c.kind, c.app_id, c.order_no), c);
-    }
     this.#materialCertifications = new Map();
     for (const m of data.material_certifications) this.#materialCertifications.set(key(m.app_id, m.transaction_id), m);
     data.records ??= {};
@@ -268,16 +268,16 @@ export class SandboxStore {
   // Certifications
 
   certification(id: string): Certification | undefined {
-    return this.#certifications.get(id);
+    return this.#data.certifications.find('id', id);
   }
 
   /** Every certification, oldest first. */
   certifications(): readonly Certification[] {
-    return [...this.#certifications.values()];
+    return this.#data.certifications.all();
   }
 
   certificationForOrder(kind: CertificationKind, appId: string, orderNo: string): Certification | undefined {
-    return this.#certificationsByOrder.get(key(kind, appId, orderNo));
+    return this.#data.certifications.find('order', kind, appId, orderNo);
   }
 
   addCertification(certification: Certification): void {
@@ -286,9 +286,7 @@ export class SandboxStore {
   }
 
   #putCertification(certification: Certification): void {
-    this.#data.certifications.push(certification);
-    this.#certifications.set(certification.id, certification);
-    this.#certificationsByOrder.set(key(certification.kind, certification.app_id, certification.order_no), certification);
+    this.#data.certifications.add(certification);
   }
 
   updateCertification(certification: Certification, change: Partial<Pick<Certification, 'status' | 'fail_reason' | 'completed_at_ms' | 'return_url'>>): void {
@@ -338,14 +336,15 @@ export class SandboxStore {
    */
   dropOlderThan(cutoffMs: number): number {
     const data = this.#data;
-    const certifications = data.certifications.filter((c) => c.created_at_ms >= cutoffMs);
+    const certifications = data.certifications.without((c) => c.created_at_ms < cutoffMs);
     const materials = data.material_certifications.filter((m) => m.certified_at_ms >= cutoffMs);
-    const dropped = data.certifications.length - certifications.length + data.material_certifications.length - materials.length;
+    const oldMaterials = data.material_certifications.filter((m) => m.certified_at_ms < cutoffMs);
+    const dropped = certifications.removed.length + oldMaterials.length;
     if (dropped === 0) return 0;
     // Shared, each removal is a commit checked like any change: a whole-state replace would wipe what
     // another replica committed meanwhile.
-    this.#shared?.remove([...data.certifications.filter((c) => c.created_at_ms < cutoffMs).map((certification) => ({ certification })), ...data.material_certifications.filter((m) => m.certified_at_ms < cutoffMs).map((material) => ({ material }))]);
-    this.#data = { ...data, certifications, material_certifications: materials };
+    this.#shared?.remove([...certifications.removed.map((certification) => ({ certification })), ...oldMaterials.map((material) => ({ material }))]);
+    this.#data = { ...data, certifications: certifications.kept, material_certifications: materials };
     this.#index();
     if (this.#shared) this.#dirty = true;
     else this.#changed();
@@ -363,7 +362,7 @@ export class SandboxStore {
         const data = emptyState();
         replay(data, changes);
         // The storage keeps no order; certifications list oldest first.
-        data.certifications.sort((a, b) => a.created_at_ms - b.created_at_ms);
+        data.certifications = certificationTable(data.certifications.all().sort((a, b) => a.created_at_ms - b.created_at_ms));
         this.#data = data;
         this.#index();
       },
@@ -397,11 +396,7 @@ export class SandboxStore {
       return;
     }
     if ('certification' in change) {
-      const earlier = this.#certifications.get(change.certification.id);
-      // In place: the lists hold the object, and a million-record list is not searched per change.
-      if (earlier) replaceFields(earlier, change.certification);
-      else this.#putCertification({ ...change.certification });
-      return;
+      return upsertCertification(this.#data.certifications, change.certification);
     }
     if ('material' in change) {
       if (this.#materialCertifications.has(key(change.material.app_id, change.material.transaction_id))) this.#forget([recordKey(change)]);
@@ -420,6 +415,7 @@ export class SandboxStore {
   #forget(recordNames: Iterable<string>): void {
     const data = this.#data;
     const gone = new Set<unknown>();
+    let certificationsGone = false;
     for (const recordName of recordNames) {
       const [kind, ...parts] = recordName.split('\u0000');
       if (kind === 'person') {
@@ -433,12 +429,10 @@ export class SandboxStore {
         gone.add(this.#authorizations.get(id));
         this.#authorizations.delete(id);
       } else if (kind === 'certification') {
-        const certification = this.#certifications.get(parts[0]!);
+        const certification = data.certifications.find('id', parts[0]!);
         if (!certification) continue;
         gone.add(certification);
-        this.#certifications.delete(certification.id);
-        const order = key(certification.kind, certification.app_id, certification.order_no);
-        if (this.#certificationsByOrder.get(order) === certification) this.#certificationsByOrder.delete(order);
+        certificationsGone = true;
       } else if (kind === 'material') {
         const id = key(parts[0]!, parts[1]!);
         gone.add(this.#materialCertifications.get(id));
@@ -453,7 +447,8 @@ export class SandboxStore {
     if (gone.size === 0) return;
     data.people = data.people.filter((p) => !gone.has(p));
     data.authorizations = data.authorizations.filter((a) => !gone.has(a));
-    data.certifications = data.certifications.filter((c) => !gone.has(c));
+    // The table is made again only when one goes: that walks (and parses) all of it.
+    if (certificationsGone) data.certifications = data.certifications.without((c) => gone.has(c)).kept;
     data.material_certifications = data.material_certifications.filter((m) => !gone.has(m));
   }
 

@@ -15,7 +15,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { checkWritableDir, DurableJSONFile, flushedToDisk, fsyncFolder, writeAllSync, writeAtomically } from './durable-files.js';
-import { CHANGE_KINDS, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state-storage.js';
+import { CHANGE_KINDS, type LoadedSnapshot, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state-storage.js';
 
 /** A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it. */
 export class CorruptStateError extends Error {
@@ -41,7 +41,10 @@ function parseChange(line: string): StateChange | undefined {
 }
 
 /** What the file holds: the state, and the generation of the log segments that follow it. */
-type SnapshotFile = StateSnapshot & { log_generation?: number };
+type SnapshotFile = (LoadedSnapshot | StateSnapshot) & { log_generation?: number };
+
+/** The snapshot's list read as lines, parsed when used: at a million certifications, most never are before the next restart. */
+const READ_AS_LINES: ReadonlySet<string> = new Set(['certifications']);
 
 function generationHeader(line: string): number | undefined {
   try {
@@ -102,7 +105,7 @@ export class FileStateStorage implements StateStorage {
     this.#nextLogFile = join(dir, 'state.changes.next.jsonl');
     this.#appendTo = this.#logFile;
     this.#repair = options.repair ?? false;
-    this.#db = new Low<SnapshotFile | null>(new DurableJSONFile<SnapshotFile | null>(this.#snapshotFile), null);
+    this.#db = new Low<SnapshotFile | null>(new DurableJSONFile<SnapshotFile | null>(this.#snapshotFile, READ_AS_LINES), null);
   }
 
   get where(): string {
@@ -120,7 +123,7 @@ export class FileStateStorage implements StateStorage {
       if (existsSync(this.#nextLogFile)) {
         this.#appendTo = this.#nextLogFile;
       }
-      return { snapshot: this.#db.data ? (snapshot as StateSnapshot) : undefined, changes };
+      return { snapshot: this.#db.data ? (snapshot as LoadedSnapshot) : undefined, changes };
     } catch (error) {
       if (error instanceof CorruptStateError) throw error;
       throw new Error(`cannot read the sandbox state from ${this.#snapshotFile}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);

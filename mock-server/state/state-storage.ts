@@ -4,6 +4,7 @@
  * In memory (nothing kept), lowdb files in the data folder (state-files.ts), and whatever a
  * deployment needs beside them (replicas sharing a server) implement it the same way.
  */
+import type { JsonLines } from './json-lines.js';
 import type { StoredRecords } from './record-collection.js';
 import type { Authorization, Certification, MaterialCertification, Person } from './sandbox-store.js';
 
@@ -12,7 +13,8 @@ export interface StateSnapshot {
   version: 1;
   people: Person[];
   authorizations: Authorization[];
-  certifications: Certification[];
+  /** A list, or the store's table (record-table.ts), whose records a storage may write as their lines. */
+  certifications: Iterable<Certification>;
   material_certifications: MaterialCertification[];
   /** The records methods declare themselves (record-collection.ts): kind → key → record. */
   records?: Record<string, StoredRecords>;
@@ -29,9 +31,12 @@ export type StateChange =
 /** The key that tells each kind of change apart, for readers of a change log. */
 export const CHANGE_KINDS = ['person', 'grant', 'certification', 'material', 'record'] as const;
 
+/** A snapshot as a storage gives it back: its certifications may still be the lines it read (json-lines.ts). */
+export type LoadedSnapshot = Omit<StateSnapshot, 'certifications'> & { certifications: Certification[] | JsonLines };
+
 export interface StoredState {
   /** The last whole state written, or undefined when there is none yet. */
-  readonly snapshot: StateSnapshot | undefined;
+  readonly snapshot: LoadedSnapshot | undefined;
   /** The changes made durable after it, oldest first. */
   readonly changes: readonly StateChange[];
 }

@@ -5,14 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { startSandbox } from '../../mock-server/sandbox.js';
-import type { StateChange, StateSnapshot, StateStorage, StoredState } from '../../mock-server/state/state-storage.js';
+import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage, StoredState } from '../../mock-server/state/state-storage.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
 /** Keeps what it is given in this process, and can be told to fail. */
 class RecordingStorage implements StateStorage {
   readonly where = 'a test storage';
-  snapshot: StateSnapshot | undefined;
+  snapshot: LoadedSnapshot | undefined;
   changes: StateChange[] = [];
   failing = false;
 
@@ -27,7 +27,8 @@ class RecordingStorage implements StateStorage {
 
   async replace(snapshot: StateSnapshot): Promise<void> {
     if (this.failing) throw Object.assign(new Error('the test storage is down'), { code: 'EIO' });
-    this.snapshot = structuredClone(snapshot);
+    // The store hands its certification table (record-table.ts): kept here as the list it iterates.
+    this.snapshot = structuredClone({ ...snapshot, certifications: [...snapshot.certifications] });
     this.changes = [];
   }
 }

@@ -1,0 +1,195 @@
+/**
+ * A list of records as a snapshot holds it, a line of JSON per record, kept as the bytes read and
+ * parsed one record at a time when first used. A million certifications parsed at start cost seconds
+ * and about 450 MB of objects; their lines cost one scan. What finds a record without parsing it
+ * (record-table.ts) reads its key fields straight from the bytes, with the scanner and hash here.
+ */
+
+/** The lines of one list: `bytes[starts[i], ends[i])` is the JSON text of record i. */
+export class JsonLines {
+  constructor(
+    readonly bytes: Buffer,
+    readonly starts: Uint32Array,
+    readonly ends: Uint32Array,
+  ) {}
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  parse(line: number): unknown {
+    return JSON.parse(this.bytes.toString('utf8', this.starts[line], this.ends[line]));
+  }
+
+  /** The line's bytes as they are, for writing them out again unparsed. */
+  raw(line: number): Buffer {
+    return this.bytes.subarray(this.starts[line], this.ends[line]);
+  }
+}
+
+/** Collects line ranges while a reader goes through a file. */
+export class JsonLinesBuilder {
+  #starts = new Uint32Array(1024);
+  #ends = new Uint32Array(1024);
+  #length = 0;
+
+  add(start: number, end: number): void {
+    if (this.#length === this.#starts.length) {
+      const grown = this.#length * 2;
+      const starts = new Uint32Array(grown);
+      const ends = new Uint32Array(grown);
+      starts.set(this.#starts);
+      ends.set(this.#ends);
+      this.#starts = starts;
+      this.#ends = ends;
+    }
+    this.#starts[this.#length] = start;
+    this.#ends[this.#length] = end;
+    this.#length++;
+  }
+
+  build(bytes: Buffer): JsonLines {
+    return new JsonLines(bytes, this.#starts.slice(0, this.#length), this.#ends.slice(0, this.#length));
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+/** Where a string that starts after its opening quote at `at` ends (its closing quote), and whether it has escapes. */
+function stringEnd(bytes: Buffer, at: number, end: number): number {
+  for (let i = at; i < end; i++) {
+    const byte = bytes[i];
+    if (byte === QUOTE) return i;
+    if (byte === BACKSLASH) i++;
+  }
+  return -1;
+}
+
+function hasEscape(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] === BACKSLASH) return true;
+  return false;
+}
+
+/** Past a container that opens at `at`: strings inside are skipped whole, so brackets in them do not count. */
+function containerEnd(bytes: Buffer, at: number, end: number): number {
+  let depth = 0;
+  for (let i = at; i < end; i++) {
+    const byte = bytes[i];
+    if (byte === QUOTE) {
+      i = stringEnd(bytes, i + 1, end);
+      if (i < 0) return -1;
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth++;
+    else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+function namedAs(bytes: Buffer, start: number, end: number, name: Buffer): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (bytes[start + i] !== name[i]) return false;
+  return true;
+}
+
+/**
+ * The names of top-level fields a reader wants, as bytes. The scan stops once it has them all, so
+ * fields a record writes first (a certification's kind, id, app_id, order_no) are found after a
+ * hundred bytes of a three-hundred-byte line.
+ */
+export class FieldScanner {
+  readonly #names: Buffer[];
+  /** For each name, the value's range found by the last scan: [start, end), -1 when absent. */
+  readonly found: Int32Array;
+  /** Whether each found value is a string without escapes (its range is then its text's UTF-8, without quotes). */
+  readonly plain: Uint8Array;
+
+  constructor(names: readonly string[]) {
+    this.#names = names.map((name) => Buffer.from(name, 'utf8'));
+    this.found = new Int32Array(names.length * 2);
+    this.plain = new Uint8Array(names.length);
+  }
+
+  /** Scans the JSON object in `bytes[start, end)`; false when it is not one this scanner reads (then parse it). */
+  scan(bytes: Buffer, start: number, end: number): boolean {
+    const names = this.#names;
+    this.found.fill(-1);
+    let missing = names.length;
+    let i = start;
+    if (bytes[i++] !== OPEN_OBJECT) return false;
+    if (bytes[i] === CLOSE_OBJECT) return true;
+    while (i < end && missing > 0) {
+      if (bytes[i] !== QUOTE) return false;
+      const nameStart = i + 1;
+      const nameEnd = stringEnd(bytes, nameStart, end);
+      if (nameEnd < 0 || bytes[nameEnd + 1] !== COLON) return false;
+      let valueStart = nameEnd + 2;
+      let valueEnd: number;
+      let string = false;
+      const first = bytes[valueStart];
+      if (first === QUOTE) {
+        string = true;
+        valueStart++;
+        valueEnd = stringEnd(bytes, valueStart, end);
+        if (valueEnd < 0) return false;
+        i = valueEnd + 1;
+      } else if (first === OPEN_OBJECT || first === OPEN_ARRAY) {
+        valueEnd = containerEnd(bytes, valueStart, end);
+        if (valueEnd < 0) return false;
+        i = valueEnd;
+      } else {
+        valueEnd = valueStart;
+        while (valueEnd < end && bytes[valueEnd] !== COMMA && bytes[valueEnd] !== CLOSE_OBJECT) valueEnd++;
+        i = valueEnd;
+      }
+      for (let n = 0; n < names.length; n++) {
+        if (this.found[n * 2]! >= 0 || !namedAs(bytes, nameStart, nameEnd, names[n]!)) continue;
+        this.found[n * 2] = valueStart;
+        this.found[n * 2 + 1] = valueEnd;
+        this.plain[n] = string && !hasEscape(bytes, valueStart, valueEnd) ? 1 : 0;
+        missing--;
+      }
+      if (bytes[i] === COMMA) i++;
+      else if (bytes[i] === CLOSE_OBJECT) break;
+      else return false;
+    }
+    return true;
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a of bytes, continued from `hash`. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number, hash = FNV_OFFSET): number {
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
+  return hash;
+}
+
+/** The hash of key parts as their UTF-8 bytes joined by a 0 byte: the same from a line's ranges or from strings. */
+export function hashParts(parts: readonly string[]): number {
+  let hash = FNV_OFFSET;
+  for (let p = 0; p < parts.length; p++) {
+    if (p > 0) hash = Math.imul(hash ^ 0, FNV_PRIME);
+    const bytes = Buffer.from(parts[p]!, 'utf8');
+    hash = hashBytes(bytes, 0, bytes.length, hash);
+  }
+  return hash;
+}
+
+/** hashParts of the ranges a scan found for fields `from`..`to` (exclusive) of a scanner. */
+export function hashFound(bytes: Buffer, found: Int32Array, from: number, to: number): number {
+  let hash = FNV_OFFSET;
+  for (let n = from; n < to; n++) {
+    if (n > from) hash = Math.imul(hash ^ 0, FNV_PRIME);
+    hash = hashBytes(bytes, found[n * 2]!, found[n * 2 + 1]!, hash);
+  }
+  return hash;
+}

@@ -1,0 +1,215 @@
+/**
+ * A list of records, in the order they were first added, with lookups by key fields; records a
+ * snapshot's lines hold (json-lines.ts) stay unparsed until a lookup or a walk first reaches them.
+ * So a restart on a million certifications scans their key fields and hashes them into a table of
+ * numbers, instead of parsing a million records and putting them in maps (measured: 1.1 s and
+ * 0.4 GB against 6 s and 0.9 GB). A snapshot written later copies the lines nobody touched as
+ * they are.
+ *
+ * Lookup fields are fixed once a record exists (a certification's kind, id, app_id and order_no):
+ * a record is indexed when added and never again.
+ */
+import { FieldScanner, hashBytes, hashFound, type JsonLines } from './json-lines.js';
+
+/** Lookup name → the string fields whose values, joined by U+0000, a record is found by. */
+export type TableLookups<T> = Readonly<Record<string, readonly (keyof T & string)[]>>;
+
+const SEPARATOR = '\u0000';
+
+/** Open addressing over the hashes of the lines' keys: slot → line + 1 (0 empty). */
+interface LineIndex {
+  readonly slots: Int32Array;
+  readonly hashes: Int32Array;
+  readonly mask: number;
+}
+
+function lineIndex(lines: number): LineIndex {
+  let size = 16;
+  while (size < lines * 2) size *= 2;
+  return { slots: new Int32Array(size), hashes: new Int32Array(size), mask: size - 1 };
+}
+
+export class RecordTable<T extends object> implements Iterable<T> {
+  readonly #spec: TableLookups<T>;
+  readonly #lookups: ReadonlyArray<readonly [string, readonly (keyof T & string)[]]>;
+  /** By position: the record, or undefined while it is still a line. */
+  readonly #records: (T | undefined)[] = [];
+  readonly #lines: JsonLines | undefined;
+  /** Per lookup, the lines indexed from their bytes. */
+  readonly #lineIndexes: LineIndex[] = [];
+  /** Per lookup, key → position of records added, and of lines whose keys the bytes could not give. */
+  readonly #added: Map<string, number>[];
+  readonly #scanner: FieldScanner;
+  /** Another, for reading a line's key again while the first is midway through indexing one. */
+  readonly #keyScanner: FieldScanner;
+
+  private constructor(lookups: TableLookups<T>, lines: JsonLines | undefined) {
+    this.#spec = lookups;
+    this.#lookups = Object.entries(lookups);
+    this.#added = this.#lookups.map(() => new Map());
+    this.#scanner = new FieldScanner(this.#lookups.flatMap(([, fields]) => fields));
+    this.#keyScanner = new FieldScanner(this.#lookups.flatMap(([, fields]) => fields));
+    this.#lines = lines;
+  }
+
+  /** A table over a list of records, or over a snapshot's lines of them. */
+  static of<T extends object>(lookups: TableLookups<T>, records: readonly T[] | JsonLines): RecordTable<T> {
+    if (Array.isArray(records)) {
+      const table = new RecordTable<T>(lookups, undefined);
+      for (const record of records) table.add(record);
+      return table;
+    }
+    const table = new RecordTable<T>(lookups, records as JsonLines);
+    table.#indexLines();
+    return table;
+  }
+
+  /** Hashes each line's key fields from its bytes; a line they cannot be read from is parsed now. */
+  #indexLines(): void {
+    const lines = this.#lines!;
+    const { bytes, starts, ends } = lines;
+    const scanner = this.#scanner;
+    for (let l = 0; l < this.#lookups.length; l++) this.#lineIndexes.push(lineIndex(lines.length));
+    for (let line = 0; line < lines.length; line++) {
+      this.#records.push(undefined);
+      const scanned = scanner.scan(bytes, starts[line]!, ends[line]!);
+      let field = 0;
+      for (let l = 0; l < this.#lookups.length; l++) {
+        const count = this.#lookups[l]![1].length;
+        if (scanned && this.#plain(field, field + count)) this.#insertLine(l, hashFound(bytes, scanner.found, field, field + count), line);
+        else {
+          // A key with escapes (or a line the scanner does not read): the record's own values, parsed.
+          const key = this.#keyOf(l, this.#at(line));
+          if (key !== undefined) this.#added[l]!.set(key, line);
+        }
+        field += count;
+      }
+    }
+  }
+
+  /** Whether the last scan found fields `from`..`to` as strings without escapes (their bytes are then their text). */
+  #plain(from: number, to: number): boolean {
+    const { plain, found } = this.#scanner;
+    for (let n = from; n < to; n++) if (plain[n] !== 1 || found[n * 2]! < 0) return false;
+    return true;
+  }
+
+  #insertLine(lookup: number, hash: number, line: number): void {
+    const { slots, hashes, mask } = this.#lineIndexes[lookup]!;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const held = slots[slot]!;
+      // A later line with the same key takes the slot, as a later record takes a map's entry.
+      if (held === 0 || (hashes[slot] === hash && this.#lineKey(lookup, held - 1) === this.#lineKey(lookup, line))) {
+        slots[slot] = line + 1;
+        hashes[slot] = hash;
+        return;
+      }
+    }
+  }
+
+  /** A line's key for a lookup, read from its bytes again (for the rare equal hashes, and to confirm a find). */
+  #lineKey(lookup: number, line: number): string | undefined {
+    const record = this.#records[line];
+    if (record !== undefined) return this.#keyOf(lookup, record);
+    const lines = this.#lines!;
+    const scanner = this.#keyScanner;
+    scanner.scan(lines.bytes, lines.starts[line]!, lines.ends[line]!);
+    let field = 0;
+    for (let l = 0; l < lookup; l++) field += this.#lookups[l]![1].length;
+    const parts: string[] = [];
+    for (let n = field; n < field + this.#lookups[lookup]![1].length; n++) parts.push(lines.bytes.toString('utf8', scanner.found[n * 2], scanner.found[n * 2 + 1]));
+    return parts.join(SEPARATOR);
+  }
+
+  #keyOf(lookup: number, record: T): string | undefined {
+    const fields = this.#lookups[lookup]![1];
+    if (fields.length === 1) {
+      const value = record[fields[0]!];
+      return typeof value === 'string' ? value : undefined;
+    }
+    const parts: string[] = [];
+    for (const field of fields) {
+      const value = record[field];
+      if (typeof value !== 'string') return undefined;
+      parts.push(value);
+    }
+    return parts.join(SEPARATOR);
+  }
+
+  #indexAdded(record: T, position: number): void {
+    for (let l = 0; l < this.#lookups.length; l++) {
+      const key = this.#keyOf(l, record);
+      if (key !== undefined) this.#added[l]!.set(key, position);
+    }
+  }
+
+  #at(position: number): T {
+    let record = this.#records[position];
+    if (record === undefined) {
+      record = this.#lines!.parse(position) as T;
+      this.#records[position] = record;
+    }
+    return record;
+  }
+
+  get length(): number {
+    return this.#records.length;
+  }
+
+  /** The record a lookup finds by its fields' values (joined by U+0000 when more than one). */
+  find(lookup: string, ...values: string[]): T | undefined {
+    const l = this.#lookups.findIndex(([name]) => name === lookup);
+    if (l < 0) throw new Error(`no lookup ${lookup}`);
+    const key = values.join(SEPARATOR);
+    // The later of the two, as the later of two records with one key wins a map's entry.
+    const position = Math.max(this.#added[l]!.get(key) ?? -1, this.#lines ? this.#foundLine(l, key) : -1);
+    return position < 0 ? undefined : this.#at(position);
+  }
+
+  /** The line the bytes' index finds for a key, or -1. */
+  #foundLine(lookup: number, key: string): number {
+    const { slots, hashes, mask } = this.#lineIndexes[lookup]!;
+    const bytes = Buffer.from(key, 'utf8');
+    const hash = hashBytes(bytes, 0, bytes.length);
+    for (let slot = hash & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      if (hashes[slot] === hash && this.#lineKey(lookup, slots[slot]! - 1) === key) return slots[slot]! - 1;
+    }
+    return -1;
+  }
+
+  /** Adds a record at the end (the caller has made sure no record has its keys, or means to shadow it). */
+  add(record: T): void {
+    this.#records.push(record);
+    this.#indexAdded(record, this.#records.length - 1);
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (let position = 0; position < this.#records.length; position++) yield this.#at(position);
+  }
+
+  /** Every record, oldest first (each line parsed now, once). */
+  all(): T[] {
+    return [...this];
+  }
+
+  /** The records that match, parsed, and a table of the others. */
+  without(removed: (record: T) => boolean): { kept: RecordTable<T>; removed: T[] } {
+    const gone: T[] = [];
+    const kept: T[] = [];
+    for (const record of this) (removed(record) ? gone : kept).push(record);
+    return { kept: RecordTable.of(this.#spec, kept), removed: gone };
+  }
+
+  /** Each record's JSON text: a line still unparsed as its bytes, the others as they now are. */
+  *jsonLines(): Generator<string | Uint8Array> {
+    for (let position = 0; position < this.#records.length; position++) {
+      const record = this.#records[position];
+      yield record === undefined ? this.#lines!.raw(position) : JSON.stringify(record);
+    }
+  }
+
+  /** As JSON.stringify writes it: the list. */
+  toJSON(): T[] {
+    return this.all();
+  }
+}

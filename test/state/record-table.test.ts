@@ -1,0 +1,136 @@
+/**
+ * Certifications a snapshot holds stay lines until used (json-lines.ts, record-table.ts): a table
+ * over the lines finds, walks and writes exactly what a table over the parsed records does, whatever
+ * the records hold (escapes, non-ASCII, missing or non-string key fields, other field orders, repeated
+ * keys); and lines nobody touched are written out again as the bytes read, not parsed and restringified.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonPieces, readJsonLines } from '../../mock-server/state/durable-files.js';
+import { JsonLines } from '../../mock-server/state/json-lines.js';
+import { RecordTable, type TableLookups } from '../../mock-server/state/record-table.js';
+import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
+import { FileStateStorage } from '../../mock-server/state/state-files.js';
+
+interface Row {
+  kind?: unknown;
+  id?: unknown;
+  app_id?: unknown;
+  order_no?: unknown;
+  [field: string]: unknown;
+}
+
+const LOOKUPS: TableLookups<Row> = { id: ['id'], order: ['kind', 'app_id', 'order_no'] };
+// The last would read as a field named id to a scanner that missed an escape.
+const AWKWARD = ['张三', 'a"b', 'back\\slash', '\u2028', '😀', '\u0000', '}', '",', 'é', '', '","id":"c1'];
+
+/** Deterministic rows: mostly plain, some with awkward key values, fields in other orders, some keys missing or not strings, repeats. */
+function rows(count: number, seed: number): Row[] {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const text = (plain: string) => (next() < 0.15 ? `${plain}${AWKWARD[Math.floor(next() * AWKWARD.length)]}` : plain);
+  return Array.from({ length: count }, (_, i) => {
+    const id = next() < 0.05 && i > 0 ? `c${Math.floor(next() * i)}` : `c${i}`;
+    const fields: Array<[string, unknown]> = [
+      ['kind', next() < 0.03 ? 7 : text(next() < 0.5 ? 'certify-open' : 'zhima-certification')],
+      ['id', next() < 0.02 ? null : text(id)],
+      ['app_id', text('2021000000000001')],
+      ['order_no', next() < 0.03 ? undefined : text(`ORDER${Math.floor(next() * count)}`)],
+      ['identity', { cert_name: text('张三'), nested: [text('x'), { a: '}]"' }] }],
+      ['created_at_ms', Math.floor(next() * 1e12)],
+      ['status', 'INIT'],
+    ];
+    // Other field orders too: the scanner reads by name, wherever a field is.
+    if (next() < 0.2) fields.reverse();
+    return Object.fromEntries(fields.filter(([, value]) => value !== undefined));
+  });
+}
+
+/** The rows as a snapshot's lines, read back as the file storage reads them. */
+function asLines(list: Row[]): JsonLines {
+  const text = [...jsonPieces({ version: 1, certifications: list })].join('');
+  const read = readJsonLines(Buffer.from(text), new Set(['certifications'])) as { certifications: unknown };
+  expect(read.certifications).toBeInstanceOf(JsonLines);
+  return read.certifications as JsonLines;
+}
+
+/** Every key the rows have for a lookup, and near misses of them. */
+function probes(list: Row[], fields: readonly string[]): string[][] {
+  const keys = list.map((row) => fields.map((field) => row[field])).filter((values): values is string[] => values.every((v) => typeof v === 'string'));
+  return [...keys, ...keys.slice(0, 50).map((values) => values.map((v, i) => (i === values.length - 1 ? `${v}x` : v))), fields.map(() => 'absent')];
+}
+
+describe('a record table over a snapshot\'s lines', () => {
+  it('finds by every lookup what a table over the parsed records finds, for 4 seeds of 3,000 awkward rows', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const list = rows(3000, seed);
+      const lines = RecordTable.of(LOOKUPS, asLines(list));
+      const parsed = RecordTable.of(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
+      for (const [lookup, fields] of Object.entries(LOOKUPS)) {
+        for (const values of probes(list, fields)) {
+          expect(lines.find(lookup, ...values), `seed ${seed}, ${lookup} ${JSON.stringify(values)}`).toEqual(parsed.find(lookup, ...values));
+        }
+      }
+      expect(lines.length).toBe(3000);
+      expect(lines.all()).toEqual(parsed.all());
+    }
+  });
+
+  it('keeps the later of two records with one key, whether either is a line or added later', () => {
+    const list: Row[] = [
+      { kind: 'k', id: 'same', app_id: 'a', order_no: 'o"1', v: 1 },
+      { kind: 'k', id: 'same', app_id: 'a', order_no: 'o2', v: 2 },
+      { kind: 'k', id: 'other', app_id: 'a', order_no: 'o"1', v: 3 },
+    ];
+    const table = RecordTable.of(LOOKUPS, asLines(list));
+    expect(table.find('id', 'same')).toMatchObject({ v: 2 });
+    // A line edited by hand (spaces) is parsed at start, an untouched later one is not: the later still wins.
+    const edited = readJsonLines(Buffer.from(`{\n"certifications":[\n{"kind": "k", "id": "same", "v": 1},\n${JSON.stringify(list[1])}\n]\n}`), new Set(['certifications'])) as { certifications: JsonLines };
+    expect(RecordTable.of(LOOKUPS, edited.certifications).find('id', 'same')).toMatchObject({ v: 2 });
+    expect(table.find('order', 'k', 'a', 'o"1')).toMatchObject({ v: 3 });
+    table.add({ kind: 'k', id: 'same', app_id: 'a', order_no: 'o3', v: 4 });
+    expect(table.find('id', 'same')).toMatchObject({ v: 4 });
+    expect(table.find('order', 'k', 'a', 'o2')).toMatchObject({ v: 2 });
+  });
+
+  it('hands out one object per record, so a change to it is what is found and written next', () => {
+    const list = rows(50, 9);
+    const id = list.map((row) => row.id).filter((value): value is string => typeof value === 'string')[10]!;
+    const table = RecordTable.of(LOOKUPS, asLines(list));
+    const record = table.find('id', id)!;
+    record.status = 'PASSED';
+    expect(table.find('id', id)).toBe(record);
+    expect(table.all().filter((row) => row.id === id).at(-1)).toBe(record);
+    const written = JSON.parse(`[${[...table.jsonLines()].map((line) => (typeof line === 'string' ? line : Buffer.from(line).toString('utf8'))).join(',')}]`) as Row[];
+    expect(written.filter((row) => row.id === id).at(-1)).toMatchObject({ status: 'PASSED' });
+  });
+
+  it('writes the lines nobody touched as the bytes read: a number written 1.5e12 stays so, a changed record is written anew', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-record-table-'));
+    try {
+      const certification = (i: number): Certification => ({
+        kind: 'certify-open', id: `C${i}`, app_id: '2021000000000001', order_no: `ORDER${i}`, biz_code: 'FACE',
+        identity: { cert_type: 'IDENTITY_CARD', cert_name: '张三', cert_no: '330106197909275965' }, created_at_ms: 1_500_000_000_000, expires_at_ms: 1_500_000_000_000, status: 'INIT',
+      });
+      const text = [...jsonPieces({ version: 1, people: [], authorizations: [], certifications: Array.from({ length: 30 }, (_, i) => certification(i)), material_certifications: [], records: {}, log_generation: 0 })].join('');
+      // JSON.stringify never writes 1.5e12: a line that still has it was copied, not parsed and written again.
+      writeFileSync(join(dir, 'state.json'), text.replaceAll('"created_at_ms":1500000000000', '"created_at_ms":1.5e12'));
+      const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 1 }, []);
+      expect(store.certificationForOrder('certify-open', '2021000000000001', 'ORDER7')?.id).toBe('C7');
+      store.updateCertification(store.certification('C7')!, { status: 'PASSED' });
+      for (let i = 30; i < 34; i++) store.addCertification(certification(i));
+      await store.persist();
+      await store.idle();
+      const lines = readFileSync(join(dir, 'state.json'), 'utf8').split('\n').filter((line) => line.startsWith('{"kind"'));
+      expect(lines).toHaveLength(34);
+      expect(lines.filter((line) => line.includes('1.5e12')).map((line) => (JSON.parse(line.replace(/,$/, '')) as Certification).id)).toEqual(Array.from({ length: 30 }, (_, i) => `C${i}`).filter((id) => id !== 'C7'));
+      expect(lines.find((line) => line.includes('"C7"'))).toContain('"status":"PASSED"');
+      const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
+      expect(reopened.certifications().map((c) => [c.id, c.status, c.created_at_ms])).toEqual(Array.from({ length: 34 }, (_, i) => [`C${i}`, i === 7 ? 'PASSED' : 'INIT', 1_500_000_000_000]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
