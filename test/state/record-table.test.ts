@@ -66,8 +66,8 @@ describe('a record table over a snapshot\'s lines', () => {
   it('finds by every lookup what a table over the parsed records finds, for 4 seeds of 3,000 awkward rows', () => {
     for (const seed of [1, 2, 3, 4]) {
       const list = rows(3000, seed);
-      const lines = RecordTable.of(LOOKUPS, asLines(list));
-      const parsed = RecordTable.of(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
+      const lines = RecordTable.of<Row>(LOOKUPS, asLines(list));
+      const parsed = RecordTable.of<Row>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
       for (const [lookup, fields] of Object.entries(LOOKUPS)) {
         for (const values of probes(list, fields)) {
           expect(lines.find(lookup, ...values), `seed ${seed}, ${lookup} ${JSON.stringify(values)}`).toEqual(parsed.find(lookup, ...values));
@@ -84,11 +84,11 @@ describe('a record table over a snapshot\'s lines', () => {
       { kind: 'k', id: 'same', app_id: 'a', order_no: 'o2', v: 2 },
       { kind: 'k', id: 'other', app_id: 'a', order_no: 'o"1', v: 3 },
     ];
-    const table = RecordTable.of(LOOKUPS, asLines(list));
+    const table = RecordTable.of<Row>(LOOKUPS, asLines(list));
     expect(table.find('id', 'same')).toMatchObject({ v: 2 });
     // A line edited by hand (spaces) is parsed at start, an untouched later one is not: the later still wins.
     const edited = readJsonLines(Buffer.from(`{\n"certifications":[\n{"kind": "k", "id": "same", "v": 1},\n${JSON.stringify(list[1])}\n]\n}`), new Set(['certifications'])) as { certifications: JsonLines };
-    expect(RecordTable.of(LOOKUPS, edited.certifications).find('id', 'same')).toMatchObject({ v: 2 });
+    expect(RecordTable.of<Row>(LOOKUPS, edited.certifications).find('id', 'same')).toMatchObject({ v: 2 });
     expect(table.find('order', 'k', 'a', 'o"1')).toMatchObject({ v: 3 });
     table.add({ kind: 'k', id: 'same', app_id: 'a', order_no: 'o3', v: 4 });
     expect(table.find('id', 'same')).toMatchObject({ v: 4 });
@@ -98,7 +98,7 @@ describe('a record table over a snapshot\'s lines', () => {
   it('hands out one object per record, so a change to it is what is found and written next', () => {
     const list = rows(50, 9);
     const id = list.map((row) => row.id).filter((value): value is string => typeof value === 'string')[10]!;
-    const table = RecordTable.of(LOOKUPS, asLines(list));
+    const table = RecordTable.of<Row>(LOOKUPS, asLines(list));
     const record = table.find('id', id)!;
     record.status = 'PASSED';
     expect(table.find('id', id)).toBe(record);
