@@ -336,7 +336,7 @@ export class SandboxStore {
    */
   dropOlderThan(cutoffMs: number): number {
     const data = this.#data;
-    const certifications = data.certifications.without((c) => c.created_at_ms < cutoffMs);
+    const certifications = data.certifications.withoutBelow('created_at_ms', cutoffMs);
     const materials = data.material_certifications.filter((m) => m.certified_at_ms >= cutoffMs);
     const oldMaterials = data.material_certifications.filter((m) => m.certified_at_ms < cutoffMs);
     const dropped = certifications.removed.length + oldMaterials.length;

@@ -39,7 +39,7 @@ function rows(count: number, seed: number): Row[] {
       ['app_id', text('2021000000000001')],
       ['order_no', next() < 0.03 ? undefined : text(`ORDER${Math.floor(next() * count)}`)],
       ['identity', { cert_name: text('张三'), nested: [text('x'), { a: '}]"' }] }],
-      ['created_at_ms', Math.floor(next() * 1e12)],
+      ['created_at_ms', next() < 0.03 ? (next() < 0.5 ? '5' : null) : Math.floor(next() * 1e12)],
       ['status', 'INIT'],
     ];
     // Other field orders too: the scanner reads by name, wherever a field is.
@@ -74,6 +74,34 @@ describe('a record table over a snapshot\'s lines', () => {
         }
       }
       expect(lines.length).toBe(3000);
+      expect(lines.all()).toEqual(parsed.all());
+    }
+  });
+
+  it('drops by a numeric field what a filter of the parsed records drops, keeping the other lines unparsed, twice over', () => {
+    for (const seed of [5, 6]) {
+      const list = rows(2000, seed);
+      let lines = RecordTable.of<Row>(LOOKUPS, asLines(list));
+      let parsed = RecordTable.of<Row>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
+      // Some records parsed (and one changed) before the sweep, some added after the lines.
+      lines.find('id', String(list[3]!.id))!.created_at_ms = 0;
+      parsed.find('id', String(list[3]!.id))!.created_at_ms = 0;
+      for (const table of [lines, parsed]) table.add({ kind: 'k', id: 'late', app_id: 'a', order_no: 'o', created_at_ms: 1 });
+      const unparsed = (table: RecordTable<Row>) => [...table.jsonLines()].filter((line) => typeof line !== 'string').length;
+      for (const cutoff of [3e11, 6e11]) {
+        const unparsedBefore = unparsed(lines);
+        const fromLines = lines.withoutBelow('created_at_ms', cutoff);
+        const fromParsed = parsed.without((row) => typeof row.created_at_ms === 'number' && row.created_at_ms < cutoff);
+        expect(fromLines.removed, `seed ${seed}, cutoff ${cutoff}`).toEqual(fromParsed.removed);
+        expect(fromLines.removed.length).toBeGreaterThan(100);
+        lines = fromLines.kept;
+        parsed = fromParsed.kept;
+        // Only what was dropped was parsed for it: every kept line that was unparsed still is.
+        expect(unparsed(lines)).toBeGreaterThanOrEqual(unparsedBefore - fromLines.removed.length);
+        expect(unparsed(lines)).toBeGreaterThan(0);
+        for (const values of probes(list, LOOKUPS.order!)) expect(lines.find('order', ...values)).toEqual(parsed.find('order', ...values));
+      }
+      expect(lines.withoutBelow('created_at_ms', 0).kept).toBe(lines);
       expect(lines.all()).toEqual(parsed.all());
     }
   });
