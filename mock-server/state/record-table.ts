@@ -42,6 +42,8 @@ export class RecordTable<T extends object> implements Iterable<T> {
   readonly #scanner: FieldScanner;
   /** Another, for reading a line's key again while the first is midway through indexing one. */
   readonly #keyScanner: FieldScanner;
+  /** Positions of records deleted one at a time (left out of every walk, lookup and write). */
+  readonly #gone = new Set<number>();
   /** Per numeric field, each line's value as its bytes give it (NaN where they do not), read when first asked for. */
   readonly #lineNumbers = new Map<string, Float64Array>();
 
@@ -163,17 +165,35 @@ export class RecordTable<T extends object> implements Iterable<T> {
   }
 
   get length(): number {
-    return this.#records.length;
+    return this.#records.length - this.#gone.size;
   }
 
   /** The record a lookup finds by its fields' values (joined by U+0000 when more than one). */
   find(lookup: string, ...values: string[]): T | undefined {
+    const position = this.#positionOf(lookup, values);
+    return position < 0 ? undefined : this.#at(position);
+  }
+
+  /** Deletes the record a lookup finds, and answers it. */
+  delete(lookup: string, ...values: string[]): T | undefined {
+    const position = this.#positionOf(lookup, values);
+    if (position < 0) return undefined;
+    const record = this.#at(position);
+    this.#gone.add(position);
+    for (let l = 0; l < this.#lookups.length; l++) {
+      const key = this.#keyOf(l, record);
+      if (key !== undefined && this.#added[l]!.get(key) === position) this.#added[l]!.delete(key);
+    }
+    return record;
+  }
+
+  #positionOf(lookup: string, values: readonly string[]): number {
     const l = this.#lookups.findIndex(([name]) => name === lookup);
     if (l < 0) throw new Error(`no lookup ${lookup}`);
     const key = values.join(SEPARATOR);
     // The later of the two, as the later of two records with one key wins a map's entry.
     const position = Math.max(this.#added[l]!.get(key) ?? -1, this.#lines ? this.#foundLine(l, key) : -1);
-    return position < 0 ? undefined : this.#at(position);
+    return this.#gone.has(position) ? -1 : position;
   }
 
   /** The line the bytes' index finds for a key, or -1. */
@@ -194,7 +214,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
   }
 
   *[Symbol.iterator](): Iterator<T> {
-    for (let position = 0; position < this.#records.length; position++) yield this.#at(position);
+    for (let position = 0; position < this.#records.length; position++) if (!this.#gone.has(position)) yield this.#at(position);
   }
 
   /** Every record, oldest first (each line parsed now, once). */
@@ -205,7 +225,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
   /** The records that match, parsed, and a table of the others (this one when none match). */
   without(removed: (record: T) => boolean): { kept: RecordTable<T>; removed: T[] } {
     const positions: number[] = [];
-    for (let position = 0; position < this.#records.length; position++) if (removed(this.#at(position))) positions.push(position);
+    for (let position = 0; position < this.#records.length; position++) if (!this.#gone.has(position) && removed(this.#at(position))) positions.push(position);
     return this.#withoutPositions(positions);
   }
 
@@ -218,6 +238,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
     const numbers = this.#lines ? this.#numbersOf(field) : undefined;
     const positions: number[] = [];
     for (let position = 0; position < this.#records.length; position++) {
+      if (this.#gone.has(position)) continue;
       const record = this.#records[position];
       let number: unknown = record === undefined ? numbers![position] : record[field];
       if (record === undefined && Number.isNaN(number)) number = this.#at(position)[field];
@@ -245,7 +266,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
   #withoutPositions(positions: readonly number[]): { kept: RecordTable<T>; removed: T[] } {
     if (positions.length === 0) return { kept: this, removed: [] };
     const removed = positions.map((position) => this.#at(position));
-    const gone = new Set(positions);
+    const gone = new Set([...positions, ...this.#gone]);
     const lines = this.#lines;
     const lineCount = lines?.length ?? 0;
     const keptLines: number[] = [];
@@ -262,6 +283,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
   /** Each record's JSON text: a line still unparsed as its bytes, the others as they now are. */
   *jsonLines(): Generator<string | Uint8Array> {
     for (let position = 0; position < this.#records.length; position++) {
+      if (this.#gone.has(position)) continue;
       const record = this.#records[position];
       yield record === undefined ? this.#lines!.raw(position) : JSON.stringify(record);
     }

@@ -13,7 +13,7 @@
 import { RecordCollection, type RecordKind } from './record-collection.js';
 import { RecordTable, type TableLookups } from './record-table.js';
 import { SharedCommits, type StoreMemory } from './shared-commits.js';
-import { isSharedStorage, recordKey, type SharedBatch } from './shared-state.js';
+import { isSharedStorage, type SharedBatch } from './shared-state.js';
 import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 export interface Person {
@@ -69,17 +69,34 @@ export interface MaterialCertification {
   readonly certified_at_ms: number;
 }
 
-/** How certifications are found: by certify_id or biz_no, and by the order a merchant started them for. */
+/** How each list's records are found (record-table.ts): a person by cert_no or user id, a certification by certify_id or biz_no and by its order. */
+const PERSON_LOOKUPS: TableLookups<Person> = { cert_no: ['cert_no'], user_id: ['user_id'] };
+const GRANT_LOOKUPS: TableLookups<Authorization> = { grant: ['app_id', 'cert_no'] };
 const CERTIFICATION_LOOKUPS: TableLookups<Certification> = { id: ['id'], order: ['kind', 'app_id', 'order_no'] };
+const MATERIAL_LOOKUPS: TableLookups<MaterialCertification> = { material: ['app_id', 'transaction_id'] };
 
-/** The state in memory: a snapshot whose certifications are a table (the longest list by far). */
-type StateFile = Omit<StateSnapshot, 'certifications'> & { certifications: RecordTable<Certification> };
+/** The state in memory: a snapshot whose lists are tables, their records parsed when first used. */
+type StateFile = Omit<StateSnapshot, 'people' | 'authorizations' | 'certifications' | 'material_certifications'> & {
+  people: RecordTable<Person>;
+  authorizations: RecordTable<Authorization>;
+  certifications: RecordTable<Certification>;
+  material_certifications: RecordTable<MaterialCertification>;
+};
 
 const certificationTable = (certifications: LoadedSnapshot['certifications']) => RecordTable.of(CERTIFICATION_LOOKUPS, certifications);
 
-const emptyState = (people: Person[] = []): StateFile => ({ version: 1, people, authorizations: [], certifications: certificationTable([]), material_certifications: [], records: {} });
+/** A loaded snapshot (lists, or the lines a file held), as the store keeps it. */
+function stateOf(snapshot: LoadedSnapshot): StateFile {
+  return {
+    ...snapshot,
+    people: RecordTable.of(PERSON_LOOKUPS, snapshot.people),
+    authorizations: RecordTable.of(GRANT_LOOKUPS, snapshot.authorizations),
+    certifications: certificationTable(snapshot.certifications),
+    material_certifications: RecordTable.of(MATERIAL_LOOKUPS, snapshot.material_certifications),
+  };
+}
 
-const key = (...parts: string[]) => parts.join('\u0000');
+const emptyState = (people: Person[] = []): StateFile => stateOf({ version: 1, people, authorizations: [], certifications: [], material_certifications: [], records: {} });
 
 type Change = StateChange;
 
@@ -92,26 +109,6 @@ export const COMPACT_AFTER = 10_000;
  */
 export const RECORDS_PER_LOGGED_CHANGE = 10;
 
-/**
- * Upserts a log's records into a list, by identity: the last change to a record wins, in its place;
- * records the list lacks are appended in the order the log first names them. One pass over the list
- * with a lookup per record, so that replaying costs O(records + lines), and a million-record list
- * is not indexed whole for a log that touches a few thousand (measured: 0.67 s of a 5.3 s start).
- */
-function upsertAll<T>(list: T[], changed: readonly T[], identity: (record: T) => string): void {
-  if (changed.length === 0) return;
-  const latest = new Map<string, T>();
-  for (const record of changed) latest.set(identity(record), record);
-  for (let i = 0; i < list.length && latest.size > 0; i++) {
-    const id = identity(list[i]!);
-    const record = latest.get(id);
-    if (record === undefined) continue;
-    list[i] = record;
-    latest.delete(id);
-  }
-  for (const record of latest.values()) list.push(record);
-}
-
 /** Makes `target` hold what `source` holds, in place: fields it lacks go too (a fail_reason undone). */
 function replaceFields<T extends object>(target: T, source: T): void {
   for (const field of Object.keys(target)) if (!(field in source)) delete (target as Record<string, unknown>)[field];
@@ -119,39 +116,35 @@ function replaceFields<T extends object>(target: T, source: T): void {
 }
 
 /**
- * Applies logged changes over a snapshot; a later change to the same record wins. Certifications go
- * through their table's lookup, in place: a pass over a million of them per log would cost more.
+ * Applies logged changes over a snapshot, each through its table's lookup: a later change to the
+ * same record wins, in its place (a person, whose user id may change, goes to the end, as when put).
  */
 function replay(data: StateFile, changes: readonly Change[]): void {
-  const people: Person[] = [];
-  const grants: Authorization[] = [];
-  const materials: MaterialCertification[] = [];
   for (const change of changes) {
-    if ('person' in change) people.push(change.person);
-    else if ('grant' in change) grants.push(change.grant);
-    else if ('certification' in change) upsertCertification(data.certifications, change.certification);
-    else if ('material' in change) materials.push(change.material);
+    if ('person' in change) putPerson(data.people, change.person);
+    else if ('grant' in change) upsert(data.authorizations, change.grant, 'grant', change.grant.app_id, change.grant.cert_no);
+    else if ('certification' in change) upsert(data.certifications, change.certification, 'id', change.certification.id);
+    else if ('material' in change) upsert(data.material_certifications, change.material, 'material', change.material.app_id, change.material.transaction_id);
     else ((data.records ??= {})[change.record.kind] ??= {})[change.record.key] = change.record.value;
   }
-  upsertAll(data.people, people, (p) => p.cert_no);
-  upsertAll(data.authorizations, grants, (a) => key(a.app_id, a.cert_no));
-  upsertAll(data.material_certifications, materials, (m) => key(m.app_id, m.transaction_id));
 }
 
-/** A certification as it now stands: the one with its id changed in place (the table and callers hold it), or added. */
-function upsertCertification(table: RecordTable<Certification>, certification: Certification): void {
-  const earlier = table.find('id', certification.id);
-  if (earlier) replaceFields(earlier, certification);
-  else table.add({ ...certification });
+/** A record as it now stands: the one with its key changed in place (the table and callers hold it), or added. */
+function upsert<T extends object>(table: RecordTable<T>, record: T, lookup: string, ...key: string[]): void {
+  const earlier = table.find(lookup, ...key);
+  if (earlier) replaceFields(earlier, record);
+  else table.add({ ...record });
+}
+
+/** Adds or replaces the person with this cert_no; a replaced one leaves its place (and its user id). */
+function putPerson(people: RecordTable<Person>, person: Person): void {
+  people.delete('cert_no', person.cert_no);
+  people.add(person);
 }
 
 export class SandboxStore {
   #data: StateFile;
   readonly #storage: StateStorage;
-  #people = new Map<string, Person>();
-  #peopleByUserId = new Map<string, Person>();
-  #authorizations = new Map<string, Authorization>();
-  #materialCertifications = new Map<string, MaterialCertification>();
   #collections = new Map<string, RecordCollection<unknown>>();
   #dirty = false;
   #batch: Promise<void> | undefined;
@@ -190,26 +183,14 @@ export class SandboxStore {
       return store;
     }
     const stored = await options.storage.load();
-    const data: StateFile = stored.snapshot ? { ...stored.snapshot, certifications: certificationTable(stored.snapshot.certifications) } : emptyState([...fixturePeople]);
+    const data = stored.snapshot ? stateOf(stored.snapshot) : emptyState([...fixturePeople]);
     replay(data, stored.changes);
     return new SandboxStore(data, options.storage, stored.changes.length, options.compactAfter ?? COMPACT_AFTER);
   }
 
+  /** After the state was replaced: the lists index themselves; method records' collections are built again on first use. */
   #index(): void {
-    const data = this.#data;
-    // Loops rather than map() into pairs: at a million certifications the pairs alone cost a second.
-    this.#people = new Map();
-    this.#peopleByUserId = new Map();
-    for (const p of data.people) {
-      this.#people.set(p.cert_no, p);
-      this.#peopleByUserId.set(p.user_id, p);
-    }
-    this.#authorizations = new Map();
-    for (const a of data.authorizations) this.#authorizations.set(key(a.app_id, a.cert_no), a);
-    this.#materialCertifications = new Map();
-    for (const m of data.material_certifications) this.#materialCertifications.set(key(m.app_id, m.transaction_id), m);
-    data.records ??= {};
-    // Built again on first use, over the records as they now are.
+    this.#data.records ??= {};
     this.#collections = new Map();
   }
 
@@ -222,46 +203,32 @@ export class SandboxStore {
   // People
 
   person(certNo: string): Person | undefined {
-    return this.#people.get(certNo.toUpperCase());
+    return this.#data.people.find('cert_no', certNo.toUpperCase());
   }
 
   personByUserId(userId: string): Person | undefined {
-    return this.#peopleByUserId.get(userId);
+    return this.#data.people.find('user_id', userId);
   }
 
   people(): readonly Person[] {
-    return this.#data.people;
+    return this.#data.people.all();
   }
 
   /** Adds or replaces the person with this cert_no. */
   addPerson(person: Person): void {
-    this.#putPerson(person);
+    putPerson(this.#data.people, person);
     this.#changed({ person });
-  }
-
-  #putPerson(person: Person): void {
-    const earlier = this.#people.get(person.cert_no);
-    const data = this.#data;
-    if (earlier) {
-      data.people = data.people.filter((p) => p !== earlier);
-      this.#peopleByUserId.delete(earlier.user_id);
-    }
-    data.people.push(person);
-    this.#people.set(person.cert_no, person);
-    this.#peopleByUserId.set(person.user_id, person);
   }
 
   // Authorizations
 
   authorization(appId: string, certNo: string): Authorization | undefined {
-    return this.#authorizations.get(key(appId, certNo.toUpperCase()));
+    return this.#data.authorizations.find('grant', appId, certNo.toUpperCase());
   }
 
   grant(authorization: Authorization): void {
-    const id = key(authorization.app_id, authorization.cert_no);
-    if (this.#authorizations.has(id)) return;
-    this.#data.authorizations.push(authorization);
-    this.#authorizations.set(id, authorization);
+    if (this.#data.authorizations.find('grant', authorization.app_id, authorization.cert_no)) return;
+    this.#data.authorizations.add(authorization);
     this.#changed({ grant: authorization });
   }
 
@@ -295,17 +262,12 @@ export class SandboxStore {
   }
 
   materialCertification(appId: string, transactionId: string): MaterialCertification | undefined {
-    return this.#materialCertifications.get(key(appId, transactionId));
+    return this.#data.material_certifications.find('material', appId, transactionId);
   }
 
   addMaterialCertification(record: MaterialCertification): void {
-    this.#putMaterial(record);
+    this.#data.material_certifications.add(record);
     this.#changed({ material: record });
-  }
-
-  #putMaterial(record: MaterialCertification): void {
-    this.#data.material_certifications.push(record);
-    this.#materialCertifications.set(key(record.app_id, record.transaction_id), record);
   }
 
   // Records a method declares itself (record-collection.ts)
@@ -323,7 +285,7 @@ export class SandboxStore {
 
   /** Forgets authorizations, certifications and the people first seen granting; fixture and admin people stay. */
   reset(): void {
-    this.#data = emptyState(this.#data.people.filter((p) => p.source !== 'authorization'));
+    this.#data = emptyState(this.#data.people.all().filter((p) => p.source !== 'authorization'));
     this.#index();
     this.#changed();
   }
@@ -337,14 +299,13 @@ export class SandboxStore {
   dropOlderThan(cutoffMs: number): number {
     const data = this.#data;
     const certifications = data.certifications.withoutBelow('created_at_ms', cutoffMs);
-    const materials = data.material_certifications.filter((m) => m.certified_at_ms >= cutoffMs);
-    const oldMaterials = data.material_certifications.filter((m) => m.certified_at_ms < cutoffMs);
-    const dropped = certifications.removed.length + oldMaterials.length;
+    const materials = data.material_certifications.withoutBelow('certified_at_ms', cutoffMs);
+    const dropped = certifications.removed.length + materials.removed.length;
     if (dropped === 0) return 0;
     // Shared, each removal is a commit checked like any change: a whole-state replace would wipe what
     // another replica committed meanwhile.
-    this.#shared?.remove([...certifications.removed.map((certification) => ({ certification })), ...oldMaterials.map((material) => ({ material }))]);
-    this.#data = { ...data, certifications: certifications.kept, material_certifications: materials };
+    this.#shared?.remove([...certifications.removed.map((certification) => ({ certification })), ...materials.removed.map((material) => ({ material }))]);
+    this.#data = { ...data, certifications: certifications.kept, material_certifications: materials.kept };
     this.#index();
     if (this.#shared) this.#dirty = true;
     else this.#changed();
@@ -387,69 +348,40 @@ export class SandboxStore {
 
   /** A change as it now stands, put in memory without a write (it is already stored). */
   #apply(change: Change): void {
-    if ('person' in change) return this.#putPerson(change.person);
+    const data = this.#data;
+    if ('person' in change) return putPerson(data.people, change.person);
+    // Another replica's grant or material replaces this one's, whole.
     if ('grant' in change) {
-      const id = key(change.grant.app_id, change.grant.cert_no);
-      if (this.#authorizations.has(id)) this.#forget([recordKey(change)]);
-      this.#data.authorizations.push(change.grant);
-      this.#authorizations.set(id, change.grant);
-      return;
+      data.authorizations.delete('grant', change.grant.app_id, change.grant.cert_no);
+      return data.authorizations.add(change.grant);
     }
-    if ('certification' in change) {
-      return upsertCertification(this.#data.certifications, change.certification);
-    }
+    if ('certification' in change) return upsert(data.certifications, change.certification, 'id', change.certification.id);
     if ('material' in change) {
-      if (this.#materialCertifications.has(key(change.material.app_id, change.material.transaction_id))) this.#forget([recordKey(change)]);
-      return this.#putMaterial(change.material);
+      data.material_certifications.delete('material', change.material.app_id, change.material.transaction_id);
+      return data.material_certifications.add(change.material);
     }
     const { kind, key: recordName, value } = change.record;
     const collection = this.#collections.get(kind);
     if (collection) collection.set(recordName, value);
-    else (this.#data.records![kind] ??= {})[recordName] = value;
+    else (data.records![kind] ??= {})[recordName] = value;
   }
 
-  /**
-   * Removes the records keys name from memory (a change no storage took, or removed by another
-   * replica), each list filtered once however many go: retention removes thousands at a time.
-   */
+  /** Removes the records keys name from memory (a change no storage took, or removed by another replica). */
   #forget(recordNames: Iterable<string>): void {
     const data = this.#data;
-    const gone = new Set<unknown>();
-    let certificationsGone = false;
     for (const recordName of recordNames) {
       const [kind, ...parts] = recordName.split('\u0000');
-      if (kind === 'person') {
-        const person = this.#people.get(parts[0]!);
-        if (!person) continue;
-        gone.add(person);
-        this.#people.delete(person.cert_no);
-        this.#peopleByUserId.delete(person.user_id);
-      } else if (kind === 'grant') {
-        const id = key(parts[0]!, parts[1]!);
-        gone.add(this.#authorizations.get(id));
-        this.#authorizations.delete(id);
-      } else if (kind === 'certification') {
-        const certification = data.certifications.find('id', parts[0]!);
-        if (!certification) continue;
-        gone.add(certification);
-        certificationsGone = true;
-      } else if (kind === 'material') {
-        const id = key(parts[0]!, parts[1]!);
-        gone.add(this.#materialCertifications.get(id));
-        this.#materialCertifications.delete(id);
-      } else if (kind === 'record') {
+      if (kind === 'person') data.people.delete('cert_no', parts[0]!);
+      else if (kind === 'grant') data.authorizations.delete('grant', parts[0]!, parts[1]!);
+      else if (kind === 'certification') data.certifications.delete('id', parts[0]!);
+      else if (kind === 'material') data.material_certifications.delete('material', parts[0]!, parts[1]!);
+      else if (kind === 'record') {
         const [recordKind, name] = [parts[0]!, parts.slice(1).join('\u0000')];
         const collection = this.#collections.get(recordKind);
         if (collection) collection.delete(name);
         else delete data.records?.[recordKind]?.[name];
       }
     }
-    if (gone.size === 0) return;
-    data.people = data.people.filter((p) => !gone.has(p));
-    data.authorizations = data.authorizations.filter((a) => !gone.has(a));
-    // The table is made again only when one goes: that walks (and parses) all of it.
-    if (certificationsGone) data.certifications = data.certifications.without((c) => gone.has(c)).kept;
-    data.material_certifications = data.material_certifications.filter((m) => !gone.has(m));
   }
 
   get dirty(): boolean {

@@ -43,8 +43,8 @@ function parseChange(line: string): StateChange | undefined {
 /** What the file holds: the state, and the generation of the log segments that follow it. */
 type SnapshotFile = (LoadedSnapshot | StateSnapshot) & { log_generation?: number };
 
-/** The snapshot's list read as lines, parsed when used: at a million certifications, most never are before the next restart. */
-const READ_AS_LINES: ReadonlySet<string> = new Set(['certifications']);
+/** The snapshot's lists, read as lines and parsed when used: at a million records, most never are before the next restart. */
+const READ_AS_LINES: ReadonlySet<string> = new Set(['people', 'authorizations', 'certifications', 'material_certifications']);
 
 function generationHeader(line: string): number | undefined {
   try {

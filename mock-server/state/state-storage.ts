@@ -8,14 +8,17 @@ import type { JsonLines } from './json-lines.js';
 import type { StoredRecords } from './record-collection.js';
 import type { Authorization, Certification, MaterialCertification, Person } from './sandbox-store.js';
 
-/** The whole state, as a snapshot holds it. */
+/**
+ * The whole state, as a snapshot holds it. Each list is the store's table (record-table.ts): iterate
+ * it (or JSON.stringify it) for its records; a storage that writes JSON lines may take them from
+ * `jsonLines()`, which gives records never parsed as the bytes they were read from.
+ */
 export interface StateSnapshot {
   version: 1;
-  people: Person[];
-  authorizations: Authorization[];
-  /** A list, or the store's table (record-table.ts), whose records a storage may write as their lines. */
+  people: Iterable<Person>;
+  authorizations: Iterable<Authorization>;
   certifications: Iterable<Certification>;
-  material_certifications: MaterialCertification[];
+  material_certifications: Iterable<MaterialCertification>;
   /** The records methods declare themselves (record-collection.ts): kind → key → record. */
   records?: Record<string, StoredRecords>;
 }
@@ -31,8 +34,15 @@ export type StateChange =
 /** The key that tells each kind of change apart, for readers of a change log. */
 export const CHANGE_KINDS = ['person', 'grant', 'certification', 'material', 'record'] as const;
 
-/** A snapshot as a storage gives it back: its certifications may still be the lines it read (json-lines.ts). */
-export type LoadedSnapshot = Omit<StateSnapshot, 'certifications'> & { certifications: Certification[] | JsonLines };
+/** A snapshot as a storage gives it back: each list as records, or as the lines it read (json-lines.ts). */
+export interface LoadedSnapshot {
+  version: 1;
+  people: Person[] | JsonLines;
+  authorizations: Authorization[] | JsonLines;
+  certifications: Certification[] | JsonLines;
+  material_certifications: MaterialCertification[] | JsonLines;
+  records?: Record<string, StoredRecords>;
+}
 
 export interface StoredState {
   /** The last whole state written, or undefined when there is none yet. */

@@ -123,6 +123,27 @@ describe('a record table over a snapshot\'s lines', () => {
     expect(table.find('order', 'k', 'a', 'o2')).toMatchObject({ v: 2 });
   });
 
+  it('deletes a record from every lookup, walk and write; a record added later with its key is found again', () => {
+    for (const lines of [true, false]) {
+      const list: Row[] = [
+        { kind: 'k', id: 'a', app_id: 'x', order_no: '1', created_at_ms: 5 },
+        { kind: 'k', id: 'b', app_id: 'x', order_no: '2', created_at_ms: 5 },
+        { kind: 'k', id: 'c', app_id: 'x', order_no: '3', created_at_ms: 5 },
+      ];
+      const table = RecordTable.of<Row>(LOOKUPS, lines ? asLines(list) : list);
+      expect(table.delete('order', 'k', 'x', '2')).toMatchObject({ id: 'b' });
+      expect(table.delete('id', 'b')).toBeUndefined();
+      expect([table.find('id', 'b'), table.find('order', 'k', 'x', '2'), table.length]).toEqual([undefined, undefined, 2]);
+      expect(table.all().map((row) => row.id)).toEqual(['a', 'c']);
+      expect([...table.jsonLines()]).toHaveLength(2);
+      table.add({ kind: 'k', id: 'b', app_id: 'x', order_no: '2', created_at_ms: 9 });
+      expect(table.find('order', 'k', 'x', '2')).toMatchObject({ created_at_ms: 9 });
+      const swept = table.withoutBelow('created_at_ms', 6);
+      expect(swept.removed.map((row) => row.id)).toEqual(['a', 'c']);
+      expect(swept.kept.all()).toEqual([{ kind: 'k', id: 'b', app_id: 'x', order_no: '2', created_at_ms: 9 }]);
+    }
+  });
+
   it('hands out one object per record, so a change to it is what is found and written next', () => {
     const list = rows(50, 9);
     const id = list.map((row) => row.id).filter((value): value is string => typeof value === 'string')[10]!;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { startSandbox } from '../../mock-server/sandbox.js';
+import type { Authorization } from '../../mock-server/state/sandbox-store.js';
 import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage, StoredState } from '../../mock-server/state/state-storage.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -12,7 +13,7 @@ import { publicParams, signedRequest } from '../support/signed-request.js';
 /** Keeps what it is given in this process, and can be told to fail. */
 class RecordingStorage implements StateStorage {
   readonly where = 'a test storage';
-  snapshot: LoadedSnapshot | undefined;
+  snapshot: (LoadedSnapshot & { authorizations: Authorization[] }) | undefined;
   changes: StateChange[] = [];
   failing = false;
 
@@ -27,8 +28,9 @@ class RecordingStorage implements StateStorage {
 
   async replace(snapshot: StateSnapshot): Promise<void> {
     if (this.failing) throw Object.assign(new Error('the test storage is down'), { code: 'EIO' });
-    // The store hands its certification table (record-table.ts): kept here as the list it iterates.
-    this.snapshot = structuredClone({ ...snapshot, certifications: [...snapshot.certifications] });
+    // The store hands its tables (record-table.ts): kept here as the lists they iterate.
+    const lists = { people: [...snapshot.people], authorizations: [...snapshot.authorizations], certifications: [...snapshot.certifications], material_certifications: [...snapshot.material_certifications] };
+    this.snapshot = structuredClone({ ...snapshot, ...lists });
     this.changes = [];
   }
 }
