@@ -204,8 +204,9 @@ const CLOSE_ARRAY = 0x5d;
 /**
  * Reads what jsonPieces wrote a line at a time, from the bytes: no string of the whole file is made.
  * Measured on a snapshot of 1,000,000 certifications: 2.4 s and 0.9 GB RSS, against 4.2 s and 2.3 GB
- * for reading the text and JSON.parse over it. Text of another layout (an older compact snapshot) is
- * handed to JSON.parse.
+ * for reading the text and JSON.parse over it. Lists of the root named in `asLines` are not parsed
+ * at all: they are kept as their lines (json-lines.ts). Text of another layout (an older compact
+ * snapshot) is handed to JSON.parse.
  */
 export function readJsonLines(bytes: Buffer, asLines: ReadonlySet<string> = new Set()): unknown {
   // jsonPieces opens the top container on a line of its own; anything else is another layout.

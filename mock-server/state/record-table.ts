@@ -2,9 +2,9 @@
  * A list of records, in the order they were first added, with lookups by key fields; records a
  * snapshot's lines hold (json-lines.ts) stay unparsed until a lookup or a walk first reaches them.
  * So a restart on a million certifications scans their key fields and hashes them into a table of
- * numbers, instead of parsing a million records and putting them in maps (measured: 1.1 s and
- * 0.4 GB against 6 s and 0.9 GB). A snapshot written later copies the lines nobody touched as
- * they are.
+ * numbers (about 1.1 s of it), instead of parsing a million records and putting them in maps
+ * (measured: listening after 2.4-3.6 s with 640 MiB RSS, against 8.8-11.0 s with 840 MiB). A
+ * snapshot written later copies the lines nobody touched as they are.
  *
  * Lookup fields are fixed once a record exists (a certification's kind, id, app_id and order_no):
  * a record is indexed when added and never again.

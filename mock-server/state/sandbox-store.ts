@@ -9,6 +9,8 @@
  * that fails keeps its changes pending: the next request writes them before it is answered, so
  * nothing is acknowledged that is not stored. A storage replicas share (Redis: shared-state.ts)
  * instead takes each request's changes as one commit, checked against what the other replicas wrote.
+ * Each list is a table (record-table.ts) with its lookups; records a snapshot gave back as lines are
+ * parsed when first used.
  */
 import { RecordCollection, type RecordKind } from './record-collection.js';
 import { RecordTable, type TableLookups } from './record-table.js';
@@ -248,12 +250,8 @@ export class SandboxStore {
   }
 
   addCertification(certification: Certification): void {
-    this.#putCertification(certification);
-    this.#changed({ certification });
-  }
-
-  #putCertification(certification: Certification): void {
     this.#data.certifications.add(certification);
+    this.#changed({ certification });
   }
 
   updateCertification(certification: Certification, change: Partial<Pick<Certification, 'status' | 'fail_reason' | 'completed_at_ms' | 'return_url'>>): void {
