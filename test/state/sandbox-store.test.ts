@@ -51,6 +51,39 @@ describe('SandboxStore on disk', () => {
     expect(reopened.certifications().map((c) => c.id)).toEqual(['C0', 'C1', 'C2', 'C3', 'C7']);
   });
 
+  it('finds every kind of record by each of its keys after a restart on a snapshot and a log, as before it', async () => {
+    const dir = dataDir();
+    const person = (n: number, userId: string) => ({ name: '张三', cert_type: 'IDENTITY_CARD' as const, cert_no: `CERT${n}`, mobile: '13800000000', user_id: userId, source: 'admin' as const });
+    const material = (n: number) => ({ app_id: 'app', transaction_id: `TX${n}`, biz_no: `B${n}`, passed: 'T', failed_reason: '', certified_at_ms: n });
+    const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 3 }, []);
+    for (let i = 0; i < 3; i++) {
+      store.addPerson(person(i, `20880000000000${i}0`));
+      store.grant(grant(i));
+      store.addCertification(certification(i));
+      store.addMaterialCertification(material(i));
+    }
+    await store.persist(); // over the threshold: all of it goes to the snapshot, read back as lines
+    await store.idle();
+    expect(existsSync(join(dir, 'state.json'))).toBe(true);
+    // In the log: a person given a new user id, a new person, a new grant and material.
+    store.addPerson(person(1, '2088000000000199'));
+    store.addPerson(person(5, '2088000000000050'));
+    store.grant(grant(5));
+    store.addMaterialCertification(material(5));
+    await store.persist();
+    const reopened = await SandboxStore.open({ storage: new FileStateStorage(dir) }, []);
+    for (const s of [store, reopened]) {
+      expect(s.person('cert1')?.user_id).toBe('2088000000000199');
+      expect(s.personByUserId('2088000000000199')?.cert_no).toBe('CERT1');
+      expect(s.personByUserId('20880000000000010')).toBeUndefined();
+      expect(s.people().map((p) => p.cert_no)).toEqual(['CERT0', 'CERT2', 'CERT1', 'CERT5']);
+      expect([0, 1, 2, 5].map((i) => s.authorization('app', `cert${i}`)?.cert_no)).toEqual(['CERT0', 'CERT1', 'CERT2', 'CERT5']);
+      expect([0, 1, 2, 5].map((i) => s.materialCertification('app', `TX${i}`)?.biz_no)).toEqual(['B0', 'B1', 'B2', 'B5']);
+      expect(s.certificationForOrder('certify-open', 'app', 'O2')?.id).toBe('C2');
+      expect(s.materialCertification('app', 'TX9')).toBeUndefined();
+    }
+  });
+
   it('rewrites the snapshot and empties the log past the compaction threshold', async () => {
     const dir = dataDir();
     const store = await SandboxStore.open({ storage: new FileStateStorage(dir), compactAfter: 4 }, []);
