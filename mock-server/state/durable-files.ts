@@ -7,7 +7,7 @@ import { closeSync, constants, fdatasync, fsyncSync, mkdirSync, openSync, unlink
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { JsonLinesBuilder, type JsonLines } from './json-lines.js';
+import { isJsonValue, JsonLinesBuilder, type JsonLines } from './json-lines.js';
 
 /** A data folder the sandbox cannot write, with the reason in words. */
 export class DataDirError extends Error {
@@ -223,8 +223,9 @@ export function readJsonLines(bytes: Buffer, asLines: ReadonlySet<string> = new 
 
 /**
  * The members of a list, a line each, up to its closing line: where it ends, and their ranges. Not
- * a record per line (a record of nothing but containers is opened over lines) throws: then the file
- * is read as any JSON.
+ * a record per line (a record of nothing but containers is opened over lines), or a line that is not
+ * JSON, throws: then the file is read as any JSON (and a damaged one is refused with JSON.parse's
+ * error, as before lines were kept).
  */
 function listLines(bytes: Buffer, from: number): { next: number; lines: JsonLines } {
   const builder = new JsonLinesBuilder();
@@ -235,6 +236,8 @@ function listLines(bytes: Buffer, from: number): { next: number; lines: JsonLine
     if (bytes[end - 1] === COMMA) end--;
     if (end - start === 1 && bytes[start] === CLOSE_ARRAY) return { next, lines: builder.build(bytes) };
     if (end - start < 2 || bytes[start] !== OPEN_OBJECT || bytes[end - 1] !== CLOSE_OBJECT) throw new Error('not a record per line');
+    // Checked, not parsed: a damaged line fails the read now (as JSON.parse of the whole text), not its first use.
+    if (!isJsonValue(bytes, start, end)) throw new Error('not JSON');
     builder.add(start, end);
     start = next;
   }

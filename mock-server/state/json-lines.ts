@@ -193,3 +193,123 @@ export function hashFound(bytes: Buffer, found: Int32Array, from: number, to: nu
   }
   return hash;
 }
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const NEWLINE_BYTE = 0x0a;
+const RETURN = 0x0d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+const isDigit = (byte: number | undefined) => byte !== undefined && byte >= ZERO && byte <= NINE;
+const isSpace = (byte: number | undefined) => byte === SPACE || byte === TAB || byte === NEWLINE_BYTE || byte === RETURN;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+const ESCAPES = new Uint8Array(256);
+for (const c of '"\\/bfnrtu') ESCAPES[c.charCodeAt(0)] = 1;
+
+/** Past the string whose opening quote is at `at`, or -1 when it is not a JSON string (unclosed, a raw control character, a bad escape). */
+function validStringEnd(bytes: Buffer, at: number, end: number): number {
+  for (let i = at + 1; i < end; i++) {
+    const byte = bytes[i]!;
+    // Past the backslash: lower-case letters and every byte of a multi-byte character, most of any text.
+    if (byte > BACKSLASH) continue;
+    if (byte === QUOTE) return i + 1;
+    if (byte < SPACE) return -1;
+    if (byte === BACKSLASH) {
+      const escape = bytes[++i]!;
+      if (ESCAPES[escape] !== 1) return -1;
+      if (escape === 0x75) {
+        if (i + 4 >= end || !HEX[bytes[i + 1]!] || !HEX[bytes[i + 2]!] || !HEX[bytes[i + 3]!] || !HEX[bytes[i + 4]!]) return -1;
+        i += 4;
+      }
+    }
+  }
+  return -1;
+}
+
+/** Past the number at `at`, or -1 when it is not one as JSON writes numbers. */
+function validNumberEnd(bytes: Buffer, at: number): number {
+  let i = at;
+  if (bytes[i] === MINUS) i++;
+  if (bytes[i] === ZERO) i++;
+  else if (isDigit(bytes[i])) while (isDigit(bytes[i])) i++;
+  else return -1;
+  if (bytes[i] === DOT) {
+    if (!isDigit(bytes[++i])) return -1;
+    while (isDigit(bytes[i])) i++;
+  }
+  if (bytes[i] === 0x65 || bytes[i] === 0x45) {
+    i++;
+    if (bytes[i] === PLUS || bytes[i] === MINUS) i++;
+    if (!isDigit(bytes[i])) return -1;
+    while (isDigit(bytes[i])) i++;
+  }
+  return i;
+}
+
+const LITERALS = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
+
+function validLiteralEnd(bytes: Buffer, at: number, end: number): number {
+  for (const literal of LITERALS) {
+    if (at + literal.length <= end && bytes[at] === literal[0] && namedAs(bytes, at, at + literal.length, literal)) return at + literal.length;
+  }
+  return -1;
+}
+
+/**
+ * Whether `bytes[start, end)` is one JSON value and nothing else, by JSON's grammar: what JSON.parse
+ * accepts, without building anything. A snapshot's lines are checked so at start, so that a file
+ * damaged or mistyped by hand is refused then, as when it was parsed whole, not on first use.
+ * One loop with its position in a local, no closures: this runs over every byte of a snapshot.
+ */
+export function isJsonValue(bytes: Buffer, start: number, end: number): boolean {
+  // Per open container: whether it is an object (its members need names).
+  const objects: boolean[] = [];
+  let i = start;
+  let name = false;
+  for (;;) {
+    while (i < end && isSpace(bytes[i])) i++;
+    if (name) {
+      // A member's name and colon are due: then its value.
+      if (bytes[i] !== QUOTE || (i = validStringEnd(bytes, i, end)) < 0) return false;
+      while (i < end && isSpace(bytes[i])) i++;
+      if (bytes[i++] !== COLON) return false;
+      while (i < end && isSpace(bytes[i])) i++;
+      name = false;
+    }
+    const byte = bytes[i];
+    if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      const object = byte === OPEN_OBJECT;
+      i++;
+      while (i < end && isSpace(bytes[i])) i++;
+      if (bytes[i] !== (object ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+        objects.push(object);
+        name = object;
+        continue;
+      }
+      i++;
+    } else if (byte === QUOTE) {
+      if ((i = validStringEnd(bytes, i, end)) < 0) return false;
+    } else if (byte === MINUS || (byte !== undefined && byte >= ZERO && byte <= NINE)) {
+      if ((i = validNumberEnd(bytes, i)) < 0) return false;
+    } else if ((i = validLiteralEnd(bytes, i, end)) < 0) return false;
+    // After a value: the next member, the end of its containers, or the end of the text.
+    for (;;) {
+      while (i < end && isSpace(bytes[i])) i++;
+      if (objects.length === 0) return i === end;
+      const object = objects[objects.length - 1]!;
+      if (bytes[i] === COMMA) {
+        i++;
+        name = object;
+        break;
+      }
+      if (bytes[i] !== (object ? CLOSE_OBJECT : CLOSE_ARRAY)) return false;
+      i++;
+      objects.pop();
+    }
+  }
+}

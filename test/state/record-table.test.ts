@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonPieces, readJsonLines } from '../../mock-server/state/durable-files.js';
-import { JsonLines } from '../../mock-server/state/json-lines.js';
+import { isJsonValue, JsonLines } from '../../mock-server/state/json-lines.js';
 import { RecordTable, type TableLookups } from '../../mock-server/state/record-table.js';
 import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
 import { FileStateStorage } from '../../mock-server/state/state-files.js';
@@ -61,6 +61,43 @@ function probes(list: Row[], fields: readonly string[]): string[][] {
   const keys = list.map((row) => fields.map((field) => row[field])).filter((values): values is string[] => values.every((v) => typeof v === 'string'));
   return [...keys, ...keys.slice(0, 50).map((values) => values.map((v, i) => (i === values.length - 1 ? `${v}x` : v))), fields.map(() => 'absent')];
 }
+
+describe('isJsonValue, which checks each snapshot line at start', () => {
+  it('agrees with JSON.parse on 30,000 damaged and cut copies of awkward records, and on hand-picked texts', () => {
+    const texts = [...jsonPieces({ version: 1, certifications: rows(300, 11) })].join('').split('\n').filter((line) => line.startsWith('{')).map((line) => line.replace(/,$/, ''));
+    let state = 13;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = '{}[]":,\\ 0123456789.eE+-tfnrulsu\u0001\t';
+    let refused = 0;
+    for (let k = 0; k < 30_000; k++) {
+      let text = texts[Math.floor(next() * texts.length)]!;
+      for (let m = Math.floor(next() * 3); m >= 0; m--) {
+        const at = Math.floor(next() * text.length);
+        text = text.slice(0, at) + alphabet[Math.floor(next() * alphabet.length)]! + text.slice(at + (next() < 0.5 ? 1 : 0));
+      }
+      if (next() < 0.1) text = text.slice(0, Math.floor(next() * text.length));
+      let parses = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        parses = false;
+      }
+      refused += parses ? 0 : 1;
+      const bytes = Buffer.from(text);
+      expect(isJsonValue(bytes, 0, bytes.length), text).toBe(parses);
+    }
+    expect(refused).toBeGreaterThan(10_000);
+    for (const text of ['{}', '[]', ' { "a" : [ 1 , -0.5e+3 , true , null , "\\u00e9" ] } ', '0', '"x"', '{"a":1,}', '[1,]', '{"a"}', '01', '1.', '"\\x"', '"\u0001"', '{"a":1}}', 'nul', '-', '[[[]]]', '[{"a":[{}]}]']) {
+      let parses = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        parses = false;
+      }
+      expect(isJsonValue(Buffer.from(text), 0, Buffer.byteLength(text)), text).toBe(parses);
+    }
+  });
+});
 
 describe('a record table over a snapshot\'s lines', () => {
   it('finds by every lookup what a table over the parsed records finds, for 4 seeds of 3,000 awkward rows', () => {
@@ -154,6 +191,22 @@ describe('a record table over a snapshot\'s lines', () => {
     expect(table.all().filter((row) => row.id === id).at(-1)).toBe(record);
     const written = JSON.parse(`[${[...table.jsonLines()].map((line) => (typeof line === 'string' ? line : Buffer.from(line).toString('utf8'))).join(',')}]`) as Row[];
     expect(written.filter((row) => row.id === id).at(-1)).toMatchObject({ status: 'PASSED' });
+  });
+
+  it('refuses at start a snapshot with a damaged line, as when it was parsed whole, and leaves the file as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-record-table-'));
+    try {
+      const list = Array.from({ length: 20 }, (_, i) => ({ kind: 'certify-open', id: `C${i}`, app_id: 'a', order_no: `O${i}`, status: 'INIT', created_at_ms: 1 }));
+      const text = [...jsonPieces({ version: 1, people: [], authorizations: [], certifications: list, material_certifications: [], records: {} })].join('');
+      // The key fields are intact; the damage is further along the line.
+      const damaged = text.replace('"id":"C7","app_id":"a","order_no":"O7","status":"INIT"', '"id":"C7","app_id":"a","order_no":"O7","status":INIT');
+      expect(damaged).not.toBe(text);
+      writeFileSync(join(dir, 'state.json'), damaged);
+      await expect(SandboxStore.open({ storage: new FileStateStorage(dir) }, [])).rejects.toThrow(/cannot read the sandbox state from .*state\.json.*Fix or move the file/);
+      expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(damaged);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes the lines nobody touched as the bytes read: a number written 1.5e12 stays so, a changed record is written anew', async () => {
