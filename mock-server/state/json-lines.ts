@@ -5,10 +5,17 @@
  * (record-table.ts) reads its key fields straight from the bytes, with the scanner and hash here.
  */
 
+/** UTF-8 both ways without Node's Buffer: the store runs in the browser build too. */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const utf8Bytes = (text: string): Uint8Array => encoder.encode(text);
+export const utf8Text = (bytes: Uint8Array, start: number, end: number): string => decoder.decode(bytes.subarray(start, end));
+
 /** The lines of one list: `bytes[starts[i], ends[i])` is the JSON text of record i. */
 export class JsonLines {
   constructor(
-    readonly bytes: Buffer,
+    readonly bytes: Uint8Array,
     readonly starts: Uint32Array,
     readonly ends: Uint32Array,
   ) {}
@@ -18,11 +25,11 @@ export class JsonLines {
   }
 
   parse(line: number): unknown {
-    return JSON.parse(this.bytes.toString('utf8', this.starts[line], this.ends[line]));
+    return JSON.parse(utf8Text(this.bytes, this.starts[line]!, this.ends[line]!));
   }
 
   /** The line's bytes as they are, for writing them out again unparsed. */
-  raw(line: number): Buffer {
+  raw(line: number): Uint8Array {
     return this.bytes.subarray(this.starts[line], this.ends[line]);
   }
 }
@@ -48,7 +55,7 @@ export class JsonLinesBuilder {
     this.#length++;
   }
 
-  build(bytes: Buffer): JsonLines {
+  build(bytes: Uint8Array): JsonLines {
     return new JsonLines(bytes, this.#starts.slice(0, this.#length), this.#ends.slice(0, this.#length));
   }
 }
@@ -63,7 +70,7 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
 /** Where a string that starts after its opening quote at `at` ends (its closing quote), and whether it has escapes. */
-function stringEnd(bytes: Buffer, at: number, end: number): number {
+function stringEnd(bytes: Uint8Array, at: number, end: number): number {
   for (let i = at; i < end; i++) {
     const byte = bytes[i];
     if (byte === QUOTE) return i;
@@ -72,13 +79,13 @@ function stringEnd(bytes: Buffer, at: number, end: number): number {
   return -1;
 }
 
-function hasEscape(bytes: Buffer, start: number, end: number): boolean {
+function hasEscape(bytes: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (bytes[i] === BACKSLASH) return true;
   return false;
 }
 
 /** Past a container that opens at `at`: strings inside are skipped whole, so brackets in them do not count. */
-function containerEnd(bytes: Buffer, at: number, end: number): number {
+function containerEnd(bytes: Uint8Array, at: number, end: number): number {
   let depth = 0;
   for (let i = at; i < end; i++) {
     const byte = bytes[i];
@@ -93,7 +100,7 @@ function containerEnd(bytes: Buffer, at: number, end: number): number {
   return -1;
 }
 
-function namedAs(bytes: Buffer, start: number, end: number, name: Buffer): boolean {
+function namedAs(bytes: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
   if (end - start !== name.length) return false;
   for (let i = 0; i < name.length; i++) if (bytes[start + i] !== name[i]) return false;
   return true;
@@ -105,20 +112,20 @@ function namedAs(bytes: Buffer, start: number, end: number, name: Buffer): boole
  * hundred bytes of a three-hundred-byte line.
  */
 export class FieldScanner {
-  readonly #names: Buffer[];
+  readonly #names: Uint8Array[];
   /** For each name, the value's range found by the last scan: [start, end), -1 when absent. */
   readonly found: Int32Array;
   /** Whether each found value is a string without escapes (its range is then its text's UTF-8, without quotes). */
   readonly plain: Uint8Array;
 
   constructor(names: readonly string[]) {
-    this.#names = names.map((name) => Buffer.from(name, 'utf8'));
+    this.#names = names.map(utf8Bytes);
     this.found = new Int32Array(names.length * 2);
     this.plain = new Uint8Array(names.length);
   }
 
   /** Scans the JSON object in `bytes[start, end)`; false when it is not one this scanner reads (then parse it). */
-  scan(bytes: Buffer, start: number, end: number): boolean {
+  scan(bytes: Uint8Array, start: number, end: number): boolean {
     const names = this.#names;
     this.found.fill(-1);
     let missing = names.length;
@@ -178,14 +185,14 @@ export function hashParts(parts: readonly string[]): number {
   let hash = FNV_OFFSET;
   for (let p = 0; p < parts.length; p++) {
     if (p > 0) hash = Math.imul(hash ^ 0, FNV_PRIME);
-    const bytes = Buffer.from(parts[p]!, 'utf8');
+    const bytes = utf8Bytes(parts[p]!);
     hash = hashBytes(bytes, 0, bytes.length, hash);
   }
   return hash;
 }
 
 /** hashParts of the ranges a scan found for fields `from`..`to` (exclusive) of a scanner. */
-export function hashFound(bytes: Buffer, found: Int32Array, from: number, to: number): number {
+export function hashFound(bytes: Uint8Array, found: Int32Array, from: number, to: number): number {
   let hash = FNV_OFFSET;
   for (let n = from; n < to; n++) {
     if (n > from) hash = Math.imul(hash ^ 0, FNV_PRIME);
@@ -212,7 +219,7 @@ const ESCAPES = new Uint8Array(256);
 for (const c of '"\\/bfnrtu') ESCAPES[c.charCodeAt(0)] = 1;
 
 /** Past the string whose opening quote is at `at`, or -1 when it is not a JSON string (unclosed, a raw control character, a bad escape). */
-function validStringEnd(bytes: Buffer, at: number, end: number): number {
+function validStringEnd(bytes: Uint8Array, at: number, end: number): number {
   for (let i = at + 1; i < end; i++) {
     const byte = bytes[i]!;
     // Past the backslash: lower-case letters and every byte of a multi-byte character, most of any text.
@@ -232,7 +239,7 @@ function validStringEnd(bytes: Buffer, at: number, end: number): number {
 }
 
 /** Past the number at `at`, or -1 when it is not one as JSON writes numbers. */
-function validNumberEnd(bytes: Buffer, at: number): number {
+function validNumberEnd(bytes: Uint8Array, at: number): number {
   let i = at;
   if (bytes[i] === MINUS) i++;
   if (bytes[i] === ZERO) i++;
@@ -251,9 +258,9 @@ function validNumberEnd(bytes: Buffer, at: number): number {
   return i;
 }
 
-const LITERALS = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
+const LITERALS = ['true', 'false', 'null'].map(utf8Bytes);
 
-function validLiteralEnd(bytes: Buffer, at: number, end: number): number {
+function validLiteralEnd(bytes: Uint8Array, at: number, end: number): number {
   for (const literal of LITERALS) {
     if (at + literal.length <= end && bytes[at] === literal[0] && namedAs(bytes, at, at + literal.length, literal)) return at + literal.length;
   }
@@ -266,7 +273,7 @@ function validLiteralEnd(bytes: Buffer, at: number, end: number): number {
  * damaged or mistyped by hand is refused then, as when it was parsed whole, not on first use.
  * One loop with its position in a local, no closures: this runs over every byte of a snapshot.
  */
-export function isJsonValue(bytes: Buffer, start: number, end: number): boolean {
+export function isJsonValue(bytes: Uint8Array, start: number, end: number): boolean {
   // Per open container: whether it is an object (its members need names).
   const objects: boolean[] = [];
   let i = start;

@@ -9,7 +9,7 @@
  * Lookup fields are fixed once a record exists (a certification's kind, id, app_id and order_no):
  * a record is indexed when added and never again.
  */
-import { FieldScanner, hashBytes, hashFound, JsonLines } from './json-lines.js';
+import { FieldScanner, hashBytes, hashFound, JsonLines, utf8Bytes, utf8Text } from './json-lines.js';
 
 /** Lookup name → the string fields whose values, joined by U+0000, a record is found by. */
 export type TableLookups<T> = Readonly<Record<string, readonly (keyof T & string)[]>>;
@@ -27,6 +27,17 @@ function lineIndex(lines: number): LineIndex {
   let size = 16;
   while (size < lines * 2) size *= 2;
   return { slots: new Int32Array(size), hashes: new Int32Array(size), mask: size - 1 };
+}
+
+/** A number as JSON wrote it: whole ones (timestamps) read digit by digit, others through Number(). */
+function jsonNumber(bytes: Uint8Array, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = bytes[i]! - 0x30;
+    if (digit < 0 || digit > 9 || end - start > 15) return Number(utf8Text(bytes, start, end));
+    value = value * 10 + digit;
+  }
+  return end > start ? value : Number.NaN;
 }
 
 export class RecordTable<T extends object> implements Iterable<T> {
@@ -129,7 +140,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
     let field = 0;
     for (let l = 0; l < lookup; l++) field += this.#lookups[l]![1].length;
     const parts: string[] = [];
-    for (let n = field; n < field + this.#lookups[lookup]![1].length; n++) parts.push(lines.bytes.toString('utf8', scanner.found[n * 2], scanner.found[n * 2 + 1]));
+    for (let n = field; n < field + this.#lookups[lookup]![1].length; n++) parts.push(utf8Text(lines.bytes, scanner.found[n * 2]!, scanner.found[n * 2 + 1]!));
     return parts.join(SEPARATOR);
   }
 
@@ -199,7 +210,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
   /** The line the bytes' index finds for a key, or -1. */
   #foundLine(lookup: number, key: string): number {
     const { slots, hashes, mask } = this.#lineIndexes[lookup]!;
-    const bytes = Buffer.from(key, 'utf8');
+    const bytes = utf8Bytes(key);
     const hash = hashBytes(bytes, 0, bytes.length);
     for (let slot = hash & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
       if (hashes[slot] === hash && this.#lineKey(lookup, slots[slot]! - 1) === key) return slots[slot]! - 1;
@@ -256,7 +267,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
     for (let line = 0; line < lines.length; line++) {
       const read = scanner.scan(lines.bytes, lines.starts[line]!, lines.ends[line]!) && scanner.found[0]! >= 0 && scanner.plain[0] === 0;
       // A number as JSON writes it is what Number() reads; anything else (a string, null) is NaN, and parsed.
-      numbers[line] = read ? Number(lines.bytes.toString('latin1', scanner.found[0], scanner.found[1])) : Number.NaN;
+      numbers[line] = read ? jsonNumber(lines.bytes, scanner.found[0]!, scanner.found[1]!) : Number.NaN;
     }
     this.#lineNumbers.set(field, numbers);
     return numbers;
