@@ -7,7 +7,7 @@ import { closeSync, constants, fdatasync, fsyncSync, mkdirSync, openSync, unlink
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { isJsonValue, JsonLinesBuilder, type JsonLines } from './json-lines.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, isJsonValue, JsonLinesBuilder, NEWLINE, OPEN_OBJECT, type JsonLines } from './json-lines.js';
 
 /** A data folder the sandbox cannot write, with the reason in words. */
 export class DataDirError extends Error {
@@ -195,11 +195,6 @@ export function* jsonPieces(value: unknown, depth = 3, top = true): Generator<st
 }
 
 const MEMBER = /^("(?:[^"\\]|\\.)*"):(.*)$/s;
-const NEWLINE = 0x0a;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
 
 /**
  * Reads what jsonPieces wrote a line at a time, from the bytes: no string of the whole file is made.

@@ -60,14 +60,24 @@ export class JsonLinesBuilder {
   }
 }
 
+// JSON's bytes, as named locals: the scans below test them per byte.
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
+export const COMMA = 0x2c;
+export const OPEN_OBJECT = 0x7b;
+export const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
+export const CLOSE_ARRAY = 0x5d;
+const SPACE = 0x20;
+const TAB = 0x09;
+export const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 /** Where a string that starts after its opening quote at `at` ends (its closing quote), and whether it has escapes. */
 function stringEnd(bytes: Uint8Array, at: number, end: number): number {
@@ -201,18 +211,9 @@ export function hashFound(bytes: Uint8Array, found: Int32Array, from: number, to
   return hash;
 }
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const NEWLINE_BYTE = 0x0a;
-const RETURN = 0x0d;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
 
 const isDigit = (byte: number | undefined) => byte !== undefined && byte >= ZERO && byte <= NINE;
-const isSpace = (byte: number | undefined) => byte === SPACE || byte === TAB || byte === NEWLINE_BYTE || byte === RETURN;
+const isSpace = (byte: number | undefined) => byte === SPACE || byte === TAB || byte === NEWLINE || byte === RETURN;
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 const ESCAPES = new Uint8Array(256);
