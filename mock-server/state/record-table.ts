@@ -3,8 +3,8 @@
  * snapshot's lines hold (json-lines.ts) stay unparsed until a lookup or a walk first reaches them.
  * So a restart on a million certifications scans their key fields and hashes them into a table of
  * numbers (about 1.1 s of it), instead of parsing a million records and putting them in maps
- * (measured: listening after 2.4-3.6 s with 640 MiB RSS, against 8.8-11.0 s with 840 MiB). A
- * snapshot written later copies the lines nobody touched as they are.
+ * (measured: listening after 3.5-4.4 s with 640 MiB RSS, the lines' JSON check included, against
+ * 7.9-11.0 s with 840 MiB). A snapshot written later copies the lines nobody touched as they are.
  *
  * Lookup fields are fixed once a record exists (a certification's kind, id, app_id and order_no):
  * a record is indexed when added and never again.
@@ -12,7 +12,7 @@
 import { FieldScanner, hashBytes, hashFound, JsonLines, utf8Bytes, utf8Text } from './json-lines.js';
 
 /** Lookup name → the string fields whose values, joined by U+0000, a record is found by. */
-export type TableLookups<T> = Readonly<Record<string, readonly (keyof T & string)[]>>;
+export type TableLookups<T, L extends string = string> = Readonly<Record<L, readonly (keyof T & string)[]>>;
 
 const SEPARATOR = '\u0000';
 
@@ -40,8 +40,8 @@ function jsonNumber(bytes: Uint8Array, start: number, end: number): number {
   return end > start ? value : Number.NaN;
 }
 
-export class RecordTable<T extends object> implements Iterable<T> {
-  readonly #spec: TableLookups<T>;
+export class RecordTable<T extends object, L extends string = string> implements Iterable<T> {
+  readonly #spec: TableLookups<T, L>;
   readonly #lookups: ReadonlyArray<readonly [string, readonly (keyof T & string)[]]>;
   /** By position: the record, or undefined while it is still a line. */
   readonly #records: (T | undefined)[] = [];
@@ -58,9 +58,9 @@ export class RecordTable<T extends object> implements Iterable<T> {
   /** Per numeric field, each line's value as its bytes give it (NaN where they do not), read when first asked for. */
   readonly #lineNumbers = new Map<string, Float64Array>();
 
-  private constructor(lookups: TableLookups<T>, lines: JsonLines | undefined) {
+  private constructor(lookups: TableLookups<T, L>, lines: JsonLines | undefined) {
     this.#spec = lookups;
-    this.#lookups = Object.entries(lookups);
+    this.#lookups = Object.entries<readonly (keyof T & string)[]>(lookups);
     this.#added = this.#lookups.map(() => new Map());
     this.#scanner = new FieldScanner(this.#lookups.flatMap(([, fields]) => fields));
     this.#keyScanner = new FieldScanner(this.#lookups.flatMap(([, fields]) => fields));
@@ -68,13 +68,13 @@ export class RecordTable<T extends object> implements Iterable<T> {
   }
 
   /** A table over a list of records, or over a snapshot's lines of them. */
-  static of<T extends object>(lookups: TableLookups<T>, records: readonly T[] | JsonLines): RecordTable<T> {
+  static of<T extends object, L extends string>(lookups: TableLookups<T, L>, records: readonly T[] | JsonLines): RecordTable<T, L> {
     if (Array.isArray(records)) {
-      const table = new RecordTable<T>(lookups, undefined);
+      const table = new RecordTable<T, L>(lookups, undefined);
       for (const record of records) table.add(record);
       return table;
     }
-    const table = new RecordTable<T>(lookups, records as JsonLines);
+    const table = new RecordTable<T, L>(lookups, records as JsonLines);
     table.#indexLines([]);
     return table;
   }
@@ -180,13 +180,13 @@ export class RecordTable<T extends object> implements Iterable<T> {
   }
 
   /** The record a lookup finds by its fields' values (joined by U+0000 when more than one). */
-  find(lookup: string, ...values: string[]): T | undefined {
+  find(lookup: L, ...values: string[]): T | undefined {
     const position = this.#positionOf(lookup, values);
     return position < 0 ? undefined : this.#at(position);
   }
 
   /** Deletes the record a lookup finds, and answers it. */
-  delete(lookup: string, ...values: string[]): T | undefined {
+  delete(lookup: L, ...values: string[]): T | undefined {
     const position = this.#positionOf(lookup, values);
     if (position < 0) return undefined;
     const record = this.#at(position);
@@ -198,7 +198,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
     return record;
   }
 
-  #positionOf(lookup: string, values: readonly string[]): number {
+  #positionOf(lookup: L, values: readonly string[]): number {
     const l = this.#lookups.findIndex(([name]) => name === lookup);
     if (l < 0) throw new Error(`no lookup ${lookup}`);
     const key = values.join(SEPARATOR);
@@ -234,7 +234,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
   }
 
   /** The records that match, parsed, and a table of the others (this one when none match). */
-  without(removed: (record: T) => boolean): { kept: RecordTable<T>; removed: T[] } {
+  without(removed: (record: T) => boolean): { kept: RecordTable<T, L>; removed: T[] } {
     const positions: number[] = [];
     for (let position = 0; position < this.#records.length; position++) if (!this.#gone.has(position) && removed(this.#at(position))) positions.push(position);
     return this.#withoutPositions(positions);
@@ -245,7 +245,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
    * not parsed to be kept: the field is read from their bytes (once per table and field), so that
    * retention's sweep over a million lines costs a pass over numbers, not a million parses.
    */
-  withoutBelow(field: keyof T & string, value: number): { kept: RecordTable<T>; removed: T[] } {
+  withoutBelow(field: keyof T & string, value: number): { kept: RecordTable<T, L>; removed: T[] } {
     const numbers = this.#lines ? this.#numbersOf(field) : undefined;
     const positions: number[] = [];
     for (let position = 0; position < this.#records.length; position++) {
@@ -274,7 +274,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
   }
 
   /** A table without the records at these positions (ascending), which are given back parsed; lines kept stay lines. */
-  #withoutPositions(positions: readonly number[]): { kept: RecordTable<T>; removed: T[] } {
+  #withoutPositions(positions: readonly number[]): { kept: RecordTable<T, L>; removed: T[] } {
     if (positions.length === 0) return { kept: this, removed: [] };
     const removed = positions.map((position) => this.#at(position));
     const gone = new Set([...positions, ...this.#gone]);
@@ -282,7 +282,7 @@ export class RecordTable<T extends object> implements Iterable<T> {
     const lineCount = lines?.length ?? 0;
     const keptLines: number[] = [];
     for (let line = 0; line < lineCount; line++) if (!gone.has(line)) keptLines.push(line);
-    const table = new RecordTable<T>(this.#spec, lines && new JsonLines(lines.bytes, Uint32Array.from(keptLines, (line) => lines.starts[line]!), Uint32Array.from(keptLines, (line) => lines.ends[line]!)));
+    const table = new RecordTable<T, L>(this.#spec, lines && new JsonLines(lines.bytes, Uint32Array.from(keptLines, (line) => lines.starts[line]!), Uint32Array.from(keptLines, (line) => lines.ends[line]!)));
     if (lines) {
       table.#indexLines(keptLines.map((line) => this.#records[line]));
       for (const [field, numbers] of this.#lineNumbers) table.#lineNumbers.set(field, Float64Array.from(keptLines, (line) => numbers[line]!));

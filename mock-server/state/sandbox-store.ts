@@ -72,17 +72,17 @@ export interface MaterialCertification {
 }
 
 /** How each list's records are found (record-table.ts): a person by cert_no or user id, a certification by certify_id or biz_no and by its order. */
-const PERSON_LOOKUPS: TableLookups<Person> = { cert_no: ['cert_no'], user_id: ['user_id'] };
-const GRANT_LOOKUPS: TableLookups<Authorization> = { grant: ['app_id', 'cert_no'] };
-const CERTIFICATION_LOOKUPS: TableLookups<Certification> = { id: ['id'], order: ['kind', 'app_id', 'order_no'] };
-const MATERIAL_LOOKUPS: TableLookups<MaterialCertification> = { material: ['app_id', 'transaction_id'] };
+const PERSON_LOOKUPS: TableLookups<Person, 'cert_no' | 'user_id'> = { cert_no: ['cert_no'], user_id: ['user_id'] };
+const GRANT_LOOKUPS: TableLookups<Authorization, 'grant'> = { grant: ['app_id', 'cert_no'] };
+const CERTIFICATION_LOOKUPS: TableLookups<Certification, 'id' | 'order'> = { id: ['id'], order: ['kind', 'app_id', 'order_no'] };
+const MATERIAL_LOOKUPS: TableLookups<MaterialCertification, 'material'> = { material: ['app_id', 'transaction_id'] };
 
 /** The state in memory: a snapshot whose lists are tables, their records parsed when first used. */
 type StateFile = Omit<StateSnapshot, 'people' | 'authorizations' | 'certifications' | 'material_certifications'> & {
-  people: RecordTable<Person>;
-  authorizations: RecordTable<Authorization>;
-  certifications: RecordTable<Certification>;
-  material_certifications: RecordTable<MaterialCertification>;
+  people: RecordTable<Person, 'cert_no' | 'user_id'>;
+  authorizations: RecordTable<Authorization, 'grant'>;
+  certifications: RecordTable<Certification, 'id' | 'order'>;
+  material_certifications: RecordTable<MaterialCertification, 'material'>;
 };
 
 const certificationTable = (certifications: LoadedSnapshot['certifications']) => RecordTable.of(CERTIFICATION_LOOKUPS, certifications);
@@ -132,14 +132,14 @@ function replay(data: StateFile, changes: readonly Change[]): void {
 }
 
 /** A record as it now stands: the one with its key changed in place (the table and callers hold it), or added. */
-function upsert<T extends object>(table: RecordTable<T>, record: T, lookup: string, ...key: string[]): void {
+function upsert<T extends object, L extends string>(table: RecordTable<T, L>, record: T, lookup: L, ...key: string[]): void {
   const earlier = table.find(lookup, ...key);
   if (earlier) replaceFields(earlier, record);
   else table.add({ ...record });
 }
 
 /** Adds or replaces the person with this cert_no; a replaced one leaves its place (and its user id). */
-function putPerson(people: RecordTable<Person>, person: Person): void {
+function putPerson(people: StateFile['people'], person: Person): void {
   people.delete('cert_no', person.cert_no);
   people.add(person);
 }

@@ -103,8 +103,8 @@ describe('a record table over a snapshot\'s lines', () => {
   it('finds by every lookup what a table over the parsed records finds, for 4 seeds of 3,000 awkward rows', () => {
     for (const seed of [1, 2, 3, 4]) {
       const list = rows(3000, seed);
-      const lines = RecordTable.of<Row>(LOOKUPS, asLines(list));
-      const parsed = RecordTable.of<Row>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
+      const lines = RecordTable.of<Row, string>(LOOKUPS, asLines(list));
+      const parsed = RecordTable.of<Row, string>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
       for (const [lookup, fields] of Object.entries(LOOKUPS)) {
         for (const values of probes(list, fields)) {
           expect(lines.find(lookup, ...values), `seed ${seed}, ${lookup} ${JSON.stringify(values)}`).toEqual(parsed.find(lookup, ...values));
@@ -118,13 +118,13 @@ describe('a record table over a snapshot\'s lines', () => {
   it('drops by a numeric field what a filter of the parsed records drops, keeping the other lines unparsed, twice over', () => {
     for (const seed of [5, 6]) {
       const list = rows(2000, seed);
-      let lines = RecordTable.of<Row>(LOOKUPS, asLines(list));
-      let parsed = RecordTable.of<Row>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
+      let lines = RecordTable.of<Row, string>(LOOKUPS, asLines(list));
+      let parsed = RecordTable.of<Row, string>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
       // Some records parsed (and one changed) before the sweep, some added after the lines.
       lines.find('id', String(list[3]!.id))!.created_at_ms = 0;
       parsed.find('id', String(list[3]!.id))!.created_at_ms = 0;
       for (const table of [lines, parsed]) table.add({ kind: 'k', id: 'late', app_id: 'a', order_no: 'o', created_at_ms: 1 });
-      const unparsed = (table: RecordTable<Row>) => [...table.jsonLines()].filter((line) => typeof line !== 'string').length;
+      const unparsed = (table: RecordTable<Row, string>) => [...table.jsonLines()].filter((line) => typeof line !== 'string').length;
       for (const cutoff of [3e11, 6e11]) {
         const unparsedBefore = unparsed(lines);
         const fromLines = lines.withoutBelow('created_at_ms', cutoff);
@@ -149,11 +149,11 @@ describe('a record table over a snapshot\'s lines', () => {
       { kind: 'k', id: 'same', app_id: 'a', order_no: 'o2', v: 2 },
       { kind: 'k', id: 'other', app_id: 'a', order_no: 'o"1', v: 3 },
     ];
-    const table = RecordTable.of<Row>(LOOKUPS, asLines(list));
+    const table = RecordTable.of<Row, string>(LOOKUPS, asLines(list));
     expect(table.find('id', 'same')).toMatchObject({ v: 2 });
     // A line edited by hand (spaces) is parsed at start, an untouched later one is not: the later still wins.
     const edited = readJsonLines(Buffer.from(`{\n"certifications":[\n{"kind": "k", "id": "same", "v": 1},\n${JSON.stringify(list[1])}\n]\n}`), new Set(['certifications'])) as { certifications: JsonLines };
-    expect(RecordTable.of<Row>(LOOKUPS, edited.certifications).find('id', 'same')).toMatchObject({ v: 2 });
+    expect(RecordTable.of<Row, string>(LOOKUPS, edited.certifications).find('id', 'same')).toMatchObject({ v: 2 });
     expect(table.find('order', 'k', 'a', 'o"1')).toMatchObject({ v: 3 });
     table.add({ kind: 'k', id: 'same', app_id: 'a', order_no: 'o3', v: 4 });
     expect(table.find('id', 'same')).toMatchObject({ v: 4 });
@@ -167,7 +167,7 @@ describe('a record table over a snapshot\'s lines', () => {
         { kind: 'k', id: 'b', app_id: 'x', order_no: '2', created_at_ms: 5 },
         { kind: 'k', id: 'c', app_id: 'x', order_no: '3', created_at_ms: 5 },
       ];
-      const table = RecordTable.of<Row>(LOOKUPS, lines ? asLines(list) : list);
+      const table = RecordTable.of<Row, string>(LOOKUPS, lines ? asLines(list) : list);
       expect(table.delete('order', 'k', 'x', '2')).toMatchObject({ id: 'b' });
       expect(table.delete('id', 'b')).toBeUndefined();
       expect([table.find('id', 'b'), table.find('order', 'k', 'x', '2'), table.length]).toEqual([undefined, undefined, 2]);
@@ -184,7 +184,7 @@ describe('a record table over a snapshot\'s lines', () => {
   it('hands out one object per record, so a change to it is what is found and written next', () => {
     const list = rows(50, 9);
     const id = list.map((row) => row.id).filter((value): value is string => typeof value === 'string')[10]!;
-    const table = RecordTable.of<Row>(LOOKUPS, asLines(list));
+    const table = RecordTable.of<Row, string>(LOOKUPS, asLines(list));
     const record = table.find('id', id)!;
     record.status = 'PASSED';
     expect(table.find('id', id)).toBe(record);
