@@ -79,7 +79,7 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-/** Where a string that starts after its opening quote at `at` ends (its closing quote), and whether it has escapes. */
+/** Where a string whose text starts at `at` (after its opening quote) ends: its closing quote, or -1. Escapes are stepped over. */
 function stringEnd(bytes: Uint8Array, at: number, end: number): number {
   for (let i = at; i < end; i++) {
     const byte = bytes[i];
