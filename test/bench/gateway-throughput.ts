@@ -6,12 +6,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, sign } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
-import { jsonPieces } from '../../mock-server/state/durable-files.js';
+import { jsonPieces, writeAllSync } from '../../mock-server/state/durable-files.js';
 import { COMPACT_AFTER, RECORDS_PER_LOGGED_CHANGE } from '../../mock-server/state/sandbox-store.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
@@ -158,7 +158,7 @@ function runWrkAsync(url: string, pool: SignedRequest[]): Promise<LoadResult> {
 }
 
 /**
- * Each pool's wrk script, written once: writing one of 40,000 requests held this process for 200-560 ms
+ * Each pool's wrk script, written once: writing the script of a 40,000-request pool held this process for 200-560 ms
  * (measured with an event-loop monitor), and a probe that was under way then measured that, not the
  * sandbox.
  */
@@ -293,7 +293,7 @@ function writeLines(path: string, pieces: Iterable<string | Uint8Array>): void {
     let chunk: Array<string | Uint8Array> = [];
     let size = 0;
     const flush = () => {
-      writeSync(fd, Buffer.concat(chunk.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))));
+      writeAllSync(fd, Buffer.concat(chunk.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))));
       chunk = [];
       size = 0;
     };
