@@ -5,9 +5,12 @@
  * (record-table.ts) reads its key fields straight from the bytes, with the scanner and hash here.
  */
 
-/** UTF-8 both ways without Node's Buffer: the store runs in the browser build too. */
+/**
+ * UTF-8 both ways without Node's Buffer: the store runs in the browser build too. The decoder keeps
+ * a leading U+FEFF: a key that starts with one (an order number pasted with a BOM) is still that key.
+ */
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export const utf8Bytes = (text: string): Uint8Array => encoder.encode(text);
 export const utf8Text = (bytes: Uint8Array, start: number, end: number): string => decoder.decode(bytes.subarray(start, end));

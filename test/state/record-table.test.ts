@@ -23,14 +23,16 @@ interface Row {
 }
 
 const LOOKUPS: TableLookups<Row> = { id: ['id'], order: ['kind', 'app_id', 'order_no'] };
-// The last would read as a field named id to a scanner that missed an escape.
-const AWKWARD = ['张三', 'a"b', 'back\\slash', '\u2028', '😀', '\u0000', '}', '",', 'é', '', '","id":"c1'];
+// The last would read as a field named id to a scanner that missed an escape; U+FEFF (a BOM) must not be dropped from a key.
+const AWKWARD = ['张三', 'a"b', 'back\\slash', '\u2028', '😀', '\u0000', '}', '",', 'é', '', '","id":"c1', '\ufeff'];
 
 /** Deterministic rows: mostly plain, some with awkward key values, fields in other orders, some keys missing or not strings, repeats. */
 function rows(count: number, seed: number): Row[] {
   let state = seed;
   const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const text = (plain: string) => (next() < 0.15 ? `${plain}${AWKWARD[Math.floor(next() * AWKWARD.length)]}` : plain);
+  const awkward = () => AWKWARD[Math.floor(next() * AWKWARD.length)]!;
+  // At either end: a key may start with what a decoder would drop.
+  const text = (plain: string) => (next() < 0.15 ? (next() < 0.5 ? `${plain}${awkward()}` : `${awkward()}${plain}`) : plain);
   return Array.from({ length: count }, (_, i) => {
     const id = next() < 0.05 && i > 0 ? `c${Math.floor(next() * i)}` : `c${i}`;
     const fields: Array<[string, unknown]> = [
