@@ -82,14 +82,10 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-/** Where a string whose text starts at `at` (after its opening quote) ends: its closing quote, or -1. Escapes are stepped over. */
-function stringEnd(bytes: Uint8Array, at: number, end: number): number {
-  for (let i = at; i < end; i++) {
-    const byte = bytes[i];
-    if (byte === QUOTE) return i;
-    if (byte === BACKSLASH) i++;
-  }
-  return -1;
+/** The closing quote of the string whose opening quote is at `at`, or -1 (validStringEnd's answer, one back). */
+function closingQuote(bytes: Uint8Array, at: number, end: number): number {
+  const after = validStringEnd(bytes, at, end);
+  return after < 0 ? -1 : after - 1;
 }
 
 function hasEscape(bytes: Uint8Array, start: number, end: number): boolean {
@@ -103,7 +99,7 @@ function containerEnd(bytes: Uint8Array, at: number, end: number): number {
   for (let i = at; i < end; i++) {
     const byte = bytes[i];
     if (byte === QUOTE) {
-      i = stringEnd(bytes, i + 1, end);
+      i = closingQuote(bytes, i, end);
       if (i < 0) return -1;
     } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth++;
     else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
@@ -148,7 +144,7 @@ export class FieldScanner {
     while (i < end && missing > 0) {
       if (bytes[i] !== QUOTE) return false;
       const nameStart = i + 1;
-      const nameEnd = stringEnd(bytes, nameStart, end);
+      const nameEnd = closingQuote(bytes, i, end);
       if (nameEnd < 0 || bytes[nameEnd + 1] !== COLON) return false;
       let valueStart = nameEnd + 2;
       let valueEnd: number;
@@ -156,8 +152,8 @@ export class FieldScanner {
       const first = bytes[valueStart];
       if (first === QUOTE) {
         string = true;
+        valueEnd = closingQuote(bytes, valueStart, end);
         valueStart++;
-        valueEnd = stringEnd(bytes, valueStart, end);
         if (valueEnd < 0) return false;
         i = valueEnd + 1;
       } else if (first === OPEN_OBJECT || first === OPEN_ARRAY) {

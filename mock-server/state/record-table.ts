@@ -233,13 +233,6 @@ export class RecordTable<T extends object, L extends string = string> implements
     return [...this];
   }
 
-  /** The records that match, parsed, and a table of the others (this one when none match). */
-  without(removed: (record: T) => boolean): { kept: RecordTable<T, L>; removed: T[] } {
-    const positions: number[] = [];
-    for (let position = 0; position < this.#records.length; position++) if (!this.#gone.has(position) && removed(this.#at(position))) positions.push(position);
-    return this.#withoutPositions(positions);
-  }
-
   /**
    * The records whose numeric `field` is below `value`, parsed, and a table of the others. Lines are
    * not parsed to be kept: the field is read from their bytes (once per table and field), so that
