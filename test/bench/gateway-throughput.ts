@@ -178,11 +178,18 @@ function writeWrkScript(pool: SignedRequest[]): string {
   writeFileSync(
     script,
     `local pool = {\n${entries}\n}
+-- Each request formatted once, before the load (in init, once wrk knows the Host header): formatting
+-- it per request cost wrk 10-14 of its 61-73 µs per request, CPU taken from the sandbox on the same cores.
+local formatted = {}
+init = function(args)
+  for i, r in ipairs(pool) do
+    formatted[i] = wrk.format("POST", r[1], {["Content-Type"] = "application/x-www-form-urlencoded"}, r[2])
+  end
+end
 local n = 0
 request = function()
   n = n + 1
-  local r = pool[(n % #pool) + 1]
-  return wrk.format("POST", r[1], {["Content-Type"] = "application/x-www-form-urlencoded"}, r[2])
+  return formatted[(n % #formatted) + 1]
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %f %f %f %d %d\\n", summary.requests / (summary.duration / 1e6),
