@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: how fast one sandbox process answers distinct, correctly signed gateway.do requests,
- * compared with how fast this machine can RSA-sign at all (every response costs one RSA-2048 signature).
+ * compared with how fast this machine can RSA-sign at all (every response costs one RSA-2048 signature)
+ * and with a floor gateway that does only the protocol's cryptography (floor-gateway.ts).
  * Prints figures; asserts nothing. Loopback only, bounded in time. `npm run bench -- --records N`
  * instead times a restart on a data folder holding N certifications.
  */
@@ -59,6 +60,21 @@ function listeningUrl(child: ChildProcess): Promise<string> {
     });
     child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code} before listening`)));
   });
+}
+
+/** test/bench/floor-gateway.ts: form, verify, sign and nothing else, on the sandbox's signing pool. */
+async function startFloorGateway(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/floor-gateway.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /listening (http:\/\/\S+)/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the floor gateway exited with ${code} before listening`)));
+  });
+  return { child, url };
 }
 
 async function startServer(storage: readonly string[] = []): Promise<{ child: ChildProcess; url: string }> {
@@ -407,6 +423,9 @@ async function main(): Promise<void> {
   const signRateBefore = measureSignRate();
   const inMemory = await startServer();
   const memoryLoad = await measureLoad(inMemory.url, pool).finally(() => inMemory.child.kill('SIGTERM'));
+  // The same requests to a gateway that only decodes, verifies and signs: what the cryptography leaves.
+  const floor = await startFloorGateway();
+  const floorLoad = await measureLoad(floor.url, pool).finally(() => floor.child.kill('SIGKILL'));
   // The same new certifications in memory: what the data dir adds, apart from creating records.
   const inMemoryWriting = await startServer();
   const memoryWritesLoad = await measureLoad(inMemoryWriting.url, writingPool).finally(() => inMemoryWriting.child.kill('SIGTERM'));
@@ -421,10 +440,12 @@ async function main(): Promise<void> {
     `  spawn to first signed 10000      ${compiledStartup!.firstAnswerMs.toFixed(0)} ms the bin (bundled), ${unbundledStartup!.firstAnswerMs.toFixed(0)} ms unbundled, ${sourceStartup!.firstAnswerMs.toFixed(0)} ms sources through tsx (medians of ${STARTUP_RUNS}, in turns)`,
     `  then the first admin request     ${compiledStartup!.firstAdminMs.toFixed(0)} ms the bin, ${unbundledStartup!.firstAdminMs.toFixed(0)} ms unbundled (it loads the admin app)`,
     ...loadLines(`in memory (${POOL_SIZE} requests, repeated)`, memoryLoad),
+    ...loadLines(`floor: form, request verify, sign only (test/bench/floor-gateway.ts, ${POOL_SIZE} requests)`, floorLoad),
     ...loadLines(`in memory, every request a new certification`, memoryWritesLoad),
     ...loadLines(`with a data dir, every request a new certification (fsynced per batch)`, diskLoad),
     `  RSA-2048 signs/s, one thread     ${signRate.toFixed(0)} (before ${signRateBefore.toFixed(0)}, after ${signRateAfter.toFixed(0)})`,
     `  ratio in memory ÷ signs/s        ${(memoryLoad.requestsPerSecond / signRate).toFixed(2)}`,
+    `  ratio floor ÷ signs/s            ${(floorLoad.requestsPerSecond / signRate).toFixed(2)} (in memory ÷ floor ${(memoryLoad.requestsPerSecond / floorLoad.requestsPerSecond).toFixed(2)})`,
     `  ratio data dir ÷ in memory       ${(diskLoad.requestsPerSecond / memoryWritesLoad.requestsPerSecond).toFixed(2)} with the same new certifications (${(diskLoad.requestsPerSecond / memoryLoad.requestsPerSecond).toFixed(2)} against the repeated pool)`,
     `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   ];
