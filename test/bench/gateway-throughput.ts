@@ -10,6 +10,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import { jsonPieces, writeAllSync } from '../../mock-server/state/durable-files.js';
@@ -246,6 +247,35 @@ async function runAutocannon(url: string, pool: SignedRequest[]): Promise<LoadRe
   };
 }
 
+/**
+ * The engine alone, in this process: the compiled sandbox core (dist/, as shipped) answering distinct
+ * requests without HTTP, and with a signer that hands back a fixed signature, so that what it prints
+ * is the engine's own CPU a request (request verify included), free of the sockets' and the load
+ * generator's noise: the figure to watch when changing the engine.
+ */
+async function measureEngineAlone(pool: readonly SignedRequest[]): Promise<{ wallUs: number; cpuUs: number }> {
+  const compiled = pathToFileURL(join(import.meta.dirname, '../../dist/mock-server/sandbox-core.js')).href;
+  const { createSandboxCore } = (await import(compiled)) as typeof import('../../mock-server/sandbox-core.js');
+  const fixedSignature = 'A'.repeat(344);
+  const core = await createSandboxCore({ inMemory: true, quiet: true, signer: { sign: async () => fixedSignature } });
+  const requests = pool.map((r) => ({ httpMethod: 'POST', rawQuery: r.path.slice(r.path.indexOf('?') + 1), contentType: 'application/x-www-form-urlencoded', body: Buffer.from(r.body) }));
+  const warm = Math.floor(requests.length / 4);
+  try {
+    for (const request of requests.slice(0, warm)) await core.engine.handle(request);
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    for (const request of requests.slice(warm)) {
+      const answer = await core.engine.handle(request);
+      if (!new TextDecoder().decode(answer.body).includes('"code":"10000"')) throw new Error('the engine refused a request of the pool');
+    }
+    const used = process.cpuUsage(cpu);
+    const measured = requests.length - warm;
+    return { wallUs: ((performance.now() - started) * 1000) / measured, cpuUs: (used.user + used.system) / measured };
+  } finally {
+    core.dispose();
+  }
+}
+
 /** A benchmark of refusals would be meaningless: the pool must get 10000 Success answers. */
 async function checkPoolSucceeds(url: string, pool: SignedRequest[]): Promise<void> {
   for (const request of [pool[0]!, pool[pool.length - 1]!]) {
@@ -419,6 +449,7 @@ async function main(): Promise<void> {
   const [compiledStartup, unbundledStartup, sourceStartup] = await startupMs([COMPILED_CLI, UNBUNDLED_CLI, SOURCE_CLI], pool[0]!);
   // Made before the load, so that signing the pool does not compete with the server.
   const writingPool = requestPool(WRITING_POOL_SIZE).slice(POOL_SIZE);
+  const engineAlone = await measureEngineAlone(writingPool.slice(0, 16_000));
   // Measured before and after the load: the machine's speed drifts, and the ratio should not.
   const signRateBefore = measureSignRate();
   const inMemory = await startServer();
@@ -439,6 +470,7 @@ async function main(): Promise<void> {
     `gateway.do benchmark: ${METHOD}, distinct signed requests, ${CONNECTIONS} connections, ${DURATION_S} s each, ${memoryLoad.tool}`,
     `  spawn to first signed 10000      ${compiledStartup!.firstAnswerMs.toFixed(0)} ms the bin (bundled), ${unbundledStartup!.firstAnswerMs.toFixed(0)} ms unbundled, ${sourceStartup!.firstAnswerMs.toFixed(0)} ms sources through tsx (medians of ${STARTUP_RUNS}, in turns)`,
     `  then the first admin request     ${compiledStartup!.firstAdminMs.toFixed(0)} ms the bin, ${unbundledStartup!.firstAdminMs.toFixed(0)} ms unbundled (it loads the admin app)`,
+    `  the engine alone, per request    ${engineAlone.wallUs.toFixed(0)} µs (${engineAlone.cpuUs.toFixed(0)} µs of CPU): no HTTP, a fixed signature, request verify included`,
     ...loadLines(`in memory (${POOL_SIZE} requests, repeated)`, memoryLoad),
     ...loadLines(`floor: form, request verify, sign only (test/bench/floor-gateway.ts, ${POOL_SIZE} requests)`, floorLoad),
     ...loadLines(`in memory, every request a new certification`, memoryWritesLoad),
