@@ -4,7 +4,7 @@
  * on the sandbox's own signing pool (mock-server/keys/signing-pool.ts). No scenarios, state, schema,
  * journal or charset handling. `npm run bench` runs it beside the sandbox, so that the sandbox's
  * requests/s can be read against what the protocol's cryptography alone allows on the same cores.
- * Prints `listening http://127.0.0.1:PORT`; loopback only.
+ * Prints its gateway URL as `serve` does (`gateway  http://127.0.0.1:PORT/gateway.do`); loopback only.
  */
 import { createPrivateKey, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,19 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import { createInProcessSigner } from '../../mock-server/keys/alipay-signer.js';
 import { createSigningPool } from '../../mock-server/keys/signing-pool.js';
+import { signString } from '../support/signed-request.js';
 
 const appPublicKey = createPublicKey(readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'));
 const alipayPrivateKeyPem = readFileSync(testKeyPaths.alipayPrivateKey, 'utf8');
 const signer = createSigningPool(alipayPrivateKeyPem, createInProcessSigner(createPrivateKey(alipayPrivateKeyPem)));
-
-/** Alipay's sign string: sorted, empty values and `sign` left out. */
-function signString(parameters: URLSearchParams): string {
-  return [...parameters.keys()]
-    .filter((name) => name !== 'sign' && parameters.get(name))
-    .sort()
-    .map((name) => `${name}=${parameters.get(name)}`)
-    .join('&');
-}
 
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
@@ -34,7 +26,7 @@ const server = createServer((request, response) => {
     const url = request.url ?? '';
     const parameters = new URLSearchParams(url.slice(url.indexOf('?') + 1));
     for (const [name, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) parameters.set(name, value);
-    const verified = verify('sha256', Buffer.from(signString(parameters)), appPublicKey, Buffer.from(parameters.get('sign') ?? '', 'base64'));
+    const verified = verify('sha256', Buffer.from(signString(Object.fromEntries(parameters))), appPublicKey, Buffer.from(parameters.get('sign') ?? '', 'base64'));
     const node = JSON.stringify(verified ? { code: '10000', msg: 'Success', certify_id: randomBytes(16).toString('hex') } : { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature' });
     const nodeKey = `${(parameters.get('method') ?? 'error').replaceAll('.', '_')}_response`;
     signer.sign(node, 'RSA2').then((sign) => {
@@ -45,5 +37,5 @@ const server = createServer((request, response) => {
 });
 
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+  process.stdout.write(`gateway  http://127.0.0.1:${(server.address() as AddressInfo).port}/gateway.do\n`);
 });

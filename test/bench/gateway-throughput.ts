@@ -66,16 +66,7 @@ function listeningUrl(child: ChildProcess): Promise<string> {
 /** test/bench/floor-gateway.ts: form, verify, sign and nothing else, on the sandbox's signing pool. */
 async function startFloorGateway(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/floor-gateway.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /listening (http:\/\/\S+)/.exec(seen);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the floor gateway exited with ${code} before listening`)));
-  });
-  return { child, url };
+  return { child, url: await listeningUrl(child) };
 }
 
 async function startServer(storage: readonly string[] = []): Promise<{ child: ChildProcess; url: string }> {
@@ -266,7 +257,7 @@ async function measureEngineAlone(pool: readonly SignedRequest[]): Promise<{ wal
     const started = performance.now();
     for (const request of requests.slice(warm)) {
       const answer = await core.engine.handle(request);
-      if (!new TextDecoder().decode(answer.body).includes('"code":"10000"')) throw new Error('the engine refused a request of the pool');
+      if (answer.outcome.code !== '10000') throw new Error(`the engine refused a request of the pool: ${answer.outcome.subCode}`);
     }
     const used = process.cpuUsage(cpu);
     const measured = requests.length - warm;
