@@ -2,13 +2,13 @@
  * The reference client against the real sandbox: it signs (RSA2 and RSA), verifies every response's
  * signature, returns typed results and throws typed errors, and builds page URLs a browser can open.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
 import { reset, useScenario } from '../test/support/admin-client.js';
 import { useSandbox } from '../test/support/sandbox-fixture.js';
 import { AlipayApiError, AlipayClient, AlipayProtocolError, type AlipayClientConfig } from './alipay-client.js';
+import { spareKeyPair } from '../test/support/spare-app-keys.js';
 
 const sandbox = useSandbox();
 afterEach(() => reset(sandbox()));
@@ -38,7 +38,7 @@ describe('AlipayClient against the sandbox', () => {
   });
 
   it('signs with RSA for an app set up for RSA, and verifies RSA-signed responses', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = spareKeyPair();
     await fetch(`${sandbox().url}/__admin/apps`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -63,7 +63,7 @@ describe('AlipayClient against the sandbox', () => {
   });
 
   it('throws AlipayProtocolError when it trusts another Alipay key', async () => {
-    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { publicKey } = spareKeyPair();
     await expect(client({ alipayPublicKey: publicKey }).call('alipay.user.certify.open.initialize', INIT)).rejects.toThrow(/does not verify/);
   });
 

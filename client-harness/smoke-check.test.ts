@@ -2,7 +2,6 @@
  * The smoke check pointed at another gateway (here a sandbox on another port, standing in for Alipay's
  * own sandbox), through its command line as a user runs it.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
 import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
 import { runCliAsync } from '../test/support/cli-process.js';
 import { useSandbox } from '../test/support/sandbox-fixture.js';
+import { spareKeyPair } from '../test/support/spare-app-keys.js';
 
 const otherGateway = useSandbox();
 /** The smoke check calls every API the sandbox serves but the page APIs (a browser opens those). */
@@ -38,7 +38,7 @@ describe('alipay-sandbox smoke --gateway URL ...', () => {
 
   it('fails every API when the gateway\'s signatures do not verify with the given key', async () => {
     const wrongKey = join(dir, 'other-alipay-public-key.pem');
-    writeFileSync(wrongKey, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(wrongKey, spareKeyPair().publicKey.export({ type: 'spki', format: 'pem' }));
     const run = await smoke(args(wrongKey));
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("FAIL alipay.user.certify.open.initialize: alipay.user.certify.open.initialize: the response's sign does not verify");

@@ -12,11 +12,12 @@ import { startSandbox } from '../../mock-server/sandbox.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
+import { spareKeyPair } from '../support/spare-app-keys.js';
 
 const sandbox = useSandbox();
 
 function rsaPair() {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return spareKeyPair();
 }
 
 async function register(body: unknown, base = sandbox().url) {

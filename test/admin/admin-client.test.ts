@@ -2,12 +2,12 @@
  * One admin core, two ways to reach it: in-process (`sandbox.admin`) and over HTTP
  * (`createAdminClient(url)`), with the same answers and the same refusals (status and message).
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdminClientError, createAdminClient } from '../../mock-server/admin/admin-client.js';
 import { AdminError } from '../../mock-server/admin/sandbox-admin.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
+import { spareKeyPair } from '../support/spare-app-keys.js';
 
 const sandbox = useSandbox();
 const others: RunningSandbox[] = [];
@@ -15,7 +15,7 @@ afterAll(async () => {
   for (const other of others) await other.close();
 });
 
-const publicKeyPem = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const publicKeyPem = () => spareKeyPair().publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
 describe('the admin core, in-process and over HTTP', () => {
   it('answers the same', async () => {

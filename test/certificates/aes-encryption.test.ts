@@ -3,7 +3,7 @@
  * decrypted, the answer's node encrypted and signed as the quoted ciphertext; alipay-sdk with
  * needEncrypt: true reads it; a bad ciphertext gets the decryption error the SDKs know.
  */
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decryptContent, encryptContent } from '../../mock-server/keys/node-crypto.js';
@@ -11,6 +11,7 @@ import { adminOf, answered, type Answered } from '../support/admin-client.js';
 import { javaExtractor } from '../support/sdk-sign-extractors.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
+import { spareKeyPair } from '../support/spare-app-keys.js';
 
 const sandbox = useSandbox();
 const APP_ID = '2021000000002001';
@@ -21,7 +22,7 @@ const INIT = {
   identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
   merchant_config: '{"return_url":"https://merchant.example/return"}',
 };
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = spareKeyPair();
 let aesKey: string;
 
 function setAesKey(body: { aes_key?: string }): Promise<Answered> {

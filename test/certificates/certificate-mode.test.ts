@@ -3,7 +3,6 @@
  * the Node SDK's own vectors), requests carrying app_cert_sn and alipay_root_cert_sn checked, answers
  * carrying alipay_cert_sn, and alipay-sdk configured with certificate paths passing with validateSign.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { AlipaySdk } from 'alipay-sdk';
@@ -14,6 +13,7 @@ import { certificatesIn, certificateSn, rootCertificateSn, signatureAlgorithmOid
 import { adminOf, answered } from '../support/admin-client.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
+import { spareKeyPair } from '../support/spare-app-keys.js';
 
 const sandbox = useSandbox();
 const vector = (name: string) => readFileSync(new URL(`../fixtures/alipay-sdk-vectors/${name}`, import.meta.url), 'utf8');
@@ -79,7 +79,7 @@ describe('alipay-sdk in certificate mode (appCertPath, alipayPublicCertPath, ali
   });
 
   it('passes for an app registered with a certificate the sandbox issued; that app must then send app_cert_sn', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = spareKeyPair();
     const appCert = issueCertificate({
       publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       commonName: '2088000000000000-2021000000001001',

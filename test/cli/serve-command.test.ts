@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { ROOT, servedUrl, spawnCli } from '../support/cli-process.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
+import { spareKeyPair } from '../support/spare-app-keys.js';
 
 
 interface Served {
@@ -104,7 +105,7 @@ describe('serve', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'sandbox-cwd-'));
     try {
       const served = await serve(['--port', '0'], { cwd });
-      const { publicKey } = await import('node:crypto').then((c) => c.generateKeyPairSync('rsa', { modulusLength: 2048 }));
+      const { publicKey } = spareKeyPair();
       const response = await fetch(`${served.url}/__admin/apps`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -2,7 +2,6 @@
  * The real alipay-sdk (Node) against the running sandbox, with response-signature checking on: the
  * sandbox must be indistinguishable from Alipay's gateway to an unmodified official SDK.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AlipaySdk, type AlipaySdkConfig } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
 import { adminOf, answered } from '../support/admin-client.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
+import { spareKeyPair } from '../support/spare-app-keys.js';
 
 const sandbox = useSandbox();
 
@@ -44,7 +44,7 @@ describe('alipay-sdk with validateSign: true', () => {
   });
 
   it('serves an app registered for RSA (SHA1withRSA) and signs its responses with RSA', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = spareKeyPair();
     await registerApp('2021000000000911', publicKey.export({ type: 'spki', format: 'pem' }).toString(), 'RSA');
     const sdk = sdkFor({
       appId: '2021000000000911',
@@ -60,7 +60,7 @@ describe('alipay-sdk with validateSign: true', () => {
   });
 
   it('serves an app registered with the bare base64 key of Alipay\'s console, PKCS#1 encoded', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = spareKeyPair();
     const bare = publicKey.export({ type: 'pkcs1', format: 'der' }).toString('base64');
     await registerApp('2021000000000912', bare, 'RSA2');
     const sdk = sdkFor({ appId: '2021000000000912', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), keyType: 'PKCS8' });
@@ -103,7 +103,7 @@ describe('alipay-sdk with validateSign: true', () => {
   });
 
   it('is refused with isv.invalid-signature when the SDK signs with a key the app did not register', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey } = spareKeyPair();
     const sdk = sdkFor({ privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() });
     const result = await sdk.exec(CERTIFY_OPEN_INITIALIZE, { bizContent: certifyOpenInitializeExample }, { validateSign: true });
     expect(result).toMatchObject({ code: '40002', subCode: 'isv.invalid-signature' });
@@ -111,7 +111,7 @@ describe('alipay-sdk with validateSign: true', () => {
   });
 
   it('fails the SDK\'s own signature check when the client trusts another Alipay public key', async () => {
-    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { publicKey } = spareKeyPair();
     const sdk = sdkFor({ alipayPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
     await expect(
       sdk.exec(CERTIFY_OPEN_INITIALIZE, { bizContent: certifyOpenInitializeExample }, { validateSign: true }),

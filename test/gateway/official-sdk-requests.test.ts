@@ -15,6 +15,7 @@ import { VALID_REQUESTS, type SeedMethod } from '../support/page-examples.js';
 import { detailOf, nodeOf, postForm, useSandbox, type GatewayAnswer } from '../support/sandbox-fixture.js';
 import { formEncode, publicParams, signedRequest, signParams, type Charset } from '../support/signed-request.js';
 import { javaExtractor, phpExtractor, pythonExtractor } from '../support/sdk-sign-extractors.js';
+import { spareKeyPair } from '../support/spare-app-keys.js';
 
 const sandbox = useSandbox();
 
@@ -189,8 +190,7 @@ describe('answers in the request\'s charset', () => {
 describe('AES content in a GBK request (the Java SDK\'s encrypted GBK call)', () => {
   it('decrypts to GBK bytes, read as GBK; the encrypted answer is GBK too', async () => {
     const appId = '2021000000000801';
-    const { generateKeyPairSync } = await import('node:crypto');
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = spareKeyPair();
     await sandbox().registerApp({ app_id: appId, public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
     const { aes_key: aesKey } = await sandbox().admin.setAesKey(appId);
     const key = aesKeyBytes(aesKey);

@@ -4,7 +4,6 @@
  * strict TypeScript consumer, the README's vitest global set-up and its CI jobs' commands.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -13,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { ROOT, servedUrl } from '../support/cli-process.js';
 import { installPackage, type InstalledPackage } from '../support/installed-package.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
+import { spareKeyPairPem } from '../support/spare-app-keys.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const INIT_BIZ_CONTENT = {
@@ -191,7 +191,7 @@ describe('the bin', () => {
       const child = spawn('npx', ['--no', '--', 'alipay-sandbox', 'serve', '--port', '0', '--quiet', '--store', redis.url], { cwd: installed.project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       started.push(child);
       const url = await servedUrl(child);
-      const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+      const { publicKey } = spareKeyPairPem('pkcs8');
       const registered = await fetch(`${url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: '2021000000009001', public_key: publicKey }) });
       expect(registered.status).toBe(201);
       expect(redis.cli('HEXISTS', 'alipay-sandbox:apps', '2021000000009001')).toBe('1');

@@ -3,7 +3,6 @@
  * redis-server, the real alipay-sdk as the client. Each test reaches the replicas in turn (or at
  * the same moment) and checks that what one acknowledged the other answers from.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
@@ -15,6 +14,7 @@ import { startReplica, stopReplica, useReplicaPair, type Replica } from '../supp
 import { adminOf, useScenario } from '../support/admin-client.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { decryptContent, encryptContent } from '../../mock-server/keys/node-crypto.js';
+import { spareKeyPair, spareKeyPairPem } from '../support/spare-app-keys.js';
 
 const INITIALIZE = 'alipay.user.certify.open.initialize';
 const QUERY = 'alipay.user.certify.open.query';
@@ -88,7 +88,7 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
   });
 
   it('an app registered through replica A is served by replica B', async () => {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
+    const { publicKey, privateKey } = spareKeyPairPem('pkcs1');
     const appId = `20210${Date.now()}`.slice(0, 16);
     const registered = await fetch(`${a.sandbox.url}/__admin/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: appId, public_key: publicKey }) });
     expect(registered.status).toBe(201);
@@ -101,7 +101,7 @@ describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
     const withToken = signedRequest({ ...publicParams(INITIALIZE), app_auth_token, biz_content: JSON.stringify(initializeBiz(`ISV${Date.now()}`)) });
     expect(nodeOf(await postForm(b.sandbox, withToken))).toMatchObject({ code: '10000' });
 
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = spareKeyPair();
     const appId = '2021000000002002';
     await adminOf(a.sandbox).registerApp({ app_id: appId, public_key: publicKey.export({ type: 'spki', format: 'pem' }) });
     const { aes_key } = await adminOf(a.sandbox).setAesKey(appId, undefined);

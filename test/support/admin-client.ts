@@ -1,8 +1,9 @@
 /** The admin API, as tests call it: the package's own typed admin client over HTTP. */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { AdminClientError, createAdminClient } from '../../mock-server/admin/admin-client.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import type { JournalEntry } from '../../mock-server/journal/request-journal.js';
+import { spareKeyPair } from './spare-app-keys.js';
 
 export const adminOf = (sandbox: Pick<RunningSandbox, 'url'>) => createAdminClient(sandbox.url);
 
@@ -45,7 +46,7 @@ export async function journal(sandbox: RunningSandbox, query: Record<string, str
 
 /** Registers a fresh RSA2 app and returns its private key. */
 export async function registerApp(sandbox: RunningSandbox, appId: string): Promise<KeyObject> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = spareKeyPair();
   await adminOf(sandbox).registerApp({ app_id: appId, public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
   return privateKey;
 }
