@@ -12,7 +12,7 @@ import { createGatewayHandler, createOpenApiHandler } from './http/gateway-route
 import type { SandboxAppDependencies } from './http/sandbox-app.js';
 import { readAlipayPrivateKey } from './files/shipped-files.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
-import { createSigningPool } from './keys/signing-pool.js';
+import { sharedSigningPool } from './keys/signing-pool.js';
 import { createSandboxCore, type SandboxControls, type SandboxCoreOptions } from './sandbox-core.js';
 
 export interface SandboxOptions extends Omit<SandboxCoreOptions, 'signer'> {
@@ -81,7 +81,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const signer = createSigningPool(
+  const signer = sharedSigningPool(
     readFileSync(testKeyPaths.alipayPrivateKey, 'utf8'),
     createInProcessSigner(readAlipayPrivateKey()),
     options.signingThreads,

@@ -41,6 +41,8 @@ interface PendingJob {
 
 export interface SigningPool extends ResponseSigner {
   close(): Promise<void>;
+  /** False once close() was called or every thread died (it then signs in-process). */
+  readonly usable: boolean;
 }
 
 /**
@@ -109,6 +111,9 @@ export function createSigningPool(privateKeyPem: string, fallback: ResponseSigne
   }
 
   return {
+    get usable() {
+      return !closed;
+    },
     sign(content, signType) {
       if (closed) return fallback.sign(content, signType);
       const id = nextId++;
@@ -126,6 +131,57 @@ export function createSigningPool(privateKeyPem: string, fallback: ResponseSigne
     async close() {
       closed = true;
       await Promise.all([...workers].map((entry) => entry.worker.terminate()));
+    },
+  };
+}
+
+interface SharedPool {
+  readonly pool: SigningPool;
+  users: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
+/** Pools by thread count and key, for the sandboxes of this process. */
+const sharedPools = new Map<string, SharedPool>();
+
+/** How many shared pools this process has (running, or waiting idle for the next sandbox). */
+export function sharedSigningPoolCount(): number {
+  return sharedPools.size;
+}
+
+/** How long a pool nobody uses waits for the next sandbox before its threads stop. */
+const IDLE_POOL_MS = 2000;
+
+/**
+ * A pool shared by the sandboxes one process starts with the same key: a test suite that starts a
+ * sandbox per file (ours did 94 in one `npm test`) would otherwise start and stop a thread each time,
+ * about 40 ms of CPU apiece. close() releases this sandbox's use; the threads stop once no sandbox
+ * has used the pool for IDLE_POOL_MS (unref'd meanwhile, so they never hold the process open).
+ */
+export function sharedSigningPool(privateKeyPem: string, fallback: ResponseSigner, size = defaultSigningThreads()): SigningPool {
+  const key = `${size}\n${privateKeyPem}`;
+  let entry = sharedPools.get(key);
+  if (!entry?.pool.usable) {
+    entry = { pool: createSigningPool(privateKeyPem, fallback, size), users: 0 };
+    sharedPools.set(key, entry);
+  }
+  const shared = entry;
+  clearTimeout(shared.idleTimer);
+  shared.users++;
+  let released = false;
+  return {
+    get usable() {
+      return !released && shared.pool.usable;
+    },
+    sign: (content, signType) => (released ? fallback.sign(content, signType) : shared.pool.sign(content, signType)),
+    async close() {
+      if (released) return;
+      released = true;
+      if (--shared.users > 0) return;
+      shared.idleTimer = setTimeout(() => {
+        if (sharedPools.get(key) === shared) sharedPools.delete(key);
+        void shared.pool.close();
+      }, IDLE_POOL_MS).unref();
     },
   };
 }
