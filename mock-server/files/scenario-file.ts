@@ -2,7 +2,7 @@
  * The start scenario, from the file named by --scenario: loaded at start, loaded again when the file
  * changes (a broken edit is reported and the last good version stays in force).
  */
-import { existsSync, readFileSync, statSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { packagePath } from '../package-root.js';
@@ -50,7 +50,7 @@ export interface ScenarioFileEvents {
 }
 
 export class ScenarioFile {
-  #watching = false;
+  #poller: NodeJS.Timeout | undefined;
 
   constructor(
     readonly path: string,
@@ -77,22 +77,23 @@ export class ScenarioFile {
 
   /**
    * Polls rather than relying on inotify: editors that save by renaming are seen all the same. Each
-   * poll is compared with the file as it was when watching began (then as last seen), not with the
-   * poller's own first look, which comes later: an edit made just after the start is not missed.
+   * poll is compared with the file as it was when watching began (then as last seen). Not fs.watchFile:
+   * it reports a change only between its own polls, and its first look is taken later, on the thread
+   * pool; an edit made in between (just after the start, on a busy machine) was never reloaded.
    */
   watch(intervalMs = 200): void {
-    this.#watching = true;
+    this.close();
     let seen = fileVersion(this.path);
-    watchFile(this.path, { interval: intervalMs, persistent: false }, (now) => {
-      const version = `${now.mtimeMs}:${now.size}`;
+    this.#poller = setInterval(() => {
+      const version = fileVersion(this.path);
       if (version === seen) return;
       seen = version;
       this.reload();
-    });
+    }, intervalMs).unref();
   }
 
   close(): void {
-    if (this.#watching) unwatchFile(this.path);
-    this.#watching = false;
+    clearInterval(this.#poller);
+    this.#poller = undefined;
   }
 }

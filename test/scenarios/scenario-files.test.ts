@@ -2,13 +2,17 @@
  * Scenario documents: validated at load against the shipped JSON Schema and against what the sandbox
  * serves, with errors naming the file and the path; the start scenario file reloaded when it changes.
  */
+import { pbkdf2 } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
+import { ScenarioFile } from '../../mock-server/files/scenario-file.js';
+import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
 import { ScenarioLoadError } from '../../mock-server/scenarios/load-scenario.js';
+import { ScenarioBook } from '../../mock-server/scenarios/scenario-book.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { journal, putScenario } from '../support/admin-client.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
@@ -126,6 +130,25 @@ describe('the start scenario file', () => {
       await eventually(async () => (await subCode(live)) === 'isp.unknow-error');
     } finally {
       await live.close();
+    }
+  });
+
+  it('sees an edit made at once after watching starts, before any poll has looked at the file', async () => {
+    const file = join(dir, 'early.yaml');
+    writeFileSync(file, 'rules: []\n');
+    const loads: string[] = [];
+    const watched = new ScenarioFile(file, new ScenarioBook(), SUPPORTED_METHODS, { loaded: (path) => loads.push(path), failed: () => {} });
+    watched.load();
+    // A busy thread pool, as a sandbox's is while it starts (its modules are read there): fs.watchFile
+    // took its first look at the file on that pool, after an edit made meanwhile, and never saw it.
+    const busyPool = Array.from({ length: 4 }, () => new Promise((done) => pbkdf2('x', 'y', 200_000, 32, 'sha256', done)));
+    watched.watch(20);
+    try {
+      writeFileSync(file, `rules:\n  - match: { method: ${AUTHQUERY} }\n    outcome: { business_error: ZM_ACCOUNT_PAUSE }\n`);
+      await Promise.all(busyPool);
+      await eventually(async () => loads.length === 2);
+    } finally {
+      watched.close();
     }
   });
 
