@@ -5,15 +5,18 @@
  * through the admin API, as any client would. The admin guard runs before all of it (Host, Origin,
  * token); only the page and its bundle, which hold no data, are served without the token.
  */
-import { generateKeyPairSync, randomInt } from 'node:crypto';
+import { generateKeyPair, randomInt } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import express, { type Request, type Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import { packagePath } from '../package-root.js';
 import { consolePage } from './console-page.js';
+
+const generateRsaKeyPair = promisify(generateKeyPair);
 
 export interface ConsoleDependencies {
   readonly journal: RequestJournal;
@@ -93,9 +96,10 @@ export function createConsoleRouter(deps: ConsoleDependencies): express.Router {
     const [person] = generateIdentities({ seed: randomInt(2 ** 31), count: 1 });
     res.json(person);
   });
-  router.post('/ui/data/key-pair', (_req, res) => {
+  router.post('/ui/data/key-pair', async (_req, res) => {
     // TEST-ONLY: a fresh pair for an app in this sandbox; it is shown once and never stored or logged.
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // Generated on the thread pool: synchronously, its 0.1-0.5 s of CPU stalled every gateway.do answer.
+    const { privateKey, publicKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
     res.set('cache-control', 'no-store').json({
       private_key_pem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
       public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
