@@ -5,6 +5,7 @@
  * journal or charset handling. `npm run bench` runs it beside the sandbox, so that the sandbox's
  * requests/s can be read against what the protocol's cryptography alone allows on the same cores.
  * Prints its gateway URL as `serve` does (`gateway  http://127.0.0.1:PORT/gateway.do`); loopback only.
+ * `--signing-threads N` sets its pool's threads, as it does serve's.
  */
 import { createPrivateKey, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,7 +18,10 @@ import { signString } from '../support/signed-request.js';
 
 const appPublicKey = createPublicKey(readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'));
 const alipayPrivateKeyPem = readFileSync(testKeyPaths.alipayPrivateKey, 'utf8');
-const signer = createSigningPool(alipayPrivateKeyPem, createInProcessSigner(createPrivateKey(alipayPrivateKeyPem)));
+// `--signing-threads N`, as serve takes it; by default the pool's own default (one per core but one).
+const threadsAt = process.argv.indexOf('--signing-threads');
+const threads = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : undefined;
+const signer = createSigningPool(alipayPrivateKeyPem, createInProcessSigner(createPrivateKey(alipayPrivateKeyPem)), threads);
 
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
