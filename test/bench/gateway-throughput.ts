@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, sign } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,6 +69,12 @@ async function startFloorGateway(signingThreads?: number): Promise<{ child: Chil
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/floor-gateway.ts', ...threads], { stdio: ['ignore', 'pipe', 'inherit'] });
   return { child, url: await listeningUrl(child) };
 }
+
+/** The signing pool's default (mock-server/keys/signing-pool.ts): one thread per core but one. */
+const DEFAULT_SIGNING_THREADS = Math.max(1, availableParallelism() - 1);
+const SANDBOX_SIGNING_THREADS = Number(process.env.BENCH_SIGNING_THREADS) || DEFAULT_SIGNING_THREADS;
+
+const loaded = (child: ChildProcess, signingThreads: number): LoadedServer => ({ pid: child.pid!, signingThreads });
 
 async function startServer(storage: readonly string[] = []): Promise<{ child: ChildProcess; url: string }> {
   const extra = process.env.BENCH_SIGNING_THREADS ? ['--signing-threads', process.env.BENCH_SIGNING_THREADS] : [];
@@ -136,6 +142,78 @@ interface LoadResult {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** Where the CPU went, per request (Linux, wrk runs only). */
+  cpu?: CpuPerRequest;
+}
+
+/** A server under load: its process, and how many of its threads sign. */
+interface LoadedServer {
+  readonly pid: number;
+  readonly signingThreads: number;
+}
+
+interface CpuPerRequest {
+  readonly mainUs: number;
+  /** The server's busiest threads but the main one, as many as it has signing threads. */
+  readonly signingUs: number;
+  /** Its other threads: V8's (garbage collection, compiling) and libuv's. */
+  readonly otherUs: number;
+  /** Every process on the machine, wrk and the kernel included. */
+  readonly machineUs: number;
+  readonly idlePercent: number;
+}
+
+/** CPU time in µs of each thread of a process (from /proc; empty where there is none). */
+function threadCpuUs(pid: number): Map<string, number> {
+  const ticks = new Map<string, number>();
+  const tick = 1e6 / 100;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(tid, (Number(fields[11]) + Number(fields[12])) * tick);
+    }
+  } catch {
+    // Not Linux, or a thread that ended between the listing and its read.
+  }
+  return ticks;
+}
+
+/** The machine's busy and total CPU time in µs, from /proc/stat. */
+function machineCpuUs(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0) * 1e4;
+    return { busy: total - (fields[3]! + fields[4]!) * 1e4, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/** Runs `load` and divides the CPU each thread of `server` (and the machine) used by the requests answered. */
+function withCpuPerRequest(server: LoadedServer, load: () => LoadResult, seconds: number): LoadResult {
+  const threadsBefore = threadCpuUs(server.pid);
+  const machineBefore = machineCpuUs();
+  const result = load();
+  const threadsAfter = threadCpuUs(server.pid);
+  const machineAfter = machineCpuUs();
+  const requests = result.requestsPerSecond * seconds;
+  if (threadsAfter.size === 0 || requests === 0) return result;
+  const used = (tid: string) => (threadsAfter.get(tid) ?? 0) - (threadsBefore.get(tid) ?? 0);
+  const others = [...threadsAfter.keys()].filter((tid) => tid !== String(server.pid)).map(used).sort((a, b) => b - a);
+  const signing = others.slice(0, server.signingThreads).reduce((sum, us) => sum + us, 0);
+  const rest = others.slice(server.signingThreads).reduce((sum, us) => sum + us, 0);
+  const total = machineAfter.total - machineBefore.total;
+  return {
+    ...result,
+    cpu: {
+      mainUs: used(String(server.pid)) / requests,
+      signingUs: signing / requests,
+      otherUs: rest / requests,
+      machineUs: (machineAfter.busy - machineBefore.busy) / requests,
+      idlePercent: total > 0 ? (100 * (total - (machineAfter.busy - machineBefore.busy))) / total : 0,
+    },
+  };
 }
 
 function hasWrk(): boolean {
@@ -284,12 +362,13 @@ async function checkPoolSucceeds(url: string, pool: SignedRequest[]): Promise<vo
 /** Requests a writing run may send in its 10 s (about 3,000/s here): each one a new certification. */
 const WRITING_POOL_SIZE = 40_000;
 
-async function measureLoad(url: string, pool: SignedRequest[], connections = CONNECTIONS): Promise<LoadResult> {
+async function measureLoad(url: string, pool: SignedRequest[], connections = CONNECTIONS, server?: LoadedServer): Promise<LoadResult> {
   await checkPoolSucceeds(url, pool);
   // Warm up the JIT and the connection pool before measuring.
   await autocannon({ url, connections: 4, duration: 2, requests: [{ method: 'POST', path: pool[0]!.path, body: pool[0]!.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }] });
   if (connections !== CONNECTIONS && !hasWrk()) throw new Error('more connections need wrk (apt-get install wrk)');
-  return hasWrk() ? runWrk(url, pool, connections) : runAutocannon(url, pool);
+  if (!hasWrk()) return runAutocannon(url, pool);
+  return server ? withCpuPerRequest(server, () => runWrk(url, pool, connections), DURATION_S) : runWrk(url, pool, connections);
 }
 
 function loadLines(label: string, load: LoadResult): string[] {
@@ -298,6 +377,12 @@ function loadLines(label: string, load: LoadResult): string[] {
     `    requests/s                     ${load.requestsPerSecond.toFixed(0)}`,
     `    latency p50 / p99              ${load.p50Ms.toFixed(2)} / ${load.p99Ms.toFixed(2)} ms`,
     `    non-2xx / errors               ${load.non2xx} / ${load.errors}`,
+    ...(load.cpu
+      ? [
+          `    CPU a request (/proc)          main thread ${load.cpu.mainUs.toFixed(0)} µs, signing ${load.cpu.signingUs.toFixed(0)} µs, other threads ${load.cpu.otherUs.toFixed(0)} µs;` +
+            ` machine ${load.cpu.machineUs.toFixed(0)} µs (wrk and the kernel included), ${load.cpu.idlePercent.toFixed(0)}% idle`,
+        ]
+      : []),
   ];
 }
 
@@ -445,21 +530,21 @@ async function main(): Promise<void> {
   // Measured before and after the load: the machine's speed drifts, and the ratio should not.
   const signRateBefore = measureSignRate();
   const inMemory = await startServer();
-  const memoryLoad = await measureLoad(inMemory.url, pool).finally(() => inMemory.child.kill('SIGTERM'));
+  const memoryLoad = await measureLoad(inMemory.url, pool, CONNECTIONS, loaded(inMemory.child, SANDBOX_SIGNING_THREADS)).finally(() => inMemory.child.kill('SIGTERM'));
   // The same requests to a gateway that only decodes, verifies and signs: what the cryptography leaves.
   const floor = await startFloorGateway();
-  const floorLoad = await measureLoad(floor.url, pool).finally(() => floor.child.kill('SIGKILL'));
+  const floorLoad = await measureLoad(floor.url, pool, CONNECTIONS, loaded(floor.child, DEFAULT_SIGNING_THREADS)).finally(() => floor.child.kill('SIGKILL'));
   // With a signing thread per core: what a main thread as lean as the floor's would leave room for
   // (the sandbox's own main thread is too busy for a second signing thread to pay; see the README).
   const floorThreads = availableParallelism();
   const wideFloor = await startFloorGateway(floorThreads);
-  const wideFloorLoad = await measureLoad(wideFloor.url, pool).finally(() => wideFloor.child.kill('SIGKILL'));
+  const wideFloorLoad = await measureLoad(wideFloor.url, pool, CONNECTIONS, loaded(wideFloor.child, floorThreads)).finally(() => wideFloor.child.kill('SIGKILL'));
   // The same new certifications in memory: what the data dir adds, apart from creating records.
   const inMemoryWriting = await startServer();
-  const memoryWritesLoad = await measureLoad(inMemoryWriting.url, writingPool).finally(() => inMemoryWriting.child.kill('SIGTERM'));
+  const memoryWritesLoad = await measureLoad(inMemoryWriting.url, writingPool, CONNECTIONS, loaded(inMemoryWriting.child, SANDBOX_SIGNING_THREADS)).finally(() => inMemoryWriting.child.kill('SIGTERM'));
   const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-bench-data-'));
   const onDisk = await startServer(['--data-dir', dataDir]);
-  const diskLoad = await measureLoad(onDisk.url, writingPool).finally(() => onDisk.child.kill('SIGTERM'));
+  const diskLoad = await measureLoad(onDisk.url, writingPool, CONNECTIONS, loaded(onDisk.child, SANDBOX_SIGNING_THREADS)).finally(() => onDisk.child.kill('SIGTERM'));
   rmSync(dataDir, { recursive: true, force: true });
   const signRateAfter = measureSignRate();
   const signRate = (signRateBefore + signRateAfter) / 2;
