@@ -163,15 +163,17 @@ interface CpuPerRequest {
   readonly idlePercent: number;
 }
 
+/** /proc counts CPU time in clock ticks of 1/100 s (USER_HZ, the same on every Linux). */
+const CLOCK_TICK_US = 10_000;
+
 /** CPU time in µs of each thread of a process (from /proc; empty where there is none). */
 function threadCpuUs(pid: number): Map<string, number> {
   const ticks = new Map<string, number>();
-  const tick = 1e6 / 100;
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(tid, (Number(fields[11]) + Number(fields[12])) * tick);
+      ticks.set(tid, (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_US);
     }
   } catch {
     // Not Linux, or a thread that ended between the listing and its read.
@@ -183,8 +185,9 @@ function threadCpuUs(pid: number): Map<string, number> {
 function machineCpuUs(): { busy: number; total: number } {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.reduce((sum, value) => sum + value, 0) * 1e4;
-    return { busy: total - (fields[3]! + fields[4]!) * 1e4, total };
+    const total = fields.reduce((sum, value) => sum + value, 0) * CLOCK_TICK_US;
+    // idle and iowait
+    return { busy: total - (fields[3]! + fields[4]!) * CLOCK_TICK_US, total };
   } catch {
     return { busy: 0, total: 0 };
   }
