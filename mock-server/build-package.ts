@@ -8,17 +8,22 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { packagePath } from './package-root.js';
 
-function compile(): Promise<void> {
+/** tsc with the build's configuration; false when it reported errors (it has printed them). */
+function compile(): Promise<boolean> {
   // TypeScript's own launcher (its package exports no path to it); it runs the native compiler.
   const tsc = packagePath('node_modules', 'typescript', 'bin', 'tsc');
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [tsc, '-p', packagePath('tsconfig.build.json')], { stdio: 'inherit' });
     child.once('error', fail);
-    child.once('exit', (code, signal) => (code === 0 ? done() : fail(new Error(`tsc failed (${signal ?? `exit ${code}`})`))));
+    child.once('exit', (code) => done(code === 0));
   });
 }
 
 rmSync(packagePath('dist'), { recursive: true, force: true });
-await Promise.all([compile(), import('./console/build-console.js')]);
+const [compiled] = await Promise.all([compile(), import('./console/build-console.js')]);
+if (!compiled) {
+  process.stderr.write('build: tsc reported the errors above; dist/ is incomplete\n');
+  process.exit(1);
+}
 await import('./validation/write-precompiled-validators.js');
 await import('./cli/build-cli.js');
