@@ -51,7 +51,7 @@ export interface SigningPool extends ResponseSigner {
  * 2,781-3,003 requests/s in memory, p99 11-13 against 12-14 ms): a second thread mostly sleeps and is
  * woken per batch, and each wake-up costs the main thread about 40 µs.
  */
-function defaultSigningThreads(): number {
+export function defaultSigningThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 

@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import { jsonPieces, writeAllSync } from '../../mock-server/state/durable-files.js';
+import { defaultSigningThreads } from '../../mock-server/keys/signing-pool.js';
 import { COMPACT_AFTER, RECORDS_PER_LOGGED_CHANGE } from '../../mock-server/state/sandbox-store.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
@@ -70,14 +71,14 @@ async function startFloorGateway(signingThreads?: number): Promise<{ child: Chil
   return { child, url: await listeningUrl(child) };
 }
 
-/** The signing pool's default (mock-server/keys/signing-pool.ts): one thread per core but one. */
-const DEFAULT_SIGNING_THREADS = Math.max(1, availableParallelism() - 1);
-const SANDBOX_SIGNING_THREADS = Number(process.env.BENCH_SIGNING_THREADS) || DEFAULT_SIGNING_THREADS;
+/** `BENCH_SIGNING_THREADS=N`: the sandbox's --signing-threads in the runs (default: the pool's own). */
+const BENCH_SIGNING_THREADS = process.env.BENCH_SIGNING_THREADS;
+const SANDBOX_SIGNING_THREADS = Number(BENCH_SIGNING_THREADS) || defaultSigningThreads();
 
 const loaded = (child: ChildProcess, signingThreads: number): LoadedServer => ({ pid: child.pid!, signingThreads });
 
 async function startServer(storage: readonly string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const extra = process.env.BENCH_SIGNING_THREADS ? ['--signing-threads', process.env.BENCH_SIGNING_THREADS] : [];
+  const extra = BENCH_SIGNING_THREADS ? ['--signing-threads', BENCH_SIGNING_THREADS] : [];
   const child = spawnServe(COMPILED_CLI, [...extra, ...storage]);
   const url = await listeningUrl(child);
   const health = await fetch(`${url}/__admin/health`);
@@ -365,7 +366,8 @@ async function checkPoolSucceeds(url: string, pool: SignedRequest[]): Promise<vo
 /** Requests a writing run may send in its 10 s (about 3,000/s here): each one a new certification. */
 const WRITING_POOL_SIZE = 40_000;
 
-async function measureLoad(url: string, pool: SignedRequest[], connections = CONNECTIONS, server?: LoadedServer): Promise<LoadResult> {
+/** wrk (or autocannon) against `url`; with `server`, also the CPU its threads and the machine used a request. */
+async function measureLoad(url: string, pool: SignedRequest[], { connections = CONNECTIONS, server }: { connections?: number; server?: LoadedServer } = {}): Promise<LoadResult> {
   await checkPoolSucceeds(url, pool);
   // Warm up the JIT and the connection pool before measuring.
   await autocannon({ url, connections: 4, duration: 2, requests: [{ method: 'POST', path: pool[0]!.path, body: pool[0]!.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }] });
@@ -533,21 +535,21 @@ async function main(): Promise<void> {
   // Measured before and after the load: the machine's speed drifts, and the ratio should not.
   const signRateBefore = measureSignRate();
   const inMemory = await startServer();
-  const memoryLoad = await measureLoad(inMemory.url, pool, CONNECTIONS, loaded(inMemory.child, SANDBOX_SIGNING_THREADS)).finally(() => inMemory.child.kill('SIGTERM'));
+  const memoryLoad = await measureLoad(inMemory.url, pool, { server: loaded(inMemory.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemory.child.kill('SIGTERM'));
   // The same requests to a gateway that only decodes, verifies and signs: what the cryptography leaves.
   const floor = await startFloorGateway();
-  const floorLoad = await measureLoad(floor.url, pool, CONNECTIONS, loaded(floor.child, DEFAULT_SIGNING_THREADS)).finally(() => floor.child.kill('SIGKILL'));
+  const floorLoad = await measureLoad(floor.url, pool, { server: loaded(floor.child, defaultSigningThreads()) }).finally(() => floor.child.kill('SIGKILL'));
   // With a signing thread per core: what a main thread as lean as the floor's would leave room for
   // (the sandbox's own main thread is too busy for a second signing thread to pay; see the README).
   const floorThreads = availableParallelism();
   const wideFloor = await startFloorGateway(floorThreads);
-  const wideFloorLoad = await measureLoad(wideFloor.url, pool, CONNECTIONS, loaded(wideFloor.child, floorThreads)).finally(() => wideFloor.child.kill('SIGKILL'));
+  const wideFloorLoad = await measureLoad(wideFloor.url, pool, { server: loaded(wideFloor.child, floorThreads) }).finally(() => wideFloor.child.kill('SIGKILL'));
   // The same new certifications in memory: what the data dir adds, apart from creating records.
   const inMemoryWriting = await startServer();
-  const memoryWritesLoad = await measureLoad(inMemoryWriting.url, writingPool, CONNECTIONS, loaded(inMemoryWriting.child, SANDBOX_SIGNING_THREADS)).finally(() => inMemoryWriting.child.kill('SIGTERM'));
+  const memoryWritesLoad = await measureLoad(inMemoryWriting.url, writingPool, { server: loaded(inMemoryWriting.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemoryWriting.child.kill('SIGTERM'));
   const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-bench-data-'));
   const onDisk = await startServer(['--data-dir', dataDir]);
-  const diskLoad = await measureLoad(onDisk.url, writingPool, CONNECTIONS, loaded(onDisk.child, SANDBOX_SIGNING_THREADS)).finally(() => onDisk.child.kill('SIGTERM'));
+  const diskLoad = await measureLoad(onDisk.url, writingPool, { server: loaded(onDisk.child, SANDBOX_SIGNING_THREADS) }).finally(() => onDisk.child.kill('SIGTERM'));
   rmSync(dataDir, { recursive: true, force: true });
   const signRateAfter = measureSignRate();
   const signRate = (signRateBefore + signRateAfter) / 2;
@@ -602,7 +604,7 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
       for (const { label, requests, connections } of runs) {
         redis.empty();
         const server = await startServer(['--store', redis.url, '--workers', String(count)]);
-        const load = await measureLoad(server.url, requests, connections).finally(() => server.child.kill('SIGTERM'));
+        const load = await measureLoad(server.url, requests, { connections }).finally(() => server.child.kill('SIGTERM'));
         await new Promise((done) => server.child.once('exit', done));
         results.push({ workers: count, label, connections, load });
       }
