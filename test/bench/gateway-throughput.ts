@@ -17,6 +17,7 @@ import { jsonPieces, writeAllSync } from '../../mock-server/state/durable-files.
 import { defaultSigningThreads } from '../../mock-server/keys/signing-pool.js';
 import { COMPACT_AFTER, RECORDS_PER_LOGGED_CHANGE } from '../../mock-server/state/sandbox-store.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
+import { allocationsPerCall, type AllocationProfile } from './engine-allocations.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
 
 const DURATION_S = 10;
@@ -92,6 +93,8 @@ interface StartTimes {
   /** The first admin API request after it (it loads the admin app: Express, the console's routes). */
   readonly firstAdminMs: number;
 }
+
+const kib = (bytes: number): string => (bytes / 1024).toFixed(1);
 
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -325,26 +328,32 @@ async function runAutocannon(url: string, pool: SignedRequest[]): Promise<LoadRe
  * The engine alone, in this process: the compiled sandbox core (dist/, as shipped) answering distinct
  * requests without HTTP, and with a signer that hands back a fixed signature, so that what it prints
  * is the engine's own CPU a request (request verify included), free of the sockets' and the load
- * generator's noise: the figure to watch when changing the engine.
+ * generator's noise: the figure to watch when changing the engine. Then, on requests it has not seen,
+ * the heap it allocates a request (engine-allocations.ts), a figure the machine's noise hardly moves.
  */
-async function measureEngineAlone(pool: readonly SignedRequest[]): Promise<{ wallUs: number; cpuUs: number }> {
+async function measureEngineAlone(pool: readonly SignedRequest[]): Promise<{ wallUs: number; cpuUs: number; allocations: AllocationProfile }> {
   const compiled = pathToFileURL(join(import.meta.dirname, '../../dist/mock-server/sandbox-core.js')).href;
   const { createSandboxCore } = (await import(compiled)) as typeof import('../../mock-server/sandbox-core.js');
   const fixedSignature = 'A'.repeat(344);
   const core = await createSandboxCore({ inMemory: true, quiet: true, signer: { sign: async () => fixedSignature } });
   const requests = pool.map((r) => ({ httpMethod: 'POST', rawQuery: r.path.slice(r.path.indexOf('?') + 1), contentType: 'application/x-www-form-urlencoded', body: Buffer.from(r.body) }));
-  const warm = Math.floor(requests.length / 4);
+  const answer = async (request: (typeof requests)[number]) => {
+    const answered = await core.engine.handle(request);
+    if (answered.outcome.code !== '10000') throw new Error(`the engine refused a request of the pool: ${answered.outcome.subCode}`);
+  };
+  // A fifth to warm up, three fifths timed, a fifth sampled for allocations.
+  const fifth = Math.floor(requests.length / 5);
   try {
-    for (const request of requests.slice(0, warm)) await core.engine.handle(request);
+    for (const request of requests.slice(0, fifth)) await answer(request);
     const cpu = process.cpuUsage();
     const started = performance.now();
-    for (const request of requests.slice(warm)) {
-      const answer = await core.engine.handle(request);
-      if (answer.outcome.code !== '10000') throw new Error(`the engine refused a request of the pool: ${answer.outcome.subCode}`);
-    }
+    const timed = requests.slice(fifth, 4 * fifth);
+    for (const request of timed) await answer(request);
     const used = process.cpuUsage(cpu);
-    const measured = requests.length - warm;
-    return { wallUs: ((performance.now() - started) * 1000) / measured, cpuUs: (used.user + used.system) / measured };
+    const wallUs = ((performance.now() - started) * 1000) / timed.length;
+    const sampled = requests.slice(4 * fifth);
+    const allocations = await allocationsPerCall(sampled.length, (call) => answer(sampled[call]!));
+    return { wallUs, cpuUs: (used.user + used.system) / timed.length, allocations };
   } finally {
     core.dispose();
   }
@@ -531,7 +540,7 @@ async function main(): Promise<void> {
   const [compiledStartup, unbundledStartup, sourceStartup] = await startupMs([COMPILED_CLI, UNBUNDLED_CLI, SOURCE_CLI], pool[0]!);
   // Made before the load, so that signing the pool does not compete with the server.
   const writingPool = requestPool(WRITING_POOL_SIZE).slice(POOL_SIZE);
-  const engineAlone = await measureEngineAlone(writingPool.slice(0, 16_000));
+  const engineAlone = await measureEngineAlone(writingPool.slice(0, 20_000));
   // Measured before and after the load: the machine's speed drifts, and the ratio should not.
   const signRateBefore = measureSignRate();
   const inMemory = await startServer();
@@ -558,6 +567,7 @@ async function main(): Promise<void> {
     `  spawn to first signed 10000      ${compiledStartup!.firstAnswerMs.toFixed(0)} ms the bin (bundled), ${unbundledStartup!.firstAnswerMs.toFixed(0)} ms unbundled, ${sourceStartup!.firstAnswerMs.toFixed(0)} ms sources through tsx (medians of ${STARTUP_RUNS}, in turns)`,
     `  then the first admin request     ${compiledStartup!.firstAdminMs.toFixed(0)} ms the bin, ${unbundledStartup!.firstAdminMs.toFixed(0)} ms unbundled (it loads the admin app)`,
     `  the engine alone, per request    ${engineAlone.wallUs.toFixed(0)} µs (${engineAlone.cpuUs.toFixed(0)} µs of CPU): no HTTP, a fixed signature, request verify included`,
+    `    heap allocated a request       ${kib(engineAlone.allocations.bytesPerCall)} KiB; most in ${engineAlone.allocations.top.map((t) => `${t.site} ${kib(t.bytesPerCall)}`).join(', ')}`,
     ...loadLines(`in memory (${POOL_SIZE} requests, repeated)`, memoryLoad),
     ...loadLines(`floor: form, request verify, sign only (test/bench/floor-gateway.ts, ${POOL_SIZE} requests)`, floorLoad),
     ...loadLines(`floor with ${floorThreads} signing threads (one per core)`, wideFloorLoad),
