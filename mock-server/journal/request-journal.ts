@@ -53,7 +53,11 @@ export interface JournalFilter {
 /** Longer values are cut to this many characters, with a note of the full length. */
 const MAX_VALUE_LENGTH = 2048;
 
-function shortened(parameters: Readonly<Record<string, string>>): Record<string, string> {
+function shortened(parameters: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  // Most requests have no long value: their parameters are kept as decoded (nothing changes them), not copied.
+  let long = false;
+  for (const name in parameters) if (parameters[name]!.length > MAX_VALUE_LENGTH) long = true;
+  if (!long) return parameters;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(parameters)) {
     out[name] = value.length > MAX_VALUE_LENGTH ? `${value.slice(0, MAX_VALUE_LENGTH)}…(${value.length} characters)` : value;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
+import { RequestJournal } from '../../mock-server/journal/request-journal.js';
 import { journal, reset, useScenario } from '../support/admin-client.js';
 import { sdkFor } from '../support/alipay-sdk-client.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
@@ -95,5 +96,29 @@ describe('GET /__admin/requests', () => {
     const entries = await journal(small());
     expect(entries).toHaveLength(5);
     expect(entries.map((e) => JSON.parse(e.parameters.biz_content!).biz_id)).toEqual(['call_3', 'call_4', 'call_5', 'call_6', 'call_7']);
+  });
+});
+
+describe('RequestJournal', () => {
+  const entry = (parameters: Record<string, string>) => ({
+    atMs: Date.now(),
+    protocol: 'v1' as const,
+    refused_at_protocol: true,
+    http_method: 'POST',
+    parameters,
+    response: { http_status: 200 },
+  });
+
+  it('keeps every parameter as decoded, one named __proto__ included, and cuts only long values', () => {
+    const kept = new RequestJournal(10);
+    // As decodeRequestParameters gives them: no prototype, so that any name is just a name.
+    const parameters = Object.create(null) as Record<string, string>;
+    parameters['__proto__'] = 'a name like any other';
+    parameters.app_id = DEFAULT_APP_ID;
+    kept.record(entry(parameters));
+    kept.record(entry({ app_id: DEFAULT_APP_ID, face_contrast_picture: 'a'.repeat(5000) }));
+    const [first, second] = kept.list();
+    expect(Object.entries(first!.parameters)).toEqual([['__proto__', 'a name like any other'], ['app_id', DEFAULT_APP_ID]]);
+    expect(second!.parameters).toEqual({ app_id: DEFAULT_APP_ID, face_contrast_picture: `${'a'.repeat(2048)}…(5000 characters)` });
   });
 });
