@@ -78,8 +78,9 @@ const SANDBOX_SIGNING_THREADS = Number(BENCH_SIGNING_THREADS) || defaultSigningT
 
 const loaded = (child: ChildProcess, signingThreads: number): LoadedServer => ({ pid: child.pid!, signingThreads });
 
-async function startServer(storage: readonly string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const extra = BENCH_SIGNING_THREADS ? ['--signing-threads', BENCH_SIGNING_THREADS] : [];
+/** `serve` with `storage` options, and the bench's signing threads unless `signingThreads` says otherwise. */
+async function startServer(storage: readonly string[] = [], signingThreads = BENCH_SIGNING_THREADS): Promise<{ child: ChildProcess; url: string }> {
+  const extra = signingThreads ? ['--signing-threads', String(signingThreads)] : [];
   const child = spawnServe(COMPILED_CLI, [...extra, ...storage]);
   const url = await listeningUrl(child);
   const health = await fetch(`${url}/__admin/health`);
@@ -545,14 +546,18 @@ async function main(): Promise<void> {
   const signRateBefore = measureSignRate();
   const inMemory = await startServer();
   const memoryLoad = await measureLoad(inMemory.url, pool, { server: loaded(inMemory.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemory.child.kill('SIGTERM'));
+  // The sandbox with a signing thread per core, as the floor below: whether its main thread is lean
+  // enough yet for a second thread to pay (the README's "what keeps them from filling").
+  const coreThreads = availableParallelism();
+  const wideSandbox = coreThreads > SANDBOX_SIGNING_THREADS ? await startServer([], String(coreThreads)) : undefined;
+  const wideSandboxLoad = wideSandbox && (await measureLoad(wideSandbox.url, pool, { server: loaded(wideSandbox.child, coreThreads) }).finally(() => wideSandbox.child.kill('SIGTERM')));
   // The same requests to a gateway that only decodes, verifies and signs: what the cryptography leaves.
   const floor = await startFloorGateway();
   const floorLoad = await measureLoad(floor.url, pool, { server: loaded(floor.child, defaultSigningThreads()) }).finally(() => floor.child.kill('SIGKILL'));
   // With a signing thread per core: what a main thread as lean as the floor's would leave room for
   // (the sandbox's own main thread is too busy for a second signing thread to pay; see the README).
-  const floorThreads = availableParallelism();
-  const wideFloor = await startFloorGateway(floorThreads);
-  const wideFloorLoad = await measureLoad(wideFloor.url, pool, { server: loaded(wideFloor.child, floorThreads) }).finally(() => wideFloor.child.kill('SIGKILL'));
+  const wideFloor = await startFloorGateway(coreThreads);
+  const wideFloorLoad = await measureLoad(wideFloor.url, pool, { server: loaded(wideFloor.child, coreThreads) }).finally(() => wideFloor.child.kill('SIGKILL'));
   // The same new certifications in memory: what the data dir adds, apart from creating records.
   const inMemoryWriting = await startServer();
   const memoryWritesLoad = await measureLoad(inMemoryWriting.url, writingPool, { server: loaded(inMemoryWriting.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemoryWriting.child.kill('SIGTERM'));
@@ -569,13 +574,14 @@ async function main(): Promise<void> {
     `  the engine alone, per request    ${engineAlone.wallUs.toFixed(0)} µs (${engineAlone.cpuUs.toFixed(0)} µs of CPU): no HTTP, a fixed signature, request verify included`,
     `    heap allocated a request       ${kib(engineAlone.allocations.bytesPerCall)} KiB; most in ${engineAlone.allocations.top.map((t) => `${t.site} ${kib(t.bytesPerCall)}`).join(', ')}`,
     ...loadLines(`in memory (${POOL_SIZE} requests, repeated)`, memoryLoad),
+    ...(wideSandboxLoad ? loadLines(`in memory with ${coreThreads} signing threads (one per core)`, wideSandboxLoad) : []),
     ...loadLines(`floor: form, request verify, sign only (test/bench/floor-gateway.ts, ${POOL_SIZE} requests)`, floorLoad),
-    ...loadLines(`floor with ${floorThreads} signing threads (one per core)`, wideFloorLoad),
+    ...loadLines(`floor with ${coreThreads} signing threads (one per core)`, wideFloorLoad),
     ...loadLines(`in memory, every request a new certification`, memoryWritesLoad),
     ...loadLines(`with a data dir, every request a new certification (fsynced per batch)`, diskLoad),
     `  RSA-2048 signs/s, one thread     ${signRate.toFixed(0)} (before ${signRateBefore.toFixed(0)}, after ${signRateAfter.toFixed(0)})`,
-    `  ratio in memory ÷ signs/s        ${(memoryLoad.requestsPerSecond / signRate).toFixed(2)}`,
-    `  ratio floor ÷ signs/s            ${(floorLoad.requestsPerSecond / signRate).toFixed(2)} (in memory ÷ floor ${(memoryLoad.requestsPerSecond / floorLoad.requestsPerSecond).toFixed(2)}); with ${floorThreads} signing threads ${(wideFloorLoad.requestsPerSecond / signRate).toFixed(2)}`,
+    `  ratio in memory ÷ signs/s        ${(memoryLoad.requestsPerSecond / signRate).toFixed(2)}${wideSandboxLoad ? `; with ${coreThreads} signing threads ${(wideSandboxLoad.requestsPerSecond / signRate).toFixed(2)}` : ''}`,
+    `  ratio floor ÷ signs/s            ${(floorLoad.requestsPerSecond / signRate).toFixed(2)} (in memory ÷ floor ${(memoryLoad.requestsPerSecond / floorLoad.requestsPerSecond).toFixed(2)}); with ${coreThreads} signing threads ${(wideFloorLoad.requestsPerSecond / signRate).toFixed(2)}`,
     `  ratio data dir ÷ in memory       ${(diskLoad.requestsPerSecond / memoryWritesLoad.requestsPerSecond).toFixed(2)} with the same new certifications (${(diskLoad.requestsPerSecond / memoryLoad.requestsPerSecond).toFixed(2)} against the repeated pool)`,
     `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   ];
