@@ -53,14 +53,16 @@ export interface JournalFilter {
 /** Longer values are cut to this many characters, with a note of the full length. */
 const MAX_VALUE_LENGTH = 2048;
 
-function shortened(parameters: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  // Most requests have no long value: their parameters are kept as decoded (nothing changes them), not copied.
-  let long = false;
-  for (const name in parameters) if (parameters[name]!.length > MAX_VALUE_LENGTH) long = true;
-  if (!long) return parameters;
+function shortened(parameters: Readonly<Record<string, string>>): Record<string, string> {
+  // A copy in an ordinary object rather than the decoded one: that has no prototype, so V8 keeps it
+  // as a hash table, larger to hold a thousand of. for-in, not Object.entries: no array of pairs.
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parameters)) {
-    out[name] = value.length > MAX_VALUE_LENGTH ? `${value.slice(0, MAX_VALUE_LENGTH)}…(${value.length} characters)` : value;
+  for (const name in parameters) {
+    const value = parameters[name]!;
+    const kept = value.length > MAX_VALUE_LENGTH ? `${value.slice(0, MAX_VALUE_LENGTH)}…(${value.length} characters)` : value;
+    // A parameter named __proto__ is a name like any other: assigned, it would set the prototype instead.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: kept, enumerable: true, writable: true, configurable: true });
+    else out[name] = kept;
   }
   return out;
 }
