@@ -373,6 +373,9 @@ async function checkPoolSucceeds(url: string, pool: SignedRequest[]): Promise<vo
   }
 }
 
+/** Alternating pairs of in-memory and data-dir runs: an odd number, so that the median is one of them. */
+const DATA_DIR_PAIRS = 3;
+
 /** Requests a writing run may send in its 10 s (about 3,000/s here): each one a new certification. */
 const WRITING_POOL_SIZE = 40_000;
 
@@ -542,47 +545,58 @@ async function main(): Promise<void> {
   // Made before the load, so that signing the pool does not compete with the server.
   const writingPool = requestPool(WRITING_POOL_SIZE).slice(POOL_SIZE);
   const engineAlone = await measureEngineAlone(writingPool.slice(0, 20_000));
-  // Measured before and after the load: the machine's speed drifts, and the ratio should not.
-  const signRateBefore = measureSignRate();
+  // The machine's speed drifts by a fifth within a run, so each ratio to the sign rate takes the
+  // rates measured just before and just after its own load.
+  const signRates = [measureSignRate()];
+  const signRateAround = async (load: Promise<LoadResult>): Promise<{ load: LoadResult; signRate: number }> => {
+    const result = await load;
+    signRates.push(measureSignRate());
+    return { load: result, signRate: (signRates.at(-2)! + signRates.at(-1)!) / 2 };
+  };
   const inMemory = await startServer();
-  const memoryLoad = await measureLoad(inMemory.url, pool, { server: loaded(inMemory.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemory.child.kill('SIGTERM'));
+  const memory = await signRateAround(measureLoad(inMemory.url, pool, { server: loaded(inMemory.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemory.child.kill('SIGTERM')));
   // The sandbox with a signing thread per core, as the floor below: whether its main thread is lean
   // enough yet for a second thread to pay (the README's "what keeps them from filling").
   const coreThreads = availableParallelism();
   const wideSandbox = coreThreads > SANDBOX_SIGNING_THREADS ? await startServer([], String(coreThreads)) : undefined;
-  const wideSandboxLoad = wideSandbox && (await measureLoad(wideSandbox.url, pool, { server: loaded(wideSandbox.child, coreThreads) }).finally(() => wideSandbox.child.kill('SIGTERM')));
+  const wideMemory = wideSandbox && (await signRateAround(measureLoad(wideSandbox.url, pool, { server: loaded(wideSandbox.child, coreThreads) }).finally(() => wideSandbox.child.kill('SIGTERM'))));
   // The same requests to a gateway that only decodes, verifies and signs: what the cryptography leaves.
-  const floor = await startFloorGateway();
-  const floorLoad = await measureLoad(floor.url, pool, { server: loaded(floor.child, defaultSigningThreads()) }).finally(() => floor.child.kill('SIGKILL'));
+  const floorGateway = await startFloorGateway();
+  const floor = await signRateAround(measureLoad(floorGateway.url, pool, { server: loaded(floorGateway.child, defaultSigningThreads()) }).finally(() => floorGateway.child.kill('SIGKILL')));
   // With a signing thread per core: what a main thread as lean as the floor's would leave room for
   // (the sandbox's own main thread is too busy for a second signing thread to pay; see the README).
-  const wideFloor = await startFloorGateway(coreThreads);
-  const wideFloorLoad = await measureLoad(wideFloor.url, pool, { server: loaded(wideFloor.child, coreThreads) }).finally(() => wideFloor.child.kill('SIGKILL'));
-  // The same new certifications in memory: what the data dir adds, apart from creating records.
-  const inMemoryWriting = await startServer();
-  const memoryWritesLoad = await measureLoad(inMemoryWriting.url, writingPool, { server: loaded(inMemoryWriting.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemoryWriting.child.kill('SIGTERM'));
-  const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-bench-data-'));
-  const onDisk = await startServer(['--data-dir', dataDir]);
-  const diskLoad = await measureLoad(onDisk.url, writingPool, { server: loaded(onDisk.child, SANDBOX_SIGNING_THREADS) }).finally(() => onDisk.child.kill('SIGTERM'));
-  rmSync(dataDir, { recursive: true, force: true });
-  const signRateAfter = measureSignRate();
-  const signRate = (signRateBefore + signRateAfter) / 2;
+  const wideFloorGateway = await startFloorGateway(coreThreads);
+  const wideFloor = await signRateAround(measureLoad(wideFloorGateway.url, pool, { server: loaded(wideFloorGateway.child, coreThreads) }).finally(() => wideFloorGateway.child.kill('SIGKILL')));
+  // The same new certifications in memory and with a data dir, in alternating pairs: what the data
+  // dir adds, apart from creating records, each pair at about the same speed of the machine.
+  const pairs: { memory: LoadResult; disk: LoadResult }[] = [];
+  for (let pair = 0; pair < DATA_DIR_PAIRS; pair++) {
+    const inMemoryWriting = await startServer();
+    const memoryWrites = await measureLoad(inMemoryWriting.url, writingPool, { server: loaded(inMemoryWriting.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemoryWriting.child.kill('SIGTERM'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-bench-data-'));
+    const onDisk = await startServer(['--data-dir', dataDir]);
+    const disk = await measureLoad(onDisk.url, writingPool, { server: loaded(onDisk.child, SANDBOX_SIGNING_THREADS) }).finally(() => onDisk.child.kill('SIGTERM'));
+    rmSync(dataDir, { recursive: true, force: true });
+    pairs.push({ memory: memoryWrites, disk });
+  }
+  const diskRatios = pairs.map(({ memory: inMemoryRun, disk }) => disk.requestsPerSecond / inMemoryRun.requestsPerSecond);
+  const ratio = (run: { load: LoadResult; signRate: number }) => (run.load.requestsPerSecond / run.signRate).toFixed(2);
   const lines = [
-    `gateway.do benchmark: ${METHOD}, distinct signed requests, ${CONNECTIONS} connections, ${DURATION_S} s each, ${memoryLoad.tool}`,
+    `gateway.do benchmark: ${METHOD}, distinct signed requests, ${CONNECTIONS} connections, ${DURATION_S} s each, ${memory.load.tool}`,
     `  spawn to first signed 10000      ${compiledStartup!.firstAnswerMs.toFixed(0)} ms the bin (bundled), ${unbundledStartup!.firstAnswerMs.toFixed(0)} ms unbundled, ${sourceStartup!.firstAnswerMs.toFixed(0)} ms sources through tsx (medians of ${STARTUP_RUNS}, in turns)`,
     `  then the first admin request     ${compiledStartup!.firstAdminMs.toFixed(0)} ms the bin, ${unbundledStartup!.firstAdminMs.toFixed(0)} ms unbundled (it loads the admin app)`,
     `  the engine alone, per request    ${engineAlone.wallUs.toFixed(0)} µs (${engineAlone.cpuUs.toFixed(0)} µs of CPU): no HTTP, a fixed signature, request verify included`,
     `    heap allocated a request       ${kib(engineAlone.allocations.bytesPerCall)} KiB; most in ${engineAlone.allocations.top.map((t) => `${t.site} ${kib(t.bytesPerCall)}`).join(', ')}`,
-    ...loadLines(`in memory (${POOL_SIZE} requests, repeated)`, memoryLoad),
-    ...(wideSandboxLoad ? loadLines(`in memory with ${coreThreads} signing threads (one per core)`, wideSandboxLoad) : []),
-    ...loadLines(`floor: form, request verify, sign only (test/bench/floor-gateway.ts, ${POOL_SIZE} requests)`, floorLoad),
-    ...loadLines(`floor with ${coreThreads} signing threads (one per core)`, wideFloorLoad),
-    ...loadLines(`in memory, every request a new certification`, memoryWritesLoad),
-    ...loadLines(`with a data dir, every request a new certification (fsynced per batch)`, diskLoad),
-    `  RSA-2048 signs/s, one thread     ${signRate.toFixed(0)} (before ${signRateBefore.toFixed(0)}, after ${signRateAfter.toFixed(0)})`,
-    `  ratio in memory ÷ signs/s        ${(memoryLoad.requestsPerSecond / signRate).toFixed(2)}${wideSandboxLoad ? `; with ${coreThreads} signing threads ${(wideSandboxLoad.requestsPerSecond / signRate).toFixed(2)}` : ''}`,
-    `  ratio floor ÷ signs/s            ${(floorLoad.requestsPerSecond / signRate).toFixed(2)} (in memory ÷ floor ${(memoryLoad.requestsPerSecond / floorLoad.requestsPerSecond).toFixed(2)}); with ${coreThreads} signing threads ${(wideFloorLoad.requestsPerSecond / signRate).toFixed(2)}`,
-    `  ratio data dir ÷ in memory       ${(diskLoad.requestsPerSecond / memoryWritesLoad.requestsPerSecond).toFixed(2)} with the same new certifications (${(diskLoad.requestsPerSecond / memoryLoad.requestsPerSecond).toFixed(2)} against the repeated pool)`,
+    ...loadLines(`in memory (${POOL_SIZE} requests, repeated)`, memory.load),
+    ...(wideMemory ? loadLines(`in memory with ${coreThreads} signing threads (one per core)`, wideMemory.load) : []),
+    ...loadLines(`floor: form, request verify, sign only (test/bench/floor-gateway.ts, ${POOL_SIZE} requests)`, floor.load),
+    ...loadLines(`floor with ${coreThreads} signing threads (one per core)`, wideFloor.load),
+    ...loadLines(`in memory, every request a new certification (first of ${DATA_DIR_PAIRS} pairs)`, pairs[0]!.memory),
+    ...loadLines(`with a data dir, every request a new certification (fsynced per batch; first pair)`, pairs[0]!.disk),
+    `  RSA-2048 signs/s, one thread     ${signRates.map((rate) => rate.toFixed(0)).join(', ')} (between the runs above, in order)`,
+    `  ratio in memory ÷ signs/s        ${ratio(memory)}${wideMemory ? `; with ${coreThreads} signing threads ${ratio(wideMemory)}` : ''}`,
+    `  ratio floor ÷ signs/s            ${ratio(floor)} (in memory ÷ floor ${(memory.load.requestsPerSecond / floor.load.requestsPerSecond).toFixed(2)}); with ${coreThreads} signing threads ${ratio(wideFloor)}`,
+    `  ratio data dir ÷ in memory       ${median(diskRatios).toFixed(2)} with the same new certifications (median of pairs ${diskRatios.map((r) => r.toFixed(2)).join(', ')})`,
     `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
