@@ -16,10 +16,6 @@ import { spareKeyPair } from '../support/spare-app-keys.js';
 
 const sandbox = useSandbox();
 
-function rsaPair() {
-  return spareKeyPair();
-}
-
 async function register(body: unknown, base = sandbox().url) {
   const response = await fetch(`${base}/__admin/apps`, {
     method: 'POST',
@@ -31,14 +27,14 @@ async function register(body: unknown, base = sandbox().url) {
 
 describe('POST /__admin/apps', () => {
   it('registers an app with a PEM public key: 201 and the stored record', async () => {
-    const { publicKey } = rsaPair();
+    const { publicKey } = spareKeyPair();
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const { status, body } = await register({ app_id: '2021000000000100', public_key: pem, sign_type: 'RSA2' });
     expect(status).toBe(201);
     expect(body).toMatchObject({ app_id: '2021000000000100', sign_type: 'RSA2', public_key: pem });
   });
 
-  type PublicKey = ReturnType<typeof rsaPair>['publicKey'];
+  type PublicKey = ReturnType<typeof spareKeyPair>['publicKey'];
   const keyEncodings: ReadonlyArray<readonly [string, (key: PublicKey) => string, string]> = [
     ['SPKI PEM', (k) => k.export({ type: 'spki', format: 'pem' }).toString(), '2021000000000200'],
     ['PKCS#1 PEM ("RSA PUBLIC KEY")', (k) => k.export({ type: 'pkcs1', format: 'pem' }).toString(), '2021000000000201'],
@@ -47,15 +43,15 @@ describe('POST /__admin/apps', () => {
   ];
 
   it.each(keyEncodings)('accepts the key as %s, and requests signed with its private half succeed', async (_form, encode, appId) => {
-    const { publicKey, privateKey } = rsaPair();
+    const { publicKey, privateKey } = spareKeyPair();
     expect((await register({ app_id: appId, public_key: encode(publicKey) })).status).toBe(201);
     const params = { ...publicParams(CERTIFY_OPEN_INITIALIZE, { app_id: appId }), biz_content: JSON.stringify(certifyOpenInitializeExample) };
     expect(nodeOf(await postForm(sandbox(), signedRequest(params, { privateKey }))).code).toBe('10000');
   });
 
   it.each([
-    ['a private key', () => rsaPair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), /PRIVATE key/],
-    ['a bare base64 private key', () => rsaPair().privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'), /PRIVATE key/],
+    ['a private key', () => spareKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), /PRIVATE key/],
+    ['a bare base64 private key', () => spareKeyPair().privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'), /PRIVATE key/],
     ['an EC key', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString(), /ec key; Alipay apps use RSA/],
     ['text that is no key', () => 'hello, I am not a key!', /neither PEM nor base64/],
     ['base64 that is no key', () => Buffer.from('not a key at all').toString('base64'), /not an RSA public key/],
@@ -68,7 +64,7 @@ describe('POST /__admin/apps', () => {
   });
 
   it('never echoes a private key it refused', async () => {
-    const pem = rsaPair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const pem = spareKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const { body } = await register({ app_id: '2021000000000301', public_key: pem });
     expect(JSON.stringify(body)).not.toContain(pem.split('\n')[1]);
   });
@@ -86,7 +82,7 @@ describe('POST /__admin/apps', () => {
   });
 
   it('refuses to replace the built-in default app with 409', async () => {
-    const { status, body } = await register({ app_id: DEFAULT_APP_ID, public_key: rsaPair().publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    const { status, body } = await register({ app_id: DEFAULT_APP_ID, public_key: spareKeyPair().publicKey.export({ type: 'spki', format: 'pem' }).toString() });
     expect(status).toBe(409);
     expect(body.error).toContain('built-in default app');
   });
@@ -124,7 +120,7 @@ describe('registered apps across a restart', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('are still registered, and still verify requests, after the sandbox restarts on the same data folder', async () => {
-    const { publicKey, privateKey } = rsaPair();
+    const { publicKey, privateKey } = spareKeyPair();
     const first = await startSandbox({ port: 0, quiet: true, dataDir });
     expect((await register({ app_id: '2021000000000500', public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(), sign_type: 'RSA' }, first.url)).status).toBe(201);
     await first.close();

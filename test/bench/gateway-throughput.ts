@@ -76,7 +76,9 @@ async function startFloorGateway(signingThreads?: number): Promise<{ child: Chil
 const BENCH_SIGNING_THREADS = process.env.BENCH_SIGNING_THREADS;
 const SANDBOX_SIGNING_THREADS = Number(BENCH_SIGNING_THREADS) || defaultSigningThreads();
 
-const loaded = (child: ChildProcess, signingThreads: number): LoadedServer => ({ pid: child.pid!, signingThreads });
+/** `pool` against a started server (sandbox or floor) with its CPU a request, then the server stopped. */
+const loadOn = (server: { child: ChildProcess; url: string }, pool: SignedRequest[], signingThreads: number): Promise<LoadResult> =>
+  measureLoad(server.url, pool, { server: { pid: server.child.pid!, signingThreads } }).finally(() => server.child.kill('SIGTERM'));
 
 /** `serve` with `storage` options, and the bench's signing threads unless `signingThreads` says otherwise. */
 async function startServer(storage: readonly string[] = [], signingThreads = BENCH_SIGNING_THREADS): Promise<{ child: ChildProcess; url: string }> {
@@ -554,28 +556,26 @@ async function main(): Promise<void> {
     return { load: result, signRate: (signRates.at(-2)! + signRates.at(-1)!) / 2 };
   };
   const inMemory = await startServer();
-  const memory = await signRateAround(measureLoad(inMemory.url, pool, { server: loaded(inMemory.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemory.child.kill('SIGTERM')));
+  const memory = await signRateAround(loadOn(inMemory, pool, SANDBOX_SIGNING_THREADS));
   // The sandbox with a signing thread per core, as the floor below: whether its main thread is lean
   // enough yet for a second thread to pay (the README's "what keeps them from filling").
   const coreThreads = availableParallelism();
   const wideSandbox = coreThreads > SANDBOX_SIGNING_THREADS ? await startServer([], String(coreThreads)) : undefined;
-  const wideMemory = wideSandbox && (await signRateAround(measureLoad(wideSandbox.url, pool, { server: loaded(wideSandbox.child, coreThreads) }).finally(() => wideSandbox.child.kill('SIGTERM'))));
+  const wideMemory = wideSandbox && (await signRateAround(loadOn(wideSandbox, pool, coreThreads)));
   // The same requests to a gateway that only decodes, verifies and signs: what the cryptography leaves.
   const floorGateway = await startFloorGateway();
-  const floor = await signRateAround(measureLoad(floorGateway.url, pool, { server: loaded(floorGateway.child, defaultSigningThreads()) }).finally(() => floorGateway.child.kill('SIGKILL')));
+  const floor = await signRateAround(loadOn(floorGateway, pool, defaultSigningThreads()));
   // With a signing thread per core: what a main thread as lean as the floor's would leave room for
   // (the sandbox's own main thread is too busy for a second signing thread to pay; see the README).
   const wideFloorGateway = await startFloorGateway(coreThreads);
-  const wideFloor = await signRateAround(measureLoad(wideFloorGateway.url, pool, { server: loaded(wideFloorGateway.child, coreThreads) }).finally(() => wideFloorGateway.child.kill('SIGKILL')));
+  const wideFloor = await signRateAround(loadOn(wideFloorGateway, pool, coreThreads));
   // The same new certifications in memory and with a data dir, in alternating pairs: what the data
   // dir adds, apart from creating records, each pair at about the same speed of the machine.
   const pairs: { memory: LoadResult; disk: LoadResult }[] = [];
   for (let pair = 0; pair < DATA_DIR_PAIRS; pair++) {
-    const inMemoryWriting = await startServer();
-    const memoryWrites = await measureLoad(inMemoryWriting.url, writingPool, { server: loaded(inMemoryWriting.child, SANDBOX_SIGNING_THREADS) }).finally(() => inMemoryWriting.child.kill('SIGTERM'));
+    const memoryWrites = await loadOn(await startServer(), writingPool, SANDBOX_SIGNING_THREADS);
     const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-bench-data-'));
-    const onDisk = await startServer(['--data-dir', dataDir]);
-    const disk = await measureLoad(onDisk.url, writingPool, { server: loaded(onDisk.child, SANDBOX_SIGNING_THREADS) }).finally(() => onDisk.child.kill('SIGTERM'));
+    const disk = await loadOn(await startServer(['--data-dir', dataDir]), writingPool, SANDBOX_SIGNING_THREADS);
     rmSync(dataDir, { recursive: true, force: true });
     pairs.push({ memory: memoryWrites, disk });
   }

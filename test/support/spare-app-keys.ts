@@ -20,9 +20,6 @@ export function spareKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } 
   return { privateKey, publicKey: createPublicKey(privateKey) };
 }
 
-/** How many spare keys there are: a file must take fewer for its keys to be distinct. */
-export const SPARE_KEY_COUNT = PEMS.length;
-
 /** The next spare key pair as PEM text: the public key SPKI, the private key PKCS#1 or PKCS#8. */
 export function spareKeyPairPem(privateKeyType: 'pkcs1' | 'pkcs8'): { privateKey: string; publicKey: string } {
   const { privateKey, publicKey } = spareKeyPair();
