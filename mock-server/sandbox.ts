@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { testKeyPaths } from '../fixtures/test-keys.js';
-import { createAdminGuard, isGuardedPath, isLoopback, sendRefusal } from './http/admin-guard.js';
+import { createAdminGuard, isLoopback, sendRefusal } from './http/admin-guard.js';
 import { createGatewayHandler, createOpenApiHandler } from './http/gateway-route.js';
+import { isGuardedPath, readRequestTarget } from './http/request-target.js';
 import type { SandboxAppDependencies } from './http/sandbox-app.js';
 import { readAlipayPrivateKey } from './files/shipped-files.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
@@ -41,6 +42,7 @@ export interface RunningSandbox extends SandboxControls {
 export const DEFAULT_PORT = 8976;
 export const DEFAULT_HOST = '127.0.0.1';
 
+/** gateway.do as clients send it: the hot path, read before anything else. */
 function isGatewayPath(url: string | undefined): boolean {
   return url === '/gateway.do' || (url?.startsWith('/gateway.do?') ?? false);
 }
@@ -104,8 +106,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // Timeouts are checked every second rather than Node's default 30 s, so that they bound what they say.
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     if (isGatewayPath(req.url)) return void gateway(req, res);
-    if (req.url?.startsWith('/v3/')) return void openApi(req, res);
-    const refused = isGuardedPath(req.url) ? guard(req) : undefined;
+    const target = readRequestTarget(req.url ?? '');
+    if (!target.ok) return sendRefusal(res, { status: 400, error: target.problem });
+    // From here on every part routes on the normal form, and only on it: the guard and the router agree.
+    req.url = target.path + target.search;
+    if (target.path === '/gateway.do') return void gateway(req, res);
+    if (target.path.startsWith('/v3/')) return void openApi(req, res);
+    const refused = isGuardedPath(target.path) ? guard(req, target) : undefined;
     if (refused) return sendRefusal(res, refused);
     app(req, res);
   });

@@ -13,6 +13,7 @@ import express, { type Request, type Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
 import type { RequestJournal } from '../journal/request-journal.js';
+import { exactRouter } from '../http/exact-router.js';
 import { packagePath } from '../package-root.js';
 import { consolePage } from './console-page.js';
 
@@ -75,7 +76,7 @@ function streamJournal(journal: RequestJournal) {
 }
 
 export function createConsoleRouter(deps: ConsoleDependencies): express.Router {
-  const router = express.Router();
+  const router = exactRouter();
   let scenarios: ShippedScenario[] | undefined;
   router.get('/ui', (_req, res) => {
     res.status(200).type('html').set('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'").send(consolePage());

@@ -3,7 +3,7 @@
  * to whatever web page their browser has open. Three checks, before any route runs:
  * - Host: only names the sandbox is reached by (loopback names, this machine's own addresses, the
  *   --host it is bound to, and names given with --admin-hosts). A DNS-rebinding page's Host is its
- *   own domain, and is refused.
+ *   own domain, and is refused. An absolute-form target's host is checked as well: a proxy would go by it.
  * - Origin: a browser write (anything but GET/HEAD/OPTIONS) must come from the sandbox's own origin;
  *   a cross-site form or fetch, even a "simple" text/plain one, is refused. curl sends no Origin.
  * - Token: bound beyond loopback, /__admin needs `Authorization: Bearer <token>`. gateway.do stays
@@ -14,6 +14,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import type { RequestTarget } from './request-target.js';
 
 export interface AdminGuardOptions {
   /** The address the server is bound to (--host). */
@@ -25,7 +26,7 @@ export interface AdminGuardOptions {
 }
 
 export interface Refusal {
-  readonly status: 401 | 403;
+  readonly status: 400 | 401 | 403;
   readonly error: string;
 }
 
@@ -34,18 +35,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The console's page and bundle hold no data: a browser loads them without the token, which the page then asks for. */
 const CONSOLE_ASSETS = new Set(['/__admin/ui', '/__admin/ui/', '/__admin/ui/console.js', '/__admin/ui/console.css']);
 
-function isConsoleAsset(req: IncomingMessage): boolean {
-  return (req.method === 'GET' || req.method === 'HEAD') && CONSOLE_ASSETS.has((req.url ?? '').split('?')[0]!);
+function isConsoleAsset(req: IncomingMessage, path: string): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && CONSOLE_ASSETS.has(path);
 }
 
 export function isLoopback(host: string): boolean {
   const name = host.replace(/^\[|\]$/g, '').toLowerCase();
   return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
-}
-
-/** Whether a path is the developer's (admin API, hosted-page posts) rather than the gateway's. */
-export function isGuardedPath(url: string | undefined): boolean {
-  return url !== undefined && (url.startsWith('/__admin') || url.startsWith('/__sandbox'));
 }
 
 function hostnameOf(hostHeader: string): string {
@@ -89,13 +85,17 @@ export function createAdminGuard(options: AdminGuardOptions) {
     return isIP(hostname) !== 0 && addresses.has(hostname);
   }
 
-  /** Why this request may not reach the admin API or the hosted pages' posts, or undefined. */
-  return function refusal(req: IncomingMessage): Refusal | undefined {
-    const host = req.headers.host ?? '';
+  function hostRefusal(host: string, what: string): Refusal | undefined {
     const hostname = hostnameOf(host);
-    if (!hostAllowed(hostname)) {
-      return { status: 403, error: `Host "${host}" is not a name this sandbox is reached by; start it with --admin-hosts ${hostname || 'NAME'} to allow it` };
-    }
+    if (hostAllowed(hostname)) return undefined;
+    return { status: 403, error: `${what} "${host}" is not a name this sandbox is reached by; start it with --admin-hosts ${hostname || 'NAME'} to allow it` };
+  }
+
+  /** Why this request may not reach the admin API or the hosted pages' posts, or undefined. */
+  return function refusal(req: IncomingMessage, target: Extract<RequestTarget, { ok: true }>): Refusal | undefined {
+    const host = req.headers.host ?? '';
+    const foreignHost = hostRefusal(host, 'Host') ?? (target.authority === undefined ? undefined : hostRefusal(target.authority, 'The request target\'s host'));
+    if (foreignHost) return foreignHost;
     if (!SAFE_METHODS.has(req.method ?? 'GET')) {
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== `http://${host}`) {
@@ -105,7 +105,7 @@ export function createAdminGuard(options: AdminGuardOptions) {
         return { status: 403, error: 'a cross-site write is refused' };
       }
     }
-    if (options.adminToken && req.url?.startsWith('/__admin') && !isConsoleAsset(req) && !sameSecret(req.headers.authorization, `Bearer ${options.adminToken}`)) {
+    if (options.adminToken && target.path.toLowerCase().startsWith('/__admin') && !isConsoleAsset(req, target.path) && !sameSecret(req.headers.authorization, `Bearer ${options.adminToken}`)) {
       return { status: 401, error: 'the admin API needs Authorization: Bearer <token> (the token serve printed, or --admin-token / ALIPAY_SANDBOX_ADMIN_TOKEN)' };
     }
     return undefined;

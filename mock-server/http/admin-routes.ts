@@ -5,6 +5,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import { refusalStatus, type RequestQuery, type SandboxAdmin } from '../admin/sandbox-admin.js';
+import { exactRouter } from './exact-router.js';
 
 type Work = (req: Request) => unknown;
 
@@ -43,7 +44,7 @@ function appIdQuery(req: Request): { app_id?: string } {
 }
 
 export function createAdminRouter(admin: SandboxAdmin): express.Router {
-  const router = express.Router();
+  const router = exactRouter();
   router.use(express.json({ limit: '1mb' }));
   // Scenario documents may come as YAML, exactly as a scenario file holds them.
   router.use(express.text({ limit: '1mb', type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] }));

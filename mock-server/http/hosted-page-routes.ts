@@ -5,9 +5,10 @@
 import express, { type Request, type Response } from 'express';
 import type { SandboxAdmin } from '../admin/sandbox-admin.js';
 import { completeFromPage } from '../pages/page-completion.js';
+import { exactRouter } from './exact-router.js';
 
 export function createHostedPageRouter(admin: SandboxAdmin): express.Router {
-  const router = express.Router();
+  const router = exactRouter();
   router.use(express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' }));
 
   router.post('/certifications/:id/complete', async (req: Request<{ id: string }>, res: Response) => {

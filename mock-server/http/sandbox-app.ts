@@ -39,6 +39,9 @@ interface HttpError {
 
 export function createSandboxApp(deps: SandboxAppDependencies): express.Express {
   const app = express();
+  // The admin guard classified the request by its path in normal form (request-target.ts); routing
+  // that ignored case would find admin routes under spellings the guard was not shown.
+  app.enable('case sensitive routing');
   app.disable('x-powered-by');
   app.disable('etag');
   app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
@@ -64,7 +67,9 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   // the disk's (503, nothing acknowledged, retry); anything else is ours and is logged.
   app.use((error: HttpError, _req: Request, res: Response, _next: NextFunction) => {
     if (isStorageFailure(error)) {
-      deps.logger.error({ err: error }, 'an admin change could not be saved');
+      // A shared store away is said once by the replication, when it goes and when it is back.
+      if (error instanceof StateUnavailableError && replication) replication.requestRefused(error);
+      else deps.logger.error({ err: error }, 'an admin change could not be saved');
       res.status(503).json({ error: `the sandbox could not save this change (${reasonOf(error)}); nothing was changed on disk, retry` });
       return;
     }

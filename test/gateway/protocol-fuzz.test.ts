@@ -10,12 +10,15 @@ import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js'
 import { createSandboxCore, type SandboxCore } from '../../mock-server/sandbox-core.js';
 import type { GatewayRequest } from '../../mock-server/engine/gateway-engine.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
+import { pathSpellings } from '../support/path-spellings.js';
+import { rawRequest } from '../support/raw-http.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 import { formEncode, percentEncode, publicParams, signedRequest } from '../support/signed-request.js';
 
 const ENGINE_CASES = 8_000;
 const HTTP_CASES = 500;
 const ADMIN_CASES = 1_500;
+const SPELLING_CASES = 1_000;
 
 const sandbox = useSandbox();
 let core: SandboxCore;
@@ -201,5 +204,28 @@ describe(`the admin API, ${ADMIN_CASES} seeded cases`, () => {
     process.stdout.write(`fuzz: admin API, ${ADMIN_CASES} cases over HTTP: ${summary(statuses)}\n`);
     expect(problems).toEqual([]);
     expect((await fetch(`${sandbox().url}/__admin/health`)).status).toBe(200);
+  }, 120_000);
+
+  it(`refuses ${SPELLING_CASES} hostile cases (other spellings of guarded paths, a foreign Origin or Host) with a 4xx and changes nothing`, async () => {
+    const random = generator(3434);
+    const host = new URL(sandbox().url).host;
+    const guarded = PATHS.filter((path) => /^\/__(admin|sandbox)\/[^.]/.test(path) && path.length < 200);
+    const hostile: ReadonlyArray<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { host: `evil.example:${sandbox().port}` }, { host: 'evil.example' }];
+    await fetch(sandbox().url + signedRequest(publicParams('zhima.auth.info.authquery')).path);
+    const before = JSON.stringify({ journal: sandbox().requests().length, apps: sandbox().admin.apps(), clock: sandbox().clock.offsetMs });
+    const statuses = new Map<string, number>();
+    const problems: string[] = [];
+    for (let i = 0; i < SPELLING_CASES; i++) {
+      const target = random.pick(pathSpellings(random.pick(guarded), host));
+      const method = random.pick(['POST', 'PUT', 'DELETE', 'PATCH']);
+      const headers = random.pick(hostile);
+      const [contentType, body] = random.pick(BODIES);
+      const answer = await rawRequest(sandbox().port, method, target, { host, ...(contentType ? { 'content-type': contentType } : {}), ...headers }, body);
+      if (answer.status < 400 || answer.status >= 500) problems.push(`spelling case ${i} (seed 3434): ${method} ${target} ${JSON.stringify(headers)}: HTTP ${answer.status}`);
+      statuses.set(String(answer.status), (statuses.get(String(answer.status)) ?? 0) + 1);
+    }
+    process.stdout.write(`fuzz: guarded paths spelled otherwise, ${SPELLING_CASES} hostile cases: ${summary(statuses)}\n`);
+    expect(problems).toEqual([]);
+    expect(JSON.stringify({ journal: sandbox().requests().length, apps: sandbox().admin.apps(), clock: sandbox().clock.offsetMs })).toBe(before);
   }, 120_000);
 });

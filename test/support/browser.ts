@@ -22,3 +22,6 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Why the browser tests cannot run here, or undefined; with CI=true they must run (.ci/run installs Chromium). */
+export const CHROMIUM_MISSING = existsSync(CHROMIUM) || process.env.CI === 'true' ? undefined : `no Chromium at ${CHROMIUM} (apt-get install chromium-headless-shell)`;
