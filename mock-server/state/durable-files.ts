@@ -19,6 +19,78 @@ export class DataDirError extends Error {
   }
 }
 
+/**
+ * A file in the data folder that is JSON, but not of the shape the sandbox writes (edited by hand, or
+ * another program's file under the sandbox's name): the start is refused, naming the file and what is
+ * wrong, before anything is written to it.
+ */
+export class DataFileShapeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem} (the file was left untouched: fix or move it)`);
+  }
+}
+
+/** What is wrong with a data file's JSON, completing `<file>: …` ("expected …, found an array"); undefined when it fits. */
+export type ShapeCheck = (value: unknown) => string | undefined;
+
+/** One member of an object a data file holds. */
+export interface MemberShape {
+  /** What it must be, completing `expected "name" to be …` ("a list of records (objects)"). */
+  readonly expected: string;
+  /** What was found instead, completing `found …` ("an object"); undefined when the value fits. */
+  readonly found: (value: unknown) => string | undefined;
+  readonly optional?: boolean;
+}
+
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** What a JSON value is, in words for a message: "an array", "an object", "null", "a string", "a number", "true". */
+export function jsonKind(value: unknown): string {
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Names in quotes, joined as a sentence says them: `"a", "b" and "c"`. */
+export function quotedList(names: readonly string[], last = 'and'): string {
+  const quoted = names.map((name) => JSON.stringify(name));
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} ${last} ${quoted.at(-1)}`;
+}
+
+/**
+ * An object with these members; members it does not name are let through (a later version's fields).
+ * Members are checked in the order given, and the first that does not fit is the one reported.
+ */
+export function objectShape(members: Readonly<Record<string, MemberShape>>): ShapeCheck {
+  const expected = `an object with ${quotedList(Object.keys(members).filter((name) => !members[name]!.optional))}`;
+  return (value) => {
+    if (!isJsonObject(value)) return `expected ${expected}, found ${jsonKind(value)}`;
+    for (const [name, member] of Object.entries(members)) {
+      if (!Object.hasOwn(value, name)) {
+        if (member.optional) continue;
+        return `expected ${expected}, found one without "${name}"`;
+      }
+      const found = member.found(value[name]);
+      if (found !== undefined) return `expected "${name}" to be ${member.expected}, found ${found}`;
+    }
+    return undefined;
+  };
+}
+
+/** For a member that is a list: undefined when every element fits, else the first that does not ("null at index 3"), or what the value is instead of a list. */
+export function listOf(fits: (element: unknown) => boolean = isJsonObject): (value: unknown) => string | undefined {
+  return (value) => {
+    if (!Array.isArray(value)) return jsonKind(value);
+    const at = value.findIndex((element) => !fits(element));
+    return at < 0 ? undefined : `${jsonKind(value[at])} at index ${at}`;
+  };
+}
+
 /** What an errno means for a data folder, in words a user can act on. */
 export function reasonOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
@@ -371,12 +443,17 @@ export async function writeAtomically(path: string, text: string | Iterable<stri
   await fsyncFolder(dirname(path));
 }
 
-/** lowdb's JSONFile, made durable: each write is writeAtomically's, compact JSON written in slices. */
+/**
+ * lowdb's JSONFile, made durable: each write is writeAtomically's, compact JSON written in slices. A
+ * file whose JSON does not fit `shape` is refused when read (DataFileShapeError), so that a start on it
+ * stops with the file's name and what is wrong, not with a TypeError from deep in whatever uses it.
+ */
 export class DurableJSONFile<T> implements Adapter<T> {
   /** `asLines`: the root's lists to read as lines, parsed when used (json-lines.ts). */
   constructor(
     readonly path: string,
     readonly asLines: ReadonlySet<string> = new Set(),
+    readonly shape?: ShapeCheck,
   ) {}
 
   async read(): Promise<T | null> {
@@ -387,11 +464,15 @@ export class DurableJSONFile<T> implements Adapter<T> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+    let value: unknown;
     try {
-      return readJsonLines(await handle.readFile(), this.asLines) as T;
+      value = readJsonLines(await handle.readFile(), this.asLines);
     } finally {
       await handle.close();
     }
+    const problem = this.shape?.(value);
+    if (problem !== undefined) throw new DataFileShapeError(this.path, problem);
+    return value as T;
   }
 
   write(data: T): Promise<void> {

@@ -2,7 +2,8 @@
  * State in the data folder, with lowdb: a snapshot (state.json, written atomically and fsynced) and
  * a change log (state.changes.jsonl) each batch of changes is appended to and fsynced, so that a write
  * costs what changed. A data folder that cannot be written is refused when the storage opens; a
- * corrupt change-log line refuses the start (or, with `repair`, is cut off with a copy kept).
+ * corrupt change-log line refuses the start (or, with `repair`, is cut off with a copy kept); so does a
+ * snapshot of another shape than the sandbox writes (DataFileShapeError, the file left as it is).
  *
  * A snapshot and the log segments written after it share a generation: a segment starts with a line
  * `{"log_generation":N}`, and the snapshot holds the same N. A removal (reset, retention) writes its
@@ -14,30 +15,70 @@ import { closeSync, copyFileSync, existsSync, fstatSync, openSync, readFileSync,
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { checkWritableDir, DurableJSONFile, flushedToDisk, fsyncFolder, writeAllSync, writeAtomically } from './durable-files.js';
+import {
+  checkWritableDir,
+  DataFileShapeError,
+  DurableJSONFile,
+  flushedToDisk,
+  fsyncFolder,
+  isJsonObject,
+  jsonKind,
+  listOf,
+  objectShape,
+  quotedList,
+  writeAllSync,
+  writeAtomically,
+  type MemberShape,
+} from './durable-files.js';
+import { JsonLines } from './json-lines.js';
 import { CHANGE_KINDS, type LoadedSnapshot, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state-storage.js';
 
-/** A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it. */
+/**
+ * A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it.
+ * `problem` says what is wrong with the line ("it is not JSON", "expected …, found an array").
+ */
 export class CorruptStateError extends Error {
   constructor(
     readonly file: string,
     readonly line: number,
+    readonly problem: string,
   ) {
     super(
-      `${file} line ${line} is corrupt (not a change the sandbox wrote); nothing was dropped. ` +
+      `${file} line ${line} is corrupt: ${problem}; nothing was dropped. ` +
         `Start with --repair-state to truncate the log before line ${line} (the whole file is kept as ${file}.corrupt), or move the data folder away.`,
     );
   }
 }
 
-function parseChange(line: string): StateChange | undefined {
-  try {
-    const change = JSON.parse(line) as unknown;
-    if (typeof change !== 'object' || change === null) return undefined;
-    return CHANGE_KINDS.some((kind) => kind in change) ? (change as StateChange) : undefined;
-  } catch {
-    return undefined;
+const NOT_JSON = 'it is not JSON';
+const A_CHANGE = `a change (an object with one of ${quotedList(CHANGE_KINDS, 'or')})`;
+
+/**
+ * What is wrong with a parsed line as a change, or undefined. Replay reads each change's record (and a
+ * method record's kind and key) without looking: a line of another shape would fail there, unnamed.
+ */
+function changeProblem(value: unknown): string | undefined {
+  if (!isJsonObject(value)) return `expected ${A_CHANGE}, found ${jsonKind(value)}`;
+  const kind = CHANGE_KINDS.find((name) => Object.hasOwn(value, name));
+  if (kind === undefined) {
+    const names = Object.keys(value);
+    return `expected ${A_CHANGE}, found ${names.length ? `one with ${quotedList(names.slice(0, 5))}` : 'an empty object'}`;
   }
+  const record = value[kind];
+  if (!isJsonObject(record)) return `expected "${kind}" to be a record (an object), found ${jsonKind(record)}`;
+  if (kind === 'record' && (typeof record.kind !== 'string' || typeof record.key !== 'string')) return 'expected "record" to have a "kind" and a "key", both strings';
+  return undefined;
+}
+
+/** A line's change, or what is wrong with it in words. */
+function parseChange(line: string): StateChange | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return NOT_JSON;
+  }
+  return changeProblem(value) ?? (value as StateChange);
 }
 
 /** What the file holds: the state, and the generation of the log segments that follow it. */
@@ -45,6 +86,31 @@ type SnapshotFile = (LoadedSnapshot | StateSnapshot) & { log_generation?: number
 
 /** The snapshot's lists, read as lines and parsed when used: at a million records, most never are before the next restart. */
 const READ_AS_LINES: ReadonlySet<string> = new Set(['people', 'authorizations', 'certifications', 'material_certifications']);
+
+/** A snapshot's list: records (objects), or the lines of them the reader kept (each checked to be an object). */
+const RECORD_LIST: MemberShape = { expected: 'a list of records (objects)', found: (value) => (value instanceof JsonLines ? undefined : listOf()(value)) };
+
+/** Method records: kind → key → record (record-collection.ts). */
+const METHOD_RECORDS: MemberShape = {
+  expected: 'an object of record kinds, each an object of records by key',
+  optional: true,
+  found: (value) => {
+    if (!isJsonObject(value)) return jsonKind(value);
+    const kind = Object.keys(value).find((name) => !isJsonObject(value[name]));
+    return kind === undefined ? undefined : `${jsonKind(value[kind])} at "${kind}"`;
+  },
+};
+
+/** What state.json holds as the store reads it (state-storage.ts: LoadedSnapshot, and the log generation). */
+const SNAPSHOT_SHAPE = objectShape({
+  version: { expected: '1', found: (value) => (value === 1 ? undefined : (JSON.stringify(value) ?? jsonKind(value))) },
+  people: RECORD_LIST,
+  authorizations: RECORD_LIST,
+  certifications: RECORD_LIST,
+  material_certifications: RECORD_LIST,
+  records: METHOD_RECORDS,
+  log_generation: { expected: 'a whole number from 0', optional: true, found: (value) => (Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : jsonKind(value)) },
+});
 
 function generationHeader(line: string): number | undefined {
   try {
@@ -61,23 +127,26 @@ function generationHeader(line: string): number | undefined {
  * (never acknowledged), which is skipped; a bad line before the tail is corruption. The offset says
  * where the good part ends, for repair.
  */
-function readChanges(log: string): { generation: number; changes: StateChange[]; corruptAt?: { line: number; offset: number } } {
+function readChanges(log: string): { generation: number; changes: StateChange[]; corruptAt?: { line: number; offset: number; problem: string } } {
   const changes: StateChange[] = [];
   let offset = 0;
   let line = 0;
   let generation = 0;
   while (offset < log.length) {
     const end = log.indexOf('\n', offset);
-    if (end < 0) break;
+    const last = end < 0;
     line++;
-    const text = log.slice(offset, end);
+    const text = log.slice(offset, last ? log.length : end);
     const header = line === 1 ? generationHeader(text) : undefined;
     if (header !== undefined) generation = header;
     else if (text) {
       const change = parseChange(text);
-      if (!change) return { generation, changes, corruptAt: { line, offset } };
-      changes.push(change);
+      // A torn tail is a prefix of a line the sandbox wrote, so not JSON, or the whole change: skipped.
+      // A tail that is JSON of another shape was never the sandbox's, and is refused like any line.
+      if (typeof change === 'string' && !(last && change === NOT_JSON)) return { generation, changes, corruptAt: { line, offset, problem: change } };
+      if (typeof change !== 'string' && !last) changes.push(change);
     }
+    if (last) break;
     offset = end + 1;
   }
   return { generation, changes };
@@ -105,7 +174,7 @@ export class FileStateStorage implements StateStorage {
     this.#nextLogFile = join(dir, 'state.changes.next.jsonl');
     this.#appendTo = this.#logFile;
     this.#repair = options.repair ?? false;
-    this.#db = new Low<SnapshotFile | null>(new DurableJSONFile<SnapshotFile | null>(this.#snapshotFile, READ_AS_LINES), null);
+    this.#db = new Low<SnapshotFile | null>(new DurableJSONFile<SnapshotFile | null>(this.#snapshotFile, READ_AS_LINES, SNAPSHOT_SHAPE), null);
   }
 
   get where(): string {
@@ -125,7 +194,7 @@ export class FileStateStorage implements StateStorage {
       }
       return { snapshot: this.#db.data ? (snapshot as LoadedSnapshot) : undefined, changes };
     } catch (error) {
-      if (error instanceof CorruptStateError) throw error;
+      if (error instanceof CorruptStateError || error instanceof DataFileShapeError) throw error;
       throw new Error(`cannot read the sandbox state from ${this.#snapshotFile}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
     }
   }
@@ -153,7 +222,7 @@ export class FileStateStorage implements StateStorage {
     // the next removal's generation is past it.
     this.#generation = generation;
     if (!corruptAt) return changes;
-    if (!this.#repair) throw new CorruptStateError(file, corruptAt.line);
+    if (!this.#repair) throw new CorruptStateError(file, corruptAt.line, corruptAt.problem);
     copyFileSync(file, `${file}.corrupt`);
     truncateSync(file, Buffer.byteLength(log.slice(0, corruptAt.offset)));
     return changes;
