@@ -203,7 +203,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     businessNow: () => clock.now(),
     newTraceId: parts.newTraceId,
     onInternalError: (error) => logger.error({ err: error }, 'gateway engine failed'),
-    ...(replication ? { catchUp: () => replication.catchUp() } : {}),
+    ...(replication ? { catchUp: () => replication.catchUp(), nonces: replication.nonces, onStoreUnavailable: (error) => replication.requestRefused(error) } : {}),
   });
 
   const admin = createSandboxAdmin({

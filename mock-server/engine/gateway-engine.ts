@@ -22,7 +22,7 @@ import { authorizationOf } from './app-auth-token.js';
 import { createAuthenticator } from './authenticate-request.js';
 import { isConnectionFault, type ConnectionFault } from './envelope-faults.js';
 import { Rejection, type Answer, type RequestState } from './request-state.js';
-import { createOpenApiV3, type OpenApiRequest } from './openapi-v3.js';
+import { createOpenApiV3, memoryNonceBook, type NonceBook, type OpenApiRequest } from './openapi-v3.js';
 import { createResponder } from './render-response.js';
 
 export interface GatewayRequest {
@@ -107,6 +107,13 @@ export interface GatewayEngineDependencies {
   readonly newNonce?: () => string;
   /** Told of failures in the sandbox itself, which callers see as 20000 aop.unknow-error. */
   readonly onInternalError?: (error: unknown) => void;
+  /**
+   * Told of each request refused because the shared store did not answer (20000 isp.unknow-error):
+   * an outage the store's owner reports once, not a failure to log per request. Without it, onInternalError.
+   */
+  readonly onStoreUnavailable?: (error: StateUnavailableError) => void;
+  /** Where v3 nonces are kept for the replay check; default: this process's memory. */
+  readonly nonces?: NonceBook;
   /** State shared with other replicas: what they committed, applied before a request reads anything. */
   readonly catchUp?: () => Promise<void>;
 }
@@ -148,7 +155,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   const { methods, settings } = deps;
   const { authenticate, identify } = createAuthenticator(deps);
   const respond = createResponder(deps);
-  const openApi = createOpenApiV3({ ...deps, newNonce: deps.newNonce ?? deps.newTraceId });
+  const openApi = createOpenApiV3({ ...deps, newNonce: deps.newNonce ?? deps.newTraceId, nonces: deps.nonces ?? memoryNonceBook() });
 
   /** biz_content as the method reads it: JSON object fields of its JSON text fields written back as text. */
   function parseBizContent(text: string | undefined, method: RegisteredMethod | undefined): BizContent {
@@ -263,8 +270,8 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return dispatch(params.method, businessParameters(decoded.values, methods.get(params.method)), app, decoded.values, state, params.app_auth_token || undefined);
   }
 
-  function answerOpenApi(request: OpenApiRequest, state: RequestState): Answer | Promise<Answer> {
-    const call = openApi.authenticate(request, state);
+  async function answerOpenApi(request: OpenApiRequest, state: RequestState): Promise<Answer> {
+    const call = await openApi.authenticate(request, state);
     const text: Record<string, string> = {};
     for (const [name, value] of Object.entries(call.parameters)) text[name] = typeof value === 'string' ? value : JSON.stringify(value);
     // The journal shows a v3 call's parameters as it shows a gateway.do call's.
@@ -275,6 +282,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   /** A refusal (or a failure of the sandbox itself, which callers see as aop.unknow-error) as an answer. */
   function refusalAnswer(error: unknown): Answer {
     if (error instanceof Rejection) return { kind: 'node', node: error.error, detail: error.detail };
+    if (error instanceof StateUnavailableError) return unsaved(error);
     deps.onInternalError?.(error);
     return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox failed on this request; its log has the details') };
   }
@@ -308,9 +316,12 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   }
 
   function unsaved(error: unknown): Answer {
-    deps.onInternalError?.(error);
     // A shared store that cannot be reached is the business system being down, as Alipay names it.
-    if (error instanceof StateUnavailableError) return { kind: 'node', node: publicError('isp.unknow-error', 'the sandbox cannot reach its state store; retry the call'), detail: error.message };
+    if (error instanceof StateUnavailableError) {
+      (deps.onStoreUnavailable ?? deps.onInternalError)?.(error);
+      return { kind: 'node', node: publicError('isp.unknow-error', 'the sandbox cannot reach its state store; retry the call'), detail: error.message };
+    }
+    deps.onInternalError?.(error);
     return { kind: 'node', node: publicError('aop.unknow-error', 'the sandbox could not save its state; retry the call'), detail: String(error) };
   }
 
@@ -370,8 +381,9 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
         continue;
       }
       const recorded = record(protocol, httpMethod, state, rendered.response, rendered.result.kind === 'node' ? rendered.result.node : undefined);
-      // A journal that could not be written loses a diagnostic, not the answer.
-      if (recorded) await recorded.catch((error: unknown) => deps.onInternalError?.(error));
+      // A journal that could not be written loses a diagnostic, not the answer; a store that did not
+      // answer is its outage, said once by the store's owner, not once per request.
+      if (recorded) await recorded.catch((error: unknown) => (error instanceof StateUnavailableError && deps.onStoreUnavailable ? undefined : deps.onInternalError?.(error)));
       return rendered.response;
     }
   }

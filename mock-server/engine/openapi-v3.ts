@@ -41,7 +41,40 @@ export interface OpenApiCall {
 export type OpenApiDependencies = Pick<GatewayEngineDependencies, 'apps' | 'methods' | 'crypto' | 'signer' | 'settings' | 'certificates' | 'now' | 'newTraceId'> & {
   /** An answer's alipay-nonce. */
   readonly newNonce: () => string;
+  readonly nonces: NonceBook;
 };
+
+/**
+ * The nonces of v3 requests, each kept while its request's timestamp is inside the window: the
+ * replay check. In memory for one process (memoryNonceBook); replicas keep them in the store they
+ * share, so that a request one replica accepted is a replay on every other.
+ */
+export interface NonceBook {
+  /**
+   * Claims `nonce` for `keepMs` from `nowMs`: true when this request is the first to send it within
+   * that time, false for a replay. A store that does not answer rejects (StateUnavailableError).
+   */
+  claim(nonce: string, keepMs: number, nowMs: number): boolean | Promise<boolean>;
+}
+
+/** The nonces of one process: a Map in claim order, pruned of the expired ones as claims arrive. */
+export function memoryNonceBook(): NonceBook {
+  const expiries = new Map<string, number>();
+  return {
+    claim(nonce, keepMs, nowMs) {
+      // Expiries follow the requests' timestamps, nearly the claim order: pruning stops at the first
+      // live one, so an expired nonce may stay a while, and a lookup checks the expiry itself.
+      for (const [seen, expiresAt] of expiries) {
+        if (expiresAt > nowMs) break;
+        expiries.delete(seen);
+      }
+      if ((expiries.get(nonce) ?? 0) > nowMs) return false;
+      expiries.delete(nonce);
+      expiries.set(nonce, nowMs + keepMs);
+      return true;
+    },
+  };
+}
 
 const SCHEME = 'ALIPAY-SHA256withRSA ';
 
@@ -84,8 +117,6 @@ export function openApiCode(subCode: string): string {
 
 export function createOpenApiV3(deps: OpenApiDependencies) {
   const { methods, settings } = deps;
-  /** Nonces seen within the timestamp window: a replayed request is refused. */
-  const nonces = new Map<string, number>();
   const byPath = new Map<string, RegisteredMethod>();
   for (const registered of methods.values()) if (registered.definition.openApi) byPath.set(openApiPath(registered.definition.name), registered);
 
@@ -100,27 +131,29 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     return registered;
   }
 
-  /** A nonce once per timestamp window (0 turns both checks off). */
-  function checkReplay(nonce: string | undefined, nowMs: number): void {
+  /**
+   * A nonce once while its timestamp is inside the window (0 turns both checks off): kept until the
+   * timestamp leaves the window, since until then the same request would pass the timestamp check.
+   */
+  async function checkReplay(nonce: string | undefined, timestampMs: number, nowMs: number): Promise<void> {
     if (!settings.timestampWindowMs) return;
     if (!nonce) throw new Rejection(publicError('isv.invalid-signature', 'the Authorization header has no nonce=…; send a new random one (a UUID) with every request'));
-    for (const [seen, expiresAt] of nonces) {
-      if (expiresAt > nowMs) break;
-      nonces.delete(seen);
-    }
-    if (nonces.has(nonce)) {
+    // At least 1 ms: a timestamp at the window's very edge is still accepted now (and Redis takes no PX 0).
+    const keepMs = Math.max(timestampMs + settings.timestampWindowMs - nowMs, 1);
+    if (!(await deps.nonces.claim(nonce, keepMs, nowMs))) {
       throw new Rejection(publicError('isv.invalid-signature', `nonce ${nonce} was already used within the last ${settings.timestampWindowMs / 60_000} minutes: a replayed request; send a new nonce with every request`));
     }
-    nonces.set(nonce, nowMs + settings.timestampWindowMs);
   }
 
-  function checkTimestamp(timestamp: string | undefined, nowMs: number): void {
-    if (!settings.timestampWindowMs) return;
+  /** The request's timestamp in epoch ms, once it is inside the window (NaN with the check off). */
+  function checkTimestamp(timestamp: string | undefined, nowMs: number): number {
+    if (!settings.timestampWindowMs) return NaN;
     const ms = timestamp && /^\d{13}$/.test(timestamp) ? Number(timestamp) : NaN;
     if (Number.isNaN(ms)) throw new Rejection(publicError('isv.invalid-timestamp', `timestamp=${timestamp ?? '(missing)'} in the Authorization header must be epoch milliseconds (13 digits)`));
     if (Math.abs(nowMs - ms) > settings.timestampWindowMs) {
       throw new Rejection(publicError('isv.invalid-timestamp', `timestamp ${ms} is ${Math.round((nowMs - ms) / 1000)} s from the gateway's clock; the window is ${settings.timestampWindowMs / 60_000} minutes`));
     }
+    return ms;
   }
 
   function checkCertificate(fields: Record<string, string>, request: OpenApiRequest, app: RegisteredApp, state: RequestState): void {
@@ -160,8 +193,11 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     return method.jsonTextFields.length ? withJsonText(value, method.jsonTextFields) : value;
   }
 
-  /** Passes the v3 checks, or throws the refusal (with the expected sign string in its detail). */
-  function authenticate(request: OpenApiRequest, state: RequestState): OpenApiCall {
+  /**
+   * Passes the v3 checks, or rejects with the refusal (with the expected sign string in its detail).
+   * The nonce is claimed only once the signature holds: a forged request must not use up a real one.
+   */
+  async function authenticate(request: OpenApiRequest, state: RequestState): Promise<OpenApiCall> {
     checkBodyArrived(request, settings);
     const method = routeOf(request, state);
     const { fields, authString } = parseAuthorization(request.headers.authorization);
@@ -170,7 +206,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     state.app = app;
     checkCertificate(fields, request, app, state);
     const nowMs = deps.now();
-    checkTimestamp(fields.timestamp, nowMs);
+    const timestampMs = checkTimestamp(fields.timestamp, nowMs);
     const body = new TextDecoder().decode(request.body);
     const expected = signString(authString, request, body);
     state.signature = 'refused';
@@ -181,7 +217,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
       );
     }
     state.signature = 'verified';
-    checkReplay(fields.nonce, nowMs);
+    await checkReplay(fields.nonce, timestampMs, nowMs);
     const appAuthToken = request.headers['alipay-app-auth-token'];
     return { method, app, parameters: parametersOf(request, decrypted(request, body, app, state), method), ...(appAuthToken ? { appAuthToken } : {}) };
   }

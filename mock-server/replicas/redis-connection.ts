@@ -6,9 +6,11 @@
  * itself. Every key the sandbox keeps starts with one prefix, so that one server can hold several.
  */
 import { createHash } from 'node:crypto';
-import { createClient } from '@redis/client';
+import { createClient, ErrorReply } from '@redis/client';
 import type { Logger } from 'pino';
+import { StateUnavailableError } from '../state/shared-state.js';
 import { StoreAddressError, type RedisAddress } from './store-address.js';
+import { stderrLogger, StoreOutage } from './store-outage.js';
 
 /** The part of a client the sandbox uses: one raw command at a time (scripts, streams, hashes). */
 export interface RedisCommands {
@@ -24,13 +26,15 @@ const START_ATTEMPTS = 10;
 export class RedisConnection implements RedisCommands {
   readonly where: string;
   readonly prefix: string;
+  /** Told of every command the server did not answer, and of its coming back. */
+  readonly outage: StoreOutage;
   readonly #client: ReturnType<typeof createClient>;
-  #reachable = true;
   #opened = false;
 
   private constructor(address: RedisAddress, prefix: string, logger: Logger) {
     this.where = address.where;
     this.prefix = prefix;
+    this.outage = new StoreOutage(address.where, stderrLogger(logger));
     this.#client = createClient({
       url: address.url,
       disableOfflineQueue: true,
@@ -40,18 +44,12 @@ export class RedisConnection implements RedisCommands {
         reconnectStrategy: (attempt: number, cause: Error) => (this.#opened ? reconnectDelay(attempt) : attempt < START_ATTEMPTS ? 100 : cause),
       },
     });
-    // Said once per outage, not once per attempt: a restarted Redis would otherwise flood the log.
+    // Said once per outage (store-outage.ts), not once per attempt: a restarted Redis would otherwise flood the log.
     this.#client.on('error', (error: Error) => {
       // Before the first connection the start itself fails, saying so.
-      if (!this.#opened || !this.#reachable) return;
-      this.#reachable = false;
-      logger.error({ store: this.where, err: error.message }, 'the shared state store is unreachable: requests that need it get 20000 isp.unknow-error until it is back');
+      if (this.#opened) this.outage.failed(error);
     });
-    this.#client.on('ready', () => {
-      if (this.#reachable) return;
-      this.#reachable = true;
-      logger.warn({ store: this.where }, 'the shared state store is reachable again');
-    });
+    this.#client.on('ready', () => this.outage.answered());
   }
 
   /** Connects, or throws saying which address could not be reached. */
@@ -72,8 +70,24 @@ export class RedisConnection implements RedisCommands {
     return this.prefix + name;
   }
 
-  sendCommand(args: readonly string[]): Promise<unknown> {
-    return this.#client.sendCommand([...args]);
+  /**
+   * Rejects with StateUnavailableError when the server did not answer (offline, connection lost),
+   * which the gateway answers as the store being down; an error the server answered (NOSCRIPT, a
+   * script's own) stays as it is, for the caller that expects it.
+   */
+  async sendCommand(args: readonly string[]): Promise<unknown> {
+    let reply: unknown;
+    try {
+      reply = await this.#client.sendCommand([...args]);
+    } catch (error) {
+      if (error instanceof ErrorReply) throw error;
+      this.outage.failed(error as Error);
+      throw new StateUnavailableError(`the shared state store ${this.where} did not answer: ${(error as Error).message}`);
+    }
+    // Also ends an outage a refused request started while the server answered with errors of its own
+    // (out of memory, read-only): the connection never dropped, so no 'ready' will say so.
+    if (this.outage.away) this.outage.answered();
+    return reply;
   }
 
   /**

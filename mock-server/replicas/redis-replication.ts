@@ -4,11 +4,12 @@
  * stream of changes each replica follows (replica-link.ts). Keys, after the prefix:
  *   apps hash · scenarios hash · clock · epoch (of the call counts, one per reset) ·
  *   count:, fired: and rate:<epoch>:…, listed in counters:<epoch> and deleted at the next reset ·
- *   journal stream (capped) with journal-id
+ *   journal stream (capped) with journal-id · nonce:<nonce> of v3 requests, expiring with their window
  */
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
 import type { AppStorage } from '../apps/app-storage.js';
+import type { NonceBook } from '../engine/openapi-v3.js';
 import type { NewEntry, RequestJournal } from '../journal/request-journal.js';
 import type { SharedRuleCounters } from '../scenarios/scenario-book.js';
 import { RedisConnection, RedisScript } from './redis-connection.js';
@@ -36,6 +37,18 @@ class RedisAppStorage implements AppStorage {
 
   async put(app: AppRecord): Promise<void> {
     await this.link.publish('app', 'apps', 'hset', app.app_id, JSON.stringify(app));
+  }
+}
+
+/**
+ * v3 nonces in the store: a nonce is claimed by SET NX, which one replica alone wins, and expires
+ * (PX, on Redis's clock) when its request's timestamp leaves the window.
+ */
+class RedisNonceBook implements NonceBook {
+  constructor(private readonly redis: RedisConnection) {}
+
+  async claim(nonce: string, keepMs: number): Promise<boolean> {
+    return (await this.redis.sendCommand(['SET', this.redis.key(`nonce:${nonce}`), '1', 'NX', 'PX', String(Math.ceil(keepMs))])) !== null;
   }
 }
 
@@ -111,6 +124,7 @@ class RedisReplication implements Replication {
   readonly stateStorage: RedisStateStorage;
   readonly appStorage: AppStorage;
   readonly controls: SharedControls;
+  readonly nonces: NonceBook;
   readonly #link: ReplicaLink;
   readonly #redis: RedisConnection;
   readonly #logger: Logger;
@@ -132,6 +146,7 @@ class RedisReplication implements Replication {
     this.stateStorage = new RedisStateStorage(link.redis);
     this.appStorage = new RedisAppStorage(link);
     this.controls = this.#controls();
+    this.nonces = new RedisNonceBook(link.redis);
   }
 
   get where(): string {
@@ -275,6 +290,10 @@ class RedisReplication implements Replication {
       }
       if (entries.length < JOURNAL_READ) return;
     }
+  }
+
+  requestRefused(error: Error): void {
+    this.#redis.outage.requestRefused(error);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { AppRegistry } from '../apps/app-registry.js';
 import type { AppStorage } from '../apps/app-storage.js';
+import type { NonceBook } from '../engine/openapi-v3.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { Scenario } from '../scenarios/scenario-rules.js';
@@ -39,6 +40,8 @@ export interface Replication {
   readonly stateStorage: StateStorage;
   readonly appStorage: AppStorage;
   readonly controls: SharedControls;
+  /** v3 nonces, kept in the store: a request one replica accepted is a replay on all of them. */
+  readonly nonces: NonceBook;
   /** Wires the parts to what other replicas change, once they are open, and loads the shared controls. */
   attach(parts: ReplicatedParts): Promise<void>;
   /**
@@ -46,5 +49,10 @@ export interface Replication {
    * journal, also the requests every replica journalled (for the admin API's queries).
    */
   catchUp(options?: { readonly journal?: boolean }): Promise<void>;
+  /**
+   * A request refused because the store did not answer (StateUnavailableError): counted for the
+   * line said when the store is back, instead of a line each.
+   */
+  requestRefused(error: Error): void;
   close(): Promise<void>;
 }
