@@ -10,7 +10,7 @@ import { CharsetMismatchError, decodeParameter } from '../protocol/charset.js';
 import { publicError, publicErrorWithSubMsg } from '../protocol/public-errors.js';
 import { checkPublicParameters, type PublicParameters } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
-import { signStringBytes, signStringText } from '../protocol/signature.js';
+import { signEncodingProblem, signStringBytes, signStringText } from '../protocol/signature.js';
 import { checkTimestamp } from '../protocol/timestamp.js';
 import type { AppDirectory, GatewayRequest, GatewaySettings } from './gateway-engine.js';
 import { Rejection, type RequestState } from './request-state.js';
@@ -82,8 +82,10 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     if (!deps.crypto.verify(signStringBytes(decoded.list), params.sign, params.sign_type, app.publicKey)) {
       // Alipay's own wording, with the gateway's sign string HTML-escaped as Alipay writes it.
       const signString = signStringText(decoded.list).replaceAll('&', '&amp;');
+      // Alipay's answer is the same whatever failed; the detail says when it was the sign's encoding.
       throw new Rejection(
         publicErrorWithSubMsg('isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${signString}`),
+        signEncodingProblem(params.sign),
       );
     }
     state.signature = 'verified';

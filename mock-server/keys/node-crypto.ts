@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
 import type { CoreCrypto } from '../protocol/core-crypto.js';
 import type { SignType } from '../protocol/public-parameters.js';
+import { signEncodingProblem } from '../protocol/signature.js';
 
 const DIGEST: Readonly<Record<SignType, string>> = { RSA2: 'sha256', RSA: 'sha1' };
 const ZERO_IV = Buffer.alloc(16);
@@ -48,6 +49,8 @@ export function signContent(content: string | Uint8Array, signType: SignType, ke
 
 export const nodeCrypto: CoreCrypto = {
   verify(content, sign, signType, key) {
+    // Buffer.from reads base64url and unpadded text too; Alipay's decoder does not (signature.ts).
+    if (signEncodingProblem(sign) !== undefined) return false;
     const signature = Buffer.from(sign, 'base64');
     if (signature.length === 0) return false;
     try {

@@ -10,8 +10,9 @@ export type VerificationKey = object;
 
 export interface CoreCrypto {
   /**
-   * RSA2 (SHA256withRSA) or RSA (SHA1withRSA) over `content`, the signature as the request's base64 text
-   * (read as leniently as Alipay's own decoders read it); false for any signature that does not verify.
+   * RSA2 (SHA256withRSA) or RSA (SHA1withRSA) over `content`, the signature as the request's base64 text:
+   * standard base64 only, whitespace skipped, as Alipay's decoder reads it (signature.ts,
+   * signEncodingProblem); false for any signature that does not verify.
    */
   verify(content: Uint8Array, sign: string, signType: SignType, key: VerificationKey): boolean;
   /** AES-128-CBC, all-zero IV, PKCS#5 padding, base64 text (reference §5): an encrypted node. */

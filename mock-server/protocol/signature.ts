@@ -52,3 +52,33 @@ export function signStringText(params: readonly RequestParameter[]): string {
     .map((p) => `${p.name}=${p.value}`)
     .join('&');
 }
+
+/**
+ * Whitespace Alipay's decoder skips: its Java SDK decodes a sign with a copy of Commons Codec's old
+ * Base64, which drops every byte outside the standard alphabet before decoding. So a sign wrapped into
+ * lines (RFC 2045's 76 characters) still verifies there, and here.
+ */
+const SKIPPED = /[ \t\r\n]/g;
+const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const OUTSIDE_ALPHABET = /[^A-Za-z0-9+/=]/;
+const STANDARD = "Alipay decodes standard base64: use + and / with = padding";
+
+/**
+ * Why `sign` is not standard base64 (A-Z a-z 0-9 + /, = padding to a multiple of 4), in words for
+ * x-sandbox-detail, or undefined when it is. Node's own decoder also reads base64url and a sign without
+ * its padding; Alipay's drops '-' and '_' and misreads a cut-off last group, so such a sign never
+ * verifies there, and must not here.
+ */
+export function signEncodingProblem(sign: string): string | undefined {
+  const text = sign.replace(SKIPPED, '');
+  if (STANDARD_BASE64.test(text)) return undefined;
+  if (/[-_]/.test(text)) return `the sign is base64url (it has '-' or '_'); ${STANDARD}`;
+  const stray = OUTSIDE_ALPHABET.exec(text);
+  if (stray) return `the sign has ${JSON.stringify(stray[0])}, which is not in base64's alphabet; ${STANDARD}`;
+  const padding = text.indexOf('=');
+  if (padding >= 0 && padding < text.length - 2) return `the sign has '=' before its last two characters, where only padding goes; ${STANDARD}`;
+  // A '+' a form encoder did not percent-encode arrives as a space, which the decoder then skips.
+  if (sign.includes(' ')) return `the sign has spaces: a '+' sent without percent-encoding (%2B) arrives as one; ${STANDARD}`;
+  if (padding < 0) return `the sign has no '=' padding (${text.length} characters, not a multiple of 4); ${STANDARD}`;
+  return `the sign's '=' padding leaves it ${text.length} characters long, not a multiple of 4; ${STANDARD}`;
+}
