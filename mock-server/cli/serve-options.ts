@@ -78,10 +78,11 @@ function given(spec: OptionSpec, flags: Readonly<Record<string, string | boolean
   return undefined;
 }
 
-function wholeNumber(value: Given | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function wholeNumber(value: Given | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 0): number {
   if (!value) return fallback;
   const number = Number(value.text);
   if (!/^\d+$/.test(value.text.trim()) || !Number.isSafeInteger(number)) throw new UsageError(`${value.from} must be a whole number, got "${value.text}"`);
+  if (number < min) throw new UsageError(`${value.from} must be at least ${min}, got ${value.text}`);
   if (number > max) throw new UsageError(`${value.from} must be at most ${max}, got ${value.text}`);
   return number;
 }
@@ -111,7 +112,8 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
   const store = read('store');
   if (store && read('data-dir')) throw new UsageError(`${store.from} and ${read('data-dir')!.from} name two places for the state: give one`);
   const workers = read('workers');
-  const workerCount = workers ? Math.max(1, wholeNumber(workers, 1, 256)) : 1;
+  // Refused, not raised to 1: a user who wrote 0 meant something else (one per core?) and should say so.
+  const workerCount = wholeNumber(workers, 1, 256, 1);
   if (workerCount > 1 && !store) throw new UsageError(`${workers!.from} ${workerCount} runs ${workerCount} processes, and processes share state only through --store redis://host:port/db: give one`);
   if (store) {
     try {

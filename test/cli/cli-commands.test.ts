@@ -124,6 +124,22 @@ describe('serve settings, from flags or environment variables', () => {
     expect(() => serveSettings(['--signing-threads', '1000'], {})).toThrow(new UsageError('--signing-threads must be at most 64, got 1000'));
   });
 
+  it('refuses fewer than one worker, by flag or variable, instead of running one', () => {
+    expect(() => serveSettings(['--workers', '0'], {})).toThrow(new UsageError('--workers must be at least 1, got 0'));
+    expect(() => serveSettings([], { ALIPAY_SANDBOX_WORKERS: '0' })).toThrow(new UsageError('ALIPAY_SANDBOX_WORKERS must be at least 1, got 0'));
+    expect(() => serveSettings(['--workers=-2'], {})).toThrow(new UsageError('--workers must be a whole number, got "-2"'));
+    expect(() => serveSettings([], { ALIPAY_SANDBOX_WORKERS: '-1' })).toThrow(new UsageError('ALIPAY_SANDBOX_WORKERS must be a whole number, got "-1"'));
+    expect(() => serveSettings(['--workers', 'all'], {})).toThrow(new UsageError('--workers must be a whole number, got "all"'));
+    expect(() => serveSettings([], { ALIPAY_SANDBOX_WORKERS: 'two' })).toThrow(new UsageError('ALIPAY_SANDBOX_WORKERS must be a whole number, got "two"'));
+    expect(serveSettings(['--workers', '1'], {}).workers).toBe(1);
+  });
+
+  it('serve --workers 0 exits 1 with the sentence and its usage', () => {
+    const run = runCli(['serve', '--workers', '0', '--in-memory']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^--workers must be at least 1, got 0\n\nusage:/);
+  });
+
   it('serve runs on environment variables alone', async () => {
     const child = spawnCli(['serve'], { env: { ...process.env, ALIPAY_SANDBOX_PORT: '0', ALIPAY_SANDBOX_IN_MEMORY: 'true', ALIPAY_SANDBOX_SCENARIO: 'gateway-outage', ALIPAY_SANDBOX_HOST: '127.0.0.1' } });
     children.push(child);
