@@ -12,6 +12,7 @@ import type { AppStorage } from '../apps/app-storage.js';
 import type { NonceBook } from '../engine/openapi-v3.js';
 import type { NewEntry, RequestJournal } from '../journal/request-journal.js';
 import type { SharedRuleCounters } from '../scenarios/scenario-book.js';
+import { StateUnavailableError } from '../state/shared-state.js';
 import { RedisConnection, RedisScript } from './redis-connection.js';
 import { coalesced, publishedValue, ReplicaLink } from './replica-link.js';
 import { CHANGE_STREAM_LENGTH, RedisStateStorage, sharedBatchOf } from './redis-state-storage.js';
@@ -48,7 +49,12 @@ class RedisNonceBook implements NonceBook {
   constructor(private readonly redis: RedisConnection) {}
 
   async claim(nonce: string, keepMs: number): Promise<boolean> {
-    return (await this.redis.sendCommand(['SET', this.redis.key(`nonce:${nonce}`), '1', 'NX', 'PX', String(Math.ceil(keepMs))])) !== null;
+    const reply = await this.redis.sendCommand(['SET', this.redis.key(`nonce:${nonce}`), '1', 'NX', 'PX', String(Math.ceil(keepMs))]).catch((error: unknown) => {
+      // An error the server answered (out of memory, read-only) leaves the claim untaken all the same:
+      // the store-down refusal, not a failure of the sandbox.
+      throw error instanceof StateUnavailableError ? error : new StateUnavailableError(`the shared state store ${this.redis.where} did not take the nonce: ${(error as Error).message}`);
+    });
+    return reply !== null;
   }
 }
 

@@ -114,7 +114,18 @@ describe.skipIf(REDIS_MISSING)('v3 nonces in the store, in this process', () => 
     expect(JSON.parse(Buffer.from(late.body).toString())).toMatchObject({ code: 'invalid-timestamp' });
   });
 
-  it('a store that does not take the claim: the store-down refusal, counted, not 10000', async () => {
+  it('a store that refuses the claim (out of memory): the store-down refusal, not 10000', async () => {
+    redis.cli('CONFIG', 'SET', 'maxmemory', '1');
+    try {
+      const answer = await core.engine.handleOpenApi(v3Request());
+      expect([answer.status, answer.outcome.code, answer.outcome.subCode]).toEqual([500, '20000', 'isp.unknow-error']);
+      expect(answer.outcome.detail).toContain('did not take the nonce: OOM');
+    } finally {
+      redis.cli('CONFIG', 'SET', 'maxmemory', '0');
+    }
+  });
+
+  it('a store that does not answer the claim: the store-down refusal, counted, not 10000', async () => {
     const claim = vi.spyOn(core.replication!.nonces, 'claim').mockRejectedValue(new StateUnavailableError(`the shared state store ${redis.url} did not answer: The client is offline`));
     const refused = vi.spyOn(core.replication!, 'requestRefused');
     try {
