@@ -22,6 +22,7 @@ import { ScenarioBook } from './scenarios/scenario-book.js';
 import { BusinessClock } from './state/business-clock.js';
 import type { Completion } from './state/certification-flow.js';
 import { SandboxStore, type Certification, type Person } from './state/sandbox-store.js';
+import type { ControlStorage, KeptControls } from './state/control-storage.js';
 import type { StateStorage } from './state/state-storage.js';
 
 /** The built-in app every sandbox starts with, and where its TEST-ONLY keys are. */
@@ -72,6 +73,8 @@ export interface AssemblyParts {
   readonly now?: () => number;
   /** State shared with other replicas; its storages are then the app and state storages. */
   readonly replication?: Replication;
+  /** Where app scenarios and the clock are kept between runs without replicas (the data folder's controls.json). */
+  readonly controlStorage?: ControlStorage;
 }
 
 export interface SandboxControls {
@@ -170,6 +173,18 @@ function retentionRule(state: SandboxStore, clock: BusinessClock, days: number |
   return { apply, stop: () => clearInterval(timer) };
 }
 
+/** The app scenarios and the clock as the last run left them; a scenario that no longer compiles is logged, not served. */
+function applyKeptControls(kept: KeptControls, { scenarios, clock, logger }: { scenarios: ScenarioBook; clock: BusinessClock; logger: Logger }): void {
+  for (const [appId, { id, source, document }] of Object.entries(kept.scenarios)) {
+    try {
+      scenarios.setForApp(appId, { ...compileScenario(document, source, SUPPORTED_METHODS), id });
+    } catch (error) {
+      logger.error({ app_id: appId, err: (error as Error).message }, 'a kept app scenario does not load with this sandbox version; the start scenario applies to the app');
+    }
+  }
+  clock.setOffset(kept.clock_offset_ms);
+}
+
 export async function assembleSandboxCore(parts: AssemblyParts): Promise<SandboxCore> {
   const { resources, logger } = parts;
   const { defaultApp } = resources;
@@ -187,6 +202,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
   if (parts.scenario && typeof parts.scenario !== 'function') scenarios.setStart(compileScenario(parts.scenario, 'the scenario option', SUPPORTED_METHODS));
   const startScenario = scenarios.start;
   const journal = new RequestJournal(parts.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY);
+  if (parts.controlStorage) applyKeptControls(await parts.controlStorage.load(), { scenarios, clock, logger });
   await replication?.attach({ state, apps, scenarios, clock, journal, compile: (document, source) => compileScenario(document, source, SUPPORTED_METHODS) });
   const retention = retentionRule(state, clock, parts.retentionDays, logger);
   const engine = createGatewayEngine({
@@ -217,7 +233,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     startedAt: Date.now(),
     restoreStartScenario: () => (scenarioFile ? scenarioFile.reload() : scenarios.setStart(startScenario)),
     onClockMoved: retention.apply,
-    shared: replication?.controls,
+    shared: replication?.controls ?? parts.controlStorage,
   });
 
   const { publicKeyPem: _publicKeyPem, certificatePem: _certificatePem, ...defaultAppView } = defaultApp;

@@ -17,6 +17,7 @@ import { SUPPORTED_METHODS } from './methods/method-registry.js';
 import type { ResponseSigner } from './protocol/response-envelope.js';
 import { assembleSandboxCore, sandboxLogger, type SandboxCore } from './sandbox-assembly.js';
 import type { ScenarioBook } from './scenarios/scenario-book.js';
+import { FileControls } from './state/control-files.js';
 import { FileStateStorage } from './state/state-files.js';
 import { MemoryStateStorage, type StateStorage } from './state/state-storage.js';
 
@@ -78,6 +79,7 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
     appStorage: replication?.appStorage ?? (dataDir ? new FileAppStorage(dataDir) : new MemoryAppStorage()),
     stateStorage: replication?.stateStorage ?? options.stateStorage ?? (dataDir ? new FileStateStorage(dataDir, { repair: options.repairState }) : new MemoryStateStorage()),
     replication,
+    controlStorage: dataDir ? new FileControls(dataDir) : undefined,
     crypto: nodeCrypto,
     signer: options.signer ?? createInProcessSigner(readAlipayPrivateKey()),
     logger,

@@ -17,6 +17,7 @@ import { alipayUserId } from '../methods/generated-ids.js';
 import { compileScenario, parseScenarioText } from '../scenarios/load-scenario.js';
 import { signStringOfValues } from '../protocol/signature.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
+import type { Scenario } from '../scenarios/scenario-rules.js';
 import type { BusinessClock } from '../state/business-clock.js';
 import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
 import type { Certification, Person, SandboxStore } from '../state/sandbox-store.js';
@@ -118,7 +119,7 @@ export interface SandboxAdminDependencies {
   readonly restoreStartScenario: () => void;
   /** After the business clock moved: the retention rule drops what is now too old. */
   readonly onClockMoved?: () => void;
-  /** Replicas sharing state: each control change is told to them (replicas/replication.ts). */
+  /** Where control changes are kept: replicas' store (replicas/replication.ts) or the data folder (state/control-files.ts). */
   readonly shared?: SharedControls;
 }
 
@@ -185,18 +186,39 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
 
   const clockView = (): ClockView => ({ now: new Date(clock.now()).toISOString(), offset_ms: clock.offsetMs });
 
-  /** The control changes not yet stored where the other replicas read them. */
+  /** The control changes not yet stored (in the data folder, or where the other replicas read them). */
   const sharing = new Set<Promise<void>>();
-  function share(tell: (controls: SharedControls) => Promise<void>): void {
+  /**
+   * Stores a control change the admin already made in memory; `undo` takes it back if the store
+   * refused it, so that a change answered 503 is not served either (unless a later one replaced it).
+   */
+  function share(tell: (controls: SharedControls) => Promise<void>, undo?: () => void): void {
     if (!deps.shared) return;
     const told = tell(deps.shared).catch((error: unknown) => {
-      throw new StateUnavailableError(`the change could not be shared with the other replicas: ${(error as Error).message}`);
+      undo?.();
+      throw new StateUnavailableError(`the change could not be stored: ${(error as Error).message}`);
     });
     sharing.add(told);
     told.then(
       () => sharing.delete(told),
       () => sharing.delete(told),
     );
+  }
+
+  /** Takes an app's scenario back to `previous`, unless a later setting replaced `id` meanwhile. */
+  function restoreScenario(appId: string, id: string | undefined, previous: Scenario | undefined): () => void {
+    return () => {
+      if (scenarios.forApp(appId)?.id !== id) return;
+      if (previous) scenarios.setForApp(appId, previous);
+      else scenarios.clearForApp(appId);
+    };
+  }
+
+  /** Takes the clock back to `previous`, unless it was moved again meanwhile. */
+  function restoreClock(offsetMs: number, previous: number): () => void {
+    return () => {
+      if (clock.offsetMs === offsetMs) clock.setOffset(previous);
+    };
   }
 
   return {
@@ -222,8 +244,9 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       const document = documentOf(scenario, source);
       // Its own id: replicas count its calls together, and afresh after the next setting.
       const compiled = { ...compileScenario(document, source, deps.definitions), id: globalThis.crypto.randomUUID() };
+      const previous = scenarios.forApp(appId);
       scenarios.setForApp(appId, compiled);
-      share((shared) => shared.scenarioSet(appId, compiled));
+      share((shared) => shared.scenarioSet(appId, compiled), restoreScenario(appId, compiled.id, previous));
       return { app_id: appId, scenario: document };
     },
     appScenario(appId) {
@@ -234,8 +257,9 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
     },
     clearAppScenario(appId) {
       requireApp(appId);
+      const previous = scenarios.forApp(appId);
       scenarios.clearForApp(appId);
-      share((shared) => shared.scenarioCleared(appId));
+      share((shared) => shared.scenarioCleared(appId), restoreScenario(appId, undefined, previous));
     },
     requests: (query = {}) => ({ capacity: journal.capacity, requests: journal.matching(predicateOf(query)) }),
     request(id) {
@@ -320,6 +344,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
     clock: clockView,
     moveClock(change) {
       const { set, advance_ms } = objectOf(change);
+      const previous = clock.offsetMs;
       if (set !== undefined) {
         const ms = typeof set === 'number' ? set : Date.parse(String(set));
         if (!isInstant(ms)) throw new AdminError(400, 'set must be epoch milliseconds or an ISO 8601 time');
@@ -329,13 +354,14 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       } else {
         throw new AdminError(400, 'send { "set": "2026-01-01T00:00:00Z" } or { "advance_ms": 86400000 }');
       }
-      share((shared) => shared.clockMoved(clock.offsetMs));
+      share((shared) => shared.clockMoved(clock.offsetMs), restoreClock(clock.offsetMs, previous));
       deps.onClockMoved?.();
       return clockView();
     },
     resetClock() {
+      const previous = clock.offsetMs;
       clock.reset();
-      share((shared) => shared.clockMoved(0));
+      share((shared) => shared.clockMoved(0), restoreClock(0, previous));
       return clockView();
     },
     async settled() {

@@ -63,25 +63,25 @@ export class AppRegistry {
   readonly #apps = new Map<string, RegisteredApp>();
   readonly #storage: AppStorage;
   /** The registered apps as stored (the built-in app is not). */
-  #records: readonly AppRecord[];
+  #records: readonly AppRecord[] = [];
   readonly #rootCertificatePem: string;
 
-  private constructor(storage: AppStorage, records: readonly AppRecord[], rootCertificatePem: string) {
+  private constructor(storage: AppStorage, rootCertificatePem: string) {
     this.#storage = storage;
-    this.#records = records;
     this.#rootCertificatePem = rootCertificatePem;
   }
 
   /** Opens the store, loads stored apps, and registers the built-in default app. */
   static async open(options: RegistryOptions): Promise<AppRegistry> {
-    let records: readonly AppRecord[];
+    const registry = new AppRegistry(options.storage, options.rootCertificatePem);
     try {
-      records = await options.storage.load();
+      registry.#records = await options.storage.load();
+      for (const record of registry.#records) registry.#apps.set(record.app_id, AppRegistry.#fromRecord(record));
     } catch (error) {
-      throw new Error(`cannot read the registered apps from ${options.storage.where}: ${(error as Error).message}. Fix or move the file; it was left untouched.`);
+      const reason = (error as Error).message;
+      // A file of the wrong shape says so itself, naming the file (DataFileShapeError); anything else is named here.
+      throw new Error(reason.startsWith(options.storage.where) ? reason : `cannot read the registered apps from ${options.storage.where}: ${reason}. Fix or move the file; it was left untouched.`);
     }
-    const registry = new AppRegistry(options.storage, records, options.rootCertificatePem);
-    for (const record of records) registry.#apps.set(record.app_id, AppRegistry.#fromRecord(record));
     const { appId, publicKeyPem: pem, certificatePem } = options.defaultApp;
     const publicKey = parseAppPublicKey(pem);
     registry.#apps.set(appId, {
@@ -157,7 +157,7 @@ export class AppRegistry {
   /** On disk first, then in force: an app whose registration failed to be written is not served. */
   async #store(record: AppRecord): Promise<AppRecord> {
     const app = AppRegistry.#fromRecord(record);
-    await (this.#storage.put ? this.#storage.put(record) : this.#storage.save(this.#withRecord(record)));
+    await this.#storage.put(record);
     this.#put(record, app);
     return record;
   }

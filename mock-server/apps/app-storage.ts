@@ -8,13 +8,12 @@ export interface AppStorage {
   /** Where the apps are kept, for messages ("memory", a file). */
   readonly where: string;
   load(): Promise<readonly AppRecord[]>;
-  /** Replaces what is kept with these apps; resolves only once they are durable. */
-  save(apps: readonly AppRecord[]): Promise<void>;
   /**
-   * Adds or replaces one app, durably; a storage shared by replicas has it, so that two replicas
-   * registering different apps at once do not each save a list without the other's.
+   * Adds or replaces one app; resolves only once it is durable. One app at a time, never the whole
+   * list: two registrations at once (in one process or on two replicas) must not each save a list
+   * without the other's app.
    */
-  put?(app: AppRecord): Promise<void>;
+  put(app: AppRecord): Promise<void>;
 }
 
 /** Nothing kept: `--in-memory`, the msw and undici sandboxes, the browser. */
@@ -25,5 +24,5 @@ export class MemoryAppStorage implements AppStorage {
     return [];
   }
 
-  async save(): Promise<void> {}
+  async put(): Promise<void> {}
 }

@@ -75,6 +75,38 @@ describe('state.json of another shape', () => {
   });
 });
 
+describe('apps.json and controls.json of another shape', () => {
+  const APPS = 'an object with "apps"';
+  const APP_LIST = 'expected "apps" to be a list of apps, each with "app_id", "public_key" and "sign_type"';
+  const CONTROLS = 'an object with "scenarios" and "clock_offset_ms"';
+  const cases: ReadonlyArray<readonly [string, string, string]> = [
+    ['apps.json', '[]', `expected ${APPS}, found an array`],
+    ['apps.json', '{"version":1}', `expected ${APPS}, found one without "apps"`],
+    ['apps.json', '{"apps":{}}', `${APP_LIST}, found an object`],
+    ['apps.json', '{"apps":[{"app_id":"2021000000000777"}]}', `${APP_LIST}, found an object at index 0`],
+    ['apps.json', '{"apps":[null]}', `${APP_LIST}, found null at index 0`],
+    ['controls.json', 'null', `expected ${CONTROLS}, found null`],
+    ['controls.json', '{"scenarios":{}}', `expected ${CONTROLS}, found one without "clock_offset_ms"`],
+    ['controls.json', '{"scenarios":[],"clock_offset_ms":0}', 'expected "scenarios" to be an object of app_id → { "id", "source", "document" }, found an array'],
+    ['controls.json', '{"scenarios":{"2021000000000777":{"id":"x"}},"clock_offset_ms":0}', 'expected "scenarios" to be an object of app_id → { "id", "source", "document" }, found an object for app 2021000000000777'],
+    ['controls.json', '{"scenarios":{},"clock_offset_ms":"1 day"}', 'expected "clock_offset_ms" to be a number of milliseconds, found a string'],
+  ];
+
+  it.each(cases)('%s holding %s is refused with the file and the problem, and left untouched', async (name, text, problem) => {
+    const { dir, file } = folderWith(name, text);
+    const error = await refusal(dir);
+    expect(error.message).toBe(`${file}: ${problem} (the file was left untouched: fix or move it)`);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('an app whose stored public key does not parse is refused naming apps.json', async () => {
+    const text = '{"apps":[{"app_id":"2021000000000777","sign_type":"RSA2","public_key":"not a key","registered_at":"2026-01-01T00:00:00.000Z"}]}';
+    const { dir, file } = folderWith('apps.json', text);
+    expect((await refusal(dir)).message).toMatch(new RegExp(`^cannot read the registered apps from ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .+ Fix or move the file; it was left untouched\.$`));
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});
+
 describe('a change log of another shape', () => {
   const A_CHANGE = 'expected a change (an object with one of "person", "grant", "certification", "material" or "record")';
   const cases: ReadonlyArray<readonly [string, string, number, string]> = [
