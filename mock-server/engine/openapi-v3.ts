@@ -12,6 +12,7 @@ import type { RegisteredMethod } from '../methods/method-registry.js';
 import { utf8Bytes } from '../protocol/bytes.js';
 import { publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import { successFields } from '../protocol/response-envelope.js';
+import { signEncodingProblem } from '../protocol/signature.js';
 import { checkBodyArrived } from './authenticate-request.js';
 import { statusPage } from './envelope-faults.js';
 import { detailHeader } from './render-response.js';
@@ -213,7 +214,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     if (!deps.crypto.verify(utf8Bytes(expected), fields.sign!, 'RSA2', app.publicKey)) {
       throw new Rejection(
         publicErrorWithSubMsg('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配'),
-        `the gateway verified SHA256withRSA over ${JSON.stringify(expected)} with app ${app.appId}'s public key`,
+        signEncodingProblem(fields.sign!) ?? `the gateway verified SHA256withRSA over ${JSON.stringify(expected)} with app ${app.appId}'s public key`,
       );
     }
     state.signature = 'verified';

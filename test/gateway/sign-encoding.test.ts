@@ -101,17 +101,18 @@ describe('signEncodingProblem', () => {
 describe('the v3 Authorization header\'s sign', () => {
   const PATH = '/v3/alipay/user/certify/open/initialize';
 
-  async function call(encode: (signature: string) => string): Promise<{ status: number; code: unknown }> {
+  async function call(encode: (signature: string) => string): Promise<{ status: number; code: unknown; detail?: string }> {
     const body = JSON.stringify({ outer_order_no: `V3ENC${randomUUID().slice(0, 8)}`, biz_code: 'FACE', identity_param: { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '330106197909275965' }, merchant_config: { return_url: 'https://m.example/r' } });
     const authString = `app_id=${DEFAULT_APP_ID},nonce=${randomUUID()},timestamp=${Date.now()}`;
     const signature = sign('sha256', Buffer.from(`${authString}\nPOST\n${PATH}\n${body}\n`), createPrivateKey(readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'))).toString('base64');
     const response = await fetch(sandbox().url + PATH, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `ALIPAY-SHA256withRSA ${authString},sign=${encode(signature)}` }, body });
-    return { status: response.status, code: ((await response.json()) as { code?: unknown }).code };
+    const answer = { status: response.status, code: ((await response.json()) as { code?: unknown }).code };
+    return response.status === 200 ? answer : { ...answer, detail: decodeURIComponent(response.headers.get('x-sandbox-detail') ?? '') };
   }
 
   it('is verified as strictly: standard base64 passes, base64url and an unpadded sign are refused', async () => {
     expect((await call((signature) => signature)).status).toBe(200);
-    expect(await call(base64url)).toEqual({ status: 401, code: 'invalid-signature' });
-    expect(await call((signature) => signature.replace(/=+$/, ''))).toEqual({ status: 401, code: 'invalid-signature' });
+    expect(await call(base64url)).toMatchObject({ status: 401, code: 'invalid-signature', detail: expect.stringContaining("the sign is base64url (it has '-' or '_')") });
+    expect(await call((signature) => signature.replace(/=+$/, ''))).toMatchObject({ status: 401, code: 'invalid-signature', detail: expect.stringContaining("the sign has no '=' padding") });
   });
 });

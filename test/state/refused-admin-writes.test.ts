@@ -2,7 +2,7 @@
  * A change the data folder refused is answered 503 and stays refused: it is not served, and no later
  * write carries it to disk behind the caller's back.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ describe('an app scenario the data folder could not keep', () => {
       await first.registerApp({ app_id: keptApp, public_key: first.admin.app('2021000000000001').public_key });
       const refused = await put(first.url, refusedApp);
       expect(refused.status).toBe(503);
-      expect((await refused.json()).error).toContain('could not save this change');
+      expect(((await refused.json()) as { error: string }).error).toContain('could not save this change');
       expect((await fetch(`${first.url}/__admin/apps/${refusedApp}/scenario`)).status).toBe(404);
       rmSync(join(dir, 'controls.json'), { recursive: true });
       expect((await put(first.url, keptApp)).status).toBe(200);
