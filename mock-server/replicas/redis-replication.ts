@@ -32,10 +32,6 @@ class RedisAppStorage implements AppStorage {
     return apps.sort((a, b) => a.registered_at.localeCompare(b.registered_at));
   }
 
-  async save(apps: readonly AppRecord[]): Promise<void> {
-    for (const app of apps) await this.put(app);
-  }
-
   async put(app: AppRecord): Promise<void> {
     await this.link.publish('app', 'apps', 'hset', app.app_id, JSON.stringify(app));
   }
