@@ -10,21 +10,10 @@ import { certificatePublicKeyPem, certificateSn } from '../keys/certificate-sn.j
 import { KeyFormatError, parseAppPublicKey, publicKeyPem } from '../keys/rsa-keys.js';
 import { aesKeyBytes, AesKeyError, generateAesKey } from '../keys/node-crypto.js';
 import type { SignType } from '../protocol/public-parameters.js';
-import type { RegisteredApp } from './registered-app.js';
 
-export type { AppCertificate, RegisteredApp } from './registered-app.js';
+export type { AppCertificate, AppRecord, RegisteredApp } from './registered-app.js';
+import type { AppRecord, RegisteredApp } from './registered-app.js';
 import type { AppStorage } from './app-storage.js';
-
-/** What is stored per app, and what the admin API shows. */
-export interface AppRecord {
-  app_id: string;
-  sign_type: SignType;
-  public_key: string;
-  app_cert?: string;
-  app_cert_sn?: string;
-  aes_key?: string;
-  registered_at: string;
-}
 
 export class AppRegistrationError extends Error {
   constructor(

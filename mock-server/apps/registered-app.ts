@@ -24,3 +24,14 @@ export interface RegisteredApp {
   /** The embedded default app: registered at every start, never replaced. */
   readonly builtIn: boolean;
 }
+
+/** What is stored per app, and what the admin API shows. */
+export interface AppRecord {
+  app_id: string;
+  sign_type: SignType;
+  public_key: string;
+  app_cert?: string;
+  app_cert_sn?: string;
+  aes_key?: string;
+  registered_at: string;
+}

@@ -12,7 +12,7 @@ import { createConsoleRouter } from '../console/console-routes.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import type { Replication } from '../replicas/replication.js';
 import { StateConflictError, StateUnavailableError } from '../state/shared-state.js';
-import { createAdminRouter } from './admin-routes.js';
+import { createAdminRouter } from './admin-router.js';
 import { createGatewayHandler } from './gateway-route.js';
 import { createHostedPageRouter } from './hosted-page-routes.js';
 

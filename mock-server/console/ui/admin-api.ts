@@ -1,35 +1,35 @@
-/** The admin API from the console page: same origin, JSON in and out, the token (if any) as Bearer. */
+/**
+ * The admin API from the console page: the same client other processes use, built from the route
+ * table (admin/admin-routes.ts), same origin, the token (if any) as Bearer. The console's own
+ * endpoints (its data under /__admin/ui/data, the journal's event stream) are not admin operations:
+ * `consoleData` fetches those.
+ */
+import { AdminClientError, createAdminClient } from '../../admin/admin-client.js';
+
+export { AdminClientError };
 
 const TOKEN_KEY = 'alipay-sandbox-admin-token';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+function token(): string | undefined {
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
-export function setToken(token: string): void {
-  sessionStorage.setItem(TOKEN_KEY, token);
+export function setToken(value: string): void {
+  sessionStorage.setItem(TOKEN_KEY, value);
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, options: { raw?: boolean } = {}): Promise<T> {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-  const response = await fetch(`/__admin${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok) {
-    const text = await response.text();
-    let message = `${method} ${path} answered ${response.status}`;
-    try {
-      const refusal = JSON.parse(text) as { error?: string; path?: string };
-      if (refusal.error) message = refusal.path && !refusal.error.includes(refusal.path) ? `${refusal.path}: ${refusal.error}` : refusal.error;
-    } catch {
-      // Not the sandbox's JSON: keep the status line.
-    }
-    throw new ApiError(response.status, message);
-  }
-  if (options.raw) return response as T;
-  return (response.status === 204 ? undefined : await response.json()) as T;
+export const admin = createAdminClient('', { token });
+
+/** What a refusal says, with where in a scenario document when the message does not say it already. */
+export function refusalText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error instanceof AdminClientError && error.path && !error.message.includes(error.path) ? `${error.path}: ${error.message}` : error.message;
+}
+
+/** One of the console's own endpoints below /__admin, as JSON, or the response itself (`raw`, for the event stream). */
+export async function consoleData<T>(method: string, path: string, options: { raw?: boolean } = {}): Promise<T> {
+  const bearer = token();
+  const response = await fetch(`/__admin${path}`, { method, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+  if (!response.ok) throw new AdminClientError(response.status, `${method} ${path} answered ${response.status}`);
+  return (options.raw ? response : await response.json()) as T;
 }

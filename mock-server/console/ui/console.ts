@@ -5,9 +5,17 @@
  * magic and synthetic identities), and apps (register, or generate a key pair and the alipay-sdk
  * configuration). Bundled by build-console.ts; the page shell is console-page.ts.
  */
-import { api, ApiError, setToken } from './admin-api.js';
+import { admin, AdminClientError, consoleData, refusalText, setToken } from './admin-api.js';
 import { h, clear, copyButton, labelled, pretty } from './dom.js';
-import type { AppView, CertificationView, JournalView, ShippedScenario } from './views.js';
+import type { AppRecord } from '../../apps/registered-app.js';
+import type { JournalEntry } from '../../journal/request-journal.js';
+import type { Certification } from '../../state/sandbox-store.js';
+
+/** A scenario file shipped in scenarios/, as the console's data endpoint lists it. */
+interface ShippedScenario {
+  readonly name: string;
+  readonly document: unknown;
+}
 
 const status = document.getElementById('status')!;
 function say(message: string): void {
@@ -20,8 +28,8 @@ async function attempt(action: () => Promise<unknown>, done?: string): Promise<v
     await action();
     if (done) say(done);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return askForToken();
-    say(error instanceof Error ? error.message : String(error));
+    if (error instanceof AdminClientError && error.status === 401) return askForToken();
+    say(refusalText(error));
   }
 }
 
@@ -71,7 +79,7 @@ function setUpTabs(): void {
 // ---------- requests ----------
 
 /** Each request shown, by id: its row, and the entry the filters read. */
-const requestRows = new Map<number, { readonly row: HTMLTableRowElement; readonly entry: JournalView }>();
+const requestRows = new Map<number, { readonly row: HTMLTableRowElement; readonly entry: JournalEntry }>();
 const filters = {
   app: h('input', { id: 'filter-app', type: 'search', placeholder: 'any app_id' }),
   method: h('select', { id: 'filter-method' }, h('option', { value: '' }, 'any method')),
@@ -81,17 +89,17 @@ const requestBody = h('tbody');
 const requestDetail = h('div', { id: 'request-detail', class: 'detail', 'aria-live': 'polite' }, h('p', {}, 'Choose a request to see it whole.'));
 const knownMethods = new Set<string>();
 
-function outcomeOf(entry: JournalView): 'success' | 'error' | 'refused' {
+function outcomeOf(entry: JournalEntry): 'success' | 'error' | 'refused' {
   if (entry.refused_at_protocol) return 'refused';
   return entry.response.code === '10000' || (entry.response.code === undefined && entry.response.http_status === 200) ? 'success' : 'error';
 }
 
-function shown(entry: JournalView): boolean {
+function shown(entry: JournalEntry): boolean {
   const app = filters.app.value.trim();
   return (!app || (entry.app_id ?? '').includes(app)) && (!filters.method.value || entry.method === filters.method.value) && (!filters.outcome.value || outcomeOf(entry) === filters.outcome.value);
 }
 
-function addRequest(entry: JournalView): void {
+function addRequest(entry: JournalEntry): void {
   if (requestRows.has(entry.id)) return;
   if (entry.method && !knownMethods.has(entry.method)) {
     knownMethods.add(entry.method);
@@ -123,7 +131,7 @@ function applyFilters(): void {
 
 async function showRequest(id: number): Promise<void> {
   await attempt(async () => {
-    const entry = await api<JournalView & { sign_string?: string; sign_string_note?: string }>('GET', `/requests/${id}`);
+    const entry = await admin.request(id);
     const parameters = { ...entry.parameters };
     const bizContent = parameters.biz_content;
     delete parameters.biz_content;
@@ -146,7 +154,7 @@ async function showRequest(id: number): Promise<void> {
 
 /** The journal as it is, then every new entry as it arrives, over the event stream. */
 async function watchRequests(): Promise<void> {
-  const { requests } = await api<{ requests: JournalView[] }>('GET', '/requests');
+  const { requests } = await admin.requests();
   for (const entry of requests) addRequest(entry);
   void followStream();
 }
@@ -155,7 +163,7 @@ async function watchRequests(): Promise<void> {
 async function followStream(): Promise<void> {
   for (;;) {
     try {
-      const response = await api<Response>('GET', '/requests/stream', undefined, { raw: true });
+      const response = await consoleData<Response>('GET', '/requests/stream', { raw: true });
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {
@@ -167,7 +175,7 @@ async function followStream(): Promise<void> {
           const event = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const data = event.split('\n').find((line) => line.startsWith('data: '));
-          if (data) addRequest(JSON.parse(data.slice(6)) as JournalView);
+          if (data) addRequest(JSON.parse(data.slice(6)) as JournalEntry);
         }
       }
     } catch {
@@ -183,7 +191,7 @@ function renderRequests(): void {
   const clearButton = h('button', { type: 'button' }, 'Clear journal');
   clearButton.addEventListener('click', () =>
     void attempt(async () => {
-      await api('DELETE', '/requests');
+      await admin.clearRequests();
       requestRows.clear();
       clear(requestBody);
     }, 'Journal cleared'),
@@ -205,7 +213,7 @@ function renderRequests(): void {
 
 // ---------- outcomes ----------
 
-let apps: AppView[] = [];
+let apps: AppRecord[] = [];
 let shipped: ShippedScenario[] = [];
 const scenarioApp = h('select', { id: 'scenario-app' });
 const shippedChoice = h('select', { id: 'shipped-scenario' });
@@ -215,7 +223,7 @@ const clockNow = h('output', { id: 'clock-now' });
 
 async function refreshApps(): Promise<void> {
   await attempt(async () => {
-    apps = (await api<{ apps: AppView[] }>('GET', '/apps')).apps;
+    apps = (await admin.apps()).apps;
     const chosen = scenarioApp.value;
     clear(scenarioApp).append(...apps.map((app) => h('option', { value: app.app_id }, `${app.app_id}${app.registered_at === 'built-in' ? ' (default)' : ''}`)));
     if (apps.some((app) => app.app_id === chosen)) scenarioApp.value = chosen;
@@ -234,10 +242,10 @@ async function loadAppScenario(): Promise<void> {
   const load = ++editorText;
   let text: string;
   try {
-    const { scenario } = await api<{ scenario: unknown }>('GET', `/apps/${encodeURIComponent(scenarioApp.value)}/scenario`);
+    const { scenario } = await admin.appScenario(scenarioApp.value);
     text = JSON.stringify(scenario, null, 2);
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    if (!(error instanceof AdminClientError) || error.status !== 404) throw error;
     text = JSON.stringify({ rules: [] }, null, 2);
   }
   if (load !== editorText) return;
@@ -258,11 +266,11 @@ async function checkEditor(): Promise<boolean> {
     return false;
   }
   try {
-    await api('POST', '/scenarios/check', document);
+    await admin.checkScenario(document);
     if (round === checking) [check.textContent, check.className] = ['Valid scenario', 'good'];
     return true;
   } catch (error) {
-    if (round === checking) [check.textContent, check.className] = [error instanceof ApiError ? error.message : String(error), 'bad'];
+    if (round === checking) [check.textContent, check.className] = [refusalText(error), 'bad'];
     return false;
   }
 }
@@ -288,19 +296,19 @@ function renderOutcomes(): void {
   apply.addEventListener('click', () =>
     void attempt(async () => {
       if (!(await checkEditor())) throw new Error('Fix the scenario first: ' + check.textContent);
-      await api('PUT', `/apps/${encodeURIComponent(scenarioApp.value)}/scenario`, JSON.parse(editor.value));
+      await admin.setAppScenario(scenarioApp.value, JSON.parse(editor.value));
     }, `Scenario applied to app ${scenarioApp.value}`),
   );
   const drop = h('button', { type: 'button' }, 'Back to the start scenario');
   drop.addEventListener('click', () =>
     void attempt(async () => {
-      await api('DELETE', `/apps/${encodeURIComponent(scenarioApp.value)}/scenario`);
+      await admin.clearAppScenario(scenarioApp.value);
       await loadAppScenario();
     }, `App ${scenarioApp.value} follows the start scenario again`),
   );
   const reset = h('button', { type: 'button', id: 'reset-sandbox' }, 'Reset the sandbox');
   reset.addEventListener('click', () => void attempt(async () => {
-    await api('POST', '/reset');
+    await admin.reset();
     await refreshClock();
     await loadAppScenario();
   }, 'Reset: app scenarios, counts, journal, state and clock are back to the start'));
@@ -308,8 +316,8 @@ function renderOutcomes(): void {
   const clockButton = (label: string, change: object | 'reset') => {
     const button = h('button', { type: 'button' }, label);
     button.addEventListener('click', () => void attempt(async () => {
-      if (change === 'reset') await api('DELETE', '/clock');
-      else await api('POST', '/clock', change);
+      if (change === 'reset') await admin.resetClock();
+      else await admin.moveClock(change);
       await refreshClock();
     }));
     return button;
@@ -327,7 +335,7 @@ function renderOutcomes(): void {
 }
 
 async function refreshClock(): Promise<void> {
-  const clock = await api<{ now: string; offset_ms: number }>('GET', '/clock');
+  const clock = await admin.clock();
   clockNow.textContent = `${clock.now}${clock.offset_ms ? ` (moved ${Math.round(clock.offset_ms / 60_000)} min)` : ''}`;
 }
 
@@ -337,18 +345,18 @@ const pendingList = h('ul', { id: 'pending', class: 'cards' });
 
 async function refreshCertifications(): Promise<void> {
   await attempt(async () => {
-    const { certifications } = await api<{ certifications: CertificationView[] }>('GET', '/certifications?status=pending');
+    const { certifications } = await admin.certifications({ status: 'pending' });
     clear(pendingList);
     if (!certifications.length) pendingList.append(h('li', {}, 'No certification is waiting for a person.'));
     for (const certification of certifications) pendingList.append(pendingCard(certification));
   });
 }
 
-function pendingCard(certification: CertificationView): HTMLLIElement {
+function pendingCard(certification: Certification): HTMLLIElement {
   const finish = (label: string, completion: () => object) => {
     const button = h('button', { type: 'button' }, label);
     button.addEventListener('click', () => void attempt(async () => {
-      await api('POST', `/certifications/${encodeURIComponent(certification.id)}/complete`, completion());
+      await admin.completeCertification(certification.id, completion());
       await refreshCertifications();
     }, `${certification.id}: ${label.toLowerCase()}`));
     return button;
@@ -371,10 +379,10 @@ async function renderVerifications(): Promise<void> {
   const synthetic = h('div', { id: 'synthetic' });
   const generate = h('button', { type: 'button', id: 'generate-identity' }, 'Generate a synthetic identity');
   generate.addEventListener('click', () => void attempt(async () => {
-    const person = await api<{ name: string; cert_no: string; mobile: string }>('POST', '/ui/data/synthetic-identity');
+    const person = await consoleData<{ name: string; cert_no: string; mobile: string }>('POST', '/ui/data/synthetic-identity');
     clear(synthetic).append(h('dl', {}, ...(['name', 'cert_no', 'mobile'] as const).flatMap((field) => [h('dt', {}, field), h('dd', {}, h('code', {}, person[field]), ' ', copyButton(person[field], `${field} ${person[field]}`, say))])));
   }));
-  const { identities } = await api<{ identities: Array<{ name: string; cert_no: string; mobile: string; purpose: string }> }>('GET', '/ui/data/magic-identities');
+  const { identities } = await consoleData<{ identities: Array<{ name: string; cert_no: string; mobile: string; purpose: string }> }>('GET', '/ui/data/magic-identities');
   section.append(
     h('h2', {}, 'Verifications'),
     h('h3', {}, 'Waiting for a person'),
@@ -410,13 +418,13 @@ function renderApps(): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void attempt(async () => {
-      await api('POST', '/apps', { app_id: appId.value.trim(), public_key: publicKey.value, sign_type: signType.value });
+      await admin.registerApp({ app_id: appId.value.trim(), public_key: publicKey.value, sign_type: signType.value });
       await refreshApps();
     }, `App ${appId.value.trim()} registered`);
   });
   const generate = h('button', { type: 'button', id: 'generate-key-pair' }, 'Generate a key pair');
   generate.addEventListener('click', () => void attempt(async () => {
-    const pair = await api<{ private_key_pem: string; public_key_pem: string; alipay_public_key_pem: string }>('POST', '/ui/data/key-pair');
+    const pair = await consoleData<{ private_key_pem: string; public_key_pem: string; alipay_public_key_pem: string }>('POST', '/ui/data/key-pair');
     publicKey.value = pair.public_key_pem;
     const config = [
       "import { AlipaySdk } from 'alipay-sdk';",
@@ -442,7 +450,7 @@ function renderApps(): void {
 
 async function start(): Promise<void> {
   await attempt(async () => {
-    shipped = (await api<{ scenarios: ShippedScenario[] }>('GET', '/ui/data/scenarios')).scenarios;
+    shipped = (await consoleData<{ scenarios: ShippedScenario[] }>('GET', '/ui/data/scenarios')).scenarios;
     clear(shippedChoice).append(h('option', { value: '' }, '(choose one)'), ...shipped.map((s) => h('option', { value: s.name }, s.name)));
     await refreshApps();
     await loadAppScenario();
