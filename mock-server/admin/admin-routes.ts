@@ -55,6 +55,11 @@ const REQUEST_CRITERIA = {
   additionalProperties: false,
 };
 const text = (description: string) => ({ type: 'string', description });
+const ISV_AUTHORIZATION = {
+  type: 'object',
+  required: ['app_id'],
+  properties: { app_id: text('the ISV app'), auth_app_id: text("the merchant's app_id"), user_id: text('the merchant\'s Alipay user id'), methods: { type: 'array', items: { type: 'string' }, description: 'the APIs authorized (all when left out)' } },
+};
 
 /** Keyed by operation, so that each is there exactly once (the type says so). */
 export const ADMIN_ROUTES: { readonly [Operation in AdminOperation]: AdminRoute } = {
@@ -128,7 +133,7 @@ export const ADMIN_ROUTES: { readonly [Operation in AdminOperation]: AdminRoute 
     status: 201,
     summary: 'an app_auth_code, as a merchant authorizing a third-party (ISV) app gives one',
     arguments: [body],
-    body: { type: 'object', required: ['app_id'], properties: { app_id: text('the ISV app'), auth_app_id: text("the merchant's app_id"), user_id: {}, methods: { type: 'array', items: { type: 'string' } } } },
+    body: ISV_AUTHORIZATION,
   },
   issueAppAuthToken: {
     verb: 'POST',
@@ -136,7 +141,7 @@ export const ADMIN_ROUTES: { readonly [Operation in AdminOperation]: AdminRoute 
     status: 201,
     summary: 'an app_auth_token straight away, without the code exchange',
     arguments: [body],
-    body: { type: 'object', required: ['app_id'], properties: { app_id: text('the ISV app'), auth_app_id: text("the merchant's app_id"), user_id: {}, methods: { type: 'array', items: { type: 'string' } } } },
+    body: ISV_AUTHORIZATION,
   },
   appAuthTokens: { verb: 'GET', path: '/app-auth-tokens', status: 200, summary: 'the app_auth_tokens issued, of one ISV app with ?app_id=', arguments: [{ from: 'query', names: ['app_id'] }] },
   appAuthToken: { verb: 'GET', path: '/app-auth-tokens/:token', status: 200, summary: 'one app_auth_token and its status', arguments: [token] },
