@@ -2,7 +2,7 @@
  * Where registered apps are kept between runs, behind one interface as the state is
  * (state/state-storage.ts): in memory, or apps.json in the data folder (app-files.ts, on Node).
  */
-import type { AppRecord } from './app-registry.js';
+import type { AppRecord } from './registered-app.js';
 
 export interface AppStorage {
   /** Where the apps are kept, for messages ("memory", a file). */

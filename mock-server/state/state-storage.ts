@@ -6,7 +6,7 @@
  */
 import type { JsonLines } from './json-lines.js';
 import type { StoredRecords } from './record-collection.js';
-import type { Authorization, Certification, MaterialCertification, Person } from './sandbox-store.js';
+import type { Authorization, Certification, MaterialCertification, Person } from './state-records.js';
 
 /**
  * The whole state, as a snapshot holds it. Each list is the store's table (record-table.ts): iterate

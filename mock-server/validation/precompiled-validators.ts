@@ -5,6 +5,6 @@
  * `npm run build` replaces dist's copy of this module with ajv's standalone code for every schema
  * that shipped-schemas.ts lists (write-precompiled-validators.ts).
  */
-import type { SchemaValidator } from './schema-validators.js';
+import type { SchemaValidator } from './schema-validator.js';
 
 export const PRECOMPILED_VALIDATORS: ReadonlyMap<string, SchemaValidator> = new Map();

@@ -8,14 +8,12 @@
  * validator (running from the sources, or one changed since the build) is compiled on first use,
  * with the same options, so both give the same answers.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import { PRECOMPILED_VALIDATORS } from './precompiled-validators.js';
+import type { SchemaValidator } from './schema-validator.js';
 
-/** A validator as ajv makes them: true or false, and after a false, why. */
-export interface SchemaValidator {
-  (data: unknown): boolean;
-  errors?: ErrorObject[] | null;
-}
+export type { SchemaValidator } from './schema-validator.js';
+
 
 /** The options every schema is compiled with, ahead of time and at run time alike. */
 export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
