@@ -62,7 +62,7 @@ const ISV_AUTHORIZATION = {
 };
 
 /** Keyed by operation, so that each is there exactly once (the type says so). */
-export const ADMIN_ROUTES: { readonly [Operation in AdminOperation]: AdminRoute } = {
+const ADMIN_ROUTES: { readonly [Operation in AdminOperation]: AdminRoute } = {
   health: { verb: 'GET', path: '/health', status: 200, summary: 'status, uptime and memory', arguments: [] },
   alipayPublicKey: { verb: 'GET', path: '/alipay-public-key', status: 200, summary: "the sandbox's \"Alipay\" public key, PEM text", arguments: [], answers: 'text' },
   reset: { verb: 'POST', path: '/reset', status: 204, summary: 'back to the start state: app scenarios, counts, journal, grants and certifications, the clock', arguments: [] },
