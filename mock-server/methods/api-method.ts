@@ -5,7 +5,6 @@
  */
 import type { Membership } from '../identity/membership.js';
 import type { ErrorFields } from '../protocol/public-errors.js';
-import type { SchemaFailureRule } from './business-errors.js';
 import type { SandboxStore } from '../state/sandbox-store.js';
 
 /** One row of a page's 业务错误码 table, verbatim. */
@@ -18,6 +17,17 @@ export interface DocumentedBusinessError {
   readonly sub_code: string;
   readonly sub_msg: string;
   readonly solution: string;
+}
+
+/** Which schema failures a rule answers: a field absent or empty, or any other failure of it. */
+export type FailureKind = 'missing' | 'invalid' | 'any';
+
+export interface SchemaFailureRule {
+  /** A dotted path ("cert_no", "identity_param.certNo"), a prefix ending in ".*", or "*" for every field. */
+  readonly field: string;
+  readonly on: FailureKind;
+  readonly subCode: string;
+  readonly subMsg?: string;
 }
 
 /**

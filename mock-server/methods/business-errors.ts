@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { businessError, PUBLIC_CODE_MSG, publicError, type ErrorFields } from '../protocol/public-errors.js';
-import type { DocumentedBusinessError, Refusal } from './api-method.js';
+import type { DocumentedBusinessError, Refusal, SchemaFailureRule } from './api-method.js';
 import { describeSchemaError, fieldPath } from './biz-content.js';
 
 /** The rows of a page's table with `subCode` (and `subMsg`, where a code has several rows, like USABLE_QUERY_FAIL). */
@@ -32,17 +32,6 @@ export class BusinessErrorTable {
   refusal(subCode: string, detail: string, subMsg?: string): Refusal {
     return { error: documentedError(this.row(subCode, subMsg)), detail };
   }
-}
-
-/** Which schema failures a rule answers: a field absent or empty, or any other failure of it. */
-export type FailureKind = 'missing' | 'invalid' | 'any';
-
-export interface SchemaFailureRule {
-  /** A dotted path ("cert_no", "identity_param.certNo"), a prefix ending in ".*", or "*" for every field. */
-  readonly field: string;
-  readonly on: FailureKind;
-  readonly subCode: string;
-  readonly subMsg?: string;
 }
 
 function isMissing(error: ErrorObject): boolean {
