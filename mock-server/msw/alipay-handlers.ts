@@ -1,12 +1,15 @@
 /**
  * msw handlers built on the sandbox engine: `setupServer(...alipayHandlers(core))` answers Alipay's
- * gateway URLs (and the OpenAPI v3 paths on their hosts) in-process for fetch- and http-based clients, exactly as the HTTP sandbox would. The
- * handlers only translate msw's Request into the engine's and back.
+ * gateway URLs (and the OpenAPI v3 paths on their hosts) in-process for fetch- and http-based
+ * clients, exactly as the HTTP sandbox would. The handlers only translate msw's Request into the
+ * exchange (engine/gateway-exchange.ts, which also decides which requests are the gateway's) and its
+ * reply into a Response.
  */
-import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { SandboxAdmin } from '../admin/sandbox-admin.js';
-import type { GatewayEngine } from '../engine/gateway-engine.js';
-import { ALIPAY_GATEWAYS, rawQueryOf } from '../engine/gateway-urls.js';
+import type { GatewayEngine, GatewaySettings } from '../engine/gateway-engine.js';
+import { bodyOfBytes, exchange, gatewayRoutes, type ExchangeRequest, type GatewayRoute, type GatewayRoutes } from '../engine/gateway-exchange.js';
+import { ALIPAY_GATEWAYS } from '../engine/gateway-urls.js';
 import { completeFromPage } from '../pages/page-completion.js';
 
 export interface AlipayHandlerOptions {
@@ -22,43 +25,39 @@ function pageCompletionHandler(admin: SandboxAdmin, gateway: string): HttpHandle
   });
 }
 
-export function alipayHandlers(core: { readonly engine: GatewayEngine; readonly admin: SandboxAdmin }, options: AlipayHandlerOptions = {}): HttpHandler[] {
-  const { engine } = core;
-  const gateways = options.gateways ?? ALIPAY_GATEWAYS;
-  const gatewayHandlers = gateways.map((gateway) =>
-    http.all(gateway, async ({ request }) => {
-      const body = Buffer.from(await request.arrayBuffer());
-      const exceeded = body.length > engine.settings.maxBodyBytes;
-      const answer = await engine.handle({
-        httpMethod: request.method,
-        rawQuery: rawQueryOf(request.url),
-        contentType: request.headers.get('content-type') ?? undefined,
-        body: exceeded ? Buffer.alloc(0) : body,
-        bodyExceededLimit: exceeded,
-      });
-      if (answer.delayMs) await delay(answer.delayMs);
+function routeOfRequest(routes: GatewayRoutes, request: Request): GatewayRoute | undefined {
+  const url = new URL(request.url);
+  return routes.routeOf(url.origin, url.pathname + url.search);
+}
+
+/** A Request's body is in hand whole: only its size can be out of bounds. */
+async function exchangeRequest(request: Request, settings: GatewaySettings): Promise<ExchangeRequest> {
+  const url = new URL(request.url);
+  return {
+    method: request.method,
+    target: url.pathname + url.search,
+    contentType: request.headers.get('content-type') ?? undefined,
+    headers: () => Object.fromEntries(request.headers),
+    body: bodyOfBytes(new Uint8Array(await request.arrayBuffer()), settings),
+  };
+}
+
+function routeHandler(engine: GatewayEngine, routes: GatewayRoutes, route: GatewayRoute): HttpHandler {
+  return http.all(
+    ({ request }) => routeOfRequest(routes, request) === route,
+    async ({ request }) => {
+      const { reply } = await exchange(engine, route, await exchangeRequest(request, engine.settings));
       // A reset or closed connection: the client sees a network error, as it would from the server.
-      if (answer.connectionFault) return HttpResponse.error();
-      return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
-    }),
+      if (reply.kind === 'fault') return HttpResponse.error();
+      return new HttpResponse(reply.body, { status: reply.status, headers: reply.headers });
+    },
   );
-  const origins = [...new Set(gateways.map((gateway) => new URL(gateway).origin))];
-  const openApiHandlers = origins.map((origin) =>
-    http.all(`${origin}/v3/*`, async ({ request }) => {
-      const body = new Uint8Array(await request.arrayBuffer());
-      const exceeded = body.length > engine.settings.maxBodyBytes;
-      const url = new URL(request.url);
-      const answer = await engine.handleOpenApi({
-        httpMethod: request.method,
-        url: url.pathname + url.search,
-        headers: Object.fromEntries(request.headers),
-        body: exceeded ? new Uint8Array(0) : body,
-        bodyExceededLimit: exceeded,
-      });
-      if (answer.delayMs) await delay(answer.delayMs);
-      if (answer.connectionFault) return HttpResponse.error();
-      return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
-    }),
-  );
-  return [...gatewayHandlers, ...openApiHandlers, ...gateways.map((gateway) => pageCompletionHandler(core.admin, gateway))];
+}
+
+const ROUTES: readonly GatewayRoute[] = ['gateway.do', 'openapi-v3'];
+
+export function alipayHandlers(core: { readonly engine: GatewayEngine; readonly admin: SandboxAdmin }, options: AlipayHandlerOptions = {}): HttpHandler[] {
+  const gateways = options.gateways ?? ALIPAY_GATEWAYS;
+  const routes = gatewayRoutes(gateways);
+  return [...ROUTES.map((route) => routeHandler(core.engine, routes, route)), ...gateways.map((gateway) => pageCompletionHandler(core.admin, gateway))];
 }

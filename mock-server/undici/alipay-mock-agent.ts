@@ -2,11 +2,15 @@
  * An undici MockAgent bridged to the sandbox engine, for alipay-sdk: it calls Alipay through urllib,
  * which uses undici's own request() and so never meets msw's interceptors. Pass it as the SDK's
  * `proxyAgent`; requests to Alipay's gateway URLs are answered in-process, anything else is refused.
+ * The agent only translates a dispatch into the exchange (engine/gateway-exchange.ts, which also
+ * decides which requests are the gateway's) and its reply into undici's handler calls.
  */
 import { Agent, getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
 import type { SandboxAdmin } from '../admin/sandbox-admin.js';
-import type { GatewayEngine, GatewayResponse } from '../engine/gateway-engine.js';
-import { ALIPAY_GATEWAYS, rawQueryOf } from '../engine/gateway-urls.js';
+import type { ConnectionFault } from '../engine/envelope-faults.js';
+import type { GatewayEngine, GatewaySettings } from '../engine/gateway-engine.js';
+import { bodyOfBytes, exchange, gatewayRoutes, type ExchangeRequest, type GatewayRoutes, type Reply } from '../engine/gateway-exchange.js';
+import { ALIPAY_GATEWAYS } from '../engine/gateway-urls.js';
 import { completeFromPage, completionIdOf } from '../pages/page-completion.js';
 
 /** The legacy handler hooks undici's mock dispatch calls (see undici/lib/mock/mock-utils.js). */
@@ -27,22 +31,32 @@ async function bodyBytes(body: Dispatcher.DispatchOptions['body']): Promise<Buff
   return Buffer.concat(chunks);
 }
 
+/** A dispatch's body is in hand whole once its iterable is drained: only its size can be out of bounds. */
+async function exchangeRequest(opts: Dispatcher.DispatchOptions, settings: GatewaySettings): Promise<ExchangeRequest> {
+  const headers = headerMap(opts.headers);
+  return { method: opts.method, target: opts.path, contentType: headers['content-type'], headers: () => headers, body: bodyOfBytes(await bodyBytes(opts.body), settings) };
+}
+
 function headerPairs(headers: Readonly<Record<string, string>>, length: number): Buffer[] {
   const pairs: Buffer[] = [];
   for (const [name, value] of Object.entries({ ...headers, 'content-length': String(length) })) pairs.push(Buffer.from(name), Buffer.from(value));
   return pairs;
 }
 
-type RawAnswer = Pick<GatewayResponse, 'status' | 'headers' | 'connectionFault' | 'body'>;
+/** The errors undici itself raises when the server resets or closes the connection. */
+function faultError(fault: ConnectionFault): Error {
+  if (fault === 'connection-reset') return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+  return Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+}
 
-function deliver(handler: LegacyHandler, answer: RawAnswer): void {
-  if (answer.connectionFault) {
-    handler.onError?.(Object.assign(new Error(answer.connectionFault === 'connection-reset' ? 'read ECONNRESET' : 'other side closed'), { code: answer.connectionFault === 'connection-reset' ? 'ECONNRESET' : 'UND_ERR_SOCKET' }));
+function deliver(handler: LegacyHandler, reply: Reply): void {
+  if (reply.kind === 'fault') {
+    handler.onError?.(faultError(reply.fault));
     return;
   }
   // undici's handlers take Buffers: a view of the answer's bytes, not a copy.
-  const body = Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
-  handler.onHeaders?.(answer.status, headerPairs(answer.headers, body.length), () => undefined, '');
+  const body = Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
+  handler.onHeaders?.(reply.status, headerPairs(reply.headers, body.length), () => undefined, '');
   handler.onData?.(body);
   handler.onComplete?.([]);
 }
@@ -61,77 +75,49 @@ interface AgentCore {
 class EngineMockAgent extends MockAgent {
   readonly #engine: GatewayEngine;
   readonly #admin: SandboxAdmin;
-  readonly #gateways: readonly URL[];
+  readonly #routes: GatewayRoutes;
 
   /** `passThrough`: requests to hosts other than Alipay's go on through a real agent; else all are refused. */
   constructor(core: AgentCore, gateways: readonly string[], passThrough: boolean) {
     super(passThrough ? { agent: new Agent() } : undefined);
     this.#engine = core.engine;
     this.#admin = core.admin;
-    this.#gateways = gateways.map((g) => new URL(g));
+    this.#routes = gatewayRoutes(gateways);
     if (passThrough) this.enableNetConnect();
     else this.disableNetConnect();
   }
 
-  /** An OpenAPI v3 path on a gateway's origin. */
-  #isOpenApi(opts: Dispatcher.DispatchOptions): boolean {
-    const origin = new URL(String(opts.origin)).origin;
-    return opts.path.startsWith('/v3/') && this.#gateways.some((g) => g.origin === origin);
-  }
-
-  #isGateway(opts: Dispatcher.DispatchOptions): boolean {
-    const origin = new URL(String(opts.origin)).origin;
-    const path = opts.path.split('?')[0];
-    return this.#gateways.some((g) => g.origin === origin && g.pathname === path);
-  }
-
   /** The hosted page's form post, on a gateway's origin. */
-  #completionId(opts: Dispatcher.DispatchOptions): string | undefined {
-    const origin = new URL(String(opts.origin)).origin;
-    if (opts.method !== 'POST' || !this.#gateways.some((g) => g.origin === origin)) return undefined;
+  #completionId(origin: string, opts: Dispatcher.DispatchOptions): string | undefined {
+    if (opts.method !== 'POST' || !this.#routes.serves(origin)) return undefined;
     return completionIdOf(opts.path);
+  }
+
+  async #completePage(id: string, opts: Dispatcher.DispatchOptions): Promise<Reply> {
+    const page = await completeFromPage(this.#admin, id, (await bodyBytes(opts.body)).toString('utf8'));
+    return { kind: 'answer', status: page.status, headers: page.headers, body: new TextEncoder().encode(page.body), closeConnection: false };
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const legacy = handler as LegacyHandler;
-    const completionId = this.#completionId(opts);
-    if (completionId !== undefined) return this.#answer(legacy, async () => {
-      const page = await completeFromPage(this.#admin, completionId, (await bodyBytes(opts.body)).toString('utf8'));
-      return { status: page.status, headers: page.headers, body: new TextEncoder().encode(page.body) };
-    });
-    if (this.#isOpenApi(opts)) return this.#answer(legacy, async () => {
-      const body = await bodyBytes(opts.body);
-      const answer = await this.#engine.handleOpenApi({ httpMethod: opts.method, url: opts.path, headers: headerMap(opts.headers), body, bodyExceededLimit: body.length > this.#engine.settings.maxBodyBytes });
-      if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-      return answer;
-    });
-    if (!this.#isGateway(opts)) {
-      const url = new URL(opts.path, String(opts.origin));
-      if (!isAlipayHost(url.hostname)) return super.dispatch(opts, handler);
-      // Fail closed: an Alipay address the sandbox does not answer must never reach the real Alipay.
-      legacy.onError?.(new AlipayHostRefusedError(url));
-      return true;
-    }
-    return this.#answer(legacy, async () => {
-      const body = await bodyBytes(opts.body);
-      const answer = await this.#engine.handle({
-        httpMethod: opts.method,
-        rawQuery: rawQueryOf(opts.path),
-        contentType: headerMap(opts.headers)['content-type'],
-        body,
-        bodyExceededLimit: body.length > this.#engine.settings.maxBodyBytes,
-      });
-      if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-      return answer;
-    });
+    const origin = new URL(String(opts.origin)).origin;
+    const completionId = this.#completionId(origin, opts);
+    if (completionId !== undefined) return this.#answer(legacy, () => this.#completePage(completionId, opts));
+    const route = this.#routes.routeOf(origin, opts.path);
+    if (route) return this.#answer(legacy, async () => (await exchange(this.#engine, route, await exchangeRequest(opts, this.#engine.settings))).reply);
+    const url = new URL(opts.path, String(opts.origin));
+    if (!isAlipayHost(url.hostname)) return super.dispatch(opts, handler);
+    // Fail closed: an Alipay address the sandbox does not answer must never reach the real Alipay.
+    legacy.onError?.(new AlipayHostRefusedError(url));
+    return true;
   }
 
   /** Connects, then delivers what `work` answers (or its failure) unless the caller aborted meanwhile. */
-  #answer(legacy: LegacyHandler, work: () => Promise<RawAnswer>): boolean {
+  #answer(legacy: LegacyHandler, work: () => Promise<Reply>): boolean {
     let aborted = false;
     legacy.onConnect?.(() => (aborted = true), null);
     void work().then(
-      (answer) => !aborted && deliver(legacy, answer),
+      (reply) => !aborted && deliver(legacy, reply),
       (error: unknown) => !aborted && legacy.onError?.(error as Error),
     );
     return true;
