@@ -53,10 +53,3 @@ export function checkTimestamp(text: string, nowMs: number, windowMs: number): T
       `(read in local time; GMT+8 was tried too) and the allowed skew is ${windowMs / 60000} minutes`,
   };
 }
-
-/** Formats an instant the way the Node SDK does: local wall-clock time. */
-export function formatLocalTimestamp(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}

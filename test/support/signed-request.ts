@@ -6,7 +6,7 @@ import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
-import { formatLocalTimestamp } from '../../mock-server/protocol/timestamp.js';
+import { formatLocalTimestamp } from './local-timestamp.js';
 
 export type Charset = 'utf-8' | 'gbk' | 'gb2312';
 
