@@ -13,7 +13,7 @@ import type { Scenario } from '../scenarios/scenario-rules.js';
 const SHIPPED_SCENARIOS = packagePath('scenarios');
 
 /** A scenario file compiled, or a ScenarioLoadError naming the file (and the path in it). */
-export function loadScenarioFile(path: string, definitions: readonly ApiMethodDefinition[]): Scenario {
+function loadScenarioFile(path: string, definitions: readonly ApiMethodDefinition[]): Scenario {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -22,7 +22,6 @@ export function loadScenarioFile(path: string, definitions: readonly ApiMethodDe
   }
   return compileScenario(parseScenarioText(text, path), path, definitions);
 }
-
 
 /** A path, or the name of a scenario shipped in scenarios/ ("gateway-outage"). */
 export function resolveScenarioPath(nameOrPath: string): string {
