@@ -25,11 +25,6 @@ export function schemaKey(schema: object): string {
   return JSON.stringify(schema);
 }
 
-/** True when the build generated this schema's validator (a test checks every shipped schema is). */
-export function isPrecompiled(schema: object): boolean {
-  return PRECOMPILED_VALIDATORS.has(schemaKey(schema));
-}
-
 export function validatorFor(schema: object): SchemaValidator {
   return PRECOMPILED_VALIDATORS.get(schemaKey(schema)) ?? (ajv ??= new Ajv(AJV_OPTIONS)).compile(schema);
 }
