@@ -18,7 +18,7 @@ interface OptionSpec {
   readonly description: string;
 }
 
-export const SERVE_OPTIONS: readonly OptionSpec[] = [
+const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: ['ALIPAY_SANDBOX_PORT', 'PORT'], kind: 'string', value: 'N', defaultText: String(DEFAULT_PORT), description: 'port to listen on; 0 picks a free one' },
   { flag: 'host', env: ['ALIPAY_SANDBOX_HOST'], kind: 'string', value: 'ADDRESS', defaultText: '127.0.0.1', description: 'address to listen on' },
   { flag: 'admin-hosts', env: ['ALIPAY_SANDBOX_ADMIN_HOSTS'], kind: 'string', value: 'NAME,...', defaultText: 'none', description: 'more Host names to serve the admin API for (loopback names and this machine\'s addresses always are)' },
