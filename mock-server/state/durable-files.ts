@@ -275,7 +275,7 @@ const MEMBER = /^("(?:[^"\\]|\\.)*"):(.*)$/s;
  * at all: they are kept as their lines (json-lines.ts). Text of another layout (an older compact
  * snapshot) is handed to JSON.parse.
  */
-export function readJsonLines(bytes: Buffer, asLines: ReadonlySet<string> = new Set()): unknown {
+function readJsonLines(bytes: Buffer, asLines: ReadonlySet<string> = new Set()): unknown {
   // jsonPieces opens the top container on a line of its own; anything else is another layout.
   const layout = bytes.length >= 2 && (bytes[0] === 0x7b || bytes[0] === 0x5b) && bytes[1] === NEWLINE;
   if (layout) {

@@ -1,7 +1,8 @@
 /**
  * A snapshot is written in slices, a line per member (jsonPieces), and read back a line at a time
- * (readJsonLines): the text is JSON that parses to what JSON.stringify's would, whatever the data
- * holds; the line reader gives the same value as JSON.parse; an older compact snapshot still reads.
+ * (DurableJSONFile, as the data folder's files are read): the text is JSON that parses to what
+ * JSON.stringify's would, whatever the data holds; the line reader gives the same value as
+ * JSON.parse; an older compact snapshot still reads.
  * The writer encodes the pieces into a reused buffer: every byte lands, in order, whatever a piece's
  * size or characters.
  */
@@ -9,7 +10,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces, readJsonLines, writeAtomically } from '../../mock-server/state/durable-files.js';
+import { jsonPieces, writeAtomically } from '../../mock-server/state/durable-files.js';
+import { useDurableReader } from '../support/durable-read.js';
+
+const readBack = useDurableReader();
 
 /** A small deterministic generator of awkward values: undefined fields, holes, unicode, dates, nesting. */
 function value(seed: number, depth: number): unknown {
@@ -36,31 +40,31 @@ function value(seed: number, depth: number): unknown {
 }
 
 describe('jsonPieces', () => {
-  it('writes JSON that means what JSON.stringify\'s text means, and reads it back line by line, for 2,000 generated values at every depth', () => {
+  it('writes JSON that means what JSON.stringify\'s text means, and reads it back line by line, for 2,000 generated values at every depth', async () => {
     for (let seed = 1; seed <= 2000; seed++) {
       const input = value(seed, 5);
       const expected: unknown = JSON.parse(JSON.stringify(input) ?? 'null');
       for (const depth of [1, 2, 3, 5]) {
         const text = [...jsonPieces(input, depth)].join('');
         expect(JSON.parse(text), `seed ${seed}, depth ${depth}`).toEqual(expected);
-        expect(readJsonLines(Buffer.from(text)), `seed ${seed}, depth ${depth}, line reader`).toEqual(expected);
+        expect(await readBack(text), `seed ${seed}, depth ${depth}, line reader`).toEqual(expected);
       }
     }
   });
 
-  it('reads a member named __proto__ as a property, as JSON.parse does, not as the object\'s prototype', () => {
+  it('reads a member named __proto__ as a property, as JSON.parse does, not as the object\'s prototype', async () => {
     const text = [...jsonPieces(JSON.parse('{"records":{"kind":{"__proto__":{"polluted":true},"k":{"v":1}}}}'))].join('');
-    const read = readJsonLines(Buffer.from(text)) as { records: { kind: Record<string, unknown> } };
+    const read = (await readBack(text)) as { records: { kind: Record<string, unknown> } };
     expect(read).toEqual(JSON.parse(text));
     expect(Object.keys(read.records.kind)).toEqual(['__proto__', 'k']);
     expect(Object.getPrototypeOf(read.records.kind)).toBe(Object.prototype);
   });
 
-  it('reads an older compact snapshot (one line) and any JSON through JSON.parse', () => {
+  it('reads an older compact snapshot (one line) and any JSON through JSON.parse', async () => {
     const compact = JSON.stringify({ version: 1, people: [{ cert_no: '1', name: '张三' }], records: { a: { k: { v: 1 } } } });
-    expect(readJsonLines(Buffer.from(compact))).toEqual(JSON.parse(compact));
+    expect(await readBack(compact)).toEqual(JSON.parse(compact));
     const pretty = JSON.stringify({ a: [1, { b: '}' }], c: '],' }, null, 2);
-    expect(readJsonLines(Buffer.from(pretty))).toEqual(JSON.parse(pretty));
+    expect(await readBack(pretty)).toEqual(JSON.parse(pretty));
   });
 
   it('for a snapshot of the store\'s shape, and in many pieces (one per record at least)', () => {

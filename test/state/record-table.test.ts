@@ -8,11 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces, readJsonLines } from '../../mock-server/state/durable-files.js';
+import { jsonPieces } from '../../mock-server/state/durable-files.js';
 import { isJsonValue, JsonLines } from '../../mock-server/state/json-lines.js';
 import { RecordTable, type TableLookups } from '../../mock-server/state/record-table.js';
 import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
 import { FileStateStorage } from '../../mock-server/state/state-files.js';
+import { useDurableReader } from '../support/durable-read.js';
 
 interface Row {
   kind?: unknown;
@@ -50,10 +51,12 @@ function rows(count: number, seed: number): Row[] {
   });
 }
 
+const readBack = useDurableReader();
+
 /** The rows as a snapshot's lines, read back as the file storage reads them. */
-function asLines(list: Row[]): JsonLines {
+async function asLines(list: Row[]): Promise<JsonLines> {
   const text = [...jsonPieces({ version: 1, certifications: list })].join('');
-  const read = readJsonLines(Buffer.from(text), new Set(['certifications'])) as { certifications: unknown };
+  const read = (await readBack(text, new Set(['certifications']))) as { certifications: unknown };
   expect(read.certifications).toBeInstanceOf(JsonLines);
   return read.certifications as JsonLines;
 }
@@ -105,10 +108,10 @@ describe('isJsonValue, which checks each snapshot line at start', () => {
 });
 
 describe('a record table over a snapshot\'s lines', () => {
-  it('finds by every lookup what a table over the parsed records finds, for 4 seeds of 3,000 awkward rows', () => {
+  it('finds by every lookup what a table over the parsed records finds, for 4 seeds of 3,000 awkward rows', async () => {
     for (const seed of [1, 2, 3, 4]) {
       const list = rows(3000, seed);
-      const lines = RecordTable.of<Row, string>(LOOKUPS, asLines(list));
+      const lines = RecordTable.of<Row, string>(LOOKUPS, await asLines(list));
       const parsed = RecordTable.of<Row, string>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
       for (const [lookup, fields] of Object.entries(LOOKUPS)) {
         const keys = probes(list, fields);
@@ -119,10 +122,10 @@ describe('a record table over a snapshot\'s lines', () => {
     }
   });
 
-  it('drops by a numeric field what a filter of the parsed records drops, keeping the other lines unparsed, twice over', () => {
+  it('drops by a numeric field what a filter of the parsed records drops, keeping the other lines unparsed, twice over', async () => {
     for (const seed of [5, 6]) {
       const list = rows(2000, seed);
-      let lines = RecordTable.of<Row, string>(LOOKUPS, asLines(list));
+      let lines = RecordTable.of<Row, string>(LOOKUPS, await asLines(list));
       let parsed = RecordTable.of<Row, string>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
       // Some records parsed (and one changed) before the sweep, some added after the lines.
       lines.find('id', String(list[3]!.id))!.created_at_ms = 0;
@@ -149,16 +152,16 @@ describe('a record table over a snapshot\'s lines', () => {
     }
   });
 
-  it('keeps the later of two records with one key, whether either is a line or added later', () => {
+  it('keeps the later of two records with one key, whether either is a line or added later', async () => {
     const list: Row[] = [
       { kind: 'k', id: 'same', app_id: 'a', order_no: 'o"1', v: 1 },
       { kind: 'k', id: 'same', app_id: 'a', order_no: 'o2', v: 2 },
       { kind: 'k', id: 'other', app_id: 'a', order_no: 'o"1', v: 3 },
     ];
-    const table = RecordTable.of<Row, string>(LOOKUPS, asLines(list));
+    const table = RecordTable.of<Row, string>(LOOKUPS, await asLines(list));
     expect(table.find('id', 'same')).toMatchObject({ v: 2 });
     // A line edited by hand (spaces) is parsed at start, an untouched later one is not: the later still wins.
-    const edited = readJsonLines(Buffer.from(`{\n"certifications":[\n{"kind": "k", "id": "same", "v": 1},\n${JSON.stringify(list[1])}\n]\n}`), new Set(['certifications'])) as { certifications: JsonLines };
+    const edited = (await readBack(`{\n"certifications":[\n{"kind": "k", "id": "same", "v": 1},\n${JSON.stringify(list[1])}\n]\n}`, new Set(['certifications']))) as { certifications: JsonLines };
     expect(RecordTable.of<Row, string>(LOOKUPS, edited.certifications).find('id', 'same')).toMatchObject({ v: 2 });
     expect(table.find('order', 'k', 'a', 'o"1')).toMatchObject({ v: 3 });
     table.add({ kind: 'k', id: 'same', app_id: 'a', order_no: 'o3', v: 4 });
@@ -166,14 +169,14 @@ describe('a record table over a snapshot\'s lines', () => {
     expect(table.find('order', 'k', 'a', 'o2')).toMatchObject({ v: 2 });
   });
 
-  it('deletes a record from every lookup, walk and write; a record added later with its key is found again', () => {
+  it('deletes a record from every lookup, walk and write; a record added later with its key is found again', async () => {
     for (const lines of [true, false]) {
       const list: Row[] = [
         { kind: 'k', id: 'a', app_id: 'x', order_no: '1', created_at_ms: 5 },
         { kind: 'k', id: 'b', app_id: 'x', order_no: '2', created_at_ms: 5 },
         { kind: 'k', id: 'c', app_id: 'x', order_no: '3', created_at_ms: 5 },
       ];
-      const table = RecordTable.of<Row, string>(LOOKUPS, lines ? asLines(list) : list);
+      const table = RecordTable.of<Row, string>(LOOKUPS, lines ? await asLines(list) : list);
       expect(table.delete('order', 'k', 'x', '2')).toMatchObject({ id: 'b' });
       expect(table.delete('id', 'b')).toBeUndefined();
       expect([table.find('id', 'b'), table.find('order', 'k', 'x', '2'), table.length]).toEqual([undefined, undefined, 2]);
@@ -187,10 +190,10 @@ describe('a record table over a snapshot\'s lines', () => {
     }
   });
 
-  it('hands out one object per record, so a change to it is what is found and written next', () => {
+  it('hands out one object per record, so a change to it is what is found and written next', async () => {
     const list = rows(50, 9);
     const id = list.map((row) => row.id).filter((value): value is string => typeof value === 'string')[10]!;
-    const table = RecordTable.of<Row, string>(LOOKUPS, asLines(list));
+    const table = RecordTable.of<Row, string>(LOOKUPS, await asLines(list));
     const record = table.find('id', id)!;
     record.status = 'PASSED';
     expect(table.find('id', id)).toBe(record);
