@@ -8,7 +8,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const RSA_SIGNATURE_OID_PREFIX = '1.2.840.113549.1.1';
 
-export function certificatesIn(pem: string): string[] {
+function certificatesIn(pem: string): string[] {
   return pem.match(PEM_CERTIFICATE) ?? [];
 }
 
@@ -62,7 +62,7 @@ const DER_OID = 0x06;
  * The signature algorithm's OID (node:crypto does not expose it), read from the DER: Certificate ::=
  * SEQUENCE { tbsCertificate, signatureAlgorithm SEQUENCE { algorithm OID, ... }, signature }.
  */
-export function signatureAlgorithmOid(pem: string): string {
+function signatureAlgorithmOid(pem: string): string {
   // From the PEM itself: the browser build's X509Certificate (on forge) reads RSA certificates only.
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
   const certificate = derElementAt(der, 0);
