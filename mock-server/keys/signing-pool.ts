@@ -51,11 +51,11 @@ export interface SigningPool extends ResponseSigner {
  * 2,781-3,003 requests/s in memory, p99 11-13 against 12-14 ms): a second thread mostly sleeps and is
  * woken per batch, and each wake-up costs the main thread about 40 µs.
  */
-export function defaultSigningThreads(): number {
+function defaultSigningThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-export function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size = defaultSigningThreads()): SigningPool {
+function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size = defaultSigningThreads()): SigningPool {
   const pending = new Map<number, PendingJob>();
   let nextId = 0;
   let closed = false;
@@ -143,11 +143,6 @@ interface SharedPool {
 
 /** Pools by thread count and key, for the sandboxes of this process. */
 const sharedPools = new Map<string, SharedPool>();
-
-/** How many shared pools this process has (running, or waiting idle for the next sandbox). */
-export function sharedSigningPoolCount(): number {
-  return sharedPools.size;
-}
 
 /** How long a pool nobody uses waits for the next sandbox before its threads stop. */
 const IDLE_POOL_MS = 2000;

@@ -53,13 +53,13 @@ const emptyState = (people: Person[] = []): StateFile => stateOf({ version: 1, p
 type Change = StateChange;
 
 /** Changes the log may hold before the snapshot is rewritten and the log emptied (at least). */
-export const COMPACT_AFTER = 10_000;
+const COMPACT_AFTER = 10_000;
 /**
  * Past COMPACT_AFTER, the log may hold a change per this many records: a snapshot costs what the
  * state holds, so at a million records a fixed threshold would rewrite 350 MB every 10,000 changes
  * and keep the main thread serialising. Proportional, each change pays for a bounded share of one.
  */
-export const RECORDS_PER_LOGGED_CHANGE = 10;
+const RECORDS_PER_LOGGED_CHANGE = 10;
 
 /** Makes `target` hold what `source` holds, in place: fields it lacks go too (a fail_reason undone). */
 function replaceFields<T extends object>(target: T, source: T): void {

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import { createInProcessSigner } from '../../mock-server/keys/alipay-signer.js';
-import { createSigningPool } from '../../mock-server/keys/signing-pool.js';
+import { sharedSigningPool } from '../../mock-server/keys/signing-pool.js';
 import { signString } from '../support/signed-request.js';
 
 const appPublicKey = createPublicKey(readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'));
@@ -21,7 +21,8 @@ const alipayPrivateKeyPem = readFileSync(testKeyPaths.alipayPrivateKey, 'utf8');
 // `--signing-threads N`, as serve takes it; by default the pool's own default (one per core but one).
 const threadsAt = process.argv.indexOf('--signing-threads');
 const threads = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : undefined;
-const signer = createSigningPool(alipayPrivateKeyPem, createInProcessSigner(createPrivateKey(alipayPrivateKeyPem)), threads);
+// The pool a sandbox takes: this process starts no other, so it is this gateway's alone.
+const signer = sharedSigningPool(alipayPrivateKeyPem, createInProcessSigner(createPrivateKey(alipayPrivateKeyPem)), threads);
 
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];

@@ -14,8 +14,6 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import { jsonPieces, writeAllSync } from '../../mock-server/state/durable-files.js';
-import { defaultSigningThreads } from '../../mock-server/keys/signing-pool.js';
-import { COMPACT_AFTER, RECORDS_PER_LOGGED_CHANGE } from '../../mock-server/state/sandbox-store.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 import { allocationsPerCall, type AllocationProfile } from './engine-allocations.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
@@ -72,9 +70,11 @@ async function startFloorGateway(signingThreads?: number): Promise<{ child: Chil
   return { child, url: await listeningUrl(child) };
 }
 
+/** Signing threads when --signing-threads is not given: one per core but one (the README's options table), at least one. */
+const DEFAULT_SIGNING_THREADS = Math.max(1, availableParallelism() - 1);
 /** `BENCH_SIGNING_THREADS=N`: the sandbox's --signing-threads in the runs (default: the pool's own). */
 const BENCH_SIGNING_THREADS = process.env.BENCH_SIGNING_THREADS;
-const SANDBOX_SIGNING_THREADS = Number(BENCH_SIGNING_THREADS) || defaultSigningThreads();
+const SANDBOX_SIGNING_THREADS = Number(BENCH_SIGNING_THREADS) || DEFAULT_SIGNING_THREADS;
 
 /** `pool` against a started server (sandbox or floor) with its CPU a request, then the server stopped. */
 const loadOn = (server: { child: ChildProcess; url: string }, pool: SignedRequest[], signingThreads: number): Promise<LoadResult> =>
@@ -407,10 +407,18 @@ function loadLines(label: string, load: LoadResult): string[] {
 }
 
 /**
+ * When the sandbox compacts, as the README's State section documents it: every 10,000 changes, or in
+ * a larger state once the log holds a change per ten records. The store keeps its thresholds to itself,
+ * so the bench sizes its folder by the documented figures (a change to them is a README change too).
+ */
+const COMPACT_AFTER = 10_000;
+const RECORDS_PER_LOGGED_CHANGE = 10;
+
+/**
  * The change-log lines a `records`-sized folder starts with: near the length at which the sandbox
- * compacts (10,000 changes, or one per ten records past 100,000; sandbox-store.ts), so that the
- * restart replays about the longest log a running sandbox leaves, and the probed load brings a
- * compaction of the whole state within its first seconds.
+ * compacts (10,000 changes, or one per ten records past 100,000), so that the restart replays about
+ * the longest log a running sandbox leaves, and the probed load brings a compaction of the whole
+ * state within its first seconds.
  */
 const loggedChanges = (records: number) => Math.max(COMPACT_AFTER - 4_000, Math.floor(records / RECORDS_PER_LOGGED_CHANGE) - 1_000);
 
@@ -564,7 +572,7 @@ async function main(): Promise<void> {
   const wideMemory = wideSandbox && (await signRateAround(loadOn(wideSandbox, pool, coreThreads)));
   // The same requests to a gateway that only decodes, verifies and signs: what the cryptography leaves.
   const floorGateway = await startFloorGateway();
-  const floor = await signRateAround(loadOn(floorGateway, pool, defaultSigningThreads()));
+  const floor = await signRateAround(loadOn(floorGateway, pool, DEFAULT_SIGNING_THREADS));
   // With a signing thread per core: what a main thread as lean as the floor's would leave room for
   // (the sandbox's own main thread is too busy for a second signing thread to pay; see the README).
   const wideFloorGateway = await startFloorGateway(coreThreads);

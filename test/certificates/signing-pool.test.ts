@@ -4,10 +4,15 @@
  * sandbox has used them for a while.
  */
 import { createPublicKey, verify } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInProcessSigner } from '../../mock-server/keys/alipay-signer.js';
-import { sharedSigningPool, sharedSigningPoolCount } from '../../mock-server/keys/signing-pool.js';
+import { sharedSigningPool } from '../../mock-server/keys/signing-pool.js';
 import { spareKeyPair } from '../support/spare-app-keys.js';
+
+type Pool = ReturnType<typeof sharedSigningPool>;
 
 const CONTENT = '{"code":"10000","msg":"Success","certify_id":"0123456789abcdef0123456789abcdef"}';
 
@@ -21,6 +26,21 @@ function verifies(signature: string, publicKey: ReturnType<typeof createPublicKe
   return verify('sha256', Buffer.from(CONTENT), publicKey, Buffer.from(signature, 'base64'));
 }
 
+/**
+ * The pools `open` takes, and the threads it starts: Node publishes each new Worker on the
+ * worker_threads diagnostics channel, and nothing else runs while `open` does.
+ */
+function openPools(open: () => Pool[]): { pools: Pool[]; threads: Worker[] } {
+  const threads: Worker[] = [];
+  const started = (message: unknown) => threads.push((message as { worker: Worker }).worker);
+  subscribe('worker_threads', started);
+  try {
+    return { pools: open(), threads };
+  } finally {
+    unsubscribe('worker_threads', started);
+  }
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -28,10 +48,10 @@ afterEach(() => {
 describe('the shared signing pool', () => {
   it('is one pool for every sandbox of the process with the same key, each signature verifying', async () => {
     const key = poolKey();
-    const before = sharedSigningPoolCount();
-    const first = sharedSigningPool(key.pem, key.fallback, 1);
-    const second = sharedSigningPool(key.pem, key.fallback, 1);
-    expect(sharedSigningPoolCount()).toBe(before + 1);
+    const { pools, threads } = openPools(() => [sharedSigningPool(key.pem, key.fallback, 1), sharedSigningPool(key.pem, key.fallback, 1)]);
+    const [first, second] = pools as [Pool, Pool];
+    // A pool of one thread, for both.
+    expect(threads).toHaveLength(1);
     const signatures = await Promise.all([first.sign(CONTENT, 'RSA2'), second.sign(CONTENT, 'RSA2')]);
     expect(signatures.map((signature) => verifies(signature, key.publicKey))).toEqual([true, true]);
     // One sandbox closing leaves the other's signing as it was.
@@ -46,18 +66,30 @@ describe('the shared signing pool', () => {
   it('waits idle for the next sandbox, then stops its threads', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const key = poolKey();
-    const before = sharedSigningPoolCount();
-    const one = sharedSigningPool(key.pem, key.fallback, 1);
-    await one.close();
-    // The next sandbox within the idle time takes the same pool over.
+    const opened = openPools(() => [sharedSigningPool(key.pem, key.fallback, 1)]);
+    expect(opened.threads).toHaveLength(1);
+    const thread = opened.threads[0]!;
+    let stopped = false;
+    const exit = once(thread, 'exit');
+    void exit.then(() => (stopped = true));
+    await opened.pools[0]!.close();
+    // The next sandbox within the idle time takes the same pool over: it starts no thread.
     vi.advanceTimersByTime(1000);
-    const next = sharedSigningPool(key.pem, key.fallback, 1);
-    expect(sharedSigningPoolCount()).toBe(before + 1);
+    const taken = openPools(() => [sharedSigningPool(key.pem, key.fallback, 1)]);
+    expect(taken.threads).toEqual([]);
+    const next = taken.pools[0]!;
     vi.advanceTimersByTime(5000);
-    expect(sharedSigningPoolCount()).toBe(before + 1);
+    expect(next.usable).toBe(true);
     expect(verifies(await next.sign(CONTENT, 'RSA2'), key.publicKey)).toBe(true);
+    expect(stopped).toBe(false);
     await next.close();
     vi.advanceTimersByTime(2000);
-    expect(sharedSigningPoolCount()).toBe(before);
+    await exit;
+    // Gone for good: the sandbox after that starts a pool of its own (stopped in turn, leaving no thread).
+    const later = openPools(() => [sharedSigningPool(key.pem, key.fallback, 1)]);
+    expect(later.threads).toHaveLength(1);
+    await later.pools[0]!.close();
+    vi.advanceTimersByTime(2000);
+    await once(later.threads[0]!, 'exit');
   });
 });
