@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { testKeyPaths } from '../fixtures/test-keys.js';
 import { createAdminGuard, isLoopback, sendRefusal } from './http/admin-guard.js';
+import { routeOnGatewayOrigin, type GatewayRoute } from './engine/gateway-exchange.js';
 import { createGatewayHandler, createOpenApiHandler } from './http/gateway-route.js';
 import { isGuardedPath, readRequestTarget } from './http/request-target.js';
 import type { SandboxAppDependencies } from './http/sandbox-app.js';
@@ -42,10 +43,8 @@ export interface RunningSandbox extends SandboxControls {
 export const DEFAULT_PORT = 8976;
 export const DEFAULT_HOST = '127.0.0.1';
 
-/** gateway.do as clients send it: the hot path, read before anything else. */
-function isGatewayPath(url: string | undefined): boolean {
-  return url === '/gateway.do' || (url?.startsWith('/gateway.do?') ?? false);
-}
+/** Where the server answers gateway.do: at its root, as Alipay's gateways do. */
+const GATEWAY_PATHS = ['/gateway.do'];
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -98,20 +97,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const app = lazyExpressApp({ engine: core.engine, logger: core.logger, admin: core.admin, journal: core.journal, alipayPublicKeyPem: core.alipayPublicKeyPem, replication: core.replication });
   // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
   // tenth of a request's main-thread time); everything else is the Express app's.
-  const gateway = createGatewayHandler(core.engine, core.logger);
-  const openApi = createOpenApiHandler(core.engine, core.logger);
+  const handlers: Record<GatewayRoute, RequestListener> = { 'gateway.do': createGatewayHandler(core.engine, core.logger), 'openapi-v3': createOpenApiHandler(core.engine, core.logger) };
   const host = options.host ?? DEFAULT_HOST;
   const adminToken = options.adminToken ?? (isLoopback(host) ? undefined : randomBytes(18).toString('base64url'));
   const guard = createAdminGuard({ host, adminHosts: options.adminHosts, adminToken });
   // Timeouts are checked every second rather than Node's default 30 s, so that they bound what they say.
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    if (isGatewayPath(req.url)) return void gateway(req, res);
+    // gateway.do as clients send it, read before anything else: already in normal form.
+    if (routeOnGatewayOrigin(req.url ?? '', GATEWAY_PATHS) === 'gateway.do') return void handlers['gateway.do'](req, res);
     const target = readRequestTarget(req.url ?? '');
     if (!target.ok) return sendRefusal(res, { status: 400, error: target.problem });
     // From here on every part routes on the normal form, and only on it: the guard and the router agree.
     req.url = target.path + target.search;
-    if (target.path === '/gateway.do') return void gateway(req, res);
-    if (target.path.startsWith('/v3/')) return void openApi(req, res);
+    const route = routeOnGatewayOrigin(target.path, GATEWAY_PATHS);
+    if (route) return void handlers[route](req, res);
     const refused = isGuardedPath(target.path) ? guard(req, target) : undefined;
     if (refused) return sendRefusal(res, refused);
     app(req, res);

@@ -25,9 +25,13 @@ function pageCompletionHandler(admin: SandboxAdmin, gateway: string): HttpHandle
   });
 }
 
+/**
+ * msw's own path patterns, which these handlers had before the exchange decided, ignore case and a
+ * trailing slash: the handlers keep answering those spellings (the engine still sees the path as sent).
+ */
 function routeOfRequest(routes: GatewayRoutes, request: Request): GatewayRoute | undefined {
   const url = new URL(request.url);
-  return routes.routeOf(url.origin, url.pathname + url.search);
+  return routes.routeOf(url.origin, url.pathname.toLowerCase().replace(/(.)\/$/, '$1') + url.search);
 }
 
 /** A Request's body is in hand whole: only its size can be out of bounds. */

@@ -53,6 +53,14 @@ describe('the msw handlers', () => {
     expect(await response.json()).toMatchObject({ zhima_auth_info_authquery_response: { code: '10000', authorized: false } });
   });
 
+  it('answer the spellings msw\'s own path patterns matched: another case, a trailing slash', async () => {
+    for (const path of ['/GATEWAY.DO', '/gateway.do/']) {
+      const r = signedRequest({ ...publicParams(METHOD), biz_content: JSON.stringify(VALID_REQUESTS[METHOD]) });
+      const response = await fetch(`https://gateway.test${r.path.replace('/gateway.do', path)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: r.body });
+      expect(await response.json(), path).toMatchObject({ zhima_auth_info_authquery_response: { code: '10000' } });
+    }
+  });
+
   it('deliver a connection fault as a network error', async () => {
     msw.setScenario(msw.defaultApp.appId, { rules: [{ outcome: { fault: 'connection-close' } }] });
     const r = signedRequest({ ...publicParams(METHOD), biz_content: JSON.stringify(VALID_REQUESTS[METHOD]) });
