@@ -1,9 +1,11 @@
 /**
- * Consumer contract of the reference client with Alipay's gateway: for every method the sandbox
- * serves, success and each documented business error, and the OpenAPI v3 paths of the face
- * verification, with provider states in domain words. The
- * pact is written to contracts/pacts/ and verified against the sandbox by contracts/provider.test.ts.
- * Matchers, not literals, stand for signatures, timestamps and generated ids.
+ * Consumer contract of the reference client with Alipay's gateway. Every method gets, from its
+ * definition alone (contracts/method-interactions.ts), its example answered with success (over v3 too,
+ * where it has a path) and with each documented business error; beside those, the cases written here
+ * pin what a definition cannot say: a particular bad input and the code it gets, domain states
+ * (authorized, passed, failed, expired, over the call limit) and exact answer values. Provider states
+ * are in domain words. The pact is written to contracts/pacts/ and verified against the sandbox by
+ * contracts/provider.test.ts. Matchers, not literals, stand for signatures, timestamps and generated ids.
  */
 import { readFileSync } from 'node:fs';
 import { MatchersV3, PactV3, type V3MockServer } from '@pact-foundation/pact';
@@ -11,7 +13,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
 import { type ProviderStateName } from '../contracts/provider-states.js';
 import { AlipayApiError, AlipayClient, AlipayV3Error } from './alipay-client.js';
-import { TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type OpenApiMethod, type PageMethod } from './api-types.js';
+import { gatewayMethod, methodInteractions, type MethodInteraction } from '../contracts/method-interactions.js';
+import { openApiPath, type ResponseField } from '../mock-server/methods/api-method.js';
+import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
+import { OPENAPI_V3, TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type OpenApiMethod, type PageMethod } from './api-types.js';
 
 const { regex, fromProviderState } = MatchersV3;
 const PACTS = new URL('../contracts/pacts/', import.meta.url).pathname;
@@ -168,16 +173,101 @@ const CASES: readonly CallCase[] = [
   { description: 'a token refresh with a refresh token that is none', state: registered, method: 'alipay.system.oauth.token', bizContent: { grant_type: 'refresh_token', refresh_token: '201208134b203fe6c11548bcabd8da5bb087a83b' }, oauthEnvelope: true, answer: invalidArguments('isv.refresh-token-invalid', '刷新令牌refresh_token无效') },
 ];
 
-/** The business parameters as the pact's form body records them: top-level, with an injected one from the state. */
-function topLevelInPact(c: CallCase) {
-  return Object.fromEntries(Object.entries(c.bizContent).map(([name, value]) => [name, name === c.injected ? fromProviderState(`\${${name}}`, value) : value]));
+/** Parameters as the pact records them: literal, or, for the one a state supplies, generated from its value. */
+function withInjected(parameters: Readonly<Record<string, string>>, injected: string | undefined) {
+  return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, name === injected ? fromProviderState(`\${${name}}`, value) : value]));
 }
 
 /** biz_content as the pact records it: literal, or, where a state supplies an id, generated from it. */
-function bizContentInPact(c: CallCase) {
-  const example = JSON.stringify(c.bizContent);
-  if (!c.injected) return example;
-  return fromProviderState(JSON.stringify({ ...c.bizContent, [c.injected]: `\${${c.injected}}` }), example);
+function bizContentInPact(bizContent: Readonly<Record<string, string>>, injected: string | undefined) {
+  const example = JSON.stringify(bizContent);
+  if (!injected) return example;
+  return fromProviderState(JSON.stringify({ ...bizContent, [injected]: `\${${injected}}` }), example);
+}
+
+interface GatewayCall {
+  readonly method: string;
+  readonly request: Readonly<Record<string, string>>;
+  readonly injected?: string | undefined;
+}
+
+/** The HTTP method its definition gives a gateway.do call: GET for a page a browser opens, POST otherwise. */
+function gatewayVerb(method: string): 'GET' | 'POST' {
+  const definition = SUPPORTED_METHODS.find((d) => d.name === method);
+  if (!definition) throw new Error(`${method} is not a method the sandbox serves`);
+  return gatewayMethod(definition);
+}
+
+/** A gateway.do request: the public parameters in the URL, the business ones in a form body (POST) or the URL too (GET). */
+function gatewayRequest(c: GatewayCall, verb: 'GET' | 'POST', topLevel: boolean) {
+  const business = topLevel ? withInjected(c.request, c.injected) : { biz_content: bizContentInPact(c.request, c.injected) };
+  if (verb === 'GET') return { method: verb, path: '/gateway.do', query: { ...publicQuery(c.method), ...business } };
+  return {
+    method: verb,
+    path: '/gateway.do',
+    query: publicQuery(c.method),
+    headers: { 'Content-Type': regex(/^application\/x-www-form-urlencoded(;.*)?$/, 'application/x-www-form-urlencoded;charset=utf-8') },
+    contentType: 'application/x-www-form-urlencoded',
+    body: business,
+  };
+}
+
+const JSON_TYPE = { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json;charset=utf-8') };
+const HTML_TYPE = { 'Content-Type': regex(/^text\/html(;.*)?$/, 'text/html;charset=utf-8') };
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A response field as the pact matches it: by the values the page lists, or by its type. */
+function fieldMatcher(field: ResponseField) {
+  if (field.enum) return regex(new RegExp(`^(${field.enum.map(escapeRegex).join('|')})$`), field.enum[0]!);
+  if (field.type === 'number') return MatchersV3.number(1);
+  if (field.type === 'boolean') return MatchersV3.boolean(true);
+  return MatchersV3.string('example');
+}
+
+const fieldMatchers = (fields: Readonly<Record<string, ResponseField>>) => Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, fieldMatcher(field)]));
+
+/** A derived interaction's answer in the pact: the node under its key and a sign, a v3 body, or a page. */
+function derivedResponse(i: MethodInteraction) {
+  if (i.answer.kind === 'page') return { status: 200, headers: HTML_TYPE };
+  if (i.parametersAt === 'v3') return { status: 200, headers: JSON_TYPE, body: i.answer.kind === 'success' ? fieldMatchers(i.answer.fields) : {} };
+  const node = i.answer.kind === 'success' ? { ...(i.successWithCode ? { code: '10000', msg: 'Success' } : {}), ...fieldMatchers(i.answer.fields) } : i.answer.error;
+  return { status: 200, headers: JSON_TYPE, body: { [i.nodeKey]: node, sign: SIGN } };
+}
+
+/** What the reference client makes of a derived interaction's answer. */
+async function checkDerived(i: MethodInteraction, server: V3MockServer): Promise<void> {
+  const client = clientFor(server);
+  if (i.answer.kind === 'page') {
+    expect((await fetch(client.pageUrl(i.method as PageMethod, i.request as never))).status).toBe(200);
+    return;
+  }
+  if (i.parametersAt === 'v3') {
+    expect(await client.callV3(i.method as OpenApiMethod, i.request as never)).toBeTypeOf('object');
+    return;
+  }
+  const call = client.call(i.method as ApiMethod, i.request as never);
+  if (i.answer.kind === 'success') {
+    const node = (await call) as Record<string, unknown>;
+    for (const [name, field] of Object.entries(i.answer.fields)) expect(typeof node[name]).toBe(field.type);
+    return;
+  }
+  const error = await call.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AlipayApiError);
+  expect(error).toMatchObject({ code: i.answer.error.code, subCode: i.answer.error.sub_code, subMsg: i.answer.error.sub_msg });
+}
+
+const AUTHORIZATION = regex(/^ALIPAY-SHA256withRSA app_id=[0-9A-Za-z_-]+,nonce=[0-9a-f-]{36},timestamp=\d{13},sign=[A-Za-z0-9+/=]+$/, `ALIPAY-SHA256withRSA app_id=${DEFAULT_APP_ID},nonce=00000000-0000-4000-8000-000000000000,timestamp=1790000000000,sign=${'x'.repeat(342)}==`);
+
+/** A v3 request: the parameters as the query of a GET or the JSON body of a POST, as the definition's HTTP method says. */
+function openApiRequest(method: string, verb: 'GET' | 'POST', parameters: Readonly<Record<string, string>>, injected: string | undefined) {
+  const recorded = withInjected(parameters, injected);
+  return {
+    method: verb,
+    path: openApiPath(method),
+    ...(verb === 'GET' ? { query: recorded } : { body: recorded, contentType: 'application/json' }),
+    headers: { Authorization: AUTHORIZATION, ...(verb === 'GET' ? {} : { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json') }) },
+  };
 }
 
 describe('the reference client\'s contract with the gateway', () => {
@@ -189,19 +279,8 @@ describe('the reference client\'s contract with the gateway', () => {
     pact
       .given(c.state.name, c.state.params)
       .uponReceiving(c.description)
-      .withRequest({
-        method: 'POST',
-        path: '/gateway.do',
-        query: publicQuery(c.method),
-        headers: { 'Content-Type': regex(/^application\/x-www-form-urlencoded(;.*)?$/, 'application/x-www-form-urlencoded;charset=utf-8') },
-        contentType: 'application/x-www-form-urlencoded',
-        body: topLevel ? topLevelInPact(c) : { biz_content: bizContentInPact(c) },
-      })
-      .willRespondWith({
-        status: 200,
-        headers: { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json;charset=utf-8') },
-        body: { [nodeKey]: node, sign: SIGN },
-      });
+      .withRequest(gatewayRequest({ method: c.method, request: c.bizContent, injected: c.injected }, gatewayVerb(c.method), topLevel))
+      .willRespondWith({ status: 200, headers: JSON_TYPE, body: { [nodeKey]: node, sign: SIGN } });
     await pact.executeTest(thenRecorded(async (server) => {
       const call = clientFor(server).call(c.method, c.bizContent as never);
       if ('success' in c.answer) {
@@ -214,29 +293,6 @@ describe('the reference client\'s contract with the gateway', () => {
     }));
   });
 
-  const PAGES: ReadonlyArray<[string, PageMethod, string, string, State]> = [
-    ['the face verification page', 'alipay.user.certify.open.certify', 'certify_id', '2109b5e671aa3ff2eb4851816c65828f', started('certify-open', 'P0001')],
-    ['the Zhima certification page', 'zhima.customer.certification.certify', 'biz_no', 'ZM201612013000000393900404029253', started('zhima', 'P0002')],
-  ];
-
-  it.each(PAGES)('%s is served for a started certification', async (description, method, field, example, state) => {
-    const bizContent = { [field]: example };
-    pact
-      .given(state.name, state.params)
-      .uponReceiving(`a browser opening ${description}`)
-      .withRequest({
-        method: 'GET',
-        path: '/gateway.do',
-        query: { ...publicQuery(method), biz_content: fromProviderState(JSON.stringify({ [field]: `\${${field}}` }), JSON.stringify(bizContent)) },
-      })
-      .willRespondWith({ status: 200, headers: { 'Content-Type': regex(/^text\/html(;.*)?$/, 'text/html;charset=utf-8') } });
-    await pact.executeTest(thenRecorded(async (server) => {
-      const response = await fetch(clientFor(server).pageUrl(method, bizContent as never));
-      expect(response.status).toBe(200);
-    }));
-  });
-
-  const AUTHORIZATION = regex(/^ALIPAY-SHA256withRSA app_id=[0-9A-Za-z_-]+,nonce=[0-9a-f-]{36},timestamp=\d{13},sign=[A-Za-z0-9+/=]+$/, `ALIPAY-SHA256withRSA app_id=${DEFAULT_APP_ID},nonce=00000000-0000-4000-8000-000000000000,timestamp=1790000000000,sign=${'x'.repeat(342)}==`);
   const V3_CASES: ReadonlyArray<{ description: string; state: State; method: OpenApiMethod; parameters: Record<string, string>; injected?: string; status: number; body: Record<string, unknown> }> = [
     { description: 'a face verification started over OpenAPI v3', state: registered, method: 'alipay.user.certify.open.initialize', parameters: CERTIFY_INIT, status: 200, body: { certify_id: CERTIFY_ID } },
     { description: 'a v3 query of a passed face verification', state: started('certify-open', 'V3Q0001', 'the certification passed'), method: 'alipay.user.certify.open.query', parameters: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' }, injected: 'certify_id', status: 200, body: { passed: 'T', identity_info: regex(/^\{.*\}$/, '{}'), material_info: '{}' } },
@@ -245,21 +301,13 @@ describe('the reference client\'s contract with the gateway', () => {
   ];
 
   it.each(V3_CASES.map((c) => [c.description, c] as const))('%s', async (_description, c) => {
-    const get = c.method === 'alipay.user.certify.open.query';
-    // The value a provider state supplies, in the query or the JSON body alike.
-    const parameters = Object.fromEntries(Object.entries(c.parameters).map(([name, value]) => [name, name === c.injected ? fromProviderState(`\${${name}}`, value) : value]));
     pact
       .given(c.state.name, c.state.params)
       .uponReceiving(c.description)
-      .withRequest({
-        method: get ? 'GET' : 'POST',
-        path: `/v3/${c.method.replaceAll('.', '/')}`,
-        ...(get ? { query: parameters } : { body: parameters, contentType: 'application/json' }),
-        headers: { Authorization: AUTHORIZATION, ...(get ? {} : { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json') }) },
-      })
-      .willRespondWith({ status: c.status, headers: { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json;charset=utf-8') }, body: c.body });
+      .withRequest(openApiRequest(c.method, OPENAPI_V3[c.method], c.parameters, c.injected))
+      .willRespondWith({ status: c.status, headers: JSON_TYPE, body: c.body });
     await pact.executeTest(thenRecorded(async (server) => {
-      const call = new AlipayClient({ gateway: `${server.url}/gateway.do`, appId: DEFAULT_APP_ID, privateKey: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'), verifyResponses: false }).callV3(c.method, c.parameters as never);
+      const call = clientFor(server).callV3(c.method, c.parameters as never);
       if (c.status === 200) {
         expect(await call).toBeTypeOf('object');
       } else {
@@ -268,5 +316,13 @@ describe('the reference client\'s contract with the gateway', () => {
         expect(error).toMatchObject({ status: c.status, code: c.body.code });
       }
     }));
+  });
+});
+
+describe('the interactions every method gets from its definition', () => {
+  it.each(methodInteractions(SUPPORTED_METHODS).map((i) => [i.description, i] as const))('%s', async (_description, i) => {
+    const request = i.parametersAt === 'v3' ? openApiRequest(i.method, i.httpMethod, i.request, i.injected) : gatewayRequest(i, i.httpMethod, i.parametersAt === 'top-level');
+    pact.given(i.state.name, i.state.params).uponReceiving(i.description).withRequest(request).willRespondWith(derivedResponse(i));
+    await pact.executeTest(thenRecorded((server) => checkDerived(i, server)));
   });
 });

@@ -1,12 +1,19 @@
 /**
  * The provider states a pact may name in given(...), in domain words, and how the sandbox is put in
- * each: through its own gateway (a real inner.apply, a real initialize) and its admin API (a scenario
- * for the app, a headless completion). Shared by the provider verification and `verify-pacts`.
+ * each: through its own gateway (a real inner.apply, a real initialize, each the method's own example
+ * call from its definition) and its admin API (a scenario for the app, a headless completion). Built
+ * from a list of definitions, so that the states a method's example needs and its business codes'
+ * scenarios come with its definition. Shared by the provider verification and `verify-pacts`.
  */
-import { AlipayClient } from '../client-harness/alipay-client.js';
+import { parse as parseYaml } from 'yaml';
+import { AlipayApiError, AlipayClient } from '../client-harness/alipay-client.js';
+import type { ApiMethod } from '../client-harness/api-types.js';
 import { createAdminClient } from '../mock-server/admin/admin-client.js';
+import type { ApiMethodDefinition } from '../mock-server/methods/api-method.js';
 import { documentedRows } from '../mock-server/methods/business-errors.js';
+import { exampleRequest, orderField } from '../mock-server/methods/method-examples.js';
 import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
+import { businessErrorScenarios } from '../mock-server/scenarios/business-error-scenarios.js';
 
 export interface StateTarget {
   /** The sandbox's base URL, e.g. http://127.0.0.1:8976 */
@@ -20,17 +27,45 @@ type Params = Readonly<Record<string, unknown>>;
 /** Values a state hands back for injection into the request (certify_id, biz_no). */
 type Injected = Record<string, string>;
 type StateSetup = (params: Params, target: StateTarget) => Promise<Injected | undefined>;
+type Definitions = readonly ApiMethodDefinition[];
 
 async function setScenario(target: StateTarget, scenario: object): Promise<void> {
   await createAdminClient(target.url).setAppScenario(target.appId, scenario);
 }
 
+/** The scenario in which every method that documents `subCode` answers it. */
+export function everywhereScenario(definitions: Definitions, subCode: string, subMsg?: string): object {
+  const methods = definitions.filter((d) => documentedRows(d.businessErrors, subCode, subMsg).length > 0);
+  if (!methods.length) throw new Error(`provider state: no method documents ${subCode}`);
+  return { rules: [{ match: { method: { one_of: methods.map((d) => d.name) } }, outcome: { business_error: subCode, ...(subMsg ? { sub_msg: subMsg } : {}) } }] };
+}
+
+/**
+ * The shipped per-code scenario of one method (scenarios/business-errors/<method>/<CODE>.yaml, as
+ * `npm run docs` writes it), so that a pact naming it verifies the very file users load.
+ */
+export function perCodeScenario(definitions: Definitions, method: string, subCode: string, subMsg?: string): object {
+  const definition = definitions.find((d) => d.name === method);
+  if (!definition) throw new Error(`provider state: ${method} is not a method the sandbox serves`);
+  const row = documentedRows(definition.businessErrors, subCode, subMsg)[0];
+  if (!row) throw new Error(`provider state: ${method} does not document ${subCode}${subMsg ? ` (${subMsg})` : ''}`);
+  // One file per row of the method's table, in the table's order.
+  const file = businessErrorScenarios([definition])[definition.businessErrors.indexOf(row)]!;
+  return parseYaml(file.text) as object;
+}
+
+/** The scenario of 'the API answers a business error': one method's shipped scenario where it is named, else every method's. */
+export function businessErrorScenario(definitions: Definitions, params: Params): object {
+  const subMsg = params.sub_msg as string | undefined;
+  const method = params.method as string | undefined;
+  const subCode = text(params, 'sub_code');
+  return method ? perCodeScenario(definitions, method, subCode, subMsg) : everywhereScenario(definitions, subCode, subMsg);
+}
+
 /** Every method that documents `subCode` answers it. */
-function businessErrorEverywhere(subCode: string, subMsg?: string): StateSetup {
+function businessErrorEverywhere(definitions: Definitions, subCode: string): StateSetup {
   return async (_params, target) => {
-    const methods = SUPPORTED_METHODS.filter((d) => documentedRows(d.businessErrors, subCode, subMsg).length > 0);
-    if (!methods.length) throw new Error(`provider state: no method documents ${subCode}`);
-    await setScenario(target, { rules: [{ match: { method: { one_of: methods.map((d) => d.name) } }, outcome: { business_error: subCode, ...(subMsg ? { sub_msg: subMsg } : {}) } }] });
+    await setScenario(target, everywhereScenario(definitions, subCode));
     return undefined;
   };
 }
@@ -45,115 +80,154 @@ function text(params: Params, name: string): string {
   return value;
 }
 
-/** A certification started through the gateway, as the consumer's own initialize would start it. */
-async function startCertification(params: Params, target: StateTarget): Promise<Injected> {
-  const client = clientFor(target);
-  const identity = JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: (params.cert_name as string) ?? '收委', cert_no: (params.cert_no as string) ?? '330106197909275965' });
-  if (params.flow === 'zhima') {
-    const started = await client.call('zhima.customer.certification.initialize', {
-      transaction_id: text(params, 'order_no'),
-      product_code: 'w1010100000000002978',
-      biz_code: 'FACE',
-      identity_param: identity,
-    });
-    return { biz_no: started.biz_no };
-  }
-  const started = await client.call('alipay.user.certify.open.initialize', {
-    outer_order_no: text(params, 'order_no'),
-    biz_code: 'FACE',
-    identity_param: identity,
-    merchant_config: JSON.stringify({ return_url: (params.return_url as string) ?? 'https://merchant.example/return' }),
-  });
-  return { certify_id: started.certify_id };
+function definitionNamed(definitions: Definitions, name: string): ApiMethodDefinition {
+  const definition = definitions.find((d) => d.name === name);
+  if (!definition) throw new Error(`provider state: ${name} is not among the methods`);
+  return definition;
 }
 
-function finishedCertification(completion: (params: Params) => object): StateSetup {
+/** The method each `flow` of 'a certification was started' starts with (the README's flow names). */
+const FLOW_STARTERS = { 'certify-open': 'alipay.user.certify.open.initialize', zhima: 'zhima.customer.certification.initialize' } as const;
+
+/** A starter's example for this state's order, person (cert_name, cert_no) and return_url where given. */
+function startRequest(starter: ApiMethodDefinition, params: Params): Record<string, string> {
+  const order = orderField(starter);
+  if (!order) throw new Error(`provider state: ${starter.name} names no order field (exampleCall.unique)`);
+  const request = { ...exampleRequest(starter), [order]: text(params, 'order_no') };
+  const identity = JSON.parse(request.identity_param ?? '{}') as Record<string, unknown>;
+  for (const name of ['cert_name', 'cert_no']) if (typeof params[name] === 'string') identity[name] = params[name];
+  if (request.identity_param) request.identity_param = JSON.stringify(identity);
+  if (typeof params.return_url === 'string' && request.merchant_config) request.merchant_config = JSON.stringify({ ...JSON.parse(request.merchant_config), return_url: params.return_url });
+  return request;
+}
+
+/** The values of the starter's answer that its siblings carry (certify_id, biz_no). */
+function answeredIds(starter: ApiMethodDefinition, answer: Readonly<Record<string, unknown>>): Injected {
+  return Object.fromEntries(Object.keys(starter.responseFields).filter((name) => typeof answer[name] === 'string').map((name) => [name, answer[name] as string]));
+}
+
+/** A certification started through the gateway with the starter's own example, as the consumer's initialize would start it. */
+function startCertification(definitions: Definitions): (params: Params, target: StateTarget) => Promise<Injected> {
   return async (params, target) => {
-    const injected = await startCertification(params, target);
+    const starter = definitionNamed(definitions, FLOW_STARTERS[params.flow === 'zhima' ? 'zhima' : 'certify-open']);
+    const answer = await clientFor(target).call(starter.name as ApiMethod, startRequest(starter, params) as never);
+    return answeredIds(starter, answer);
+  };
+}
+
+function finishedCertification(definitions: Definitions, completion: (params: Params) => object): StateSetup {
+  return async (params, target) => {
+    const injected = await startCertification(definitions)(params, target);
     const id = injected.certify_id ?? injected.biz_no!;
     await createAdminClient(target.url).completeCertification(id, completion(params));
     return injected;
   };
 }
 
+/** One call of the first API that needs nothing first: a call the gateway counts, whatever it answers. */
+async function anyCall(definitions: Definitions, target: StateTarget): Promise<void> {
+  const definition = definitions.find((d) => !d.page && !d.exampleCall?.needs && d.parametersAt !== 'top-level');
+  if (!definition) throw new Error('provider state: no API can be called without a state of its own');
+  await clientFor(target)
+    .call(definition.name as ApiMethod, exampleRequest(definition) as never)
+    .catch((error: unknown) => {
+      // A documented refusal is still a call the limit counted.
+      if (!(error instanceof AlipayApiError)) throw error;
+    });
+}
+
 const nothingToSetUp: StateSetup = async () => undefined;
 
+/** Name → set-up, each set up with the given methods' own examples and tables. */
+function statesFor(definitions: Definitions) {
+  return {
+    'the app is registered': nothingToSetUp,
+    'identity has not authorized the app': nothingToSetUp,
+    'identity has authorized the app': async (params: Params, target: StateTarget) => {
+      const innerApply = definitionNamed(definitions, 'alipay.user.auth.zhimaper.inner.apply');
+      const request = { ...exampleRequest(innerApply), cert_no: text(params, 'cert_no'), cert_type: 'IDENTITY_CARD' as const, name: text(params, 'name'), mobile: text(params, 'mobile') };
+      await clientFor(target).call('alipay.user.auth.zhimaper.inner.apply', request);
+      return undefined;
+    },
+    'a certification was started': startCertification(definitions),
+    // Alipay's OAuth page, agreed to by a person the sandbox knows (user_id, or the first fixture person).
+    'the person agreed on the OAuth page': async (params: Params, target: StateTarget) => {
+      const admin = createAdminClient(target.url);
+      const userId = (params.user_id as string | undefined) ?? (await admin.identities()).identities[0]!.user_id;
+      const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId });
+      return { code: issued.auth_code };
+    },
+    // Alipay's authorization page, where a merchant (auth_app_id, optional) authorizes this app as its ISV.
+    'a merchant authorized the app': async (params: Params, target: StateTarget) => {
+      const auth_app_id = params.auth_app_id as string | undefined;
+      const issued = await createAdminClient(target.url).issueAppAuthCode({ app_id: target.appId, ...(auth_app_id ? { auth_app_id } : {}) });
+      return { code: issued.app_auth_code };
+    },
+    'the certification passed': finishedCertification(definitions, () => ({ passed: true })),
+    // Started, never finished, and its 23 hours are over (the business clock moved on a day).
+    'the certification expired unfinished': async (params: Params, target: StateTarget) => {
+      const injected = await startCertification(definitions)(params, target);
+      await createAdminClient(target.url).moveClock({ advance_ms: 24 * 3600_000 });
+      return injected;
+    },
+    'the certification failed': finishedCertification(definitions, (params) => ({ passed: false, reason: (params.reason as string) ?? 'Z1147' })),
+    'the app is over its call limit': async (_params: Params, target: StateTarget) => {
+      await setScenario(target, { rules: [{ name: 'call limit', match: { rate: { calls: 1, per_ms: 86_400_000 } }, outcome: { throttled: true } }] });
+      // The one call the limit allows, so the interaction's own call is the one over it.
+      await anyCall(definitions, target);
+      return undefined;
+    },
+    'the gateway is busy': async (_params: Params, target: StateTarget) => {
+      await setScenario(target, { rules: [{ outcome: { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' } }] });
+      return undefined;
+    },
+    'Alipay is busy': businessErrorEverywhere(definitions, 'SYSTEM_ERROR'),
+    'no Alipay member has these identity elements': businessErrorEverywhere(definitions, 'NO_USER_ERROR'),
+    'the person has no Zhima account': businessErrorEverywhere(definitions, 'ZM_ACCOUNT_NOT_EXISTED'),
+    "the person's Zhima account is paused": businessErrorEverywhere(definitions, 'ZM_ACCOUNT_PAUSE'),
+    "the person's Alipay account is not ID-verified": businessErrorEverywhere(definitions, 'ALIPAY_ACCOUNT_NOTCERTIFIE'),
+    "the person's identity is doubtful": businessErrorEverywhere(definitions, 'ALIPAY_RELATED_UNKNOWN'),
+    'the person is suspected of using a simulated account': businessErrorEverywhere(definitions, 'ALIPAY_SIMULATE_ACCOUNT'),
+    "the merchant's contract does not cover the certification": async (_params: Params, target: StateTarget) => {
+      await setScenario(target, {
+        rules: [
+          { match: { method: 'alipay.user.certify.open.initialize' }, outcome: { business_error: 'ARRANGEMENT_STATUS_ERROR' } },
+          { match: { method: { one_of: ['zhima.customer.certification.material.certify', 'zhima.customer.certification.initialize'] } }, outcome: { business_error: 'ARRANGEMENT_ERROR' } },
+        ],
+      });
+      return undefined;
+    },
+    'the certification fails on a business error': businessErrorEverywhere(definitions, 'BIZ_ERROR'),
+    'the certification order cannot be updated': businessErrorEverywhere(definitions, 'TRANSACTION_ERROR'),
+    // `method` (optional) names one method: its shipped per-code scenario, as the derived pact uses it.
+    'the API answers a business error': async (params: Params, target: StateTarget) => {
+      await setScenario(target, businessErrorScenario(definitions, params));
+      return undefined;
+    },
+  } as const satisfies Record<string, StateSetup>;
+}
+
+/** Typed names for the consumer tests, so a typo fails to compile rather than at verification. */
+export type ProviderStateName = keyof ReturnType<typeof statesFor>;
+
+/**
+ * The provider states for these methods. A method whose example needs a state the sandbox cannot set
+ * up fails here, at load, rather than as a pact that never verifies.
+ */
+export function providerStates(definitions: Definitions = SUPPORTED_METHODS): Readonly<Record<ProviderStateName, StateSetup>> {
+  const states = statesFor(definitions);
+  for (const definition of definitions) {
+    const needed = definition.exampleCall?.needs?.state;
+    if (needed !== undefined && !Object.hasOwn(states, needed)) throw new Error(`${definition.name} needs the provider state "${needed}", which the sandbox cannot set up`);
+  }
+  return states;
+}
+
 /** Name → set-up. The README lists these names for users' own pacts. */
-export const PROVIDER_STATES = {
-  'the app is registered': nothingToSetUp,
-  'identity has not authorized the app': nothingToSetUp,
-  'identity has authorized the app': async (params: Params, target: StateTarget) => {
-    await clientFor(target).call('alipay.user.auth.zhimaper.inner.apply', {
-      cert_no: text(params, 'cert_no'),
-      cert_type: 'IDENTITY_CARD',
-      name: text(params, 'name'),
-      mobile: text(params, 'mobile'),
-    });
-    return undefined;
-  },
-  'a certification was started': startCertification,
-  // Alipay's OAuth page, agreed to by a person the sandbox knows (user_id, or the first fixture person).
-  'the person agreed on the OAuth page': async (params: Params, target: StateTarget) => {
-    const admin = createAdminClient(target.url);
-    const userId = (params.user_id as string | undefined) ?? (await admin.identities()).identities[0]!.user_id;
-    const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId });
-    return { code: issued.auth_code };
-  },
-  // Alipay's authorization page, where a merchant (auth_app_id, optional) authorizes this app as its ISV.
-  'a merchant authorized the app': async (params: Params, target: StateTarget) => {
-    const auth_app_id = params.auth_app_id as string | undefined;
-    const issued = await createAdminClient(target.url).issueAppAuthCode({ app_id: target.appId, ...(auth_app_id ? { auth_app_id } : {}) });
-    return { code: issued.app_auth_code };
-  },
-  'the certification passed': finishedCertification(() => ({ passed: true })),
-  // Started, never finished, and its 23 hours are over (the business clock moved on a day).
-  'the certification expired unfinished': async (params: Params, target: StateTarget) => {
-    const injected = await startCertification(params, target);
-    await createAdminClient(target.url).moveClock({ advance_ms: 24 * 3600_000 });
-    return injected;
-  },
-  'the certification failed': finishedCertification((params) => ({ passed: false, reason: (params.reason as string) ?? 'Z1147' })),
-  'the app is over its call limit': async (_params: Params, target: StateTarget) => {
-    await setScenario(target, { rules: [{ name: 'call limit', match: { rate: { calls: 1, per_ms: 86_400_000 } }, outcome: { throttled: true } }] });
-    // The one call the limit allows, so the interaction's own call is the one over it.
-    await clientFor(target).call('alipay.security.risk.verifyidentity.apply', {
-      biz_id: 'call_limit_state',
-      account_id: '330102198807312189',
-      validate_product_group: '{"id":1,"name":"NATIVE_PAYMENT_PASSWORD"}',
-      scene_code: 'metro#metro#metro_forgetpwd_confirm#mobileClient',
-    });
-    return undefined;
-  },
-  'the gateway is busy': async (_params: Params, target: StateTarget) => {
-    await setScenario(target, { rules: [{ outcome: { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' } }] });
-    return undefined;
-  },
-  'Alipay is busy': businessErrorEverywhere('SYSTEM_ERROR'),
-  'no Alipay member has these identity elements': businessErrorEverywhere('NO_USER_ERROR'),
-  'the person has no Zhima account': businessErrorEverywhere('ZM_ACCOUNT_NOT_EXISTED'),
-  "the person's Zhima account is paused": businessErrorEverywhere('ZM_ACCOUNT_PAUSE'),
-  "the person's Alipay account is not ID-verified": businessErrorEverywhere('ALIPAY_ACCOUNT_NOTCERTIFIE'),
-  "the person's identity is doubtful": businessErrorEverywhere('ALIPAY_RELATED_UNKNOWN'),
-  'the person is suspected of using a simulated account': businessErrorEverywhere('ALIPAY_SIMULATE_ACCOUNT'),
-  "the merchant's contract does not cover the certification": async (_params: Params, target: StateTarget) => {
-    await setScenario(target, {
-      rules: [
-        { match: { method: 'alipay.user.certify.open.initialize' }, outcome: { business_error: 'ARRANGEMENT_STATUS_ERROR' } },
-        { match: { method: { one_of: ['zhima.customer.certification.material.certify', 'zhima.customer.certification.initialize'] } }, outcome: { business_error: 'ARRANGEMENT_ERROR' } },
-      ],
-    });
-    return undefined;
-  },
-  'the certification fails on a business error': businessErrorEverywhere('BIZ_ERROR'),
-  'the certification order cannot be updated': businessErrorEverywhere('TRANSACTION_ERROR'),
-  'the API answers a business error': (params: Params, target: StateTarget) => businessErrorEverywhere(text(params, 'sub_code'), params.sub_msg as string | undefined)(params, target),
-} as const satisfies Record<string, StateSetup>;
+export const PROVIDER_STATES = providerStates();
 
 export const PROVIDER_STATE_NAMES: readonly string[] = Object.keys(PROVIDER_STATES);
 
 export function isProviderState(name: string): name is ProviderStateName {
   return Object.hasOwn(PROVIDER_STATES, name);
 }
-
-/** Typed names for the consumer tests, so a typo fails to compile rather than at verification. */
-export type ProviderStateName = keyof typeof PROVIDER_STATES;

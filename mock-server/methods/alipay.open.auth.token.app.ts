@@ -146,6 +146,8 @@ export const alipayOpenAuthTokenApp = defineApiMethod<ParametersOf<typeof bizCon
   keeps: [APP_AUTHORIZATIONS],
   businessErrors: errors.rows,
   pageExample: { grant_type: 'authorization_code', code: '1cc19911172e4f8aaa509c8fb5d12F56' },
+  // Nor did a merchant authorize this app with the page's code: the state issues one.
+  exampleCall: { needs: { state: 'a merchant authorized the app', field: 'code' } },
   responseFields: {
     user_id: textField,
     auth_app_id: textField,

@@ -78,6 +78,7 @@ export const alipaySecurityRiskVerifyidentityApply = defineApiMethod<ParametersO
     biz_params: '{"sms_code":"test","qrcode_expired_time":604800}',
   },
   identityField: 'account_id',
+  exampleCall: { unique: ['biz_id'] },
   responseFields: { is_success: textField, err_code: textField, err_message: textField, usable_product_group: textField, unusable_product_list: textField },
   schemaFailureRules: [
     { field: 'biz_id', on: 'missing', subCode: 'USABLE_QUERY_FAIL', subMsg: '参数biz_id为空' },

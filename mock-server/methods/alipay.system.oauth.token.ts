@@ -125,6 +125,8 @@ export const alipaySystemOauthToken = defineApiMethod<ParametersOf<typeof bizCon
   keeps: [USER_AUTHORIZATIONS],
   businessErrors: errors.rows,
   pageExample: { grant_type: 'authorization_code', code: '4b203fe6c11548bcabd8da5bb087a83b' },
+  // No person agreed on an OAuth page for the page's code: the state issues one.
+  exampleCall: { needs: { state: 'the person agreed on the OAuth page', field: 'code' } },
   responseFields: {
     user_id: textField,
     open_id: textField,

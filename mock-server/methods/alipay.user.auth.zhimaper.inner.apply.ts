@@ -47,6 +47,8 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ParametersOf<typ
     linked_merchant_id: '2088721630869411',
   },
   identityField: 'cert_no',
+  // The page's number has a wrong check digit (…1311 → …1316).
+  exampleCall: { corrections: { cert_no: '330701199901011316' } },
   responseFields: { access_token: textField, refresh_token: textField, auth_token_type: { type: 'string', optional: true } },
   schemaFailureRules: [
     { field: 'cert_no', on: 'missing', subCode: 'CERT_NO_IS_NULL' },

@@ -24,6 +24,10 @@ export const alipayUserCertifyOpenCertify = defineApiMethod<ParametersOf<typeof 
   page: true,
   bizContentSchema,
   businessErrors: errors.rows,
+  exampleCall: {
+    request: { certify_id: '0123456789abcdef0123456789abcdef' },
+    needs: { state: 'a certification was started', params: { flow: 'certify-open', order_no: 'ZGYD201809132323000001234' }, field: 'certify_id' },
+  },
   responseFields: {},
   schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {

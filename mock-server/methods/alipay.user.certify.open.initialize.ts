@@ -69,6 +69,15 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<type
     face_contrast_picture: 'xydasf==',
   },
   identityField: 'identity_param.cert_no',
+  // The page's number is in no real region (2601): the same number issued in Hangzhou's Xihu district;
+  // and a return_url a browser can be sent back to (the page's is "xxx").
+  exampleCall: {
+    corrections: {
+      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
+      merchant_config: '{"return_url":"https://merchant.example/return"}',
+    },
+    unique: ['outer_order_no'],
+  },
   responseFields: { certify_id: textField },
   // The page documents one code for every malformed argument.
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],

@@ -39,6 +39,11 @@ export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof bi
   title: '身份认证记录查询',
   bizContentSchema,
   businessErrors: errors.rows,
+  // Alone, the id is one nobody issued (a documented refusal); the state's certify_id makes it a success.
+  exampleCall: {
+    request: { certify_id: '0123456789abcdef0123456789abcdef' },
+    needs: { state: 'a certification was started', params: { flow: 'certify-open', order_no: 'ZGYD201809132323000001234' }, field: 'certify_id' },
+  },
   responseFields: {
     passed: { type: 'string', enum: ['T', 'F'] },
     identity_info: { type: 'string', optional: true },

@@ -51,6 +51,32 @@ export interface ResponseField {
 /** The usual response field: a string that every success carries. */
 export const textField: ResponseField = { type: 'string' };
 
+/**
+ * What a call of the method needs first, where it carries an id that another step makes (a query's
+ * certify_id, an OAuth code): the provider state, in the contract kit's words, that makes it, and the
+ * field the state's value goes in.
+ */
+export interface ExamplePrerequisite {
+  readonly state: string;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly field: string;
+}
+
+/**
+ * The method's example as the derived smoke check, contract and provider states send it. The page's
+ * example is the start; the pages' ID numbers are no real ones, so a call the sandbox answers with
+ * success needs a few fields put right.
+ */
+export interface ExampleCall {
+  /** The request where the page shows none (the sibling methods without a seed page). */
+  readonly request?: Readonly<Record<string, string>>;
+  /** Fields in place of the page's: a real resident ID number where the page's cannot be one. */
+  readonly corrections?: Readonly<Record<string, string>>;
+  /** The order number a run makes its own (Alipay answers an order once); the first is the order. */
+  readonly unique?: readonly string[];
+  readonly needs?: ExamplePrerequisite;
+}
+
 export interface MethodContext {
   /** Whose state the call reads and writes: the caller's app_id, or the merchant app of its app_auth_token. */
   readonly appId: string;
@@ -98,6 +124,8 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
   readonly businessErrors: readonly DocumentedBusinessError[];
   /** The page's own biz_content example, verbatim (for the seed pages): tests send it as the page shows it. */
   readonly pageExample?: Readonly<Record<string, string>>;
+  /** How the example is sent by what is derived from the definitions (smoke check, pact, provider states). */
+  readonly exampleCall?: ExampleCall;
   /**
    * The kinds of record it keeps beyond the store's own people, grants and certifications (declared
    * with recordKind in its file; the store keeps them without knowing them).

@@ -96,6 +96,8 @@ export const zhimaAuthInfoAuthquery = defineApiMethod<ParametersOf<typeof bizCon
     auth_category: 'C2B',
   },
   identityField: 'identity_param.certNo',
+  // The page's certNo has 17 digits: a real 18-digit one.
+  exampleCall: { corrections: { identity_param: '{"certType":"IDENTITY_CARD","name":"张三","certNo":"330211199003132437"}' } },
   responseFields: { authorized: { type: 'boolean' }, open_id: { type: 'string', optional: true } },
   schemaFailureRules: [
     { field: '*', on: 'missing', subCode: 'NULL_ARGUMENT' },

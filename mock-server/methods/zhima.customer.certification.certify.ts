@@ -23,6 +23,10 @@ export const zhimaCustomerCertificationCertify = defineApiMethod<ParametersOf<ty
   page: true,
   bizContentSchema,
   businessErrors: errors.rows,
+  exampleCall: {
+    request: { biz_no: 'ZM201612013000000393900404029253' },
+    needs: { state: 'a certification was started', params: { flow: 'zhima', order_no: 'ZHIMA201610252323000001' }, field: 'biz_no' },
+  },
   responseFields: {},
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {

@@ -42,6 +42,15 @@ export const zhimaCustomerCertificationInitialize = defineApiMethod<ParametersOf
   title: '芝麻认证初始化',
   bizContentSchema,
   businessErrors: errors.rows,
+  exampleCall: {
+    request: {
+      transaction_id: 'ZHIMA201610252323000001',
+      product_code: 'w1010100000000002978',
+      biz_code: 'FACE',
+      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
+    },
+    unique: ['transaction_id'],
+  },
   responseFields: { biz_no: textField },
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {

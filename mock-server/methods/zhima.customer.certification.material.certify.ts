@@ -60,6 +60,11 @@ export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<Paramet
     linked_merchant_id: '2088721630869411',
   },
   identityField: 'identity_param.cert_no',
+  // The page's number is in no real region (2601): the same number issued in Hangzhou's Xihu district.
+  exampleCall: {
+    corrections: { identity_param: '{"identity_type": "CERT_INFO", "cert_type": "IDENTITY_CARD", "cert_name": "收委", "cert_no": "330106197909275965"}' },
+    unique: ['transaction_id'],
+  },
   responseFields: { biz_no: textField, passed: { type: 'string', enum: ['true', 'false'] }, failed_reason: textField },
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {

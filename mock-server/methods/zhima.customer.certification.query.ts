@@ -20,6 +20,11 @@ export const zhimaCustomerCertificationQuery = defineApiMethod<ParametersOf<type
   title: '芝麻认证查询',
   bizContentSchema,
   businessErrors: errors.rows,
+  // Alone, the biz_no is one nobody issued (a documented refusal); the state's biz_no makes it a success.
+  exampleCall: {
+    request: { biz_no: 'ZM201612013000000393900404029253' },
+    needs: { state: 'a certification was started', params: { flow: 'zhima', order_no: 'ZHIMA201610252323000001' }, field: 'biz_no' },
+  },
   responseFields: {
     passed: { type: 'string', enum: ['true', 'false'] },
     failed_reason: { type: 'string', optional: true },
