@@ -12,7 +12,7 @@ import { checkPublicParameters, type PublicParameters } from '../protocol/public
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
 import { signEncodingProblem, signStringBytes, signStringText } from '../protocol/signature.js';
 import { checkTimestamp } from '../protocol/timestamp.js';
-import type { AppDirectory, GatewayRequest, GatewaySettings } from './gateway-engine.js';
+import type { AppDirectory, GatewayRequest, GatewaySettings } from './engine-contract.js';
 import { Rejection, type RequestState } from './request-state.js';
 
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;

@@ -8,123 +8,23 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/registered-app.js';
-import type { RequestJournal } from '../journal/request-journal.js';
 import { withJsonText } from '../methods/biz-content.js';
-import type { MethodRegistry, RegisteredMethod } from '../methods/method-registry.js';
+import type { RegisteredMethod } from '../methods/method-registry.js';
 import { PUBLIC_CODE_MSG, publicError, type ErrorFields } from '../protocol/public-errors.js';
-import type { CoreCrypto } from '../protocol/core-crypto.js';
-import type { ResponseNode, ResponseSigner } from '../protocol/response-envelope.js';
-import type { Decision, RuleReference } from '../scenarios/scenario-book.js';
-import { fieldReader, type FaultKind, type ScenarioOutcome, type ScenarioRequest } from '../scenarios/scenario-rules.js';
-import type { SandboxStore } from '../state/sandbox-store.js';
+import type { ResponseNode } from '../protocol/response-envelope.js';
+import type { Decision } from '../scenarios/scenario-book.js';
+import { fieldReader, type ScenarioOutcome } from '../scenarios/scenario-rules.js';
 import { StateConflictError, StateUnavailableError } from '../state/shared-state.js';
 import { authorizationOf } from './app-auth-token.js';
 import { createAuthenticator } from './authenticate-request.js';
-import { isConnectionFault, type ConnectionFault } from './envelope-faults.js';
+import { isConnectionFault } from './envelope-faults.js';
 import { Rejection, type Answer, type RequestState } from './request-state.js';
-import { createOpenApiV3, memoryNonceBook, type NonceBook, type OpenApiRequest } from './openapi-v3.js';
+import { createOpenApiV3, memoryNonceBook } from './openapi-v3.js';
 import { createResponder } from './render-response.js';
+import type { GatewayEngine, GatewayEngineDependencies, GatewayRequest, GatewayResponse, OpenApiRequest } from './engine-contract.js';
 
-export interface GatewayRequest {
-  /** The HTTP verb: gateway.do answers GET and POST. */
-  readonly httpMethod: string;
-  /** The query string after `?`, still percent-encoded. */
-  readonly rawQuery: string;
-  readonly contentType?: string;
-  /** A Node Buffer is one. */
-  readonly body: Uint8Array;
-  /** Set by an adapter that stopped reading a body larger than `settings.maxBodyBytes`. */
-  readonly bodyExceededLimit?: boolean;
-  /** Set by an adapter whose client did not finish sending the body within `settings.bodyTimeoutMs`. */
-  readonly bodyTimedOut?: boolean;
-}
-
-/** What one request did, for the request log and the journal. */
-export interface GatewayOutcome {
-  readonly method?: string;
-  readonly appId?: string;
-  readonly code?: string;
-  readonly subCode?: string;
-  /** Why a request was refused, in the sandbox's words (Alipay's sub_msg stays verbatim). */
-  readonly detail?: string;
-  readonly rule?: RuleReference;
-  readonly fault?: FaultKind;
-}
-
-export interface GatewayResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  /** In the request's charset for an envelope, UTF-8 for a page. */
-  readonly body: Uint8Array;
-  readonly outcome: GatewayOutcome;
-  /** Wait this long before answering (a scenario's delay). */
-  readonly delayMs?: number;
-  /** Instead of answering, reset or close the connection. */
-  readonly connectionFault?: ConnectionFault;
-}
-
-export interface GatewaySettings {
-  /** Allowed skew of the `timestamp` parameter; 0 turns the check off. */
-  readonly timestampWindowMs: number;
-  readonly maxBodyBytes: number;
-  /** How long a client may take to send its body; then it is answered, and its connection closed. */
-  readonly bodyTimeoutMs: number;
-}
-
-export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
-  timestampWindowMs: 15 * 60 * 1000,
-  maxBodyBytes: 4 * 1024 * 1024,
-  bodyTimeoutMs: 30_000,
-};
-
-export interface AppDirectory {
-  find(appId: string): RegisteredApp | undefined;
-}
-
-export interface ScenarioDecider {
-  /** A promise when call counts are shared with other replicas. */
-  decide(request: ScenarioRequest): Decision | Promise<Decision>;
-}
-
-export interface GatewayEngineDependencies {
-  readonly apps: AppDirectory;
-  readonly methods: MethodRegistry;
-  readonly scenarios: ScenarioDecider;
-  readonly journal: RequestJournal;
-  readonly state: SandboxStore;
-  readonly signer: ResponseSigner;
-  /** Verifying request signatures, AES: the platform's (keys/node-crypto.ts on Node). */
-  readonly crypto: CoreCrypto;
-  readonly settings: GatewaySettings;
-  /** The SNs of certificate mode: the sandbox's Alipay public-key certificate and its root (reference §6). */
-  readonly certificates: { readonly alipayCertSn: string; readonly alipayRootCertSn: string };
-  /** The real time: timestamps are checked against it, and the journal dated by it. */
-  readonly now: () => number;
-  /** The business clock (movable by tests): what expiry and ids are measured against. */
-  readonly businessNow: () => number;
-  readonly newTraceId: () => string;
-  /** A v3 answer's alipay-nonce (a UUID). */
-  readonly newNonce?: () => string;
-  /** Told of failures in the sandbox itself, which callers see as 20000 aop.unknow-error. */
-  readonly onInternalError?: (error: unknown) => void;
-  /**
-   * Told of each request refused because the shared store did not answer (20000 isp.unknow-error):
-   * an outage the store's owner reports once, not a failure to log per request. Without it, onInternalError.
-   */
-  readonly onStoreUnavailable?: (error: StateUnavailableError) => void;
-  /** Where v3 nonces are kept for the replay check; default: this process's memory. */
-  readonly nonces?: NonceBook;
-  /** State shared with other replicas: what they committed, applied before a request reads anything. */
-  readonly catchUp?: () => Promise<void>;
-}
-
-export interface GatewayEngine {
-  readonly settings: GatewaySettings;
-  /** A gateway.do request (v1). */
-  handle(request: GatewayRequest): Promise<GatewayResponse>;
-  /** An OpenAPI v3 request (`/v3/...`): the same outcomes, rendered the v3 way (openapi-v3.ts). */
-  handleOpenApi(request: OpenApiRequest): Promise<GatewayResponse>;
-}
+export { DEFAULT_GATEWAY_SETTINGS } from './engine-contract.js';
+export type { AppDirectory, GatewayEngine, GatewayEngineDependencies, GatewayOutcome, GatewayRequest, GatewayResponse, GatewaySettings, NonceBook, OpenApiRequest, ScenarioDecider } from './engine-contract.js';
 
 /** Tries of a request whose commit another replica's beat (each runs over what that one committed). */
 const CONFLICT_TRIES = 5;

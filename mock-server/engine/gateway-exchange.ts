@@ -9,7 +9,7 @@
  * runs it, and tsconfig.core.json checks it without Node's types.
  */
 import type { ConnectionFault } from './envelope-faults.js';
-import type { GatewayEngine, GatewayResponse, GatewaySettings } from './gateway-engine.js';
+import type { GatewayEngine, GatewayResponse, GatewaySettings } from './engine-contract.js';
 import { rawQueryOf } from './gateway-urls.js';
 
 /** The engine's two entries: gateway.do (v1) and the OpenAPI v3 paths. */

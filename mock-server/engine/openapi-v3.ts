@@ -16,19 +16,10 @@ import { signEncodingProblem } from '../protocol/signature.js';
 import { checkBodyArrived } from './authenticate-request.js';
 import { statusPage } from './envelope-faults.js';
 import { detailHeader } from './render-response.js';
-import type { GatewayEngineDependencies, GatewayOutcome, GatewayResponse } from './gateway-engine.js';
-import { Rejection, type Answer, type RequestState } from './request-state.js';
+import type { GatewayEngineDependencies, GatewayOutcome, GatewayResponse, NonceBook, OpenApiRequest } from './engine-contract.js';
 
-export interface OpenApiRequest {
-  readonly httpMethod: string;
-  /** The path and query as the client sent them, e.g. /v3/alipay/user/certify/open/query?certify_id=… */
-  readonly url: string;
-  /** Header names in lower case. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: Uint8Array;
-  readonly bodyExceededLimit?: boolean;
-  readonly bodyTimedOut?: boolean;
-}
+export type { NonceBook, OpenApiRequest } from './engine-contract.js';
+import { Rejection, type Answer, type RequestState } from './request-state.js';
 
 /** What a v3 call asks, once authenticated: which method, its parameters, and who asks. */
 export interface OpenApiCall {
@@ -44,19 +35,6 @@ export type OpenApiDependencies = Pick<GatewayEngineDependencies, 'apps' | 'meth
   readonly newNonce: () => string;
   readonly nonces: NonceBook;
 };
-
-/**
- * The nonces of v3 requests, each kept while its request's timestamp is inside the window: the
- * replay check. In memory for one process (memoryNonceBook); replicas keep them in the store they
- * share, so that a request one replica accepted is a replay on every other.
- */
-export interface NonceBook {
-  /**
-   * Claims `nonce` for `keepMs` from `nowMs`: true when this request is the first to send it within
-   * that time, false for a replay. A store that does not answer rejects (StateUnavailableError).
-   */
-  claim(nonce: string, keepMs: number, nowMs: number): boolean | Promise<boolean>;
-}
 
 /** The nonces of one process: a Map in claim order, pruned of the expired ones as claims arrive. */
 export function memoryNonceBook(): NonceBook {

@@ -10,7 +10,7 @@ import { charsetLabel, encodeText } from '../protocol/charset.js';
 import type { CoreCrypto } from '../protocol/core-crypto.js';
 import { buildEnvelope, ERROR_RESPONSE_KEY, nodeText, responseNodeKey, successFields, type ResponseNode, type ResponseSigner } from '../protocol/response-envelope.js';
 import { statusPage, truncatedEnvelope, type EnvelopeFault } from './envelope-faults.js';
-import type { GatewayOutcome, GatewayResponse } from './gateway-engine.js';
+import type { GatewayOutcome, GatewayResponse } from './engine-contract.js';
 import type { Answer, RequestState } from './request-state.js';
 
 export interface RenderingDependencies {

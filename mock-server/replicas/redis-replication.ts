@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
 import type { AppStorage } from '../apps/app-storage.js';
-import type { NonceBook } from '../engine/openapi-v3.js';
+import type { NonceBook } from '../engine/engine-contract.js';
 import type { NewEntry, RequestJournal } from '../journal/request-journal.js';
 import type { SharedRuleCounters } from '../scenarios/scenario-book.js';
 import { StateUnavailableError } from '../state/shared-state.js';

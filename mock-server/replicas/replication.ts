@@ -5,7 +5,7 @@
  */
 import type { AppRegistry } from '../apps/app-registry.js';
 import type { AppStorage } from '../apps/app-storage.js';
-import type { NonceBook } from '../engine/openapi-v3.js';
+import type { NonceBook } from '../engine/engine-contract.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { Scenario } from '../scenarios/scenario-rules.js';
