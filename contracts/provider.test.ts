@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKeyPaths } from '../fixtures/test-keys.js';
+import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
 import { startSandbox, type RunningSandbox } from '../mock-server/sandbox.js';
+import { methodInteractions } from './method-interactions.js';
 import type { StateTarget } from './provider-states.js';
 import { runCli } from '../test/support/cli-process.js';
 import { UnknownProviderStateError, verifyPacts } from './verify-provider.js';
@@ -35,6 +37,14 @@ describe('the sandbox as the provider', () => {
 
   it('has pacts to verify', () => {
     expect(pactFiles.length).toBeGreaterThan(0);
+  });
+
+  it('has, in the consumer\'s pact, every interaction the definitions derive, with the HTTP method each gives', () => {
+    const pact = JSON.parse(readFileSync(join(PACTS, 'alipay-reference-client-alipay-gateway.json'), 'utf8')) as { interactions: Array<{ description: string; request: { method: string; path: string } }> };
+    const written = new Map(pact.interactions.map((i) => [i.description, i.request]));
+    for (const interaction of methodInteractions(SUPPORTED_METHODS)) {
+      expect(written.get(interaction.description), interaction.description).toEqual(expect.objectContaining({ method: interaction.httpMethod, path: interaction.path }));
+    }
   });
 
   it('honours every interaction of every pact in contracts/pacts', async () => {
