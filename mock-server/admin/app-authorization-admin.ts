@@ -2,7 +2,7 @@
  * The admin operations of 应用授权 (app authorization), in the admin core's style: what a merchant
  * does on Alipay's authorization page (authorize an ISV app, for every API or some), and what the
  * merchant or Alipay does later (cancel it, let it expire), so an ISV's integration can be tested on
- * each path. The records are alipay.open.auth.token.app's (methods/alipay.open.auth.token.app.ts).
+ * each path. The records are the flow's (flows/isv-authorizations.ts), which the method exchanges.
  */
 import {
   APP_AUTH_CODE_MS,
@@ -10,7 +10,7 @@ import {
   tokenFields,
   withNewTokens,
   type AppAuthorization,
-} from '../methods/alipay.open.auth.token.app.js';
+} from '../flows/isv-authorizations.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { alipayUserId, stableDigits } from '../methods/generated-ids.js';
 import type { BusinessClock } from '../state/business-clock.js';

@@ -12,7 +12,7 @@ import { residentIdProblem } from '../identity/resident-id.js';
 import { compileCriteria, CriteriaError, type EntryPredicate } from '../journal/request-criteria.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
-import { AUTH_CODE_MS, USER_AUTHORIZATIONS, type UserAuthorization } from '../methods/alipay.system.oauth.token.js';
+import { AUTH_CODE_MS, USER_AUTHORIZATIONS, type UserAuthorization } from '../flows/user-authorizations.js';
 import { alipayUserId } from '../methods/generated-ids.js';
 import { compileScenario, parseScenarioText } from '../scenarios/load-scenario.js';
 import { signStringOfValues } from '../protocol/signature.js';

@@ -5,7 +5,7 @@
  * the merchant app's state. Anything else is refused with Alipay's public 20001 codes, before any
  * scenario rule sees the request, as Alipay's gateway refuses it before the API runs.
  */
-import { APP_AUTHORIZATIONS, type AppAuthorization } from '../methods/alipay.open.auth.token.app.js';
+import { APP_AUTHORIZATIONS, type AppAuthorization } from '../flows/isv-authorizations.js';
 import { publicError } from '../protocol/public-errors.js';
 import type { SandboxStore } from '../state/sandbox-store.js';
 import { Rejection } from './request-state.js';

@@ -1,8 +1,8 @@
 /**
  * alipay.system.oauth.token (换取授权访问令牌): the merchant exchanges the auth_code that Alipay's OAuth
- * page put on its redirect for the person's user_id (what authquery's identity_type 5 takes), their
- * open_id for this app, and tokens; or it refreshes the tokens. The sandbox's stand-in for the OAuth
- * page is the admin core's issueAuthCode (POST /__admin/auth-codes).
+ * page put on its redirect (flows/user-authorizations.ts) for the person's user_id (what authquery's
+ * identity_type 5 takes), their open_id for this app, and tokens; or it refreshes the tokens, through
+ * the exchange both token APIs share (flows/token-exchange.ts).
  *
  * Unlike the identity APIs, its 请求参数 are top-level parameters (no biz_content), its documented codes
  * are 40002 Invalid Arguments answered in error_response, and a success node has no code or msg: what
@@ -10,11 +10,12 @@
  * (grant_type ≤ 20, code ≤ 40, refresh_token ≤ 40; its error table), with the sub_msg of
  * isv.code-invalid and isv.refresh-token-invalid as Alipay's easysdk tests record them.
  */
-import { recordKind } from '../state/record-collection.js';
-import { defineApiMethod, textField, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
+import { exchangeTokens, type TokenExchange } from '../flows/token-exchange.js';
+import { ACCESS_TOKEN_SECONDS, AUTH_CODE_MS, REFRESH_TOKEN_SECONDS, USER_AUTHORIZATIONS, withNewUserTokens, type UserAuthorization } from '../flows/user-authorizations.js';
+import { defineApiMethod, textField, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { alipayTime, alipayToken } from './generated-ids.js';
+import { alipayTime } from './generated-ids.js';
 
 const errors = new BusinessErrorTable([
   { code: '40002', sub_code: 'isv.grant-type-invalid', sub_msg: 'grant_type参数不正确', solution: 'grant_type必须是authorization_code、refresh_token二者之一' },
@@ -35,85 +36,47 @@ const bizContentSchema = {
   },
 } as const;
 
-/**
- * A person's authorization of an app on Alipay's OAuth page (用户信息授权): the auth_code its redirect
- * carries, then the tokens this method exchanges it for. A code is good once; a refresh replaces
- * both tokens. The state this method touches, kept by the store like its own records.
- */
-export interface UserAuthorization {
-  readonly auth_code: string;
-  readonly app_id: string;
-  readonly user_id: string;
-  readonly open_id: string;
-  /** auth_base or auth_user. */
-  readonly scope: string;
-  readonly issued_at_ms: number;
-  readonly access_token?: string;
-  readonly refresh_token?: string;
-  /** When the current tokens were issued: the answer's auth_start, and what their expiry counts from. */
-  readonly tokens_issued_at_ms?: number;
-}
-
-export const USER_AUTHORIZATIONS = recordKind<UserAuthorization>({
-  name: 'user_authorizations',
-  key: (record) => record.auth_code,
-  lookups: { refresh_token: (record) => record.refresh_token },
-});
-
-/** Seconds, as Alipay answers them: 15 days for the access token, 30 for the refresh token. */
-export const ACCESS_TOKEN_SECONDS = 1_296_000;
-export const REFRESH_TOKEN_SECONDS = 2_592_000;
-/** An auth code is good once, and for at most a day (Alipay's support notes on isv.code-invalid). */
-export const AUTH_CODE_MS = 24 * 3600_000;
-
-/** New tokens for the authorization, and the answer that carries them. */
-function tokensFor(record: UserAuthorization, context: MethodContext): MethodOutcome {
-  const issuedAt = context.nowMs;
-  const round = String(issuedAt);
-  const tokens = {
-    access_token: alipayToken(issuedAt, 'access', record.auth_code, round),
-    refresh_token: alipayToken(issuedAt, 'refresh', record.auth_code, round),
-    tokens_issued_at_ms: issuedAt,
-  };
-  // The refresh token it had stops finding it.
-  context.state.records(USER_AUTHORIZATIONS).put({ ...record, ...tokens });
-  return success({
-    user_id: record.user_id,
-    open_id: record.open_id,
-    access_token: tokens.access_token,
-    expires_in: ACCESS_TOKEN_SECONDS,
-    refresh_token: tokens.refresh_token,
-    re_expires_in: REFRESH_TOKEN_SECONDS,
-    auth_start: alipayTime(issuedAt),
-  });
-}
-
-function byAuthorizationCode(code: string | undefined, context: MethodContext): MethodOutcome {
-  if (!code) return refused(errors.refusal('isv.code-invalid', 'grant_type authorization_code needs code, the auth_code of the redirect'));
-  const record = context.state.records(USER_AUTHORIZATIONS).get(code);
-  if (!record || record.app_id !== context.appId) {
-    return refused(errors.refusal('isv.code-invalid', `no auth_code ${code} was issued to app ${context.appId}; issue one with POST /__admin/auth-codes`));
-  }
-  const problem = record.access_token
-    ? `auth_code ${code} was already exchanged; a code is good once`
-    : context.nowMs > record.issued_at_ms + AUTH_CODE_MS
-      ? `auth_code ${code} expired (issued ${alipayTime(record.issued_at_ms)}, good for 24 hours)`
-      : undefined;
-  if (problem) return refused(errors.refusal('isv.code-invalid', problem));
-  return tokensFor(record, context);
-}
-
-function byRefreshToken(refreshToken: string | undefined, context: MethodContext): MethodOutcome {
-  if (!refreshToken) return refused(errors.refusal('isv.refresh-token-invalid', 'grant_type refresh_token needs refresh_token, from an earlier answer'));
-  const record = context.state.records(USER_AUTHORIZATIONS).find('refresh_token', refreshToken);
-  if (!record) return refused(errors.refusal('isv.refresh-token-invalid', `refresh_token ${refreshToken} is not the current refresh token of any authorization`));
-  if (record.app_id !== context.appId) return refused(errors.refusal('isv.unmatched-app-id', `refresh_token ${refreshToken} belongs to app ${record.app_id}`));
-  const issuedAt = record.tokens_issued_at_ms ?? record.issued_at_ms;
-  if (context.nowMs > issuedAt + REFRESH_TOKEN_SECONDS * 1000) {
-    return refused(errors.refusal('isv.refresh-token-time-out', `refresh_token ${refreshToken} expired ${REFRESH_TOKEN_SECONDS} s after ${alipayTime(issuedAt)}`));
-  }
-  return tokensFor(record, context);
-}
+/** The OAuth side of the exchange: a code or refresh token works only for the app it was issued to. */
+const oauthExchange: TokenExchange<UserAuthorization> = {
+  records: USER_AUTHORIZATIONS,
+  refreshTokenLookup: 'refresh_token',
+  noCode: (code, context) =>
+    code
+      ? errors.refusal('isv.code-invalid', `no auth_code ${code} was issued to app ${context.appId}; issue one with POST /__admin/auth-codes`)
+      : errors.refusal('isv.code-invalid', 'grant_type authorization_code needs code, the auth_code of the redirect'),
+  noRefreshToken: (refreshToken) =>
+    refreshToken
+      ? errors.refusal('isv.refresh-token-invalid', `refresh_token ${refreshToken} is not the current refresh token of any authorization`)
+      : errors.refusal('isv.refresh-token-invalid', 'grant_type refresh_token needs refresh_token, from an earlier answer'),
+  codeProblem(record, code, context) {
+    // Another app's code is answered as Alipay answers a code it never issued.
+    if (record.app_id !== context.appId) return oauthExchange.noCode(code, context);
+    if (record.access_token) return errors.refusal('isv.code-invalid', `auth_code ${code} was already exchanged; a code is good once`);
+    if (context.nowMs > record.issued_at_ms + AUTH_CODE_MS) return errors.refusal('isv.code-invalid', `auth_code ${code} expired (issued ${alipayTime(record.issued_at_ms)}, good for 24 hours)`);
+    return undefined;
+  },
+  refreshProblem(record, refreshToken, context) {
+    if (record.app_id !== context.appId) return errors.refusal('isv.unmatched-app-id', `refresh_token ${refreshToken} belongs to app ${record.app_id}`);
+    const issuedAt = record.tokens_issued_at_ms ?? record.issued_at_ms;
+    if (context.nowMs > issuedAt + REFRESH_TOKEN_SECONDS * 1000) {
+      return errors.refusal('isv.refresh-token-time-out', `refresh_token ${refreshToken} expired ${REFRESH_TOKEN_SECONDS} s after ${alipayTime(issuedAt)}`);
+    }
+    return undefined;
+  },
+  issue(record, context) {
+    const issued = withNewUserTokens(record, context.nowMs);
+    context.state.records(USER_AUTHORIZATIONS).put(issued);
+    return success({
+      user_id: issued.user_id,
+      open_id: issued.open_id,
+      access_token: issued.access_token,
+      expires_in: ACCESS_TOKEN_SECONDS,
+      refresh_token: issued.refresh_token,
+      re_expires_in: REFRESH_TOKEN_SECONDS,
+      auth_start: alipayTime(context.nowMs),
+    });
+  },
+};
 
 export const alipaySystemOauthToken = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.system.oauth.token',
@@ -141,7 +104,5 @@ export const alipaySystemOauthToken = defineApiMethod<ParametersOf<typeof bizCon
     { field: 'code', on: 'any', subCode: 'isv.code-invalid' },
     { field: 'refresh_token', on: 'any', subCode: 'isv.refresh-token-invalid' },
   ],
-  handle(parameters, context) {
-    return parameters.grant_type === 'authorization_code' ? byAuthorizationCode(parameters.code, context) : byRefreshToken(parameters.refresh_token, context);
-  },
+  handle: (parameters, context) => exchangeTokens(oauthExchange, parameters, context),
 });

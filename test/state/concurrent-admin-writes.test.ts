@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
-import { USER_AUTHORIZATIONS } from '../../mock-server/methods/alipay.system.oauth.token.js';
+import { USER_AUTHORIZATIONS } from '../../mock-server/flows/user-authorizations.js';
 import { SandboxStore } from '../../mock-server/state/sandbox-store.js';
 import { FileStateStorage } from '../../mock-server/state/state-files.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
