@@ -12,7 +12,7 @@ export { ScenarioLoadError } from './scenarios/load-scenario.js';
 export { CertificationError, type Completion } from './state/certification-flow.js';
 export type { JournalEntry, JournalFilter } from './journal/request-journal.js';
 export { CriteriaError, type RequestCriteria } from './journal/request-criteria.js';
-export type { RequestVerification } from './sandbox-assembly.js';
+export type { AlipaySdkOptions, RequestVerification } from './sandbox-assembly.js';
 export { ALIPAY_GATEWAYS } from './engine/gateway-urls.js';
 export { AdminError, type SandboxAdmin, type Health, type ClockView, type RequestQuery } from './admin/sandbox-admin.js';
 export { AdminClientError, createAdminClient, type AdminClientOptions, type RemoteSandboxAdmin } from './admin/admin-client.js';

@@ -25,6 +25,14 @@ import { SandboxStore, type Certification, type Person } from './state/sandbox-s
 import type { ControlStorage, KeptControls } from './state/control-storage.js';
 import type { StateStorage } from './state/state-storage.js';
 
+/** alipay-sdk's constructor options for the default app (its own names: appId, privateKey, alipayPublicKey). */
+export interface AlipaySdkOptions {
+  readonly appId: string;
+  /** PKCS#1 PEM, TEST-ONLY. */
+  readonly privateKey: string;
+  readonly alipayPublicKey: string;
+}
+
 /** The built-in app every sandbox starts with, and where its TEST-ONLY keys are. */
 export interface DefaultApp {
   readonly appId: string;
@@ -85,6 +93,12 @@ export interface SandboxControls {
   readonly alipayPublicKeyPem: string;
   readonly alipayPublicKeyPath: string;
   readonly defaultApp: DefaultApp;
+  /**
+   * What alipay-sdk's constructor needs to call this sandbox as the default app:
+   * `new AlipaySdk(sandbox.alipaySdkOptions())`. A running server adds its gateway and v3 endpoint, a
+   * MockAgent sandbox its proxyAgent.
+   */
+  alipaySdkOptions(): AlipaySdkOptions;
   /** The start scenario's file, when there is one. */
   readonly scenarioPath?: string;
   /** Registers (or re-keys) an app, as POST /__admin/apps does. */
@@ -249,6 +263,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     alipayPublicKeyPem: resources.alipayPublicKeyPem,
     alipayPublicKeyPath: resources.alipayPublicKeyPath,
     defaultApp: defaultAppView,
+    alipaySdkOptions: () => ({ appId: defaultApp.appId, privateKey: defaultApp.privateKeyPem, alipayPublicKey: resources.alipayPublicKeyPem }),
     scenarioPath: scenarioFile?.path,
     admin,
     registerApp: (app) => admin.registerApp(app),

@@ -15,6 +15,7 @@ import type { SandboxAppDependencies } from './http/sandbox-app.js';
 import { readAlipayPrivateKey } from './files/shipped-files.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
 import { sharedSigningPool } from './keys/signing-pool.js';
+import type { AlipaySdkOptions } from './sandbox-assembly.js';
 import { createSandboxCore, type SandboxControls, type SandboxCoreOptions } from './sandbox-core.js';
 
 export interface SandboxOptions extends Omit<SandboxCoreOptions, 'signer'> {
@@ -36,6 +37,8 @@ export interface RunningSandbox extends SandboxControls {
   /** What /__admin requires, if anything (see SandboxOptions.adminToken). */
   readonly adminToken?: string;
   readonly gatewayUrl: string;
+  /** alipay-sdk's options for the default app, with this server as its gateway (v1) and endpoint (v3). */
+  alipaySdkOptions(): AlipaySdkOptions & { readonly gateway: string; readonly endpoint: string };
   readonly port: number;
   close(): Promise<void>;
 }
@@ -129,6 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     url,
     adminToken,
     gatewayUrl: `${url}/gateway.do`,
+    alipaySdkOptions: () => ({ ...core.alipaySdkOptions(), gateway: `${url}/gateway.do`, endpoint: url }),
     port,
     close: async () => {
       core.dispose();

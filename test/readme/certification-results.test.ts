@@ -9,12 +9,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 it('a passed face check hands out the live face; an id nobody finished expires', async () => {
-  const alipay = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-    gateway: sandbox.gatewayUrl,
-  });
+  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const start = (outerOrderNo: string) => alipay.exec('alipay.user.certify.open.initialize', {
     bizContent: {
       outer_order_no: outerOrderNo,

@@ -11,12 +11,7 @@ afterAll(() => sandbox.close());
 it('an ISV exchanges the merchant\'s app_auth_code, calls for the merchant, and is refused once the merchant cancels', async () => {
   // What Alipay's authorization page does when merchant app 2021000000000101 authorizes our (ISV) app.
   const { app_auth_code } = await sandbox.admin.issueAppAuthCode({ app_id: sandbox.defaultApp.appId, auth_app_id: '2021000000000101' });
-  const isv = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-    gateway: sandbox.gatewayUrl,
-  });
+  const isv = new AlipaySdk(sandbox.alipaySdkOptions());
   const token = await isv.exec('alipay.open.auth.token.app', {
     bizContent: { grant_type: 'authorization_code', code: app_auth_code },
   }, { validateSign: true });

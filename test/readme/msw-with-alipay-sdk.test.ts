@@ -19,11 +19,7 @@ afterAll(async () => {
 });
 
 it('an unmodified alipay-sdk, configured for production, is answered in-process', async () => {
-  const alipay = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-  });
+  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const result = await alipay.exec('zhima.auth.info.authquery', {
     bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },
   }, { validateSign: true });

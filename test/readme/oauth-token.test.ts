@@ -11,12 +11,7 @@ afterAll(() => sandbox.close());
 it('an auth code from the OAuth redirect becomes the user_id authquery takes', async () => {
   const person = sandbox.admin.identities().identities[0]!;
   const { auth_code } = await sandbox.admin.issueAuthCode({ app_id: sandbox.defaultApp.appId, user_id: person.user_id });
-  const alipay = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-    gateway: sandbox.gatewayUrl,
-  });
+  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const token = await alipay.exec('alipay.system.oauth.token', { grantType: 'authorization_code', code: auth_code }, { validateSign: true });
   expect(token.userId).toBe(person.user_id);
 

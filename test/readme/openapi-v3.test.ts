@@ -9,12 +9,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 it('a face verification over OpenAPI v3, started, finished and queried', async () => {
-  const alipay = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-    endpoint: sandbox.url,
-  });
+  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const started = await alipay.curl<{ certify_id: string }>('POST', '/v3/alipay/user/certify/open/initialize', {
     body: {
       outer_order_no: 'V3README01',

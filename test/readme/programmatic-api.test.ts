@@ -12,12 +12,7 @@ it('a retried authorization query reaches the gateway twice', async () => {
   sandbox.setScenario(sandbox.defaultApp.appId, {
     rules: [{ match: { call: { first: 1 } }, outcome: { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' } }],
   });
-  const alipay = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-    gateway: sandbox.gatewayUrl,
-  });
+  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const query = () =>
     alipay.exec('zhima.auth.info.authquery', {
       bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },

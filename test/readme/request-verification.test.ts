@@ -9,12 +9,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 it('my service asked once whether this user authorized us, and never ran a material certification', async () => {
-  const alipay = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-    gateway: sandbox.gatewayUrl,
-  });
+  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   await alipay.exec('zhima.auth.info.authquery', {
     bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },
   });

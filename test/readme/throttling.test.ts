@@ -14,12 +14,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 it('20 calls at once: 5 are served, 15 are throttled with 20000', async () => {
-  const alipay = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-    gateway: sandbox.gatewayUrl,
-  });
+  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const ask = () => alipay.exec('zhima.auth.info.authquery', {
     bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },
   }, { validateSign: true });

@@ -8,12 +8,7 @@ beforeAll(async () => {
 });
 
 it('alipay-sdk, which msw cannot see, is answered through its proxyAgent', async () => {
-  const alipay = new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
-    proxyAgent: sandbox.mockAgent,
-  });
+  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   sandbox.setScenario(sandbox.defaultApp.appId, {
     rules: [{ match: { method: 'alipay.user.auth.zhimaper.inner.apply' }, outcome: { business_error: 'NO_USER_ERROR' } }],
   });
