@@ -1,5 +1,5 @@
 /**
- * The web console at /__admin/ui: its page and bundle (built by build-console.ts into dist/console),
+ * The web console at /__admin/ui: its page and bundle (dist/console, from build/build-console.ts),
  * the live journal as server-sent events, and the few things only the console asks for (the shipped
  * scenarios, the magic identities, a synthetic person, a fresh key pair). Everything else it does
  * through the admin API, as any client would. The admin guard runs before all of it (Host, Origin,

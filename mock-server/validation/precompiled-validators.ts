@@ -3,7 +3,7 @@
  *
  * Empty in the sources, so that running them (tests, tsx) compiles each schema on first use:
  * `npm run build` replaces dist's copy of this module with ajv's standalone code for every schema
- * that shipped-schemas.ts lists (write-precompiled-validators.ts).
+ * that shipped-schemas.ts lists (mock-server/build/write-precompiled-validators.ts).
  */
 import type { SchemaValidator } from './schema-validator.js';
 

@@ -3,10 +3,10 @@
  * biz_content, scenario documents) gets its validator here, from one ajv configuration.
  *
  * Compiling a schema is ajv's slow part (about 0.1 s of a start for the schemas a first request
- * needs), so the build generates the shipped schemas' validators ahead of time (ajv's standalone code,
- * write-precompiled-validators.ts) and this takes those by schema text. A schema with no precompiled
- * validator (running from the sources, or one changed since the build) is compiled on first use,
- * with the same options, so both give the same answers.
+ * needs), so the build generates the shipped schemas' validators ahead of time (ajv's standalone
+ * code, mock-server/build/write-precompiled-validators.ts) and this takes those by schema text. A
+ * schema with no precompiled validator (running from the sources, or one changed since the build) is
+ * compiled on first use, with the same options, so both give the same answers.
  */
 import { Ajv } from 'ajv';
 import { PRECOMPILED_VALIDATORS } from './precompiled-validators.js';

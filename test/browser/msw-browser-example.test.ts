@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBrowserExample } from '../../mock-server/msw/browser/build.js';
+import { buildBrowserExample } from '../../mock-server/build/build-browser-example.js';
 import { launchChromium } from '../support/browser.js';
 import { serveFolder } from '../../mock-server/msw/browser/static-server.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generatedBlock } from '../../mock-server/cli/generated-blocks.js';
+import { generatedBlock } from '../../mock-server/build/generated-blocks.js';
 import { SERVE_OPTIONS_TABLE_END, SERVE_OPTIONS_TABLE_START, serveOptionsMarkdown, serveSettings } from '../../mock-server/cli/serve-options.js';
 import { UsageError } from '../../mock-server/cli/usage-error.js';
 import { ROOT, runCli, servedUrl, spawnCli } from '../support/cli-process.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAGIC_IDENTITIES, MAGIC_MISSING_USER_ID, type MagicAnswer } from '../../fixtures/identities/magic-identities.js';
-import { generatedBlock } from '../../mock-server/cli/generated-blocks.js';
+import { generatedBlock } from '../../mock-server/build/generated-blocks.js';
 import { magicIdentityTableMarkdown, MAGIC_TABLE_END, MAGIC_TABLE_START } from '../../mock-server/identity/magic-identity-table.js';
 import { residentIdProblem } from '../../mock-server/identity/resident-id.js';
 import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';

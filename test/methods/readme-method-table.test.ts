@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generatedBlock } from '../../mock-server/cli/generated-blocks.js';
+import { generatedBlock } from '../../mock-server/build/generated-blocks.js';
 import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
 import { METHOD_TABLE_END, METHOD_TABLE_START, methodTableMarkdown } from '../../mock-server/methods/method-table.js';
 

@@ -98,18 +98,21 @@ describe('the packed tarball', () => {
     for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/bin/alipay-sandbox.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml', 'dist/console/console.js', 'dist/console/console.css']) {
       expect(files).toContain(expected);
     }
-    const allowed = /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|dist\/console\/console\.css|fixtures\/(keys|certs)\/[^/]+|fixtures\/identities\/fixture-people\.json|scenarios\/.+\.(yaml|json|md))$/;
+    // fixtures/identities/README.md is the fixture people's header (a JSON array holds none); npm packs a folder's README.
+    const allowed = /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|dist\/console\/console\.css|fixtures\/(keys|certs)\/[^/]+|fixtures\/identities\/(fixture-people\.json|README\.md)|scenarios\/.+\.(yaml|json|md))$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
     expect(files.filter((file) => /(^|\/)(test|\.ci)\/|\.test\.|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+    // The build and generation scripts run in this checkout only; nothing of them is compiled into the package.
+    expect(files.filter((file) => file.startsWith('dist/mock-server/build/'))).toEqual([]);
   });
 
   it('has the build as its prepack script, so that npm pack and a publish build what this tarball holds', () => {
     // The tarball here is packed from this run's build (support/installed-package.ts); a publish builds through prepack.
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(manifest.scripts.prepack).toBe('npm run build');
-    expect(manifest.scripts.build).toBe('tsx mock-server/build-package.ts');
+    expect(manifest.scripts.build).toBe('tsx mock-server/build/build-package.ts');
     // ... which starts from an empty dist/, so that nothing a former build left is packed.
-    const build = readFileSync(join(ROOT, 'mock-server/build-package.ts'), 'utf8');
+    const build = readFileSync(join(ROOT, 'mock-server/build/build-package.ts'), 'utf8');
     expect(build.indexOf("rmSync(packagePath('dist')")).toBeGreaterThan(0);
     expect(build.indexOf("rmSync(packagePath('dist')")).toBeLessThan(build.indexOf('await '));
   });
@@ -127,7 +130,7 @@ describe('the packed tarball', () => {
     }
     expect(imported).toContain('node:module');
     const outside = [...imported].filter((specifier) => !specifier.startsWith('node:') && !/^\.\.?\/(chunks\/)?[\w-]+\.js$/.test(specifier));
-    // Only what a plain serve never loads stays outside the bundle (mock-server/cli/build-cli.ts says why).
+    // Only what a plain serve never loads stays outside the bundle (mock-server/build/build-cli.ts says why).
     expect(outside.sort()).toEqual(['@faker-js/faker', '@pact-foundation/pact', '@redis/client']);
   });
 });

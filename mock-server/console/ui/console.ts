@@ -3,7 +3,7 @@
  * (/__admin) as any client would call it. Four sections: the live journal, outcomes per app (shipped
  * scenarios, an editor checked as you type, reset, the clock), verifications (pending certifications,
  * magic and synthetic identities), and apps (register, or generate a key pair and the alipay-sdk
- * configuration). Bundled by build-console.ts; the page shell is console-page.ts.
+ * configuration). Bundled by build/build-console.ts; the page shell is console-page.ts.
  */
 import { admin, AdminClientError, consoleData, refusalText, setToken } from './admin-api.js';
 import { h, clear, copyButton, labelled, pretty } from './dom.js';

@@ -1,27 +1,30 @@
 /**
  * Builds the web console's browser files into dist/console (part of `npm run build`, so that the
- * package ships them): one minified bundle of ui/console.ts and its stylesheet. Prints their sizes.
+ * package ships them): one minified bundle of console/ui/console.ts and its stylesheet. Prints their sizes.
  */
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { packagePath } from '../package-root.js';
+import { BUILT_FILES } from './built-files.js';
+import { generatedHeader } from './generated-header.js';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const out = packagePath('dist', 'console');
+const ui = (file: string) => packagePath('mock-server', 'console', 'ui', file);
+const out = packagePath(BUILT_FILES.console);
+const header = generatedHeader('npm run build', import.meta.url);
 
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: [here('./ui/console.ts')],
+  entryPoints: [ui('console.ts')],
   outfile: `${out}/console.js`,
   bundle: true,
   minify: true,
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
+  banner: { js: `// ${header}` },
   logLevel: 'warning',
 });
-copyFileSync(here('./ui/console.css'), `${out}/console.css`);
+writeFileSync(`${out}/console.css`, `/* ${header} */\n${readFileSync(ui('console.css'), 'utf8')}`);
 const size = (file: string) => statSync(`${out}/${file}`).size;
 // On stderr: `npm pack --json` (which builds through prepack) keeps stdout for its JSON.
 process.stderr.write(`console: console.js ${size('console.js')} bytes, console.css ${size('console.css')} bytes\n`);

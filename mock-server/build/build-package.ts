@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { packagePath } from './package-root.js';
+import { packagePath } from '../package-root.js';
 
 /** tsc with the build's configuration; false when it reported errors (it has printed them). */
 function compile(): Promise<boolean> {
@@ -20,10 +20,10 @@ function compile(): Promise<boolean> {
 }
 
 rmSync(packagePath('dist'), { recursive: true, force: true });
-const [compiled] = await Promise.all([compile(), import('./console/build-console.js')]);
+const [compiled] = await Promise.all([compile(), import('./build-console.js')]);
 if (!compiled) {
   process.stderr.write('build: tsc reported the errors above; dist/ is incomplete\n');
   process.exit(1);
 }
-await import('./validation/write-precompiled-validators.js');
-await import('./cli/build-cli.js');
+await import('./write-precompiled-validators.js');
+await import('./build-cli.js');

@@ -15,9 +15,11 @@
 import { statSync } from 'node:fs';
 import { build } from 'esbuild';
 import { packagePath } from '../package-root.js';
+import { BUILT_FILES } from './built-files.js';
+import { generatedHeader } from './generated-header.js';
 
 /** The bin's entry file, inside the package (package.json's "bin" names it). */
-const BUNDLED_CLI = 'dist/bin/alipay-sandbox.js';
+const BUNDLED_CLI = `${BUILT_FILES.bin}/alipay-sandbox.js`;
 
 // Loaded only by the commands and options that need them, and large: bundling them would only make
 // the package bigger. Pact is an optional peer dependency with a native core, so it must stay outside.
@@ -26,7 +28,7 @@ const LOADED_FROM_NODE_MODULES = ['@pact-foundation/pact', '@faker-js/faker', '@
 const result = await build({
   entryPoints: [packagePath('dist/mock-server/cli/main.js')],
   entryNames: 'alipay-sandbox',
-  outdir: packagePath('dist/bin'),
+  outdir: packagePath(BUILT_FILES.bin),
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
@@ -35,8 +37,8 @@ const result = await build({
   target: 'node20',
   external: LOADED_FROM_NODE_MODULES,
   // The CommonJS dependencies (ajv, yaml, express, ...) `require` Node's modules; an ES module has no
-  // `require` of its own, so every output file gets one.
-  banner: { js: "import { createRequire as createRequireForBundledCommonJs } from 'node:module';\nconst require = createRequireForBundledCommonJs(import.meta.url);" },
+  // `require` of its own, so every output file gets one. (esbuild keeps the entry's #! line above it.)
+  banner: { js: `// ${generatedHeader('npm run build', import.meta.url)}\nimport { createRequire as createRequireForBundledCommonJs } from 'node:module';\nconst require = createRequireForBundledCommonJs(import.meta.url);` },
   logLevel: 'warning',
   metafile: true,
 });

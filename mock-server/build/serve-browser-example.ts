@@ -4,8 +4,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveFolder } from './static-server.js';
-import { buildBrowserExample } from './build.js';
+import { serveFolder } from '../msw/browser/static-server.js';
+import { buildBrowserExample } from './build-browser-example.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'alipay-sandbox-browser-'));
 await buildBrowserExample(folder);

@@ -1,0 +1,20 @@
+/**
+ * `npm run docs`: regenerates what is generated from the definitions and fixtures (docs-files.ts lists
+ * it): the README's tables of supported methods, magic identities and serve options, the shipped
+ * business-error scenarios and the scenario schema's JSON, the reference client's API types, and the
+ * fixture people a new sandbox knows.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { packagePath } from '../package-root.js';
+import { docsFiles, README_FILE } from './docs-files.js';
+
+const files = docsFiles(readFileSync(packagePath(README_FILE), 'utf8'));
+// Only what changed is written: the README is edited by hand between its blocks, and an editor that has
+// it open should not see it change under it when the blocks were already current.
+const changed = files.filter((file) => !existsSync(packagePath(file.path)) || readFileSync(packagePath(file.path), 'utf8') !== file.text);
+for (const file of changed) {
+  mkdirSync(dirname(packagePath(file.path)), { recursive: true });
+  writeFileSync(packagePath(file.path), file.text);
+}
+process.stdout.write(`docs: ${files.length} generated files, ${changed.length} rewritten${changed.map((file) => `\n  ${file.path}`).join('')}\n`);
