@@ -4,12 +4,11 @@
  * merchant_config.return_url. The sandbox serves a page that stands in for that check.
  * Source: reference §8 (no seed page); codes as Alipay answers them in practice.
  */
-import { certificationPage } from '../pages/certification-page.js';
+import { CERTIFY_OPEN, certifyPage } from '../flows/face-certification.js';
 import { defineApiMethod, page, refused } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { findCertification } from './certification-records.js';
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' },
@@ -31,8 +30,9 @@ export const alipayUserCertifyOpenCertify = defineApiMethod<ParametersOf<typeof 
   responseFields: {},
   schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
-    const lookup = findCertification(context, 'certify-open', bizContent.certify_id, { mustBeValid: true });
-    if ('missing' in lookup) return refused(errors.refusal('OPEN_CERTIFY_BILL_NOT_EXIST', lookup.missing));
-    return page(certificationPage(lookup.found));
+    // One code for an unknown id and an expired one: its solution names the 23 hours.
+    const step = certifyPage(context, CERTIFY_OPEN, bizContent.certify_id);
+    if ('refused' in step) return refused(errors.refusal('OPEN_CERTIFY_BILL_NOT_EXIST', step.detail));
+    return page(step.page);
   },
 });

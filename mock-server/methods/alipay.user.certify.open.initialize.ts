@@ -3,16 +3,11 @@
  * the certify_id the merchant passes to alipay.user.certify.open.certify and .query.
  * Source: the API page in ../shared/seeds, reference §8.
  */
-import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
+import { CERTIFY_OPEN, startCertification } from '../flows/face-certification.js';
 import { defineApiMethod, textField, refused, success } from './api-method.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { stableHex } from './generated-ids.js';
-import { startCertification } from './certification-records.js';
-
-/** identity_param once parsed, as its jsonString schema describes it. */
-type IdentityParam = JsonTextOf<typeof bizContentSchema.properties.identity_param>;
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' },
@@ -82,22 +77,13 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<type
   // The page documents one code for every malformed argument.
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
   handle(bizContent, context) {
-    const identity = JSON.parse(bizContent.identity_param) as IdentityParam;
-    const problem = residentIdProblem(identity.cert_no);
-    if (problem) {
-      return refused(errors.refusal('ILLEGAL_ARGUMENT_FORMAT', describeResidentIdProblem('identity_param.cert_no', identity.cert_no, problem)));
-    }
-    // The same outer_order_no from the same app gets the same certify_id: a retry starts nothing new.
-    const started =
-      context.state.certificationForOrder('certify-open', context.appId, bizContent.outer_order_no) ??
-      startCertification(context, {
-        kind: 'certify-open',
-        id: stableHex(32, 'certify_id', context.appId, bizContent.outer_order_no),
-        order_no: bizContent.outer_order_no,
-        biz_code: bizContent.biz_code,
-        identity: { cert_type: identity.cert_type, cert_name: identity.cert_name, cert_no: identity.cert_no.toUpperCase() },
-        ...merchantChoices(bizContent.merchant_config),
-      });
-    return success({ certify_id: started.id });
+    const start = startCertification(context, CERTIFY_OPEN, {
+      order_no: bizContent.outer_order_no,
+      biz_code: bizContent.biz_code,
+      identity_param: bizContent.identity_param,
+      ...merchantChoices(bizContent.merchant_config),
+    });
+    if ('problem' in start) return refused(errors.refusal('ILLEGAL_ARGUMENT_FORMAT', start.problem));
+    return success({ certify_id: start.started.id });
   },
 });

@@ -11,9 +11,7 @@ import { defineApiMethod, refused, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { findCertification, identityInfo } from './certification-records.js';
-import { isExpired } from '../state/certification-flow.js';
-import type { Certification } from '../state/sandbox-store.js';
+import { CERTIFY_OPEN, queryCertification, type Certification } from '../flows/face-certification.js';
 import { SYNTHETIC_FACE_JPEG_BASE64 } from '../identity/synthetic-face-picture.js';
 
 const errors = new BusinessErrorTable([
@@ -21,6 +19,9 @@ const errors = new BusinessErrorTable([
   { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值' },
   { sub_code: 'CERTIFY_ID_EXPIRED', sub_msg: '认证已失效', solution: '重新调用初始化接口获取新的certify_id' },
 ]);
+
+/** certify-open documents a code of its own for an id nobody finished within its 23 hours. */
+const REFUSALS = { unknown: 'OPEN_CERTIFY_BILL_NOT_EXIST', expired: 'CERTIFY_ID_EXPIRED' } as const;
 
 /** The checks with a face in them: the person's live face is what material_info can carry. */
 const FACE_CHECKS = new Set(['FACE', 'CERT_PHOTO_FACE', 'SMART_FACE']);
@@ -52,18 +53,9 @@ export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof bi
   },
   schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
-    const lookup = findCertification(context, 'certify-open', bizContent.certify_id);
-    if ('missing' in lookup) return refused(errors.refusal('OPEN_CERTIFY_BILL_NOT_EXIST', lookup.missing));
-    const certification = lookup.found;
-    if (certification.status === 'INIT' && isExpired(certification, context.nowMs)) {
-      return refused(errors.refusal('CERTIFY_ID_EXPIRED', `certify_id ${certification.id} was not finished within 23 hours (expired ${new Date(certification.expires_at_ms).toISOString()}); start a new one`));
-    }
-    const passed = certification.status === 'PASSED';
-    return success({
-      passed: passed ? 'T' : 'F',
-      identity_info: passed ? identityInfo(certification) : '{}',
-      material_info: materialInfo(certification),
-      ...(certification.fail_reason ? { fail_reason: certification.fail_reason } : {}),
-    });
+    const answer = queryCertification(context, CERTIFY_OPEN, bizContent.certify_id);
+    if ('refused' in answer) return refused(errors.refusal(REFUSALS[answer.refused], answer.detail));
+    const { certification, passed, identity_info, fail_reason } = answer.result;
+    return success({ passed: passed ? 'T' : 'F', identity_info, material_info: materialInfo(certification), ...(fail_reason ? { fail_reason } : {}) });
   },
 });

@@ -3,12 +3,11 @@
  * return_url parameter; the sandbox's page stands in for Zhima's face check.
  * Source: reference §8 (no seed page).
  */
-import { certificationPage } from '../pages/certification-page.js';
+import { certifyPage, ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
 import { defineApiMethod, page, refused } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { findCertification } from './certification-records.js';
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
@@ -30,14 +29,9 @@ export const zhimaCustomerCertificationCertify = defineApiMethod<ParametersOf<ty
   responseFields: {},
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
-    const lookup = findCertification(context, 'zhima-certification', bizContent.biz_no, { mustBeValid: true });
-    if ('missing' in lookup) return refused(errors.refusal('INVALID_PARAMETER', lookup.missing));
-    const certification = lookup.found;
     // Zhima takes return_url as a public parameter of this call, not at initialize.
-    const returnUrl = context.parameters.return_url;
-    if (returnUrl !== undefined && returnUrl !== certification.return_url && certification.status === 'INIT') {
-      context.state.updateCertification(certification, { return_url: returnUrl });
-    }
-    return page(certificationPage(certification));
+    const step = certifyPage(context, ZHIMA_CERTIFICATION, bizContent.biz_no, context.parameters.return_url);
+    if ('refused' in step) return refused(errors.refusal('INVALID_PARAMETER', step.detail));
+    return page(step.page);
   },
 });

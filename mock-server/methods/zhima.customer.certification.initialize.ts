@@ -3,13 +3,11 @@
  * biz_no that zhima.customer.certification.certify and .query take.
  * Source: reference §8 (no seed page); schema and codes follow its sibling material.certify's page.
  */
-import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
+import { startCertification, ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
 import { defineApiMethod, textField, refused, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { startCertification } from './certification-records.js';
-import { zhimaBizNo } from './generated-ids.js';
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
@@ -57,18 +55,12 @@ export const zhimaCustomerCertificationInitialize = defineApiMethod<ParametersOf
     if (!BIZ_CODES.includes(bizContent.biz_code)) {
       return refused(errors.refusal('UNSUPPORTED_BIZ_CODE', `biz_code "${bizContent.biz_code}" is not one of ${BIZ_CODES.join(', ')}`));
     }
-    const identity = JSON.parse(bizContent.identity_param) as { cert_type: string; cert_name: string; cert_no: string };
-    const problem = residentIdProblem(identity.cert_no);
-    if (problem) return refused(errors.refusal('INVALID_PARAMETER', describeResidentIdProblem('identity_param.cert_no', identity.cert_no, problem)));
-    const started =
-      context.state.certificationForOrder('zhima-certification', context.appId, bizContent.transaction_id) ??
-      startCertification(context, {
-        kind: 'zhima-certification',
-        id: zhimaBizNo(context.nowMs, context.appId, 'certification', bizContent.transaction_id),
-        order_no: bizContent.transaction_id,
-        biz_code: bizContent.biz_code,
-        identity: { cert_type: identity.cert_type, cert_name: identity.cert_name, cert_no: identity.cert_no.toUpperCase() },
-      });
-    return success({ biz_no: started.id });
+    const start = startCertification(context, ZHIMA_CERTIFICATION, {
+      order_no: bizContent.transaction_id,
+      biz_code: bizContent.biz_code,
+      identity_param: bizContent.identity_param,
+    });
+    if ('problem' in start) return refused(errors.refusal('INVALID_PARAMETER', start.problem));
+    return success({ biz_no: start.started.id });
   },
 });

@@ -3,15 +3,11 @@
  * information and materials (a face photo for FACE_API) in one call, answering passed "true"/"false".
  * Source: the API page in ../shared/seeds.
  */
-import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
+import { certifyWithMaterials, personToCertify } from '../flows/face-certification.js';
 import { defineApiMethod, textField, refused, success } from './api-method.js';
-import type { JsonTextOf, ParametersOf } from './schema-types.js';
+import type { ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { zhimaBizNo } from './generated-ids.js';
-
-/** identity_param once parsed, as its jsonString schema describes it. */
-type IdentityParam = JsonTextOf<typeof bizContentSchema.properties.identity_param>;
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
@@ -77,22 +73,9 @@ export const zhimaCustomerCertificationMaterialCertify = defineApiMethod<Paramet
     if (absent.length) {
       return refused(errors.refusal('INVALID_PARAMETER', `biz_code ${bizContent.biz_code} needs materials.${absent.join(', materials.')}`));
     }
-    const identity = JSON.parse(bizContent.identity_param) as IdentityParam;
-    const problem = residentIdProblem(identity.cert_no);
-    if (problem) return refused(errors.refusal('INVALID_PARAMETER', describeResidentIdProblem('identity_param.cert_no', identity.cert_no, problem)));
-    // Recorded under its transaction_id: the same transaction_id from the same app gets the same answer.
-    let record = context.state.materialCertification(context.appId, bizContent.transaction_id);
-    if (!record) {
-      record = {
-        app_id: context.appId,
-        transaction_id: bizContent.transaction_id,
-        biz_no: zhimaBizNo(context.nowMs, context.appId, bizContent.transaction_id),
-        passed: 'true',
-        failed_reason: '认证完成',
-        certified_at_ms: context.nowMs,
-      };
-      context.state.addMaterialCertification(record);
-    }
+    const checked = personToCertify(bizContent.identity_param);
+    if ('problem' in checked) return refused(errors.refusal('INVALID_PARAMETER', checked.problem));
+    const record = certifyWithMaterials(context, bizContent.transaction_id);
     return success({ biz_no: record.biz_no, passed: record.passed, failed_reason: record.failed_reason });
   },
 });

@@ -2,11 +2,11 @@
  * zhima.customer.certification.query (芝麻认证查询): the result of a biz_no, passed "true" or "false".
  * Source: reference §8 (no seed page).
  */
+import { queryCertification, ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { singleIdSchema } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { findCertification, identityInfo } from './certification-records.js';
 
 const errors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
@@ -34,15 +34,14 @@ export const zhimaCustomerCertificationQuery = defineApiMethod<ParametersOf<type
   },
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
-    const lookup = findCertification(context, 'zhima-certification', bizContent.biz_no);
-    if ('missing' in lookup) return refused(errors.refusal('INVALID_PARAMETER', lookup.missing));
-    const certification = lookup.found;
-    const passed = certification.status === 'PASSED';
-    const finished = certification.status === 'PASSED' || certification.status === 'FAILED';
+    // The family answers an old biz_no, so the only refusal is an unknown one.
+    const answer = queryCertification(context, ZHIMA_CERTIFICATION, bizContent.biz_no);
+    if ('refused' in answer) return refused(errors.refusal('INVALID_PARAMETER', answer.detail));
+    const { certification, passed, finished, identity_info, fail_reason } = answer.result;
     return success({
       passed: passed ? 'true' : 'false',
-      ...(certification.fail_reason ? { failed_reason: certification.fail_reason } : {}),
-      identity_info: passed ? identityInfo(certification) : '{}',
+      ...(fail_reason ? { failed_reason: fail_reason } : {}),
+      identity_info,
       attribute_info: '{}',
       channel_statuses: finished ? JSON.stringify([{ channel_type: certification.biz_code, success: passed }]) : '[]',
     });
