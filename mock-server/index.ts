@@ -9,7 +9,7 @@
 export { startSandbox, DEFAULT_PORT, type RunningSandbox, type SandboxOptions } from './sandbox.js';
 export { createSandboxCore, type SandboxControls, type SandboxCore, type SandboxCoreOptions, type DefaultApp } from './sandbox-core.js';
 export { ScenarioLoadError } from './scenarios/load-scenario.js';
-export { CertificationError, type Completion } from './state/certification-flow.js';
+export { CertificationError, type Completion } from './flows/face-certification.js';
 export type { JournalEntry, JournalFilter } from './journal/request-journal.js';
 export { CriteriaError, type RequestCriteria } from './journal/request-criteria.js';
 export type { AlipaySdkOptions, RequestVerification } from './sandbox-assembly.js';

@@ -20,7 +20,7 @@ import { compileScenario } from './scenarios/load-scenario.js';
 import { magicIdentityScenario } from './scenarios/magic-identity-rules.js';
 import { ScenarioBook } from './scenarios/scenario-book.js';
 import { BusinessClock } from './state/business-clock.js';
-import type { Completion } from './state/certification-flow.js';
+import type { Completion } from './flows/face-certification.js';
 import { SandboxStore, type Certification, type Person } from './state/sandbox-store.js';
 import type { ControlStorage, KeptControls } from './state/control-storage.js';
 import type { StateStorage } from './state/state-storage.js';

@@ -19,7 +19,7 @@ import { signStringOfValues } from '../protocol/signature.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { Scenario } from '../scenarios/scenario-rules.js';
 import type { BusinessClock } from '../state/business-clock.js';
-import { CertificationError, complete, type Completion } from '../state/certification-flow.js';
+import { CertificationError, complete, type Completion } from '../flows/face-certification.js';
 import type { Person, SandboxStore } from '../state/sandbox-store.js';
 import { StateUnavailableError } from '../state/shared-state.js';
 import type { SharedControls } from '../replicas/replication.js';

@@ -6,7 +6,7 @@
  */
 import type { SandboxAdmin } from '../admin/sandbox-admin.js';
 import { businessError } from '../protocol/public-errors.js';
-import type { Completion } from '../state/certification-flow.js';
+import type { Completion } from '../flows/face-certification.js';
 import { pageErrorPage, returnPage } from './certification-page.js';
 import { PAGE_HEADERS } from './html.js';
 

@@ -20,7 +20,6 @@ import {
 } from '../../mock-server/flows/face-certification.js';
 import { residentIdCheckCharacter } from '../../mock-server/identity/resident-id.js';
 import type { MethodContext } from '../../mock-server/methods/api-method.js';
-import * as stateFlow from '../../mock-server/state/certification-flow.js';
 import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
 import { MemoryStateStorage } from '../../mock-server/state/state-storage.js';
 
@@ -166,12 +165,5 @@ describe('material.certify', () => {
     expect(first.biz_no).toMatch(/^ZM20300101\d{22}$/);
     expect(certifyWithMaterials(callAt(state, STARTED_AT + 86_400_000), 'TX0001')).toBe(first);
     expect(certifyWithMaterials(callAt(state, STARTED_AT, '2021000000000002'), 'TX0001').biz_no).not.toBe(first.biz_no);
-  });
-});
-
-describe('state/certification-flow.ts', () => {
-  it('hands the admin core the flow\'s own completion', () => {
-    expect(stateFlow.complete).toBe(complete);
-    expect(stateFlow.CertificationError).toBe(CertificationError);
   });
 });
