@@ -3,10 +3,7 @@
  * answered with a well-formed envelope whose signature verifies and whose code is 10000 or one the
  * API documents. Meant for Alipay's real sandbox, where no provider state can be set up.
  */
-import { documentedError } from '../mock-server/methods/business-errors.js';
-import type { ApiMethodDefinition } from '../mock-server/methods/api-method.js';
-import { smokeCalls } from '../mock-server/methods/method-examples.js';
-import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
+import { SUPPORTED_METHODS, documentedError, smokeCalls, type ApiMethodDefinition } from '../mock-server/methods/index.js';
 import { AlipayApiError, AlipayClient, AlipayProtocolError, type AlipayClientConfig } from './alipay-client.js';
 import type { ApiMethod } from './api-types.js';
 

@@ -4,11 +4,7 @@
  * each documented business error, the provider state naming the method's shipped per-code scenario.
  * Pure data: the consumer test (client-harness/gateway.pact.test.ts) turns them into Pact's terms.
  */
-import type { ApiMethodDefinition, ResponseField } from '../mock-server/methods/api-method.js';
-import { documentedError } from '../mock-server/methods/business-errors.js';
-import { exampleRequest } from '../mock-server/methods/method-examples.js';
-import { openApiPath } from '../mock-server/methods/api-method.js';
-import type { ErrorFields } from '../mock-server/protocol/public-errors.js';
+import { documentedError, exampleRequest, openApiPath, type ApiMethodDefinition, type ErrorFields, type ResponseField } from '../mock-server/methods/index.js';
 
 export interface InteractionState {
   readonly name: string;

@@ -8,12 +8,8 @@
 import { parse as parseYaml } from 'yaml';
 import { AlipayApiError, AlipayClient } from '../client-harness/alipay-client.js';
 import type { ApiMethod } from '../client-harness/api-types.js';
-import { createAdminClient } from '../mock-server/admin/admin-client.js';
-import type { ApiMethodDefinition } from '../mock-server/methods/api-method.js';
-import { documentedRows } from '../mock-server/methods/business-errors.js';
-import { exampleRequest, orderField } from '../mock-server/methods/method-examples.js';
-import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
-import { businessErrorScenarios } from '../mock-server/scenarios/business-error-scenarios.js';
+import { createAdminClient } from '../mock-server/index.js';
+import { SUPPORTED_METHODS, businessErrorScenarios, documentedRows, exampleRequest, orderField, type ApiMethodDefinition } from '../mock-server/methods/index.js';
 
 export interface StateTarget {
   /** The sandbox's base URL, e.g. http://127.0.0.1:8976 */

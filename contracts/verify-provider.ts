@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Verifier } from '@pact-foundation/pact';
 import { gmt8Timestamp, signContent } from '../client-harness/alipay-client.js';
-import { createAdminClient } from '../mock-server/admin/admin-client.js';
+import { createAdminClient } from '../mock-server/index.js';
 import { isProviderState, PROVIDER_STATE_NAMES, PROVIDER_STATES, type StateTarget } from './provider-states.js';
 
 export class UnknownProviderStateError extends Error {}

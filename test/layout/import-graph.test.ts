@@ -75,4 +75,14 @@ describe('the import graph', () => {
   it('has no import circles', () => {
     expect(circles(graph)).toEqual([]);
   });
+
+  it('gives the contract kit (contracts/, client-harness/) the package only through its public entry points', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string | { types: string }> };
+    const entryPoints = new Set(Object.values(manifest.exports).flatMap((target) => (typeof target === 'object' ? [target.types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts')] : [])));
+    expect(entryPoints).toContain('mock-server/index.ts');
+    const reachingIn = [...graph.entries()]
+      .filter(([file]) => file.startsWith('contracts/') || file.startsWith('client-harness/'))
+      .flatMap(([file, targets]) => targets.filter((target) => target.startsWith('mock-server/') && !entryPoints.has(target)).map((target) => `${file} → ${target}`));
+    expect(reachingIn).toEqual([]);
+  });
 });
