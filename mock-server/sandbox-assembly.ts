@@ -79,6 +79,8 @@ export interface AssemblyParts {
   readonly retentionDays?: number;
   /** Real time, for request timestamps and the journal (tests of parity fix it). */
   readonly now?: () => number;
+  /** The process's memory, for the admin API's health (process.memoryUsage on Node). */
+  readonly memoryUsage: () => { readonly rss: number; readonly heapUsed: number };
   /** State shared with other replicas; its storages are then the app and state storages. */
   readonly replication?: Replication;
   /** Where app scenarios and the clock are kept between runs without replicas (the data folder's controls.json). */
@@ -245,6 +247,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     definitions: SUPPORTED_METHODS,
     alipayPublicKeyPem: resources.alipayPublicKeyPem,
     startedAt: Date.now(),
+    memoryUsage: parts.memoryUsage,
     restoreStartScenario: () => (scenarioFile ? scenarioFile.reload() : scenarios.setStart(startScenario)),
     onClockMoved: retention.apply,
     shared: replication?.controls ?? parts.controlStorage,

@@ -89,6 +89,7 @@ export async function createSandboxCore(options: SandboxCoreOptions = {}): Promi
     journalCapacity: options.journalCapacity,
     retentionDays: options.retentionDays,
     now: options.now,
+    memoryUsage: () => process.memoryUsage(),
   }).catch(async (error: unknown) => {
     await replication?.close();
     throw error;

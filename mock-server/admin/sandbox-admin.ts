@@ -37,6 +37,8 @@ export interface SandboxAdminDependencies {
   readonly definitions: readonly ApiMethodDefinition[];
   readonly alipayPublicKeyPem: string;
   readonly startedAt: number;
+  /** The process's memory, as Node's process.memoryUsage() tells it (the platform's to know). */
+  readonly memoryUsage: () => { readonly rss: number; readonly heapUsed: number };
   /** Re-reads the start scenario (its file, or the document given at start). */
   readonly restoreStartScenario: () => void;
   /** After the business clock moved: the retention rule drops what is now too old. */
@@ -146,7 +148,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
   return {
     ...createAppAuthorizationAdmin({ state, clock, definitions: deps.definitions, requireApp }),
     health() {
-      const { rss, heapUsed } = process.memoryUsage();
+      const { rss, heapUsed } = deps.memoryUsage();
       return { status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), memory: { rss_bytes: rss, heap_used_bytes: heapUsed } };
     },
     alipayPublicKey: () => deps.alipayPublicKeyPem,
