@@ -14,8 +14,8 @@ import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
 import { type ProviderStateName } from '../contracts/provider-states.js';
 import { AlipayApiError, AlipayClient, AlipayV3Error } from './alipay-client.js';
 import { gatewayMethod, methodInteractions, type MethodInteraction } from '../contracts/method-interactions.js';
-import { openApiPath, type ResponseField } from '../mock-server/methods/api-method.js';
-import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
+import { openApiPath, type ResponseField } from '../mock-server/core/methods/api-method.js';
+import { SUPPORTED_METHODS } from '../mock-server/core/methods/method-registry.js';
 import { OPENAPI_V3, TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type OpenApiMethod, type PageMethod } from './api-types.js';
 
 const { regex, fromProviderState } = MatchersV3;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
-import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
+import { SUPPORTED_METHODS } from '../mock-server/core/methods/method-registry.js';
 import { runCliAsync } from '../test/support/cli-process.js';
 import { useSandbox } from '../test/support/sandbox-fixture.js';
 import { spareKeyPair } from '../test/support/spare-app-keys.js';

@@ -3,7 +3,7 @@
  * answered with a well-formed envelope whose signature verifies and whose code is 10000 or one the
  * API documents. Meant for Alipay's real sandbox, where no provider state can be set up.
  */
-import { SUPPORTED_METHODS, documentedError, smokeCalls, type ApiMethodDefinition } from '../mock-server/methods/index.js';
+import { SUPPORTED_METHODS, documentedError, smokeCalls, type ApiMethodDefinition } from '../mock-server/core/methods/index.js';
 import { AlipayApiError, AlipayClient, AlipayProtocolError, type AlipayClientConfig } from './alipay-client.js';
 import type { ApiMethod } from './api-types.js';
 

@@ -4,7 +4,7 @@
  * each documented business error, the provider state naming the method's shipped per-code scenario.
  * Pure data: the consumer test (client-harness/gateway.pact.test.ts) turns them into Pact's terms.
  */
-import { documentedError, exampleRequest, openApiPath, type ApiMethodDefinition, type ErrorFields, type ResponseField } from '../mock-server/methods/index.js';
+import { documentedError, exampleRequest, openApiPath, type ApiMethodDefinition, type ErrorFields, type ResponseField } from '../mock-server/core/methods/index.js';
 
 export interface InteractionState {
   readonly name: string;

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { AlipayApiError, AlipayClient } from '../client-harness/alipay-client.js';
 import type { ApiMethod } from '../client-harness/api-types.js';
 import { createAdminClient } from '../mock-server/index.js';
-import { SUPPORTED_METHODS, businessErrorScenarios, documentedRows, exampleRequest, orderField, type ApiMethodDefinition } from '../mock-server/methods/index.js';
+import { SUPPORTED_METHODS, businessErrorScenarios, documentedRows, exampleRequest, orderField, type ApiMethodDefinition } from '../mock-server/core/methods/index.js';
 
 export interface StateTarget {
   /** The sandbox's base URL, e.g. http://127.0.0.1:8976 */

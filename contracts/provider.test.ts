@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKeyPaths } from '../fixtures/test-keys.js';
-import { SUPPORTED_METHODS } from '../mock-server/methods/method-registry.js';
+import { SUPPORTED_METHODS } from '../mock-server/core/methods/method-registry.js';
 import { startSandbox, type RunningSandbox } from '../mock-server/sandbox.js';
 import { methodInteractions } from './method-interactions.js';
 import type { StateTarget } from './provider-states.js';

@@ -8,13 +8,13 @@
  */
 export { startSandbox, DEFAULT_PORT, type RunningSandbox, type SandboxOptions } from './sandbox.js';
 export { createSandboxCore, type SandboxControls, type SandboxCore, type SandboxCoreOptions, type DefaultApp } from './sandbox-core.js';
-export { ScenarioLoadError } from './scenarios/load-scenario.js';
-export { CertificationError, type Completion } from './flows/face-certification.js';
-export type { JournalEntry, JournalFilter } from './journal/request-journal.js';
-export { CriteriaError, type RequestCriteria } from './journal/request-criteria.js';
+export { ScenarioLoadError } from './core/scenarios/load-scenario.js';
+export { CertificationError, type Completion } from './core/flows/face-certification.js';
+export type { JournalEntry, JournalFilter } from './core/journal/request-journal.js';
+export { CriteriaError, type RequestCriteria } from './core/journal/request-criteria.js';
 export type { AlipaySdkOptions, RequestVerification } from './sandbox-assembly.js';
-export { ALIPAY_GATEWAYS } from './engine/gateway-urls.js';
-export { AdminError, type SandboxAdmin, type Health, type ClockView, type RequestQuery } from './admin/sandbox-admin.js';
-export { AdminClientError, createAdminClient, type AdminClientOptions, type RemoteSandboxAdmin } from './admin/admin-client.js';
-export { MemoryStateStorage, type LoadedSnapshot, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state/state-storage.js';
-export type { JsonLines } from './state/json-lines.js';
+export { ALIPAY_GATEWAYS } from './core/engine/gateway-urls.js';
+export { AdminError, type SandboxAdmin, type Health, type ClockView, type RequestQuery } from './core/admin/sandbox-admin.js';
+export { AdminClientError, createAdminClient, type AdminClientOptions, type RemoteSandboxAdmin } from './core/admin/admin-client.js';
+export { MemoryStateStorage, type LoadedSnapshot, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './core/state/state-storage.js';
+export type { JsonLines } from './core/state/json-lines.js';

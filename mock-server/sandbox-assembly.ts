@@ -5,25 +5,25 @@
  * build bundles the same texts.
  */
 import { pino, type Logger } from 'pino';
-import { createSandboxAdmin, type SandboxAdmin } from './admin/sandbox-admin.js';
+import { createSandboxAdmin, type SandboxAdmin } from './core/admin/sandbox-admin.js';
 import { AppRegistry, type AppRecord } from './apps/app-registry.js';
-import type { AppStorage } from './apps/app-storage.js';
-import { createGatewayEngine, DEFAULT_GATEWAY_SETTINGS, type GatewayEngine, type GatewaySettings } from './engine/gateway-engine.js';
-import type { RequestCriteria } from './journal/request-criteria.js';
-import { DEFAULT_JOURNAL_CAPACITY, RequestJournal, type JournalEntry, type JournalFilter } from './journal/request-journal.js';
+import type { AppStorage } from './core/apps/app-storage.js';
+import { createGatewayEngine, DEFAULT_GATEWAY_SETTINGS, type GatewayEngine, type GatewaySettings } from './core/engine/gateway-engine.js';
+import type { RequestCriteria } from './core/journal/request-criteria.js';
+import { DEFAULT_JOURNAL_CAPACITY, RequestJournal, type JournalEntry, type JournalFilter } from './core/journal/request-journal.js';
 import { certificateSn, rootCertificateSn } from './keys/certificate-sn.js';
-import { createMethodRegistry, SUPPORTED_METHODS } from './methods/method-registry.js';
-import type { CoreCrypto } from './protocol/core-crypto.js';
-import type { ResponseSigner } from './protocol/response-envelope.js';
+import { createMethodRegistry, SUPPORTED_METHODS } from './core/methods/method-registry.js';
+import type { CoreCrypto } from './core/protocol/core-crypto.js';
+import type { ResponseSigner } from './core/protocol/response-envelope.js';
 import type { Replication } from './replicas/replication.js';
-import { compileScenario } from './scenarios/load-scenario.js';
-import { magicIdentityScenario } from './scenarios/magic-identity-rules.js';
-import { ScenarioBook } from './scenarios/scenario-book.js';
-import { BusinessClock } from './state/business-clock.js';
-import type { Completion } from './flows/face-certification.js';
-import { SandboxStore, type Certification, type Person } from './state/sandbox-store.js';
-import type { ControlStorage, KeptControls } from './state/control-storage.js';
-import type { StateStorage } from './state/state-storage.js';
+import { compileScenario } from './core/scenarios/load-scenario.js';
+import { magicIdentityScenario } from './core/scenarios/magic-identity-rules.js';
+import { ScenarioBook } from './core/scenarios/scenario-book.js';
+import { BusinessClock } from './core/state/business-clock.js';
+import type { Completion } from './core/flows/face-certification.js';
+import { SandboxStore, type Certification, type Person } from './core/state/sandbox-store.js';
+import type { ControlStorage, KeptControls } from './core/state/control-storage.js';
+import type { StateStorage } from './core/state/state-storage.js';
 
 /** alipay-sdk's constructor options for the default app (its own names: appId, privateKey, alipayPublicKey). */
 export interface AlipaySdkOptions {

@@ -6,20 +6,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { FileAppStorage } from './apps/app-files.js';
-import { MemoryAppStorage } from './apps/app-storage.js';
-import type { GatewaySettings } from './engine/gateway-engine.js';
+import { FileAppStorage } from './storage/app-files.js';
+import { MemoryAppStorage } from './core/apps/app-storage.js';
+import type { GatewaySettings } from './core/engine/gateway-engine.js';
 import { resolveScenarioPath, ScenarioFile } from './files/scenario-file.js';
 import { readAlipayPrivateKey, readShippedResources } from './files/shipped-files.js';
 import { createInProcessSigner } from './keys/alipay-signer.js';
 import { nodeCrypto } from './keys/node-crypto.js';
-import { SUPPORTED_METHODS } from './methods/method-registry.js';
-import type { ResponseSigner } from './protocol/response-envelope.js';
+import { SUPPORTED_METHODS } from './core/methods/method-registry.js';
+import type { ResponseSigner } from './core/protocol/response-envelope.js';
 import { assembleSandboxCore, sandboxLogger, type SandboxCore } from './sandbox-assembly.js';
-import type { ScenarioBook } from './scenarios/scenario-book.js';
-import { FileControls } from './state/control-files.js';
-import { FileStateStorage } from './state/state-files.js';
-import { MemoryStateStorage, type StateStorage } from './state/state-storage.js';
+import type { ScenarioBook } from './core/scenarios/scenario-book.js';
+import { FileControls } from './storage/control-files.js';
+import { FileStateStorage } from './storage/state-files.js';
+import { MemoryStateStorage, type StateStorage } from './core/state/state-storage.js';
 
 export type { DefaultApp, SandboxControls, SandboxCore } from './sandbox-assembly.js';
 

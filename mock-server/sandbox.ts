@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { testKeyPaths } from '../fixtures/test-keys.js';
 import { createAdminGuard, isLoopback, sendRefusal } from './http/admin-guard.js';
-import { routeOnGatewayOrigin, type GatewayRoute } from './engine/gateway-exchange.js';
+import { routeOnGatewayOrigin, type GatewayRoute } from './core/engine/gateway-exchange.js';
 import { createGatewayHandler, createOpenApiHandler } from './http/gateway-route.js';
 import { isGuardedPath, readRequestTarget } from './http/request-target.js';
 import type { SandboxAppDependencies } from './http/sandbox-app.js';
@@ -135,6 +135,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     alipaySdkOptions: () => ({ ...core.alipaySdkOptions(), gateway: `${url}/gateway.do`, endpoint: url }),
     port,
     close: async () => {
+      // A control changed in-process just before (setScenario, moveClock) is kept before the sandbox
+      // goes; one the store refused was taken back already, and is no reason not to close.
+      await core.admin.settled().catch(() => undefined);
       core.dispose();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

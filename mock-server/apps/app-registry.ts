@@ -9,11 +9,11 @@ import { X509Certificate } from 'node:crypto';
 import { certificatePublicKeyPem, certificateSn } from '../keys/certificate-sn.js';
 import { KeyFormatError, parseAppPublicKey, publicKeyPem } from '../keys/rsa-keys.js';
 import { aesKeyBytes, AesKeyError, generateAesKey } from '../keys/node-crypto.js';
-import type { SignType } from '../protocol/public-parameters.js';
+import type { SignType } from '../core/protocol/public-parameters.js';
 
-export type { AppCertificate, AppRecord, RegisteredApp } from './registered-app.js';
-import type { AppRecord, RegisteredApp } from './registered-app.js';
-import type { AppStorage } from './app-storage.js';
+export type { AppCertificate, AppRecord, RegisteredApp } from '../core/apps/registered-app.js';
+import type { AppRecord, RegisteredApp } from '../core/apps/registered-app.js';
+import type { AppStorage } from '../core/apps/app-storage.js';
 
 export class AppRegistrationError extends Error {
   constructor(

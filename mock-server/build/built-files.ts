@@ -5,5 +5,5 @@
 export const BUILT_FILES = {
   console: 'dist/console',
   bin: 'dist/bin',
-  validators: 'dist/mock-server/validation/precompiled-validators.js',
+  validators: 'dist/mock-server/core/validation/precompiled-validators.js',
 } as const;

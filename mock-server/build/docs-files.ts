@@ -6,14 +6,14 @@
 import { relative } from 'node:path';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { serveOptionsMarkdown, SERVE_OPTIONS_TABLE_END, SERVE_OPTIONS_TABLE_START } from '../cli/serve-options.js';
-import { asFixturePerson, FIXTURE_PEOPLE_COUNT, FIXTURE_PEOPLE_FILE, FIXTURE_PEOPLE_SEED } from '../identity/fixture-people.js';
-import { magicIdentityTableMarkdown, MAGIC_TABLE_END, MAGIC_TABLE_START } from '../identity/magic-identity-table.js';
-import { CLIENT_API_TYPES_FILE, clientApiTypes } from '../methods/client-api-types.js';
-import { SUPPORTED_METHODS } from '../methods/method-registry.js';
-import { methodTableMarkdown, METHOD_TABLE_END, METHOD_TABLE_START } from '../methods/method-table.js';
+import { asFixturePerson, FIXTURE_PEOPLE_COUNT, FIXTURE_PEOPLE_FILE, FIXTURE_PEOPLE_SEED } from '../files/fixture-people.js';
+import { magicIdentityTableMarkdown, MAGIC_TABLE_END, MAGIC_TABLE_START } from '../core/identity/magic-identity-table.js';
+import { CLIENT_API_TYPES_FILE, clientApiTypes } from '../core/methods/client-api-types.js';
+import { SUPPORTED_METHODS } from '../core/methods/method-registry.js';
+import { methodTableMarkdown, METHOD_TABLE_END, METHOD_TABLE_START } from '../core/methods/method-table.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { businessErrorScenarios } from '../scenarios/business-error-scenarios.js';
-import { SCENARIO_SCHEMA } from '../scenarios/scenario-schema.js';
+import { businessErrorScenarios } from '../core/scenarios/business-error-scenarios.js';
+import { SCENARIO_SCHEMA } from '../core/scenarios/scenario-schema.js';
 import { replaceBlock } from './generated-blocks.js';
 
 export interface DocsFile {

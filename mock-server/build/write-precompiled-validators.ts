@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { packagePath } from '../package-root.js';
-import { AJV_OPTIONS, schemaKey } from '../validation/schema-validators.js';
-import { shippedSchemas } from '../validation/shipped-schemas.js';
+import { AJV_OPTIONS, schemaKey } from '../core/validation/schema-validators.js';
+import { shippedSchemas } from '../core/validation/shipped-schemas.js';
 import { BUILT_FILES } from './built-files.js';
 import { generatedHeader } from './generated-header.js';
 

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testCertificatePaths, testKeyPaths } from '../../fixtures/test-keys.js';
-import { AdminClientError, createAdminClient } from '../admin/admin-client.js';
+import { AdminClientError, createAdminClient } from '../core/admin/admin-client.js';
 import { issueCertificate, issueRootCertificate } from '../keys/certificate-authority.js';
 import { UsageError } from './usage-error.js';
 

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import express, { type Request, type Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
-import type { RequestJournal } from '../journal/request-journal.js';
+import type { RequestJournal } from '../core/journal/request-journal.js';
 import { exactRouter } from '../http/exact-router.js';
 import { packagePath } from '../package-root.js';
 import { consolePage } from './console-page.js';

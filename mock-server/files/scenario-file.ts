@@ -4,11 +4,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ApiMethodDefinition } from '../methods/api-method.js';
+import type { ApiMethodDefinition } from '../core/methods/api-method.js';
 import { packagePath } from '../package-root.js';
-import { compileScenario, parseScenarioText, ScenarioLoadError } from '../scenarios/load-scenario.js';
-import type { ScenarioBook } from '../scenarios/scenario-book.js';
-import type { Scenario } from '../scenarios/scenario-rules.js';
+import { compileScenario, parseScenarioText, ScenarioLoadError } from '../core/scenarios/load-scenario.js';
+import type { ScenarioBook } from '../core/scenarios/scenario-book.js';
+import type { Scenario } from '../core/scenarios/scenario-rules.js';
 
 const SHIPPED_SCENARIOS = packagePath('scenarios');
 

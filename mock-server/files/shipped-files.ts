@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_APP_ID, testCertificatePaths, testKeyPaths } from '../../fixtures/test-keys.js';
-import { loadFixturePeople } from '../identity/fixture-people.js';
+import { loadFixturePeople } from './fixture-people.js';
 import { parsePrivateKey } from '../keys/rsa-keys.js';
 import type { SandboxResources } from '../sandbox-assembly.js';
 

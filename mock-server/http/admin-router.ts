@@ -1,13 +1,13 @@
 /**
- * The admin API under /__admin, built from the route table (admin/admin-routes.ts): each route reads
+ * The admin API under /__admin, built from the route table (core/admin/admin-routes.ts): each route reads
  * its operation's arguments from the request, hands them to the admin core and writes its answer.
  * JSON in, JSON out; a refusal is its status with `{ "error": "..." }` saying what to send (and
  * `path`, for a scenario document). GET /__admin/openapi.json describes it all.
  */
 import express, { type Request, type Response } from 'express';
-import { adminOpenApi } from '../admin/admin-openapi.js';
-import { adminRoutes, type ArgumentSource } from '../admin/admin-routes.js';
-import { refusalStatus, type SandboxAdmin } from '../admin/sandbox-admin.js';
+import { adminOpenApi } from '../core/admin/admin-openapi.js';
+import { adminRoutes, type ArgumentSource } from '../core/admin/admin-routes.js';
+import { refusalStatus, type SandboxAdmin } from '../core/admin/sandbox-admin.js';
 import { exactRouter } from './exact-router.js';
 
 type Work = (req: Request) => unknown;

@@ -1,14 +1,14 @@
 /**
  * The HTTP adapter for gateway.do and the OpenAPI v3 paths: translates Node's request into the
- * exchange (engine/gateway-exchange.ts reads the body within bounds, calls the engine, waits out a
+ * exchange (core/engine/gateway-exchange.ts reads the body within bounds, calls the engine, waits out a
  * scenario's delay), writes its reply or breaks the socket for a connection fault, and logs one line.
  * It decides nothing about the outcome.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { GatewayEngine, GatewayResponse } from '../engine/gateway-engine.js';
-import { exchange, readBoundedBody, type BodyRead, type Exchange, type ExchangeRequest, type GatewayRoute, type Reply } from '../engine/gateway-exchange.js';
-import { publicError } from '../protocol/public-errors.js';
+import type { GatewayEngine, GatewayResponse } from '../core/engine/gateway-engine.js';
+import { exchange, readBoundedBody, type BodyRead, type Exchange, type ExchangeRequest, type GatewayRoute, type Reply } from '../core/engine/gateway-exchange.js';
+import { publicError } from '../core/protocol/public-errors.js';
 
 /** Node keeps a repeated header as a list; the engine takes it as the one line it would be on the wire. */
 function joinedHeaders(request: IncomingMessage): Record<string, string | undefined> {

@@ -1,10 +1,10 @@
 /**
- * Where the hosted certification page posts the tester's choice (see pages/page-completion.ts), for
+ * Where the hosted certification page posts the tester's choice (see core/pages/page-completion.ts), for
  * the HTTP server.
  */
 import express, { type Request, type Response } from 'express';
-import type { SandboxAdmin } from '../admin/sandbox-admin.js';
-import { completeFromPage } from '../pages/page-completion.js';
+import type { SandboxAdmin } from '../core/admin/sandbox-admin.js';
+import { completeFromPage } from '../core/pages/page-completion.js';
 import { exactRouter } from './exact-router.js';
 
 export function createHostedPageRouter(admin: SandboxAdmin): express.Router {

@@ -5,13 +5,13 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { GatewayEngine } from '../engine/gateway-engine.js';
-import { DataDirError, reasonOf } from '../state/durable-files.js';
-import type { SandboxAdmin } from '../admin/sandbox-admin.js';
+import type { GatewayEngine } from '../core/engine/gateway-engine.js';
+import { DataDirError, reasonOf } from '../storage/durable-files.js';
+import type { SandboxAdmin } from '../core/admin/sandbox-admin.js';
 import { createConsoleRouter } from '../console/console-routes.js';
-import type { RequestJournal } from '../journal/request-journal.js';
+import type { RequestJournal } from '../core/journal/request-journal.js';
 import type { Replication } from '../replicas/replication.js';
-import { StateConflictError, StateUnavailableError } from '../state/shared-state.js';
+import { StateConflictError, StateUnavailableError } from '../core/state/shared-state.js';
 import { createAdminRouter } from './admin-router.js';
 import { createGatewayHandler } from './gateway-route.js';
 import { createHostedPageRouter } from './hosted-page-routes.js';

@@ -3,7 +3,7 @@
  * with the sandbox's Alipay public key verify them exactly as they verify Alipay's.
  */
 import type { KeyObject } from 'node:crypto';
-import type { ResponseSigner } from '../protocol/response-envelope.js';
+import type { ResponseSigner } from '../core/protocol/response-envelope.js';
 import { signContent } from './node-crypto.js';
 
 /** Signs on the calling thread: what msw and the undici bridge use, and the HTTP server's fallback. */

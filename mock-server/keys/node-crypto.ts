@@ -1,12 +1,12 @@
 /**
- * The core's cryptography on node:crypto (protocol/core-crypto.ts), and what else of RSA and AES the
+ * The core's cryptography on node:crypto (core/protocol/core-crypto.ts), and what else of RSA and AES the
  * Node side needs: signing responses, and the AES keys apps are given. The browser build runs this
  * same file on its forge shim of node:crypto.
  */
 import { createCipheriv, createDecipheriv, randomBytes, sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
-import type { CoreCrypto } from '../protocol/core-crypto.js';
-import type { SignType } from '../protocol/public-parameters.js';
-import { signEncodingProblem } from '../protocol/signature.js';
+import type { CoreCrypto } from '../core/protocol/core-crypto.js';
+import type { SignType } from '../core/protocol/public-parameters.js';
+import { signEncodingProblem } from '../core/protocol/signature.js';
 
 const DIGEST: Readonly<Record<SignType, string>> = { RSA2: 'sha256', RSA: 'sha1' };
 const ZERO_IV = Buffer.alloc(16);

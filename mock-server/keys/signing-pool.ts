@@ -5,8 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SignType } from '../protocol/public-parameters.js';
-import type { ResponseSigner } from '../protocol/response-envelope.js';
+import type { SignType } from '../core/protocol/public-parameters.js';
+import type { ResponseSigner } from '../core/protocol/response-envelope.js';
 
 // Plain JavaScript evaluated in the worker, so that it loads the same under tsx, vitest and node.
 const WORKER_SOURCE = `

@@ -2,15 +2,15 @@
  * msw handlers built on the sandbox engine: `setupServer(...alipayHandlers(core))` answers Alipay's
  * gateway URLs (and the OpenAPI v3 paths on their hosts) in-process for fetch- and http-based
  * clients, exactly as the HTTP sandbox would. The handlers only translate msw's Request into the
- * exchange (engine/gateway-exchange.ts, which also decides which requests are the gateway's) and its
+ * exchange (core/engine/gateway-exchange.ts, which also decides which requests are the gateway's) and its
  * reply into a Response.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { SandboxAdmin } from '../admin/sandbox-admin.js';
-import type { GatewayEngine, GatewaySettings } from '../engine/gateway-engine.js';
-import { bodyOfBytes, exchange, gatewayRoutes, type ExchangeRequest, type GatewayRoute, type GatewayRoutes } from '../engine/gateway-exchange.js';
-import { ALIPAY_GATEWAYS } from '../engine/gateway-urls.js';
-import { completeFromPage } from '../pages/page-completion.js';
+import type { SandboxAdmin } from '../core/admin/sandbox-admin.js';
+import type { GatewayEngine, GatewaySettings } from '../core/engine/gateway-engine.js';
+import { bodyOfBytes, exchange, gatewayRoutes, type ExchangeRequest, type GatewayRoute, type GatewayRoutes } from '../core/engine/gateway-exchange.js';
+import { ALIPAY_GATEWAYS } from '../core/engine/gateway-urls.js';
+import { completeFromPage } from '../core/pages/page-completion.js';
 
 export interface AlipayHandlerOptions {
   /** The gateway URLs to answer for (default: Alipay's production and sandbox gateways). */

@@ -9,7 +9,7 @@ import { createSandboxCore, type SandboxControls, type SandboxCoreOptions } from
 import { alipayHandlers, type AlipayHandlerOptions } from './alipay-handlers.js';
 
 export { alipayHandlers, type AlipayHandlerOptions } from './alipay-handlers.js';
-export { ALIPAY_GATEWAYS } from '../engine/gateway-urls.js';
+export { ALIPAY_GATEWAYS } from '../core/engine/gateway-urls.js';
 
 export interface MswSandbox extends SandboxControls {
   readonly handlers: HttpHandler[];

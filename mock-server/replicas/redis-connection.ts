@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createClient, ErrorReply } from '@redis/client';
 import type { Logger } from 'pino';
-import { StateUnavailableError } from '../state/shared-state.js';
+import { StateUnavailableError } from '../core/state/shared-state.js';
 import { StoreAddressError, type RedisAddress } from './store-address.js';
 import { stderrLogger, StoreOutage } from './store-outage.js';
 

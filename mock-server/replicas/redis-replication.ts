@@ -8,11 +8,11 @@
  */
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
-import type { AppStorage } from '../apps/app-storage.js';
-import type { NonceBook } from '../engine/engine-contract.js';
-import type { NewEntry, RequestJournal } from '../journal/request-journal.js';
-import type { SharedRuleCounters } from '../scenarios/scenario-book.js';
-import { StateUnavailableError } from '../state/shared-state.js';
+import type { AppStorage } from '../core/apps/app-storage.js';
+import type { NonceBook } from '../core/engine/engine-contract.js';
+import type { NewEntry, RequestJournal } from '../core/journal/request-journal.js';
+import type { SharedRuleCounters } from '../core/scenarios/scenario-book.js';
+import { StateUnavailableError } from '../core/state/shared-state.js';
 import { RedisConnection, RedisScript } from './redis-connection.js';
 import { coalesced, publishedValue, ReplicaLink } from './replica-link.js';
 import { CHANGE_STREAM_LENGTH, RedisStateStorage, sharedBatchOf } from './redis-state-storage.js';

@@ -1,5 +1,5 @@
 /**
- * The sandbox's state in Redis, shared by every replica (state/shared-state.ts):
+ * The sandbox's state in Redis, shared by every replica (core/state/shared-state.ts):
  *   state    hash: record key → "<version> <change JSON>"
  *   claims   hash: claim key (a certification's order) → "<version> <owner record key>"
  *   changes  stream: one entry per commit (`r:<key>` → change, `c:<key>` → owner), and `reset`
@@ -7,8 +7,8 @@
  * replicas committing over the same version, the second is refused. Redis with `appendonly yes` and
  * `appendfsync always` has the write on disk before it answers.
  */
-import { claimKeys, isClaimKey, recordKey, type CommitResult, type SharedBatch, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../state/shared-state.js';
-import type { StateChange, StateSnapshot, StoredState } from '../state/state-storage.js';
+import { claimKeys, isClaimKey, recordKey, type CommitResult, type SharedBatch, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../core/state/shared-state.js';
+import type { StateChange, StateSnapshot, StoredState } from '../core/state/state-storage.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
 
 /** Entries of the change stream kept for replicas that fall behind (Redis trims past it, approximately). */

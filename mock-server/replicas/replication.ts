@@ -4,14 +4,15 @@
  * has none.
  */
 import type { AppRegistry } from '../apps/app-registry.js';
-import type { AppStorage } from '../apps/app-storage.js';
-import type { NonceBook } from '../engine/engine-contract.js';
-import type { RequestJournal } from '../journal/request-journal.js';
-import type { ScenarioBook } from '../scenarios/scenario-book.js';
-import type { Scenario } from '../scenarios/scenario-rules.js';
-import type { BusinessClock } from '../state/business-clock.js';
-import type { SandboxStore } from '../state/sandbox-store.js';
-import type { StateStorage } from '../state/state-storage.js';
+import type { AppStorage } from '../core/apps/app-storage.js';
+import type { NonceBook } from '../core/engine/engine-contract.js';
+import type { RequestJournal } from '../core/journal/request-journal.js';
+import type { ScenarioBook } from '../core/scenarios/scenario-book.js';
+import type { Scenario } from '../core/scenarios/scenario-rules.js';
+import type { BusinessClock } from '../core/state/business-clock.js';
+import type { SandboxStore } from '../core/state/sandbox-store.js';
+import type { SharedControls } from '../core/state/control-storage.js';
+import type { StateStorage } from '../core/state/state-storage.js';
 
 /** The parts that follow what other replicas change. */
 export interface ReplicatedParts {
@@ -22,16 +23,6 @@ export interface ReplicatedParts {
   readonly journal: RequestJournal;
   /** An app's scenario document as another replica set it, compiled here. */
   readonly compile: (document: unknown, source: string) => Scenario;
-}
-
-/** The admin's controls, told to every replica; each resolves once the change is stored. */
-export interface SharedControls {
-  scenarioSet(appId: string, scenario: Scenario & { readonly id: string }): Promise<void>;
-  scenarioCleared(appId: string): Promise<void>;
-  clockMoved(offsetMs: number): Promise<void>;
-  journalCleared(): Promise<void>;
-  /** A reset: app scenarios, call counts, the clock and the journal, on every replica. */
-  controlsReset(): Promise<void>;
 }
 
 export interface Replication {
@@ -56,3 +47,5 @@ export interface Replication {
   requestRefused(error: Error): void;
   close(): Promise<void>;
 }
+
+export type { SharedControls } from '../core/state/control-storage.js';

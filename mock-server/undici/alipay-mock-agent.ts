@@ -2,16 +2,16 @@
  * An undici MockAgent bridged to the sandbox engine, for alipay-sdk: it calls Alipay through urllib,
  * which uses undici's own request() and so never meets msw's interceptors. Pass it as the SDK's
  * `proxyAgent`; requests to Alipay's gateway URLs are answered in-process, anything else is refused.
- * The agent only translates a dispatch into the exchange (engine/gateway-exchange.ts, which also
+ * The agent only translates a dispatch into the exchange (core/engine/gateway-exchange.ts, which also
  * decides which requests are the gateway's) and its reply into undici's handler calls.
  */
 import { Agent, getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
-import type { SandboxAdmin } from '../admin/sandbox-admin.js';
-import type { ConnectionFault } from '../engine/envelope-faults.js';
-import type { GatewayEngine, GatewaySettings } from '../engine/gateway-engine.js';
-import { bodyOfBytes, exchange, gatewayRoutes, type ExchangeRequest, type GatewayRoutes, type Reply } from '../engine/gateway-exchange.js';
-import { ALIPAY_GATEWAYS } from '../engine/gateway-urls.js';
-import { completeFromPage, completionIdOf } from '../pages/page-completion.js';
+import type { SandboxAdmin } from '../core/admin/sandbox-admin.js';
+import type { ConnectionFault } from '../core/engine/envelope-faults.js';
+import type { GatewayEngine, GatewaySettings } from '../core/engine/gateway-engine.js';
+import { bodyOfBytes, exchange, gatewayRoutes, type ExchangeRequest, type GatewayRoutes, type Reply } from '../core/engine/gateway-exchange.js';
+import { ALIPAY_GATEWAYS } from '../core/engine/gateway-urls.js';
+import { completeFromPage, completionIdOf } from '../core/pages/page-completion.js';
 
 /** The legacy handler hooks undici's mock dispatch calls (see undici/lib/mock/mock-utils.js). */
 interface LegacyHandler {

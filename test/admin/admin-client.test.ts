@@ -3,8 +3,8 @@
  * (`createAdminClient(url)`), with the same answers and the same refusals (status and message).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { AdminClientError, createAdminClient } from '../../mock-server/admin/admin-client.js';
-import { AdminError } from '../../mock-server/admin/sandbox-admin.js';
+import { AdminClientError, createAdminClient } from '../../mock-server/core/admin/admin-client.js';
+import { AdminError } from '../../mock-server/core/admin/sandbox-admin.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 import { spareKeyPair } from '../support/spare-app-keys.js';

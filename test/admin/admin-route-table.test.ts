@@ -4,8 +4,8 @@
  * calls each through it.
  */
 import { describe, expect, it } from 'vitest';
-import { createAdminClient } from '../../mock-server/admin/admin-client.js';
-import { adminRoutes } from '../../mock-server/admin/admin-routes.js';
+import { createAdminClient } from '../../mock-server/core/admin/admin-client.js';
+import { adminRoutes } from '../../mock-server/core/admin/admin-routes.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 
 const sandbox = useSandbox();

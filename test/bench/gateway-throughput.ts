@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
-import { jsonPieces, writeAllSync } from '../../mock-server/state/durable-files.js';
+import { jsonPieces, writeAllSync } from '../../mock-server/storage/durable-files.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 import { allocationsPerCall, type AllocationProfile } from './engine-allocations.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';

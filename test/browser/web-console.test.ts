@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
-import { residentIdProblem } from '../../mock-server/identity/resident-id.js';
+import { residentIdProblem } from '../../mock-server/core/identity/resident-id.js';
 import { packagePath } from '../../mock-server/package-root.js';
 import { startSandbox } from '../../mock-server/sandbox.js';
 import { reset } from '../support/admin-client.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../mock-server/sandbox.js';
-import { ScenarioLoadError } from '../../mock-server/scenarios/load-scenario.js';
+import { ScenarioLoadError } from '../../mock-server/core/scenarios/load-scenario.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { servedUrl, spawnCli } from '../support/cli-process.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';

@@ -4,7 +4,7 @@
  * answer the protocol knows, never aop.unknow-error (the sandbox failing), and the server stays up.
  */
 import { describe, expect, it } from 'vitest';
-import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
+import { SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';

@@ -6,9 +6,9 @@
  * answer is a 2xx-4xx with a JSON or text body; the server keeps serving. Counts are printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
+import { SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
 import { createSandboxCore, type SandboxCore } from '../../mock-server/sandbox-core.js';
-import type { GatewayRequest } from '../../mock-server/engine/gateway-engine.js';
+import type { GatewayRequest } from '../../mock-server/core/engine/gateway-engine.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { pathSpellings } from '../support/path-spellings.js';
 import { rawRequest } from '../support/raw-http.js';

@@ -8,7 +8,7 @@ import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
-import { signEncodingProblem } from '../../mock-server/protocol/signature.js';
+import { signEncodingProblem } from '../../mock-server/core/protocol/signature.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { detailOf, nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { formEncode, publicParams, signParams, type SignedRequest } from '../support/signed-request.js';

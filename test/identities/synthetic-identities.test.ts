@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { REGION_CODES } from '../../fixtures/identities/region-codes.js';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
-import { residentIdProblem } from '../../mock-server/identity/resident-id.js';
-import { asFixturePerson, FIXTURE_PEOPLE_COUNT, FIXTURE_PEOPLE_SEED, loadFixturePeople } from '../../mock-server/identity/fixture-people.js';
+import { residentIdProblem } from '../../mock-server/core/identity/resident-id.js';
+import { asFixturePerson, FIXTURE_PEOPLE_COUNT, FIXTURE_PEOPLE_SEED, loadFixturePeople } from '../../mock-server/files/fixture-people.js';
 import { runCli } from '../support/cli-process.js';
 
 const REGIONS = new Map(REGION_CODES);

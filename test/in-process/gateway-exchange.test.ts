@@ -1,14 +1,14 @@
 /**
- * The exchange every adapter shares (engine/gateway-exchange.ts), on its own: which targets reach
+ * The exchange every adapter shares (core/engine/gateway-exchange.ts), on its own: which targets reach
  * which engine entry, the body bounds (size, time), what the engine is handed, and that a scenario's
  * delay and connection fault pass through to the adapter's reply. The engine is a stand-in recording
  * its calls; the adapters over the real engine are the other tests of this folder.
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { GatewayEngine, GatewayRequest, GatewayResponse } from '../../mock-server/engine/gateway-engine.js';
-import { bodyOfBytes, exchange, gatewayRoutes, readBoundedBody, routeOnGatewayOrigin, type BodyRead, type ExchangeRequest } from '../../mock-server/engine/gateway-exchange.js';
-import type { OpenApiRequest } from '../../mock-server/engine/openapi-v3.js';
+import type { GatewayEngine, GatewayRequest, GatewayResponse } from '../../mock-server/core/engine/gateway-engine.js';
+import { bodyOfBytes, exchange, gatewayRoutes, readBoundedBody, routeOnGatewayOrigin, type BodyRead, type ExchangeRequest } from '../../mock-server/core/engine/gateway-exchange.js';
+import type { OpenApiRequest } from '../../mock-server/core/engine/openapi-v3.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const BOUNDS = { maxBodyBytes: 8, bodyTimeoutMs: 50 };

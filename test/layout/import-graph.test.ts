@@ -63,6 +63,23 @@ function circles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/**
+ * The layers, lowest first: the platform-neutral core; the platform's parts (storage, keys, shipped
+ * files, replicas, the Node assembly); the adapters (HTTP, console, msw, undici, the running server and
+ * the package's entry); the command line and the build. A file imports only its own layer or lower.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['mock-server/core/'],
+  ['mock-server/apps/', 'mock-server/storage/', 'mock-server/files/', 'mock-server/keys/', 'mock-server/replicas/', 'mock-server/package-root.ts', 'mock-server/sandbox-assembly.ts', 'mock-server/sandbox-core.ts'],
+  ['mock-server/http/', 'mock-server/console/', 'mock-server/msw/', 'mock-server/undici/', 'mock-server/sandbox.ts', 'mock-server/index.ts'],
+  ['mock-server/cli/', 'mock-server/build/'],
+];
+
+function layerOf(file: string): number | undefined {
+  const layer = LAYERS.findIndex((prefixes) => prefixes.some((prefix) => file.startsWith(prefix)));
+  return layer < 0 ? undefined : layer;
+}
+
 describe('the import graph', () => {
   const graph = importGraph();
 
@@ -74,6 +91,24 @@ describe('the import graph', () => {
 
   it('has no import circles', () => {
     expect(circles(graph)).toEqual([]);
+  });
+
+  it('puts every mock-server file in a layer, and no file imports from a layer above its own', () => {
+    const files = [...graph.keys()].filter((file) => file.startsWith('mock-server/'));
+    expect(files.filter((file) => layerOf(file) === undefined)).toEqual([]);
+    const upward = files.flatMap((file) => graph.get(file)!.filter((target) => (layerOf(target) ?? -1) > layerOf(file)!).map((target) => `${file} → ${target}`));
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps Node out of the core: no node: import and no Node global in mock-server/core', () => {
+    const nodeBound = [...graph.keys()]
+      .filter((file) => file.startsWith('mock-server/core/'))
+      .filter((file) => {
+        // Comments may name Node; code may not use it.
+        const code = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+        return /from\s+'node:|import\('node:|\bprocess\.|\bBuffer\./.test(code);
+      });
+    expect(nodeBound).toEqual([]);
   });
 
   it('gives the contract kit (contracts/, client-harness/) the package only through its public entry points', () => {

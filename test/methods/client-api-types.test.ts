@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { AlipayApiError, AlipayClient } from '../../client-harness/alipay-client.js';
-import { CLIENT_API_TYPES_FILE, clientApiTypes } from '../../mock-server/methods/client-api-types.js';
-import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
+import { CLIENT_API_TYPES_FILE, clientApiTypes } from '../../mock-server/core/methods/client-api-types.js';
+import { SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 
 const sandbox = useSandbox();

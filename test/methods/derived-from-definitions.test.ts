@@ -8,12 +8,12 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { methodInteractions, statesNeeded } from '../../contracts/method-interactions.js';
 import { businessErrorScenario, everywhereScenario, PROVIDER_STATE_NAMES, providerStates } from '../../contracts/provider-states.js';
-import { defineApiMethod, openApiPath, success, textField, type ApiMethodDefinition } from '../../mock-server/methods/api-method.js';
-import { clientApiTypes } from '../../mock-server/methods/client-api-types.js';
-import { exampleRequest, smokeCalls } from '../../mock-server/methods/method-examples.js';
-import { createMethodRegistry, SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
-import { methodTableMarkdown } from '../../mock-server/methods/method-table.js';
-import { businessErrorScenarios } from '../../mock-server/scenarios/business-error-scenarios.js';
+import { defineApiMethod, openApiPath, success, textField, type ApiMethodDefinition } from '../../mock-server/core/methods/api-method.js';
+import { clientApiTypes } from '../../mock-server/core/methods/client-api-types.js';
+import { exampleRequest, smokeCalls } from '../../mock-server/core/methods/method-examples.js';
+import { createMethodRegistry, SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
+import { methodTableMarkdown } from '../../mock-server/core/methods/method-table.js';
+import { businessErrorScenarios } from '../../mock-server/core/scenarios/business-error-scenarios.js';
 
 const NAME = 'alipay.sandbox.throwaway.apply';
 

@@ -3,7 +3,7 @@
  * length goes) and one past it (refused with the method's documented answer, naming the field).
  */
 import { describe, expect, it } from 'vitest';
-import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
+import { SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
 import { VALID_REQUESTS, type SeedMethod } from '../support/page-examples.js';
 import { detailOf, nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';

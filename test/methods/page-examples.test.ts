@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
-import { loadFixturePeople } from '../../mock-server/identity/fixture-people.js';
+import { loadFixturePeople } from '../../mock-server/files/fixture-people.js';
 import { PAGE_EXAMPLES, VALID_AUTHQUERY_CERT_NO, VALID_INNER_APPLY_CERT_NO, VALID_REQUESTS } from '../support/page-examples.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 

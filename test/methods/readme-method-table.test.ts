@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generatedBlock } from '../../mock-server/build/generated-blocks.js';
-import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
-import { METHOD_TABLE_END, METHOD_TABLE_START, methodTableMarkdown } from '../../mock-server/methods/method-table.js';
+import { SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
+import { METHOD_TABLE_END, METHOD_TABLE_START, methodTableMarkdown } from '../../mock-server/core/methods/method-table.js';
 
 describe('the README\'s supported-methods table', () => {
   it('is what the definitions generate (run `npm run docs` when this fails)', () => {
@@ -14,7 +14,7 @@ describe('the README\'s supported-methods table', () => {
   it('lists every supported method with every documented business code', () => {
     const table = methodTableMarkdown(SUPPORTED_METHODS);
     // Every definition file (named after its method) is registered: a new method is its file plus one registry line.
-    const files = readdirSync(new URL('../../mock-server/methods/', import.meta.url)).filter((f) => /^[a-z]+(\.[a-z]+){2,}\.ts$/.test(f));
+    const files = readdirSync(new URL('../../mock-server/core/methods/', import.meta.url)).filter((f) => /^[a-z]+(\.[a-z]+){2,}\.ts$/.test(f));
     expect(SUPPORTED_METHODS.map((d) => `${d.name}.ts`).sort()).toEqual(files.sort());
     for (const definition of SUPPORTED_METHODS) {
       expect(table).toContain(`\`${definition.name}\``);

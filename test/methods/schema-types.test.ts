@@ -3,8 +3,8 @@
  * type check (`npm test` runs tsc over this file), and at run time that the schemas are the ones typed.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { JsonTextOf, ParametersOf } from '../../mock-server/methods/schema-types.js';
-import { certInfoIdentityParam, singleIdSchema } from '../../mock-server/methods/shared-schemas.js';
+import type { JsonTextOf, ParametersOf } from '../../mock-server/core/methods/schema-types.js';
+import { certInfoIdentityParam, singleIdSchema } from '../../mock-server/core/methods/shared-schemas.js';
 
 describe('ParametersOf', () => {
   it('makes required properties required, the rest optional, enums and consts literal', () => {

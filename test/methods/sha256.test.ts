@@ -1,7 +1,7 @@
 /** The ids' SHA-256 is node:crypto's, on every length around the block boundaries and on Chinese text. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '../../mock-server/methods/sha256.js';
+import { sha256 } from '../../mock-server/core/methods/sha256.js';
 
 describe('sha256', () => {
   it('gives the digest node:crypto gives', () => {

@@ -11,7 +11,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { BUILT_FILES } from '../../mock-server/build/built-files.js';
 import { docsFiles, README_BLOCKS, README_FILE, type DocsFile } from '../../mock-server/build/docs-files.js';
-import { AJV_OPTIONS } from '../../mock-server/validation/schema-validators.js';
+import { AJV_OPTIONS } from '../../mock-server/core/validation/schema-validators.js';
 import { ROOT } from '../support/cli-process.js';
 
 const DOCS = docsFiles(readFileSync(join(ROOT, README_FILE), 'utf8'));

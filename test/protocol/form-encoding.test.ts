@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedFormError, parseFormFields } from '../../mock-server/protocol/form-encoding.js';
+import { MalformedFormError, parseFormFields } from '../../mock-server/core/protocol/form-encoding.js';
 
 const parse = (text: string) => parseFormFields(Buffer.from(text, 'latin1'), 'body').map((f) => [Buffer.from(f.name).toString('latin1'), Buffer.from(f.value).toString('latin1')]);
 

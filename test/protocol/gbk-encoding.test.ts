@@ -1,7 +1,7 @@
 /** The GBK encoder, built from TextDecoder, writes the bytes iconv-lite writes. */
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { encodeGbk } from '../../mock-server/protocol/gbk-encoding.js';
+import { encodeGbk } from '../../mock-server/core/protocol/gbk-encoding.js';
 
 describe('encodeGbk', () => {
   it('encodes Chinese sub_msg texts, names and ASCII to the same GBK bytes as iconv-lite', () => {

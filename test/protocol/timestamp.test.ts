@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimestamp } from '../../mock-server/protocol/timestamp.js';
+import { checkTimestamp } from '../../mock-server/core/protocol/timestamp.js';
 import { formatLocalTimestamp } from '../support/local-timestamp.js';
 
 const WINDOW = 15 * 60_000;

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnection } from '../../mock-server/replicas/redis-connection.js';
 import { RedisStateStorage } from '../../mock-server/replicas/redis-state-storage.js';
 import { redisAddress } from '../../mock-server/replicas/store-address.js';
-import { StateConflictError } from '../../mock-server/state/shared-state.js';
-import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
+import { StateConflictError } from '../../mock-server/core/state/shared-state.js';
+import { SandboxStore, type Certification } from '../../mock-server/core/state/sandbox-store.js';
 import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
 
 const DAY = 86_400_000;

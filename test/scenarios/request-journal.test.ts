@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
-import { RequestJournal } from '../../mock-server/journal/request-journal.js';
+import { RequestJournal } from '../../mock-server/core/journal/request-journal.js';
 import { journal, reset, useScenario } from '../support/admin-client.js';
 import { sdkFor } from '../support/alipay-sdk-client.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
-import { AdminClientError, createAdminClient } from '../../mock-server/admin/admin-client.js';
+import { AdminClientError, createAdminClient } from '../../mock-server/core/admin/admin-client.js';
 import { reset } from '../support/admin-client.js';
 import { execSigned, sdkFor } from '../support/alipay-sdk-client.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';

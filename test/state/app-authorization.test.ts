@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
-import { AdminClientError, createAdminClient } from '../../mock-server/admin/admin-client.js';
+import { AdminClientError, createAdminClient } from '../../mock-server/core/admin/admin-client.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { registerApp, reset } from '../support/admin-client.js';
 import { sdkFor } from '../support/alipay-sdk-client.js';

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
-import { loadFixturePeople } from '../../mock-server/identity/fixture-people.js';
+import { loadFixturePeople } from '../../mock-server/files/fixture-people.js';
 import { registerApp, reset, useScenario } from '../support/admin-client.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';

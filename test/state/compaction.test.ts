@@ -7,9 +7,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
-import { FileStateStorage } from '../../mock-server/state/state-files.js';
-import type { StateSnapshot } from '../../mock-server/state/state-storage.js';
+import { SandboxStore, type Certification } from '../../mock-server/core/state/sandbox-store.js';
+import { FileStateStorage } from '../../mock-server/storage/state-files.js';
+import type { StateSnapshot } from '../../mock-server/core/state/state-storage.js';
 import { changeLines } from '../support/change-log.js';
 import { useTempDirs } from '../support/temp-dirs.js';
 

@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../mock-server/sandbox.js';
-import { DataFileShapeError } from '../../mock-server/state/durable-files.js';
-import { CorruptStateError } from '../../mock-server/state/state-files.js';
+import { DataFileShapeError } from '../../mock-server/storage/durable-files.js';
+import { CorruptStateError } from '../../mock-server/storage/state-files.js';
 import { spawnCli } from '../support/cli-process.js';
 import { useTempDirs } from '../support/temp-dirs.js';
 

@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateIdentities, type SyntheticIdentity } from '../../fixtures/identities/synthetic-identities.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
-import { CorruptStateError } from '../../mock-server/state/state-files.js';
+import { CorruptStateError } from '../../mock-server/storage/state-files.js';
 import { cliArgs, ROOT, servedUrl } from '../support/cli-process.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';

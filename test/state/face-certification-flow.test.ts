@@ -17,11 +17,11 @@ import {
   ZHIMA_CERTIFICATION,
   type CertificationStart,
   type FaceCertificationFamily,
-} from '../../mock-server/flows/face-certification.js';
-import { residentIdCheckCharacter } from '../../mock-server/identity/resident-id.js';
-import type { MethodContext } from '../../mock-server/methods/api-method.js';
-import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
-import { MemoryStateStorage } from '../../mock-server/state/state-storage.js';
+} from '../../mock-server/core/flows/face-certification.js';
+import { residentIdCheckCharacter } from '../../mock-server/core/identity/resident-id.js';
+import type { MethodContext } from '../../mock-server/core/methods/api-method.js';
+import { SandboxStore, type Certification } from '../../mock-server/core/state/sandbox-store.js';
+import { MemoryStateStorage } from '../../mock-server/core/state/state-storage.js';
 
 const STARTED_AT = Date.UTC(2030, 0, 1);
 

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../support/temp-dirs.js';
-import { createMethodRegistry, SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
-import { recordKind } from '../../mock-server/state/record-collection.js';
-import { SandboxStore } from '../../mock-server/state/sandbox-store.js';
-import { FileStateStorage } from '../../mock-server/state/state-files.js';
+import { createMethodRegistry, SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
+import { recordKind } from '../../mock-server/core/state/record-collection.js';
+import { SandboxStore } from '../../mock-server/core/state/sandbox-store.js';
+import { FileStateStorage } from '../../mock-server/storage/state-files.js';
 
 interface Ticket {
   readonly id: string;

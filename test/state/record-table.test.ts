@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces } from '../../mock-server/state/durable-files.js';
-import { isJsonValue, JsonLines } from '../../mock-server/state/json-lines.js';
-import { RecordTable, type TableLookups } from '../../mock-server/state/record-table.js';
-import { SandboxStore, type Certification } from '../../mock-server/state/sandbox-store.js';
-import { FileStateStorage } from '../../mock-server/state/state-files.js';
+import { jsonPieces } from '../../mock-server/storage/durable-files.js';
+import { isJsonValue, JsonLines } from '../../mock-server/core/state/json-lines.js';
+import { RecordTable, type TableLookups } from '../../mock-server/core/state/record-table.js';
+import { SandboxStore, type Certification } from '../../mock-server/core/state/sandbox-store.js';
+import { FileStateStorage } from '../../mock-server/storage/state-files.js';
 import { useDurableReader } from '../support/durable-read.js';
 
 interface Row {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../mock-server/sandbox.js';
-import { DurableDocument } from '../../mock-server/state/durable-document.js';
+import { DurableDocument } from '../../mock-server/core/state/durable-document.js';
 import { useTempDirs } from '../support/temp-dirs.js';
 
 const tempDir = useTempDirs('sandbox-refused-writes-');

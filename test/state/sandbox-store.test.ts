@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changeLines } from '../support/change-log.js';
 import { useTempDirs } from '../support/temp-dirs.js';
-import { SandboxStore, type Authorization, type Certification } from '../../mock-server/state/sandbox-store.js';
-import { FileStateStorage } from '../../mock-server/state/state-files.js';
+import { SandboxStore, type Authorization, type Certification } from '../../mock-server/core/state/sandbox-store.js';
+import { FileStateStorage } from '../../mock-server/storage/state-files.js';
 
 const dataDir = useTempDirs('sandbox-store-');
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { startSandbox } from '../../mock-server/sandbox.js';
-import type { Authorization } from '../../mock-server/state/sandbox-store.js';
-import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage, StoredState } from '../../mock-server/state/state-storage.js';
+import type { Authorization } from '../../mock-server/core/state/sandbox-store.js';
+import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage, StoredState } from '../../mock-server/core/state/state-storage.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 

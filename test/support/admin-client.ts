@@ -1,8 +1,8 @@
 /** The admin API, as tests call it: the package's own typed admin client over HTTP. */
 import type { KeyObject } from 'node:crypto';
-import { AdminClientError, createAdminClient } from '../../mock-server/admin/admin-client.js';
+import { AdminClientError, createAdminClient } from '../../mock-server/core/admin/admin-client.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
-import type { JournalEntry } from '../../mock-server/journal/request-journal.js';
+import type { JournalEntry } from '../../mock-server/core/journal/request-journal.js';
 import { spareKeyPair } from './spare-app-keys.js';
 
 export const adminOf = (sandbox: Pick<RunningSandbox, 'url'>) => createAdminClient(sandbox.url);

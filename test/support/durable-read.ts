@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DurableJSONFile } from '../../mock-server/state/durable-files.js';
+import { DurableJSONFile } from '../../mock-server/storage/durable-files.js';
 import { useTempDirs } from './temp-dirs.js';
 
 export type DurableReader = (text: string, asLines?: ReadonlySet<string>) => Promise<unknown>;

@@ -1,6 +1,6 @@
 /**
  * Request timestamps as the Node SDK writes them: the client machine's local wall-clock time in
- * "yyyy-MM-dd HH:mm:ss". The sandbox only reads timestamps (mock-server/protocol/timestamp.ts);
+ * "yyyy-MM-dd HH:mm:ss". The sandbox only reads timestamps (mock-server/core/protocol/timestamp.ts);
  * tests write them.
  */
 export function formatLocalTimestamp(ms: number): string {

@@ -2,7 +2,7 @@
  * Each seed page's own request example (its definition's pageExample), and a valid resident ID number
  * for the two examples whose number cannot be one.
  */
-import { SUPPORTED_METHODS } from '../../mock-server/methods/method-registry.js';
+import { SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
 
 const SEED_METHODS = [
   'zhima.customer.certification.material.certify',

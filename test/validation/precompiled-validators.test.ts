@@ -9,14 +9,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli-process.js';
-import { shippedSchemas } from '../../mock-server/validation/shipped-schemas.js';
-import { AJV_OPTIONS, schemaKey, type SchemaValidator } from '../../mock-server/validation/schema-validators.js';
+import { shippedSchemas } from '../../mock-server/core/validation/shipped-schemas.js';
+import { AJV_OPTIONS, schemaKey, type SchemaValidator } from '../../mock-server/core/validation/schema-validators.js';
 
-type BuiltValidators = typeof import('../../mock-server/validation/schema-validators.js');
-const built = (await import(join(ROOT, 'dist/mock-server/validation/schema-validators.js'))) as BuiltValidators;
+type BuiltValidators = typeof import('../../mock-server/core/validation/schema-validators.js');
+const built = (await import(join(ROOT, 'dist/mock-server/core/validation/schema-validators.js'))) as BuiltValidators;
 // The build's generated module itself: in the sources it is empty, so only dist's copy says what the build precompiled.
-type BuiltTable = typeof import('../../mock-server/validation/precompiled-validators.js');
-const { PRECOMPILED_VALIDATORS } = (await import(join(ROOT, 'dist/mock-server/validation/precompiled-validators.js'))) as BuiltTable;
+type BuiltTable = typeof import('../../mock-server/core/validation/precompiled-validators.js');
+const { PRECOMPILED_VALIDATORS } = (await import(join(ROOT, 'dist/mock-server/core/validation/precompiled-validators.js'))) as BuiltTable;
 
 type Schema = Readonly<Record<string, unknown>>;
 

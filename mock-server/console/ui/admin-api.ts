@@ -1,10 +1,10 @@
 /**
  * The admin API from the console page: the same client other processes use, built from the route
- * table (admin/admin-routes.ts), same origin, the token (if any) as Bearer. The console's own
+ * table (core/admin/admin-routes.ts), same origin, the token (if any) as Bearer. The console's own
  * endpoints (its data under /__admin/ui/data, the journal's event stream) are not admin operations:
  * `consoleData` fetches those.
  */
-import { AdminClientError, createAdminClient } from '../../admin/admin-client.js';
+import { AdminClientError, createAdminClient } from '../../core/admin/admin-client.js';
 
 export { AdminClientError };
 

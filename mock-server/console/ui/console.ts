@@ -7,9 +7,9 @@
  */
 import { admin, AdminClientError, consoleData, refusalText, setToken } from './admin-api.js';
 import { h, clear, copyButton, labelled, pretty } from './dom.js';
-import type { AppRecord } from '../../apps/registered-app.js';
-import type { JournalEntry } from '../../journal/request-journal.js';
-import type { Certification } from '../../state/sandbox-store.js';
+import type { AppRecord } from '../../core/apps/registered-app.js';
+import type { JournalEntry } from '../../core/journal/request-journal.js';
+import type { Certification } from '../../core/state/sandbox-store.js';
 
 /** A scenario file shipped in scenarios/, as the console's data endpoint lists it. */
 interface ShippedScenario {

@@ -12,7 +12,7 @@ import alipayRootCert from '../../../fixtures/certs/alipayRootCert.crt';
 import defaultAppCert from '../../../fixtures/certs/appCertPublicKey_2021000000000001.crt';
 import fixturePeople from '../../../fixtures/identities/fixture-people.json' with { type: 'json' };
 import type { SandboxResources } from '../../sandbox-assembly.js';
-import type { Person } from '../../state/sandbox-store.js';
+import type { Person } from '../../core/state/sandbox-store.js';
 
 export const ALIPAY_PRIVATE_KEY_PEM: string = alipayPrivateKey;
 

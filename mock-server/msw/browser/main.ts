@@ -4,12 +4,12 @@
  */
 import { setupWorker } from 'msw/browser';
 import { AlipayApiError, AlipayClient } from '../../../client-harness/alipay-client.js';
-import { MemoryAppStorage } from '../../apps/app-storage.js';
+import { MemoryAppStorage } from '../../core/apps/app-storage.js';
 import { createInProcessSigner } from '../../keys/alipay-signer.js';
 import { nodeCrypto } from '../../keys/node-crypto.js';
 import { parsePrivateKey } from '../../keys/rsa-keys.js';
 import { assembleSandboxCore, sandboxLogger } from '../../sandbox-assembly.js';
-import { MemoryStateStorage } from '../../state/state-storage.js';
+import { MemoryStateStorage } from '../../core/state/state-storage.js';
 import { alipayHandlers } from '../alipay-handlers.js';
 import { ALIPAY_PRIVATE_KEY_PEM, BUNDLED_RESOURCES } from './bundled-resources.js';
 

@@ -5,7 +5,7 @@
  * refusal is an AdminError carrying the status a transport answers with. Modelled on WireMock's
  * `Admin` interface, which its HTTP client implements too.
  */
-import type { AppRegistry } from '../apps/app-registry.js';
+import type { RegisteredApps } from '../apps/registered-app.js';
 import { AdminError } from './admin-error.js';
 import { createAppAuthorizationAdmin } from './app-authorization-admin.js';
 import { residentIdProblem } from '../identity/resident-id.js';
@@ -22,14 +22,14 @@ import type { BusinessClock } from '../state/business-clock.js';
 import { CertificationError, complete, type Completion } from '../flows/face-certification.js';
 import type { Person, SandboxStore } from '../state/sandbox-store.js';
 import { StateUnavailableError } from '../state/shared-state.js';
-import type { SharedControls } from '../replicas/replication.js';
+import type { SharedControls } from '../state/control-storage.js';
 
 export { AdminError, refusalStatus } from './admin-error.js';
 export type { ClockView, Health, IssuedAuthCode, RequestQuery, SandboxAdmin } from './admin-api.js';
 import type { ClockView, SandboxAdmin } from './admin-api.js';
 
 export interface SandboxAdminDependencies {
-  readonly apps: AppRegistry;
+  readonly apps: RegisteredApps;
   readonly scenarios: ScenarioBook;
   readonly journal: RequestJournal;
   readonly state: SandboxStore;
@@ -43,7 +43,7 @@ export interface SandboxAdminDependencies {
   readonly restoreStartScenario: () => void;
   /** After the business clock moved: the retention rule drops what is now too old. */
   readonly onClockMoved?: () => void;
-  /** Where control changes are kept: replicas' store (replicas/replication.ts) or the data folder (state/control-files.ts). */
+  /** Where control changes are kept: replicas' store (replicas/replication.ts) or the data folder (storage/control-files.ts). */
   readonly shared?: SharedControls;
 }
 

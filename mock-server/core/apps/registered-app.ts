@@ -35,3 +35,15 @@ export interface AppRecord {
   aes_key?: string;
   registered_at: string;
 }
+
+/**
+ * The registered apps as the admin core uses them (apps/app-registry.ts keeps them, with the crypto
+ * that parses keys and certificates): each change resolves once it is durable.
+ */
+export interface RegisteredApps {
+  find(appId: string): RegisteredApp | undefined;
+  record(appId: string): AppRecord | undefined;
+  records(): AppRecord[];
+  register(input: unknown): Promise<AppRecord>;
+  setAesKey(appId: string, aesKey?: unknown): Promise<AppRecord>;
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { SyntheticIdentity } from '../../fixtures/identities/synthetic-identities.js';
 import { packagePath } from '../package-root.js';
-import type { Person } from '../state/sandbox-store.js';
+import type { Person } from '../core/state/sandbox-store.js';
 
 export const FIXTURE_PEOPLE_SEED = 1;
 export const FIXTURE_PEOPLE_COUNT = 20;

@@ -7,7 +7,7 @@ import { closeSync, constants, fdatasync, fsyncSync, mkdirSync, openSync, unlink
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, isJsonValue, JsonLinesBuilder, NEWLINE, OPEN_OBJECT, type JsonLines } from './json-lines.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, isJsonValue, JsonLinesBuilder, NEWLINE, OPEN_OBJECT, type JsonLines } from '../core/state/json-lines.js';
 
 /** A data folder the sandbox cannot write, with the reason in words. */
 export class DataDirError extends Error {

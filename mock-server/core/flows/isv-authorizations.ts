@@ -2,8 +2,8 @@
  * 应用授权: a merchant authorizes a third-party (ISV) app to call APIs for one of the merchant's own
  * apps; Alipay gives the ISV an app_auth_code, which alipay.open.auth.token.app exchanges for an
  * app_auth_token. The ISV sends the token with each call it makes for the merchant, and the call reads
- * and writes the merchant's state (engine/app-auth-token.ts checks it). The sandbox's stand-in for the
- * merchant's authorization page is the admin core's issueAppAuthCode (admin/app-authorization-admin.ts).
+ * and writes the merchant's state (core/engine/app-auth-token.ts checks it). The sandbox's stand-in for the
+ * merchant's authorization page is the admin core's issueAppAuthCode (core/admin/app-authorization-admin.ts).
  * This flow owns the record of each authorization and how its tokens look; the method, the gateway's
  * token check and the admin core all work on it through here.
  *

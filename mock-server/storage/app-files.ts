@@ -4,10 +4,10 @@
  * of the file as last written (durable-document.ts), so that none is lost to another.
  */
 import { join } from 'node:path';
-import { checkWritableDir, DurableJSONFile, isJsonObject, listOf, objectShape } from '../state/durable-files.js';
-import { DurableDocument } from '../state/durable-document.js';
-import type { AppRecord } from './app-registry.js';
-import type { AppStorage } from './app-storage.js';
+import { checkWritableDir, DurableJSONFile, isJsonObject, listOf, objectShape } from './durable-files.js';
+import { DurableDocument } from '../core/state/durable-document.js';
+import type { AppRecord } from '../apps/app-registry.js';
+import type { AppStorage } from '../core/apps/app-storage.js';
 
 interface AppsFile {
   apps: AppRecord[];

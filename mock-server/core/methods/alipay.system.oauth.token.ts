@@ -1,8 +1,8 @@
 /**
  * alipay.system.oauth.token (换取授权访问令牌): the merchant exchanges the auth_code that Alipay's OAuth
- * page put on its redirect (flows/user-authorizations.ts) for the person's user_id (what authquery's
+ * page put on its redirect (core/flows/user-authorizations.ts) for the person's user_id (what authquery's
  * identity_type 5 takes), their open_id for this app, and tokens; or it refreshes the tokens, through
- * the exchange both token APIs share (flows/token-exchange.ts).
+ * the exchange both token APIs share (core/flows/token-exchange.ts).
  *
  * Unlike the identity APIs, its 请求参数 are top-level parameters (no biz_content), its documented codes
  * are 40002 Invalid Arguments answered in error_response, and a success node has no code or msg: what

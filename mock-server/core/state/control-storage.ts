@@ -5,7 +5,7 @@
  * what the admin API acknowledged. The journal and the rules' call counts are not kept: they describe
  * a run, not a setting. On Node, the data folder's controls.json (control-files.ts).
  */
-import type { SharedControls } from '../replicas/replication.js';
+import type { Scenario } from '../scenarios/scenario-rules.js';
 
 /** An app's scenario as kept: compiled again at start, with the id its setting had. */
 export interface KeptScenario {
@@ -26,3 +26,15 @@ export interface ControlStorage extends SharedControls {
   load(): Promise<KeptControls>;
 }
 
+/**
+ * The admin's controls as a store is told them (every replica's Redis, or the data folder): each
+ * resolves once the change is stored.
+ */
+export interface SharedControls {
+  scenarioSet(appId: string, scenario: Scenario & { readonly id: string }): Promise<void>;
+  scenarioCleared(appId: string): Promise<void>;
+  clockMoved(offsetMs: number): Promise<void>;
+  journalCleared(): Promise<void>;
+  /** A reset: app scenarios, call counts, the clock and the journal, on every replica. */
+  controlsReset(): Promise<void>;
+}

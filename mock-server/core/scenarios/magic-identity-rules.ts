@@ -2,7 +2,7 @@
  * The magic identities of fixtures/identities/magic-identities.ts as a built-in scenario, compiled
  * like any scenario file so that their codes are checked against the method definitions at start.
  */
-import { MAGIC_IDENTITIES, MAGIC_MISSING_USER_ID } from '../../fixtures/identities/magic-identities.js';
+import { MAGIC_IDENTITIES, MAGIC_MISSING_USER_ID } from '../../../fixtures/identities/magic-identities.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
 import { compileScenario } from './load-scenario.js';
 import type { Scenario } from './scenario-rules.js';

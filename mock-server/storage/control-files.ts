@@ -3,9 +3,9 @@
  * fsynced, one change at a time on the file as last written (durable-document.ts).
  */
 import { join } from 'node:path';
-import type { ControlStorage, KeptControls, KeptScenario } from './control-storage.js';
+import type { ControlStorage, KeptControls, KeptScenario } from '../core/state/control-storage.js';
 import { DurableJSONFile, isJsonObject, jsonKind, objectShape } from './durable-files.js';
-import { DurableDocument } from './durable-document.js';
+import { DurableDocument } from '../core/state/durable-document.js';
 
 const NO_CONTROLS: KeptControls = { scenarios: {}, clock_offset_ms: 0 };
 

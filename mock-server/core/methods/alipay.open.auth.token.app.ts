@@ -1,7 +1,7 @@
 /**
  * alipay.open.auth.token.app (换取应用授权令牌): the ISV app exchanges the app_auth_code of a merchant's
- * authorization (flows/isv-authorizations.ts) for an app_auth_token, or refreshes it, through the
- * exchange both token APIs share (flows/token-exchange.ts).
+ * authorization (core/flows/isv-authorizations.ts) for an app_auth_token, or refreshes it, through the
+ * exchange both token APIs share (core/flows/token-exchange.ts).
  *
  * Source: Alipay's page for this method (opendocs.alipay.com/isv/04h3uf): an app_auth_code is good once
  * and for 24 hours; the error table below; expires_in is obsolete ("应用令牌长期有效").

@@ -2,7 +2,7 @@
  * The admin operations of 应用授权 (app authorization), in the admin core's style: what a merchant
  * does on Alipay's authorization page (authorize an ISV app, for every API or some), and what the
  * merchant or Alipay does later (cancel it, let it expire), so an ISV's integration can be tested on
- * each path. The records are the flow's (flows/isv-authorizations.ts), which the method exchanges.
+ * each path. The records are the flow's (core/flows/isv-authorizations.ts), which the method exchanges.
  */
 import {
   APP_AUTH_CODE_MS,

@@ -30,8 +30,8 @@ import {
   writeAtomically,
   type MemberShape,
 } from './durable-files.js';
-import { JsonLines } from './json-lines.js';
-import { CHANGE_KINDS, type LoadedSnapshot, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from './state-storage.js';
+import { JsonLines } from '../core/state/json-lines.js';
+import { CHANGE_KINDS, type LoadedSnapshot, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from '../core/state/state-storage.js';
 
 /**
  * A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it.

@@ -1,6 +1,6 @@
 /**
  * Where registered apps are kept between runs, behind one interface as the state is
- * (state/state-storage.ts): in memory, or apps.json in the data folder (app-files.ts, on Node).
+ * (core/state/state-storage.ts): in memory, or apps.json in the data folder (app-files.ts, on Node).
  */
 import type { AppRecord } from './registered-app.js';
 
