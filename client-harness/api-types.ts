@@ -168,6 +168,53 @@ export interface AlipayApis {
       re_expires_in: string;
     };
   };
+  'datadigital.fincloud.generalsaas.twometa.check': {
+    /** 身份证二要素核验 */
+    request: {
+      outer_biz_no: string;
+      biz_code?: string;
+      cert_name: string;
+      cert_no: string;
+      cert_type: 'IDENTITY_CARD';
+    };
+    response: {
+      certify_id: string;
+      match: 'T' | 'F';
+    };
+  };
+  'datadigital.fincloud.generalsaas.mobilethreemeta.simple.check': {
+    /** 手机号三要素核验简版 */
+    request: {
+      outer_biz_no: string;
+      biz_code?: string;
+      cert_name: string;
+      cert_no: string;
+      cert_type?: 'IDENTITY_CARD';
+      phone: string;
+    };
+    response: {
+      certify_id: string;
+      match: 'T' | 'F';
+      isp: string;
+      detail: string;
+    };
+  };
+  'datadigital.fincloud.generalsaas.mobilethreemeta.detail.check': {
+    /** 手机号三要素核验详版 */
+    request: {
+      outer_biz_no: string;
+      biz_code?: string;
+      cert_name: string;
+      cert_no: string;
+      phone: string;
+    };
+    response: {
+      certify_id: string;
+      match: 'T' | 'F';
+      isp: string;
+      detail: string;
+    };
+  };
 }
 
 /** The page APIs: the client builds a signed URL for the user's browser instead of calling. */

@@ -8,6 +8,7 @@ import { MAGIC_IDENTITIES, MAGIC_MISSING_USER_ID, type MagicAnswer } from '../..
 import { generatedBlock } from '../../mock-server/build/generated-blocks.js';
 import { magicIdentityTableMarkdown, MAGIC_TABLE_END, MAGIC_TABLE_START } from '../../mock-server/core/identity/magic-identity-table.js';
 import { residentIdProblem } from '../../mock-server/core/identity/resident-id.js';
+import { exampleRequest } from '../../mock-server/core/methods/method-examples.js';
 import { SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
 import { VALID_REQUESTS, type SeedMethod } from '../support/page-examples.js';
@@ -17,8 +18,10 @@ const sandbox = useSandbox();
 
 /** The method's valid request, carrying this person in the field that method reads. */
 function requestFor(method: SeedMethod, certNo: string, name: string): Record<string, string> {
-  const base = { ...VALID_REQUESTS[method] };
-  const field = SUPPORTED_METHODS.find((d) => d.name === method)!.identityField!;
+  const definition = SUPPORTED_METHODS.find((d) => d.name === method)!;
+  // Methods without a seed page answer their definition's example call with success.
+  const base = { ...(VALID_REQUESTS[method] ?? exampleRequest(definition)) };
+  const field = definition.identityField!;
   if (field === 'identity_param.certNo') return { ...base, identity_param: JSON.stringify({ certType: 'IDENTITY_CARD', name, certNo }) };
   if (field === 'identity_param.cert_no') {
     return { ...base, identity_param: JSON.stringify({ ...JSON.parse(base.identity_param!), cert_name: name, cert_no: certNo }) };

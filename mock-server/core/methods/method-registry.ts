@@ -8,6 +8,9 @@ import { compileBizContentSchema, jsonTextFields } from './biz-content.js';
 import type { SchemaValidator } from '../validation/schema-validators.js';
 import { alipaySystemOauthToken } from './alipay.system.oauth.token.js';
 import { alipayOpenAuthTokenApp } from './alipay.open.auth.token.app.js';
+import { datadigitalFincloudGeneralsaasTwometaCheck } from './datadigital.fincloud.generalsaas.twometa.check.js';
+import { datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck } from './datadigital.fincloud.generalsaas.mobilethreemeta.simple.check.js';
+import { datadigitalFincloudGeneralsaasMobilethreemetaDetailCheck } from './datadigital.fincloud.generalsaas.mobilethreemeta.detail.check.js';
 import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
 import { alipayUserAuthZhimaperInnerApply } from './alipay.user.auth.zhimaper.inner.apply.js';
 import { alipayUserCertifyOpenInitialize } from './alipay.user.certify.open.initialize.js';
@@ -48,6 +51,10 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   alipaySystemOauthToken,
   // The app_auth_token of a third-party (ISV) app calling for a merchant comes from here.
   alipayOpenAuthTokenApp,
+  // The element checks of 实名信息核验: name and ID number, and with a mobile number.
+  datadigitalFincloudGeneralsaasTwometaCheck,
+  datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck,
+  datadigitalFincloudGeneralsaasMobilethreemetaDetailCheck,
 ];
 
 /** Two methods may share a kind of record only by keeping the same one (one declaration, imported). */
