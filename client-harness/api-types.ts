@@ -135,6 +135,42 @@ export interface AlipayApis {
       channel_statuses?: string;
     };
   };
+  'datadigital.fincloud.generalsaas.face.certify.initialize': {
+    /** H5人脸核身初始化 */
+    request: {
+      outer_order_no: string;
+      biz_code: string;
+      /** JSON text of { identity_type: 'CERT_INFO'; cert_type: 'IDENTITY_CARD'; cert_name: string; cert_no: string; phone_no?: string } */
+      identity_param: string;
+      /** JSON text of { return_url: string; face_reserve_strategy?: 'reserve' | 'never' } */
+      merchant_config: string;
+      face_contrast_picture?: string;
+    };
+    response: {
+      certify_id: string;
+    };
+  };
+  'datadigital.fincloud.generalsaas.face.certify.verify': {
+    /** H5人脸核身开始认证 */
+    request: {
+      certify_id: string;
+    };
+    response: {
+      certify_url: string;
+    };
+  };
+  'datadigital.fincloud.generalsaas.face.certify.query': {
+    /** H5人脸核身查询记录 */
+    request: {
+      certify_id: string;
+    };
+    response: {
+      passed: 'T' | 'F';
+      fail_reason?: string;
+      identity_info?: string;
+      material_info?: string;
+    };
+  };
   'alipay.system.oauth.token': {
     /** 换取授权访问令牌 */
     request: {
@@ -236,6 +272,9 @@ export type CodelessMethod = 'alipay.system.oauth.token';
 export const OPENAPI_V3 = {
   'alipay.user.certify.open.initialize': 'POST',
   'alipay.user.certify.open.query': 'GET',
+  'datadigital.fincloud.generalsaas.face.certify.initialize': 'POST',
+  'datadigital.fincloud.generalsaas.face.certify.verify': 'POST',
+  'datadigital.fincloud.generalsaas.face.certify.query': 'GET',
   'alipay.system.oauth.token': 'POST',
   'alipay.open.auth.token.app': 'POST',
 } as const satisfies Partial<Record<ApiMethod, 'POST' | 'GET'>>;

@@ -83,7 +83,18 @@ function definitionNamed(definitions: Definitions, name: string): ApiMethodDefin
 }
 
 /** The method each `flow` of 'a certification was started' starts with (the README's flow names). */
-const FLOW_STARTERS = { 'certify-open': 'alipay.user.certify.open.initialize', zhima: 'zhima.customer.certification.initialize' } as const;
+const FLOW_STARTERS: Readonly<Record<string, string>> = {
+  'certify-open': 'alipay.user.certify.open.initialize',
+  zhima: 'zhima.customer.certification.initialize',
+  'face-certify': 'datadigital.fincloud.generalsaas.face.certify.initialize',
+};
+
+/** The starter of the state's flow; certify-open where none is named. */
+function flowStarter(definitions: Definitions, flow: unknown): ApiMethodDefinition {
+  const starter = FLOW_STARTERS[typeof flow === 'string' ? flow : 'certify-open'];
+  if (!starter) throw new Error(`provider state: no flow ${String(flow)} (one of ${Object.keys(FLOW_STARTERS).join(', ')})`);
+  return definitionNamed(definitions, starter);
+}
 
 /** A starter's example for this state's order, person (cert_name, cert_no) and return_url where given. */
 function startRequest(starter: ApiMethodDefinition, params: Params): Record<string, string> {
@@ -105,7 +116,7 @@ function answeredIds(starter: ApiMethodDefinition, answer: Readonly<Record<strin
 /** A certification started through the gateway with the starter's own example, as the consumer's initialize would start it. */
 function startCertification(definitions: Definitions): (params: Params, target: StateTarget) => Promise<Injected> {
   return async (params, target) => {
-    const starter = definitionNamed(definitions, FLOW_STARTERS[params.flow === 'zhima' ? 'zhima' : 'certify-open']);
+    const starter = flowStarter(definitions, params.flow);
     const answer = await clientFor(target).call(starter.name as ApiMethod, startRequest(starter, params) as never);
     return answeredIds(starter, answer);
   };

@@ -17,13 +17,24 @@ function joinedHeaders(request: IncomingMessage): Record<string, string | undefi
   return headers;
 }
 
+/**
+ * The origin the client reached, from its Host header (which the admin guard has not checked here:
+ * gateway.do is open), kept only when it is a plain host[:port], so that a link built on it stays one.
+ */
+function originOf(request: IncomingMessage): string | undefined {
+  const host = request.headers.host;
+  return host && /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `http://${host}` : undefined;
+}
+
 function exchangeRequest(request: IncomingMessage, body: BodyRead): ExchangeRequest {
+  const origin = originOf(request);
   return {
     method: request.method ?? 'GET',
     target: request.url ?? '/',
     contentType: request.headers['content-type'],
     headers: () => joinedHeaders(request),
     body,
+    ...(origin === undefined ? {} : { origin }),
   };
 }
 

@@ -30,6 +30,13 @@ const WITH_JSON_TEXT: ReadonlyArray<[string, Record<string, string>]> = ([
     merchant_config: '{}',
     ext_biz_param: '{}',
   }],
+  // Alipay's Python typed model (OpenCertifyIdentifyInfo, OpenCertifyMerchantConfigs) sends both as objects.
+  ['datadigital.fincloud.generalsaas.face.certify.initialize', {
+    outer_order_no: 'ZGYD201809132323000009999',
+    biz_code: 'FUTURE_TECH_BIZ_FACE_SDK',
+    identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
+    merchant_config: '{"return_url":"https://merchant.example/return","face_reserve_strategy":"never"}',
+  }],
 ] satisfies Array<[string, Record<string, string>]>).filter(([method]) => jsonTextFields(SUPPORTED_METHODS.find((d) => d.name === method)!.bizContentSchema).length > 0);
 
 /** The JSON-text fields as a typed model sends them: JSON objects. */

@@ -1,5 +1,5 @@
 /**
- * The face-certification flow on its own, without a gateway: both families (certify-open and Zhima)
+ * The face-certification flow on its own, without a gateway: the families (certify-open, Zhima, H5 face-certify)
  * go through the same start, certify page, query, expiry and completion, and differ only where the
  * family says so (its id, what its query does with an id nobody finished in time).
  */
@@ -12,6 +12,7 @@ import {
   certifyWithMaterials,
   complete,
   DEFAULT_FAIL_REASON,
+  FACE_CERTIFY,
   queryCertification,
   startCertification,
   ZHIMA_CERTIFICATION,
@@ -60,6 +61,7 @@ function started(context: MethodContext, family: FaceCertificationFamily, orderN
 const FAMILIES = [
   { family: CERTIFY_OPEN, idShape: /^[0-9a-f]{32}$/ },
   { family: ZHIMA_CERTIFICATION, idShape: /^ZM20300101\d{22}$/ },
+  { family: FACE_CERTIFY, idShape: /^[0-9a-f]{32}$/ },
 ];
 
 describe.each(FAMILIES)('the $family.kind family', ({ family, idShape }) => {

@@ -363,7 +363,7 @@ function pendingCard(certification: Certification): HTMLLIElement {
   };
   const reason = h('input', { type: 'text', placeholder: 'Z1147', 'aria-label': `fail reason for ${certification.id}` });
   return h('li', { 'data-id': certification.id },
-    h('p', {}, h('strong', {}, certification.kind === 'certify-open' ? 'certify_id ' : 'biz_no '), h('code', {}, certification.id)),
+    h('p', {}, h('strong', {}, certification.kind === 'zhima-certification' ? 'biz_no ' : 'certify_id '), h('code', {}, certification.id)),
     h('p', {}, `${certification.identity.cert_name} · ${certification.biz_code} · app ${certification.app_id} · order ${certification.order_no}`),
     h('div', { class: 'buttons' }, finish('Pass', () => ({ passed: true })), finish('Fail', () => ({ passed: false, ...(reason.value ? { reason: reason.value } : {}) })), reason, finish('Cancel', () => ({ cancelled: true }))),
   );

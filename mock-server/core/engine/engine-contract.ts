@@ -27,6 +27,8 @@ export interface GatewayRequest {
   readonly bodyExceededLimit?: boolean;
   /** Set by an adapter whose client did not finish sending the body within `settings.bodyTimeoutMs`. */
   readonly bodyTimedOut?: boolean;
+  /** Where the client reached the sandbox (`http://host:port`), where the adapter knows it: links a method hands out point there. */
+  readonly origin?: string;
 }
 
 /** What one request did, for the request log and the journal. */

@@ -93,7 +93,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return registered;
   }
 
-  function runMethod(registered: RegisteredMethod, request: AuthenticatedRequest): Answer {
+  function runMethod(registered: RegisteredMethod, request: AuthenticatedRequest, origin: string | undefined): Answer {
     const { definition, validateBizContent, schemaFailure } = registered;
     if (!request.bizContent.ok) throw new Rejection(request.bizContent.refusal);
     const bizContent = request.bizContent.value;
@@ -108,6 +108,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       state: deps.state,
       membership: request.decision.membership,
       parameters: request.parameters,
+      ...(origin === undefined ? {} : { origin }),
     });
     if (outcome.kind === 'refused') throw new Rejection(outcome.refusal.error, outcome.refusal.detail);
     if (outcome.kind === 'page') return { kind: 'page', html: outcome.html };
@@ -119,7 +120,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const { method } = request;
     switch (outcome.kind) {
       case 'normal': {
-        const answered = runMethod(registeredMethod(method), request);
+        const answered = runMethod(registeredMethod(method), request, state.origin);
         return answered.kind === 'node' ? { ...answered, node: withOverrides(answered.node, outcome.overrides) } : answered;
       }
       case 'business-error': {
@@ -177,6 +178,12 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     // The journal shows a v3 call's parameters as it shows a gateway.do call's.
     state.decoded = { charset: 'utf-8', list: [], values: text };
     return dispatch(call.method.definition.name, { ok: true, value: call.parameters }, call.app, text, state, call.appAuthToken);
+  }
+
+  /** The request's state, told where the client reached the sandbox. */
+  function withOrigin(state: RequestState, origin: string | undefined): RequestState {
+    if (origin !== undefined) state.origin = origin;
+    return state;
   }
 
   /** A refusal (or a failure of the sandbox itself, which callers see as aop.unknow-error) as an answer. */
@@ -291,7 +298,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   return {
     settings,
     handle: (request) =>
-      serve('v1', request.httpMethod, (state) => answer(request, state), respond, (state) => {
+      serve('v1', request.httpMethod, (state) => answer(request, withOrigin(state, request.origin)), respond, (state) => {
         // Refused before its parameters were decoded: identify the caller from the query, best effort.
         if (!state.app && !state.method) identify(new URLSearchParams(request.rawQuery), state);
       }),

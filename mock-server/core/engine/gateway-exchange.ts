@@ -132,6 +132,8 @@ export interface ExchangeRequest {
   /** By lower-case name. Asked for on the v3 paths only (their signature covers them), to spare gateway.do the copy. */
   readonly headers: () => Readonly<Record<string, string | undefined>>;
   readonly body: BodyRead;
+  /** Where the client reached the sandbox, where the adapter knows it (see GatewayRequest.origin). */
+  readonly origin?: string;
 }
 
 /** What the adapter puts on its wire once the scenario's delay is over. */
@@ -154,7 +156,8 @@ function engineAnswer(engine: GatewayEngine, route: GatewayRoute, request: Excha
   if (route === 'openapi-v3') {
     return engine.handleOpenApi({ httpMethod: request.method, url: request.target, headers: request.headers(), body, bodyExceededLimit, bodyTimedOut });
   }
-  return engine.handle({ httpMethod: request.method, rawQuery: rawQueryOf(request.target), contentType: request.contentType, body, bodyExceededLimit, bodyTimedOut });
+  const origin = request.origin === undefined ? {} : { origin: request.origin };
+  return engine.handle({ httpMethod: request.method, rawQuery: rawQueryOf(request.target), contentType: request.contentType, body, bodyExceededLimit, bodyTimedOut, ...origin });
 }
 
 function replyOf(answer: GatewayResponse, read: BodyRead): Reply {

@@ -47,6 +47,8 @@ export interface RequestState {
   certificateMode?: boolean;
   /** The request's content was AES-encrypted: so is the answer's node. */
   aesKey?: Uint8Array;
+  /** Where the client reached the sandbox, where the adapter said (GatewayRequest.origin). */
+  origin?: string;
   /** The write of what the method changed, started as the method returned (before anything else ran). */
   written?: Promise<void>;
 }

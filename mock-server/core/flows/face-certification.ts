@@ -1,18 +1,20 @@
 /**
- * The face-verification lifecycle both families share: alipay.user.certify.open.* (certify_id,
- * outer_order_no) and zhima.customer.certification.* (biz_no, transaction_id). An initialize call
- * starts a certification, the certify call's page shows it to the person, the query reports it. It
+ * The face-verification lifecycle three families share: alipay.user.certify.open.* (certify_id,
+ * outer_order_no), zhima.customer.certification.* (biz_no, transaction_id) and the H5 face check
+ * datadigital.fincloud.generalsaas.face.certify.* (certify_id, outer_order_no). An initialize call
+ * starts a certification, the certify call's page shows it to the person (the H5 family's verify
+ * answers a certify_url that opens the same page), the query reports it. It
  * is valid for 23 hours and finished once, by the person on the hosted page or by a test
  * (POST /__admin/certifications/:id/complete). zhima.customer.certification.material.certify
  * certifies in one call and keeps its answer under its transaction_id.
  *
- * The flow answers in neither family's words: each method file maps what it gets here onto its own
+ * The flow answers in no family's words: each method file maps what it gets here onto its own
  * documented codes and answer fields.
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import type { MethodContext } from '../methods/api-method.js';
 import { stableHex, zhimaBizNo } from '../methods/generated-ids.js';
-import { certificationPage } from '../pages/certification-page.js';
+import { certificationPage, hostedPagePath } from '../pages/certification-page.js';
 import type { Certification, CertificationKind, MaterialCertification, SandboxStore } from '../state/sandbox-store.js';
 
 /** The records this flow keeps, for the methods that answer from them. */
@@ -24,9 +26,9 @@ export const CERTIFICATION_VALIDITY_MS = 23 * 3600 * 1000;
 /** The reason a failed check gets when none is given: Alipay's code for a face that does not match. */
 export const DEFAULT_FAIL_REASON = 'Z1147';
 
-/** What sets one family apart from the other in the lifecycle they share. */
+/** What sets one family apart from the others in the lifecycle they share. */
 export interface FaceCertificationFamily {
-  /** The kind its certifications are kept as: an id of one family is unknown to the other's methods. */
+  /** The kind its certifications are kept as: an id of one family is unknown to the others' methods. */
   readonly kind: CertificationKind;
   /** What its parameters and messages call a certification's id. */
   readonly idName: 'certify_id' | 'biz_no';
@@ -50,6 +52,16 @@ export const ZHIMA_CERTIFICATION: FaceCertificationFamily = {
   // Zhima documents no code for an old biz_no; it stays "not passed".
   expiredQuery: 'answered',
   issueId: (context, transactionId) => zhimaBizNo(context.nowMs, context.appId, 'certification', transactionId),
+};
+
+export const FACE_CERTIFY: FaceCertificationFamily = {
+  kind: 'face-certify',
+  idName: 'certify_id',
+  // Alipay documents no code for an old H5 certify_id: the sandbox answers it as certify-open does.
+  expiredQuery: 'refused',
+  // 32 hex characters, like the page's example 2109b5e671aa3ff2eb4851816c65828f; a name of its own keeps
+  // the same order number of both families apart.
+  issueId: (context, outerOrderNo) => stableHex(32, 'face_certify_id', context.appId, outerOrderNo),
 };
 
 /** Why a certify or query call gets no certification; the method names it with its own documented code. */
@@ -136,6 +148,17 @@ export function certifyPage(context: MethodContext, family: FaceCertificationFam
     context.state.updateCertification(certification, { return_url: returnUrl });
   }
   return { page: certificationPage(certification) };
+}
+
+/**
+ * The address of the page for an id still within its 23 hours, for a family whose certify call answers
+ * a link (certify_url) rather than the page: on the origin the call reached, or the sandbox's own path
+ * where the adapter does not tell it.
+ */
+export function certifyPageLink(context: MethodContext, family: FaceCertificationFamily, id: string): { readonly url: string } | Refused {
+  const lookup = findCertification(context, family, id, { mustBeValid: true });
+  if ('refused' in lookup) return lookup;
+  return { url: `${context.origin ?? ''}${hostedPagePath(lookup.found.id)}` };
 }
 
 /** A query's answer before a family names and spells its fields. */

@@ -3,13 +3,14 @@
  * the certify_id the merchant passes to alipay.user.certify.open.certify and .query.
  * Source: the API page in ../shared/seeds, reference §8.
  */
-import { CERTIFY_OPEN, startCertification } from '../flows/face-certification.js';
-import { defineApiMethod, textField, refused, success } from './api-method.js';
+import { CERTIFY_OPEN, startCertification, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
+import { defineApiMethod, textField, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
 
-const errors = new BusinessErrorTable([
+/** The page's codes; the H5 face check, whose own table no source gives, answers with them too. */
+export const certifyOpenInitializeErrors = new BusinessErrorTable([
   { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' },
   { sub_code: 'ILLEGAL_ARGUMENT_FORMAT', sub_msg: '参数异常', solution: '检查参数是否按照规定传入,检查参数是否合法' },
   { sub_code: 'ARRANGEMENT_STATUS_ERROR', sub_msg: '合约状态异常', solution: '请确认商户合约是否有效' },
@@ -49,12 +50,23 @@ function merchantChoices(text: string): { return_url: string; output_facial_pict
   return { return_url: config.return_url, ...(config.out_put_facial_picture ? { output_facial_picture: true as const } : {}) };
 }
 
+/**
+ * The initialize of a family whose order is outer_order_no and whose id is certify_id (certify-open, and
+ * the H5 face check that borrows its codes): the order's certify_id, or ILLEGAL_ARGUMENT_FORMAT.
+ */
+export function initializeByOuterOrder(context: MethodContext, family: FaceCertificationFamily, start: Omit<CertificationStart, 'order_no'> & { readonly outer_order_no: string }): MethodOutcome {
+  const { outer_order_no, ...rest } = start;
+  const started = startCertification(context, family, { order_no: outer_order_no, ...rest });
+  if ('problem' in started) return refused(certifyOpenInitializeErrors.refusal('ILLEGAL_ARGUMENT_FORMAT', started.problem));
+  return success({ certify_id: started.started.id });
+}
+
 export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.certify.open.initialize',
   openApi: 'POST',
   title: '身份认证初始化服务',
   bizContentSchema,
-  businessErrors: errors.rows,
+  businessErrors: certifyOpenInitializeErrors.rows,
   // The page's own request example (its Java sample's setBizContent), verbatim.
   pageExample: {
     outer_order_no: 'ZGYD201809132323000001234',
@@ -77,13 +89,7 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<type
   // The page documents one code for every malformed argument.
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
   handle(bizContent, context) {
-    const start = startCertification(context, CERTIFY_OPEN, {
-      order_no: bizContent.outer_order_no,
-      biz_code: bizContent.biz_code,
-      identity_param: bizContent.identity_param,
-      ...merchantChoices(bizContent.merchant_config),
-    });
-    if ('problem' in start) return refused(errors.refusal('ILLEGAL_ARGUMENT_FORMAT', start.problem));
-    return success({ certify_id: start.started.id });
+    const { outer_order_no, biz_code, identity_param } = bizContent;
+    return initializeByOuterOrder(context, CERTIFY_OPEN, { outer_order_no, biz_code, identity_param, ...merchantChoices(bizContent.merchant_config) });
   },
 });

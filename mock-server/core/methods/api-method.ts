@@ -11,9 +11,10 @@ import type { SandboxStore } from '../state/sandbox-store.js';
 export interface DocumentedBusinessError {
   /**
    * The code these rows are answered with: 40004 Business Failed on most pages; the OAuth pages'
-   * isv.* codes come as 40002 Invalid Arguments.
+   * isv.* codes come as 40002 Invalid Arguments, and the token errors of a call with auth_token
+   * (alipay.user.info.share) as 20001 Insufficient Token Permissions.
    */
-  readonly code?: '40002' | '40004';
+  readonly code?: '20001' | '40002' | '40004';
   readonly sub_code: string;
   readonly sub_msg: string;
   readonly solution: string;
@@ -87,6 +88,11 @@ export interface MethodContext {
   readonly membership: Membership;
   /** The request's other parameters (return_url, notify_url, ...), decoded. */
   readonly parameters: Readonly<Record<string, string>>;
+  /**
+   * Where the client reached the sandbox (scheme, host and port), where the adapter knows it: a link a
+   * method hands out (a certify_url) points there.
+   */
+  readonly origin?: string;
 }
 
 export type MethodOutcome =

@@ -22,6 +22,9 @@ import { zhimaCustomerCertificationInitialize } from './zhima.customer.certifica
 import { zhimaCustomerCertificationQuery } from './zhima.customer.certification.query.js';
 import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.certification.material.certify.js';
 
+import { datadigitalFincloudGeneralsaasFaceCertifyInitialize } from './datadigital.fincloud.generalsaas.face.certify.initialize.js';
+import { datadigitalFincloudGeneralsaasFaceCertifyVerify } from './datadigital.fincloud.generalsaas.face.certify.verify.js';
+import { datadigitalFincloudGeneralsaasFaceCertifyQuery } from './datadigital.fincloud.generalsaas.face.certify.query.js';
 export interface RegisteredMethod {
   readonly definition: ApiMethodDefinition;
   readonly validateBizContent: SchemaValidator;
@@ -48,6 +51,10 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   zhimaCustomerCertificationCertify,
   zhimaCustomerCertificationQuery,
   // The user_id that authquery's identity_type 5 takes comes from here.
+  // The H5 face check (人脸核身 H5), the third family of the face-certification flow.
+  datadigitalFincloudGeneralsaasFaceCertifyInitialize,
+  datadigitalFincloudGeneralsaasFaceCertifyVerify,
+  datadigitalFincloudGeneralsaasFaceCertifyQuery,
   alipaySystemOauthToken,
   // The app_auth_token of a third-party (ISV) app calling for a merchant comes from here.
   alipayOpenAuthTokenApp,

@@ -1,6 +1,6 @@
 /**
- * The hosted page that stands in for Alipay's face check (alipay.user.certify.open.certify and
- * zhima.customer.certification.certify): it shows whom is being verified and lets the tester choose
+ * The hosted page that stands in for Alipay's face check (alipay.user.certify.open.certify,
+ * zhima.customer.certification.certify, and the certify_url of datadigital.fincloud.generalsaas.face.certify.verify): it shows whom is being verified and lets the tester choose
  * pass, fail (with a reason) or cancel; the choice is posted to the sandbox, which records it and
  * sends the browser on to the merchant's return_url.
  */
@@ -9,7 +9,12 @@ import { escapeHtml, pageDocument } from './html.js';
 
 /** Where the page posts the tester's choice. */
 export function completionPath(certificationId: string): string {
-  return `/__sandbox/certifications/${encodeURIComponent(certificationId)}/complete`;
+  return `${hostedPagePath(certificationId)}/complete`;
+}
+
+/** Where a family whose certify call answers a link (certify_url) has the page served. */
+export function hostedPagePath(certificationId: string): string {
+  return `/__sandbox/certifications/${encodeURIComponent(certificationId)}`;
 }
 
 /** 330701199901011316 → 330701********1316: enough to recognise, as Alipay's own pages show it. */
@@ -19,7 +24,7 @@ function maskedCertNo(certNo: string): string {
 
 export function certificationPage(certification: Certification): string {
   const { identity } = certification;
-  const idLabel = certification.kind === 'certify-open' ? 'certify_id' : 'biz_no';
+  const idLabel = certification.kind === 'zhima-certification' ? 'biz_no' : 'certify_id';
   return pageDocument(
     '支付宝身份验证',
     `<h1>支付宝身份验证</h1>

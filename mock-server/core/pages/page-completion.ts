@@ -7,7 +7,7 @@
 import type { SandboxAdmin } from '../admin/sandbox-admin.js';
 import { businessError } from '../protocol/public-errors.js';
 import type { Completion } from '../flows/face-certification.js';
-import { pageErrorPage, returnPage } from './certification-page.js';
+import { certificationPage, pageErrorPage, returnPage } from './certification-page.js';
 import { PAGE_HEADERS } from './html.js';
 
 export interface PageAnswer {
@@ -51,6 +51,22 @@ const page = (status: number, html: string): PageAnswer => ({
   headers: PAGE_HEADERS,
   body: html,
 });
+
+/**
+ * The page a certify_url opens (GET /__sandbox/certifications/<id>): the id is the link's secret, as
+ * Alipay's signed link is, so any unfinished certification is shown; the post refuses one out of time.
+ */
+export function pageFromLink(admin: SandboxAdmin, id: string): PageAnswer {
+  let certification;
+  try {
+    certification = admin.certification(id);
+  } catch (error) {
+    if ((error as { status?: unknown }).status !== 404) throw error;
+    return page(404, pageErrorPage(businessError('OPEN_CERTIFY_BILL_NOT_EXIST', (error as Error).message)));
+  }
+  if (certification.status !== 'INIT') return page(409, pageErrorPage(businessError('INVALID_PARAMETER', `certification ${id} is already ${certification.status}`)));
+  return page(200, certificationPage(certification));
+}
 
 /** Records the page's form post (`choice`, `reason`) for certification `id`. */
 export async function completeFromPage(admin: SandboxAdmin, id: string, formBody: string): Promise<PageAnswer> {

@@ -1,0 +1,77 @@
+/**
+ * datadigital.fincloud.generalsaas.face.certify.initialize (H5人脸核身初始化): starts an H5 face check
+ * and returns the certify_id that datadigital.fincloud.generalsaas.face.certify.verify and .query take.
+ * Sources: the API page https://opendocs.alipay.com/open/02zloa (as linked from Alipay's SDKs); the
+ * fields and their descriptions from alipay/alipay-sdk-java-all's DatadigitalFincloudGeneralsaasFaceCertifyInitializeModel
+ * and ...InitializeResponse (v2) and the v3 models OpenCertifyIdentifyInfo / OpenCertifyMerchantConfigs
+ * (merchant_config: return_url, face_reserve_strategy reserve/never); the example values (outer_order_no
+ * ZGYD201809132323000001234, biz_code FUTURE_TECH_BIZ_FACE_SDK) from the v3 model's examples.
+ * Where Alipay documents nothing, the sandbox chose:
+ * - maximum lengths: outer_order_no 32 ("值为32位长度的字母数字组合"), biz_code 32, identity_param and
+ *   merchant_config 4096 and face_contrast_picture 1 MB, as the sibling alipay.user.certify.open.initialize's page has them;
+ * - business codes: the page's 错误码 table is in no source the sandbox could read, so it answers with
+ *   certify-open's documented codes (SYSTEM_ERROR, ILLEGAL_ARGUMENT_FORMAT, ARRANGEMENT_STATUS_ERROR).
+ */
+import { FACE_CERTIFY } from '../flows/face-certification.js';
+import { certifyOpenInitializeErrors, initializeByOuterOrder } from './alipay.user.certify.open.initialize.js';
+import { defineApiMethod, textField } from './api-method.js';
+import type { JsonTextOf, ParametersOf } from './schema-types.js';
+import { certInfoIdentityParam } from './shared-schemas.js';
+
+const bizContentSchema = {
+  type: 'object',
+  required: ['outer_order_no', 'biz_code', 'identity_param', 'merchant_config'],
+  properties: {
+    outer_order_no: { type: 'string', minLength: 1, maxLength: 32 },
+    // "H5人脸核身场景码。入参支持的场景码": the scene codes come with the merchant's contract, so any is taken.
+    biz_code: { type: 'string', minLength: 1, maxLength: 32 },
+    identity_param: certInfoIdentityParam(4096, { phone_no: { type: 'string' } }),
+    merchant_config: {
+      type: 'string',
+      maxLength: 4096,
+      jsonString: {
+        type: 'object',
+        // "return_url：需要回跳的目标地址，必填"; the v3 model adds "若无跳转地址可填空字符"" (an empty string).
+        required: ['return_url'],
+        properties: {
+          return_url: { type: 'string' },
+          face_reserve_strategy: { enum: ['reserve', 'never'] },
+        },
+      },
+    },
+    face_contrast_picture: { type: 'string', maxLength: 1048576 },
+  },
+} as const;
+
+type MerchantConfig = JsonTextOf<typeof bizContentSchema.properties.merchant_config>;
+
+/** Where the person is sent back; an empty return_url means the merchant has none. */
+function returnUrlOf(text: string): { return_url?: string } {
+  const { return_url } = JSON.parse(text) as MerchantConfig;
+  return return_url ? { return_url } : {};
+}
+
+export const datadigitalFincloudGeneralsaasFaceCertifyInitialize = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
+  name: 'datadigital.fincloud.generalsaas.face.certify.initialize',
+  openApi: 'POST',
+  title: 'H5人脸核身初始化',
+  bizContentSchema,
+  businessErrors: certifyOpenInitializeErrors.rows,
+  identityField: 'identity_param.cert_no',
+  exampleCall: {
+    request: {
+      outer_order_no: 'ZGYD201809132323000001234',
+      biz_code: 'FUTURE_TECH_BIZ_FACE_SDK',
+      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
+      merchant_config: '{"return_url":"https://merchant.example/return"}',
+    },
+    unique: ['outer_order_no'],
+  },
+  responseFields: { certify_id: textField },
+  // As certify-open's page: one code for every malformed argument.
+  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
+  handle(bizContent, context) {
+    const { outer_order_no, biz_code, identity_param } = bizContent;
+    return initializeByOuterOrder(context, FACE_CERTIFY, { outer_order_no, biz_code, identity_param, ...returnUrlOf(bizContent.merchant_config) });
+  },
+});
