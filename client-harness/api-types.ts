@@ -204,6 +204,21 @@ export interface AlipayApis {
       re_expires_in: string;
     };
   };
+  'alipay.user.info.share': {
+    /** 支付宝会员授权信息查询接口 */
+    request: {
+      auth_token?: string;
+    };
+    response: {
+      user_id: string;
+      open_id: string;
+      avatar?: string;
+      nick_name?: string;
+      gender?: 'F' | 'M';
+      province?: string;
+      city?: string;
+    };
+  };
   'datadigital.fincloud.generalsaas.twometa.check': {
     /** 身份证二要素核验 */
     request: {
@@ -263,7 +278,7 @@ export type ApiMethod = keyof AlipayApis;
 export type PageMethod = keyof AlipayPageApis;
 
 /** The methods whose parameters travel top-level, beside the public ones, rather than in biz_content. */
-export const TOP_LEVEL_PARAMETER_METHODS: readonly ApiMethod[] = ['alipay.system.oauth.token'];
+export const TOP_LEVEL_PARAMETER_METHODS: readonly ApiMethod[] = ['alipay.system.oauth.token', 'alipay.user.info.share'];
 
 /** The methods whose success node carries only its fields, without code and msg. */
 export type CodelessMethod = 'alipay.system.oauth.token';

@@ -164,6 +164,14 @@ function statesFor(definitions: Definitions) {
       const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId });
       return { code: issued.auth_code };
     },
+    // The person agreed (scope auth_base, or `scope`) and the app exchanged the code: its access_token.
+    "the app holds the person's access token": async (params: Params, target: StateTarget) => {
+      const admin = createAdminClient(target.url);
+      const userId = (params.user_id as string | undefined) ?? (await admin.identities()).identities[0]!.user_id;
+      const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId, scope: (params.scope as string | undefined) ?? 'auth_base' });
+      const token = await clientFor(target).call('alipay.system.oauth.token', { grant_type: 'authorization_code', code: issued.auth_code });
+      return { auth_token: token.access_token };
+    },
     // Alipay's authorization page, where a merchant (auth_app_id, optional) authorizes this app as its ISV.
     'a merchant authorized the app': async (params: Params, target: StateTarget) => {
       const auth_app_id = params.auth_app_id as string | undefined;

@@ -31,7 +31,7 @@ export interface IssuedAuthCode {
   readonly open_id: string;
   readonly scope: string;
   readonly expires_at: string;
-  /** redirect_uri with the query Alipay adds (app_id, source, scope, auth_code), when one was given. */
+  /** redirect_uri with the query Alipay adds (app_id, source, scope, auth_code, and state if sent), when one was given. */
   readonly redirect_url?: string;
 }
 
@@ -71,7 +71,7 @@ export interface SandboxAdmin extends AppAuthorizationAdmin {
   addIdentity(person: unknown): Promise<Person>;
   /**
    * What Alipay's OAuth page does when a person agrees: an auth_code for `{ app_id, user_id | cert_no,
-   * scope?, redirect_uri? }` that alipay.system.oauth.token exchanges once.
+   * scope?, redirect_uri?, state? }` that alipay.system.oauth.token exchanges once.
    */
   issueAuthCode(request: unknown): Promise<IssuedAuthCode>;
   certification(id: string): Certification;

@@ -125,7 +125,7 @@ const ADMIN_ROUTES: { readonly [Operation in AdminOperation]: AdminRoute } = {
     status: 201,
     summary: "an auth_code, as Alipay's OAuth page gives one when a person agrees",
     arguments: [body],
-    body: { type: 'object', required: ['app_id'], properties: { app_id: {}, user_id: {}, cert_no: {}, scope: { enum: ['auth_base', 'auth_user'] }, redirect_uri: text('an absolute URL') } },
+    body: { type: 'object', required: ['app_id'], properties: { app_id: {}, user_id: {}, cert_no: {}, scope: { enum: ['auth_base', 'auth_user'] }, redirect_uri: text('an absolute URL'), state: text('the merchant\'s value, handed back on the redirect (at most 100 characters)') } },
   },
   issueAppAuthCode: {
     verb: 'POST',

@@ -12,7 +12,7 @@ import { residentIdProblem } from '../identity/resident-id.js';
 import { compileCriteria, CriteriaError, type EntryPredicate } from '../journal/request-criteria.js';
 import type { RequestJournal } from '../journal/request-journal.js';
 import type { ApiMethodDefinition } from '../methods/api-method.js';
-import { AUTH_CODE_MS, USER_AUTHORIZATIONS, type UserAuthorization } from '../flows/user-authorizations.js';
+import { AUTH_CODE_MS, OAUTH_SCOPES, authorizationRedirect, grantUserAuthorization, isOAuthScope, OAUTH_STATE_MAX_LENGTH, redirectScheme } from '../flows/user-authorizations.js';
 import { alipayUserId } from '../methods/generated-ids.js';
 import { compileScenario, parseScenarioText } from '../scenarios/load-scenario.js';
 import { signStringOfValues } from '../protocol/signature.js';
@@ -70,20 +70,6 @@ function personOf(body: unknown): Person {
   if (user_id !== undefined && (typeof user_id !== 'string' || !/^2088\d{12}$/.test(user_id))) throw new AdminError(400, 'user_id must be 2088 and 12 digits');
   const certNo = cert_no.toUpperCase();
   return { name, cert_type: 'IDENTITY_CARD', cert_no: certNo, mobile, user_id: (user_id as string | undefined) ?? alipayUserId('person', certNo), source: 'admin' };
-}
-
-const SCOPES = ['auth_base', 'auth_user'];
-
-/** The merchant's redirect_uri with the parameters Alipay's OAuth page adds to it. */
-function redirectUrl(redirectUri: string, record: UserAuthorization): string {
-  let url: URL;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    throw new AdminError(400, `redirect_uri must be an absolute URL, not "${redirectUri}"`);
-  }
-  for (const [name, value] of Object.entries({ app_id: record.app_id, source: 'alipay_wallet', scope: record.scope, auth_code: record.auth_code })) url.searchParams.set(name, value);
-  return url.toString();
 }
 
 /** Journal criteria compiled, a criterion that cannot be read refused as the admin core refuses (400). */
@@ -230,27 +216,20 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       return person;
     },
     async issueAuthCode(body) {
-      const { app_id, user_id, cert_no, scope = 'auth_base', redirect_uri } = objectOf(body);
+      const { app_id, user_id, cert_no, scope = 'auth_base', redirect_uri, state: merchantState } = objectOf(body);
       if (typeof app_id !== 'string') throw new AdminError(400, 'app_id is required: the app whose redirect gets the code');
       requireApp(app_id);
-      if (typeof scope !== 'string' || !SCOPES.includes(scope)) throw new AdminError(400, `scope must be ${SCOPES.join(' or ')}`);
+      if (typeof scope !== 'string' || !isOAuthScope(scope)) throw new AdminError(400, `scope must be ${OAUTH_SCOPES.join(' or ')}`);
       if (redirect_uri !== undefined && typeof redirect_uri !== 'string') throw new AdminError(400, 'redirect_uri must be a string');
+      if (redirect_uri && redirectScheme(redirect_uri) === undefined) throw new AdminError(400, `redirect_uri must be an absolute URL, not "${redirect_uri}"`);
+      if (merchantState !== undefined && (typeof merchantState !== 'string' || merchantState.length > OAUTH_STATE_MAX_LENGTH)) throw new AdminError(400, `state must be a string of at most ${OAUTH_STATE_MAX_LENGTH} characters`);
       const person = typeof user_id === 'string' ? state.personByUserId(user_id) : typeof cert_no === 'string' ? state.person(cert_no) : undefined;
       if (!person) throw new AdminError(user_id ?? cert_no ? 404 : 400, 'send the user_id or cert_no of a person the sandbox knows (GET /__admin/identities; add one with POST /__admin/identities)');
-      const issuedAt = clock.now();
-      const record: UserAuthorization = {
-        auth_code: globalThis.crypto.randomUUID().replaceAll('-', ''),
-        app_id,
-        user_id: person.user_id,
-        open_id: alipayUserId(app_id, person.user_id),
-        scope,
-        issued_at_ms: issuedAt,
-      };
-      state.records(USER_AUTHORIZATIONS).put(record);
+      const record = grantUserAuthorization(state, { appId: app_id, person, scope, nowMs: clock.now() });
       await state.persist();
       const { auth_code, open_id } = record;
-      const expires_at = new Date(issuedAt + AUTH_CODE_MS).toISOString();
-      return { auth_code, app_id, user_id: person.user_id, open_id, scope, expires_at, ...(redirect_uri ? { redirect_url: redirectUrl(redirect_uri, record) } : {}) };
+      const expires_at = new Date(record.issued_at_ms + AUTH_CODE_MS).toISOString();
+      return { auth_code, app_id, user_id: person.user_id, open_id, scope, expires_at, ...(redirect_uri ? { redirect_url: authorizationRedirect(redirect_uri, record, merchantState as string | undefined) } : {}) };
     },
     certification(id) {
       const certification = state.certification(id);

@@ -1,12 +1,16 @@
 /**
  * 用户信息授权: a person agrees on Alipay's OAuth page that an app may know them; the page hands the
  * app's redirect an auth_code, which alipay.system.oauth.token exchanges for the person's user_id,
- * their open_id for this app, and tokens. The sandbox's stand-in for the page is the admin core's
- * issueAuthCode. This flow owns the record of each such grant; the method and the admin core both
- * work on it through here.
+ * their open_id for this app, and tokens; alipay.user.info.share then answers, for the access token,
+ * what the granted scope lets the app know of the person. The sandbox's stand-ins for the page are
+ * the hosted consent page (core/pages/oauth-consent.ts) and the admin core's issueAuthCode, which the
+ * page's agreement goes through. This flow owns the record of each such grant; the methods, the admin
+ * core and the page all work on it through here.
  */
 import { recordKind } from '../state/record-collection.js';
-import { alipayToken } from '../methods/generated-ids.js';
+import type { Person, SandboxStore } from '../state/sandbox-store.js';
+import { alipayToken, alipayUserId } from '../methods/generated-ids.js';
+import { publicProfile } from '../identity/person-profile.js';
 
 /** A code is good once; a refresh replaces both tokens. */
 export interface UserAuthorization {
@@ -26,7 +30,7 @@ export interface UserAuthorization {
 export const USER_AUTHORIZATIONS = recordKind<UserAuthorization>({
   name: 'user_authorizations',
   key: (record) => record.auth_code,
-  lookups: { refresh_token: (record) => record.refresh_token },
+  lookups: { refresh_token: (record) => record.refresh_token, access_token: (record) => record.access_token },
 });
 
 /** Seconds, as Alipay answers them: 15 days for the access token, 30 for the refresh token. */
@@ -44,4 +48,92 @@ export function withNewUserTokens(authorization: UserAuthorization, nowMs: numbe
     refresh_token: alipayToken(nowMs, 'refresh', authorization.auth_code, round),
     tokens_issued_at_ms: nowMs,
   };
+}
+
+/** The scopes of Alipay's OAuth page the sandbox grants: the person's id only, or their public profile too. */
+export const OAUTH_SCOPES = ['auth_base', 'auth_user'] as const;
+export type OAuthScope = (typeof OAUTH_SCOPES)[number];
+
+export function isOAuthScope(scope: string): scope is OAuthScope {
+  return (OAUTH_SCOPES as readonly string[]).includes(scope);
+}
+
+/** A person's agreement on the OAuth page: a new auth_code for `appId`, kept until exchanged (or a day). */
+export function grantUserAuthorization(state: SandboxStore, grant: { readonly appId: string; readonly person: Person; readonly scope: OAuthScope; readonly nowMs: number }): UserAuthorization {
+  const record: UserAuthorization = {
+    auth_code: globalThis.crypto.randomUUID().replaceAll('-', ''),
+    app_id: grant.appId,
+    user_id: grant.person.user_id,
+    open_id: alipayUserId(grant.appId, grant.person.user_id),
+    scope: grant.scope,
+    issued_at_ms: grant.nowMs,
+  };
+  state.records(USER_AUTHORIZATIONS).put(record);
+  return record;
+}
+
+/**
+ * The merchant's own value the OAuth page hands back unchanged. Alipay's guide asks for a short,
+ * unguessable one; the sandbox takes any text up to this length (its choice: a URL carries it).
+ */
+export const OAUTH_STATE_MAX_LENGTH = 100;
+
+/** The scheme of a redirect_uri ("https:"), or undefined when it is no absolute URL and cannot be redirected to. */
+export function redirectScheme(redirectUri: string): string | undefined {
+  try {
+    return new URL(redirectUri).protocol;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The merchant's redirect_uri (an absolute URL) with what Alipay's OAuth page adds to it: app_id,
+ * source, scope, auth_code, and the merchant's own state, unchanged, where it sent one.
+ */
+export function authorizationRedirect(redirectUri: string, record: UserAuthorization, state?: string): string {
+  const url = new URL(redirectUri);
+  const added = { app_id: record.app_id, source: 'alipay_wallet', scope: record.scope, auth_code: record.auth_code, ...(state ? { state } : {}) };
+  for (const [name, value] of Object.entries(added)) url.searchParams.set(name, value);
+  return url.toString();
+}
+
+/** The public auth_token parameter is at most 40 characters (Alipay's 公共请求参数 table). */
+const AUTH_TOKEN_MAX_LENGTH = 40;
+
+/** Where a call's auth_token leaves it: the authorization it stands for, or Alipay's 20001 sub_code and why. */
+export type AccessTokenCheck =
+  | { readonly ok: true; readonly authorization: UserAuthorization }
+  | { readonly ok: false; readonly subCode: 'aop.invalid-auth-token' | 'aop.auth-token-time-out'; readonly detail: string };
+
+const EXCHANGE_ONE = 'send the access_token alipay.system.oauth.token answered for an auth_code of this app (POST /__admin/auth-codes, or the page /oauth2/publicAppAuthorize.htm)';
+
+/**
+ * The authorization a call's auth_token stands for. Unknown, replaced by a refresh, or issued to
+ * another app: invalid, as Alipay answers a token it cannot use for this app; past its 15 days on
+ * the business clock: timed out.
+ */
+export function checkAccessToken(state: SandboxStore, token: string | undefined, appId: string, nowMs: number): AccessTokenCheck {
+  const invalid = (why: string): AccessTokenCheck => ({ ok: false, subCode: 'aop.invalid-auth-token', detail: `${why}; ${EXCHANGE_ONE}` });
+  if (!token) return invalid('the call has no auth_token');
+  if (token.length > AUTH_TOKEN_MAX_LENGTH) return invalid(`auth_token is ${token.length} characters long; a token has at most ${AUTH_TOKEN_MAX_LENGTH}`);
+  const authorization = state.records(USER_AUTHORIZATIONS).find('access_token', token);
+  if (!authorization) return invalid(`auth_token ${token} is not a current access token the sandbox issued (a refresh replaces it)`);
+  if (authorization.app_id !== appId) return invalid(`auth_token ${token} was issued to app ${authorization.app_id}, not ${appId}`);
+  const issuedAt = authorization.tokens_issued_at_ms ?? authorization.issued_at_ms;
+  if (nowMs > issuedAt + ACCESS_TOKEN_SECONDS * 1000) {
+    return { ok: false, subCode: 'aop.auth-token-time-out', detail: `auth_token ${token} expired ${ACCESS_TOKEN_SECONDS} s after ${new Date(issuedAt).toISOString()}; refresh it with alipay.system.oauth.token grant_type=refresh_token` };
+  }
+  return { ok: true, authorization };
+}
+
+/**
+ * What alipay.user.info.share answers for an authorization: auth_base shares the person's ids only;
+ * auth_user adds their public profile, made from the synthetic person (see person-profile.ts).
+ */
+export function sharedUserInfo(state: SandboxStore, authorization: UserAuthorization): Record<string, string> {
+  const ids = { user_id: authorization.user_id, open_id: authorization.open_id };
+  if (authorization.scope !== 'auth_user') return ids;
+  const person = state.personByUserId(authorization.user_id);
+  return person ? { ...ids, ...publicProfile(person) } : ids;
 }

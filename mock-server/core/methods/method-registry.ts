@@ -8,6 +8,7 @@ import { compileBizContentSchema, jsonTextFields } from './biz-content.js';
 import type { SchemaValidator } from '../validation/schema-validators.js';
 import { alipaySystemOauthToken } from './alipay.system.oauth.token.js';
 import { alipayOpenAuthTokenApp } from './alipay.open.auth.token.app.js';
+import { alipayUserInfoShare } from './alipay.user.info.share.js';
 import { datadigitalFincloudGeneralsaasTwometaCheck } from './datadigital.fincloud.generalsaas.twometa.check.js';
 import { datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck } from './datadigital.fincloud.generalsaas.mobilethreemeta.simple.check.js';
 import { datadigitalFincloudGeneralsaasMobilethreemetaDetailCheck } from './datadigital.fincloud.generalsaas.mobilethreemeta.detail.check.js';
@@ -21,10 +22,10 @@ import { zhimaCustomerCertificationCertify } from './zhima.customer.certificatio
 import { zhimaCustomerCertificationInitialize } from './zhima.customer.certification.initialize.js';
 import { zhimaCustomerCertificationQuery } from './zhima.customer.certification.query.js';
 import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.certification.material.certify.js';
-
 import { datadigitalFincloudGeneralsaasFaceCertifyInitialize } from './datadigital.fincloud.generalsaas.face.certify.initialize.js';
 import { datadigitalFincloudGeneralsaasFaceCertifyVerify } from './datadigital.fincloud.generalsaas.face.certify.verify.js';
 import { datadigitalFincloudGeneralsaasFaceCertifyQuery } from './datadigital.fincloud.generalsaas.face.certify.query.js';
+
 export interface RegisteredMethod {
   readonly definition: ApiMethodDefinition;
   readonly validateBizContent: SchemaValidator;
@@ -50,14 +51,16 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   zhimaCustomerCertificationInitialize,
   zhimaCustomerCertificationCertify,
   zhimaCustomerCertificationQuery,
-  // The user_id that authquery's identity_type 5 takes comes from here.
   // The H5 face check (人脸核身 H5), the third family of the face-certification flow.
   datadigitalFincloudGeneralsaasFaceCertifyInitialize,
   datadigitalFincloudGeneralsaasFaceCertifyVerify,
   datadigitalFincloudGeneralsaasFaceCertifyQuery,
+  // The user_id that authquery's identity_type 5 takes comes from here.
   alipaySystemOauthToken,
   // The app_auth_token of a third-party (ISV) app calling for a merchant comes from here.
   alipayOpenAuthTokenApp,
+  // Log in with Alipay: what a person's OAuth grant lets the app know of them.
+  alipayUserInfoShare,
   // The element checks of 实名信息核验: name and ID number, and with a mobile number.
   datadigitalFincloudGeneralsaasTwometaCheck,
   datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck,

@@ -1,0 +1,66 @@
+/**
+ * alipay.user.info.share (支付宝会员授权信息查询接口): with the access_token of alipay.system.oauth.token
+ * as the public parameter auth_token, the app reads what the person let it know on the OAuth page
+ * (core/flows/user-authorizations.ts): under scope auth_base their user_id and open_id only, under
+ * auth_user their public profile too (core/identity/person-profile.ts). It has no 请求参数 of its own.
+ *
+ * Sources. Fields: Alipay's Java SDK models AlipayUserInfoShareResponse and the v3
+ * AlipayUserInfoShareResponseModel (alipay/alipay-sdk-java-all), which list user_id, open_id, avatar
+ * (left out when the member set none), nick_name, gender (F: 女性, M: 男性), province and city among
+ * many fields other products unlock; the sandbox answers the ones scope auth_user gives every app.
+ * Lengths: auth_token ≤ 40, the 公共请求参数 table of the method's page (global.alipay.com,
+ * solution_api/infoshare); the response fields' lengths are in neither model, and none is enforced.
+ * Codes: the page documents no business code of its own; a bad token is answered with the public
+ * 20001 codes of reference §4 (aop.invalid-auth-token 无效的访问令牌, aop.auth-token-time-out
+ * 访问令牌已过期), in the method's own response node, as the gateway answers them live (reference §3).
+ * They stand in the table so that scenarios can choose them and the contract covers them; their
+ * solutions are the sandbox's words, the page giving none.
+ */
+import { checkAccessToken, sharedUserInfo, USER_AUTHORIZATIONS } from '../flows/user-authorizations.js';
+import { defineApiMethod, refused, success, textField, type ResponseField } from './api-method.js';
+import { BusinessErrorTable } from './business-errors.js';
+import type { ParametersOf } from './schema-types.js';
+
+const errors = new BusinessErrorTable([
+  { code: '20001', sub_code: 'aop.invalid-auth-token', sub_msg: '无效的访问令牌', solution: '传入alipay.system.oauth.token为本应用换取的access_token' },
+  { code: '20001', sub_code: 'aop.auth-token-time-out', sub_msg: '访问令牌已过期', solution: '用refresh_token刷新访问令牌,或引导用户重新授权' },
+]);
+
+/** auth_token is a public parameter, read here as the method's one top-level parameter (its length is the flow's to check). */
+const bizContentSchema = {
+  type: 'object',
+  properties: {
+    auth_token: { type: 'string' },
+  },
+} as const;
+
+const profileField: ResponseField = { type: 'string', optional: true };
+
+export const alipayUserInfoShare = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
+  name: 'alipay.user.info.share',
+  title: '支付宝会员授权信息查询接口',
+  bizContentSchema,
+  parametersAt: 'top-level',
+  keeps: [USER_AUTHORIZATIONS],
+  businessErrors: errors.rows,
+  // The page shows no request: the call is its auth_token, which the person's agreement and the exchange make.
+  exampleCall: {
+    request: { auth_token: '20240101ffffffffffffffffffffffffffffffff' },
+    needs: { state: "the app holds the person's access token", field: 'auth_token' },
+  },
+  responseFields: {
+    user_id: textField,
+    open_id: textField,
+    avatar: profileField,
+    nick_name: profileField,
+    gender: { type: 'string', enum: ['F', 'M'], optional: true },
+    province: profileField,
+    city: profileField,
+  },
+  schemaFailureRules: [],
+  handle(_parameters, context) {
+    const check = checkAccessToken(context.state, context.parameters.auth_token, context.appId, context.nowMs);
+    if (!check.ok) return refused(errors.refusal(check.subCode, check.detail));
+    return success(sharedUserInfo(context.state, check.authorization));
+  },
+});

@@ -1,0 +1,86 @@
+/**
+ * alipay.user.info.share with the real alipay-sdk 4, which takes the public auth_token among the call's
+ * parameters (`exec(method, { authToken })`; it puts auth_token in the URL, as Alipay's docs show):
+ * a token of scope auth_base shares the person's ids only, auth_user their public profile too, made
+ * from the same synthetic person; and each token Alipay refuses gets its public 20001 code.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
+import { REGION_CODES } from '../../fixtures/identities/region-codes.js';
+import { cityOf } from '../../mock-server/core/identity/person-profile.js';
+import type { RunningSandbox } from '../../mock-server/sandbox.js';
+import { registerApp } from '../support/admin-client.js';
+import { sdkFor } from '../support/alipay-sdk-client.js';
+import { useSandbox } from '../support/sandbox-fixture.js';
+
+const sandbox = useSandbox();
+const OTHER_APP = '2021000000000777';
+
+/** The access token of a person's grant, as the merchant gets it: an auth code, exchanged. */
+async function accessToken(running: RunningSandbox, scope: 'auth_base' | 'auth_user', personIndex = 0, appId = DEFAULT_APP_ID) {
+  const person = running.admin.identities().identities[personIndex]!;
+  const { auth_code } = await running.admin.issueAuthCode({ app_id: appId, user_id: person.user_id, scope });
+  const token = await sdkFor(running).exec('alipay.system.oauth.token', { grant_type: 'authorization_code', code: auth_code }, { validateSign: true });
+  return { person, token: token as Record<string, string> };
+}
+
+function share(running: RunningSandbox, authToken: string) {
+  return sdkFor(running).exec('alipay.user.info.share', { authToken }, { validateSign: true });
+}
+
+describe('alipay.user.info.share', () => {
+  it('auth_base: only the user_id and the open_id', async () => {
+    const { person, token } = await accessToken(sandbox(), 'auth_base');
+    const { traceId: _traceId, ...answer } = await share(sandbox(), token.access_token!);
+    expect(answer).toEqual({ code: '10000', msg: 'Success', user_id: person.user_id, open_id: token.open_id });
+  });
+
+  it('auth_user: the public profile of the same synthetic person', async () => {
+    const { person, token } = await accessToken(sandbox(), 'auth_user');
+    const answer = await share(sandbox(), token.access_token!);
+    expect(answer).toMatchObject({ code: '10000', user_id: person.user_id, open_id: token.open_id, nick_name: [...person.name].slice(1).join('') });
+    expect(answer.gender).toBe(Number(person.cert_no.charAt(16)) % 2 ? 'M' : 'F');
+    expect(answer.province).toMatch(/(省|市|自治区)$/);
+    expect(answer.city).toMatch(/市$/);
+    expect(answer.avatar).toMatch(/^https:\/\/tfs\.alipay-sandbox\.invalid\/images\/partner\/[0-9a-f]{32}$/);
+    // The same person, asked again through another grant, has the same profile.
+    const again = await share(sandbox(), (await accessToken(sandbox(), 'auth_user')).token.access_token!);
+    expect({ ...again, traceId: undefined }).toEqual({ ...answer, traceId: undefined });
+  });
+
+  it('an unknown token, and none at all: 20001 aop.invalid-auth-token', async () => {
+    expect(await share(sandbox(), '20240101ffffffffffffffffffffffffffffffff')).toMatchObject({ code: '20001', msg: 'Insufficient Token Permissions', sub_code: 'aop.invalid-auth-token', sub_msg: '无效的访问令牌' });
+    const none = await sdkFor(sandbox()).exec('alipay.user.info.share', {}, { validateSign: true });
+    expect(none).toMatchObject({ code: '20001', sub_code: 'aop.invalid-auth-token' });
+    expect(await share(sandbox(), 'x'.repeat(41))).toMatchObject({ code: '20001', sub_code: 'aop.invalid-auth-token' });
+  });
+
+  it('a token a refresh replaced is invalid; the new one works', async () => {
+    const { token } = await accessToken(sandbox(), 'auth_base');
+    const refreshed = await sdkFor(sandbox()).exec('alipay.system.oauth.token', { grant_type: 'refresh_token', refresh_token: token.refresh_token! }, { validateSign: true });
+    expect(await share(sandbox(), token.access_token!)).toMatchObject({ code: '20001', sub_code: 'aop.invalid-auth-token' });
+    expect(await share(sandbox(), refreshed.access_token as string)).toMatchObject({ code: '10000' });
+  });
+
+  it("another app's token: 20001 aop.invalid-auth-token, though the token is current", async () => {
+    const key = await registerApp(sandbox(), OTHER_APP);
+    const otherApp = sdkFor(sandbox(), { appId: OTHER_APP, privateKey: key.export({ type: 'pkcs1', format: 'pem' }).toString() });
+    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: OTHER_APP, user_id: sandbox().admin.identities().identities[1]!.user_id });
+    const token = await otherApp.exec('alipay.system.oauth.token', { grant_type: 'authorization_code', code: auth_code }, { validateSign: true });
+    expect(await otherApp.exec('alipay.user.info.share', { authToken: token.access_token as string })).toMatchObject({ code: '10000' });
+    expect(await share(sandbox(), token.access_token as string)).toMatchObject({ code: '20001', sub_code: 'aop.invalid-auth-token' });
+  });
+
+  it('a token past its 15 days on the business clock: 20001 aop.auth-token-time-out', async () => {
+    const { token } = await accessToken(sandbox(), 'auth_user');
+    sandbox().admin.moveClock({ advance_ms: 1_296_000_000 - 60_000 });
+    expect(await share(sandbox(), token.access_token!)).toMatchObject({ code: '10000' });
+    sandbox().admin.moveClock({ advance_ms: 120_000 });
+    expect(await share(sandbox(), token.access_token!)).toMatchObject({ code: '20001', msg: 'Insufficient Token Permissions', sub_code: 'aop.auth-token-time-out', sub_msg: '访问令牌已过期' });
+    sandbox().admin.resetClock();
+  });
+
+  it('knows the city of every region synthetic people are issued in', () => {
+    for (const [code] of REGION_CODES) expect(cityOf(`${code}199001011234`), code).toBeTruthy();
+  });
+});
