@@ -266,6 +266,27 @@ export interface AlipayApis {
       detail: string;
     };
   };
+  'datadigital.fincloud.generalsaas.face.source.certify': {
+    /** 纯服务端人脸核身 */
+    request: {
+      outer_biz_no: string;
+      cert_type: 'IDENTITY_CARD';
+      cert_no: string;
+      cert_name: string;
+      phone?: string;
+      reserved?: 'true' | 'false';
+      liveness_strategy?: 'OFF' | 'CHECK';
+      security_strategy?: 'ON' | 'OFF';
+      nation?: string;
+    };
+    response: {
+      certify_no: string;
+      passed: 'T' | 'F';
+      quality?: string;
+      score?: string;
+      mismatch_reason?: string;
+    };
+  };
 }
 
 /** The page APIs: the client builds a signed URL for the user's browser instead of calling. */
@@ -278,7 +299,7 @@ export type ApiMethod = keyof AlipayApis;
 export type PageMethod = keyof AlipayPageApis;
 
 /** The methods whose parameters travel top-level, beside the public ones, rather than in biz_content. */
-export const TOP_LEVEL_PARAMETER_METHODS: readonly ApiMethod[] = ['alipay.system.oauth.token', 'alipay.user.info.share'];
+export const TOP_LEVEL_PARAMETER_METHODS: readonly ApiMethod[] = ['alipay.system.oauth.token', 'alipay.user.info.share', 'datadigital.fincloud.generalsaas.face.source.certify'];
 
 /** The methods whose success node carries only its fields, without code and msg. */
 export type CodelessMethod = 'alipay.system.oauth.token';

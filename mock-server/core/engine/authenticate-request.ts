@@ -8,6 +8,8 @@ import { latin1Bytes } from '../protocol/bytes.js';
 import type { CoreCrypto } from '../protocol/core-crypto.js';
 import { CharsetMismatchError, decodeParameter } from '../protocol/charset.js';
 import { publicError, publicErrorWithSubMsg } from '../protocol/public-errors.js';
+import { gatewayUploadProblem } from '../protocol/file-uploads.js';
+import { isMultipart, MalformedMultipartError, parseMultipart, type MultipartBody, type UploadedFile } from '../protocol/multipart-form.js';
 import { checkPublicParameters, type PublicParameters } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
 import { signEncodingProblem, signStringBytes, signStringText } from '../protocol/signature.js';
@@ -52,11 +54,53 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     }
     checkBodyArrived(request, settings);
     const type = request.contentType?.trim();
-    if (request.body.length > 0 && type && !FORM_CONTENT_TYPE.test(type)) {
+    if (request.body.length > 0 && type && !FORM_CONTENT_TYPE.test(type) && !isMultipart(type)) {
       throw new Rejection(
-        publicError('isv.invalid-parameter', `Content-Type ${type} is not accepted; send parameters as application/x-www-form-urlencoded`),
+        publicError('isv.invalid-parameter', `Content-Type ${type} is not accepted; send parameters as application/x-www-form-urlencoded, or multipart/form-data with files`),
       );
     }
+  }
+
+  /** A multipart body's parts; one that cannot be read is an upload that failed, as Alipay names it. */
+  function multipartBody(request: GatewayRequest): MultipartBody {
+    try {
+      return parseMultipart(request.body, request.contentType ?? '');
+    } catch (error) {
+      if (error instanceof MalformedMultipartError) throw new Rejection(publicError('isv.upload-fail', `the multipart/form-data body cannot be read: ${error.message}`));
+      throw error;
+    }
+  }
+
+  /** The files by part name: a name twice, or one a text parameter also has, is ambiguous. */
+  function uploadedFiles(files: MultipartBody['files'], values: Readonly<Record<string, string>>): ReadonlyMap<string, UploadedFile> {
+    const byName = new Map<string, UploadedFile>();
+    for (const [name, file] of files) {
+      if (byName.has(name)) throw new Rejection(publicError('isv.invalid-parameter', `the file part ${name} appears twice; send each file once`));
+      if (values[name] !== undefined) throw new Rejection(publicError('isv.invalid-parameter', `${name} is sent both as a file and as a text parameter; send it once`));
+      byName.set(name, file);
+    }
+    return byName;
+  }
+
+  /** The gateway's own checks of every file (extension, size), after the caller is known to be who it says. */
+  function checkUploads(files: ReadonlyMap<string, UploadedFile>): void {
+    for (const [name, file] of files) {
+      const problem = gatewayUploadProblem(name, file);
+      if (problem) throw new Rejection(problem);
+    }
+  }
+
+  /** The query's and body's parameters, and a multipart body's files (which the sign string leaves out). */
+  function decodeBody(request: GatewayRequest, state: RequestState): DecodedParameters {
+    const multipart = request.body.length > 0 && isMultipart(request.contentType) ? multipartBody(request) : undefined;
+    try {
+      state.decoded = decodeRequestParameters(latin1Bytes(request.rawQuery), multipart ? multipart.fields : request.body);
+    } catch (error) {
+      if (error instanceof ParameterError) throw new Rejection(error.error);
+      throw error;
+    }
+    if (multipart?.files.length) state.files = uploadedFiles(multipart.files, state.decoded.values);
+    return state.decoded;
   }
 
   function identify(values: { get(name: string): string | null | undefined }, state: RequestState): void {
@@ -148,13 +192,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
   /** Passes the protocol checks, or throws the gateway's refusal. */
   function authenticate(request: GatewayRequest, state: RequestState): AuthenticatedParameters {
     checkTransport(request);
-    try {
-      state.decoded = decodeRequestParameters(latin1Bytes(request.rawQuery), request.body);
-    } catch (error) {
-      if (error instanceof ParameterError) throw new Rejection(error.error);
-      throw error;
-    }
-    const decoded = state.decoded;
+    const decoded = decodeBody(request, state);
     identify({ get: (name) => decoded.values[name] }, state);
     const checked = checkPublicParameters(decoded.values);
     if (!checked.ok) throw new Rejection(checked.error);
@@ -167,6 +205,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     checkSignature(params, decoded, app, state);
     const timestamp = checkTimestamp(params.timestamp, deps.now(), settings.timestampWindowMs);
     if (!timestamp.ok) throw new Rejection(publicError('isv.invalid-timestamp', timestamp.detail));
+    if (state.files) checkUploads(state.files);
     return { params, app, decoded: decryptContent(decoded, app, state) };
   }
 

@@ -18,6 +18,7 @@ import { StateConflictError, StateUnavailableError } from '../state/shared-state
 import { authorizationOf } from './app-auth-token.js';
 import { createAuthenticator } from './authenticate-request.js';
 import { isConnectionFault } from './envelope-faults.js';
+import { methodFiles } from './method-uploads.js';
 import { Rejection, type Answer, type RequestState } from './request-state.js';
 import { createOpenApiV3, memoryNonceBook } from './openapi-v3.js';
 import { createResponder } from './render-response.js';
@@ -93,8 +94,10 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return registered;
   }
 
-  function runMethod(registered: RegisteredMethod, request: AuthenticatedRequest, origin: string | undefined): Answer {
+  function runMethod(registered: RegisteredMethod, request: AuthenticatedRequest, state: RequestState): Answer {
     const { definition, validateBizContent, schemaFailure } = registered;
+    const { origin } = state;
+    const files = methodFiles(definition, state.files, request.parameters);
     if (!request.bizContent.ok) throw new Rejection(request.bizContent.refusal);
     const bizContent = request.bizContent.value;
     if (!validateBizContent(bizContent)) {
@@ -109,6 +112,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       membership: request.decision.membership,
       parameters: request.parameters,
       ...(origin === undefined ? {} : { origin }),
+      ...(files === undefined ? {} : { files }),
     });
     if (outcome.kind === 'refused') throw new Rejection(outcome.refusal.error, outcome.refusal.detail);
     if (outcome.kind === 'page') return { kind: 'page', html: outcome.html };
@@ -120,7 +124,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const { method } = request;
     switch (outcome.kind) {
       case 'normal': {
-        const answered = runMethod(registeredMethod(method), request, state.origin);
+        const answered = runMethod(registeredMethod(method), request, state);
         return answered.kind === 'node' ? { ...answered, node: withOverrides(answered.node, outcome.overrides) } : answered;
       }
       case 'business-error': {

@@ -5,6 +5,7 @@
 import type { RegisteredApp } from '../apps/registered-app.js';
 import type { ErrorFields } from '../protocol/public-errors.js';
 import type { SignType } from '../protocol/public-parameters.js';
+import type { UploadedFile } from '../protocol/multipart-form.js';
 import type { DecodedParameters } from '../protocol/request-parameters.js';
 import type { ResponseNode } from '../protocol/response-envelope.js';
 import type { Decision } from '../scenarios/scenario-book.js';
@@ -29,6 +30,8 @@ export interface RequestState {
   /** The request's own sign_type, when it names one the gateway knows. */
   signType?: SignType;
   decoded?: DecodedParameters;
+  /** A multipart request's file parts by name (not parameters: the sign string leaves them out). */
+  files?: ReadonlyMap<string, UploadedFile>;
   decision?: Decision;
   /**
    * A rerun after a conflict (another replica committed what this request read): the decision of the

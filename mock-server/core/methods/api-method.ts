@@ -4,6 +4,8 @@
  * HTTP; the engine hands them validated biz_content and turns their outcome into an envelope.
  */
 import type { Membership } from '../identity/membership.js';
+import type { UploadRule } from '../protocol/file-uploads.js';
+import type { UploadedFile } from '../protocol/multipart-form.js';
 import type { ErrorFields } from '../protocol/public-errors.js';
 import type { SandboxStore } from '../state/sandbox-store.js';
 
@@ -93,6 +95,11 @@ export interface MethodContext {
    * method hands out (a certify_url) points there.
    */
   readonly origin?: string;
+  /**
+   * The files a multipart/form-data request uploaded, by part name: only those the definition's uploads
+   * name, each within its bound. Absent when the request uploaded none.
+   */
+  readonly files?: Readonly<Record<string, UploadedFile>>;
 }
 
 export type MethodOutcome =
@@ -154,6 +161,12 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
    * a failure no rule fits gets a public isv.invalid-parameter naming the field).
    */
   readonly schemaFailureRules: readonly SchemaFailureRule[];
+  /**
+   * The page's file parameters (a FileItem in Alipay's Java SDK, sent as a multipart/form-data part with
+   * a filename), each with the page's bound. Any other file part is refused, and so is one of these sent
+   * as a text parameter.
+   */
+  readonly uploads?: Readonly<Record<string, UploadRule>>;
   handle(bizContent: BizContent, context: MethodContext): MethodOutcome;
 }
 

@@ -12,6 +12,7 @@ import { alipayUserInfoShare } from './alipay.user.info.share.js';
 import { datadigitalFincloudGeneralsaasTwometaCheck } from './datadigital.fincloud.generalsaas.twometa.check.js';
 import { datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck } from './datadigital.fincloud.generalsaas.mobilethreemeta.simple.check.js';
 import { datadigitalFincloudGeneralsaasMobilethreemetaDetailCheck } from './datadigital.fincloud.generalsaas.mobilethreemeta.detail.check.js';
+import { datadigitalFincloudGeneralsaasFaceSourceCertify } from './datadigital.fincloud.generalsaas.face.source.certify.js';
 import { alipaySecurityRiskVerifyidentityApply } from './alipay.security.risk.verifyidentity.apply.js';
 import { alipayUserAuthZhimaperInnerApply } from './alipay.user.auth.zhimaper.inner.apply.js';
 import { alipayUserCertifyOpenInitialize } from './alipay.user.certify.open.initialize.js';
@@ -65,6 +66,8 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   datadigitalFincloudGeneralsaasTwometaCheck,
   datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck,
   datadigitalFincloudGeneralsaasMobilethreemetaDetailCheck,
+  // 纯服务端人脸核身: a face picture uploaded as multipart/form-data, compared on the server.
+  datadigitalFincloudGeneralsaasFaceSourceCertify,
 ];
 
 /** Two methods may share a kind of record only by keeping the same one (one declaration, imported). */

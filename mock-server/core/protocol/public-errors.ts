@@ -41,6 +41,10 @@ export const PUBLIC_SUB_CODES = {
   'isv.decryption-error-missing-encrypt-type': { code: '40001', subMsg: '解密出错, 未指定加密算法' },
   'isv.missing-app-cert-sn': { code: '40001', subMsg: '缺少应用公钥证书序列号' },
   'isv.invalid-parameter': { code: '40002', subMsg: '参数无效' },
+  // The upload codes: a file part the gateway could not take, by its extension, or by its size.
+  'isv.upload-fail': { code: '40002', subMsg: '文件上传失败' },
+  'isv.invalid-file-extension': { code: '40002', subMsg: '文件扩展名无效' },
+  'isv.invalid-file-size': { code: '40002', subMsg: '文件大小无效' },
   'isv.invalid-method': { code: '40002', subMsg: '不存在的方法名' },
   'isv.invalid-format': { code: '40002', subMsg: '无效的数据格式' },
   'isv.invalid-signature-type': { code: '40002', subMsg: '无效的签名类型' },

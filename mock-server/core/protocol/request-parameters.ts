@@ -67,10 +67,14 @@ function repeatedWithAnotherValue(name: string, first: { source: string; value: 
   return `parameter ${name} appears ${where} with different values (${quoted(first.value)} and ${quoted(second.value)}); send it once`;
 }
 
-export function decodeRequestParameters(rawQuery: Uint8Array, body: Uint8Array): DecodedParameters {
+/**
+ * The parameters of the query and the body: a form-encoded body as its bytes, a multipart one as the
+ * text fields its parts hold (multipart-form.ts), which are decoded and merged alike.
+ */
+export function decodeRequestParameters(rawQuery: Uint8Array, body: Uint8Array | readonly FormField[]): DecodedParameters {
   let fields: FormField[];
   try {
-    fields = [...parseFormFields(rawQuery, 'query'), ...parseFormFields(body, 'body')];
+    fields = [...parseFormFields(rawQuery, 'query'), ...(body instanceof Uint8Array ? parseFormFields(body, 'body') : body)];
   } catch (error) {
     if (error instanceof MalformedFormError) throw new ParameterError(publicError('isv.invalid-parameter', error.message));
     throw error;
