@@ -158,12 +158,15 @@ export class AlipayClient {
     return params;
   }
 
-  /** Calls an API; resolves with its typed result, or throws AlipayApiError / AlipayProtocolError. */
-  async call<M extends ApiMethod>(method: M, bizContent: BizContentOf<M>): Promise<ResultOf<M>> {
-    const params = this.signedParameters(method, bizContent);
+  /**
+   * Calls an API; resolves with its typed result, or throws AlipayApiError / AlipayProtocolError.
+   * `publicParameters` (an auth_token) travel in the URL with the other public ones, as the Node SDK sends them.
+   */
+  async call<M extends ApiMethod>(method: M, bizContent: BizContentOf<M>, publicParameters: Readonly<Record<string, string>> = {}): Promise<ResultOf<M>> {
+    const params = this.signedParameters(method, bizContent, publicParameters);
     const query = new URLSearchParams();
     const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(params)) (PUBLIC_IN_QUERY.includes(name) ? query : body).set(name, value);
+    for (const [name, value] of Object.entries(params)) (PUBLIC_IN_QUERY.includes(name) || name in publicParameters ? query : body).set(name, value);
     const response = await (this.#config.fetch ?? fetch)(`${this.#config.gateway}?${query}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', accept: 'application/json' },

@@ -219,6 +219,70 @@ export interface AlipayApis {
       city?: string;
     };
   };
+  'alipay.security.risk.verifyidentity.initialize': {
+    /** 身份核验服务对外开放接口 */
+    request: {
+      biz_id: string;
+      scene_code: string;
+      product_code: string;
+      account_id: string;
+      account_name?: string;
+      account_type?: 'CERT';
+      biz_callback_url?: string;
+      /** JSON text of Record<string, unknown> */
+      biz_params?: string;
+    };
+    response: {
+      is_success: 'true' | 'false';
+      verify_url: string;
+      veritfy_token: string;
+      error_code?: string;
+      err_msg?: string;
+      biz_data?: string;
+    };
+  };
+  'alipay.security.risk.verifyidentity.confirm': {
+    /** 身份核验服务结果确认接口 */
+    request: {
+      verify_token: string;
+      biz_id: string;
+      scene_code: string;
+      /** JSON text of Record<string, unknown> */
+      biz_params?: string;
+    };
+    response: {
+      verify_result: boolean;
+      error_code?: string;
+      error_msg?: string;
+      biz_data?: string;
+    };
+  };
+  'alipay.user.certdoc.certverify.preconsult': {
+    /** 实名证件信息比对验证预咨询 */
+    request: {
+      user_name: string;
+      cert_type: 'IDENTITY_CARD';
+      cert_no: string;
+      mobile?: string;
+      logon_id?: string;
+      /** JSON text of Record<string, unknown> */
+      ext_info?: string;
+    };
+    response: {
+      verify_id: string;
+    };
+  };
+  'alipay.user.certdoc.certverify.consult': {
+    /** 实名证件信息比对验证咨询 */
+    request: {
+      verify_id: string;
+    };
+    response: {
+      passed: 'T' | 'F';
+      fail_reason?: string;
+      fail_params?: string;
+    };
+  };
   'datadigital.fincloud.generalsaas.twometa.check': {
     /** 身份证二要素核验 */
     request: {
@@ -313,6 +377,8 @@ export const OPENAPI_V3 = {
   'datadigital.fincloud.generalsaas.face.certify.query': 'GET',
   'alipay.system.oauth.token': 'POST',
   'alipay.open.auth.token.app': 'POST',
+  'alipay.user.certdoc.certverify.preconsult': 'POST',
+  'alipay.user.certdoc.certverify.consult': 'GET',
 } as const satisfies Partial<Record<ApiMethod, 'POST' | 'GET'>>;
 export type OpenApiMethod = keyof typeof OPENAPI_V3;
 

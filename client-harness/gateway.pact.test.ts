@@ -173,22 +173,31 @@ const CASES: readonly CallCase[] = [
   { description: 'a token refresh with a refresh token that is none', state: registered, method: 'alipay.system.oauth.token', bizContent: { grant_type: 'refresh_token', refresh_token: '201208134b203fe6c11548bcabd8da5bb087a83b' }, oauthEnvelope: true, answer: invalidArguments('isv.refresh-token-invalid', '刷新令牌refresh_token无效') },
 ];
 
-/** Parameters as the pact records them: literal, or, for the one a state supplies, generated from its value. */
-function withInjected(parameters: Readonly<Record<string, string>>, injected: string | undefined) {
-  return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, name === injected ? fromProviderState(`\${${name}}`, value) : value]));
+/** What a state supplies: one field (the hand-written cases), or several (a derived call's id and its auth_token). */
+type Injected = string | readonly string[] | undefined;
+
+const injectedNames = (injected: Injected): readonly string[] => (injected === undefined ? [] : typeof injected === 'string' ? [injected] : injected);
+
+/** Parameters as the pact records them: literal, or, for those a state supplies, generated from its value. */
+function withInjected(parameters: Readonly<Record<string, string>>, injected: Injected) {
+  const names = injectedNames(injected);
+  return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, names.includes(name) ? fromProviderState(`\${${name}}`, value) : value]));
 }
 
 /** biz_content as the pact records it: literal, or, where a state supplies an id, generated from it. */
-function bizContentInPact(bizContent: Readonly<Record<string, string>>, injected: string | undefined) {
+function bizContentInPact(bizContent: Readonly<Record<string, string>>, injected: Injected) {
   const example = JSON.stringify(bizContent);
-  if (!injected) return example;
-  return fromProviderState(JSON.stringify({ ...bizContent, [injected]: `\${${injected}}` }), example);
+  const names = injectedNames(injected).filter((name) => name in bizContent);
+  if (!names.length) return example;
+  return fromProviderState(JSON.stringify({ ...bizContent, ...Object.fromEntries(names.map((name) => [name, `\${${name}}`])) }), example);
 }
 
 interface GatewayCall {
   readonly method: string;
   readonly request: Readonly<Record<string, string>>;
-  readonly injected?: string | undefined;
+  /** Public parameters beside the protocol's own (auth_token), in the URL. */
+  readonly publicParameters?: Readonly<Record<string, string>>;
+  readonly injected?: Injected;
 }
 
 /** The HTTP method its definition gives a gateway.do call: GET for a page a browser opens, POST otherwise. */
@@ -201,11 +210,12 @@ function gatewayVerb(method: string): 'GET' | 'POST' {
 /** A gateway.do request: the public parameters in the URL, the business ones in a form body (POST) or the URL too (GET). */
 function gatewayRequest(c: GatewayCall, verb: 'GET' | 'POST', topLevel: boolean) {
   const business = topLevel ? withInjected(c.request, c.injected) : { biz_content: bizContentInPact(c.request, c.injected) };
-  if (verb === 'GET') return { method: verb, path: '/gateway.do', query: { ...publicQuery(c.method), ...business } };
+  const query = { ...publicQuery(c.method), ...withInjected(c.publicParameters ?? {}, c.injected) };
+  if (verb === 'GET') return { method: verb, path: '/gateway.do', query: { ...query, ...business } };
   return {
     method: verb,
     path: '/gateway.do',
-    query: publicQuery(c.method),
+    query,
     headers: { 'Content-Type': regex(/^application\/x-www-form-urlencoded(;.*)?$/, 'application/x-www-form-urlencoded;charset=utf-8') },
     contentType: 'application/x-www-form-urlencoded',
     body: business,
@@ -246,7 +256,7 @@ async function checkDerived(i: MethodInteraction, server: V3MockServer): Promise
     expect(await client.callV3(i.method as OpenApiMethod, i.request as never)).toBeTypeOf('object');
     return;
   }
-  const call = client.call(i.method as ApiMethod, i.request as never);
+  const call = client.call(i.method as ApiMethod, i.request as never, i.publicParameters);
   if (i.answer.kind === 'success') {
     const node = (await call) as Record<string, unknown>;
     for (const [name, field] of Object.entries(i.answer.fields)) expect(typeof node[name]).toBe(field.type);
@@ -260,7 +270,7 @@ async function checkDerived(i: MethodInteraction, server: V3MockServer): Promise
 const AUTHORIZATION = regex(/^ALIPAY-SHA256withRSA app_id=[0-9A-Za-z_-]+,nonce=[0-9a-f-]{36},timestamp=\d{13},sign=[A-Za-z0-9+/=]+$/, `ALIPAY-SHA256withRSA app_id=${DEFAULT_APP_ID},nonce=00000000-0000-4000-8000-000000000000,timestamp=1790000000000,sign=${'x'.repeat(342)}==`);
 
 /** A v3 request: the parameters as the query of a GET or the JSON body of a POST, as the definition's HTTP method says. */
-function openApiRequest(method: string, verb: 'GET' | 'POST', parameters: Readonly<Record<string, string>>, injected: string | undefined) {
+function openApiRequest(method: string, verb: 'GET' | 'POST', parameters: Readonly<Record<string, string>>, injected: Injected) {
   const recorded = withInjected(parameters, injected);
   return {
     method: verb,
@@ -321,7 +331,8 @@ describe('the reference client\'s contract with the gateway', () => {
 
 describe('the interactions every method gets from its definition', () => {
   it.each(methodInteractions(SUPPORTED_METHODS).map((i) => [i.description, i] as const))('%s', async (_description, i) => {
-    const request = i.parametersAt === 'v3' ? openApiRequest(i.method, i.httpMethod, i.request, i.injected) : gatewayRequest(i, i.httpMethod, i.parametersAt === 'top-level');
+    const injected = [...(i.injected ? [i.injected] : []), ...(i.publicInjected ?? [])];
+    const request = i.parametersAt === 'v3' ? openApiRequest(i.method, i.httpMethod, i.request, injected) : gatewayRequest({ ...i, injected }, i.httpMethod, i.parametersAt === 'top-level');
     pact.given(i.state.name, i.state.params).uponReceiving(i.description).withRequest(request).willRespondWith(derivedResponse(i));
     await pact.executeTest(thenRecorded((server) => checkDerived(i, server)));
   });

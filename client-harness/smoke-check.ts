@@ -26,9 +26,9 @@ export async function runSmokeCheck(
 ): Promise<SmokeResult[]> {
   const client = new AlipayClient({ ...config, verifyResponses: true });
   const results: SmokeResult[] = [];
-  for (const { method, request } of smokeCalls(definitions, runId)) {
+  for (const { method, request, publicParameters } of smokeCalls(definitions, runId)) {
     try {
-      const node = await client.call(method as ApiMethod, request as never);
+      const node = await client.call(method as ApiMethod, request as never, publicParameters);
       results.push({ method, ok: true, answer: 'code' in node ? `${node.code} ${node.msg}` : 'success (no code, as this API answers)' });
     } catch (error) {
       if (error instanceof AlipayApiError) {

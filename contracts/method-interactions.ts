@@ -4,7 +4,7 @@
  * each documented business error, the provider state naming the method's shipped per-code scenario.
  * Pure data: the consumer test (client-harness/gateway.pact.test.ts) turns them into Pact's terms.
  */
-import { documentedError, exampleRequest, openApiPath, type ApiMethodDefinition, type ErrorFields, type ResponseField } from '../mock-server/core/methods/index.js';
+import { documentedError, examplePublicParameters, exampleRequest, openApiPath, type ApiMethodDefinition, type ErrorFields, type ResponseField } from '../mock-server/core/methods/index.js';
 
 export interface InteractionState {
   readonly name: string;
@@ -26,10 +26,14 @@ export interface MethodInteraction {
   readonly path: string;
   readonly httpMethod: 'GET' | 'POST';
   readonly request: Readonly<Record<string, string>>;
+  /** Public parameters beside the protocol's own, in the URL (a call's auth_token); over v3 they are in request. */
+  readonly publicParameters?: Readonly<Record<string, string>>;
   /** Where the request's parameters travel: biz_content, top-level form fields, or the v3 query or JSON body. */
   readonly parametersAt: 'biz_content' | 'top-level' | 'v3';
   /** The request field whose value the provider state supplies. */
   readonly injected?: string;
+  /** The public parameters (auth_token) whose values the provider state supplies too. */
+  readonly publicInjected?: readonly string[];
   /** The response node's key: <method>_response, or error_response where the method answers refusals there. */
   readonly nodeKey: string;
   /** A success node with code and msg (every method but those whose successes carry only their fields). */
@@ -59,12 +63,16 @@ function base(definition: ApiMethodDefinition) {
     path: '/gateway.do',
     httpMethod: gatewayMethod(definition),
     request: exampleRequest(definition),
+    ...(definition.exampleCall?.publicParameters ? { publicParameters: examplePublicParameters(definition) } : {}),
     parametersAt: definition.parametersAt ?? 'biz_content',
     successWithCode: !definition.envelope?.successWithoutCode,
   } as const;
 }
 
-/** The example answered with success: after the state that makes what it carries, where it needs one. */
+/**
+ * The example answered with success: after the state that makes what it carries, where it needs one.
+ * The state makes the public parameters too: a token is never a value a contract can hold.
+ */
 function successInteraction(definition: ApiMethodDefinition): MethodInteraction {
   const needs = definition.exampleCall?.needs;
   return {
@@ -72,6 +80,7 @@ function successInteraction(definition: ApiMethodDefinition): MethodInteraction 
     description: `${definition.name}: its example, answered with success`,
     state: needs ? { name: needs.state, ...(needs.params ? { params: needs.params } : {}) } : REGISTERED,
     ...(needs ? { injected: needs.field } : {}),
+    ...(needs && definition.exampleCall?.publicParameters ? { publicInjected: Object.keys(definition.exampleCall.publicParameters) } : {}),
     nodeKey: nodeKey(definition, false),
     answer: definition.page ? { kind: 'page' } : { kind: 'success', fields: requiredFields(definition) },
   };
@@ -95,11 +104,12 @@ function refusalInteractions(definition: ApiMethodDefinition): MethodInteraction
   });
 }
 
-/** The example over the method's v3 path, with the HTTP method its definition gives. */
+/** The example over the method's v3 path, with the HTTP method its definition gives; v3 has no public parameters apart from its query or body. */
 function openApiInteraction(definition: ApiMethodDefinition): MethodInteraction[] {
   if (!definition.openApi) return [];
   const success = successInteraction(definition);
-  return [{ ...success, description: `${definition.name} over OpenAPI v3: its example, answered with success`, path: openApiPath(definition.name), httpMethod: definition.openApi, parametersAt: 'v3' }];
+  const { publicParameters, ...rest } = success;
+  return [{ ...rest, description: `${definition.name} over OpenAPI v3: its example, answered with success`, path: openApiPath(definition.name), httpMethod: definition.openApi, parametersAt: 'v3', request: { ...success.request, ...publicParameters } }];
 }
 
 export function methodInteractions(definitions: readonly ApiMethodDefinition[]): MethodInteraction[] {

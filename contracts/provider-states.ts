@@ -145,6 +145,37 @@ async function anyCall(definitions: Definitions, target: StateTarget): Promise<v
 
 const nothingToSetUp: StateSetup = async () => undefined;
 
+/** The person agreed (scope auth_base, or `scope`) and the app exchanged the code: whom, and their access_token. */
+async function personsAccessToken(params: Params, target: StateTarget, scope = (params.scope as string | undefined) ?? 'auth_base') {
+  const admin = createAdminClient(target.url);
+  const userId = (params.user_id as string | undefined) ?? (await admin.identities()).identities[0]!.user_id;
+  const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId, scope });
+  const token = await clientFor(target).call('alipay.system.oauth.token', { grant_type: 'authorization_code', code: issued.auth_code });
+  const person = (await admin.identities()).identities.find((p) => p.user_id === userId)!;
+  return { person, auth_token: token.access_token };
+}
+
+/** A person's id_verify token, and the verify_id of preconsult's example carrying that person's own elements. */
+function preconsultedOwnElements(definitions: Definitions): StateSetup {
+  return async (params, target) => {
+    const { person, auth_token } = await personsAccessToken(params, target, 'id_verify');
+    const preconsult = definitionNamed(definitions, 'alipay.user.certdoc.certverify.preconsult');
+    const request = { ...exampleRequest(preconsult), user_name: person.name, cert_no: person.cert_no, mobile: person.mobile };
+    const answer = await clientFor(target).call('alipay.user.certdoc.certverify.preconsult', request as never);
+    return { auth_token, verify_id: answer.verify_id };
+  };
+}
+
+/** A 核身 started with initialize's example for this state's biz_id: its verify token. */
+function startedIdentityVerification(definitions: Definitions): StateSetup {
+  return async (params, target) => {
+    const initialize = definitionNamed(definitions, 'alipay.security.risk.verifyidentity.initialize');
+    const request = { ...exampleRequest(initialize), biz_id: text(params, 'biz_id') };
+    const answer = await clientFor(target).call('alipay.security.risk.verifyidentity.initialize', request as never);
+    return { verify_token: answer.veritfy_token };
+  };
+}
+
 /** Name → set-up, each set up with the given methods' own examples and tables. */
 function statesFor(definitions: Definitions) {
   return {
@@ -165,13 +196,11 @@ function statesFor(definitions: Definitions) {
       return { code: issued.auth_code };
     },
     // The person agreed (scope auth_base, or `scope`) and the app exchanged the code: its access_token.
-    "the app holds the person's access token": async (params: Params, target: StateTarget) => {
-      const admin = createAdminClient(target.url);
-      const userId = (params.user_id as string | undefined) ?? (await admin.identities()).identities[0]!.user_id;
-      const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId, scope: (params.scope as string | undefined) ?? 'auth_base' });
-      const token = await clientFor(target).call('alipay.system.oauth.token', { grant_type: 'authorization_code', code: issued.auth_code });
-      return { auth_token: token.access_token };
-    },
+    "the app holds the person's access token": async (params: Params, target: StateTarget) => ({ auth_token: (await personsAccessToken(params, target)).auth_token }),
+    // With the person's id_verify token, the app preconsulted the person's own name, ID number and mobile.
+    "the app preconsulted the person's own elements": preconsultedOwnElements(definitions),
+    // alipay.security.risk.verifyidentity.initialize for `biz_id`: the person has not yet been on the verify page.
+    'an identity verification was started': startedIdentityVerification(definitions),
     // Alipay's authorization page, where a merchant (auth_app_id, optional) authorizes this app as its ISV.
     'a merchant authorized the app': async (params: Params, target: StateTarget) => {
       const auth_app_id = params.auth_app_id as string | undefined;

@@ -42,7 +42,8 @@ function formFields(body: unknown): Record<string, string> {
 
 /**
  * Puts values a state handed back (certify_id, biz_no) into biz_content, where the pact has examples;
- * top-level parameters of the same name (alipay.system.oauth.token's code) are replaced where they are.
+ * top-level parameters of the same name (alipay.system.oauth.token's code, a call's auth_token) are
+ * replaced where they are.
  */
 function injectStateValues(bizContent: string | undefined, injected: Readonly<Record<string, string>>): string | undefined {
   if (bizContent === undefined || Object.keys(injected).length === 0) return bizContent;
@@ -119,7 +120,8 @@ export async function verifyPacts(options: VerificationOptions): Promise<void> {
       const params: Record<string, string> = { ...query, ...form, app_id: target.appId, timestamp: gmt8Timestamp(new Date()) };
       const bizContent = injectStateValues(params.biz_content, injected);
       if (bizContent !== undefined) params.biz_content = bizContent;
-      for (const [name, value] of Object.entries(injected)) if (name in form && name !== 'biz_content') params[name] = value;
+      // A public parameter a state made (auth_token) travels in the URL; the rest are form fields.
+      for (const [name, value] of Object.entries(injected)) if ((name in form || url.searchParams.has(name)) && name !== 'biz_content') params[name] = value;
       const digest = params.sign_type === 'RSA' ? 'sha1' : 'sha256';
       params.sign = sign(digest, Buffer.from(signContent(params), 'utf8'), privateKey).toString('base64');
       const inQuery = new URLSearchParams();

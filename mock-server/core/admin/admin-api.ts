@@ -8,6 +8,7 @@ import type { AppAuthorizationAdmin } from './app-authorization-admin.js';
 import type { RequestCriteria } from '../journal/request-criteria.js';
 import type { JournalEntry } from '../journal/request-journal.js';
 import type { Certification, Person } from '../state/sandbox-store.js';
+import type { IdentityVerification } from '../flows/identity-verification.js';
 
 export interface Health {
   readonly status: 'ok';
@@ -77,6 +78,10 @@ export interface SandboxAdmin extends AppAuthorizationAdmin {
   certification(id: string): Certification;
   /** Finishes a pending certification: `{ passed: true }`, `{ passed: false, reason }` or `{ cancelled: true }`. */
   completeCertification(id: string, completion: unknown): Promise<Certification>;
+  /** A 核身 that alipay.security.risk.verifyidentity.initialize started, by its verify token. */
+  identityVerification(token: string): IdentityVerification;
+  /** Finishes a pending 核身, as the person on its verify page would: `{ passed: true }` or `{ passed: false, reason }`. */
+  completeIdentityVerification(token: string, completion: unknown): Promise<IdentityVerification>;
   clock(): ClockView;
   /** `{ set: instant }` or `{ advance_ms }`. */
   moveClock(change: unknown): ClockView;

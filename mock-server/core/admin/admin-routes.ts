@@ -159,6 +159,16 @@ const ADMIN_ROUTES: { readonly [Operation in AdminOperation]: AdminRoute } = {
     body: { type: 'object', properties: { passed: { type: 'boolean' }, reason: { type: 'string' }, cancelled: { const: true } } },
   },
 
+  identityVerification: { verb: 'GET', path: '/verifications/:token', status: 200, summary: 'one identity verification (核身) by its verify token', arguments: [token] },
+  completeIdentityVerification: {
+    verb: 'POST',
+    path: '/verifications/:token/complete',
+    status: 200,
+    summary: 'finishes a pending identity verification, as the person on its verify page would',
+    arguments: [token, body],
+    body: { type: 'object', properties: { passed: { type: 'boolean' }, reason: { type: 'string' } } },
+  },
+
   clock: { verb: 'GET', path: '/clock', status: 200, summary: 'the business clock', arguments: [] },
   moveClock: {
     verb: 'POST',

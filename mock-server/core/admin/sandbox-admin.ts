@@ -20,6 +20,7 @@ import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { Scenario } from '../scenarios/scenario-rules.js';
 import type { BusinessClock } from '../state/business-clock.js';
 import { CertificationError, complete, type Completion } from '../flows/face-certification.js';
+import { completeVerification, findVerification, type VerificationCompletion } from '../flows/identity-verification.js';
 import type { Person, SandboxStore } from '../state/sandbox-store.js';
 import { StateUnavailableError } from '../state/shared-state.js';
 import type { SharedControls } from '../state/control-storage.js';
@@ -60,6 +61,13 @@ function completionOf(body: unknown): Completion {
   if (typeof passed !== 'boolean') throw new AdminError(400, 'send { "passed": true } or { "passed": false, "reason": "..." } (or { "cancelled": true })');
   if (reason !== undefined && typeof reason !== 'string') throw new AdminError(400, 'reason must be a string');
   return passed ? { passed } : { passed, reason };
+}
+
+/** A 核身's verdict; a verify page has no cancel, so neither has this. */
+function verificationCompletionOf(body: unknown): VerificationCompletion {
+  const completion = completionOf(body);
+  if ('cancelled' in completion) throw new AdminError(400, 'a verification is passed or failed: send { "passed": true } or { "passed": false, "reason": "..." }');
+  return completion;
 }
 
 function personOf(body: unknown): Person {
@@ -243,6 +251,12 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       complete(state, certification, completion, clock.now());
       await state.persist();
       return certification;
+    },
+    identityVerification: (token) => findVerification(state, token),
+    async completeIdentityVerification(token, body) {
+      const record = completeVerification(state, token, verificationCompletionOf(body), clock.now());
+      await state.persist();
+      return record;
     },
     clock: clockView,
     moveClock(change) {

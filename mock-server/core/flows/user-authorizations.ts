@@ -18,7 +18,7 @@ export interface UserAuthorization {
   readonly app_id: string;
   readonly user_id: string;
   readonly open_id: string;
-  /** auth_base or auth_user. */
+  /** auth_base, auth_user or id_verify. */
   readonly scope: string;
   readonly issued_at_ms: number;
   readonly access_token?: string;
@@ -50,12 +50,20 @@ export function withNewUserTokens(authorization: UserAuthorization, nowMs: numbe
   };
 }
 
-/** The scopes of Alipay's OAuth page the sandbox grants: the person's id only, or their public profile too. */
-export const OAUTH_SCOPES = ['auth_base', 'auth_user'] as const;
+/**
+ * The scopes of Alipay's OAuth page the sandbox grants: the person's id only, their public profile
+ * too, or the check of identity elements they gave the app (alipay.user.certdoc.certverify.consult).
+ */
+export const OAUTH_SCOPES = ['auth_base', 'auth_user', 'id_verify'] as const;
 export type OAuthScope = (typeof OAUTH_SCOPES)[number];
 
 export function isOAuthScope(scope: string): scope is OAuthScope {
   return (OAUTH_SCOPES as readonly string[]).includes(scope);
+}
+
+/** Whether the person's grant lets the app do what `scope` names. */
+export function grantsScope(authorization: UserAuthorization, scope: OAuthScope): boolean {
+  return authorization.scope === scope;
 }
 
 /** A person's agreement on the OAuth page: a new auth_code for `appId`, kept until exchanged (or a day). */
@@ -133,7 +141,7 @@ export function checkAccessToken(state: SandboxStore, token: string | undefined,
  */
 export function sharedUserInfo(state: SandboxStore, authorization: UserAuthorization): Record<string, string> {
   const ids = { user_id: authorization.user_id, open_id: authorization.open_id };
-  if (authorization.scope !== 'auth_user') return ids;
+  if (!grantsScope(authorization, 'auth_user')) return ids;
   const person = state.personByUserId(authorization.user_id);
   return person ? { ...ids, ...publicProfile(person) } : ids;
 }

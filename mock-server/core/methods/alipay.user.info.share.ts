@@ -18,13 +18,10 @@
  */
 import { checkAccessToken, sharedUserInfo, USER_AUTHORIZATIONS } from '../flows/user-authorizations.js';
 import { defineApiMethod, refused, success, textField, type ResponseField } from './api-method.js';
-import { BusinessErrorTable } from './business-errors.js';
+import { ACCESS_TOKEN_ROWS, BusinessErrorTable } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
 
-const errors = new BusinessErrorTable([
-  { code: '20001', sub_code: 'aop.invalid-auth-token', sub_msg: '无效的访问令牌', solution: '传入alipay.system.oauth.token为本应用换取的access_token' },
-  { code: '20001', sub_code: 'aop.auth-token-time-out', sub_msg: '访问令牌已过期', solution: '用refresh_token刷新访问令牌,或引导用户重新授权' },
-]);
+const errors = new BusinessErrorTable(ACCESS_TOKEN_ROWS);
 
 /** auth_token is a public parameter, read here as the method's one top-level parameter (its length is the flow's to check). */
 const bizContentSchema = {

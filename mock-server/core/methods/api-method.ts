@@ -14,9 +14,10 @@ export interface DocumentedBusinessError {
   /**
    * The code these rows are answered with: 40004 Business Failed on most pages; the OAuth pages'
    * isv.* codes come as 40002 Invalid Arguments, and the token errors of a call with auth_token
-   * (alipay.user.info.share) as 20001 Insufficient Token Permissions.
+   * (alipay.user.info.share) as 20001 Insufficient Token Permissions; a token whose grant does not
+   * cover the API as 40006 Insufficient Permissions.
    */
-  readonly code?: '20001' | '40002' | '40004';
+  readonly code?: '20001' | '40002' | '40004' | '40006';
   readonly sub_code: string;
   readonly sub_msg: string;
   readonly solution: string;
@@ -77,6 +78,11 @@ export interface ExampleCall {
   readonly corrections?: Readonly<Record<string, string>>;
   /** The order number a run makes its own (Alipay answers an order once); the first is the order. */
   readonly unique?: readonly string[];
+  /**
+   * Public parameters the call sends beside biz_content, in the URL as Alipay's SDKs send them (the
+   * auth_token of a call made for a person). Where the call needs a state, the state makes these too.
+   */
+  readonly publicParameters?: Readonly<Record<string, string>>;
   readonly needs?: ExamplePrerequisite;
 }
 

@@ -77,3 +77,18 @@ export function schemaFailureMapper(table: BusinessErrorTable, fieldOrder: reado
 export function fieldOrderOf(schema: Readonly<Record<string, unknown>>): string[] {
   return Object.keys((schema.properties ?? {}) as Record<string, unknown>);
 }
+
+/**
+ * The rows the sandbox chose for a method whose page table could not be found: busy (the words of
+ * apply's page) and a request its schema refuses. Each such definition says so in its header.
+ */
+export const CHOSEN_GENERIC_ROWS: readonly DocumentedBusinessError[] = [
+  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统异常,建议稍后重试或联系技术支持人员解决' },
+  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '检查参数是否按照规定传入,修改后重试' },
+];
+
+/** The public 20001 codes of a call whose auth_token cannot be used (reference §4), as every method taking one answers them. */
+export const ACCESS_TOKEN_ROWS: readonly DocumentedBusinessError[] = [
+  { code: '20001', sub_code: 'aop.invalid-auth-token', sub_msg: '无效的访问令牌', solution: '传入alipay.system.oauth.token为本应用换取的access_token' },
+  { code: '20001', sub_code: 'aop.auth-token-time-out', sub_msg: '访问令牌已过期', solution: '用refresh_token刷新访问令牌,或引导用户重新授权' },
+];

@@ -9,6 +9,6 @@
 export { SUPPORTED_METHODS } from './method-registry.js';
 export { openApiPath, type ApiMethodDefinition, type DocumentedBusinessError, type ExampleCall, type ResponseField } from './api-method.js';
 export { documentedError, documentedRows } from './business-errors.js';
-export { exampleRequest, orderField, smokeCalls, type SmokeCall } from './method-examples.js';
+export { examplePublicParameters, exampleRequest, orderField, smokeCalls, type SmokeCall } from './method-examples.js';
 export { businessErrorScenarios } from '../scenarios/business-error-scenarios.js';
 export type { ErrorFields } from '../protocol/public-errors.js';

@@ -27,9 +27,15 @@ export function exampleForRun(definition: ApiMethodDefinition, runId: string): R
   return { ...exampleRequest(definition), ...Object.fromEntries(unique.map((field) => [field, `SMOKE${runId}`])) };
 }
 
+/** The public parameters the example sends beside biz_content (an auth_token), none for most methods. */
+export function examplePublicParameters(definition: ApiMethodDefinition): Record<string, string> {
+  return { ...definition.exampleCall?.publicParameters };
+}
+
 export interface SmokeCall {
   readonly method: string;
   readonly request: Record<string, string>;
+  readonly publicParameters?: Record<string, string>;
 }
 
 /**
@@ -38,5 +44,5 @@ export interface SmokeCall {
  * nobody issued honours the contract as much as a success does.
  */
 export function smokeCalls(definitions: readonly ApiMethodDefinition[], runId: string): SmokeCall[] {
-  return definitions.filter((d) => !d.page).map((d) => ({ method: d.name, request: exampleForRun(d, runId) }));
+  return definitions.filter((d) => !d.page).map((d) => ({ method: d.name, request: exampleForRun(d, runId), ...(d.exampleCall?.publicParameters ? { publicParameters: examplePublicParameters(d) } : {}) }));
 }

@@ -26,6 +26,10 @@ import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.cert
 import { datadigitalFincloudGeneralsaasFaceCertifyInitialize } from './datadigital.fincloud.generalsaas.face.certify.initialize.js';
 import { datadigitalFincloudGeneralsaasFaceCertifyVerify } from './datadigital.fincloud.generalsaas.face.certify.verify.js';
 import { datadigitalFincloudGeneralsaasFaceCertifyQuery } from './datadigital.fincloud.generalsaas.face.certify.query.js';
+import { alipaySecurityRiskVerifyidentityInitialize } from './alipay.security.risk.verifyidentity.initialize.js';
+import { alipaySecurityRiskVerifyidentityConfirm } from './alipay.security.risk.verifyidentity.confirm.js';
+import { alipayUserCertdocCertverifyPreconsult } from './alipay.user.certdoc.certverify.preconsult.js';
+import { alipayUserCertdocCertverifyConsult } from './alipay.user.certdoc.certverify.consult.js';
 
 export interface RegisteredMethod {
   readonly definition: ApiMethodDefinition;
@@ -62,6 +66,12 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   alipayOpenAuthTokenApp,
   // Log in with Alipay: what a person's OAuth grant lets the app know of them.
   alipayUserInfoShare,
+  // 核身 after apply: initialize's verify page, then confirm's result.
+  alipaySecurityRiskVerifyidentityInitialize,
+  alipaySecurityRiskVerifyidentityConfirm,
+  // 实名证件信息比对验证: elements first, then their check against the person behind an id_verify token.
+  alipayUserCertdocCertverifyPreconsult,
+  alipayUserCertdocCertverifyConsult,
   // The element checks of 实名信息核验: name and ID number, and with a mobile number.
   datadigitalFincloudGeneralsaasTwometaCheck,
   datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck,

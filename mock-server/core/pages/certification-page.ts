@@ -18,7 +18,7 @@ export function hostedPagePath(certificationId: string): string {
 }
 
 /** 330701199901011316 → 330701********1316: enough to recognise, as Alipay's own pages show it. */
-function maskedCertNo(certNo: string): string {
+export function maskedCertNo(certNo: string): string {
   return certNo.length > 10 ? `${certNo.slice(0, 6)}${'*'.repeat(certNo.length - 10)}${certNo.slice(-4)}` : certNo;
 }
 

@@ -38,10 +38,14 @@ const WEB_SCHEMES = new Set(['http:', 'https:']);
 
 const bad = (problem: string): Read => ({ ok: false, status: 400, problem });
 
-/** auth_base, auth_user, or both comma-separated (Alipay's form): the wider one is what is granted. */
+/**
+ * auth_base, auth_user, or both comma-separated (Alipay's form): the wider one is what is granted.
+ * id_verify is granted on its own (the sandbox keeps one scope per grant).
+ */
 function scopeOf(value: string | null): OAuthScope | undefined {
   const scopes = (value ?? '').split(',').map((scope) => scope.trim());
   if (!scopes.every(isOAuthScope)) return undefined;
+  if (scopes.includes('id_verify')) return scopes.length === 1 ? 'id_verify' : undefined;
   return scopes.includes('auth_user') ? 'auth_user' : 'auth_base';
 }
 
@@ -50,7 +54,7 @@ function readRequest(admin: SandboxAdmin, params: URLSearchParams): Read {
   const appId = params.get('app_id') ?? '';
   if (!/^\d{1,32}$/.test(appId)) return bad('app_id is required: the app id (digits) of the app asking for the authorization');
   const scope = scopeOf(params.get('scope'));
-  if (!scope) return bad(`scope must be auth_base or auth_user (or both, comma-separated), not "${params.get('scope') ?? ''}"`);
+  if (!scope) return bad(`scope must be auth_base or auth_user (or both, comma-separated), or id_verify alone, not "${params.get('scope') ?? ''}"`);
   const redirectUri = params.get('redirect_uri') ?? '';
   // Only web addresses: a javascript: or data: redirect_uri must never be where the browser is sent.
   if (!WEB_SCHEMES.has(redirectScheme(redirectUri) ?? '')) return bad(`redirect_uri must be an absolute http(s) URL, URL-encoded in the page's address, not "${redirectUri}"`);
@@ -68,6 +72,7 @@ function readRequest(admin: SandboxAdmin, params: URLSearchParams): Read {
 const SCOPE_TEXT: Readonly<Record<OAuthScope, string>> = {
   auth_base: '获取你的支付宝会员标识 (user_id, open_id)',
   auth_user: '获取你的支付宝会员标识与公开信息 (头像、昵称、性别、省份、城市)',
+  id_verify: '核对你提供给该应用的实名证件信息 (姓名、证件号、手机号)',
 };
 
 /** 330701199901011316 → 330701********1316, as Alipay's own pages show an ID number. */

@@ -28,7 +28,7 @@ export function completionIdOf(path: string): string | undefined {
 }
 
 /** Only web addresses are followed: a javascript: or data: return_url must never run in the browser. */
-function isWebAddress(url: string | undefined): url is string {
+export function isWebAddress(url: string | undefined): url is string {
   if (!url) return false;
   try {
     const { protocol } = new URL(url);
