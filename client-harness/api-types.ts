@@ -171,6 +171,71 @@ export interface AlipayApis {
       material_info?: string;
     };
   };
+  'datadigital.fincloud.generalsaas.face.verification.initialize': {
+    /** 人脸核身初始化 */
+    request: {
+      outer_order_no: string;
+      biz_code: 'DATA_DIGITAL_BIZ_CODE_FACE_VERIFICATION';
+      identity_type: 'CERT_INFO';
+      cert_type: 'IDENTITY_CARD';
+      cert_name: string;
+      cert_no: string;
+      phone_no?: string;
+      nation?: string;
+      face_reserve_strategy?: 'reserve' | 'never';
+    };
+    response: {
+      certify_id: string;
+      web_url: string;
+    };
+  };
+  'datadigital.fincloud.generalsaas.face.verification.query': {
+    /** 人脸核身结果查询 */
+    request: {
+      certify_id: string;
+      need_alive_photo?: string;
+    };
+    response: {
+      certify_state: 'PROCESSING' | 'SUCCESS' | 'FAIL';
+      score?: string;
+      quality?: string;
+      meta_info?: {
+        device_type: 'harmony' | 'ios' | 'android' | 'h5';
+      };
+      alive_photo?: string;
+      attack_flag?: 'true' | 'false';
+    };
+  };
+  'datadigital.fincloud.generalsaas.face.check.initialize': {
+    /** 活体检测初始化 */
+    request: {
+      outer_order_no: string;
+      biz_code: 'DATA_DIGITAL_BIZ_CODE_FACE_CHECK_LIVE';
+    };
+    response: {
+      certify_id: string;
+      web_url: string;
+    };
+  };
+  'datadigital.fincloud.generalsaas.face.check.query': {
+    /** 活体检测结果查询 */
+    request: {
+      certify_id: string;
+      need_alive_photo?: 'Y_O' | 'Y_M' | 'N';
+      need_quality_score?: 'Y' | 'N';
+      need_score?: 'Y' | 'N';
+      need_attack_result?: 'Y' | 'N';
+    };
+    response: {
+      certify_state: 'PROCESSING' | 'SUCCESS' | 'FAIL';
+      score?: string;
+      quality?: string;
+      meta_info?: {
+        device_type: 'harmony' | 'ios' | 'android' | 'h5';
+      };
+      alive_photo?: string;
+    };
+  };
   'alipay.system.oauth.token': {
     /** 换取授权访问令牌 */
     request: {
@@ -375,6 +440,10 @@ export const OPENAPI_V3 = {
   'datadigital.fincloud.generalsaas.face.certify.initialize': 'POST',
   'datadigital.fincloud.generalsaas.face.certify.verify': 'POST',
   'datadigital.fincloud.generalsaas.face.certify.query': 'GET',
+  'datadigital.fincloud.generalsaas.face.verification.initialize': 'POST',
+  'datadigital.fincloud.generalsaas.face.verification.query': 'GET',
+  'datadigital.fincloud.generalsaas.face.check.initialize': 'POST',
+  'datadigital.fincloud.generalsaas.face.check.query': 'GET',
   'alipay.system.oauth.token': 'POST',
   'alipay.open.auth.token.app': 'POST',
   'alipay.user.certdoc.certverify.preconsult': 'POST',

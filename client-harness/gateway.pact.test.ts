@@ -227,15 +227,19 @@ const HTML_TYPE = { 'Content-Type': regex(/^text\/html(;.*)?$/, 'text/html;chars
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A field's matcher, or an object field's matchers field by field. */
+type FieldMatcher = ReturnType<typeof MatchersV3.string> | ReturnType<typeof MatchersV3.number> | ReturnType<typeof MatchersV3.boolean> | ReturnType<typeof regex> | { readonly [name: string]: FieldMatcher };
+
 /** A response field as the pact matches it: by the values the page lists, or by its type. */
-function fieldMatcher(field: ResponseField) {
+function fieldMatcher(field: ResponseField): FieldMatcher {
   if (field.enum) return regex(new RegExp(`^(${field.enum.map(escapeRegex).join('|')})$`), field.enum[0]!);
   if (field.type === 'number') return MatchersV3.number(1);
   if (field.type === 'boolean') return MatchersV3.boolean(true);
+  if (field.fields) return fieldMatchers(field.fields);
   return MatchersV3.string('example');
 }
 
-const fieldMatchers = (fields: Readonly<Record<string, ResponseField>>) => Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, fieldMatcher(field)]));
+const fieldMatchers = (fields: Readonly<Record<string, ResponseField>>): Record<string, FieldMatcher> => Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, fieldMatcher(field)]));
 
 /** A derived interaction's answer in the pact: the node under its key and a sign, a v3 body, or a page. */
 function derivedResponse(i: MethodInteraction) {

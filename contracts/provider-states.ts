@@ -87,6 +87,8 @@ const FLOW_STARTERS: Readonly<Record<string, string>> = {
   'certify-open': 'alipay.user.certify.open.initialize',
   zhima: 'zhima.customer.certification.initialize',
   'face-certify': 'datadigital.fincloud.generalsaas.face.certify.initialize',
+  'face-verification': 'datadigital.fincloud.generalsaas.face.verification.initialize',
+  'face-check': 'datadigital.fincloud.generalsaas.face.check.initialize',
 };
 
 /** The starter of the state's flow; certify-open where none is named. */
@@ -104,6 +106,11 @@ function startRequest(starter: ApiMethodDefinition, params: Params): Record<stri
   const identity = JSON.parse(request.identity_param ?? '{}') as Record<string, unknown>;
   for (const name of ['cert_name', 'cert_no']) if (typeof params[name] === 'string') identity[name] = params[name];
   if (request.identity_param) request.identity_param = JSON.stringify(identity);
+  // The App face verification carries its person at the top level rather than in identity_param.
+  for (const name of ['cert_name', 'cert_no']) {
+    const value = params[name];
+    if (typeof value === 'string' && name in request) request[name] = value;
+  }
   if (typeof params.return_url === 'string' && request.merchant_config) request.merchant_config = JSON.stringify({ ...JSON.parse(request.merchant_config), return_url: params.return_url });
   return request;
 }

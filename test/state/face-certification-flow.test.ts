@@ -1,5 +1,6 @@
 /**
- * The face-certification flow on its own, without a gateway: the families (certify-open, Zhima, H5 face-certify)
+ * The face-certification flow on its own, without a gateway: the families (certify-open, Zhima, H5 face-certify,
+ * App face-verification and face-check)
  * go through the same start, certify page, query, expiry and completion, and differ only where the
  * family says so (its id, what its query does with an id nobody finished in time).
  */
@@ -13,6 +14,8 @@ import {
   complete,
   DEFAULT_FAIL_REASON,
   FACE_CERTIFY,
+  FACE_CHECK,
+  FACE_VERIFICATION,
   queryCertification,
   startCertification,
   ZHIMA_CERTIFICATION,
@@ -62,6 +65,8 @@ const FAMILIES = [
   { family: CERTIFY_OPEN, idShape: /^[0-9a-f]{32}$/ },
   { family: ZHIMA_CERTIFICATION, idShape: /^ZM20300101\d{22}$/ },
   { family: FACE_CERTIFY, idShape: /^[0-9a-f]{32}$/ },
+  { family: FACE_VERIFICATION, idShape: /^[0-9a-f]{32}$/ },
+  { family: FACE_CHECK, idShape: /^[0-9a-f]{32}$/ },
 ];
 
 describe.each(FAMILIES)('the $family.kind family', ({ family, idShape }) => {

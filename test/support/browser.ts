@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const DEBIAN_BROWSERS = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
 
@@ -25,3 +26,18 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Why the browser tests cannot run here, or undefined; with CI=true they must run (.ci/run installs Chromium). */
 export const CHROMIUM_MISSING = existsSync(CHROMIUM) || process.env.CI === 'true' ? undefined : `no Chromium at ${CHROMIUM} (apt-get install chromium-headless-shell)`;
+
+/** One Chromium for the calling test file: launched before its tests, closed after them. */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not running: useChromium() hands out the browser inside tests only');
+    return browser;
+  };
+}

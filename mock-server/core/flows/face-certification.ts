@@ -1,9 +1,11 @@
 /**
- * The face-verification lifecycle three families share: alipay.user.certify.open.* (certify_id,
- * outer_order_no), zhima.customer.certification.* (biz_no, transaction_id) and the H5 face check
- * datadigital.fincloud.generalsaas.face.certify.* (certify_id, outer_order_no). An initialize call
- * starts a certification, the certify call's page shows it to the person (the H5 family's verify
- * answers a certify_url that opens the same page), the query reports it. It
+ * The face-verification lifecycle the families share: alipay.user.certify.open.* (certify_id,
+ * outer_order_no), zhima.customer.certification.* (biz_no, transaction_id), the H5 face check
+ * datadigital.fincloud.generalsaas.face.certify.* (certify_id, outer_order_no), and the App face
+ * verification datadigital.fincloud.generalsaas.face.verification.* and its liveness-only sibling
+ * ...face.check.* (certify_id, outer_order_no). An initialize call starts a certification, the
+ * certify call's page shows it to the person (the H5 family's verify answers a certify_url, the App
+ * families' initialize a web_url, that opens the same page), the query reports it. It
  * is valid for 23 hours and finished once, by the person on the hosted page or by a test
  * (POST /__admin/certifications/:id/complete). zhima.customer.certification.material.certify
  * certifies in one call and keeps its answer under its transaction_id.
@@ -38,13 +40,23 @@ export interface FaceCertificationFamily {
   issueId(context: MethodContext, orderNo: string): string;
 }
 
-export const CERTIFY_OPEN: FaceCertificationFamily = {
-  kind: 'certify-open',
-  idName: 'certify_id',
-  // CERTIFY_ID_EXPIRED 认证已失效, as Alipay's easysdk tests record the query of an old certify_id.
-  expiredQuery: 'refused',
-  issueId: (context, outerOrderNo) => stableHex(32, 'certify_id', context.appId, outerOrderNo),
-};
+/**
+ * A family whose order is outer_order_no and whose id is a certify_id of 32 hex characters, like the
+ * H5 page's example 2109b5e671aa3ff2eb4851816c65828f. Its query refuses an id nobody finished in time:
+ * CERTIFY_ID_EXPIRED 认证已失效, as Alipay's easysdk tests record certify-open's query of an old
+ * certify_id; the other families document no code for it and answer as certify-open does. The id's own
+ * name (`idSalt`) keeps the same order number of two families apart.
+ */
+function certifyIdFamily(kind: CertificationKind, idSalt: string): FaceCertificationFamily {
+  return {
+    kind,
+    idName: 'certify_id',
+    expiredQuery: 'refused',
+    issueId: (context, outerOrderNo) => stableHex(32, idSalt, context.appId, outerOrderNo),
+  };
+}
+
+export const CERTIFY_OPEN = certifyIdFamily('certify-open', 'certify_id');
 
 export const ZHIMA_CERTIFICATION: FaceCertificationFamily = {
   kind: 'zhima-certification',
@@ -54,15 +66,12 @@ export const ZHIMA_CERTIFICATION: FaceCertificationFamily = {
   issueId: (context, transactionId) => zhimaBizNo(context.nowMs, context.appId, 'certification', transactionId),
 };
 
-export const FACE_CERTIFY: FaceCertificationFamily = {
-  kind: 'face-certify',
-  idName: 'certify_id',
-  // Alipay documents no code for an old H5 certify_id: the sandbox answers it as certify-open does.
-  expiredQuery: 'refused',
-  // 32 hex characters, like the page's example 2109b5e671aa3ff2eb4851816c65828f; a name of its own keeps
-  // the same order number of both families apart.
-  issueId: (context, outerOrderNo) => stableHex(32, 'face_certify_id', context.appId, outerOrderNo),
-};
+export const FACE_CERTIFY = certifyIdFamily('face-certify', 'face_certify_id');
+
+export const FACE_VERIFICATION = certifyIdFamily('face-verification', 'face_verification_certify_id');
+
+/** Liveness only: the person shows a live face and no identity is compared. */
+export const FACE_CHECK = certifyIdFamily('face-check', 'face_check_certify_id');
 
 /** Why a certify or query call gets no certification; the method names it with its own documented code. */
 export interface Refused {
@@ -73,11 +82,19 @@ export interface Refused {
 /** The person an identity_param names, as a certification keeps them. */
 export type CertifiedPerson = Certification['identity'];
 
+/** What a liveness check keeps as its person: it names nobody, and no identity is compared. */
+export const NOBODY: CertifiedPerson = { cert_type: '', cert_name: '', cert_no: '' };
+
 /** identity_param's person with cert_no's check character upper-cased, or why cert_no is no resident ID. */
 export function personToCertify(identityParam: string): { readonly person: CertifiedPerson } | { readonly problem: string } {
-  const { cert_type, cert_name, cert_no } = JSON.parse(identityParam) as CertifiedPerson;
+  return checkedPerson(JSON.parse(identityParam) as CertifiedPerson, 'identity_param.cert_no');
+}
+
+/** The person with cert_no's check character upper-cased, or why cert_no (at `field`) is no resident ID. */
+export function checkedPerson(person: CertifiedPerson, field: string): { readonly person: CertifiedPerson } | { readonly problem: string } {
+  const { cert_type, cert_name, cert_no } = person;
   const problem = residentIdProblem(cert_no);
-  if (problem) return { problem: describeResidentIdProblem('identity_param.cert_no', cert_no, problem) };
+  if (problem) return { problem: describeResidentIdProblem(field, cert_no, problem) };
   return { person: { cert_type, cert_name, cert_no: cert_no.toUpperCase() } };
 }
 
@@ -93,8 +110,12 @@ export function startCertification(
   const { identity_param, ...order } = start;
   const checked = personToCertify(identity_param);
   if ('problem' in checked) return checked;
-  const ongoing = context.state.certificationForOrder(family.kind, context.appId, order.order_no);
-  return { started: ongoing ?? addCertification(context, family, order, checked.person) };
+  return { started: certificationOf(context, family, order, checked.person) };
+}
+
+/** The certification of this app's order for a person already checked (NOBODY for a liveness check). */
+export function certificationOf(context: MethodContext, family: FaceCertificationFamily, order: Omit<CertificationStart, 'identity_param'>, person: CertifiedPerson): Certification {
+  return context.state.certificationForOrder(family.kind, context.appId, order.order_no) ?? addCertification(context, family, order, person);
 }
 
 function addCertification(context: MethodContext, family: FaceCertificationFamily, order: Omit<CertificationStart, 'identity_param'>, person: CertifiedPerson): Certification {
@@ -158,7 +179,12 @@ export function certifyPage(context: MethodContext, family: FaceCertificationFam
 export function certifyPageLink(context: MethodContext, family: FaceCertificationFamily, id: string): { readonly url: string } | Refused {
   const lookup = findCertification(context, family, id, { mustBeValid: true });
   if ('refused' in lookup) return lookup;
-  return { url: `${context.origin ?? ''}${hostedPagePath(lookup.found.id)}` };
+  return { url: hostedPageLink(context, lookup.found) };
+}
+
+/** The hosted page of a certification on the origin the call reached (the sandbox's own path where unknown). */
+export function hostedPageLink(context: MethodContext, certification: Certification): string {
+  return `${context.origin ?? ''}${hostedPagePath(certification.id)}`;
 }
 
 /** A query's answer before a family names and spells its fields. */

@@ -45,9 +45,11 @@ export interface Refusal {
 
 /** One field of a success node, as the page's 响应参数 table types it. */
 export interface ResponseField {
-  readonly type: 'string' | 'boolean' | 'number';
+  readonly type: 'string' | 'boolean' | 'number' | 'object';
   /** The only values Alipay answers with, where the page lists them. */
   readonly enum?: readonly string[];
+  /** An object's own fields (a JSON object in the answer, such as meta_info), typed alike. */
+  readonly fields?: Readonly<Record<string, ResponseField>>;
   /** Absent from some successes (the page marks it optional, or it comes only in some states). */
   readonly optional?: true;
 }

@@ -47,7 +47,7 @@ function objectType(schema: SchemaNode, indent: string): string {
 
 function responseType(fields: Readonly<Record<string, ResponseField>>, indent: string): string {
   const lines = Object.entries(fields).map(([name, field]) => {
-    const type = field.enum ? field.enum.map(literal).join(' | ') : field.type;
+    const type = field.enum ? field.enum.map(literal).join(' | ') : field.fields ? responseType(field.fields, `${indent}  `) : field.type;
     return `${indent}  ${key(name)}${field.optional ? '?' : ''}: ${type};`;
   });
   return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : 'Record<never, never>';

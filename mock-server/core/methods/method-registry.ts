@@ -26,6 +26,10 @@ import { zhimaCustomerCertificationMaterialCertify } from './zhima.customer.cert
 import { datadigitalFincloudGeneralsaasFaceCertifyInitialize } from './datadigital.fincloud.generalsaas.face.certify.initialize.js';
 import { datadigitalFincloudGeneralsaasFaceCertifyVerify } from './datadigital.fincloud.generalsaas.face.certify.verify.js';
 import { datadigitalFincloudGeneralsaasFaceCertifyQuery } from './datadigital.fincloud.generalsaas.face.certify.query.js';
+import { datadigitalFincloudGeneralsaasFaceVerificationInitialize } from './datadigital.fincloud.generalsaas.face.verification.initialize.js';
+import { datadigitalFincloudGeneralsaasFaceVerificationQuery } from './datadigital.fincloud.generalsaas.face.verification.query.js';
+import { datadigitalFincloudGeneralsaasFaceCheckInitialize } from './datadigital.fincloud.generalsaas.face.check.initialize.js';
+import { datadigitalFincloudGeneralsaasFaceCheckQuery } from './datadigital.fincloud.generalsaas.face.check.query.js';
 import { alipaySecurityRiskVerifyidentityInitialize } from './alipay.security.risk.verifyidentity.initialize.js';
 import { alipaySecurityRiskVerifyidentityConfirm } from './alipay.security.risk.verifyidentity.confirm.js';
 import { alipayUserCertdocCertverifyPreconsult } from './alipay.user.certdoc.certverify.preconsult.js';
@@ -60,6 +64,11 @@ export const SUPPORTED_METHODS: readonly ApiMethodDefinition[] = [
   datadigitalFincloudGeneralsaasFaceCertifyInitialize,
   datadigitalFincloudGeneralsaasFaceCertifyVerify,
   datadigitalFincloudGeneralsaasFaceCertifyQuery,
+  // The App face verification (人脸核身 App) and its liveness-only check, families of the same flow.
+  datadigitalFincloudGeneralsaasFaceVerificationInitialize,
+  datadigitalFincloudGeneralsaasFaceVerificationQuery,
+  datadigitalFincloudGeneralsaasFaceCheckInitialize,
+  datadigitalFincloudGeneralsaasFaceCheckQuery,
   // The user_id that authquery's identity_type 5 takes comes from here.
   alipaySystemOauthToken,
   // The app_auth_token of a third-party (ISV) app calling for a merchant comes from here.

@@ -1,6 +1,7 @@
 /**
  * The hosted page that stands in for Alipay's face check (alipay.user.certify.open.certify,
- * zhima.customer.certification.certify, and the certify_url of datadigital.fincloud.generalsaas.face.certify.verify): it shows whom is being verified and lets the tester choose
+ * zhima.customer.certification.certify, the certify_url of datadigital.fincloud.generalsaas.face.certify.verify,
+ * and the web_url of ...face.verification.initialize and ...face.check.initialize): it shows whom is being verified and lets the tester choose
  * pass, fail (with a reason) or cancel; the choice is posted to the sandbox, which records it and
  * sends the browser on to the merchant's return_url.
  */
@@ -22,15 +23,20 @@ export function maskedCertNo(certNo: string): string {
   return certNo.length > 10 ? `${certNo.slice(0, 6)}${'*'.repeat(certNo.length - 10)}${certNo.slice(-4)}` : certNo;
 }
 
+/** Whom the page verifies; a liveness check (face.check) names nobody, so it says so instead. */
+function personRows(identity: Certification['identity']): string {
+  if (!identity.cert_no) return '<dt>活体检测</dt><dd id="liveness-only">只检测活体，不核对身份 (liveness only)</dd>';
+  return `<dt>姓名</dt><dd id="cert-name">${escapeHtml(identity.cert_name)}</dd>
+<dt>证件号</dt><dd id="cert-no">${escapeHtml(maskedCertNo(identity.cert_no))}</dd>`;
+}
+
 export function certificationPage(certification: Certification): string {
-  const { identity } = certification;
   const idLabel = certification.kind === 'zhima-certification' ? 'biz_no' : 'certify_id';
   return pageDocument(
     '支付宝身份验证',
     `<h1>支付宝身份验证</h1>
 <dl>
-<dt>姓名</dt><dd id="cert-name">${escapeHtml(identity.cert_name)}</dd>
-<dt>证件号</dt><dd id="cert-no">${escapeHtml(maskedCertNo(identity.cert_no))}</dd>
+${personRows(certification.identity)}
 <dt>认证场景</dt><dd>${escapeHtml(certification.biz_code)}</dd>
 <dt>${idLabel}</dt><dd>${escapeHtml(certification.id)}</dd>
 <dt>return_url</dt><dd id="return-url">${escapeHtml(certification.return_url ?? '(none)')}</dd>

@@ -26,12 +26,12 @@ export interface Authorization {
   readonly granted_at: string;
 }
 
-export type CertificationKind = 'certify-open' | 'zhima-certification' | 'face-certify';
+export type CertificationKind = 'certify-open' | 'zhima-certification' | 'face-certify' | 'face-verification' | 'face-check';
 export type CertificationStatus = 'INIT' | 'PASSED' | 'FAILED' | 'CANCELLED';
 
 export interface Certification {
   readonly kind: CertificationKind;
-  /** certify_id (certify-open, face-certify) or biz_no (zhima-certification). */
+  /** certify_id (certify-open, face-certify, face-verification, face-check) or biz_no (zhima-certification). */
   readonly id: string;
   readonly app_id: string;
   /** outer_order_no or transaction_id. */
