@@ -39,6 +39,18 @@ const CASES = MAGIC_IDENTITIES.flatMap((identity) =>
   Object.entries(identity.answers).map(([method, answer]) => [identity.cert_no, identity.name, method as SeedMethod, answer] as const),
 );
 
+/** The property names anywhere in a schema, JSON text fields' own schemas included. */
+function propertyNames(schema: unknown): string[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const node = schema as Record<string, unknown>;
+  const own = typeof node.properties === 'object' && node.properties !== null ? Object.keys(node.properties) : [];
+  return [...own, ...Object.values(node).flatMap(propertyNames)];
+}
+
+/** The methods whose request carries a person's ID number, where magic identities can reach them. */
+const IDENTITY_METHODS = SUPPORTED_METHODS.filter((d) => d.identityField);
+const BUSY = MAGIC_IDENTITIES.find((identity) => identity.name === '忙碌')!;
+
 describe('magic identities, with no scenario', () => {
   it('are real resident ID numbers, so only their magic sets them apart', () => {
     for (const identity of MAGIC_IDENTITIES) expect(residentIdProblem(identity.cert_no)).toBeUndefined();
@@ -63,12 +75,21 @@ describe('magic identities, with no scenario', () => {
   it('cover every business code that input alone cannot cause', () => {
     const fromInput = new Set(['CERT_NO_IS_NULL', 'CERT_TYPE_IS_NULL', 'NAME_IS_NULL', 'MOBILE_IS_NULL', 'USABLE_QUERY_FAIL', 'ILLEGAL_ARGUMENT_FORMAT', 'INVALID_PARAMETER', 'UNSUPPORTED_BIZ_CODE', 'CERTNO_WRONG', 'ILLEGAL_ARGUMENT', 'NULL_ARGUMENT', 'ZMCSP.ALIPAY_ACCOUNT_NOTEXISTED']);
     const magic = new Set(CASES.flatMap(([, , method, answer]) => ('business_error' in answer ? [`${method} ${answer.business_error}`] : [])));
-    const seedMethods = SUPPORTED_METHODS.filter((d) => d.name in VALID_REQUESTS);
-    for (const definition of seedMethods) {
+    for (const definition of IDENTITY_METHODS) {
       for (const row of definition.businessErrors) {
         if (!fromInput.has(row.sub_code)) expect(magic, `${definition.name} ${row.sub_code}`).toContain(`${definition.name} ${row.sub_code}`);
       }
     }
+  });
+
+  it('reach every method whose request carries an ID number: its definition names the field', () => {
+    const carrying = SUPPORTED_METHODS.filter((d) => propertyNames(d.bizContentSchema).some((name) => name === 'cert_no' || name === 'certNo'));
+    for (const definition of carrying) expect(definition.identityField, definition.name).toBeDefined();
+  });
+
+  it(`${BUSY.name} gets SYSTEM_ERROR from every method that carries an ID number and documents it`, () => {
+    const documenting = IDENTITY_METHODS.filter((d) => d.businessErrors.some((row) => row.sub_code === 'SYSTEM_ERROR'));
+    for (const definition of documenting) expect(BUSY.answers[definition.name], definition.name).toEqual({ business_error: 'SYSTEM_ERROR' });
   });
 
   it('are listed in the README as the fixtures say (run `npm run docs` when this fails)', () => {

@@ -40,6 +40,7 @@ export const zhimaCustomerCertificationInitialize = defineApiMethod<ParametersOf
   title: '芝麻认证初始化',
   bizContentSchema,
   businessErrors: errors.rows,
+  identityField: 'identity_param.cert_no',
   exampleCall: {
     request: {
       transaction_id: 'ZHIMA201610252323000001',
