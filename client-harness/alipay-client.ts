@@ -5,7 +5,7 @@
  * sandbox or any gateway URL.
  */
 import { createPrivateKey, createPublicKey, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
-import { OPENAPI_V3, TOP_LEVEL_PARAMETER_METHODS, type AlipayApis, type ApiMethod, type BizContentOf, type OpenApiMethod, type PageMethod, type AlipayPageApis, type ResultOf } from './api-types.js';
+import { OPENAPI_V3, OPENAPI_V3_QUERY, TOP_LEVEL_PARAMETER_METHODS, type AlipayApis, type ApiMethod, type BizContentOf, type OpenApiMethod, type PageMethod, type AlipayPageApis, type ResultOf } from './api-types.js';
 
 export type * from './api-types.js';
 
@@ -29,6 +29,19 @@ export interface AlipayClientConfig {
   /** For OpenAPI v3 calls (callV3): the gateway's origin, e.g. http://127.0.0.1:8976 or https://openapi.alipay.com. Default: the gateway URL's origin. */
   readonly endpoint?: string;
   readonly fetch?: typeof fetch;
+}
+
+/**
+ * Where a v3 call's parameters travel: all in the query of a GET; in the JSON body of a POST but for those
+ * its API takes in the query, and no body at all when those are all it has (as Alipay's v3 SDKs send it).
+ */
+export function openApiParts(httpMethod: 'GET' | 'POST', parameters: Readonly<Record<string, unknown>>, inQuery: readonly string[]): { query: string; body: string } {
+  const entries = Object.entries(parameters);
+  const search = (sent: typeof entries) => `?${new URLSearchParams(sent.map(([name, value]): [string, string] => [name, String(value)]))}`;
+  if (httpMethod === 'GET') return { query: search(entries), body: '' };
+  const queried = entries.filter(([name]) => inQuery.includes(name));
+  const rest = entries.filter(([name]) => !inQuery.includes(name));
+  return { query: queried.length ? search(queried) : '', body: inQuery.length && !rest.length ? '' : JSON.stringify(Object.fromEntries(rest)) };
 }
 
 /** 40004 and the other non-10000 answers: the node Alipay sent, typed. */
@@ -191,8 +204,7 @@ export class AlipayClient {
   async callV3<M extends OpenApiMethod>(method: M, parameters: BizContentOf<M>): Promise<AlipayApis[M]['response']> {
     const httpMethod = OPENAPI_V3[method];
     const path = `/v3/${method.replaceAll('.', '/')}`;
-    const query = httpMethod === 'GET' ? `?${new URLSearchParams(parameters as Record<string, string>)}` : '';
-    const body = httpMethod === 'POST' ? JSON.stringify(parameters) : '';
+    const { query, body } = openApiParts(httpMethod, parameters as Record<string, unknown>, OPENAPI_V3_QUERY[method] ?? []);
     const authString = `app_id=${this.#config.appId},nonce=${randomUUID()},timestamp=${(this.#config.now ?? (() => new Date()))().getTime()}`;
     const signature = sign('sha256', Buffer.from(`${authString}\n${httpMethod}\n${path}${query}\n${body}\n`, 'utf8'), this.#privateKey).toString('base64');
     const endpoint = this.#config.endpoint ?? new URL(this.#config.gateway).origin;

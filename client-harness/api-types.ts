@@ -446,10 +446,16 @@ export const OPENAPI_V3 = {
   'datadigital.fincloud.generalsaas.face.check.query': 'GET',
   'alipay.system.oauth.token': 'POST',
   'alipay.open.auth.token.app': 'POST',
+  'alipay.user.info.share': 'POST',
   'alipay.user.certdoc.certverify.preconsult': 'POST',
   'alipay.user.certdoc.certverify.consult': 'GET',
 } as const satisfies Partial<Record<ApiMethod, 'POST' | 'GET'>>;
 export type OpenApiMethod = keyof typeof OPENAPI_V3;
+
+/** The parameters a v3 POST sends in its query rather than its JSON body, as Alipay's v3 SDKs do. */
+export const OPENAPI_V3_QUERY: Partial<Record<OpenApiMethod, readonly string[]>> = {
+  'alipay.user.info.share': ['auth_token'],
+};
 
 export type BizContentOf<M extends ApiMethod> = AlipayApis[M]['request'];
 export type ResultOf<M extends ApiMethod> = M extends CodelessMethod ? AlipayApis[M]['response'] : AlipayApis[M]['response'] & { code: '10000'; msg: string };

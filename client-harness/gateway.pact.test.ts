@@ -16,7 +16,7 @@ import { AlipayApiError, AlipayClient, AlipayV3Error } from './alipay-client.js'
 import { gatewayMethod, methodInteractions, type MethodInteraction } from '../contracts/method-interactions.js';
 import { openApiPath, type ResponseField } from '../mock-server/core/methods/api-method.js';
 import { SUPPORTED_METHODS } from '../mock-server/core/methods/method-registry.js';
-import { OPENAPI_V3, TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type OpenApiMethod, type PageMethod } from './api-types.js';
+import { OPENAPI_V3, OPENAPI_V3_QUERY, TOP_LEVEL_PARAMETER_METHODS, type ApiMethod, type OpenApiMethod, type PageMethod } from './api-types.js';
 
 const { regex, fromProviderState } = MatchersV3;
 const PACTS = new URL('../contracts/pacts/', import.meta.url).pathname;
@@ -273,15 +273,26 @@ async function checkDerived(i: MethodInteraction, server: V3MockServer): Promise
 
 const AUTHORIZATION = regex(/^ALIPAY-SHA256withRSA app_id=[0-9A-Za-z_-]+,nonce=[0-9a-f-]{36},timestamp=\d{13},sign=[A-Za-z0-9+/=]+$/, `ALIPAY-SHA256withRSA app_id=${DEFAULT_APP_ID},nonce=00000000-0000-4000-8000-000000000000,timestamp=1790000000000,sign=${'x'.repeat(342)}==`);
 
+const JSON_BODY = { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json') };
+
+/** A v3 POST: the JSON body, and the query where the API takes parameters there (no body when those are all). */
+function openApiPost(method: string, recorded: ReturnType<typeof withInjected>) {
+  const inQuery = OPENAPI_V3_QUERY[method as OpenApiMethod] ?? [];
+  const query = Object.fromEntries(Object.entries(recorded).filter(([name]) => inQuery.includes(name)));
+  const body = Object.fromEntries(Object.entries(recorded).filter(([name]) => !inQuery.includes(name)));
+  const hasBody = !inQuery.length || Object.keys(body).length > 0;
+  return {
+    ...(inQuery.length ? { query } : {}),
+    ...(hasBody ? { body, contentType: 'application/json' } : {}),
+    headers: { Authorization: AUTHORIZATION, ...(hasBody ? JSON_BODY : {}) },
+  };
+}
+
 /** A v3 request: the parameters as the query of a GET or the JSON body of a POST, as the definition's HTTP method says. */
 function openApiRequest(method: string, verb: 'GET' | 'POST', parameters: Readonly<Record<string, string>>, injected: Injected) {
   const recorded = withInjected(parameters, injected);
-  return {
-    method: verb,
-    path: openApiPath(method),
-    ...(verb === 'GET' ? { query: recorded } : { body: recorded, contentType: 'application/json' }),
-    headers: { Authorization: AUTHORIZATION, ...(verb === 'GET' ? {} : { 'Content-Type': regex(/^application\/json(;.*)?$/, 'application/json') }) },
-  };
+  const parts = verb === 'GET' ? { query: recorded, headers: { Authorization: AUTHORIZATION } } : openApiPost(method, recorded);
+  return { method: verb, path: openApiPath(method), ...parts };
 }
 
 describe('the reference client\'s contract with the gateway', () => {

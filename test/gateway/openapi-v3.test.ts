@@ -19,6 +19,7 @@ import { useSandbox } from '../support/sandbox-fixture.js';
 const sandbox = useSandbox();
 const INITIALIZE = '/v3/alipay/user/certify/open/initialize';
 const QUERY = '/v3/alipay/user/certify/open/query';
+const USER_INFO_SHARE = '/v3/alipay/user/info/share';
 const IDENTITY = { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '330106197909275965' };
 
 function v3Sdk(running: RunningSandbox, privateKey = readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'), appId = DEFAULT_APP_ID): AlipaySdk {
@@ -180,6 +181,17 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
     const again = await refusalOf(v3Sdk(sandbox()).curl('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'authorization_code', code: auth_code } }));
     expect(again).toMatchObject({ responseHttpStatus: 400, code: 'code-invalid' });
   });
+
+  it('shares the user info on POST /v3/alipay/user/info/share, auth_token in the query and no body, as the v3 SDKs send it', async () => {
+    const person = sandbox().admin.identities().identities[0]!;
+    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: DEFAULT_APP_ID, user_id: person.user_id });
+    const token = await v3Sdk(sandbox()).curl<{ access_token: string; open_id: string }>('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'authorization_code', code: auth_code } });
+    const shared = await v3Sdk(sandbox()).curl<{ user_id: string; open_id: string }>('POST', USER_INFO_SHARE, { query: { auth_token: token.data.access_token } });
+    expect(shared).toMatchObject({ responseHttpStatus: 200, data: { user_id: person.user_id, open_id: token.data.open_id } });
+    // The token alipay-sdk's own tests send to Alipay, and the refusal they record.
+    const unknown = await refusalOf(v3Sdk(sandbox()).curl('POST', USER_INFO_SHARE, { query: { auth_token: '20120823ac6ffaa4d2d84e7384bf983531473993' } }));
+    expect(unknown).toMatchObject({ responseHttpStatus: 401, code: 'invalid-auth-token', message: expect.stringContaining('无效的访问令牌') });
+  });
 });
 
 describe("the reference client's callV3", () => {
@@ -193,5 +205,13 @@ describe("the reference client's callV3", () => {
     expect(refused).toMatchObject({ status: 400, code: 'OPEN_CERTIFY_BILL_NOT_EXIST', links: [{ desc: '解决方案' }] });
     const wrongKey = new AlipayClient({ gateway: sandbox().gatewayUrl, appId: DEFAULT_APP_ID, privateKey: sandbox().defaultApp.privateKeyPem, alipayPublicKey: readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8') });
     await expect(wrongKey.callV3('alipay.user.certify.open.query', { certify_id: started.certify_id })).rejects.toThrow("alipay-signature does not verify");
+  });
+
+  it('sends the parameters a v3 POST takes in its query there: alipay.user.info.share\'s auth_token', async () => {
+    const client = new AlipayClient({ gateway: sandbox().gatewayUrl, appId: DEFAULT_APP_ID, privateKey: sandbox().defaultApp.privateKeyPem, alipayPublicKey: sandbox().alipayPublicKeyPem });
+    const person = sandbox().admin.identities().identities[1]!;
+    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: DEFAULT_APP_ID, user_id: person.user_id });
+    const token = await client.callV3('alipay.system.oauth.token', { grant_type: 'authorization_code', code: auth_code });
+    expect(await client.callV3('alipay.user.info.share', { auth_token: token.access_token })).toMatchObject({ user_id: person.user_id });
   });
 });

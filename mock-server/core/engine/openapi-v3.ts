@@ -155,11 +155,25 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     return `${authString}\n${request.httpMethod}\n${request.url}\n${body}\n${token ? `${token}\n` : ''}`;
   }
 
-  /** The method's parameters: the JSON body of a POST, the query of a GET; JSON objects where v1 has JSON text. */
+  function queryOf(request: OpenApiRequest): URLSearchParams {
+    return new URLSearchParams(request.url.split('?')[1] ?? '');
+  }
+
+  /** A POST's parameters that its definition says travel in the query (openApiQuery), as sent. */
+  function queryParametersOfPost(request: OpenApiRequest, method: RegisteredMethod): Record<string, string> {
+    const query = queryOf(request);
+    const sent = (method.definition.openApiQuery ?? []).filter((name) => query.has(name));
+    return Object.fromEntries(sent.map((name) => [name, query.get(name)!]));
+  }
+
+  /**
+   * The method's parameters: the JSON body of a POST (with the query parameters its definition names),
+   * the query of a GET; JSON objects where v1 has JSON text.
+   */
   function parametersOf(request: OpenApiRequest, body: string, method: RegisteredMethod): Record<string, unknown> {
     let parameters: unknown;
     if (request.httpMethod === 'GET') {
-      parameters = Object.fromEntries(new URLSearchParams(request.url.split('?')[1] ?? ''));
+      parameters = Object.fromEntries(queryOf(request));
     } else {
       try {
         parameters = body === '' ? {} : JSON.parse(body);
@@ -168,7 +182,8 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
       }
     }
     if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw new Rejection(publicError('isv.invalid-parameter', 'the body must be a JSON object'));
-    const value = parameters as Record<string, unknown>;
+    const sent = parameters as Record<string, unknown>;
+    const value = method.definition.openApiQuery ? { ...sent, ...queryParametersOfPost(request, method) } : sent;
     return method.jsonTextFields.length ? withJsonText(value, method.jsonTextFields) : value;
   }
 

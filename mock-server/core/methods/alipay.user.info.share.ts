@@ -15,6 +15,10 @@
  * 访问令牌已过期), in the method's own response node, as the gateway answers them live (reference §3).
  * They stand in the table so that scenarios can choose them and the contract covers them; their
  * solutions are the sandbox's words, the page giving none.
+ * v3: POST /v3/alipay/user/info/share with auth_token ("用户授权令牌") in the query and no body, as
+ * alipay-sdk-java-all's v3 AlipayUserInfoApi builds the call (a query parameter of a POST; its docs,
+ * AlipayUserInfoApi.md, list the path); the PHP v3 SDK's docs (Alipay\OpenAPISDK\Api\AlipayUserInfoApi)
+ * give the same POST.
  */
 import { checkAccessToken, sharedUserInfo, USER_AUTHORIZATIONS } from '../flows/user-authorizations.js';
 import { defineApiMethod, refused, success, textField, type ResponseField } from './api-method.js';
@@ -38,6 +42,8 @@ export const alipayUserInfoShare = defineApiMethod<ParametersOf<typeof bizConten
   title: '支付宝会员授权信息查询接口',
   bizContentSchema,
   parametersAt: 'top-level',
+  openApi: 'POST',
+  openApiQuery: ['auth_token'],
   keeps: [USER_AUTHORIZATIONS],
   businessErrors: errors.rows,
   // The page shows no request: the call is its auth_token, which the person's agreement and the exchange make.

@@ -135,6 +135,11 @@ export interface ApiMethodDefinition<BizContent = Record<string, unknown>> {
    * v3 SDKs list one; none otherwise.
    */
   readonly openApi?: 'POST' | 'GET';
+  /**
+   * The parameters its v3 POST takes in the query rather than the JSON body, where Alipay's v3 SDKs send
+   * them there (alipay.user.info.share's auth_token).
+   */
+  readonly openApiQuery?: readonly string[];
   /** How this method's answers differ from the usual envelope, as Alipay's own SDK samples show. */
   readonly envelope?: {
     /** Refusals come in error_response rather than the method's own response node. */

@@ -11,9 +11,15 @@ function businessCodes(definition: ApiMethodDefinition): string {
   return definition.businessErrors.map((row) => `${row.code && row.code !== '40004' ? `${row.code} ` : ''}\`${row.sub_code}\` ${row.sub_msg}`).join('<br>');
 }
 
+/** Where a v3 POST takes parameters outside its JSON body, so that a reader sends them there. */
+function queryNote(definition: ApiMethodDefinition): string {
+  const names = definition.openApiQuery ?? [];
+  return names.length ? ` (${names.map((name) => `\`${name}\``).join(', ')} in the query)` : '';
+}
+
 /** Where Alipay's v3 SDKs list the method: its HTTP method and path, or none. */
 function openApiColumn(definition: ApiMethodDefinition): string {
-  return definition.openApi ? `\`${definition.openApi} ${openApiPath(definition.name)}\`` : 'none';
+  return definition.openApi ? `\`${definition.openApi} ${openApiPath(definition.name)}\`${queryNote(definition)}` : 'none';
 }
 
 export function methodTableMarkdown(definitions: readonly ApiMethodDefinition[]): string {
