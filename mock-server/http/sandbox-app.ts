@@ -1,7 +1,7 @@
 /**
  * The Express application: gateway.do first (it reads its own raw body, so no body parser runs
- * before it), then the web console and the admin API, the OAuth consent page and the hosted pages'
- * form posts, then JSON answers for anything else. `/` goes to the console.
+ * before it), then the web console and the admin API, the hosted pages (the OAuth consent page among
+ * them) and their form posts, then JSON answers for anything else. `/` goes to the console.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -15,7 +15,6 @@ import { StateConflictError, StateUnavailableError } from '../core/state/shared-
 import { createAdminRouter } from './admin-router.js';
 import { createGatewayHandler } from './gateway-route.js';
 import { createHostedPageRouter } from './hosted-page-routes.js';
-import { createOAuthPageRouter } from './oauth-page-routes.js';
 import { OAUTH_AUTHORIZE_PATH } from '../core/pages/oauth-consent.js';
 
 export interface SandboxAppDependencies {
@@ -61,8 +60,7 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   }
   app.use('/__admin', createConsoleRouter({ journal: deps.journal, alipayPublicKeyPem: deps.alipayPublicKeyPem }));
   app.use('/__admin', createAdminRouter(deps.admin));
-  app.use(createOAuthPageRouter(deps.admin));
-  app.use('/__sandbox', createHostedPageRouter(deps.admin));
+  app.use(createHostedPageRouter(deps.admin));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `nothing at ${req.method} ${req.path}; the gateway is POST/GET /gateway.do` });
   });

@@ -1,17 +1,18 @@
 /**
  * msw handlers built on the sandbox engine: `setupServer(...alipayHandlers(core))` answers Alipay's
- * gateway URLs (and the OpenAPI v3 paths on their hosts), and the OAuth page on Alipay's OAuth hosts,
- * in-process for fetch- and http-based clients and browsers, exactly as the HTTP sandbox would. The handlers only translate msw's Request into the
- * exchange (core/engine/gateway-exchange.ts, which also decides which requests are the gateway's) and its
- * reply into a Response.
+ * gateway URLs (and the OpenAPI v3 paths on their hosts), the hosted pages on those origins and the
+ * OAuth page on Alipay's OAuth hosts, in-process for fetch- and http-based clients and browsers,
+ * exactly as the HTTP sandbox would. The handlers only translate msw's Request into the exchange
+ * (core/engine/gateway-exchange.ts, which also decides which requests are the gateway's) or a hosted
+ * page (core/pages/hosted-pages.ts, which lists them), and the answer into a Response.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { SandboxAdmin } from '../core/admin/sandbox-admin.js';
 import type { GatewayEngine, GatewaySettings } from '../core/engine/gateway-engine.js';
 import { bodyOfBytes, exchange, gatewayRoutes, type ExchangeRequest, type GatewayRoute, type GatewayRoutes } from '../core/engine/gateway-exchange.js';
 import { ALIPAY_GATEWAYS } from '../core/engine/gateway-urls.js';
-import { agreeFromPage, ALIPAY_OAUTH_ORIGINS, consentPageFor, CONSENT_POST_PATH, OAUTH_AUTHORIZE_PATH } from '../core/pages/oauth-consent.js';
-import { completeFromPage, type PageAnswer } from '../core/pages/page-completion.js';
+import { answerHostedPage, hostedPageAt, type HostedPageMatch } from '../core/pages/hosted-pages.js';
+import type { PageAnswer } from '../core/pages/page-completion.js';
 
 export interface AlipayHandlerOptions {
   /** The gateway URLs to answer for (default: Alipay's production and sandbox gateways). */
@@ -20,17 +21,26 @@ export interface AlipayHandlerOptions {
 
 const pageResponse = (answer: PageAnswer) => new HttpResponse(answer.body || null, { status: answer.status, headers: answer.headers });
 
-/** The hosted page's form post, on the gateway's origin (where the page was served from). */
-function pageCompletionHandler(admin: SandboxAdmin, gateway: string): HttpHandler {
-  return http.post(`${new URL(gateway).origin}/__sandbox/certifications/:id/complete`, async ({ request, params }) => pageResponse(await completeFromPage(admin, String(params.id), await request.text())));
+/** The page a request is for: msw's Request carries the whole URL. */
+function hostedPageOf(routes: GatewayRoutes, request: Request): HostedPageMatch | undefined {
+  const url = new URL(request.url);
+  return hostedPageAt(request.method, url.origin, url.pathname + url.search, routes.serves);
 }
 
-/** Alipay's OAuth page on one of its OAuth hosts, and the agreement it posts back to that host. */
-function oauthConsentHandlers(admin: SandboxAdmin, origin: string): HttpHandler[] {
-  return [
-    http.get(`${origin}${OAUTH_AUTHORIZE_PATH}`, ({ request }) => pageResponse(consentPageFor(admin, new URL(request.url).search.slice(1)))),
-    http.post(`${origin}${CONSENT_POST_PATH}`, async ({ request }) => pageResponse(await agreeFromPage(admin, await request.text()))),
-  ];
+/**
+ * Every hosted page, GET and form post, on the origins core/pages/hosted-pages.ts names for it, with no
+ * Origin check: see hostedPageAt for why none is needed in-process.
+ */
+function hostedPageHandler(admin: SandboxAdmin, routes: GatewayRoutes): HttpHandler {
+  return http.all(
+    ({ request }) => hostedPageOf(routes, request) !== undefined,
+    async ({ request }) => {
+      const match = hostedPageOf(routes, request);
+      if (!match) return undefined;
+      const body = { contentType: request.headers.get('content-type') ?? undefined, bytes: new Uint8Array(await request.arrayBuffer()) };
+      return pageResponse(await answerHostedPage(admin, match, body));
+    },
+  );
 }
 
 /**
@@ -51,6 +61,8 @@ async function exchangeRequest(request: Request, settings: GatewaySettings): Pro
     contentType: request.headers.get('content-type') ?? undefined,
     headers: () => Object.fromEntries(request.headers),
     body: bodyOfBytes(new Uint8Array(await request.arrayBuffer()), settings),
+    // The links a method answers (certify_url, verify_url) point to the origin the client called.
+    origin: url.origin,
   };
 }
 
@@ -73,7 +85,6 @@ export function alipayHandlers(core: { readonly engine: GatewayEngine; readonly 
   const routes = gatewayRoutes(gateways);
   return [
     ...ROUTES.map((route) => routeHandler(core.engine, routes, route)),
-    ...gateways.map((gateway) => pageCompletionHandler(core.admin, gateway)),
-    ...ALIPAY_OAUTH_ORIGINS.flatMap((origin) => oauthConsentHandlers(core.admin, origin)),
+    hostedPageHandler(core.admin, routes),
   ];
 }

@@ -1,9 +1,11 @@
 /**
  * An undici MockAgent bridged to the sandbox engine, for alipay-sdk: it calls Alipay through urllib,
  * which uses undici's own request() and so never meets msw's interceptors. Pass it as the SDK's
- * `proxyAgent`; requests to Alipay's gateway URLs are answered in-process, anything else is refused.
- * The agent only translates a dispatch into the exchange (core/engine/gateway-exchange.ts, which also
- * decides which requests are the gateway's) and its reply into undici's handler calls.
+ * `proxyAgent`; requests to Alipay's gateway URLs, the hosted pages on their origins and the OAuth page
+ * on Alipay's OAuth hosts are answered in-process, anything else is refused. The agent only translates
+ * a dispatch into the exchange (core/engine/gateway-exchange.ts, which also decides which requests are
+ * the gateway's) or a hosted page (core/pages/hosted-pages.ts, which lists them), and the answer into
+ * undici's handler calls.
  */
 import { Agent, getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
 import type { SandboxAdmin } from '../core/admin/sandbox-admin.js';
@@ -11,7 +13,8 @@ import type { ConnectionFault } from '../core/engine/envelope-faults.js';
 import type { GatewayEngine, GatewaySettings } from '../core/engine/gateway-engine.js';
 import { bodyOfBytes, exchange, gatewayRoutes, type ExchangeRequest, type GatewayRoutes, type Reply } from '../core/engine/gateway-exchange.js';
 import { ALIPAY_GATEWAYS } from '../core/engine/gateway-urls.js';
-import { completeFromPage, completionIdOf } from '../core/pages/page-completion.js';
+import { answerHostedPage, hostedPageAt, type HostedPageMatch } from '../core/pages/hosted-pages.js';
+import type { PageAnswer } from '../core/pages/page-completion.js';
 
 /** The legacy handler hooks undici's mock dispatch calls (see undici/lib/mock/mock-utils.js). */
 interface LegacyHandler {
@@ -32,9 +35,15 @@ async function bodyBytes(body: Dispatcher.DispatchOptions['body']): Promise<Buff
 }
 
 /** A dispatch's body is in hand whole once its iterable is drained: only its size can be out of bounds. */
-async function exchangeRequest(opts: Dispatcher.DispatchOptions, settings: GatewaySettings): Promise<ExchangeRequest> {
+async function exchangeRequest(opts: Dispatcher.DispatchOptions, origin: string, settings: GatewaySettings): Promise<ExchangeRequest> {
   const headers = headerMap(opts.headers);
-  return { method: opts.method, target: opts.path, contentType: headers['content-type'], headers: () => headers, body: bodyOfBytes(await bodyBytes(opts.body), settings) };
+  // The links a method answers (certify_url, verify_url) point to the origin the client called.
+  return { method: opts.method, target: opts.path, contentType: headers['content-type'], headers: () => headers, body: bodyOfBytes(await bodyBytes(opts.body), settings), origin };
+}
+
+/** A hosted page's answer on the wire: UTF-8, and the connection kept (the body was read whole). */
+function pageReply(page: PageAnswer): Reply {
+  return { kind: 'answer', status: page.status, headers: page.headers, body: new TextEncoder().encode(page.body), closeConnection: false };
 }
 
 function headerPairs(headers: Readonly<Record<string, string>>, length: number): Buffer[] {
@@ -66,7 +75,7 @@ export function isAlipayHost(hostname: string): boolean {
   return /(^|\.)alipay(dev|objects)?\.(com|cn|net|hk)\.?$/i.test(hostname);
 }
 
-/** What the agent answers with: the engine for gateway.do, the admin core for the hosted page's post. */
+/** What the agent answers with: the engine for gateway.do, the admin core for the hosted pages. */
 interface AgentCore {
   readonly engine: GatewayEngine;
   readonly admin: SandboxAdmin;
@@ -87,24 +96,19 @@ class EngineMockAgent extends MockAgent {
     else this.disableNetConnect();
   }
 
-  /** The hosted page's form post, on a gateway's origin. */
-  #completionId(origin: string, opts: Dispatcher.DispatchOptions): string | undefined {
-    if (opts.method !== 'POST' || !this.#routes.serves(origin)) return undefined;
-    return completionIdOf(opts.path);
-  }
-
-  async #completePage(id: string, opts: Dispatcher.DispatchOptions): Promise<Reply> {
-    const page = await completeFromPage(this.#admin, id, (await bodyBytes(opts.body)).toString('utf8'));
-    return { kind: 'answer', status: page.status, headers: page.headers, body: new TextEncoder().encode(page.body), closeConnection: false };
+  /** A hosted page's answer, with no Origin check: see hostedPageAt for why none is needed in-process. */
+  async #answerPage(match: HostedPageMatch, opts: Dispatcher.DispatchOptions): Promise<Reply> {
+    const body = { contentType: headerMap(opts.headers)['content-type'], bytes: await bodyBytes(opts.body) };
+    return pageReply(await answerHostedPage(this.#admin, match, body));
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const legacy = handler as LegacyHandler;
     const origin = new URL(String(opts.origin)).origin;
-    const completionId = this.#completionId(origin, opts);
-    if (completionId !== undefined) return this.#answer(legacy, () => this.#completePage(completionId, opts));
+    const page = hostedPageAt(opts.method, origin, opts.path, this.#routes.serves);
+    if (page) return this.#answer(legacy, () => this.#answerPage(page, opts));
     const route = this.#routes.routeOf(origin, opts.path);
-    if (route) return this.#answer(legacy, async () => (await exchange(this.#engine, route, await exchangeRequest(opts, this.#engine.settings))).reply);
+    if (route) return this.#answer(legacy, async () => (await exchange(this.#engine, route, await exchangeRequest(opts, origin, this.#engine.settings))).reply);
     const url = new URL(opts.path, String(opts.origin));
     if (!isAlipayHost(url.hostname)) return super.dispatch(opts, handler);
     // Fail closed: an Alipay address the sandbox does not answer must never reach the real Alipay.

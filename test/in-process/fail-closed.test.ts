@@ -5,7 +5,6 @@
  * attempts is recorded (this machine has no route out, so an attempt ends in ENOTFOUND; online it
  * would reach production).
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AlipaySdk } from 'alipay-sdk';
@@ -14,11 +13,10 @@ import { getGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMswSandbox, type MswSandbox } from '../../mock-server/msw/index.js';
 import { interceptAlipayHosts, type AlipayInterception } from '../../mock-server/undici/index.js';
+import { recordConnectionAttempts } from '../support/connection-attempts.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 
-/** Every connection undici tries, by host: recorded before it connects, whatever the network then does. */
-const attemptedConnections: string[] = [];
-const recordAttempt = (message: unknown) => void attemptedConnections.push((message as { connectParams: { hostname: string } }).connectParams.hostname);
+const attemptedConnections = recordConnectionAttempts();
 
 let sandbox: MswSandbox;
 let server: ReturnType<typeof setupServer>;
@@ -27,7 +25,6 @@ let loopback: Server;
 let previousDispatcher: ReturnType<typeof getGlobalDispatcher>;
 
 beforeAll(async () => {
-  subscribe('undici:client:beforeConnect', recordAttempt);
   sandbox = await createMswSandbox();
   server = setupServer(...sandbox.handlers);
   server.listen({ onUnhandledRequest: 'bypass' });
@@ -41,7 +38,6 @@ afterAll(async () => {
   server.close();
   await interception.restore();
   loopback.close();
-  unsubscribe('undici:client:beforeConnect', recordAttempt);
 });
 
 /** alipay-sdk as a team configures it for production: no gateway, no proxyAgent. */

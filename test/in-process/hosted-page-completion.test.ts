@@ -3,13 +3,11 @@
  * is answered by the msw handlers and by the undici agent through the same completion code as the
  * HTTP server, and the certification then queries as finished.
  */
-import { setupServer } from 'msw/node';
 import { fetch as undiciFetch, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AlipayClient } from '../../client-harness/alipay-client.js';
-import { createMswSandbox, type MswSandbox } from '../../mock-server/msw/index.js';
-import { createMockAgentSandbox, type MockAgentSandbox } from '../../mock-server/undici/index.js';
 import type { SandboxControls } from '../../mock-server/sandbox-core.js';
+import { useInProcessSandboxes } from '../support/in-process-sandboxes.js';
 
 const ALIPAY = 'https://openapi.alipay.com';
 const START = {
@@ -18,16 +16,7 @@ const START = {
   merchant_config: '{"return_url":"https://shop.example/back"}',
 };
 
-let msw: MswSandbox;
-let agent: MockAgentSandbox;
-let server: ReturnType<typeof setupServer>;
-beforeAll(async () => {
-  msw = await createMswSandbox();
-  agent = await createMockAgentSandbox();
-  server = setupServer(...msw.handlers);
-  server.listen({ onUnhandledRequest: 'bypass' });
-});
-afterAll(() => server.close());
+const sandboxes = useInProcessSandboxes();
 
 function clientOf(sandbox: SandboxControls): AlipayClient {
   return new AlipayClient({ gateway: `${ALIPAY}/gateway.do`, appId: sandbox.defaultApp.appId, privateKey: sandbox.defaultApp.privateKeyPem, alipayPublicKey: sandbox.alipayPublicKeyPem });
@@ -35,7 +24,7 @@ function clientOf(sandbox: SandboxControls): AlipayClient {
 
 describe('the hosted page under msw', () => {
   it('shows the page, takes the Pass post on the gateway origin, sends the browser back, and the query passes', async () => {
-    const client = clientOf(msw);
+    const client = clientOf(sandboxes().msw);
     const { certify_id: certifyId } = await client.call('alipay.user.certify.open.initialize', { ...START, outer_order_no: 'MSWPAGE01' });
     const html = await (await fetch(client.pageUrl('alipay.user.certify.open.certify', { certify_id: certifyId }))).text();
     expect(html).toContain(`action="/__sandbox/certifications/${certifyId}/complete"`);
@@ -54,6 +43,7 @@ describe('the hosted page under msw', () => {
 
 describe('the hosted page through the undici agent', () => {
   it('takes the Fail post with its reason, and the certification is failed with it', async () => {
+    const { agent } = sandboxes();
     // The reference client over undici's fetch with the agent as its dispatcher, as alipay-sdk would go.
     const throughAgent = ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: agent.mockAgent })) as unknown as typeof fetch;
     const client = new AlipayClient({ gateway: `${ALIPAY}/gateway.do`, appId: agent.defaultApp.appId, privateKey: agent.defaultApp.privateKeyPem, alipayPublicKey: agent.alipayPublicKeyPem, fetch: throughAgent });

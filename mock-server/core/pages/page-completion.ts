@@ -16,17 +16,6 @@ export interface PageAnswer {
   readonly body: string;
 }
 
-/** /__sandbox/certifications/<id>/complete → the id, or undefined for any other path. */
-export function completionIdOf(path: string): string | undefined {
-  const match = /^\/__sandbox\/certifications\/([^/?]+)\/complete(?:\?.*)?$/.exec(path);
-  if (!match) return undefined;
-  try {
-    return decodeURIComponent(match[1]!);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Only web addresses are followed: a javascript: or data: return_url must never run in the browser. */
 export function isWebAddress(url: string | undefined): url is string {
   if (!url) return false;
