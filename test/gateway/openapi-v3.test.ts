@@ -54,6 +54,16 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
     expect((await query()).data).toMatchObject({ passed: 'T' });
   });
 
+  it('answers links on the origin the call reached, as gateway.do does: the H5 face check\'s certify_url', async () => {
+    const identity_param = { identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: '330106197909275965' };
+    const started = await v3Sdk(sandbox()).curl<{ certify_id: string }>('POST', '/v3/datadigital/fincloud/generalsaas/face/certify/initialize', {
+      body: { outer_order_no: 'V3LINK0001', biz_code: 'FUTURE_TECH_BIZ_FACE_SDK', identity_param, merchant_config: { return_url: 'https://m.example/r' } },
+    });
+    const verified = await v3Sdk(sandbox()).curl<{ certify_url: string }>('POST', '/v3/datadigital/fincloud/generalsaas/face/certify/verify', { body: { certify_id: started.data.certify_id } });
+    expect(verified.data.certify_url).toBe(`${sandbox().url}/__sandbox/certifications/${started.data.certify_id}`);
+    expect((await fetch(verified.data.certify_url)).status).toBe(200);
+  });
+
   it('shares state with gateway.do both ways, and takes JSON text where v1 has it', async () => {
     const v1 = await execSigned(sandbox(), CERTIFY_OPEN_INITIALIZE, { ...certifyOpenInitializeExample, outer_order_no: 'V1THENV3' });
     const viaV3 = await v3Sdk(sandbox()).curl<{ passed: string }>('GET', QUERY, { query: { certify_id: String(v1.certify_id) } });

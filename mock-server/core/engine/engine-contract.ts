@@ -127,6 +127,8 @@ export interface OpenApiRequest {
   readonly body: Uint8Array;
   readonly bodyExceededLimit?: boolean;
   readonly bodyTimedOut?: boolean;
+  /** Where the client reached the sandbox, as for gateway.do (GatewayRequest.origin): links in answers go there. */
+  readonly origin?: string;
 }
 
 /**

@@ -306,6 +306,6 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
         // Refused before its parameters were decoded: identify the caller from the query, best effort.
         if (!state.app && !state.method) identify(new URLSearchParams(request.rawQuery), state);
       }),
-    handleOpenApi: (request) => serve('v3', request.httpMethod, (state) => answerOpenApi(request, state), openApi.respond),
+    handleOpenApi: (request) => serve('v3', request.httpMethod, (state) => answerOpenApi(request, withOrigin(state, request.origin)), openApi.respond),
   };
 }

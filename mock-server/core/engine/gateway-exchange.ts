@@ -153,10 +153,10 @@ export interface Exchange {
 
 function engineAnswer(engine: GatewayEngine, route: GatewayRoute, request: ExchangeRequest): Promise<GatewayResponse> {
   const { body, exceeded: bodyExceededLimit, timedOut: bodyTimedOut } = request.body;
-  if (route === 'openapi-v3') {
-    return engine.handleOpenApi({ httpMethod: request.method, url: request.target, headers: request.headers(), body, bodyExceededLimit, bodyTimedOut });
-  }
   const origin = request.origin === undefined ? {} : { origin: request.origin };
+  if (route === 'openapi-v3') {
+    return engine.handleOpenApi({ httpMethod: request.method, url: request.target, headers: request.headers(), body, bodyExceededLimit, bodyTimedOut, ...origin });
+  }
   return engine.handle({ httpMethod: request.method, rawQuery: rawQueryOf(request.target), contentType: request.contentType, body, bodyExceededLimit, bodyTimedOut, ...origin });
 }
 
