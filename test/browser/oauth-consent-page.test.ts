@@ -71,15 +71,16 @@ describe('the OAuth consent page in Chromium', () => {
     expect(info).toMatchObject({ code: '10000', user_id: person.user_id, open_id: token.open_id, nick_name: [...person.name].slice(1).join('') });
   });
 
-  it('scope auth_base: the token shares the ids only', async () => {
+  it('scope auth_base: alipay.user.info.share refuses the token, 20001 aop.invalid-auth-token (user info needs auth_user)', async () => {
     const page = await browser.newPage();
     await page.goto(authorizeUrl('auth_base', 'login-2'));
     await Promise.all([page.waitForURL(`${merchantUrl}/callback?**`), page.click('#agree')]);
     await page.close();
     const alipay = sdkFor(sandbox());
     const token = await alipay.exec('alipay.system.oauth.token', { grant_type: 'authorization_code', code: callbacks.get('login-2')!.get('auth_code')! });
+    expect(token.user_id).toMatch(/^2088\d{12}$/);
     const { traceId: _traceId, ...info } = await alipay.exec('alipay.user.info.share', { authToken: token.access_token as string });
-    expect(Object.keys(info).sort()).toEqual(['code', 'msg', 'open_id', 'user_id']);
+    expect(info).toEqual({ code: '20001', msg: 'Insufficient Token Permissions', sub_code: 'aop.invalid-auth-token', sub_msg: '无效的访问令牌' });
   });
 
   it('a cross-site page cannot agree for the tester: its post is refused and no code reaches the merchant', async () => {

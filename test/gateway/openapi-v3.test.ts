@@ -194,7 +194,7 @@ describe('OpenAPI v3 through alipay-sdk curl()', () => {
 
   it('shares the user info on POST /v3/alipay/user/info/share, auth_token in the query and no body, as the v3 SDKs send it', async () => {
     const person = sandbox().admin.identities().identities[0]!;
-    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: DEFAULT_APP_ID, user_id: person.user_id });
+    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: DEFAULT_APP_ID, user_id: person.user_id, scope: 'auth_user' });
     const token = await v3Sdk(sandbox()).curl<{ access_token: string; open_id: string }>('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'authorization_code', code: auth_code } });
     const shared = await v3Sdk(sandbox()).curl<{ user_id: string; open_id: string }>('POST', USER_INFO_SHARE, { query: { auth_token: token.data.access_token } });
     expect(shared).toMatchObject({ responseHttpStatus: 200, data: { user_id: person.user_id, open_id: token.data.open_id } });
@@ -220,7 +220,7 @@ describe("the reference client's callV3", () => {
   it('sends the parameters a v3 POST takes in its query there: alipay.user.info.share\'s auth_token', async () => {
     const client = new AlipayClient({ gateway: sandbox().gatewayUrl, appId: DEFAULT_APP_ID, privateKey: sandbox().defaultApp.privateKeyPem, alipayPublicKey: sandbox().alipayPublicKeyPem });
     const person = sandbox().admin.identities().identities[1]!;
-    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: DEFAULT_APP_ID, user_id: person.user_id });
+    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: DEFAULT_APP_ID, user_id: person.user_id, scope: 'auth_user' });
     const token = await client.callV3('alipay.system.oauth.token', { grant_type: 'authorization_code', code: auth_code });
     expect(await client.callV3('alipay.user.info.share', { auth_token: token.access_token })).toMatchObject({ user_id: person.user_id });
   });

@@ -1,8 +1,10 @@
 /**
  * alipay.user.info.share with the real alipay-sdk 4, which takes the public auth_token among the call's
  * parameters (`exec(method, { authToken })`; it puts auth_token in the URL, as Alipay's docs show):
- * a token of scope auth_base shares the person's ids only, auth_user their public profile too, made
- * from the same synthetic person; and each token Alipay refuses gets its public 20001 code.
+ * a token of scope auth_user shares the person's ids and public profile, made from the same synthetic
+ * person; a token granted without auth_user (auth_base, id_verify) is refused with 20001
+ * aop.invalid-auth-token, as Alipay's support answer for that code on this method says
+ * (developer.aliyun.com/ask/285672); and each token Alipay refuses gets its public 20001 code.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
@@ -11,13 +13,14 @@ import { cityOf } from '../../mock-server/core/identity/person-profile.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import { registerApp } from '../support/admin-client.js';
 import { sdkFor } from '../support/alipay-sdk-client.js';
-import { useSandbox } from '../support/sandbox-fixture.js';
+import { detailOf, nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
+import { publicParams, signedRequest } from '../support/signed-request.js';
 
 const sandbox = useSandbox();
 const OTHER_APP = '2021000000000777';
 
 /** The access token of a person's grant, as the merchant gets it: an auth code, exchanged. */
-async function accessToken(running: RunningSandbox, scope: 'auth_base' | 'auth_user', personIndex = 0, appId = DEFAULT_APP_ID) {
+async function accessToken(running: RunningSandbox, scope: 'auth_base' | 'auth_user' | 'id_verify', personIndex = 0, appId = DEFAULT_APP_ID) {
   const person = running.admin.identities().identities[personIndex]!;
   const { auth_code } = await running.admin.issueAuthCode({ app_id: appId, user_id: person.user_id, scope });
   const token = await sdkFor(running).exec('alipay.system.oauth.token', { grant_type: 'authorization_code', code: auth_code }, { validateSign: true });
@@ -29,10 +32,16 @@ function share(running: RunningSandbox, authToken: string) {
 }
 
 describe('alipay.user.info.share', () => {
-  it('auth_base: only the user_id and the open_id', async () => {
-    const { person, token } = await accessToken(sandbox(), 'auth_base');
-    const { traceId: _traceId, ...answer } = await share(sandbox(), token.access_token!);
-    expect(answer).toEqual({ code: '10000', msg: 'Success', user_id: person.user_id, open_id: token.open_id });
+  it('auth_base, or id_verify, without auth_user: 20001 aop.invalid-auth-token, the header naming the scope', async () => {
+    for (const scope of ['auth_base', 'id_verify'] as const) {
+      const { token } = await accessToken(sandbox(), scope);
+      const { traceId: _traceId, ...answer } = await share(sandbox(), token.access_token!);
+      expect(answer, scope).toEqual({ code: '20001', msg: 'Insufficient Token Permissions', sub_code: 'aop.invalid-auth-token', sub_msg: '无效的访问令牌' });
+      const raw = await postForm(sandbox(), signedRequest(publicParams('alipay.user.info.share', { auth_token: token.access_token! })));
+      expect(nodeOf(raw), scope).toMatchObject({ code: '20001', sub_code: 'aop.invalid-auth-token' });
+      expect(detailOf(raw), scope).toContain(`granted scope ${scope}`);
+      expect(detailOf(raw), scope).toContain('only for a token of scope auth_user');
+    }
   });
 
   it('auth_user: the public profile of the same synthetic person', async () => {
@@ -56,7 +65,7 @@ describe('alipay.user.info.share', () => {
   });
 
   it('a token a refresh replaced is invalid; the new one works', async () => {
-    const { token } = await accessToken(sandbox(), 'auth_base');
+    const { token } = await accessToken(sandbox(), 'auth_user');
     const refreshed = await sdkFor(sandbox()).exec('alipay.system.oauth.token', { grant_type: 'refresh_token', refresh_token: token.refresh_token! }, { validateSign: true });
     expect(await share(sandbox(), token.access_token!)).toMatchObject({ code: '20001', sub_code: 'aop.invalid-auth-token' });
     expect(await share(sandbox(), refreshed.access_token as string)).toMatchObject({ code: '10000' });
@@ -65,7 +74,7 @@ describe('alipay.user.info.share', () => {
   it("another app's token: 20001 aop.invalid-auth-token, though the token is current", async () => {
     const key = await registerApp(sandbox(), OTHER_APP);
     const otherApp = sdkFor(sandbox(), { appId: OTHER_APP, privateKey: key.export({ type: 'pkcs1', format: 'pem' }).toString() });
-    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: OTHER_APP, user_id: sandbox().admin.identities().identities[1]!.user_id });
+    const { auth_code } = await sandbox().admin.issueAuthCode({ app_id: OTHER_APP, user_id: sandbox().admin.identities().identities[1]!.user_id, scope: 'auth_user' });
     const token = await otherApp.exec('alipay.system.oauth.token', { grant_type: 'authorization_code', code: auth_code }, { validateSign: true });
     expect(await otherApp.exec('alipay.user.info.share', { authToken: token.access_token as string })).toMatchObject({ code: '10000' });
     expect(await share(sandbox(), token.access_token as string)).toMatchObject({ code: '20001', sub_code: 'aop.invalid-auth-token' });

@@ -1,8 +1,9 @@
 /**
  * 用户信息授权: a person agrees on Alipay's OAuth page that an app may know them; the page hands the
  * app's redirect an auth_code, which alipay.system.oauth.token exchanges for the person's user_id,
- * their open_id for this app, and tokens; alipay.user.info.share then answers, for the access token,
- * what the granted scope lets the app know of the person. The sandbox's stand-ins for the page are
+ * their open_id for this app, and tokens; alipay.user.info.share then answers, for the access token
+ * of a grant of scope auth_user, the person's ids and public profile (a token of any other scope is
+ * refused, checkUserInfoToken). The sandbox's stand-ins for the page are
  * the hosted consent page (core/pages/oauth-consent.ts) and the admin core's issueAuthCode, which the
  * page's agreement goes through. This flow owns the record of each such grant; the methods, the admin
  * core and the page all work on it through here.
@@ -136,12 +137,29 @@ export function checkAccessToken(state: SandboxStore, token: string | undefined,
 }
 
 /**
- * What alipay.user.info.share answers for an authorization: auth_base shares the person's ids only;
- * auth_user adds their public profile, made from the synthetic person (see person-profile.ts).
+ * The authorization a call of alipay.user.info.share may read: one checkAccessToken accepts whose
+ * grant includes scope auth_user. A token granted without it (auth_base alone, or id_verify) is
+ * refused as invalid, 20001 aop.invalid-auth-token 无效的访问令牌: Alipay's support answer for that
+ * code on this method (developer.aliyun.com/ask/285672, 获取会员基础信息提示 aop.invalid-auth-token)
+ * names the authorization link's scope as a cause, "只有配置auth_user才能去调用【alipay.user.info.share】
+ * 接口进行获取授权用户信息". A grant of auth_user,auth_base is kept as auth_user (the wider scope).
+ */
+export function checkUserInfoToken(state: SandboxStore, token: string | undefined, appId: string, nowMs: number): AccessTokenCheck {
+  const check = checkAccessToken(state, token, appId, nowMs);
+  if (!check.ok || grantsScope(check.authorization, 'auth_user')) return check;
+  return {
+    ok: false,
+    subCode: 'aop.invalid-auth-token',
+    detail: `auth_token ${token} was granted scope ${check.authorization.scope}; alipay.user.info.share shares user info only for a token of scope auth_user (authorize with scope=auth_user, POST /__admin/auth-codes with "scope": "auth_user", and exchange that code)`,
+  };
+}
+
+/**
+ * What alipay.user.info.share answers for an authorization of scope auth_user (checkUserInfoToken):
+ * the person's ids and their public profile, made from the synthetic person (see person-profile.ts).
  */
 export function sharedUserInfo(state: SandboxStore, authorization: UserAuthorization): Record<string, string> {
   const ids = { user_id: authorization.user_id, open_id: authorization.open_id };
-  if (!grantsScope(authorization, 'auth_user')) return ids;
   const person = state.personByUserId(authorization.user_id);
   return person ? { ...ids, ...publicProfile(person) } : ids;
 }

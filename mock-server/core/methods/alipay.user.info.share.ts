@@ -1,8 +1,12 @@
 /**
  * alipay.user.info.share (支付宝会员授权信息查询接口): with the access_token of alipay.system.oauth.token
  * as the public parameter auth_token, the app reads what the person let it know on the OAuth page
- * (core/flows/user-authorizations.ts): under scope auth_base their user_id and open_id only, under
- * auth_user their public profile too (core/identity/person-profile.ts). It has no 请求参数 of its own.
+ * (core/flows/user-authorizations.ts): under scope auth_user their user_id, open_id and public profile
+ * (core/identity/person-profile.ts). A token granted without auth_user (auth_base alone, id_verify) is
+ * refused with 20001 aop.invalid-auth-token 无效的访问令牌, as Alipay's support answer for that code on
+ * this method says (developer.aliyun.com/ask/285672, 获取会员基础信息提示 aop.invalid-auth-token: the
+ * authorization link's scope was not auth_user, "只有配置auth_user才能去调用【alipay.user.info.share】
+ * 接口进行获取授权用户信息"). It has no 请求参数 of its own.
  *
  * Sources. Fields: Alipay's Java SDK models AlipayUserInfoShareResponse and the v3
  * AlipayUserInfoShareResponseModel (alipay/alipay-sdk-java-all), which list user_id, open_id, avatar
@@ -12,7 +16,8 @@
  * solution_api/infoshare); the response fields' lengths are in neither model, and none is enforced.
  * Codes: the page documents no business code of its own; a bad token is answered with the public
  * 20001 codes of reference §4 (aop.invalid-auth-token 无效的访问令牌, aop.auth-token-time-out
- * 访问令牌已过期), in the method's own response node, as the gateway answers them live (reference §3).
+ * 访问令牌已过期), in the method's own response node, as the gateway answers them live (reference §3);
+ * aop.invalid-auth-token also answers a current token whose grant lacks scope auth_user (above).
  * They stand in the table so that scenarios can choose them and the contract covers them; their
  * solutions are the sandbox's words, the page giving none.
  * v3: POST /v3/alipay/user/info/share with auth_token ("用户授权令牌") in the query and no body, as
@@ -20,7 +25,7 @@
  * AlipayUserInfoApi.md, list the path); the PHP v3 SDK's docs (Alipay\OpenAPISDK\Api\AlipayUserInfoApi)
  * give the same POST.
  */
-import { checkAccessToken, sharedUserInfo, USER_AUTHORIZATIONS } from '../flows/user-authorizations.js';
+import { checkUserInfoToken, sharedUserInfo, USER_AUTHORIZATIONS } from '../flows/user-authorizations.js';
 import { defineApiMethod, refused, success, textField, type ResponseField } from './api-method.js';
 import { ACCESS_TOKEN_ROWS, BusinessErrorTable } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
@@ -46,10 +51,10 @@ export const alipayUserInfoShare = defineApiMethod<ParametersOf<typeof bizConten
   openApiQuery: ['auth_token'],
   keeps: [USER_AUTHORIZATIONS],
   businessErrors: errors.rows,
-  // The page shows no request: the call is its auth_token, which the person's agreement and the exchange make.
+  // The page shows no request: the call is its auth_token, which the person's agreement (scope auth_user) and the exchange make.
   exampleCall: {
     request: { auth_token: '20240101ffffffffffffffffffffffffffffffff' },
-    needs: { state: "the app holds the person's access token", field: 'auth_token' },
+    needs: { state: "the app holds the person's access token", params: { scope: 'auth_user' }, field: 'auth_token' },
   },
   responseFields: {
     user_id: textField,
@@ -62,7 +67,7 @@ export const alipayUserInfoShare = defineApiMethod<ParametersOf<typeof bizConten
   },
   schemaFailureRules: [],
   handle(_parameters, context) {
-    const check = checkAccessToken(context.state, context.parameters.auth_token, context.appId, context.nowMs);
+    const check = checkUserInfoToken(context.state, context.parameters.auth_token, context.appId, context.nowMs);
     if (!check.ok) return refused(errors.refusal(check.subCode, check.detail));
     return success(sharedUserInfo(context.state, check.authorization));
   },
