@@ -246,6 +246,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
     clock,
     definitions: SUPPORTED_METHODS,
     alipayPublicKeyPem: resources.alipayPublicKeyPem,
+    crypto: parts.crypto,
     startedAt: Date.now(),
     memoryUsage: parts.memoryUsage,
     restoreStartScenario: () => (scenarioFile ? scenarioFile.reload() : scenarios.setStart(startScenario)),

@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, randomBytes, sign as rsaSign, verify 
 import type { CoreCrypto } from '../core/protocol/core-crypto.js';
 import type { SignType } from '../core/protocol/public-parameters.js';
 import { signEncodingProblem } from '../core/protocol/signature.js';
+import { KeyFormatError, parseAppPublicKey, publicKeyFingerprint } from './rsa-keys.js';
 
 const DIGEST: Readonly<Record<SignType, string>> = { RSA2: 'sha256', RSA: 'sha1' };
 const ZERO_IV = Buffer.alloc(16);
@@ -57,6 +58,15 @@ export const nodeCrypto: CoreCrypto = {
       return rsaVerify(DIGEST[signType], content, key as KeyObject, signature);
     } catch {
       return false;
+    }
+  },
+  readPublicKey(text) {
+    try {
+      const key = parseAppPublicKey(text);
+      return { key, fingerprint: publicKeyFingerprint(key) };
+    } catch (error) {
+      if (error instanceof KeyFormatError) return { problem: error.message };
+      throw error;
     }
   },
   encryptContent,

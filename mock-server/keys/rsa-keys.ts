@@ -2,7 +2,7 @@
  * Parsing the RSA keys apps register and the sandbox signs with. Keys are parsed once into KeyObjects;
  * nothing on the request path sees PEM text again.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 
 export class KeyFormatError extends Error {}
 
@@ -78,6 +78,14 @@ export function parseAppPublicKey(text: string): KeyObject {
 
 export function publicKeyPem(key: KeyObject): string {
   return key.export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/**
+ * SHA-256 of the key's SPKI DER in hex, what `openssl pkey -pubin -outform DER | openssl dgst -sha256`
+ * prints: the same for a key however it is written (PKCS#1 or SPKI, PEM or bare base64).
+ */
+export function publicKeyFingerprint(key: KeyObject): string {
+  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
 }
 
 /** An RSA private key from its PEM text (PKCS#1 or PKCS#8). */

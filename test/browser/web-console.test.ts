@@ -228,6 +228,20 @@ describe('the web console', () => {
     await page.waitForSelector('#status:has-text("public_key")');
   });
 
+  it('verifies a pasted response: a genuine one verifies, a changed one is named changed after signing', async () => {
+    const params = { ...publicParams(CERTIFY_OPEN_INITIALIZE), biz_content: JSON.stringify(certifyOpenInitializeExample) };
+    const body = (await postForm(sandbox(), signedRequest(params))).text;
+    await openConsole();
+    await tab('Apps').click();
+    await page.fill('#verify-body', body);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.waitForSelector('#verify-verdict:has-text("sign verifies")');
+    expect(await page.textContent('#verify-verdict')).toContain('your client cuts the signed text differently');
+    await page.fill('#verify-body', body.replace('"code":"10000"', '"code": "10000"'));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.waitForSelector('#verify-verdict:has-text("the body was changed after signing")');
+  });
+
   it('is usable from the keyboard, every control is labelled, and the journal grows without moving the page', async () => {
     await openConsole();
     await page.keyboard.press('Tab');

@@ -443,7 +443,25 @@ function renderApps(): void {
       copyButton(config, 'the alipay-sdk configuration', say),
     );
   }));
-  section.append(h('h2', {}, 'Apps'), appList, h('h3', {}, 'Register an app'), generate, form, generated);
+  section.append(h('h2', {}, 'Apps'), appList, h('h3', {}, 'Register an app'), generate, form, generated, verifyResponseBox());
+}
+
+/** A client that "fails to verify the response" pastes the body here: the sandbox says which side is wrong. */
+function verifyResponseBox(): HTMLElement {
+  const body = h('textarea', { id: 'verify-body', rows: '5', spellcheck: 'false', placeholder: '{"…_response":{…},"sign":"…"} as your client received it', required: '' });
+  const key = h('textarea', { id: 'verify-key', rows: '4', spellcheck: 'false', placeholder: '-----BEGIN PUBLIC KEY----- the Alipay public key your client holds (optional)' });
+  const charset = h('select', { id: 'verify-charset' }, ...['utf-8', 'gbk'].map((name) => h('option', { value: name }, name)));
+  const verdict = h('div', { id: 'verify-verdict', 'aria-live': 'polite' });
+  const form = h('form', { id: 'verify-response' }, labelled('Response body', body), labelled('Alipay public key', key), labelled('Charset', charset), h('div', { class: 'buttons' }, h('button', { type: 'submit' }, 'Verify')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void attempt(async () => {
+      const answer = await admin.verifyResponse({ body: body.value, charset: charset.value, ...(key.value.trim() ? { alipay_public_key: key.value } : {}) });
+      const keyLine = answer.client_key ? `your key ${answer.client_key.is_sandbox_key ? 'is' : 'is not'} the sandbox's` : 'no key sent';
+      clear(verdict).append(h('p', { class: answer.sign_verifies ? 'ok' : 'refused' }, `sign ${answer.sign_verifies ? 'verifies' : answer.signed ? 'does not verify' : 'absent'}; ${keyLine}`), h('p', {}, answer.fix));
+    });
+  });
+  return h('div', {}, h('h3', {}, 'Verify a response'), h('p', {}, 'Your client says the sign does not verify? Paste the body it received.'), form, verdict);
 }
 
 // ---------- start ----------

@@ -36,9 +36,28 @@ export interface IssuedAuthCode {
   readonly redirect_url?: string;
 }
 
+/** Whether a body a client could not verify carries a sign the sandbox's Alipay key verifies, and why the client failed. */
+export interface ResponseVerdict {
+  /** The response node the sign covers (`<method>_response` or error_response). */
+  readonly node?: string;
+  readonly signed: boolean;
+  /** The node's text as the official SDKs cut it from the body, which the sign covers. */
+  readonly signed_text?: string;
+  readonly sign_verifies: boolean;
+  readonly sign_type?: 'RSA2' | 'RSA';
+  /** SHA-256 of the sandbox's Alipay public key (SPKI DER), hex. */
+  readonly sandbox_key_fingerprint: string;
+  /** The Alipay public key the client holds, when sent. */
+  readonly client_key?: { readonly fingerprint: string; readonly is_sandbox_key: boolean };
+  /** What to change, in a sentence. */
+  readonly fix: string;
+}
+
 export interface SandboxAdmin extends AppAuthorizationAdmin {
   health(): Health;
   alipayPublicKey(): string;
+  /** `{ body, charset?, alipay_public_key? }`: whether the body's sign verifies with the sandbox's key, and whether the client's key is it. */
+  verifyResponse(request: unknown): ResponseVerdict;
   /** Registers or re-keys an app: `{ app_id, public_key | app_cert, sign_type? }`. */
   registerApp(registration: unknown): Promise<AppRecord>;
   app(appId: string): AppRecord;

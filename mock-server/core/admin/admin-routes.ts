@@ -65,6 +65,22 @@ const ISV_AUTHORIZATION = {
 const ADMIN_ROUTES: { readonly [Operation in AdminOperation]: AdminRoute } = {
   health: { verb: 'GET', path: '/health', status: 200, summary: 'status, uptime and memory', arguments: [] },
   alipayPublicKey: { verb: 'GET', path: '/alipay-public-key', status: 200, summary: "the sandbox's \"Alipay\" public key, PEM text", arguments: [], answers: 'text' },
+  verifyResponse: {
+    verb: 'POST',
+    path: '/verify-response',
+    status: 200,
+    summary: "why a client could not verify an answer: whether its sign verifies with the sandbox's Alipay key, and whether the client's key is that key",
+    arguments: [body],
+    body: {
+      type: 'object',
+      required: ['body'],
+      properties: {
+        body: text('the response body as the client received it, the raw JSON text'),
+        charset: { enum: ['utf-8', 'gbk', 'gb2312'], default: 'utf-8', description: 'the charset the request sent' },
+        alipay_public_key: text('the Alipay public key the client holds, PEM'),
+      },
+    },
+  },
   reset: { verb: 'POST', path: '/reset', status: 204, summary: 'back to the start state: app scenarios, counts, journal, grants and certifications, the clock', arguments: [] },
 
   apps: { verb: 'GET', path: '/apps', status: 200, summary: 'every app the sandbox serves, the built-in one first', arguments: [] },

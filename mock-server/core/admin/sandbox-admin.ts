@@ -16,6 +16,8 @@ import { AUTH_CODE_MS, OAUTH_SCOPES, authorizationRedirect, grantUserAuthorizati
 import { alipayUserId } from '../methods/generated-ids.js';
 import { compileScenario, parseScenarioText } from '../scenarios/load-scenario.js';
 import { signStringOfValues } from '../protocol/signature.js';
+import type { CoreCrypto } from '../protocol/core-crypto.js';
+import { verifyResponse, type SandboxAlipayKey } from './response-verification.js';
 import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import type { Scenario } from '../scenarios/scenario-rules.js';
 import type { BusinessClock } from '../state/business-clock.js';
@@ -26,7 +28,7 @@ import { StateUnavailableError } from '../state/shared-state.js';
 import type { SharedControls } from '../state/control-storage.js';
 
 export { AdminError, refusalStatus } from './admin-error.js';
-export type { ClockView, Health, IssuedAuthCode, RequestQuery, SandboxAdmin } from './admin-api.js';
+export type { ClockView, Health, IssuedAuthCode, RequestQuery, ResponseVerdict, SandboxAdmin } from './admin-api.js';
 import type { ClockView, SandboxAdmin } from './admin-api.js';
 
 export interface SandboxAdminDependencies {
@@ -37,6 +39,8 @@ export interface SandboxAdminDependencies {
   readonly clock: BusinessClock;
   readonly definitions: readonly ApiMethodDefinition[];
   readonly alipayPublicKeyPem: string;
+  /** Reads keys and verifies signatures (the platform's), for verifyResponse. */
+  readonly crypto: CoreCrypto;
   readonly startedAt: number;
   /** The process's memory, as Node's process.memoryUsage() tells it (the platform's to know). */
   readonly memoryUsage: () => { readonly rss: number; readonly heapUsed: number };
@@ -102,6 +106,15 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
     if (!apps.find(appId)) throw new AdminError(404, `no app ${appId} is registered; POST it to /__admin/apps first`);
   }
 
+  let sandboxKey: SandboxAlipayKey | undefined;
+  /** Read on first use: most sandboxes are never asked to verify an answer. */
+  function sandboxAlipayKey(): SandboxAlipayKey {
+    if (sandboxKey) return sandboxKey;
+    const read = deps.crypto.readPublicKey(deps.alipayPublicKeyPem);
+    if ('problem' in read) throw new Error(`the sandbox's own Alipay public key does not read: ${read.problem}`);
+    return (sandboxKey = read);
+  }
+
   const clockView = (): ClockView => ({ now: new Date(clock.now()).toISOString(), offset_ms: clock.offsetMs });
 
   /** The control changes not yet stored (in the data folder, or where the other replicas read them). */
@@ -146,6 +159,7 @@ export function createSandboxAdmin(deps: SandboxAdminDependencies): SandboxAdmin
       return { status: 'ok', uptime_s: Math.round((Date.now() - deps.startedAt) / 1000), memory: { rss_bytes: rss, heap_used_bytes: heapUsed } };
     },
     alipayPublicKey: () => deps.alipayPublicKeyPem,
+    verifyResponse: (request) => verifyResponse(deps.crypto, sandboxAlipayKey(), request),
     registerApp: (registration) => apps.register(registration),
     app(appId) {
       const record = apps.record(appId);

@@ -8,6 +8,9 @@ import type { SignType } from './public-parameters.js';
 /** A public key as the platform parsed it (a KeyObject in Node): the core only hands it back to verify. */
 export type VerificationKey = object;
 
+/** A public key read from text, with its fingerprint; or why the text is not an RSA public key. */
+export type ReadPublicKey = { readonly key: VerificationKey; readonly fingerprint: string } | { readonly problem: string };
+
 export interface CoreCrypto {
   /**
    * RSA2 (SHA256withRSA) or RSA (SHA1withRSA) over `content`, the signature as the request's base64 text:
@@ -15,6 +18,11 @@ export interface CoreCrypto {
    * signEncodingProblem); false for any signature that does not verify.
    */
   verify(content: Uint8Array, sign: string, signType: SignType, key: VerificationKey): boolean;
+  /**
+   * A public key as a developer pastes it (PEM, or the bare base64 of Alipay's console), with the
+   * SHA-256 fingerprint of its SPKI DER, so that two copies of one key compare equal however written.
+   */
+  readPublicKey(text: string): ReadPublicKey;
   /** AES-128-CBC, all-zero IV, PKCS#5 padding, base64 text (reference §5): an encrypted node. */
   encryptContent(plaintext: Uint8Array, key: Uint8Array): string;
   /** The plaintext bytes, or undefined when the text is not base64 of this key's AES output. */
