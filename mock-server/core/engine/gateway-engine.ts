@@ -9,7 +9,9 @@
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/registered-app.js';
 import { withJsonText } from '../methods/biz-content.js';
+import { bizContentNote, jsonMistakeNotes, withNotes } from '../methods/json-near-misses.js';
 import type { RegisteredMethod } from '../methods/method-registry.js';
+import { unknownMethodDiagnosis } from '../methods/method-suggestions.js';
 import { PUBLIC_CODE_MSG, publicError, type ErrorFields } from '../protocol/public-errors.js';
 import type { ResponseNode } from '../protocol/response-envelope.js';
 import type { Decision } from '../scenarios/scenario-book.js';
@@ -30,7 +32,7 @@ export type { AppDirectory, GatewayEngine, GatewayEngineDependencies, GatewayOut
 /** Tries of a request whose commit another replica's beat (each runs over what that one committed). */
 const CONFLICT_TRIES = 5;
 
-type BizContent = { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly refusal: ErrorFields };
+type BizContent = { readonly ok: true; readonly value: Record<string, unknown> } | { readonly ok: false; readonly refusal: ErrorFields; readonly detail?: string };
 
 interface AuthenticatedRequest {
   readonly method: string;
@@ -68,7 +70,9 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       return { ok: false, refusal: publicError('isv.invalid-parameter', `biz_content is not JSON (${(error as Error).message}); send a JSON object`) };
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return { ok: false, refusal: publicError('isv.invalid-parameter', 'biz_content must be a JSON object') };
+      const note = bizContentNote(parsed);
+      const refusal = publicError('isv.invalid-parameter', 'biz_content must be a JSON object');
+      return { ok: false, refusal, ...(note === undefined ? {} : { detail: withNotes('biz_content must be a JSON object', [note]) }) };
     }
     const value = parsed as Record<string, unknown>;
     return { ok: true, value: method?.jsonTextFields.length ? withJsonText(value, method.jsonTextFields) : value };
@@ -89,7 +93,8 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
   function registeredMethod(name: string): RegisteredMethod {
     const registered = methods.get(name);
     if (!registered) {
-      throw new Rejection(publicError('isv.invalid-method', `${name} is not an API this sandbox serves; see the README's method list`));
+      const refusal = `${name} is not an API this sandbox serves; see the README's method list`;
+      throw new Rejection(publicError('isv.invalid-method', refusal), withNotes(refusal, [unknownMethodDiagnosis(name, [...methods.keys()])]));
     }
     return registered;
   }
@@ -98,12 +103,12 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const { definition, validateBizContent, schemaFailure } = registered;
     const { origin } = state;
     const files = methodFiles(definition, state.files, request.parameters);
-    if (!request.bizContent.ok) throw new Rejection(request.bizContent.refusal);
+    if (!request.bizContent.ok) throw new Rejection(request.bizContent.refusal, request.bizContent.detail);
     const bizContent = request.bizContent.value;
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
       const refusal = schemaFailure(errors);
-      throw new Rejection(refusal.error, refusal.detail);
+      throw new Rejection(refusal.error, withNotes(refusal.detail, jsonMistakeNotes(errors)));
     }
     const outcome = definition.handle(bizContent, {
       appId: request.stateAppId,

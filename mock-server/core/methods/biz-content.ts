@@ -34,19 +34,19 @@ export function bizContentSchemaParts(schema: Schema): Schema[] {
   return [outer, ...fields.flatMap((field) => bizContentSchemaParts(field.schema))];
 }
 
-const isObject = (data: unknown): data is Readonly<Record<string, unknown>> => typeof data === 'object' && data !== null && !Array.isArray(data);
+export const isObject = (data: unknown): data is Readonly<Record<string, unknown>> => typeof data === 'object' && data !== null && !Array.isArray(data);
 
 /**
  * A validator for a biz_content schema, as ajv's would be with `jsonString` as a keyword: all errors,
- * a JSON-text field's after the outer schema's, and only for a field that is a string.
+ * a JSON-text field's after the outer schema's, and only for a field that is a string; each error
+ * carries the value that failed.
  */
 export function compileBizContentSchema(schema: Schema): SchemaValidator {
   const { outer, fields } = splitJsonText(schema);
   const validateOuter = validatorFor(outer);
-  if (fields.length === 0) return validateOuter;
   const inner = fields.map(({ field, schema: fieldSchema }) => ({ field, validate: compileBizContentSchema(fieldSchema) }));
   const validate: SchemaValidator = (data) => {
-    const errors = validateOuter(data) ? [] : [...(validateOuter.errors ?? [])];
+    const errors = validateOuter(data) ? [] : (validateOuter.errors ?? []).map((error) => withData(error, data));
     if (isObject(data)) {
       for (const { field, validate: validateField } of inner) {
         const text = data[field];
@@ -69,7 +69,26 @@ function jsonTextErrors(text: string, field: string, validate: SchemaValidator):
     return [{ keyword: 'jsonString', instancePath: at, schemaPath, params: { notJson: true }, message: 'is not JSON' }];
   }
   if (validate(parsed)) return [];
-  return (validate.errors ?? []).map((error) => ({ ...error, instancePath: at + error.instancePath }));
+  return (validate.errors ?? []).map((error) => ({ ...withData(error, parsed), instancePath: at + error.instancePath }));
+}
+
+/** The value a JSON pointer names in `data`, or undefined. */
+function valueAt(data: unknown, pointer: string): unknown {
+  let value = data;
+  for (const segment of pointer.split('/').slice(1)) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Readonly<Record<string, unknown>>)[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return value;
+}
+
+/**
+ * The error with the value that failed as its `data` (ajv's own place for it), taken from what the
+ * validator saw: for a JSON-text field that is the parsed text, which biz_content alone cannot give.
+ * The near-miss diagnosis reads it (see json-near-misses.ts).
+ */
+function withData(error: ErrorObject, data: unknown): ErrorObject {
+  return error.data === undefined ? { ...error, data: valueAt(data, error.instancePath) } : error;
 }
 
 /** The top-level fields of a biz_content schema that hold JSON text (`jsonString`). */
