@@ -101,6 +101,10 @@ export class AppRegistry {
     return this.#apps.get(appId);
   }
 
+  all(): readonly RegisteredApp[] {
+    return [...this.#apps.values()];
+  }
+
   record(appId: string): AppRecord | undefined {
     const app = this.#apps.get(appId);
     if (!app) return undefined;

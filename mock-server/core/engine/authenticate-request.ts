@@ -13,6 +13,7 @@ import { isMultipart, MalformedMultipartError, parseMultipart, type MultipartBod
 import { checkPublicParameters, type PublicParameters } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
 import { signEncodingProblem, signStringBytes, signStringText } from '../protocol/signature.js';
+import { diagnoseSignature } from '../protocol/signature-doctor.js';
 import { checkTimestamp } from '../protocol/timestamp.js';
 import type { AppDirectory, GatewayRequest, GatewaySettings } from './engine-contract.js';
 import { Rejection, type RequestState } from './request-state.js';
@@ -112,6 +113,11 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     if (signType === 'RSA2' || signType === 'RSA') state.signType = signType;
   }
 
+  function signatureDiagnosis(params: PublicParameters, decoded: DecodedParameters, app: RegisteredApp): string {
+    const failed = { list: decoded.list, charset: decoded.charset, signType: params.sign_type, sign: params.sign, app, apps: apps.all() };
+    return diagnoseSignature(failed, deps.crypto);
+  }
+
   function checkSignature(params: PublicParameters, decoded: DecodedParameters, app: RegisteredApp, state: RequestState): void {
     if (params.sign_type !== app.signType) {
       throw new Rejection(
@@ -126,10 +132,10 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     if (!deps.crypto.verify(signStringBytes(decoded.list), params.sign, params.sign_type, app.publicKey)) {
       // Alipay's own wording, with the gateway's sign string HTML-escaped as Alipay writes it.
       const signString = signStringText(decoded.list).replaceAll('&', '&amp;');
-      // Alipay's answer is the same whatever failed; the detail says when it was the sign's encoding.
+      // Alipay's answer is the same whatever failed; the detail says what: the sign's encoding, or the mistake it was made with.
       throw new Rejection(
         publicErrorWithSubMsg('isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${signString}`),
-        signEncodingProblem(params.sign),
+        signEncodingProblem(params.sign) ?? signatureDiagnosis(params, decoded, app),
       );
     }
     state.signature = 'verified';

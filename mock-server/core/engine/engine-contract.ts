@@ -71,6 +71,8 @@ export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
 
 export interface AppDirectory {
   find(appId: string): RegisteredApp | undefined;
+  /** Every app served, the built-in one first: a failed signature is tried against the others' keys. */
+  all(): readonly RegisteredApp[];
 }
 
 export interface ScenarioDecider {
