@@ -20,7 +20,7 @@ looks like a production key is refused.
 class SmokeUsageError extends Error {}
 
 /** This tool is for sandboxes: a key file that says it is for production is refused unread. */
-function looksLikeProduction(path: string): boolean {
+export function looksLikeProduction(path: string): boolean {
   return /(^|[\\/._-])(prod|production|live)([\\/._-]|$)/i.test(path);
 }
 

@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   keys: { summary: 'TEST-ONLY app key pairs, app certificates and CAs', load: () => import('./keys-command.js') },
   identities: { summary: 'print synthetic people (name, resident ID, mobile, user id) as JSON', load: () => import('./identities-command.js') },
   'verify-pacts': { summary: 'verify your pact files against a fresh sandbox (needs @pact-foundation/pact)', load: () => import('./verify-pacts-command.js') },
+  doctor: { summary: "check a client's app id, keys, clock and charset against a running sandbox", load: () => import('./doctor-command.js') },
   smoke: { summary: 'smoke-check the contract against another gateway, e.g. Alipay\'s sandbox', load: () => import('../../client-harness/smoke-command.js') },
 };
 

@@ -28,7 +28,7 @@ afterAll(() => {
 });
 
 describe('alipay-sandbox', () => {
-  it.each(['serve', 'keys', 'identities', 'verify-pacts', 'smoke'])('%s --help prints its usage and exits 0', (command) => {
+  it.each(['serve', 'keys', 'identities', 'verify-pacts', 'smoke', 'doctor'])('%s --help prints its usage and exits 0', (command) => {
     const run = runCli([command, '--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`usage: alipay-sandbox ${command}`);
@@ -47,7 +47,7 @@ describe('alipay-sandbox', () => {
   it('a bare command prints the list of commands and exits 1 without starting a server', () => {
     const run = runCli([]);
     expect(run.status).toBe(1);
-    for (const command of ['serve', 'keys', 'identities', 'verify-pacts', 'smoke']) expect(run.stdout).toContain(`  ${command} `);
+    for (const command of ['serve', 'keys', 'identities', 'verify-pacts', 'smoke', 'doctor']) expect(run.stdout).toContain(`  ${command} `);
   });
 
   it('an unknown command is named, with the list of commands', () => {
