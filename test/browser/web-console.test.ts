@@ -106,7 +106,9 @@ describe('the web console', () => {
 
     await page.locator('#journal tbody tr.refused button').click();
     await page.waitForSelector('#detail-signature:has-text("did not verify")');
-    expect(await page.textContent('#detail-why')).toContain('验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：app_id=');
+    // A parameter changed after signing: no common mistake explains it, and the detail says what to compare.
+    expect(await page.textContent('#detail-why')).toContain('no common mistake explains the sign: the parameters differ from what was signed');
+    expect(await page.textContent('#detail-response')).toContain('验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：app_id=');
     await page.screenshot({ path: join(SCREENSHOTS, 'requests-desktop.png'), fullPage: true });
   });
 

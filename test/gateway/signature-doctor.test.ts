@@ -168,7 +168,7 @@ describe('a sign that no mistake explains', () => {
     const params = requestParams();
     const detail = await refusedWith(params, signText(signString(params), { key: spareKeyPair().privateKey }));
     const defaultKey = createPublicKey(readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'));
-    expect(detail).toMatch(new RegExp(`^the sign was made with a key the sandbox does not know; app ${DEFAULT_APP_ID}'s registered public key has SPKI SHA-256 fingerprint ${fingerprint(defaultKey)}: `));
+    expect(detail).toMatch(new RegExp(`^no common mistake explains the sign: the parameters differ from what was signed, or it was made with a key the sandbox does not know; app ${DEFAULT_APP_ID}'s registered public key has SPKI SHA-256 fingerprint ${fingerprint(defaultKey)}: `));
     const entry = (await journal(sandbox(), { app_id: DEFAULT_APP_ID })).at(-1);
     expect(entry?.response.detail).toBe(detail);
   });

@@ -157,12 +157,16 @@ function* attempts(failed: FailedSignature): Generator<Attempt> {
   for (const a of others) yield { content: signed, signType, key: a.publicKey, finding: otherAppFinding(a, app) };
 }
 
-/** The fallback: no mistake explains the sign, so the key itself is what to compare (its fingerprint as the platform computes it). */
+/**
+ * The fallback: no common mistake explains the sign. Either the parameters were changed after signing
+ * (nothing can tell that apart from another key) or the key is not the registered one: the key's
+ * fingerprint, as the platform computes it, is what to compare.
+ */
 function unknownKeyFinding(app: RegisteredApp, crypto: CoreCrypto): string {
   const read = crypto.readPublicKey(app.publicKeyPem);
   const fingerprint = 'fingerprint' in read ? ` has SPKI SHA-256 fingerprint ${read.fingerprint}` : '';
   return (
-    `the sign was made with a key the sandbox does not know; app ${app.appId}'s registered public key${fingerprint}: ` +
+    `no common mistake explains the sign: the parameters differ from what was signed, or it was made with a key the sandbox does not know; app ${app.appId}'s registered public key${fingerprint}: ` +
     "compare it with your private key's (openssl pkey -in key.pem -pubout -outform DER | openssl dgst -sha256), and register the matching public key"
   );
 }
