@@ -49,7 +49,9 @@ describe('request verification', () => {
     const refused = sandbox().requests.refused();
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ method: AUTHQUERY, refused_at_protocol: true, response: { sub_code: 'isv.invalid-signature' } });
-    expect(refused[0]!.response.detail).toContain('验签出错');
+    // Alipay's words in sub_msg, the sandbox's why in detail: a parameter changed after signing.
+    expect(refused[0]!.response.sub_msg).toContain('验签出错');
+    expect(refused[0]!.response.detail).toContain('the parameters differ from what was signed');
   });
 
   it('answers the same over HTTP, and refuses an unknown criterion by name', async () => {
