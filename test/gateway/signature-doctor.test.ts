@@ -182,3 +182,152 @@ describe('a sign that no mistake explains', () => {
     expect(detail).toContain(`app ${appId}'s registered public key has SPKI SHA-256 fingerprint ${fingerprint(publicKey)}: `);
   });
 });
+
+/** An OpenAPI v3 request signed by hand (reference §7), so each mistake can be made on purpose. */
+interface V3Request {
+  readonly appId: string;
+  readonly httpMethod: 'GET' | 'POST';
+  /** The path and query as sent in the request line. */
+  readonly url: string;
+  readonly body: string;
+  readonly authString: string;
+  /** The alipay-app-auth-token header, when sent. */
+  readonly token?: string;
+}
+
+const V3_INITIALIZE = '/v3/alipay/user/certify/open/initialize';
+const V3_QUERY = '/v3/alipay/user/certify/open/query';
+
+function v3Request(overrides: Partial<Omit<V3Request, 'authString'>> = {}): V3Request {
+  const appId = overrides.appId ?? DEFAULT_APP_ID;
+  const body = JSON.stringify({ ...certifyOpenInitializeExample, outer_order_no: `V3DOC${randomUUID().slice(0, 8)}` });
+  return { appId, httpMethod: 'POST', url: V3_INITIALIZE, body, ...overrides, authString: `app_id=${appId},nonce=${randomUUID()},timestamp=${Date.now()}` };
+}
+
+/** The v3 sign string of the parts given, built here independently of the sandbox. */
+function v3SignString(parts: Pick<V3Request, 'authString' | 'httpMethod' | 'url' | 'body' | 'token'>): string {
+  return `${parts.authString}\n${parts.httpMethod}\n${parts.url}\n${parts.body}\n${parts.token ? `${parts.token}\n` : ''}`;
+}
+
+async function postV3(request: V3Request, signature: string): Promise<{ status: number; json: unknown; detail: string | null }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `ALIPAY-SHA256withRSA ${request.authString},sign=${signature}` };
+  if (request.token) headers['alipay-app-auth-token'] = request.token;
+  const response = await fetch(sandbox().url + request.url, { method: request.httpMethod, headers, ...(request.httpMethod === 'POST' ? { body: request.body } : {}) });
+  const header = response.headers.get('x-sandbox-detail');
+  return { status: response.status, json: await response.json(), detail: header === null ? null : decodeURI(header) };
+}
+
+/** The v3 refusal, exactly as before the diagnosis; the detail it came with. */
+async function refusedV3(request: V3Request, signature: string): Promise<string> {
+  const answer = await postV3(request, signature);
+  expect(answer.status).toBe(401);
+  expect(answer.json).toEqual({ code: 'invalid-signature', message: '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配', links: [{ link: 'https://opendocs.alipay.com/common/02km9f', desc: '解决方案' }] });
+  return answer.detail ?? '';
+}
+
+/** The detail: the finding, then the sign string the gateway verified, as before. */
+function v3Detail(finding: string, request: V3Request): string {
+  return `${finding}. The gateway verified SHA256withRSA over ${JSON.stringify(v3SignString(request))} with app ${request.appId}'s public key`;
+}
+
+const SIGN_AS_SENT = 'sign the path and query exactly as in the request line (build the URL once and use it for both)';
+
+describe('OpenAPI v3: a failed signature names the mistake that verifies', () => {
+  it('a correct v3 request verifies and gets no diagnosis', async () => {
+    const request = v3Request();
+    const answer = await postV3(request, signText(v3SignString(request)));
+    expect(answer.status).toBe(200);
+    expect(answer.detail).toBeNull();
+  });
+
+  it('the query left out of the signed path', async () => {
+    const request = v3Request({ httpMethod: 'GET', url: `${V3_QUERY}?certify_id=${randomUUID().replaceAll('-', '')}`, body: '' });
+    const detail = await refusedV3(request, signText(v3SignString({ ...request, url: V3_QUERY })));
+    expect(detail).toBe(v3Detail(`the sign string's path leaves out the query (${request.url.slice(V3_QUERY.length)}); ${SIGN_AS_SENT}`, request));
+  });
+
+  it('the path and query signed URL-decoded', async () => {
+    const request = v3Request({ httpMethod: 'GET', url: `${V3_QUERY}?certify_id=${encodeURIComponent('a b/张三')}`, body: '' });
+    const detail = await refusedV3(request, signText(v3SignString({ ...request, url: `${V3_QUERY}?certify_id=a b/张三` })));
+    expect(detail).toBe(v3Detail(`the path and query were signed URL-decoded, not as sent; ${SIGN_AS_SENT}`, request));
+  });
+
+  it('the query signed with encodeURIComponent but sent form-encoded', async () => {
+    const request = v3Request({ httpMethod: 'GET', url: `${V3_QUERY}?${new URLSearchParams({ certify_id: 'a b/张三' })}`, body: '' });
+    expect(request.url).toContain('a+b');
+    const detail = await refusedV3(request, signText(v3SignString({ ...request, url: `${V3_QUERY}?certify_id=${encodeURIComponent('a b/张三')}` })));
+    expect(detail).toBe(v3Detail(`the query was signed encoded another way (encodeURIComponent) than sent; ${SIGN_AS_SENT}`, request));
+  });
+
+  it('the trailing newline missing', async () => {
+    const request = v3Request();
+    const detail = await refusedV3(request, signText(v3SignString(request).slice(0, -1)));
+    expect(detail).toBe(v3Detail('the sign string has no newline after its last line; end every line with \\n, the last one included', request));
+  });
+
+  it('the body sent pretty-printed but signed as compact JSON', async () => {
+    const compact = v3Request();
+    const request = { ...compact, body: JSON.stringify(JSON.parse(compact.body), null, 2) };
+    const detail = await refusedV3(request, signText(v3SignString(compact)));
+    expect(detail).toBe(v3Detail('the body was signed as compact JSON re-serialised from its value, not as the text sent; sign exactly the body you send', request));
+  });
+
+  it('the body left out of the sign string', async () => {
+    const request = v3Request();
+    const detail = await refusedV3(request, signText(v3SignString({ ...request, body: '' })));
+    expect(detail).toBe(v3Detail('the sign string leaves out the body; sign the body exactly as sent, on the line after the path (an empty line only when there is no body)', request));
+  });
+
+  it('the alipay-app-auth-token header sent but its line missing from the sign string', async () => {
+    const request = v3Request({ token: `202601BB${randomUUID().replaceAll('-', '').slice(0, 24)}` });
+    const detail = await refusedV3(request, signText(v3SignString({ ...request, token: undefined })));
+    expect(detail).toBe(v3Detail('the request sends alipay-app-auth-token but the sign string has no line for it; add the token and \\n after the body line whenever you send that header', request));
+  });
+
+  it('an app auth token line signed, the token sent in the body rather than the header', async () => {
+    const token = `202601BB${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+    const plain = v3Request();
+    const request = { ...plain, body: JSON.stringify({ ...(JSON.parse(plain.body) as object), app_auth_token: token }) };
+    const detail = await refusedV3(request, signText(v3SignString({ ...request, token })));
+    expect(detail).toBe(
+      v3Detail('the sign string has an app auth token line, but the request sends no alipay-app-auth-token header (the token is in the query or body); send the token in the alipay-app-auth-token header, or leave its line out', request),
+    );
+  });
+
+  it('an empty app auth token line signed without the header', async () => {
+    const request = v3Request();
+    const detail = await refusedV3(request, signText(`${v3SignString(request)}\n`));
+    expect(detail).toBe(v3Detail('the sign string ends with an empty app auth token line, but the request sends no alipay-app-auth-token header; add that line only with the header', request));
+  });
+
+  it('SHA1 instead of SHA256', async () => {
+    const request = v3Request();
+    const detail = await refusedV3(request, signText(v3SignString(request), { digest: 'sha1' }));
+    expect(detail).toBe(v3Detail('the sign is SHA1withRSA; v3 takes SHA256withRSA only (the ALIPAY-SHA256withRSA scheme): sign with SHA256withRSA', request));
+  });
+
+  it("another registered app's key", async () => {
+    const otherId = `doctor-v3-other-${randomUUID().slice(0, 8)}`;
+    const otherKey = await registerApp(sandbox(), otherId);
+    const request = v3Request();
+    const detail = await refusedV3(request, signText(v3SignString(request), { key: otherKey }));
+    expect(detail).toBe(v3Detail(`the sign was made with app ${otherId}'s private key, not app ${DEFAULT_APP_ID}'s; sign with the private key of the app named in app_id`, request));
+  });
+
+  it("the default test app's key, for a registered app", async () => {
+    const appId = `doctor-v3-own-${randomUUID().slice(0, 8)}`;
+    await registerApp(sandbox(), appId);
+    const request = v3Request({ appId });
+    const detail = await refusedV3(request, signText(v3SignString(request)));
+    expect(detail).toBe(v3Detail(`the sign was made with the sandbox's default test app's private key (app ${DEFAULT_APP_ID}), not app ${appId}'s; sign with the private key of the app named in app_id`, request));
+  });
+
+  it("falls back as gateway.do does: the registered key's fingerprint, then the sign string", async () => {
+    const request = v3Request();
+    const detail = await refusedV3(request, signText(v3SignString(request), { key: spareKeyPair().privateKey }));
+    const defaultKey = createPublicKey(readFileSync(testKeyPaths.defaultAppPublicKey, 'utf8'));
+    const fingerprint = createHash('sha256').update(defaultKey.export({ type: 'spki', format: 'der' })).digest('hex');
+    expect(detail).toMatch(new RegExp(`^no common mistake explains the sign: the parameters differ from what was signed, or it was made with a key the sandbox does not know; app ${DEFAULT_APP_ID}'s registered public key has SPKI SHA-256 fingerprint ${fingerprint}: `));
+    expect(detail.endsWith(`. The gateway verified SHA256withRSA over ${JSON.stringify(v3SignString(request))} with app ${DEFAULT_APP_ID}'s public key`)).toBe(true);
+  });
+});

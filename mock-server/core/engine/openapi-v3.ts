@@ -12,7 +12,8 @@ import type { RegisteredMethod } from '../methods/method-registry.js';
 import { utf8Bytes } from '../protocol/bytes.js';
 import { publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import { successFields } from '../protocol/response-envelope.js';
-import { signEncodingProblem } from '../protocol/signature.js';
+import { openApiSignString, signEncodingProblem, type OpenApiSignParts } from '../protocol/signature.js';
+import { diagnoseOpenApiSignature } from '../protocol/signature-doctor.js';
 import { checkBodyArrived } from './authenticate-request.js';
 import { statusPage } from './envelope-faults.js';
 import { detailHeader } from './render-response.js';
@@ -150,9 +151,8 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
   }
 
   /** What the signature covers: authString, method, path?query, body, and the app auth token when sent. */
-  function signString(authString: string, request: OpenApiRequest, body: string): string {
-    const token = request.headers['alipay-app-auth-token'];
-    return `${authString}\n${request.httpMethod}\n${request.url}\n${body}\n${token ? `${token}\n` : ''}`;
+  function signParts(authString: string, request: OpenApiRequest, body: string): OpenApiSignParts {
+    return { authString, httpMethod: request.httpMethod, url: request.url, body, appAuthToken: request.headers['alipay-app-auth-token'] };
   }
 
   function queryOf(request: OpenApiRequest): URLSearchParams {
@@ -202,12 +202,15 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     const nowMs = deps.now();
     const timestampMs = checkTimestamp(fields.timestamp, nowMs);
     const body = new TextDecoder().decode(request.body);
-    const expected = signString(authString, request, body);
+    const parts = signParts(authString, request, body);
+    const expected = openApiSignString(parts);
     state.signature = 'refused';
     if (!deps.crypto.verify(utf8Bytes(expected), fields.sign!, 'RSA2', app.publicKey)) {
+      // The refusal is the same whatever failed; the detail names the mistake the sign was made with, then the sign string expected.
+      const diagnosis = () => diagnoseOpenApiSignature({ ...parts, sign: fields.sign!, app, apps: deps.apps.all() }, deps.crypto);
       throw new Rejection(
         publicErrorWithSubMsg('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配'),
-        signEncodingProblem(fields.sign!) ?? `the gateway verified SHA256withRSA over ${JSON.stringify(expected)} with app ${app.appId}'s public key`,
+        signEncodingProblem(fields.sign!) ?? `${diagnosis()}. The gateway verified SHA256withRSA over ${JSON.stringify(expected)} with app ${app.appId}'s public key`,
       );
     }
     state.signature = 'verified';

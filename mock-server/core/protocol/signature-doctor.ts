@@ -2,13 +2,15 @@
  * Why a gateway.do signature did not verify, for x-sandbox-detail: Alipay's answer is the same whatever
  * the mistake, so the sandbox tries the mistakes integrations commonly make, in turn, and names the
  * first under which the sign verifies, with its fix. Runs only after a signature has failed: a correct
- * request never pays for it.
+ * request never pays for it. gateway.do's sign string and OpenAPI v3's (reference §7) have their own
+ * mistakes; the keys tried after them and the fallback are the same.
  */
 import type { RegisteredApp } from '../apps/registered-app.js';
 import { encodeText, type RequestCharset } from './charset.js';
 import type { CoreCrypto, VerificationKey } from './core-crypto.js';
 import type { SignType } from './public-parameters.js';
-import { signStringBytes, type RequestParameter } from './signature.js';
+import { utf8Bytes } from './bytes.js';
+import { openApiSignString, signStringBytes, type OpenApiSignParts, type RequestParameter } from './signature.js';
 
 export interface FailedSignature {
   /** The parameters as sent, in the order sent, empty ones included. */
@@ -78,8 +80,8 @@ function compactJson(text: string): string | undefined {
   }
 }
 
-/** biz_content in the forms a client may have signed instead of the text it sent, each with its description. */
-function bizContentForms(sent: string): { readonly text: string; readonly form: string }[] {
+/** JSON text (biz_content, a v3 body) in the forms a client may have signed instead of the text it sent, each with its description. */
+function jsonForms(sent: string): { readonly text: string; readonly form: string }[] {
   const compact = compactJson(sent);
   const forms = [
     { text: compact, form: 'compact JSON re-serialised from its value' },
@@ -116,7 +118,7 @@ function* signStringMistakes(failed: FailedSignature): Generator<{ readonly text
   }
   yield { text: joined(list.filter(notSign).filter(notEmpty)), finding: 'the sign string has the parameters in the order sent, not sorted; sort them by name in ASCII order' };
   const bizContent = list.find((p) => p.name === 'biz_content')?.value;
-  for (const { text, form } of bizContent ? bizContentForms(bizContent) : []) {
+  for (const { text, form } of bizContent ? jsonForms(bizContent) : []) {
     yield {
       text: variantText(list, (params) => params.map((p) => (p.name === 'biz_content' ? { name: p.name, value: text } : p))),
       finding: `biz_content was signed as ${form}, not as the text sent; sign exactly the biz_content string you send`,
@@ -153,8 +155,13 @@ function* attempts(failed: FailedSignature): Generator<Attempt> {
       finding: `the sign string was signed as ${CHARSET_NAME[otherCharset]} bytes, but the request says charset=${charset}; sign the string's ${CHARSET_NAME[charset]} bytes, the charset the request declares`,
     };
   }
-  const others = failed.apps.filter((a) => a.appId !== app.appId).slice(0, MAX_OTHER_APPS);
-  for (const a of others) yield { content: signed, signType, key: a.publicKey, finding: otherAppFinding(a, app) };
+  yield* otherAppAttempts(signed, signType, app, failed.apps);
+}
+
+/** The right content signed with another app's key: another registered app's, or the default test app's. */
+function* otherAppAttempts(content: Uint8Array, signType: SignType, app: RegisteredApp, apps: readonly RegisteredApp[]): Generator<Attempt> {
+  const others = apps.filter((a) => a.appId !== app.appId).slice(0, MAX_OTHER_APPS);
+  for (const a of others) yield { content, signType, key: a.publicKey, finding: otherAppFinding(a, app) };
 }
 
 /**
@@ -173,8 +180,128 @@ function unknownKeyFinding(app: RegisteredApp, crypto: CoreCrypto): string {
 
 /** The first common mistake under which the sign verifies, or the fingerprint of the key it should have been made with. */
 export function diagnoseSignature(failed: FailedSignature, crypto: CoreCrypto): string {
-  for (const attempt of attempts(failed)) {
-    if (crypto.verify(attempt.content, failed.sign, attempt.signType, attempt.key)) return attempt.finding;
+  return firstFinding(attempts(failed), failed.sign, failed.app, crypto);
+}
+
+function firstFinding(tried: Iterable<Attempt>, sign: string, app: RegisteredApp, crypto: CoreCrypto): string {
+  for (const attempt of tried) {
+    if (crypto.verify(attempt.content, sign, attempt.signType, attempt.key)) return attempt.finding;
   }
-  return unknownKeyFinding(failed.app, crypto);
+  return unknownKeyFinding(app, crypto);
+}
+
+/** A v3 request whose Authorization sign did not verify: the parts of its sign string as received. */
+export interface FailedOpenApiSignature extends OpenApiSignParts {
+  readonly sign: string;
+  readonly app: RegisteredApp;
+  readonly apps: readonly RegisteredApp[];
+}
+
+/** Percent-decoding, undefined for a malformed escape; `plusAsSpace` as a form decoder reads a query. */
+function urlDecoded(text: string, plusAsSpace: boolean): string | undefined {
+  try {
+    return decodeURIComponent(plusAsSpace ? text.replaceAll('+', ' ') : text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The path with its query's names and values decoded and encoded again with `encoder`. */
+function reencodedUrl(url: string, encoder: (typeof URL_ENCODERS)[number]): string | undefined {
+  const at = url.indexOf('?');
+  if (at < 0) return undefined;
+  const pairs: string[] = [];
+  for (const pair of url.slice(at + 1).split('&')) {
+    const parts = pair.split('=').map((part) => urlDecoded(part, true));
+    if (parts.some((part) => part === undefined)) return undefined;
+    pairs.push(parts.map((part) => percentEncoded(part!, 'utf-8', encoder)).join('='));
+  }
+  return `${url.slice(0, at)}?${pairs.join('&')}`;
+}
+
+/** Where a client that signs an app auth token line may have put the token instead of the header. */
+function misplacedAppAuthToken(failed: FailedOpenApiSignature): string | undefined {
+  const at = failed.url.indexOf('?');
+  const inQuery = at < 0 ? null : new URLSearchParams(failed.url.slice(at + 1)).get('app_auth_token');
+  if (inQuery) return inQuery;
+  try {
+    const body: unknown = JSON.parse(failed.body);
+    const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).app_auth_token : undefined;
+    return typeof token === 'string' && token !== '' ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SIGN_AS_SENT = 'sign the path and query exactly as in the request line (build the URL once and use it for both)';
+
+/** The v3 sign strings of the common mistakes in building it, in the order they are tried. */
+function* openApiSignStringMistakes(failed: FailedOpenApiSignature): Generator<{ readonly text: string; readonly finding: string }> {
+  const sent: OpenApiSignParts = { authString: failed.authString, httpMethod: failed.httpMethod, url: failed.url, body: failed.body, appAuthToken: failed.appAuthToken };
+  const withChange = (change: Partial<OpenApiSignParts>) => openApiSignString({ ...sent, ...change });
+  const expected = openApiSignString(sent);
+  const { url, body, appAuthToken } = sent;
+  const at = url.indexOf('?');
+  if (at >= 0) {
+    yield { text: withChange({ url: url.slice(0, at) }), finding: `the sign string's path leaves out the query (${url.slice(at)}); ${SIGN_AS_SENT}` };
+  }
+  const decodings = [
+    { text: urlDecoded(url, false), how: 'URL-decoded' },
+    { text: at < 0 ? undefined : ((query) => (query === undefined ? undefined : url.slice(0, at + 1) + query))(urlDecoded(url.slice(at + 1), true)), how: "URL-decoded (a query's + read as a space)" },
+  ];
+  for (const { text, how } of decodings) {
+    if (text !== undefined) yield { text: withChange({ url: text }), finding: `the path and query were signed ${how}, not as sent; ${SIGN_AS_SENT}` };
+  }
+  for (const encoder of URL_ENCODERS) {
+    const text = reencodedUrl(url, encoder);
+    if (text !== undefined) yield { text: withChange({ url: text }), finding: `the query was signed encoded another way (${encoder.name}) than sent; ${SIGN_AS_SENT}` };
+  }
+  yield { text: expected.slice(0, -1), finding: 'the sign string has no newline after its last line; end every line with \\n, the last one included' };
+  for (const { text, form } of jsonForms(body)) {
+    yield { text: withChange({ body: text }), finding: `the body was signed as ${form}, not as the text sent; sign exactly the body you send` };
+  }
+  if (body !== '') {
+    const leftOut = 'the sign string leaves out the body; sign the body exactly as sent, on the line after the path (an empty line only when there is no body)';
+    yield { text: withChange({ body: '' }), finding: leftOut };
+    yield { text: expected.replace(`\n${body}\n`, '\n'), finding: leftOut };
+  }
+  if (appAuthToken) {
+    yield {
+      text: withChange({ appAuthToken: undefined }),
+      finding: 'the request sends alipay-app-auth-token but the sign string has no line for it; add the token and \\n after the body line whenever you send that header',
+    };
+  } else {
+    const misplaced = misplacedAppAuthToken(failed);
+    if (misplaced !== undefined) {
+      yield {
+        text: withChange({ appAuthToken: misplaced }),
+        finding: 'the sign string has an app auth token line, but the request sends no alipay-app-auth-token header (the token is in the query or body); send the token in the alipay-app-auth-token header, or leave its line out',
+      };
+    }
+    yield { text: `${expected}\n`, finding: 'the sign string ends with an empty app auth token line, but the request sends no alipay-app-auth-token header; add that line only with the header' };
+  }
+}
+
+/** Every v3 mistake to try, lazily, each sign string once. */
+function* openApiAttempts(failed: FailedOpenApiSignature): Generator<Attempt> {
+  const expected = utf8Bytes(openApiSignString(failed));
+  const { app } = failed;
+  const tried = new Set<string>([openApiSignString(failed)]);
+  for (const mistake of openApiSignStringMistakes(failed)) {
+    if (tried.has(mistake.text)) continue;
+    tried.add(mistake.text);
+    yield { content: utf8Bytes(mistake.text), signType: 'RSA2', key: app.publicKey, finding: mistake.finding };
+  }
+  yield {
+    content: expected,
+    signType: 'RSA',
+    key: app.publicKey,
+    finding: 'the sign is SHA1withRSA; v3 takes SHA256withRSA only (the ALIPAY-SHA256withRSA scheme): sign with SHA256withRSA',
+  };
+  yield* otherAppAttempts(expected, 'RSA2', app, failed.apps);
+}
+
+/** The first common v3 mistake under which the sign verifies, or the fingerprint of the key it should have been made with. */
+export function diagnoseOpenApiSignature(failed: FailedOpenApiSignature, crypto: CoreCrypto): string {
+  return firstFinding(openApiAttempts(failed), failed.sign, failed.app, crypto);
 }

@@ -82,3 +82,21 @@ export function signEncodingProblem(sign: string): string | undefined {
   if (padding < 0) return `the sign has no '=' padding (${text.length} characters, not a multiple of 4); ${STANDARD}`;
   return `the sign's '=' padding leaves it ${text.length} characters long, not a multiple of 4; ${STANDARD}`;
 }
+
+/** What an OpenAPI v3 signature covers (reference §7), each part as the gateway received it. */
+export interface OpenApiSignParts {
+  /** The Authorization header's value after the scheme, up to `,sign=`. */
+  readonly authString: string;
+  readonly httpMethod: string;
+  /** The path with its `?query`, as in the request line. */
+  readonly url: string;
+  readonly body: string;
+  /** The alipay-app-auth-token header, when sent. */
+  readonly appAuthToken?: string | undefined;
+}
+
+/** The v3 sign string: `authString\nMETHOD\npath?query\nbody\n`, then `token\n` when an app auth token is sent. */
+export function openApiSignString(parts: OpenApiSignParts): string {
+  const { authString, httpMethod, url, body, appAuthToken } = parts;
+  return `${authString}\n${httpMethod}\n${url}\n${body}\n${appAuthToken ? `${appAuthToken}\n` : ''}`;
+}
