@@ -1,11 +1,14 @@
 /**
  * Near misses: a method name one slip from a served one, JSON encoded twice, a value of the wrong JSON
- * type, a camelCase field name. The envelope is Alipay's answer, unchanged; x-sandbox-detail (and so
+ * type, a camelCase field name (required or optional), an unknown v3 path. The envelope is Alipay's answer, unchanged; x-sandbox-detail (and so
  * the journal and log) says what the mistake most likely was. A correct request gets no diagnosis.
  */
+import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
-import { VALID_REQUESTS } from '../support/page-examples.js';
+import { VALID_CERT_INFO_CERT_NO, VALID_REQUESTS } from '../support/page-examples.js';
 import { detailOf, nodeOf, postForm, useSandbox, type GatewayAnswer } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 import { editDistance, nearestMethods } from '../../mock-server/core/methods/method-suggestions.js';
@@ -124,5 +127,84 @@ describe('a camelCase field name where Alipay wants snake_case', () => {
     const answer = await call(AUTHQUERY, JSON.stringify(authqueryExample));
     expect(nodeOf(answer).code).toBe('10000');
     expect(answer.headers.get('x-sandbox-detail')).toBeNull();
+  });
+});
+
+describe('an optional field in camelCase, which Alipay ignores: named even though the call succeeds', () => {
+  const ZHIMA_INITIALIZE = 'zhima.customer.certification.initialize';
+  const identity_param = JSON.stringify({ identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: VALID_CERT_INFO_CERT_NO });
+  const zhimaInitialize = () => ({ transaction_id: `NEARMISS${randomUUID().slice(0, 8)}`, product_code: 'w1010100000000002978', biz_code: 'FACE', identity_param });
+
+  it('extBizParam in zhima initialize: did you mean ext_biz_param?, on an unchanged success', async () => {
+    const answer = await call(ZHIMA_INITIALIZE, JSON.stringify({ ...zhimaInitialize(), extBizParam: '{"a":"b"}' }));
+    const correct = await call(ZHIMA_INITIALIZE, JSON.stringify(zhimaInitialize()));
+    expect(nodeOf(answer)).toMatchObject({ code: '10000', msg: 'Success' });
+    expect(Object.keys(nodeOf(answer))).toEqual(Object.keys(nodeOf(correct)));
+    expect(detailOf(answer)).toBe('biz_content has extBizParam: did you mean ext_biz_param? (Alipay ignores fields it does not know)');
+    expect(correct.headers.get('x-sandbox-detail')).toBeNull();
+  });
+
+  it("outPutFacialPicture in certify-open's merchant_config: did you mean out_put_facial_picture?", async () => {
+    const merchant_config = JSON.stringify({ return_url: 'https://merchant.example/return', outPutFacialPicture: true });
+    const answer = await call(CERTIFY_OPEN_INITIALIZE, JSON.stringify({ ...certifyOpenInitializeExample, outer_order_no: 'NEARMISSCAMEL1', merchant_config }));
+    const correct = await call(CERTIFY_OPEN_INITIALIZE, JSON.stringify({ ...certifyOpenInitializeExample, outer_order_no: 'NEARMISSCAMEL2' }));
+    expect(nodeOf(answer).code).toBe('10000');
+    expect(Object.keys(nodeOf(answer))).toEqual(Object.keys(nodeOf(correct)));
+    expect(detailOf(answer)).toContain('merchant_config has outPutFacialPicture: did you mean out_put_facial_picture? (Alipay ignores fields it does not know)');
+    expect(correct.headers.get('x-sandbox-detail')).toBeNull();
+  });
+
+  it('faceContrastPicture beside a refusal is named after the refusal\'s own detail', async () => {
+    const answer = await call(CERTIFY_OPEN_INITIALIZE, JSON.stringify({ ...certifyOpenInitializeExample, biz_code: 'NOPE', faceContrastPicture: 'x' }));
+    expect(nodeOf(answer).code).toBe('40004');
+    expect(detailOf(answer)).toContain('biz_content has faceContrastPicture: did you mean face_contrast_picture?');
+  });
+});
+
+const INITIALIZE_V3 = '/v3/alipay/user/certify/open/initialize';
+
+/** A v3 call signed by hand: status, body and detail header as sent back. */
+async function v3Call(httpMethod: 'GET' | 'POST', path: string, body: string) {
+  const authString = `app_id=${DEFAULT_APP_ID},nonce=${randomUUID()},timestamp=${Date.now()}`;
+  const key = createPrivateKey(readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'));
+  const signature = sign('sha256', Buffer.from(`${authString}\n${httpMethod}\n${path}\n${body}\n`), key).toString('base64');
+  const headers = { 'content-type': 'application/json', authorization: `ALIPAY-SHA256withRSA ${authString},sign=${signature}` };
+  const response = await fetch(sandbox().url + path, { method: httpMethod, headers, ...(httpMethod === 'POST' ? { body } : {}) });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown>, header: response.headers.get('x-sandbox-detail'), detail: decodeURI(response.headers.get('x-sandbox-detail') ?? '') };
+}
+
+describe('OpenAPI v3', () => {
+  const initialize = (outer_order_no: string, merchant_config: Record<string, unknown>) => JSON.stringify({ ...certifyOpenInitializeExample, outer_order_no, merchant_config });
+
+  it('an unknown path with a typo names the served path: 400 and the body unchanged', async () => {
+    const answer = await v3Call('POST', '/v3/alipay/user/certify/open/intialize', '{}');
+    expect(answer.status).toBe(400);
+    expect(answer.json.code).toBe('invalid-method');
+    expect(answer.json.message).toMatch(/^不存在的方法名: POST \/v3\/alipay\/user\/certify\/open\/intialize is not a v3 API this sandbox serves; it serves /);
+    expect(answer.detail).toContain('no Alipay API is named so');
+    expect(answer.detail).toContain(`did you mean POST ${INITIALIZE_V3}?`);
+  });
+
+  it('the path of an Alipay API the sandbox does not serve is said to be one', async () => {
+    const answer = await v3Call('POST', '/v3/alipay/user/info/auth', '{}');
+    expect(answer.status).toBe(400);
+    expect(answer.detail).toContain('alipay.user.info.auth is an Alipay API the sandbox does not serve');
+    expect(answer.detail).not.toContain('did you mean');
+  });
+
+  it('a served path called with the other HTTP method says which one serves it', async () => {
+    const answer = await v3Call('GET', INITIALIZE_V3, '');
+    expect(answer.status).toBe(400);
+    expect(answer.detail).toContain(`alipay.user.certify.open.initialize is served as POST ${INITIALIZE_V3}, not GET`);
+  });
+
+  it('a camelCase optional field in a v3 body is named on the success; a correct v3 call gets no detail', async () => {
+    const answer = await v3Call('POST', INITIALIZE_V3, initialize('NEARMISSV3A', { return_url: 'https://m.example/r', faceReserveStrategy: 'never' }));
+    expect(answer.status).toBe(200);
+    expect(answer.json.certify_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(answer.detail).toBe('merchant_config has faceReserveStrategy: did you mean face_reserve_strategy? (Alipay ignores fields it does not know)');
+    const correct = await v3Call('POST', INITIALIZE_V3, initialize('NEARMISSV3B', { return_url: 'https://m.example/r' }));
+    expect(correct.status).toBe(200);
+    expect(correct.header).toBeNull();
   });
 });

@@ -9,7 +9,7 @@
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/registered-app.js';
 import { withJsonText } from '../methods/biz-content.js';
-import { bizContentNote, jsonMistakeNotes, withNotes } from '../methods/json-near-misses.js';
+import { bizContentNote, camelCaseFieldNotes, jsonMistakeNotes, withNotes } from '../methods/json-near-misses.js';
 import type { RegisteredMethod } from '../methods/method-registry.js';
 import { unknownMethodDiagnosis } from '../methods/method-suggestions.js';
 import { PUBLIC_CODE_MSG, publicError, type ErrorFields } from '../protocol/public-errors.js';
@@ -105,10 +105,12 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     const files = methodFiles(definition, state.files, request.parameters);
     if (!request.bizContent.ok) throw new Rejection(request.bizContent.refusal, request.bizContent.detail);
     const bizContent = request.bizContent.value;
+    // Said whatever the answer: an optional field Alipay ignores does not make the call fail.
+    const camelCase = camelCaseFieldNotes(definition.bizContentSchema, bizContent);
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
       const refusal = schemaFailure(errors);
-      throw new Rejection(refusal.error, withNotes(refusal.detail, jsonMistakeNotes(errors)));
+      throw new Rejection(refusal.error, withNotes(refusal.detail, [...jsonMistakeNotes(errors), ...camelCase]));
     }
     const outcome = definition.handle(bizContent, {
       appId: request.stateAppId,
@@ -119,9 +121,11 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       ...(origin === undefined ? {} : { origin }),
       ...(files === undefined ? {} : { files }),
     });
-    if (outcome.kind === 'refused') throw new Rejection(outcome.refusal.error, outcome.refusal.detail);
+    if (outcome.kind === 'refused') throw new Rejection(outcome.refusal.error, withNotes(outcome.refusal.detail, camelCase));
     if (outcome.kind === 'page') return { kind: 'page', html: outcome.html };
-    return { kind: 'node', node: { code: '10000', msg: PUBLIC_CODE_MSG['10000'], ...outcome.fields } };
+    const node = { code: '10000', msg: PUBLIC_CODE_MSG['10000'], ...outcome.fields };
+    // A success carries a detail only when the request had a mistake Alipay passes over.
+    return camelCase.length ? { kind: 'node', node, detail: camelCase.join('; ') } : { kind: 'node', node };
   }
 
   /** Carries out what the scenario chose for an authenticated request. */

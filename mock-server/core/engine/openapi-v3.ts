@@ -9,6 +9,8 @@ import type { RegisteredApp } from '../apps/registered-app.js';
 import { openApiPath } from '../methods/api-method.js';
 import { withJsonText } from '../methods/biz-content.js';
 import type { RegisteredMethod } from '../methods/method-registry.js';
+import { unknownOpenApiPathDiagnosis } from '../methods/method-suggestions.js';
+import { withNotes } from '../methods/json-near-misses.js';
 import { utf8Bytes } from '../protocol/bytes.js';
 import { publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import { successFields } from '../protocol/response-envelope.js';
@@ -99,13 +101,16 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
   const { methods, settings } = deps;
   const byPath = new Map<string, RegisteredMethod>();
   for (const registered of methods.values()) if (registered.definition.openApi) byPath.set(openApiPath(registered.definition.name), registered);
+  /** Each served v3 method's name → how it is called, for the diagnosis of an unknown path. */
+  const servedCalls = new Map([...byPath].map(([path, registered]) => [registered.definition.name, `${registered.definition.openApi} ${path}`]));
 
   function routeOf(request: OpenApiRequest, state: RequestState): RegisteredMethod {
     const path = request.url.split('?')[0]!;
     const registered = byPath.get(path);
     if (!registered || registered.definition.openApi !== request.httpMethod) {
       const served = [...byPath.entries()].map(([p, r]) => `${r.definition.openApi} ${p}`).join(', ');
-      throw new Rejection(publicError('isv.invalid-method', `${request.httpMethod} ${path} is not a v3 API this sandbox serves; it serves ${served}`));
+      const refusal = `${request.httpMethod} ${path} is not a v3 API this sandbox serves; it serves ${served}`;
+      throw new Rejection(publicError('isv.invalid-method', refusal), withNotes(refusal, [unknownOpenApiPathDiagnosis(request.httpMethod, path, servedCalls)]));
     }
     state.method = registered.definition.name;
     return registered;

@@ -1,6 +1,7 @@
 /**
  * The JSON mistakes behind a schema failure, said as such: text encoded twice, an object where the
- * page types a String (or the reverse), a camelCase name where Alipay's is snake_case. They go to
+ * page types a String (or the reverse); and a camelCase name where Alipay's is snake_case, whether it
+ * made the call fail (a required field missing) or not (an optional one ignored). They go to
  * x-sandbox-detail only; the answer's code and sub_msg stay what Alipay's would be.
  */
 import type { ErrorObject } from 'ajv';
@@ -55,23 +56,53 @@ function typeNote(error: ErrorObject): string | undefined {
 /** certNo → cert_no, outerOrderNo → outer_order_no. */
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
-/** A required field missing while a camelCase spelling of it is there (certNo for cert_no). */
-function camelCaseNote(error: ErrorObject): string | undefined {
-  const missing = String(error.params.missingProperty);
-  if (!isObject(error.data)) return undefined;
-  const sent = Object.keys(error.data).find((key) => key !== missing && snakeCase(key) === missing);
-  return sent === undefined ? undefined : `${dotted(error.instancePath)} has ${sent}: did you mean ${missing}? Alipay's field names are snake_case`;
-}
-
 function noteFor(error: ErrorObject): string | undefined {
   if (error.keyword === 'type') return typeNote(error);
-  if (error.keyword === 'required') return camelCaseNote(error);
   return undefined;
 }
 
 /** What each schema error says of a JSON mistake, once each. */
 export function jsonMistakeNotes(errors: readonly ErrorObject[]): string[] {
   return [...new Set(errors.map(noteFor).filter((note): note is string => note !== undefined))];
+}
+
+type Schema = Readonly<Record<string, unknown>>;
+
+/** A JSON-text field's content as the schema describes it: parsed when it is text, as sent when it is an object. */
+function contentOf(value: unknown): unknown {
+  return typeof value === 'string' ? parsedOrUndefined(value) : value;
+}
+
+/** Where a field of the object at `path` is: biz_content's own fields by their name, deeper ones dotted. */
+const fieldAt = (path: string, field: string) => (path === 'biz_content' ? field : `${path}.${field}`);
+
+/**
+ * Fields sent in camelCase where the schema has the snake_case one (merchantConfig for
+ * merchant_config), in biz_content and in the objects the schema describes inside it (JSON text such
+ * as identity_param, nested objects, array items). Alipay ignores a field it does not know: a
+ * required one is then missing, an optional one silently not applied, so each is named, whatever
+ * the answer. A camelCase name the schema itself has (authquery's certNo) is never one.
+ */
+export function camelCaseFieldNotes(schema: Schema, value: unknown, path = 'biz_content'): string[] {
+  if (!isObject(value)) return [];
+  const properties = (isObject(schema.properties) ? schema.properties : {}) as Readonly<Record<string, Schema>>;
+  const notes: string[] = [];
+  for (const key of Object.keys(value)) {
+    const snake = snakeCase(key);
+    if (snake !== key && !Object.hasOwn(properties, key) && Object.hasOwn(properties, snake)) {
+      notes.push(`${path} has ${key}: did you mean ${snake}? (Alipay ignores fields it does not know)`);
+    }
+  }
+  for (const [field, property] of Object.entries(properties)) {
+    if (!Object.hasOwn(value, field) || !isObject(property)) continue;
+    const at = fieldAt(path, field);
+    if (isObject(property.jsonString)) notes.push(...camelCaseFieldNotes(property.jsonString, contentOf(value[field]), at));
+    else if (isObject(property.properties)) notes.push(...camelCaseFieldNotes(property, value[field], at));
+    else if (isObject(property.items) && Array.isArray(value[field])) {
+      for (const item of value[field] as unknown[]) notes.push(...camelCaseFieldNotes(property.items, item, `${at}[]`));
+    }
+  }
+  return [...new Set(notes)];
 }
 
 /** A detail with the diagnosis after it. */

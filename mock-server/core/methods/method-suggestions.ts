@@ -63,3 +63,23 @@ export function unknownMethodDiagnosis(name: string, served: readonly string[]):
   const suggestion = nearest.length ? `; did you mean ${nearest.join(' or ')}?` : '';
   return `${existence(name)}${suggestion}`;
 }
+
+/** `/v3/zhima/auth/info/authquery` → `zhima.auth.info.authquery`: the method name a v3 path stands for. */
+export function methodNameOfPath(path: string): string {
+  return path.replace(/^\/v3\//, '').replace(/^\/+/, '').replaceAll('/', '.');
+}
+
+/**
+ * The diagnosis of an unknown OpenAPI v3 path, for x-sandbox-detail: as for an unknown method, the
+ * served calls nearest the name the path stands for, and whether Alipay has an API of that name.
+ * `served` maps each served v3 method's name to how it is called ("POST /v3/…").
+ */
+export function unknownOpenApiPathDiagnosis(httpMethod: string, path: string, served: ReadonlyMap<string, string>): string {
+  const name = methodNameOfPath(path);
+  const call = served.get(name);
+  // The path is served, by another HTTP method.
+  if (call !== undefined) return `${name} is served as ${call}, not ${httpMethod}`;
+  const nearest = nearestMethods(name, [...served.keys()]).map((candidate) => served.get(candidate)!);
+  const suggestion = nearest.length ? `; did you mean ${nearest.join(' or ')}?` : '';
+  return `${existence(name)}${suggestion}`;
+}
