@@ -9,7 +9,7 @@
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/registered-app.js';
 import { withJsonText } from '../methods/biz-content.js';
-import { bizContentNote, camelCaseFieldNotes, jsonMistakeNotes, withNotes } from '../methods/json-near-misses.js';
+import { bizContentNote, camelCaseFieldNotes, jsonMistakeNotes, mayNameCamelCase, withNotes } from '../methods/json-near-misses.js';
 import type { RegisteredMethod } from '../methods/method-registry.js';
 import { unknownMethodDiagnosis } from '../methods/method-suggestions.js';
 import { PUBLIC_CODE_MSG, publicError, type ErrorFields } from '../protocol/public-errors.js';
@@ -106,7 +106,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     if (!request.bizContent.ok) throw new Rejection(request.bizContent.refusal, request.bizContent.detail);
     const bizContent = request.bizContent.value;
     // Said whatever the answer: an optional field Alipay ignores does not make the call fail.
-    const camelCase = camelCaseFieldNotes(definition.bizContentSchema, bizContent);
+    const camelCase = mayNameCamelCase(request.parameters) ? camelCaseFieldNotes(definition.bizContentSchema, bizContent) : [];
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
       const refusal = schemaFailure(errors);

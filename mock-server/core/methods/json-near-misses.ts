@@ -83,6 +83,22 @@ const fieldAt = (path: string, field: string) => (path === 'biz_content' ? field
  * required one is then missing, an optional one silently not applied, so each is named, whatever
  * the answer. A camelCase name the schema itself has (authquery's certNo) is never one.
  */
+/** A JSON key that starts lower case and has an upper-case letter, in a parameter's text: `"certNo`. */
+const CAMEL_CASE_KEY = /"[a-z][a-z0-9]*[A-Z]/;
+const CAMEL_CASE_NAME = /^[a-z][a-z0-9]*[A-Z]/;
+
+/**
+ * Whether any parameter could name a field in camelCase: its name, or a JSON key in its text. A scan
+ * without allocating, so that the success path of a request in snake_case (nearly all) pays only it;
+ * camelCaseFieldNotes, which walks and re-reads the JSON, runs only when this says yes.
+ */
+export function mayNameCamelCase(parameters: Readonly<Record<string, string>>): boolean {
+  for (const name in parameters) {
+    if (CAMEL_CASE_NAME.test(name) || CAMEL_CASE_KEY.test(parameters[name]!)) return true;
+  }
+  return false;
+}
+
 export function camelCaseFieldNotes(schema: Schema, value: unknown, path = 'biz_content'): string[] {
   if (!isObject(value)) return [];
   const properties = (isObject(schema.properties) ? schema.properties : {}) as Readonly<Record<string, Schema>>;
