@@ -23,10 +23,10 @@ describe('the README\'s supported-methods table', () => {
   });
 });
 
-describe('the README\'s provider-state table', () => {
+describe('the provider-state table of docs/contracts.md', () => {
   it('lists every provider state the sandbox knows', async () => {
     const { PROVIDER_STATE_NAMES } = await import('../../contracts/provider-states.js');
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    for (const name of PROVIDER_STATE_NAMES) expect(readme).toContain(`| \`${name}\` |`);
+    const contracts = readFileSync(new URL('../../docs/contracts.md', import.meta.url), 'utf8');
+    for (const name of PROVIDER_STATE_NAMES) expect(contracts).toContain(`| \`${name}\` |`);
   });
 });
