@@ -97,7 +97,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await signer.close();
     throw error;
   }
-  const app = lazyExpressApp({ engine: core.engine, logger: core.logger, admin: core.admin, journal: core.journal, alipayPublicKeyPem: core.alipayPublicKeyPem, replication: core.replication });
+  const app = lazyExpressApp({ logger: core.logger, admin: core.admin, journal: core.journal, alipayPublicKeyPem: core.alipayPublicKeyPem, replication: core.replication });
   // gateway.do is the hot path: it goes straight to its handler, skipping Express's router (about a
   // tenth of a request's main-thread time); everything else is the Express app's.
   const handlers: Record<GatewayRoute, RequestListener> = { 'gateway.do': createGatewayHandler(core.engine, core.logger), 'openapi-v3': createOpenApiHandler(core.engine, core.logger) };

@@ -1,11 +1,11 @@
 /**
- * The Express application: gateway.do first (it reads its own raw body, so no body parser runs
- * before it), then the web console and the admin API, the hosted pages (the OAuth consent page among
- * them) and their form posts, then JSON answers for anything else. `/` goes to the console.
+ * The Express application: the web console and the admin API, the hosted pages (the OAuth consent
+ * page among them) and their form posts, then JSON answers for anything else. `/` goes to the
+ * console. gateway.do and the v3 paths never reach it: the server hands them to their handlers first
+ * (sandbox.ts), on the path in normal form.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { GatewayEngine } from '../core/engine/gateway-engine.js';
 import { DataDirError, reasonOf } from '../storage/durable-files.js';
 import type { SandboxAdmin } from '../core/admin/sandbox-admin.js';
 import { createConsoleRouter } from '../console/console-routes.js';
@@ -13,12 +13,10 @@ import type { RequestJournal } from '../core/journal/request-journal.js';
 import type { Replication } from '../replicas/replication.js';
 import { StateConflictError, StateUnavailableError } from '../core/state/shared-state.js';
 import { createAdminRouter } from './admin-router.js';
-import { createGatewayHandler } from './gateway-route.js';
 import { createHostedPageRouter } from './hosted-page-routes.js';
 import { OAUTH_AUTHORIZE_PATH } from '../core/pages/oauth-consent.js';
 
 export interface SandboxAppDependencies {
-  readonly engine: GatewayEngine;
   readonly logger: Logger;
   readonly admin: SandboxAdmin;
   readonly journal: RequestJournal;
@@ -45,7 +43,6 @@ export function createSandboxApp(deps: SandboxAppDependencies): express.Express 
   app.enable('case sensitive routing');
   app.disable('x-powered-by');
   app.disable('etag');
-  app.all('/gateway.do', createGatewayHandler(deps.engine, deps.logger));
   // The web console is what a person opening the sandbox in a browser wants to see.
   app.get('/', (_req: Request, res: Response) => res.redirect(302, '/__admin/ui'));
   const { replication } = deps;
