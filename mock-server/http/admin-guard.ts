@@ -14,7 +14,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { RequestTarget } from './request-target.js';
+import { isAdminApiPath, type RequestTarget } from './request-target.js';
 
 export interface AdminGuardOptions {
   /** The address the server is bound to (--host). */
@@ -105,7 +105,7 @@ export function createAdminGuard(options: AdminGuardOptions) {
         return { status: 403, error: 'a cross-site write is refused' };
       }
     }
-    if (options.adminToken && target.path.toLowerCase().startsWith('/__admin') && !isConsoleAsset(req, target.path) && !sameSecret(req.headers.authorization, `Bearer ${options.adminToken}`)) {
+    if (options.adminToken && isAdminApiPath(target.path) && !isConsoleAsset(req, target.path) && !sameSecret(req.headers.authorization, `Bearer ${options.adminToken}`)) {
       return { status: 401, error: 'the admin API needs Authorization: Bearer <token> (the token serve printed, or --admin-token / ALIPAY_SANDBOX_ADMIN_TOKEN)' };
     }
     return undefined;

@@ -89,3 +89,8 @@ export function isGuardedPath(path: string): boolean {
   const lower = path.toLowerCase();
   return GUARDED_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
+
+/** Whether a guarded path is the admin API's (which needs the token), by the same rule. */
+export function isAdminApiPath(path: string): boolean {
+  return path.toLowerCase().startsWith(GUARDED_PREFIXES[0]!);
+}
