@@ -8,20 +8,10 @@
  * Source: reference §8 (no seed page); the v3 models of Alipay's PHP SDK for the field descriptions.
  */
 import { defineApiMethod, refused, success } from './api-method.js';
+import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, certificationStep } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
-import { singleIdSchema } from './shared-schemas.js';
-import { BusinessErrorTable } from './business-errors.js';
 import { CERTIFY_OPEN, queryCertification, type Certification } from '../flows/face-certification.js';
 import { SYNTHETIC_FACE_JPEG_BASE64 } from '../identity/synthetic-face-picture.js';
-
-const errors = new BusinessErrorTable([
-  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' },
-  { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值' },
-  { sub_code: 'CERTIFY_ID_EXPIRED', sub_msg: '认证已失效', solution: '重新调用初始化接口获取新的certify_id' },
-]);
-
-/** certify-open documents a code of its own for an id nobody finished within its 23 hours. */
-const REFUSALS = { unknown: 'OPEN_CERTIFY_BILL_NOT_EXIST', expired: 'CERTIFY_ID_EXPIRED' } as const;
 
 /** The checks with a face in them: the person's live face is what material_info can carry. */
 const FACE_CHECKS = new Set(['FACE', 'CERT_PHOTO_FACE', 'SMART_FACE']);
@@ -32,29 +22,29 @@ function materialInfo(certification: Certification): string {
   return withFace ? JSON.stringify({ FACIAL_PICTURE_FRONT: SYNTHETIC_FACE_JPEG_BASE64 }) : '{}';
 }
 
-const bizContentSchema = singleIdSchema('certify_id');
+const step = certificationStep({
+  flow: 'certify-open',
+  idField: 'certify_id',
+  exampleId: '0123456789abcdef0123456789abcdef',
+  orderNo: 'ZGYD201809132323000001234',
+  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
+});
 
-export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
+export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
   name: 'alipay.user.certify.open.query',
   openApi: 'GET',
   title: '身份认证记录查询',
-  bizContentSchema,
-  businessErrors: errors.rows,
-  // Alone, the id is one nobody issued (a documented refusal); the state's certify_id makes it a success.
-  exampleCall: {
-    request: { certify_id: '0123456789abcdef0123456789abcdef' },
-    needs: { state: 'a certification was started', params: { flow: 'certify-open', order_no: 'ZGYD201809132323000001234' }, field: 'certify_id' },
-  },
+  ...step,
+  businessErrors: CERTIFY_QUERY_ERRORS.rows,
   responseFields: {
     passed: { type: 'string', enum: ['T', 'F'] },
     identity_info: { type: 'string', optional: true },
     material_info: { type: 'string', optional: true },
     fail_reason: { type: 'string', optional: true },
   },
-  schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
     const answer = queryCertification(context, CERTIFY_OPEN, bizContent.certify_id);
-    if ('refused' in answer) return refused(errors.refusal(REFUSALS[answer.refused], answer.detail));
+    if ('refused' in answer) return refused(CERTIFY_QUERY_ERRORS.refusal(CERTIFY_QUERY_REFUSALS[answer.refused], answer.detail));
     const { certification, passed, identity_info, fail_reason } = answer.result;
     return success({ passed: passed ? 'T' : 'F', identity_info, material_info: materialInfo(certification), ...(fail_reason ? { fail_reason } : {}) });
   },

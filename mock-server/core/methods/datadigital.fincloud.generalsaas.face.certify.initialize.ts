@@ -13,8 +13,8 @@
  *   certify-open's documented codes (SYSTEM_ERROR, ILLEGAL_ARGUMENT_FORMAT, ARRANGEMENT_STATUS_ERROR).
  */
 import { FACE_CERTIFY } from '../flows/face-certification.js';
-import { certifyOpenInitializeErrors, initializeByOuterOrder } from './alipay.user.certify.open.initialize.js';
-import { defineApiMethod, textField } from './api-method.js';
+import { defineApiMethod } from './api-method.js';
+import { EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, OUTER_ORDER_INITIALIZE } from './certification-steps.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam } from './shared-schemas.js';
 
@@ -56,20 +56,16 @@ export const datadigitalFincloudGeneralsaasFaceCertifyInitialize = defineApiMeth
   openApi: 'POST',
   title: 'H5人脸核身初始化',
   bizContentSchema,
-  businessErrors: certifyOpenInitializeErrors.rows,
-  identityField: 'identity_param.cert_no',
+  ...OUTER_ORDER_INITIALIZE,
   exampleCall: {
     request: {
       outer_order_no: 'ZGYD201809132323000001234',
       biz_code: 'FUTURE_TECH_BIZ_FACE_SDK',
-      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
-      merchant_config: '{"return_url":"https://merchant.example/return"}',
+      identity_param: EXAMPLE_IDENTITY_PARAM,
+      merchant_config: EXAMPLE_MERCHANT_CONFIG,
     },
     unique: ['outer_order_no'],
   },
-  responseFields: { certify_id: textField },
-  // As certify-open's page: one code for every malformed argument.
-  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
   handle(bizContent, context) {
     const { outer_order_no, biz_code, identity_param } = bizContent;
     return initializeByOuterOrder(context, FACE_CERTIFY, { outer_order_no, biz_code, identity_param, ...returnUrlOf(bizContent.merchant_config) });

@@ -13,43 +13,32 @@
  */
 import { FACE_CERTIFY, queryCertification } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success } from './api-method.js';
+import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, certificationStep } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
-import { singleIdSchema } from './shared-schemas.js';
-import { BusinessErrorTable } from './business-errors.js';
 
-/** The codes it borrowed from certify-open; the App face verification and face check, documented no better, answer with them too. */
-export const faceCertifyQueryErrors = new BusinessErrorTable([
-  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' },
-  { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值' },
-  { sub_code: 'CERTIFY_ID_EXPIRED', sub_msg: '认证已失效', solution: '重新调用初始化接口获取新的certify_id' },
-]);
+const step = certificationStep({
+  flow: 'face-certify',
+  idField: 'certify_id',
+  exampleId: '2109b5e671aa3ff2eb4851816c65828f',
+  orderNo: 'ZGYD201809132323000001234',
+  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
+});
 
-/** Which of those codes answers why the flow found no certification. */
-export const FACE_QUERY_REFUSALS = { unknown: 'OPEN_CERTIFY_BILL_NOT_EXIST', expired: 'CERTIFY_ID_EXPIRED' } as const;
-
-const bizContentSchema = singleIdSchema('certify_id');
-
-export const datadigitalFincloudGeneralsaasFaceCertifyQuery = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
+export const datadigitalFincloudGeneralsaasFaceCertifyQuery = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
   name: 'datadigital.fincloud.generalsaas.face.certify.query',
   openApi: 'GET',
   title: 'H5人脸核身查询记录',
-  bizContentSchema,
-  businessErrors: faceCertifyQueryErrors.rows,
-  // Alone, the id is one nobody issued (a documented refusal); the state's certify_id makes it a success.
-  exampleCall: {
-    request: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' },
-    needs: { state: 'a certification was started', params: { flow: 'face-certify', order_no: 'ZGYD201809132323000001234' }, field: 'certify_id' },
-  },
+  ...step,
+  businessErrors: CERTIFY_QUERY_ERRORS.rows,
   responseFields: {
     passed: { type: 'string', enum: ['T', 'F'] },
     fail_reason: { type: 'string', optional: true },
     identity_info: { type: 'string', optional: true },
     material_info: { type: 'string', optional: true },
   },
-  schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
     const answer = queryCertification(context, FACE_CERTIFY, bizContent.certify_id);
-    if ('refused' in answer) return refused(faceCertifyQueryErrors.refusal(FACE_QUERY_REFUSALS[answer.refused], answer.detail));
+    if ('refused' in answer) return refused(CERTIFY_QUERY_ERRORS.refusal(CERTIFY_QUERY_REFUSALS[answer.refused], answer.detail));
     const { passed, fail_reason } = answer.result;
     // "目前返回为空": the H5 family hands out no identity, unlike certify-open after a pass.
     return success({ passed: passed ? 'T' : 'F', ...(fail_reason ? { fail_reason } : {}), identity_info: '{}', material_info: '{}' });

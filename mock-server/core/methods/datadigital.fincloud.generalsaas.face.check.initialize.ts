@@ -15,7 +15,7 @@
  * With no ID number in the request, no magic identity applies: its codes come by scenario only.
  */
 import { certificationOf, FACE_CHECK, hostedPageLink, NOBODY } from '../flows/face-certification.js';
-import { certifyOpenInitializeErrors } from './alipay.user.certify.open.initialize.js';
+import { CERTIFY_INITIALIZE_ERRORS } from './certification-steps.js';
 import { defineApiMethod, success, textField } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 
@@ -33,7 +33,7 @@ export const datadigitalFincloudGeneralsaasFaceCheckInitialize = defineApiMethod
   openApi: 'POST',
   title: '活体检测初始化',
   bizContentSchema,
-  businessErrors: certifyOpenInitializeErrors.rows,
+  businessErrors: CERTIFY_INITIALIZE_ERRORS.rows,
   exampleCall: {
     request: { outer_order_no: '2324sasfe', biz_code: 'DATA_DIGITAL_BIZ_CODE_FACE_CHECK_LIVE' },
     unique: ['outer_order_no'],

@@ -16,18 +16,25 @@
  */
 import { FACE_CHECK } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { faceCertifyQueryErrors } from './datadigital.fincloud.generalsaas.face.certify.query.js';
+import { CERTIFY_QUERY_ERRORS, certificationStep } from './certification-steps.js';
 import { answerFaceQuery, asksForPhoto, faceQueryResponseFields } from './datadigital.fincloud.generalsaas.face.verification.query.js';
 import type { ParametersOf } from './schema-types.js';
-import { singleIdSchema } from './shared-schemas.js';
 
-const idSchema = singleIdSchema('certify_id');
+const step = certificationStep({
+  flow: 'face-check',
+  idField: 'certify_id',
+  exampleId: '2109b5e671aa3ff2eb4851816c65828f',
+  exampleFields: { need_quality_score: 'Y' },
+  orderNo: '2324sasfe',
+  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
+});
+
 const yesOrNo = { enum: ['Y', 'N'] } as const;
 
 const bizContentSchema = {
-  ...idSchema,
+  ...step.bizContentSchema,
   properties: {
-    ...idSchema.properties,
+    ...step.bizContentSchema.properties,
     // "needAlivePhoto：Y_O （原始图片）、Y_M（虚化，背景马赛克）、N（不返图）"
     need_alive_photo: { enum: ['Y_O', 'Y_M', 'N'] },
     need_quality_score: yesOrNo,
@@ -40,15 +47,10 @@ export const datadigitalFincloudGeneralsaasFaceCheckQuery = defineApiMethod<Para
   name: 'datadigital.fincloud.generalsaas.face.check.query',
   openApi: 'GET',
   title: '活体检测结果查询',
+  ...step,
   bizContentSchema,
-  businessErrors: faceCertifyQueryErrors.rows,
-  // Alone, the id is one nobody issued (a documented refusal); the state's certify_id makes it a success.
-  exampleCall: {
-    request: { certify_id: '2109b5e671aa3ff2eb4851816c65828f', need_quality_score: 'Y' },
-    needs: { state: 'a certification was started', params: { flow: 'face-check', order_no: '2324sasfe' }, field: 'certify_id' },
-  },
+  businessErrors: CERTIFY_QUERY_ERRORS.rows,
   responseFields: faceQueryResponseFields,
-  schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
     return answerFaceQuery(context, FACE_CHECK, bizContent.certify_id, {
       quality: bizContent.need_quality_score === 'Y',

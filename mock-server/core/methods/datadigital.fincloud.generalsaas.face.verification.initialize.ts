@@ -19,7 +19,7 @@
  *   family's, certify-open's initialize (SYSTEM_ERROR, ILLEGAL_ARGUMENT_FORMAT, ARRANGEMENT_STATUS_ERROR).
  */
 import { certificationOf, checkedPerson, FACE_VERIFICATION, hostedPageLink } from '../flows/face-certification.js';
-import { certifyOpenInitializeErrors } from './alipay.user.certify.open.initialize.js';
+import { CERTIFY_INITIALIZE_ERRORS } from './certification-steps.js';
 import { defineApiMethod, refused, success, textField } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 
@@ -50,7 +50,7 @@ export const datadigitalFincloudGeneralsaasFaceVerificationInitialize = defineAp
   openApi: 'POST',
   title: '人脸核身初始化',
   bizContentSchema,
-  businessErrors: certifyOpenInitializeErrors.rows,
+  businessErrors: CERTIFY_INITIALIZE_ERRORS.rows,
   identityField: 'cert_no',
   // The v3 model's examples; its cert_no 131128199004234511 fails the GB 11643 check, so a real one stands in.
   exampleCall: {
@@ -70,7 +70,7 @@ export const datadigitalFincloudGeneralsaasFaceVerificationInitialize = defineAp
   handle(bizContent, context) {
     const { outer_order_no, biz_code, cert_type, cert_name, cert_no } = bizContent;
     const checked = checkedPerson({ cert_type, cert_name, cert_no }, 'cert_no');
-    if ('problem' in checked) return refused(certifyOpenInitializeErrors.refusal('ILLEGAL_ARGUMENT_FORMAT', checked.problem));
+    if ('problem' in checked) return refused(CERTIFY_INITIALIZE_ERRORS.refusal('ILLEGAL_ARGUMENT_FORMAT', checked.problem));
     const certification = certificationOf(context, FACE_VERIFICATION, { order_no: outer_order_no, biz_code }, checked.person);
     return success({ certify_id: certification.id, web_url: hostedPageLink(context, certification) });
   },

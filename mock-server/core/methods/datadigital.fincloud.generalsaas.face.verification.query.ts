@@ -22,17 +22,22 @@
  */
 import { FACE_VERIFICATION, queryCertification, type Certification, type CertificationResult, type FaceCertificationFamily } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
-import { FACE_QUERY_REFUSALS, faceCertifyQueryErrors } from './datadigital.fincloud.generalsaas.face.certify.query.js';
+import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, certificationStep } from './certification-steps.js';
 import { stableHex } from './generated-ids.js';
 import type { ParametersOf } from './schema-types.js';
-import { singleIdSchema } from './shared-schemas.js';
 
-const idSchema = singleIdSchema('certify_id');
+const step = certificationStep({
+  flow: 'face-verification',
+  idField: 'certify_id',
+  exampleId: '2109b5e671aa3ff2eb4851816c65828f',
+  orderNo: 'dsdfaeradsfasdf23234234sdf',
+  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
+});
 
 const bizContentSchema = {
-  ...idSchema,
+  ...step.bizContentSchema,
   properties: {
-    ...idSchema.properties,
+    ...step.bizContentSchema.properties,
     // "是否需要返回活体结果图片，默认为N（不返图）"
     need_alive_photo: { type: 'string', maxLength: 8 },
   },
@@ -83,7 +88,7 @@ function stateFields(result: CertificationResult, details: VerdictDetails): Reco
 /** An App query of `family`'s certify_id: its state, or the H5 query's code for an unknown or expired id. */
 export function answerFaceQuery(context: MethodContext, family: FaceCertificationFamily, certifyId: string, details: VerdictDetails): MethodOutcome {
   const answer = queryCertification(context, family, certifyId);
-  if ('refused' in answer) return refused(faceCertifyQueryErrors.refusal(FACE_QUERY_REFUSALS[answer.refused], answer.detail));
+  if ('refused' in answer) return refused(CERTIFY_QUERY_ERRORS.refusal(CERTIFY_QUERY_REFUSALS[answer.refused], answer.detail));
   return success(stateFields(answer.result, details));
 }
 
@@ -94,15 +99,10 @@ export const datadigitalFincloudGeneralsaasFaceVerificationQuery = defineApiMeth
   name: 'datadigital.fincloud.generalsaas.face.verification.query',
   openApi: 'GET',
   title: '人脸核身结果查询',
+  ...step,
   bizContentSchema,
-  businessErrors: faceCertifyQueryErrors.rows,
-  // Alone, the id is one nobody issued (a documented refusal); the state's certify_id makes it a success.
-  exampleCall: {
-    request: { certify_id: '2109b5e671aa3ff2eb4851816c65828f' },
-    needs: { state: 'a certification was started', params: { flow: 'face-verification', order_no: 'dsdfaeradsfasdf23234234sdf' }, field: 'certify_id' },
-  },
+  businessErrors: CERTIFY_QUERY_ERRORS.rows,
   responseFields: { ...faceQueryResponseFields, attack_flag: { type: 'string', enum: ['true', 'false'], optional: true } },
-  schemaFailureRules: [{ field: 'certify_id', on: 'any', subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' }],
   handle(bizContent, context) {
     return answerFaceQuery(context, FACE_VERIFICATION, bizContent.certify_id, { quality: true, attackFlag: true, alivePhoto: asksForPhoto(bizContent.need_alive_photo) });
   },

@@ -5,33 +5,28 @@
  */
 import { certifyPage, ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
 import { defineApiMethod, page, refused } from './api-method.js';
+import { certificationStep, ZHIMA_STEP_ERRORS } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
-import { singleIdSchema } from './shared-schemas.js';
-import { BusinessErrorTable } from './business-errors.js';
 
-const errors = new BusinessErrorTable([
-  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
-  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
-]);
+const step = certificationStep({
+  flow: 'zhima',
+  idField: 'biz_no',
+  exampleId: 'ZM201612013000000393900404029253',
+  orderNo: 'ZHIMA201610252323000001',
+  malformed: { subCode: 'INVALID_PARAMETER', anyField: true },
+});
 
-const bizContentSchema = singleIdSchema('biz_no');
-
-export const zhimaCustomerCertificationCertify = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
+export const zhimaCustomerCertificationCertify = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
   name: 'zhima.customer.certification.certify',
   title: '芝麻认证开始认证',
   page: true,
-  bizContentSchema,
-  businessErrors: errors.rows,
-  exampleCall: {
-    request: { biz_no: 'ZM201612013000000393900404029253' },
-    needs: { state: 'a certification was started', params: { flow: 'zhima', order_no: 'ZHIMA201610252323000001' }, field: 'biz_no' },
-  },
+  ...step,
+  businessErrors: ZHIMA_STEP_ERRORS.rows,
   responseFields: {},
-  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     // Zhima takes return_url as a public parameter of this call, not at initialize.
-    const step = certifyPage(context, ZHIMA_CERTIFICATION, bizContent.biz_no, context.parameters.return_url);
-    if ('refused' in step) return refused(errors.refusal('INVALID_PARAMETER', step.detail));
-    return page(step.page);
+    const found = certifyPage(context, ZHIMA_CERTIFICATION, bizContent.biz_no, context.parameters.return_url);
+    if ('refused' in found) return refused(ZHIMA_STEP_ERRORS.refusal('INVALID_PARAMETER', found.detail));
+    return page(found.page);
   },
 });

@@ -8,14 +8,9 @@ import { defineApiMethod, textField, refused, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
+import { EXAMPLE_IDENTITY_PARAM, ZHIMA_ORDER_ROWS, ZHIMA_STEP_ROWS } from './certification-steps.js';
 
-const errors = new BusinessErrorTable([
-  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
-  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
-  { sub_code: 'ARRANGEMENT_ERROR', sub_msg: '合约异常', solution: '请确定的产品码正确,合约已经生效,并且包含此业务的权限' },
-  { sub_code: 'TRANSACTION_ERROR', sub_msg: '交易订单异常', solution: '交易订单更新失败,请稍后重新发起' },
-  { sub_code: 'UNSUPPORTED_BIZ_CODE', sub_msg: '不支持的认证场景', solution: '请使用已签约的认证场景' },
-]);
+const errors = new BusinessErrorTable([...ZHIMA_STEP_ROWS, ...ZHIMA_ORDER_ROWS]);
 
 /** The scenes of Zhima's own face-check flow. */
 const BIZ_CODES = ['FACE', 'SMART_FACE', 'FACE_SDK'];
@@ -46,7 +41,7 @@ export const zhimaCustomerCertificationInitialize = defineApiMethod<ParametersOf
       transaction_id: 'ZHIMA201610252323000001',
       product_code: 'w1010100000000002978',
       biz_code: 'FACE',
-      identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
+      identity_param: EXAMPLE_IDENTITY_PARAM,
     },
     unique: ['transaction_id'],
   },

@@ -8,14 +8,12 @@ import { defineApiMethod, textField, refused, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
+import { ZHIMA_ORDER_ROWS, ZHIMA_STEP_ROWS } from './certification-steps.js';
 
 const errors = new BusinessErrorTable([
-  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
-  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
+  ...ZHIMA_STEP_ROWS,
   { sub_code: 'BIZ_ERROR', sub_msg: '业务异常,认证失败', solution: '请根据错误码描述检查错误原因' },
-  { sub_code: 'ARRANGEMENT_ERROR', sub_msg: '合约异常', solution: '请确定的产品码正确,合约已经生效,并且包含此业务的权限' },
-  { sub_code: 'TRANSACTION_ERROR', sub_msg: '交易订单异常', solution: '交易订单更新失败,请稍后重新发起' },
-  { sub_code: 'UNSUPPORTED_BIZ_CODE', sub_msg: '不支持的认证场景', solution: '请使用已签约的认证场景' },
+  ...ZHIMA_ORDER_ROWS,
 ]);
 
 /** The scenes the page names, with the materials each needs. */

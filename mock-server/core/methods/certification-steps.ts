@@ -1,0 +1,104 @@
+/**
+ * What the calls that name one certification by its id share, whichever family they belong to: the
+ * certify step (a page, or a link to one) and the query step take {certify_id} or {biz_no}, their
+ * example needs a certification started first, and a malformed id is refused with a code of the family.
+ * certify-open's codes live here because the H5 and App face families, which document none of their
+ * own, answer with them too.
+ */
+import { startCertification, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
+import { refused, success, textField, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
+import { BusinessErrorTable } from './business-errors.js';
+import { singleIdSchema } from './shared-schemas.js';
+
+const SYSTEM_BUSY = { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' } as const;
+
+/** certify-open's initialize codes; the H5 and App face checks, whose own tables no source gives, answer with them too. */
+export const CERTIFY_INITIALIZE_ERRORS = new BusinessErrorTable([
+  SYSTEM_BUSY,
+  { sub_code: 'ILLEGAL_ARGUMENT_FORMAT', sub_msg: '参数异常', solution: '检查参数是否按照规定传入,检查参数是否合法' },
+  { sub_code: 'ARRANGEMENT_STATUS_ERROR', sub_msg: '合约状态异常', solution: '请确认商户合约是否有效' },
+]);
+
+/** The certification pages' example person with a resident ID that is one (Hangzhou's Xihu district). */
+export const EXAMPLE_IDENTITY_PARAM = '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}';
+
+/** A merchant_config whose return_url a browser can be sent back to. */
+export const EXAMPLE_MERCHANT_CONFIG = '{"return_url":"https://merchant.example/return"}';
+
+/**
+ * The definition parts of an initialize whose order is outer_order_no and whose id is certify_id
+ * (certify-open and the H5 face check): the person in identity_param, the certify_id it answers, and
+ * certify-open's one code for every malformed argument.
+ */
+export const OUTER_ORDER_INITIALIZE = {
+  businessErrors: CERTIFY_INITIALIZE_ERRORS.rows,
+  identityField: 'identity_param.cert_no',
+  responseFields: { certify_id: textField },
+  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
+} as const;
+
+/** Such an initialize's answer: the order's certify_id, or ILLEGAL_ARGUMENT_FORMAT. */
+export function initializeByOuterOrder(context: MethodContext, family: FaceCertificationFamily, start: Omit<CertificationStart, 'order_no'> & { readonly outer_order_no: string }): MethodOutcome {
+  const { outer_order_no, ...rest } = start;
+  const started = startCertification(context, family, { order_no: outer_order_no, ...rest });
+  if ('problem' in started) return refused(CERTIFY_INITIALIZE_ERRORS.refusal('ILLEGAL_ARGUMENT_FORMAT', started.problem));
+  return success({ certify_id: started.started.id });
+}
+
+/** certify-open's codes for its certify page: one for an unknown id and an expired one, whose solution names the 23 hours. */
+export const CERTIFY_PAGE_ERRORS = new BusinessErrorTable([
+  SYSTEM_BUSY,
+  { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值,且在23小时有效期内' },
+]);
+
+/** certify-open's codes for its query, which tells an expired id from an unknown one. */
+export const CERTIFY_QUERY_ERRORS = new BusinessErrorTable([
+  SYSTEM_BUSY,
+  { sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id', solution: '检查certify_id是否为初始化接口返回的值' },
+  { sub_code: 'CERTIFY_ID_EXPIRED', sub_msg: '认证已失效', solution: '重新调用初始化接口获取新的certify_id' },
+]);
+
+/** The codes every step of Zhima's certification answers with: one for a malformed field and one for its outage. */
+export const ZHIMA_STEP_ROWS = [
+  { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统繁忙,请稍后再试' },
+  { sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误', solution: '根据错误码描述修改入参后再重试' },
+] as const;
+
+/** The codes of Zhima's steps that open an order (initialize, material.certify): the contract, the order, the scene. */
+export const ZHIMA_ORDER_ROWS = [
+  { sub_code: 'ARRANGEMENT_ERROR', sub_msg: '合约异常', solution: '请确定的产品码正确,合约已经生效,并且包含此业务的权限' },
+  { sub_code: 'TRANSACTION_ERROR', sub_msg: '交易订单异常', solution: '交易订单更新失败,请稍后重新发起' },
+  { sub_code: 'UNSUPPORTED_BIZ_CODE', sub_msg: '不支持的认证场景', solution: '请使用已签约的认证场景' },
+] as const;
+
+export const ZHIMA_STEP_ERRORS = new BusinessErrorTable(ZHIMA_STEP_ROWS);
+
+/** Which of certify-open's query codes answers why the flow found no certification. */
+export const CERTIFY_QUERY_REFUSALS = { unknown: 'OPEN_CERTIFY_BILL_NOT_EXIST', expired: 'CERTIFY_ID_EXPIRED' } as const;
+
+export interface CertificationStep<Field extends string> {
+  /** The family's flow name, as the provider state 'a certification was started' takes it. */
+  readonly flow: string;
+  readonly idField: Field;
+  /** An id from the page (or one nobody issued): alone it is refused, the state's id makes it a success. */
+  readonly exampleId: string;
+  /** The order the state starts the certification with. */
+  readonly orderNo: string;
+  /** Other fields of the example request. */
+  readonly exampleFields?: Readonly<Record<string, string>>;
+  /** The code a malformed id is refused with; `anyField` where the family answers every malformed field so. */
+  readonly malformed: { readonly subCode: string; readonly anyField?: boolean };
+}
+
+/** The definition parts of a step that names a certification: its schema, its example call and its schema-failure rule. */
+export function certificationStep<const Field extends string>(step: CertificationStep<Field>) {
+  const rule: SchemaFailureRule = { field: step.malformed.anyField ? '*' : step.idField, on: 'any', subCode: step.malformed.subCode };
+  return {
+    bizContentSchema: singleIdSchema(step.idField),
+    exampleCall: {
+      request: { [step.idField]: step.exampleId, ...step.exampleFields },
+      needs: { state: 'a certification was started', params: { flow: step.flow, order_no: step.orderNo }, field: step.idField },
+    },
+    schemaFailureRules: [rule],
+  };
+}
