@@ -7,7 +7,7 @@
  * and for 24 hours; the error table below; expires_in is obsolete ("应用令牌长期有效").
  */
 import { APP_AUTH_CODE_MS, APP_AUTHORIZATIONS, tokenFields, withNewTokens, type AppAuthorization } from '../flows/isv-authorizations.js';
-import { exchangeTokens, type TokenExchange } from '../flows/token-exchange.js';
+import { exchangeTokens, tokenGrantRules, tokenGrantSchema, type TokenExchange } from '../flows/token-exchange.js';
 import { defineApiMethod, success, textField } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
@@ -24,28 +24,24 @@ const errors = new BusinessErrorTable([
   { sub_code: 'REFRESH_TOKEN_TIME_OUT', sub_msg: '刷新令牌过期', solution: '更换有效的刷新令牌' },
 ]);
 
-const bizContentSchema = {
-  type: 'object',
-  required: ['grant_type'],
-  properties: {
-    grant_type: { type: 'string', minLength: 1, maxLength: 20, enum: ['authorization_code', 'refresh_token'] },
-    code: { type: 'string', maxLength: 32 },
-    refresh_token: { type: 'string', maxLength: 40 },
-  },
-} as const;
+const bizContentSchema = tokenGrantSchema(32);
+
+const GRANT_CODES = { grant_type: 'GRANT_TYPE_INVALID', code: 'AUTH_CODE_NOT_VALID', refresh_token: 'REFRESH_TOKEN_NOT_VALID' } as const;
 
 /** The ISV side of the exchange: only the app the merchant authorized may use its code or tokens. */
 const isvExchange: TokenExchange<AppAuthorization> = {
   records: APP_AUTHORIZATIONS,
   refreshTokenLookup: 'app_refresh_token',
-  noCode: (code) =>
-    code
-      ? errors.refusal('AUTH_CODE_NOT_EXIST', `no app_auth_code ${code} was issued; issue one with POST /__admin/app-auth-codes`)
-      : errors.refusal('AUTH_CODE_NOT_EXIST', 'grant_type authorization_code needs code, the app_auth_code of the merchant\'s authorization'),
-  noRefreshToken: (refreshToken) =>
-    refreshToken
-      ? errors.refusal('REFRESH_TOKEN_NOT_EXIST', `app_refresh_token ${refreshToken} is not the current refresh token of any authorization (a refresh replaces it)`)
-      : errors.refusal('REFRESH_TOKEN_NOT_EXIST', 'grant_type refresh_token needs refresh_token, the app_refresh_token of an earlier answer'),
+  errors,
+  notFoundCodes: { code: 'AUTH_CODE_NOT_EXIST', refresh_token: 'REFRESH_TOKEN_NOT_EXIST' },
+  noCode: {
+    missing: 'grant_type authorization_code needs code, the app_auth_code of the merchant\'s authorization',
+    unknown: (code) => `no app_auth_code ${code} was issued; issue one with POST /__admin/app-auth-codes`,
+  },
+  noRefreshToken: {
+    missing: 'grant_type refresh_token needs refresh_token, the app_refresh_token of an earlier answer',
+    unknown: (refreshToken) => `app_refresh_token ${refreshToken} is not the current refresh token of any authorization (a refresh replaces it)`,
+  },
   codeProblem(record, code, context) {
     if (record.isv_app_id !== context.appId) return errors.refusal('APP_ID_NOT_CONSISTENT', `app_auth_code ${code} was issued to app ${record.isv_app_id}, not ${context.appId}`);
     if (record.app_auth_token) return errors.refusal('AUTH_CODE_NOT_VALID', `app_auth_code ${code} was already exchanged; a code is good once`);
@@ -82,10 +78,6 @@ export const alipayOpenAuthTokenApp = defineApiMethod<ParametersOf<typeof bizCon
     expires_in: textField,
     re_expires_in: textField,
   },
-  schemaFailureRules: [
-    { field: 'grant_type', on: 'any', subCode: 'GRANT_TYPE_INVALID' },
-    { field: 'code', on: 'any', subCode: 'AUTH_CODE_NOT_VALID' },
-    { field: 'refresh_token', on: 'any', subCode: 'REFRESH_TOKEN_NOT_VALID' },
-  ],
+  schemaFailureRules: tokenGrantRules(GRANT_CODES),
   handle: (parameters, context) => exchangeTokens(isvExchange, parameters, context),
 });

@@ -10,7 +10,7 @@
  * (grant_type ≤ 20, code ≤ 40, refresh_token ≤ 40; its error table), with the sub_msg of
  * isv.code-invalid and isv.refresh-token-invalid as Alipay's easysdk tests record them.
  */
-import { exchangeTokens, type TokenExchange } from '../flows/token-exchange.js';
+import { exchangeTokens, notFound, tokenGrantRules, tokenGrantSchema, type TokenExchange } from '../flows/token-exchange.js';
 import { ACCESS_TOKEN_SECONDS, AUTH_CODE_MS, REFRESH_TOKEN_SECONDS, USER_AUTHORIZATIONS, withNewUserTokens, type UserAuthorization } from '../flows/user-authorizations.js';
 import { defineApiMethod, textField, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
@@ -26,31 +26,27 @@ const errors = new BusinessErrorTable([
   { code: '40002', sub_code: 'isv.unmatched-app-id', sub_msg: '调用接口的应用标识(app_id)与令牌授权的应用不相符', solution: '传入正确的app_id和令牌' },
 ]);
 
-const bizContentSchema = {
-  type: 'object',
-  required: ['grant_type'],
-  properties: {
-    grant_type: { type: 'string', minLength: 1, maxLength: 20, enum: ['authorization_code', 'refresh_token'] },
-    code: { type: 'string', maxLength: 40 },
-    refresh_token: { type: 'string', maxLength: 40 },
-  },
-} as const;
+const bizContentSchema = tokenGrantSchema(40);
+
+const GRANT_CODES = { grant_type: 'isv.grant-type-invalid', code: 'isv.code-invalid', refresh_token: 'isv.refresh-token-invalid' } as const;
 
 /** The OAuth side of the exchange: a code or refresh token works only for the app it was issued to. */
 const oauthExchange: TokenExchange<UserAuthorization> = {
   records: USER_AUTHORIZATIONS,
   refreshTokenLookup: 'refresh_token',
-  noCode: (code, context) =>
-    code
-      ? errors.refusal('isv.code-invalid', `no auth_code ${code} was issued to app ${context.appId}; issue one with POST /__admin/auth-codes`)
-      : errors.refusal('isv.code-invalid', 'grant_type authorization_code needs code, the auth_code of the redirect'),
-  noRefreshToken: (refreshToken) =>
-    refreshToken
-      ? errors.refusal('isv.refresh-token-invalid', `refresh_token ${refreshToken} is not the current refresh token of any authorization`)
-      : errors.refusal('isv.refresh-token-invalid', 'grant_type refresh_token needs refresh_token, from an earlier answer'),
+  errors,
+  notFoundCodes: GRANT_CODES,
+  noCode: {
+    missing: 'grant_type authorization_code needs code, the auth_code of the redirect',
+    unknown: (code, context) => `no auth_code ${code} was issued to app ${context.appId}; issue one with POST /__admin/auth-codes`,
+  },
+  noRefreshToken: {
+    missing: 'grant_type refresh_token needs refresh_token, from an earlier answer',
+    unknown: (refreshToken) => `refresh_token ${refreshToken} is not the current refresh token of any authorization`,
+  },
   codeProblem(record, code, context) {
     // Another app's code is answered as Alipay answers a code it never issued.
-    if (record.app_id !== context.appId) return oauthExchange.noCode(code, context);
+    if (record.app_id !== context.appId) return notFound(oauthExchange, 'code', code, context);
     if (record.access_token) return errors.refusal('isv.code-invalid', `auth_code ${code} was already exchanged; a code is good once`);
     if (context.nowMs > record.issued_at_ms + AUTH_CODE_MS) return errors.refusal('isv.code-invalid', `auth_code ${code} expired (issued ${alipayTime(record.issued_at_ms)}, good for 24 hours)`);
     return undefined;
@@ -99,10 +95,6 @@ export const alipaySystemOauthToken = defineApiMethod<ParametersOf<typeof bizCon
     re_expires_in: { type: 'number' },
     auth_start: textField,
   },
-  schemaFailureRules: [
-    { field: 'grant_type', on: 'any', subCode: 'isv.grant-type-invalid' },
-    { field: 'code', on: 'any', subCode: 'isv.code-invalid' },
-    { field: 'refresh_token', on: 'any', subCode: 'isv.refresh-token-invalid' },
-  ],
+  schemaFailureRules: tokenGrantRules(GRANT_CODES),
   handle: (parameters, context) => exchangeTokens(oauthExchange, parameters, context),
 });
