@@ -8,26 +8,11 @@
  * source settled (match's values, detail's wording, lengths, the business codes) is the sandbox's choice,
  * said in element-check.ts.
  */
-import { defineApiMethod } from './api-method.js';
-import type { ParametersOf } from './schema-types.js';
-import { certTypeProperty, elementCheckExample, elementCheckParts, elementCheckProperties, mobileThreeMetaAnswer, mobileThreeMetaResponseFields, phoneProperty } from './element-check.js';
+import { certTypeProperty, defineMobileThreeMetaCheck, elementCheckSchema, phoneProperty } from './element-check.js';
 
-const NAME = 'datadigital.fincloud.generalsaas.mobilethreemeta.simple.check';
-
-const bizContentSchema = {
-  type: 'object',
-  required: ['outer_biz_no', 'cert_name', 'cert_no', 'phone'],
-  properties: { ...elementCheckProperties, cert_type: certTypeProperty, phone: phoneProperty },
-} as const;
-
-export const datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
-  name: NAME,
+export const datadigitalFincloudGeneralsaasMobilethreemetaSimpleCheck = defineMobileThreeMetaCheck({
+  name: 'datadigital.fincloud.generalsaas.mobilethreemeta.simple.check',
   title: '手机号三要素核验简版',
-  bizContentSchema,
-  ...elementCheckParts,
-  exampleCall: elementCheckExample({ biz_code: 'MOBILE_3_META', cert_type: 'IDENTITY_CARD', phone: '15646280645' }),
-  responseFields: mobileThreeMetaResponseFields,
-  handle(bizContent, context) {
-    return mobileThreeMetaAnswer(context, NAME, bizContent);
-  },
+  bizContentSchema: elementCheckSchema({ cert_type: certTypeProperty, phone: phoneProperty }, ['phone']),
+  exampleFields: { cert_type: 'IDENTITY_CARD' },
 });

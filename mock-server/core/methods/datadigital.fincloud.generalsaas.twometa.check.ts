@@ -8,15 +8,11 @@
  */
 import { defineApiMethod, success, textField } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
-import { certTypeProperty, checkElements, elementCertifyId, elementCheckExample, elementCheckParts, elementCheckProperties } from './element-check.js';
+import { certTypeProperty, checkElements, elementCertifyId, elementCheckExample, elementCheckParts, elementCheckSchema } from './element-check.js';
 
 const NAME = 'datadigital.fincloud.generalsaas.twometa.check';
 
-const bizContentSchema = {
-  type: 'object',
-  required: ['outer_biz_no', 'cert_name', 'cert_no', 'cert_type'],
-  properties: { ...elementCheckProperties, cert_type: certTypeProperty },
-} as const;
+const bizContentSchema = elementCheckSchema({ cert_type: certTypeProperty }, ['cert_type']);
 
 export const datadigitalFincloudGeneralsaasTwometaCheck = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: NAME,

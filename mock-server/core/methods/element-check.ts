@@ -9,7 +9,7 @@
  * one business code is SYSTEM_ERROR 系统繁忙 as the sibling identity pages write it; lengths are generous.
  */
 import { residentIdProblem } from '../identity/resident-id.js';
-import { success, textField, type ExampleCall, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
+import { defineApiMethod, success, textField, type ApiMethodDefinition, type ExampleCall, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { stableHex } from './generated-ids.js';
 
@@ -42,6 +42,15 @@ export const elementCheckProperties = {
   cert_name: { type: 'string', minLength: 1, maxLength: 64 },
   cert_no: { type: 'string', minLength: 1, maxLength: 32 },
 } as const;
+
+/** An element check's biz_content: the fields every check carries, and its own (`required` among them). */
+export function elementCheckSchema<const Own extends Readonly<Record<string, unknown>>, const Required extends keyof Own & string>(own: Own, required: readonly Required[]) {
+  return {
+    type: 'object',
+    required: ['outer_biz_no', 'cert_name', 'cert_no', ...required],
+    properties: { ...elementCheckProperties, ...own },
+  } as const;
+}
 
 export const certTypeProperty = { type: 'string', minLength: 1, maxLength: 32, enum: ['IDENTITY_CARD'] } as const;
 
@@ -118,5 +127,24 @@ export function mobileThreeMetaAnswer(context: MethodContext, method: string, cl
     match: verdict.match ? 'T' : 'F',
     isp: carrierOf(claimed.phone),
     detail: verdictDetail(verdict),
+  });
+}
+
+/** A mobile three-element check (简版 or 详版): they differ only in name, title and whether cert_type is taken. */
+export function defineMobileThreeMetaCheck(check: {
+  readonly name: string;
+  readonly title: string;
+  /** elementCheckSchema with phone required: what the handler's ClaimedElements and phone are read from. */
+  readonly bizContentSchema: ReturnType<typeof elementCheckSchema<{ readonly phone: typeof phoneProperty }, 'phone'>>;
+  readonly exampleFields: Readonly<Record<string, string>>;
+}): ApiMethodDefinition {
+  return defineApiMethod<ClaimedElements & { readonly phone: string }>({
+    name: check.name,
+    title: check.title,
+    bizContentSchema: check.bizContentSchema,
+    ...elementCheckParts,
+    exampleCall: elementCheckExample({ biz_code: 'MOBILE_3_META', phone: '15646280645', ...check.exampleFields }),
+    responseFields: mobileThreeMetaResponseFields,
+    handle: (bizContent, context) => mobileThreeMetaAnswer(context, check.name, bizContent),
   });
 }
