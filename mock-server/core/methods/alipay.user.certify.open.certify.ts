@@ -6,22 +6,14 @@
  */
 import { CERTIFY_OPEN, certifyPage } from '../flows/face-certification.js';
 import { defineApiMethod, page, refused } from './api-method.js';
-import { CERTIFY_PAGE_ERRORS, certificationStep } from './certification-steps.js';
+import { CERTIFY_PAGE_ERRORS, CERTIFY_OPEN_STEP } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
 
-const step = certificationStep({
-  flow: 'certify-open',
-  idField: 'certify_id',
-  exampleId: '0123456789abcdef0123456789abcdef',
-  orderNo: 'ZGYD201809132323000001234',
-  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
-});
-
-export const alipayUserCertifyOpenCertify = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
+export const alipayUserCertifyOpenCertify = defineApiMethod<ParametersOf<typeof CERTIFY_OPEN_STEP.bizContentSchema>>({
   name: 'alipay.user.certify.open.certify',
   title: '身份认证开始认证',
   page: true,
-  ...step,
+  ...CERTIFY_OPEN_STEP,
   businessErrors: CERTIFY_PAGE_ERRORS.rows,
   responseFields: {},
   handle(bizContent, context) {

@@ -8,7 +8,7 @@
  * Source: reference §8 (no seed page); the v3 models of Alipay's PHP SDK for the field descriptions.
  */
 import { defineApiMethod, refused, success } from './api-method.js';
-import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, certificationStep } from './certification-steps.js';
+import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, CERTIFY_OPEN_STEP } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
 import { CERTIFY_OPEN, queryCertification, type Certification } from '../flows/face-certification.js';
 import { SYNTHETIC_FACE_JPEG_BASE64 } from '../identity/synthetic-face-picture.js';
@@ -22,19 +22,11 @@ function materialInfo(certification: Certification): string {
   return withFace ? JSON.stringify({ FACIAL_PICTURE_FRONT: SYNTHETIC_FACE_JPEG_BASE64 }) : '{}';
 }
 
-const step = certificationStep({
-  flow: 'certify-open',
-  idField: 'certify_id',
-  exampleId: '0123456789abcdef0123456789abcdef',
-  orderNo: 'ZGYD201809132323000001234',
-  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
-});
-
-export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
+export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof CERTIFY_OPEN_STEP.bizContentSchema>>({
   name: 'alipay.user.certify.open.query',
   openApi: 'GET',
   title: '身份认证记录查询',
-  ...step,
+  ...CERTIFY_OPEN_STEP,
   businessErrors: CERTIFY_QUERY_ERRORS.rows,
   responseFields: {
     passed: { type: 'string', enum: ['T', 'F'] },

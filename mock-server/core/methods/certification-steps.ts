@@ -76,29 +76,35 @@ export const ZHIMA_STEP_ERRORS = new BusinessErrorTable(ZHIMA_STEP_ROWS);
 /** Which of certify-open's query codes answers why the flow found no certification. */
 export const CERTIFY_QUERY_REFUSALS = { unknown: 'OPEN_CERTIFY_BILL_NOT_EXIST', expired: 'CERTIFY_ID_EXPIRED' } as const;
 
-export interface CertificationStep<Field extends string> {
-  /** The family's flow name, as the provider state 'a certification was started' takes it. */
-  readonly flow: string;
-  readonly idField: Field;
-  /** An id from the page (or one nobody issued): alone it is refused, the state's id makes it a success. */
-  readonly exampleId: string;
-  /** The order the state starts the certification with. */
-  readonly orderNo: string;
-  /** Other fields of the example request. */
-  readonly exampleFields?: Readonly<Record<string, string>>;
-  /** The code a malformed id is refused with; `anyField` where the family answers every malformed field so. */
-  readonly malformed: { readonly subCode: string; readonly anyField?: boolean };
+/** The code a malformed id is refused with; `anyField` where the family answers every malformed field so. */
+interface Malformed {
+  readonly subCode: string;
+  readonly anyField?: boolean;
 }
 
-/** The definition parts of a step that names a certification: its schema, its example call and its schema-failure rule. */
-export function certificationStep<const Field extends string>(step: CertificationStep<Field>) {
-  const rule: SchemaFailureRule = { field: step.malformed.anyField ? '*' : step.idField, on: 'any', subCode: step.malformed.subCode };
+/**
+ * The definition parts of a step that names a certification: its schema, its example call (with `exampleId`
+ * from the page or one nobody issued, refused alone; the provider state 'a certification was started'
+ * starts `orderNo` in `flow` and puts its id in the field) and its schema-failure rule.
+ */
+function certificationStep<const Field extends string>(flow: string, idField: Field, exampleId: string, orderNo: string, malformed: Malformed) {
+  const rule: SchemaFailureRule = { field: malformed.anyField ? '*' : idField, on: 'any', subCode: malformed.subCode };
   return {
-    bizContentSchema: singleIdSchema(step.idField),
+    bizContentSchema: singleIdSchema(idField),
     exampleCall: {
-      request: { [step.idField]: step.exampleId, ...step.exampleFields },
-      needs: { state: 'a certification was started', params: { flow: step.flow, order_no: step.orderNo }, field: step.idField },
+      request: { [idField]: exampleId },
+      needs: { state: 'a certification was started', params: { flow, order_no: orderNo }, field: idField },
     },
     schemaFailureRules: [rule],
   };
 }
+
+const UNKNOWN_CERTIFY_ID: Malformed = { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' };
+const H5_CERTIFY_ID = '2109b5e671aa3ff2eb4851816c65828f';
+
+/** Each family's steps that name a certification, as its certify and query definitions spread them. */
+export const CERTIFY_OPEN_STEP = certificationStep('certify-open', 'certify_id', '0123456789abcdef0123456789abcdef', 'ZGYD201809132323000001234', UNKNOWN_CERTIFY_ID);
+export const ZHIMA_STEP = certificationStep('zhima', 'biz_no', 'ZM201612013000000393900404029253', 'ZHIMA201610252323000001', { subCode: 'INVALID_PARAMETER', anyField: true });
+export const FACE_CERTIFY_STEP = certificationStep('face-certify', 'certify_id', H5_CERTIFY_ID, 'ZGYD201809132323000001234', UNKNOWN_CERTIFY_ID);
+export const FACE_VERIFICATION_STEP = certificationStep('face-verification', 'certify_id', H5_CERTIFY_ID, 'dsdfaeradsfasdf23234234sdf', UNKNOWN_CERTIFY_ID);
+export const FACE_CHECK_STEP = certificationStep('face-check', 'certify_id', H5_CERTIFY_ID, '2324sasfe', UNKNOWN_CERTIFY_ID);

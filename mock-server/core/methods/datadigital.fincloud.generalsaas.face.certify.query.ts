@@ -13,22 +13,14 @@
  */
 import { FACE_CERTIFY, queryCertification } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success } from './api-method.js';
-import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, certificationStep } from './certification-steps.js';
+import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, FACE_CERTIFY_STEP } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
 
-const step = certificationStep({
-  flow: 'face-certify',
-  idField: 'certify_id',
-  exampleId: '2109b5e671aa3ff2eb4851816c65828f',
-  orderNo: 'ZGYD201809132323000001234',
-  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
-});
-
-export const datadigitalFincloudGeneralsaasFaceCertifyQuery = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
+export const datadigitalFincloudGeneralsaasFaceCertifyQuery = defineApiMethod<ParametersOf<typeof FACE_CERTIFY_STEP.bizContentSchema>>({
   name: 'datadigital.fincloud.generalsaas.face.certify.query',
   openApi: 'GET',
   title: 'H5人脸核身查询记录',
-  ...step,
+  ...FACE_CERTIFY_STEP,
   businessErrors: CERTIFY_QUERY_ERRORS.rows,
   responseFields: {
     passed: { type: 'string', enum: ['T', 'F'] },

@@ -13,22 +13,14 @@
  */
 import { certifyPageLink, FACE_CERTIFY } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success, textField } from './api-method.js';
-import { CERTIFY_PAGE_ERRORS, certificationStep } from './certification-steps.js';
+import { CERTIFY_PAGE_ERRORS, FACE_CERTIFY_STEP } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
 
-const step = certificationStep({
-  flow: 'face-certify',
-  idField: 'certify_id',
-  exampleId: '2109b5e671aa3ff2eb4851816c65828f',
-  orderNo: 'ZGYD201809132323000001234',
-  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
-});
-
-export const datadigitalFincloudGeneralsaasFaceCertifyVerify = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
+export const datadigitalFincloudGeneralsaasFaceCertifyVerify = defineApiMethod<ParametersOf<typeof FACE_CERTIFY_STEP.bizContentSchema>>({
   name: 'datadigital.fincloud.generalsaas.face.certify.verify',
   openApi: 'POST',
   title: 'H5人脸核身开始认证',
-  ...step,
+  ...FACE_CERTIFY_STEP,
   businessErrors: CERTIFY_PAGE_ERRORS.rows,
   responseFields: { certify_url: textField },
   handle(bizContent, context) {

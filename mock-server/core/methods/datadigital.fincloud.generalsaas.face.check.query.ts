@@ -16,25 +16,16 @@
  */
 import { FACE_CHECK } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { CERTIFY_QUERY_ERRORS, certificationStep } from './certification-steps.js';
+import { CERTIFY_QUERY_ERRORS, FACE_CHECK_STEP } from './certification-steps.js';
 import { answerFaceQuery, asksForPhoto, faceQueryResponseFields } from './datadigital.fincloud.generalsaas.face.verification.query.js';
 import type { ParametersOf } from './schema-types.js';
-
-const step = certificationStep({
-  flow: 'face-check',
-  idField: 'certify_id',
-  exampleId: '2109b5e671aa3ff2eb4851816c65828f',
-  exampleFields: { need_quality_score: 'Y' },
-  orderNo: '2324sasfe',
-  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
-});
 
 const yesOrNo = { enum: ['Y', 'N'] } as const;
 
 const bizContentSchema = {
-  ...step.bizContentSchema,
+  ...FACE_CHECK_STEP.bizContentSchema,
   properties: {
-    ...step.bizContentSchema.properties,
+    ...FACE_CHECK_STEP.bizContentSchema.properties,
     // "needAlivePhoto：Y_O （原始图片）、Y_M（虚化，背景马赛克）、N（不返图）"
     need_alive_photo: { enum: ['Y_O', 'Y_M', 'N'] },
     need_quality_score: yesOrNo,
@@ -47,8 +38,9 @@ export const datadigitalFincloudGeneralsaasFaceCheckQuery = defineApiMethod<Para
   name: 'datadigital.fincloud.generalsaas.face.check.query',
   openApi: 'GET',
   title: '活体检测结果查询',
-  ...step,
+  ...FACE_CHECK_STEP,
   bizContentSchema,
+  exampleCall: { ...FACE_CHECK_STEP.exampleCall, request: { ...FACE_CHECK_STEP.exampleCall.request, need_quality_score: 'Y' } },
   businessErrors: CERTIFY_QUERY_ERRORS.rows,
   responseFields: faceQueryResponseFields,
   handle(bizContent, context) {

@@ -22,22 +22,14 @@
  */
 import { FACE_VERIFICATION, queryCertification, type Certification, type CertificationResult, type FaceCertificationFamily } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
-import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, certificationStep } from './certification-steps.js';
+import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, FACE_VERIFICATION_STEP } from './certification-steps.js';
 import { stableHex } from './generated-ids.js';
 import type { ParametersOf } from './schema-types.js';
 
-const step = certificationStep({
-  flow: 'face-verification',
-  idField: 'certify_id',
-  exampleId: '2109b5e671aa3ff2eb4851816c65828f',
-  orderNo: 'dsdfaeradsfasdf23234234sdf',
-  malformed: { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' },
-});
-
 const bizContentSchema = {
-  ...step.bizContentSchema,
+  ...FACE_VERIFICATION_STEP.bizContentSchema,
   properties: {
-    ...step.bizContentSchema.properties,
+    ...FACE_VERIFICATION_STEP.bizContentSchema.properties,
     // "是否需要返回活体结果图片，默认为N（不返图）"
     need_alive_photo: { type: 'string', maxLength: 8 },
   },
@@ -99,7 +91,7 @@ export const datadigitalFincloudGeneralsaasFaceVerificationQuery = defineApiMeth
   name: 'datadigital.fincloud.generalsaas.face.verification.query',
   openApi: 'GET',
   title: '人脸核身结果查询',
-  ...step,
+  ...FACE_VERIFICATION_STEP,
   bizContentSchema,
   businessErrors: CERTIFY_QUERY_ERRORS.rows,
   responseFields: { ...faceQueryResponseFields, attack_flag: { type: 'string', enum: ['true', 'false'], optional: true } },

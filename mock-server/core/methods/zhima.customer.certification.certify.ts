@@ -5,22 +5,14 @@
  */
 import { certifyPage, ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
 import { defineApiMethod, page, refused } from './api-method.js';
-import { certificationStep, ZHIMA_STEP_ERRORS } from './certification-steps.js';
+import { ZHIMA_STEP, ZHIMA_STEP_ERRORS } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
 
-const step = certificationStep({
-  flow: 'zhima',
-  idField: 'biz_no',
-  exampleId: 'ZM201612013000000393900404029253',
-  orderNo: 'ZHIMA201610252323000001',
-  malformed: { subCode: 'INVALID_PARAMETER', anyField: true },
-});
-
-export const zhimaCustomerCertificationCertify = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
+export const zhimaCustomerCertificationCertify = defineApiMethod<ParametersOf<typeof ZHIMA_STEP.bizContentSchema>>({
   name: 'zhima.customer.certification.certify',
   title: '芝麻认证开始认证',
   page: true,
-  ...step,
+  ...ZHIMA_STEP,
   businessErrors: ZHIMA_STEP_ERRORS.rows,
   responseFields: {},
   handle(bizContent, context) {

@@ -4,21 +4,13 @@
  */
 import { queryCertification, ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success } from './api-method.js';
-import { certificationStep, ZHIMA_STEP_ERRORS } from './certification-steps.js';
+import { ZHIMA_STEP, ZHIMA_STEP_ERRORS } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
 
-const step = certificationStep({
-  flow: 'zhima',
-  idField: 'biz_no',
-  exampleId: 'ZM201612013000000393900404029253',
-  orderNo: 'ZHIMA201610252323000001',
-  malformed: { subCode: 'INVALID_PARAMETER', anyField: true },
-});
-
-export const zhimaCustomerCertificationQuery = defineApiMethod<ParametersOf<typeof step.bizContentSchema>>({
+export const zhimaCustomerCertificationQuery = defineApiMethod<ParametersOf<typeof ZHIMA_STEP.bizContentSchema>>({
   name: 'zhima.customer.certification.query',
   title: '芝麻认证查询',
-  ...step,
+  ...ZHIMA_STEP,
   businessErrors: ZHIMA_STEP_ERRORS.rows,
   responseFields: {
     passed: { type: 'string', enum: ['true', 'false'] },
