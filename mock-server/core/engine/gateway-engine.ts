@@ -23,6 +23,7 @@ import { isConnectionFault } from './envelope-faults.js';
 import { methodFiles } from './method-uploads.js';
 import { Rejection, type Answer, type RequestState } from './request-state.js';
 import { createOpenApiV3, memoryNonceBook } from './openapi-v3.js';
+import { pageExampleNote } from './page-example-notes.js';
 import { createResponder } from './render-response.js';
 import type { GatewayEngine, GatewayEngineDependencies, GatewayRequest, GatewayResponse, OpenApiRequest } from './engine-contract.js';
 
@@ -99,6 +100,12 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     return registered;
   }
 
+  /** A refused request that copied its page's example ID number is told so (page-example-notes.ts). */
+  function pageExampleNotes(definition: RegisteredMethod['definition'], bizContent: Readonly<Record<string, unknown>>): string[] {
+    const note = pageExampleNote(definition, bizContent);
+    return note === undefined ? [] : [note];
+  }
+
   function runMethod(registered: RegisteredMethod, request: AuthenticatedRequest, state: RequestState): Answer {
     const { definition, validateBizContent, schemaFailure } = registered;
     const { origin } = state;
@@ -110,7 +117,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     if (!validateBizContent(bizContent)) {
       const errors: readonly ErrorObject[] = validateBizContent.errors ?? [];
       const refusal = schemaFailure(errors);
-      throw new Rejection(refusal.error, withNotes(refusal.detail, [...jsonMistakeNotes(errors), ...camelCase]));
+      throw new Rejection(refusal.error, withNotes(refusal.detail, [...jsonMistakeNotes(errors), ...camelCase, ...pageExampleNotes(definition, bizContent)]));
     }
     const outcome = definition.handle(bizContent, {
       appId: request.stateAppId,
@@ -121,7 +128,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       ...(origin === undefined ? {} : { origin }),
       ...(files === undefined ? {} : { files }),
     });
-    if (outcome.kind === 'refused') throw new Rejection(outcome.refusal.error, withNotes(outcome.refusal.detail, camelCase));
+    if (outcome.kind === 'refused') throw new Rejection(outcome.refusal.error, withNotes(outcome.refusal.detail, [...camelCase, ...pageExampleNotes(definition, bizContent)]));
     if (outcome.kind === 'page') return { kind: 'page', html: outcome.html };
     const node = { code: '10000', msg: PUBLIC_CODE_MSG['10000'], ...outcome.fields };
     // A success carries a detail only when the request had a mistake Alipay passes over.

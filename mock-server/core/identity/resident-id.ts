@@ -24,6 +24,14 @@ function isRealDate(yyyymmdd: string): boolean {
   return year >= 1900 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/** Prefectures the sandbox's examples and messages name (the kit's example numbers are Hangzhou's). */
+const NAMED_PREFECTURES: Readonly<Record<string, string>> = { '1101': 'Beijing', '3301': 'Hangzhou' };
+
+/** The prefecture a number was issued in, by name, when it is one the sandbox's messages name. */
+export function prefectureName(certNo: string): string | undefined {
+  return NAMED_PREFECTURES[certNo.slice(0, 4)];
+}
+
 export type ResidentIdProblem = 'length' | 'characters' | 'region' | 'birth-date' | 'check-digit';
 
 /** Why `certNo` cannot be a resident ID number, or undefined when it can be one. */
@@ -44,7 +52,7 @@ export function describeResidentIdProblem(field: string, certNo: string, problem
     case 'characters':
       return `${field} "${certNo}" must be 17 digits and a digit or X`;
     case 'region':
-      return `${field} "${certNo}" starts with ${certNo.slice(0, 4)}, which is no province and prefecture of GB/T 2260 (e.g. 1101 Beijing, 3301 Hangzhou)`;
+      return `${field} "${certNo}" starts with ${certNo.slice(0, 4)}, which is no province and prefecture of GB/T 2260 (e.g. ${Object.entries(NAMED_PREFECTURES).map((named) => named.join(' ')).join(', ')})`;
     case 'birth-date':
       return `${field} "${certNo}" carries no real birth date in characters 7 to 14`;
     case 'check-digit':
