@@ -1,7 +1,8 @@
 /**
  * What `npm run docs` writes, computed in memory: write-docs.ts writes it, and a test compares it with
  * the files on disk, so that a stale generated file is found without rewriting files others may be
- * editing. Each file's header comes from its own generator (the README's blocks are in their markers).
+ * editing. A file is generated whole (its header comes from its own generator) or is a hand-written
+ * markdown page with generated blocks between markers (BLOCK_FILES).
  */
 import { relative } from 'node:path';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
@@ -22,20 +23,32 @@ export interface DocsFile {
   readonly text: string;
 }
 
-export interface ReadmeBlock {
+export interface GeneratedBlock {
   readonly start: string;
   readonly end: string;
   readonly markdown: () => string;
 }
 
-export const README_FILE = 'README.md';
+/** A hand-written markdown file and the generated blocks in it. */
+export interface BlockFile {
+  /** From the package root. */
+  readonly path: string;
+  readonly blocks: readonly GeneratedBlock[];
+}
 
-/** The README's generated blocks; the rest of it is hand-written. */
-export const README_BLOCKS: readonly ReadmeBlock[] = [
-  { start: METHOD_TABLE_START, end: METHOD_TABLE_END, markdown: () => methodTableMarkdown(SUPPORTED_METHODS) },
-  { start: MAGIC_TABLE_START, end: MAGIC_TABLE_END, markdown: magicIdentityTableMarkdown },
-  { start: SERVE_OPTIONS_TABLE_START, end: SERVE_OPTIONS_TABLE_END, markdown: serveOptionsMarkdown },
+/** The generated blocks of hand-written pages, by the page each lives in; the rest of each page is hand-written. */
+export const BLOCK_FILES: readonly BlockFile[] = [
+  { path: 'README.md', blocks: [{ start: METHOD_TABLE_START, end: METHOD_TABLE_END, markdown: () => methodTableMarkdown(SUPPORTED_METHODS) }] },
+  { path: 'docs/scenarios.md', blocks: [{ start: MAGIC_TABLE_START, end: MAGIC_TABLE_END, markdown: magicIdentityTableMarkdown }] },
+  { path: 'docs/ci.md', blocks: [{ start: SERVE_OPTIONS_TABLE_START, end: SERVE_OPTIONS_TABLE_END, markdown: serveOptionsMarkdown }] },
 ];
+
+/** The page that holds a generated block, found by its start marker (for the tests that read one block). */
+export function blockFileOf(start: string): string {
+  const file = BLOCK_FILES.find((candidate) => candidate.blocks.some((block) => block.start === start));
+  if (!file) throw new Error(`no page holds the generated block ${start}`);
+  return file.path;
+}
 
 const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -43,10 +56,17 @@ function fixturePeopleText(): string {
   return jsonText(generateIdentities({ seed: FIXTURE_PEOPLE_SEED, count: FIXTURE_PEOPLE_COUNT }).map(asFixturePerson));
 }
 
-/** Every file `npm run docs` writes; the README's is `readme` (its text today) with its blocks regenerated. */
-export function docsFiles(readme: string): DocsFile[] {
+function withBlocksRegenerated(file: BlockFile, read: (path: string) => string): DocsFile {
+  return { path: file.path, text: file.blocks.reduce((text, block) => replaceBlock(text, block.start, block.end, block.markdown()), read(file.path)) };
+}
+
+/**
+ * Every file `npm run docs` writes. `read` gives a hand-written page's text today (the file on disk),
+ * into which its blocks are regenerated; a whole generated file is one more line of this list.
+ */
+export function docsFiles(read: (path: string) => string): DocsFile[] {
   return [
-    { path: README_FILE, text: README_BLOCKS.reduce((text, block) => replaceBlock(text, block.start, block.end, block.markdown()), readme) },
+    ...BLOCK_FILES.map((file) => withBlocksRegenerated(file, read)),
     { path: 'scenarios/scenario.schema.json', text: jsonText(SCENARIO_SCHEMA) },
     ...businessErrorScenarios(SUPPORTED_METHODS).map((file) => ({ path: `scenarios/${file.path}`, text: file.text })),
     { path: CLIENT_API_TYPES_FILE, text: clientApiTypes(SUPPORTED_METHODS) },

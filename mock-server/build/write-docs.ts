@@ -1,17 +1,17 @@
 /**
  * `npm run docs`: regenerates what is generated from the definitions and fixtures (docs-files.ts lists
- * it): the README's tables of supported methods, magic identities and serve options, the shipped
- * business-error scenarios and the scenario schema's JSON, the reference client's API types, and the
- * fixture people a new sandbox knows.
+ * it): the generated blocks of hand-written pages (the tables of supported methods, magic identities
+ * and serve options), the shipped business-error scenarios and the scenario schema's JSON, the
+ * reference client's API types, and the fixture people a new sandbox knows.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { packagePath } from '../package-root.js';
-import { docsFiles, README_FILE } from './docs-files.js';
+import { docsFiles } from './docs-files.js';
 
-const files = docsFiles(readFileSync(packagePath(README_FILE), 'utf8'));
-// Only what changed is written: the README is edited by hand between its blocks, and an editor that has
-// it open should not see it change under it when the blocks were already current.
+const files = docsFiles((path) => readFileSync(packagePath(path), 'utf8'));
+// Only what changed is written: a page with generated blocks is edited by hand between them, and an
+// editor that has it open should not see it change under it when the blocks were already current.
 const changed = files.filter((file) => !existsSync(packagePath(file.path)) || readFileSync(packagePath(file.path), 'utf8') !== file.text);
 for (const file of changed) {
   mkdirSync(dirname(packagePath(file.path)), { recursive: true });

@@ -1,18 +1,19 @@
 /**
  * The command line as a user types it: help for every command, the version, a bare command, serve's
  * options from flags or environment variables (and the errors that name which), --quiet keeping the
- * warnings, and the README's options table generated from the same source.
+ * warnings, and the docs' options table generated from the same source.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { blockFileOf } from '../../mock-server/build/docs-files.js';
 import { generatedBlock } from '../../mock-server/build/generated-blocks.js';
 import { SERVE_OPTIONS_TABLE_END, SERVE_OPTIONS_TABLE_START, serveOptionsMarkdown, serveSettings } from '../../mock-server/cli/serve-options.js';
 import { UsageError } from '../../mock-server/cli/usage-error.js';
 import { ROOT, runCli, servedUrl, spawnCli } from '../support/cli-process.js';
 
-/** The options a table of serve's options documents (the README's, as generated): each flag and its variables. */
+/** The options a table of serve's options documents (the docs', as generated): each flag and its variables. */
 function documentedOptions(table: string): Array<{ flag: string; env: string[] }> {
   return table.split('\n').flatMap((row) => {
     const cells = /^\| `--([a-z-]+)[^`]*` \| ([^|]*) \|/.exec(row);
@@ -158,9 +159,9 @@ describe('serve settings, from flags or environment variables', () => {
     expect(JSON.stringify(answer)).toContain('outage');
   });
 
-  it('the README\'s options table is what the table of options generates (run `npm run docs` when this fails)', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const table = generatedBlock(readme, SERVE_OPTIONS_TABLE_START, SERVE_OPTIONS_TABLE_END);
+  it('the docs\' options table is what the table of options generates (run `npm run docs` when this fails)', () => {
+    const page = readFileSync(join(ROOT, blockFileOf(SERVE_OPTIONS_TABLE_START)), 'utf8');
+    const table = generatedBlock(page, SERVE_OPTIONS_TABLE_START, SERVE_OPTIONS_TABLE_END);
     expect(table).toBe(serveOptionsMarkdown());
     const flags = documentedOptions(table!).map((option) => option.flag);
     expect(flags).toEqual(expect.arrayContaining(['port', 'scenario', 'quiet']));

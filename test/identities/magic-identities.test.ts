@@ -1,10 +1,11 @@
 /**
  * Each magic identity gets its documented answer from the real alipay-sdk with no scenario and no admin
- * call, and the README's table of them is what the fixtures say.
+ * call, and the docs' table of them is what the fixtures say.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAGIC_IDENTITIES, MAGIC_MISSING_USER_ID, type MagicAnswer } from '../../fixtures/identities/magic-identities.js';
+import { blockFileOf } from '../../mock-server/build/docs-files.js';
 import { generatedBlock } from '../../mock-server/build/generated-blocks.js';
 import { magicIdentityTableMarkdown, MAGIC_TABLE_END, MAGIC_TABLE_START } from '../../mock-server/core/identity/magic-identity-table.js';
 import { residentIdProblem } from '../../mock-server/core/identity/resident-id.js';
@@ -92,8 +93,8 @@ describe('magic identities, with no scenario', () => {
     for (const definition of documenting) expect(BUSY.answers[definition.name], definition.name).toEqual({ business_error: 'SYSTEM_ERROR' });
   });
 
-  it('are listed in the README as the fixtures say (run `npm run docs` when this fails)', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    expect(generatedBlock(readme, MAGIC_TABLE_START, MAGIC_TABLE_END)).toBe(magicIdentityTableMarkdown());
+  it('are listed in the docs as the fixtures say (run `npm run docs` when this fails)', () => {
+    const page = readFileSync(new URL(`../../${blockFileOf(MAGIC_TABLE_START)}`, import.meta.url), 'utf8');
+    expect(generatedBlock(page, MAGIC_TABLE_START, MAGIC_TABLE_END)).toBe(magicIdentityTableMarkdown());
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The package from outside, as a new user meets it: `npm pack`, the tarball installed into a fresh
  * project (offline, from the npm cache), then plain Node (ESM and CommonJS), the bin through npx, a
- * strict TypeScript consumer, the README's vitest global set-up and its CI jobs' commands.
+ * strict TypeScript consumer, the docs' vitest global set-up and their CI jobs' commands.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,12 +9,12 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { consumerFile } from '../docs/doc-pages.js';
 import { ROOT, servedUrl } from '../support/cli-process.js';
 import { installPackage, type InstalledPackage } from '../support/installed-package.js';
 import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
 import { spareKeyPairPem } from '../support/spare-app-keys.js';
 
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const INIT_BIZ_CONTENT = {
   outer_order_no: 'PACKAGE0001',
   biz_code: 'FACE',
@@ -46,16 +46,6 @@ function write(file: string, text: string): string {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return path;
-}
-
-/** The code block after `<!-- consumer-file:NAME -->` in the README. */
-function readmeFile(name: string): string {
-  const marker = `<!-- consumer-file:${name} -->\n`;
-  const at = README.indexOf(marker);
-  if (at < 0) throw new Error(`the README has no ${marker.trim()}`);
-  const block = /^```\w*\n([\s\S]*?)^```$/m.exec(README.slice(at + marker.length));
-  if (!block) throw new Error(`no code block after ${marker.trim()}`);
-  return block[1]!;
 }
 
 function freePort(): Promise<number> {
@@ -309,16 +299,16 @@ export async function inProcess(): Promise<number> {
   });
 });
 
-describe('the README recipes, run in the installed project', () => {
+describe('the docs\' recipes, run in the installed project', () => {
   it('the vitest global set-up starts one sandbox, hands it to the tests and stops it', () => {
-    for (const file of ['vitest.config.ts', 'alipay-sandbox.global-setup.ts', 'authorization.test.ts']) write(file, readmeFile(file));
+    for (const file of ['vitest.config.ts', 'alipay-sandbox.global-setup.ts', 'authorization.test.ts']) write(file, consumerFile(file));
     const run = inProject(process.execPath, [join(installed.project, 'node_modules/vitest/vitest.mjs'), 'run', '--root', installed.project], { CI: 'true' }, 60_000);
     expect(run.output).toContain('1 passed');
     expect(run.status).toBe(0);
   });
 
   it('the GitHub Actions job\'s start and wait commands bring up a sandbox that answers', async () => {
-    const job = (parseYaml(readmeFile('.github/workflows/integration.yml')) as { jobs: { integration: { env: Record<string, string | boolean | number>; steps: Array<{ name?: string; run?: string }> } } }).jobs.integration;
+    const job = (parseYaml(consumerFile('.github/workflows/integration.yml')) as { jobs: { integration: { env: Record<string, string | boolean | number>; steps: Array<{ name?: string; run?: string }> } } }).jobs.integration;
     const step = (name: string) => job.steps.find((s) => s.name === name)!.run!;
     const env = { ...Object.fromEntries(Object.entries(job.env).map(([k, v]) => [k, String(v)])), ALIPAY_SANDBOX_PORT: String(await freePort()) };
     await shell(step('Start the Alipay sandbox'), env);
@@ -328,7 +318,7 @@ describe('the README recipes, run in the installed project', () => {
   });
 
   it('the GitLab CI job\'s before_script brings up a sandbox that answers', async () => {
-    const job = (parseYaml(readmeFile('.gitlab-ci.yml')) as { integration: { variables: Record<string, string>; before_script: string[] } }).integration;
+    const job = (parseYaml(consumerFile('.gitlab-ci.yml')) as { integration: { variables: Record<string, string>; before_script: string[] } }).integration;
     const env = { ...job.variables, ALIPAY_SANDBOX_PORT: String(await freePort()) };
     // npm ci has been done: the project installed the tarball.
     const lines = job.before_script.filter((line) => line !== 'npm ci');

@@ -1,5 +1,5 @@
 /**
- * The README's table of magic identities, generated from fixtures/identities/magic-identities.ts.
+ * The table of magic identities in docs/scenarios.md, generated from fixtures/identities/magic-identities.ts.
  */
 import { MAGIC_IDENTITIES, MAGIC_MISSING_USER_ID, type MagicAnswer } from '../../../fixtures/identities/magic-identities.js';
 

@@ -1,15 +1,9 @@
-import { AlipaySdk } from 'alipay-sdk';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+import { expect, it } from 'vitest';
+import { sandboxForThisFile } from './sandbox-for-this-file.js';
 
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
-});
-afterAll(() => sandbox.close());
+const { sandbox, alipay } = await sandboxForThisFile();
 
 it('my service asked once whether this user authorized us, and never ran a material certification', async () => {
-  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   await alipay.exec('zhima.auth.info.authquery', {
     bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },
   });

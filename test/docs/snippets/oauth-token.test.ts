@@ -1,17 +1,11 @@
-import { AlipaySdk } from 'alipay-sdk';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+import { expect, it } from 'vitest';
+import { sandboxForThisFile } from './sandbox-for-this-file.js';
 
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
-});
-afterAll(() => sandbox.close());
+const { sandbox, alipay } = await sandboxForThisFile();
 
 it('an auth code from the OAuth redirect becomes the user_id authquery takes', async () => {
   const person = sandbox.admin.identities().identities[0]!;
   const { auth_code } = await sandbox.admin.issueAuthCode({ app_id: sandbox.defaultApp.appId, user_id: person.user_id });
-  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const token = await alipay.exec('alipay.system.oauth.token', { grantType: 'authorization_code', code: auth_code }, { validateSign: true });
   expect(token.userId).toBe(person.user_id);
 

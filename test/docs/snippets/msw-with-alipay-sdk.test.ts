@@ -1,15 +1,13 @@
 import { AlipaySdk } from 'alipay-sdk';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createMswSandbox, type MswSandbox } from 'alipay-gateway-sandbox/msw';
+import { createMswSandbox } from 'alipay-gateway-sandbox/msw';
 import { interceptAlipayHosts, type AlipayInterception } from 'alipay-gateway-sandbox/undici';
 
-let sandbox: MswSandbox;
-let server: ReturnType<typeof setupServer>;
+const sandbox = await createMswSandbox();
+const server = setupServer(...sandbox.handlers);
 let interception: AlipayInterception;
-beforeAll(async () => {
-  sandbox = await createMswSandbox();
-  server = setupServer(...sandbox.handlers);
+beforeAll(() => {
   server.listen({ onUnhandledRequest: 'bypass' });
   interception = interceptAlipayHosts(sandbox); // alipay-sdk's undici requests, which msw never sees
 });

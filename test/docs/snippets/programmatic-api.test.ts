@@ -1,18 +1,12 @@
-import { AlipaySdk } from 'alipay-sdk';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+import { expect, it } from 'vitest';
+import { sandboxForThisFile } from './sandbox-for-this-file.js';
 
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
-});
-afterAll(() => sandbox.close());
+const { sandbox, alipay } = await sandboxForThisFile();
 
 it('a retried authorization query reaches the gateway twice', async () => {
   sandbox.setScenario(sandbox.defaultApp.appId, {
     rules: [{ match: { call: { first: 1 } }, outcome: { public_error: 'isp.unknow-error', sub_msg: '系统繁忙' } }],
   });
-  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const query = () =>
     alipay.exec('zhima.auth.info.authquery', {
       bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },

@@ -1,15 +1,11 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AlipayClient } from 'alipay-gateway-sandbox/client';
-import { createMswSandbox, type MswSandbox } from 'alipay-gateway-sandbox/msw';
+import { createMswSandbox } from 'alipay-gateway-sandbox/msw';
 
-let sandbox: MswSandbox;
-let server: ReturnType<typeof setupServer>;
-beforeAll(async () => {
-  sandbox = await createMswSandbox();
-  server = setupServer(...sandbox.handlers);
-  server.listen({ onUnhandledRequest: 'bypass' });
-});
+const sandbox = await createMswSandbox();
+const server = setupServer(...sandbox.handlers);
+beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
 afterAll(() => server.close());
 
 it('a fetch-based client talks to https://openapi.alipay.com/gateway.do, answered in-process', async () => {

@@ -1,20 +1,11 @@
-import { AlipaySdk } from 'alipay-sdk';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+import { expect, it } from 'vitest';
+import { sandboxForThisFile } from './sandbox-for-this-file.js';
 
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({
-    port: 0,
-    inMemory: true,
-    quiet: true,
-    scenario: { rules: [{ name: '5 calls a minute', match: { rate: { calls: 5, per_ms: 60_000 } }, outcome: { throttled: true } }] },
-  });
+const { sandbox, alipay } = await sandboxForThisFile({
+  scenario: { rules: [{ name: '5 calls a minute', match: { rate: { calls: 5, per_ms: 60_000 } }, outcome: { throttled: true } }] },
 });
-afterAll(() => sandbox.close());
 
 it('20 calls at once: 5 are served, 15 are throttled with 20000', async () => {
-  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const ask = () => alipay.exec('zhima.auth.info.authquery', {
     bizContent: { identity_type: '5', identity_param: '{"userId":"2088202844499224"}' },
   }, { validateSign: true });

@@ -1,11 +1,8 @@
 import { AlipaySdk } from 'alipay-sdk';
-import { beforeAll, expect, it } from 'vitest';
-import { createMockAgentSandbox, type MockAgentSandbox } from 'alipay-gateway-sandbox/undici';
+import { expect, it } from 'vitest';
+import { createMockAgentSandbox } from 'alipay-gateway-sandbox/undici';
 
-let sandbox: MockAgentSandbox;
-beforeAll(async () => {
-  sandbox = await createMockAgentSandbox();
-});
+const sandbox = await createMockAgentSandbox();
 
 it('alipay-sdk, which msw cannot see, is answered through its proxyAgent', async () => {
   const alipay = new AlipaySdk(sandbox.alipaySdkOptions());

@@ -1,15 +1,9 @@
-import { AlipaySdk } from 'alipay-sdk';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+import { expect, it } from 'vitest';
+import { sandboxForThisFile } from './sandbox-for-this-file.js';
 
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
-});
-afterAll(() => sandbox.close());
+const { sandbox, alipay } = await sandboxForThisFile();
 
 it('a face verification over OpenAPI v3, started, finished and queried', async () => {
-  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const started = await alipay.curl<{ certify_id: string }>('POST', '/v3/alipay/user/certify/open/initialize', {
     body: {
       outer_order_no: 'V3README01',

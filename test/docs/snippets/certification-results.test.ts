@@ -1,15 +1,9 @@
-import { AlipaySdk } from 'alipay-sdk';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from 'alipay-gateway-sandbox';
+import { expect, it } from 'vitest';
+import { sandboxForThisFile } from './sandbox-for-this-file.js';
 
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true });
-});
-afterAll(() => sandbox.close());
+const { sandbox, alipay } = await sandboxForThisFile();
 
 it('a passed face check hands out the live face; an id nobody finished expires', async () => {
-  const alipay = new AlipaySdk(sandbox.alipaySdkOptions());
   const start = (outerOrderNo: string) => alipay.exec('alipay.user.certify.open.initialize', {
     bizContent: {
       outer_order_no: outerOrderNo,
