@@ -26,7 +26,8 @@ function describe(sandbox: RunningSandbox, dataDir: string | undefined, store: s
     `  web console        ${sandbox.url}/__admin/ui`,
     `  default app_id     ${sandbox.defaultApp.appId} (sign_type RSA2)`,
     `  app private key    ${here(sandbox.defaultApp.privateKeyPkcs1Path)} (PKCS#1)`,
-    `                     ${here(sandbox.defaultApp.privateKeyPkcs8Path)} (PKCS#8)`,
+    // alipay-sdk reads a key as PKCS#1 unless told: given the PKCS#8 file alone, its every call fails to decode the key.
+    `                     ${here(sandbox.defaultApp.privateKeyPkcs8Path)} (PKCS#8: alipay-sdk needs keyType: 'PKCS8')`,
     `  alipay public key  ${here(sandbox.alipayPublicKeyPath)} (also GET ${sandbox.url}/__admin/alipay-public-key)`,
     `  data               ${store ? `${redisAddress(store).where} (shared by every sandbox using it)` : (dataDir ?? 'in memory')}`,
     `  scenario           ${sandbox.scenarioPath ? here(sandbox.scenarioPath) : 'none (normal behaviour)'}`,

@@ -3,11 +3,13 @@
  * and its --quiet switch, the default data folder, and a clean stop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AlipaySdk } from 'alipay-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { ROOT, servedUrl, spawnCli } from '../support/cli-process.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -75,6 +77,23 @@ describe('serve', () => {
     expect(served.output()).toContain('fixtures/keys/default-app.private-key.pkcs1.pem');
     expect(served.output()).toContain('fixtures/keys/alipay-sandbox.public-key.pem');
     expect(served.output()).toContain('TEST-ONLY');
+  });
+
+  it("says alipay-sdk needs keyType 'PKCS8' for the PKCS#8 key: with it a call succeeds, without it the key does not decode", async () => {
+    const served = await serve(['--port', '0', '--in-memory', '--quiet']);
+    const pkcs8Path = /^ +(\S+\.pem) \(PKCS#8: alipay-sdk needs keyType: 'PKCS8'\)$/m.exec(served.output())?.[1];
+    expect(pkcs8Path).toBeDefined();
+    const sdk = (keyType?: 'PKCS8') =>
+      new AlipaySdk({
+        appId: DEFAULT_APP_ID,
+        privateKey: readFileSync(join(ROOT, pkcs8Path!), 'utf8'),
+        alipayPublicKey: readFileSync(testKeyPaths.alipayPublicKey, 'utf8'),
+        gateway: `${served.url}/gateway.do`,
+        ...(keyType ? { keyType } : {}),
+      });
+    const bizContent = { ...certifyOpenInitializeExample, outer_order_no: 'BANNERPKCS8' };
+    expect(await sdk('PKCS8').exec(CERTIFY_OPEN_INITIALIZE, { bizContent }, { validateSign: true })).toMatchObject({ code: '10000' });
+    await expect(sdk().exec(CERTIFY_OPEN_INITIALIZE, { bizContent })).rejects.toThrow(/DECODER/);
   });
 
   it('listens on the PORT environment variable, and --port wins over it', async () => {
