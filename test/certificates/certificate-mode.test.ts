@@ -14,15 +14,12 @@ import { adminOf, answered } from '../support/admin-client.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 import { spareKeyPair } from '../support/spare-app-keys.js';
+import { certifyOpenInitializeExample } from '../support/certify-open.js';
 
 const sandbox = useSandbox();
 const vector = (name: string) => readFileSync(new URL(`../fixtures/alipay-sdk-vectors/${name}`, import.meta.url), 'utf8');
-const INIT = {
-  outer_order_no: 'CERT0001',
-  biz_code: 'FACE',
-  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
-  merchant_config: '{"return_url":"https://merchant.example/return"}',
-};
+/** certify-open's page example with a real resident ID, as an order of this file's own. */
+const INIT = { ...certifyOpenInitializeExample, outer_order_no: 'CERT0001' };
 
 describe('certificate SNs', () => {
   it('match the Node SDK\'s own test vectors', () => {

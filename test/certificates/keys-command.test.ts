@@ -12,16 +12,13 @@ import { testCertificatePaths } from '../../fixtures/test-keys.js';
 import { certificateSn, rootCertificateSn } from '../../mock-server/keys/certificate-sn.js';
 import { runCliAsync } from '../support/cli-process.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
+import { certifyOpenInitializeExample } from '../support/certify-open.js';
 
 const sandbox = useSandbox();
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const INIT = {
-  outer_order_no: 'KEYS0001',
-  biz_code: 'FACE',
-  identity_param: '{"identity_type":"CERT_INFO","cert_type":"IDENTITY_CARD","cert_name":"收委","cert_no":"330106197909275965"}',
-  merchant_config: '{"return_url":"https://merchant.example/return"}',
-};
+/** certify-open's page example with a real resident ID, as an order of this file's own. */
+const INIT = { ...certifyOpenInitializeExample, outer_order_no: 'KEYS0001' };
 
 describe('keys generate', () => {
   it('writes a key pair in every form, registers it, and prints an alipay-sdk configuration that works', async () => {

@@ -8,34 +8,28 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AlipaySdk } from 'alipay-sdk';
-import { setupServer } from 'msw/node';
 import { getGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMswSandbox, type MswSandbox } from '../../mock-server/msw/index.js';
 import { interceptAlipayHosts, type AlipayInterception } from '../../mock-server/undici/index.js';
 import { recordConnectionAttempts } from '../support/connection-attempts.js';
+import { useMswSandbox } from '../support/msw-sandbox.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 
 const attemptedConnections = recordConnectionAttempts();
 
-let sandbox: MswSandbox;
-let server: ReturnType<typeof setupServer>;
+const mswSandbox = useMswSandbox();
 let interception: AlipayInterception;
 let loopback: Server;
 let previousDispatcher: ReturnType<typeof getGlobalDispatcher>;
 
 beforeAll(async () => {
-  sandbox = await createMswSandbox();
-  server = setupServer(...sandbox.handlers);
-  server.listen({ onUnhandledRequest: 'bypass' });
   previousDispatcher = getGlobalDispatcher();
-  interception = interceptAlipayHosts(sandbox);
+  interception = interceptAlipayHosts(mswSandbox());
   loopback = createServer((_req, res) => res.end('loopback ok'));
   await new Promise<void>((done) => loopback.listen(0, '127.0.0.1', done));
 });
 
 afterAll(async () => {
-  server.close();
   await interception.restore();
   loopback.close();
 });
@@ -43,9 +37,9 @@ afterAll(async () => {
 /** alipay-sdk as a team configures it for production: no gateway, no proxyAgent. */
 function unmodifiedSdk(gateway?: string): AlipaySdk {
   return new AlipaySdk({
-    appId: sandbox.defaultApp.appId,
-    privateKey: sandbox.defaultApp.privateKeyPem,
-    alipayPublicKey: sandbox.alipayPublicKeyPem,
+    appId: mswSandbox().defaultApp.appId,
+    privateKey: mswSandbox().defaultApp.privateKeyPem,
+    alipayPublicKey: mswSandbox().alipayPublicKeyPem,
     ...(gateway ? { gateway } : {}),
   });
 }
@@ -55,14 +49,14 @@ describe('interceptAlipayHosts beside msw', () => {
     const result = await unmodifiedSdk().exec('alipay.user.certify.open.initialize', { bizContent: VALID_REQUESTS['alipay.user.certify.open.initialize'] }, { validateSign: true });
     expect(result.code).toBe('10000');
     expect(result.certifyId).toMatch(/^[0-9a-f]{32}$/);
-    expect(sandbox.requests({ method: 'alipay.user.certify.open.initialize' })).toHaveLength(1);
+    expect(mswSandbox().requests({ method: 'alipay.user.certify.open.initialize' })).toHaveLength(1);
   });
 
   it('answers the SDK configured for Alipay\'s sandbox gateway, with the scenario of the app', async () => {
-    sandbox.setScenario(sandbox.defaultApp.appId, { rules: [{ match: { method: 'alipay.user.auth.zhimaper.inner.apply' }, outcome: { business_error: 'NO_USER_ERROR' } }] });
+    mswSandbox().setScenario(mswSandbox().defaultApp.appId, { rules: [{ match: { method: 'alipay.user.auth.zhimaper.inner.apply' }, outcome: { business_error: 'NO_USER_ERROR' } }] });
     const result = await unmodifiedSdk('https://openapi-sandbox.dl.alipaydev.com/gateway.do').exec('alipay.user.auth.zhimaper.inner.apply', { bizContent: VALID_REQUESTS['alipay.user.auth.zhimaper.inner.apply'] }, { validateSign: true });
     expect(result.subCode).toBe('NO_USER_ERROR');
-    sandbox.clearScenario(sandbox.defaultApp.appId);
+    mswSandbox().clearScenario(mswSandbox().defaultApp.appId);
   });
 
   it('fails closed, with a clear error, on an Alipay address the sandbox does not answer', async () => {
@@ -85,7 +79,7 @@ describe('interceptAlipayHosts beside msw', () => {
   });
 
   it('puts the previous global dispatcher back on restore', async () => {
-    const second = interceptAlipayHosts(sandbox);
+    const second = interceptAlipayHosts(mswSandbox());
     expect(getGlobalDispatcher()).toBe(second.mockAgent);
     await second.restore();
     expect(getGlobalDispatcher()).toBe(interception.mockAgent);
@@ -101,7 +95,7 @@ describe('without interceptAlipayHosts', () => {
       expect(attemptedConnections).toContain('openapi.alipay.com');
     } finally {
       attemptedConnections.length = 0;
-      interception = interceptAlipayHosts(sandbox);
+      interception = interceptAlipayHosts(mswSandbox());
     }
   });
 });
