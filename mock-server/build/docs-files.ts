@@ -15,6 +15,8 @@ import { methodTableMarkdown, METHOD_TABLE_END, METHOD_TABLE_START } from '../co
 import { PACKAGE_ROOT } from '../package-root.js';
 import { businessErrorScenarios } from '../core/scenarios/business-error-scenarios.js';
 import { SCENARIO_SCHEMA } from '../core/scenarios/scenario-schema.js';
+import { adminApiMarkdown, ADMIN_API_DOC_FILE } from './admin-api-doc.js';
+import { cliMarkdown, CLI_DOC_FILE } from './cli-doc.js';
 import { replaceBlock } from './generated-blocks.js';
 
 export interface DocsFile {
@@ -71,5 +73,7 @@ export function docsFiles(read: (path: string) => string): DocsFile[] {
     ...businessErrorScenarios(SUPPORTED_METHODS).map((file) => ({ path: `scenarios/${file.path}`, text: file.text })),
     { path: CLIENT_API_TYPES_FILE, text: clientApiTypes(SUPPORTED_METHODS) },
     { path: relative(PACKAGE_ROOT, FIXTURE_PEOPLE_FILE), text: fixturePeopleText() },
+    { path: ADMIN_API_DOC_FILE, text: adminApiMarkdown() },
+    { path: CLI_DOC_FILE, text: cliMarkdown() },
   ];
 }

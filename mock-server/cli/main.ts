@@ -1,31 +1,12 @@
 #!/usr/bin/env node
 /**
  * The sandbox's command line, `alipay-sandbox` (also `alipay-gateway-sandbox`): a subcommand, each with
- * its own `--help`. A command's module is loaded only when it runs, so that `serve` does not pay for
- * faker or Pact, nor `--help` for Express.
+ * its own `--help`, from the table in commands.ts.
  */
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../package-root.js';
+import { COMMANDS } from './commands.js';
 import { UsageError } from './usage-error.js';
-
-interface CommandModule {
-  readonly usage: string;
-  run(args: string[]): Promise<number>;
-}
-
-interface Command {
-  readonly summary: string;
-  load(): Promise<CommandModule>;
-}
-
-const COMMANDS: Readonly<Record<string, Command>> = {
-  serve: { summary: 'serve gateway.do and the admin API on the embedded default', load: () => import('./serve-command.js') },
-  keys: { summary: 'TEST-ONLY app key pairs, app certificates and CAs', load: () => import('./keys-command.js') },
-  identities: { summary: 'print synthetic people (name, resident ID, mobile, user id) as JSON', load: () => import('./identities-command.js') },
-  'verify-pacts': { summary: 'verify your pact files against a fresh sandbox (needs @pact-foundation/pact)', load: () => import('./verify-pacts-command.js') },
-  doctor: { summary: "check a client's app id, keys, clock and charset against a running sandbox", load: () => import('./doctor-command.js') },
-  smoke: { summary: 'smoke-check the contract against another gateway, e.g. Alipay\'s sandbox', load: () => import('../../client-harness/smoke-command.js') },
-};
 
 function version(): string {
   return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
