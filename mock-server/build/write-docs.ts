@@ -2,7 +2,8 @@
  * `npm run docs`: regenerates what is generated from the definitions and fixtures (docs-files.ts lists
  * it): the generated blocks of hand-written pages (the tables of supported methods, magic identities
  * and serve options), the shipped business-error scenarios and the scenario schema's JSON, the
- * reference client's API types, and the fixture people a new sandbox knows.
+ * reference client's API types, the fixture people a new sandbox knows, and two whole pages: the admin
+ * API's (from its route table) and the command line's (from its command table).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
