@@ -12,7 +12,7 @@ import { UsageError } from './usage-error.js';
 export const usage = `usage: alipay-sandbox verify-pacts PACT_FILE_OR_DIR...
 
 Verifies pact files (your app as consumer, Alipay as provider) against a fresh in-memory sandbox,
-with the provider states the README lists; requests are re-signed for the sandbox's default app,
+with the provider states docs/contracts.md lists; requests are re-signed for the sandbox's default app,
 whatever app_id the pact has. Needs @pact-foundation/pact installed beside this package.
 `;
 
