@@ -75,6 +75,39 @@ async function lostAfterRestart(dir: string, acknowledged: readonly SyntheticIde
 }
 
 /** Fills a file system to the last byte. */
+/** A sandbox on `dir` granting people while a fault happens, and what it acknowledged. */
+interface GrantRun {
+  readonly sandbox: RunningSandbox;
+  readonly people: readonly SyntheticIdentity[];
+  /** Grants each person once, keeping those answered 10000; answers in order. */
+  grantAll(people: readonly SyntheticIdentity[]): Promise<string[]>;
+  readonly acknowledged: readonly SyntheticIdentity[];
+}
+
+/**
+ * Runs `faults` against a sandbox on `dir` (`count` people drawn from `seed`), closes it, and answers
+ * whom a restarted sandbox lost of those it acknowledged: a durable sandbox loses nobody.
+ */
+async function lostAcrossFaults(dir: string, seed: number, count: number, faults: (run: GrantRun) => Promise<void>): Promise<SyntheticIdentity[]> {
+  const acknowledged: SyntheticIdentity[] = [];
+  const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
+  const grantAll = async (people: readonly SyntheticIdentity[]) => {
+    const answers: string[] = [];
+    for (const person of people) {
+      const answer = await grant(sandbox, person);
+      answers.push(answer);
+      if (answer === '10000') acknowledged.push(person);
+    }
+    return answers;
+  };
+  try {
+    await faults({ sandbox, people: generateIdentities({ seed, count }), grantAll, acknowledged });
+  } finally {
+    await sandbox.close();
+  }
+  return lostAfterRestart(dir, acknowledged);
+}
+
 function fill(dir: string): string {
   const filler = join(dir, 'filler');
   const fd = openSync(filler, 'w');
@@ -96,22 +129,14 @@ function fill(dir: string): string {
 describe.skipIf(!canMount)(`a full disk (${mountNote})`, () => {
   it('acknowledges no grant it could not write; the retries the sandbox asks for write them; 0 lost after a restart', async () => {
     const dir = tmpfs('512k')!;
-    const people = generateIdentities({ seed: 21, count: 40 });
-    const acknowledged: SyntheticIdentity[] = [];
-    const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
-    try {
-      for (const person of people.slice(0, 10)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+    const lost = await lostAcrossFaults(dir, 21, 40, async ({ sandbox, people, grantAll, acknowledged }) => {
+      await grantAll(people.slice(0, 10));
       expect(acknowledged).toHaveLength(10);
 
       const filler = fill(dir);
       // A change can still fit into the slack of a page the log already has, and is then durable and
       // acknowledged; from the first refusal on, nothing is, not even the retries the answers ask for.
-      const whileFull: string[] = [];
-      for (const person of people.slice(10, 30)) {
-        const answer = await grant(sandbox, person);
-        whileFull.push(answer);
-        if (answer === '10000') acknowledged.push(person);
-      }
+      const whileFull = await grantAll(people.slice(10, 30));
       const firstRefusal = whileFull.findIndex((answer) => answer !== '10000');
       expect(firstRefusal).toBeGreaterThanOrEqual(0);
       expect(whileFull.slice(firstRefusal).filter((answer) => answer === '10000')).toEqual([]);
@@ -120,12 +145,10 @@ describe.skipIf(!canMount)(`a full disk (${mountNote})`, () => {
       for (const person of refused) expect(await grant(sandbox, person)).toBe('20000 aop.unknow-error');
 
       rmSync(filler);
-      for (const person of [...refused, ...people.slice(30, 40)]) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      await grantAll([...refused, ...people.slice(30, 40)]);
       expect(acknowledged).toHaveLength(40);
-    } finally {
-      await sandbox.close();
-    }
-    expect(await lostAfterRestart(dir, acknowledged)).toEqual([]);
+    });
+    expect(lost).toEqual([]);
   });
 
   it('refuses to start on a full disk, naming the folder and the reason', async () => {
@@ -144,11 +167,8 @@ describe.skipIf(!canMount)(`a read-only data folder (${mountNote})`, () => {
 
   it('turning read-only under a running sandbox: nothing acknowledged, retries written once it is writable, 0 lost', async () => {
     const dir = tmpfs('1m')!;
-    const people = generateIdentities({ seed: 22, count: 20 });
-    const acknowledged: SyntheticIdentity[] = [];
-    const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
-    try {
-      for (const person of people.slice(0, 5)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+    const lost = await lostAcrossFaults(dir, 22, 20, async ({ sandbox, people, grantAll, acknowledged }) => {
+      await grantAll(people.slice(0, 5));
       execFileSync('mount', ['-o', 'remount,ro', dir]);
       const whileReadOnly: string[] = [];
       for (const person of people.slice(5, 15)) whileReadOnly.push(await grant(sandbox, person), await grant(sandbox, person));
@@ -158,31 +178,24 @@ describe.skipIf(!canMount)(`a read-only data folder (${mountNote})`, () => {
       expect(registered.status).toBe(503);
       expect(((await registered.json()) as { error: string }).error).toContain('it is on a read-only file system');
       execFileSync('mount', ['-o', 'remount,rw', dir]);
-      for (const person of people.slice(5, 20)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      await grantAll(people.slice(5, 20));
       expect(acknowledged).toHaveLength(20);
-    } finally {
-      await sandbox.close();
-    }
-    expect(await lostAfterRestart(dir, acknowledged)).toEqual([]);
+    });
+    expect(lost).toEqual([]);
   });
 });
 
 describe('a data folder removed under the running sandbox', () => {
   it('is made again with everything the sandbox acknowledged: 0 lost after a restart', async () => {
     const dir = join(temporaryDir(), 'data');
-    const people = generateIdentities({ seed: 23, count: 20 });
-    const acknowledged: SyntheticIdentity[] = [];
-    const sandbox = await startSandbox({ port: 0, logger: silent, dataDir: dir });
-    try {
-      for (const person of people.slice(0, 10)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+    const lost = await lostAcrossFaults(dir, 23, 20, async ({ people, grantAll, acknowledged }) => {
+      await grantAll(people.slice(0, 10));
       rmSync(dir, { recursive: true, force: true });
-      for (const person of people.slice(10)) if ((await grant(sandbox, person)) === '10000') acknowledged.push(person);
+      await grantAll(people.slice(10));
       expect(acknowledged).toHaveLength(20);
       expect(existsSync(join(dir, 'state.json'))).toBe(true);
-    } finally {
-      await sandbox.close();
-    }
-    expect(await lostAfterRestart(dir, acknowledged)).toEqual([]);
+    });
+    expect(lost).toEqual([]);
   });
 });
 
