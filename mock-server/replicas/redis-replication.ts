@@ -15,7 +15,8 @@ import type { SharedRuleCounters } from '../core/scenarios/scenario-book.js';
 import { StateUnavailableError } from '../core/state/shared-state.js';
 import { RedisConnection, RedisScript } from './redis-connection.js';
 import { coalesced, publishedValue, ReplicaLink } from './replica-link.js';
-import { CHANGE_STREAM_LENGTH, RedisStateStorage, sharedBatchOf } from './redis-state-storage.js';
+import { RedisStateStorage, sharedBatchOf } from './redis-state-storage.js';
+import { CHANGE_STREAM_LENGTH, RedisWrites } from './redis-writes.js';
 import type { ReplicatedParts, Replication, SharedControls } from './replication.js';
 import { redisAddress } from './store-address.js';
 
@@ -53,14 +54,6 @@ class RedisNonceBook implements NonceBook {
     return reply !== null;
   }
 }
-
-/** KEYS journal, journal-id; ARGV cap, then entries as JSON. Each entry with its id, in one step. */
-const JOURNAL = new RedisScript(`
-for i = 2, #ARGV do
-  local id = redis.call('INCR', KEYS[2])
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'id', id, 'entry', ARGV[i])
-end
-return #ARGV - 1`);
 
 /**
  * KEYS changes, scenarios, clock, journal, epoch; ARGV cap, the key prefix. A reset of the controls,
@@ -130,6 +123,8 @@ class RedisReplication implements Replication {
   readonly #link: ReplicaLink;
   readonly #redis: RedisConnection;
   readonly #logger: Logger;
+  /** This replica's request-path writes, in batches: its commits and its journal entries. */
+  readonly #writes: RedisWrites;
   #journal: RequestJournal | undefined;
   #journalPosition = '0-0';
   #journalCapacity = 0;
@@ -145,7 +140,8 @@ class RedisReplication implements Replication {
     this.#link = link;
     this.#redis = link.redis;
     this.#logger = logger;
-    this.stateStorage = new RedisStateStorage(link.redis);
+    this.#writes = new RedisWrites(link.redis);
+    this.stateStorage = new RedisStateStorage(link.redis, this.#writes);
     this.appStorage = new RedisAppStorage(link);
     this.controls = this.#controls();
     this.nonces = new RedisNonceBook(link.redis);
@@ -244,22 +240,9 @@ class RedisReplication implements Replication {
   #shareJournal(journal: RequestJournal): void {
     this.#journal = journal;
     this.#journalCapacity = journal.capacity;
-    const cap = String(Math.max(journal.capacity, 1));
-    const keys = [this.#key('journal'), this.#key('journal-id')];
-    // The entries of requests answered in the same turn of the event loop go in one script call.
-    let batch: string[] | undefined;
-    let written: Promise<unknown> | undefined;
-    journal.share(async (entry: NewEntry) => {
-      if (!batch) {
-        const entries = (batch = []);
-        written = new Promise((done) => setImmediate(done)).then(() => {
-          batch = undefined;
-          return JOURNAL.run(this.#redis, keys, [cap, ...entries]);
-        });
-      }
-      batch.push(JSON.stringify(entry));
-      await written;
-    });
+    this.#writes.journalCapacity = journal.capacity;
+    // Each entry goes with the batch of writes under way next (redis-writes.ts).
+    journal.share((entry: NewEntry) => this.#writes.journal(JSON.stringify(entry)));
     // An idle replica keeps up with the changes (the stream is capped), and the console's live view
     // shows other replicas' requests without waiting for a request here. Nobody watching, the journal
     // is read when the admin API asks: under load, parsing every replica's entries costs CPU.

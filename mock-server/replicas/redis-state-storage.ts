@@ -3,83 +3,15 @@
  *   state    hash: record key → "<version> <change JSON>"
  *   claims   hash: claim key (a certification's order) → "<version> <owner record key>"
  *   changes  stream: one entry per commit (`r:<key>` → change, `c:<key>` → owner), and `reset`
- * A commit is one Lua script, so its check of the versions and its writes are atomic: of two
+ * A commit is checked and written by one Lua script (redis-writes.ts, with the other commits and
+ * journal entries of its batch), so its check of the versions and its writes are atomic: of two
  * replicas committing over the same version, the second is refused. Redis with `appendonly yes` and
  * `appendfsync always` has the write on disk before it answers.
  */
 import { claimKeys, isClaimKey, recordKey, type CommitResult, type SharedBatch, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../core/state/shared-state.js';
 import type { StateChange, StateSnapshot, StoredState } from '../core/state/state-storage.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
-
-/** Entries of the change stream kept for replicas that fall behind (Redis trims past it, approximately). */
-export const CHANGE_STREAM_LENGTH = 100_000;
-
-/** `local version = versionOf(hash, key)`: a stored value's version, or '0' when there is none. */
-const VERSION_OF = `
-local function versionOf(hash, key)
-  local stored = redis.call('HGET', hash, key)
-  if not stored then return '0' end
-  return string.match(stored, '^(%S+)')
-end`;
-
-/**
- * KEYS state, claims, changes; ARGV cap, records n, claims n, removals n, then (key, expected, change)…,
- * (key, expected, owner)…, (key, expected)…. A removed key is a record's or, starting `order`, a claim's.
- */
-const COMMIT = new RedisScript(`${VERSION_OF}
-local records, claims, removals = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local claimsAt = 5 + records * 3
-local removalsAt = claimsAt + claims * 3
-local function hashOf(key)
-  if string.sub(key, 1, 6) == 'order' .. string.char(0) then return KEYS[2] end
-  return KEYS[1]
-end
-local conflicts = {}
-for i = 0, records - 1 do
-  local at = 5 + i * 3
-  if versionOf(KEYS[1], ARGV[at]) ~= ARGV[at + 1] then table.insert(conflicts, ARGV[at]) end
-end
-for i = 0, claims - 1 do
-  local at = claimsAt + i * 3
-  if versionOf(KEYS[2], ARGV[at]) ~= ARGV[at + 1] then table.insert(conflicts, ARGV[at]) end
-end
-for i = 0, removals - 1 do
-  local at = removalsAt + i * 2
-  if versionOf(hashOf(ARGV[at]), ARGV[at]) ~= ARGV[at + 1] then table.insert(conflicts, ARGV[at]) end
-end
-if #conflicts > 0 then
-  table.insert(conflicts, 1, 'conflict')
-  return conflicts
-end
-local fields = {'type', 'state'}
-for i = 0, records - 1 do
-  local at = 5 + i * 3
-  table.insert(fields, 'r:' .. ARGV[at])
-  table.insert(fields, ARGV[at + 2])
-end
-for i = 0, claims - 1 do
-  local at = claimsAt + i * 3
-  table.insert(fields, 'c:' .. ARGV[at])
-  table.insert(fields, ARGV[at + 2])
-end
-for i = 0, removals - 1 do
-  table.insert(fields, 'd:' .. ARGV[removalsAt + i * 2])
-  table.insert(fields, '')
-end
-local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
-for i = 0, records - 1 do
-  local at = 5 + i * 3
-  redis.call('HSET', KEYS[1], ARGV[at], id .. ' ' .. ARGV[at + 2])
-end
-for i = 0, claims - 1 do
-  local at = claimsAt + i * 3
-  redis.call('HSET', KEYS[2], ARGV[at], id .. ' ' .. ARGV[at + 2])
-end
-for i = 0, removals - 1 do
-  local key = ARGV[removalsAt + i * 2]
-  redis.call('HDEL', hashOf(key), key)
-end
-return {'ok', id}`);
+import { CHANGE_STREAM_LENGTH, RedisWrites } from './redis-writes.js';
 
 /**
  * KEYS state, claims, changes, initialized; ARGV cap, only-if-new ('1'), records n, then (key, change)…,
@@ -134,10 +66,13 @@ function storedClaim(key: string, stored: string): SharedClaim {
 export class RedisStateStorage implements SharedStateStorage {
   readonly shared = true;
   readonly #redis: RedisConnection;
+  readonly #writes: RedisWrites;
   readonly #keys: readonly [state: string, claims: string, changes: string, initialized: string];
 
-  constructor(redis: RedisConnection) {
+  /** `writes`: the batches this replica's commits share with its journal entries. */
+  constructor(redis: RedisConnection, writes = new RedisWrites(redis)) {
     this.#redis = redis;
+    this.#writes = writes;
     this.#keys = [redis.key('state'), redis.key('claims'), redis.key('changes'), redis.key('initialized')];
   }
 
@@ -188,13 +123,8 @@ export class RedisStateStorage implements SharedStateStorage {
     return fields;
   }
 
-  async commit(commit: SharedCommit): Promise<CommitResult> {
-    const args = [String(CHANGE_STREAM_LENGTH), String(commit.records.length), String(commit.claims.length), String(commit.removals.length)];
-    for (const { key, expected, change } of commit.records) args.push(key, expected, JSON.stringify(change));
-    for (const { key, expected, owner } of commit.claims) args.push(key, expected, owner);
-    for (const { key, expected } of commit.removals) args.push(key, expected);
-    const [outcome, ...rest] = (await COMMIT.run(this.#redis, this.#keys, args)) as string[];
-    return outcome === 'ok' ? { committed: true, version: rest[0]! } : { committed: false, conflicts: rest };
+  commit(commit: SharedCommit): Promise<CommitResult> {
+    return this.#writes.commit(commit);
   }
 
   async current(keys: readonly string[]): Promise<SharedState> {

@@ -6,7 +6,7 @@
  * the requests that arrive while one is under way.
  */
 import { RedisScript, type RedisConnection } from './redis-connection.js';
-import { CHANGE_STREAM_LENGTH } from './redis-state-storage.js';
+import { CHANGE_STREAM_LENGTH } from './redis-writes.js';
 
 /** What a replica does with one entry of a type: its id and its fields (name, value, name, value…). */
 export type ChangeHandler = (id: string, fields: readonly string[]) => void | Promise<void>;

@@ -151,6 +151,8 @@ interface LoadResult {
   errors: number;
   /** Where the CPU went, per request (Linux, wrk runs only). */
   cpu?: CpuPerRequest;
+  /** What Redis did a request (replica runs with wrk). */
+  redis?: RedisPerRequest;
 }
 
 /** A server under load: its process, and how many of its threads sign. */
@@ -382,13 +384,15 @@ const DATA_DIR_PAIRS = 3;
 const WRITING_POOL_SIZE = 40_000;
 
 /** wrk (or autocannon) against `url`; with `server`, also the CPU its threads and the machine used a request. */
-async function measureLoad(url: string, pool: SignedRequest[], { connections = CONNECTIONS, server }: { connections?: number; server?: LoadedServer } = {}): Promise<LoadResult> {
+async function measureLoad(url: string, pool: SignedRequest[], { connections = CONNECTIONS, server, redis }: { connections?: number; server?: LoadedServer; redis?: RedisProbe } = {}): Promise<LoadResult> {
   await checkPoolSucceeds(url, pool);
   // Warm up the JIT and the connection pool before measuring.
   await autocannon({ url, connections: 4, duration: 2, requests: [{ method: 'POST', path: pool[0]!.path, body: pool[0]!.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }] });
   if (connections !== CONNECTIONS && !hasWrk()) throw new Error('more connections need wrk (apt-get install wrk)');
   if (!hasWrk()) return runAutocannon(url, pool);
-  return server ? withCpuPerRequest(server, () => runWrk(url, pool, connections), DURATION_S) : runWrk(url, pool, connections);
+  const wrk = () => runWrk(url, pool, connections);
+  const load = redis ? () => withRedisPerRequest(redis, wrk, DURATION_S) : wrk;
+  return server ? withCpuPerRequest(server, load, DURATION_S) : load();
 }
 
 function loadLines(label: string, load: LoadResult): string[] {
@@ -610,16 +614,59 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** One redis-cli command against the bench's Redis, its reply's text. */
+type RedisProbe = (...args: string[]) => string;
+
+interface RedisPerRequest {
+  /** Every command Redis ran, those of scripts included. */
+  readonly commands: number;
+  /** The same by command, the busiest first. */
+  readonly byCommand: readonly (readonly [name: string, perRequest: number])[];
+  /** Redis's whole CPU (user and system: its event loop, the fsyncs of appendfsync always, its other threads). */
+  readonly cpuUs: number;
+}
+
+/** Redis's counters: calls by command (INFO commandstats) and its CPU time in µs (INFO cpu). */
+function redisCounters(redis: RedisProbe): { calls: Map<string, number>; cpuUs: number } {
+  const calls = new Map<string, number>();
+  for (const [, name, count] of redis('INFO', 'commandstats').matchAll(/^cmdstat_(\S+?):calls=(\d+)/gm)) calls.set(name!, Number(count));
+  const seconds = (name: string) => Number(new RegExp(`^${name}:(\\S+)`, 'm').exec(redis('INFO', 'cpu'))?.[1] ?? 0);
+  return { calls, cpuUs: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6 };
+}
+
+/** Runs `load` and divides what Redis did meanwhile (the probe's own INFO calls aside) by the requests answered. */
+function withRedisPerRequest(redis: RedisProbe, load: () => LoadResult, seconds: number): LoadResult {
+  const before = redisCounters(redis);
+  const result = load();
+  const after = redisCounters(redis);
+  const requests = result.requestsPerSecond * seconds;
+  if (requests === 0) return result;
+  const byCommand = [...after.calls]
+    .filter(([name]) => name !== 'info')
+    .map(([name, calls]) => [name, (calls - (before.calls.get(name) ?? 0)) / requests] as const)
+    .filter(([, perRequest]) => perRequest > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const commands = byCommand.reduce((sum, [, perRequest]) => sum + perRequest, 0);
+  return { ...result, redis: { commands, byCommand, cpuUs: (after.cpuUs - before.cpuUs) / requests } };
+}
+
+/** What Redis did a request, and the requests/s one Redis core would carry at that CPU. */
+function redisLine({ commands, byCommand, cpuUs }: RedisPerRequest, requestsPerSecond: number): string {
+  const carried = 1e6 / cpuUs;
+  const named = byCommand.map(([name, perRequest]) => `${name} ${perRequest.toFixed(2)}`).join(', ');
+  return `    Redis a request: ${commands.toFixed(2)} commands (${named}), ${cpuUs.toFixed(1)} µs CPU; one Redis core carries ${carried.toFixed(0)} req/s, ${(carried / requestsPerSecond).toFixed(1)} replicas at this rate`;
+}
+
 /** The Redis a replica run uses: the one --store names (emptied first), or a redis-server of its own. */
-async function benchRedis(store: string | undefined): Promise<{ url: string; empty: () => void; stop: () => Promise<void> }> {
+async function benchRedis(store: string | undefined): Promise<{ url: string; probe: RedisProbe; stop: () => Promise<void> }> {
   if (store) {
     const { hostname, port, pathname } = new URL(store);
     const cli = ['-h', hostname, '-p', port || '6379', '-n', pathname.replace('/', '') || '0'];
-    return { url: store, empty: () => void spawnSync('redis-cli', [...cli, 'FLUSHDB']), stop: async () => undefined };
+    return { url: store, probe: (...args) => spawnSync('redis-cli', [...cli, ...args], { encoding: 'utf8' }).stdout, stop: async () => undefined };
   }
   if (REDIS_MISSING) throw new Error(REDIS_MISSING);
   const redis = await startRedis();
-  return { url: redis.url, empty: () => void redis.cli('FLUSHDB'), stop: () => redis.stop() };
+  return { url: redis.url, probe: (...args) => redis.cli(...args), stop: () => redis.stop() };
 }
 
 /** Connections of the replica runs beyond the usual 16: replicas wait on Redis, so more requests in flight hide it. */
@@ -640,9 +687,9 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
   try {
     for (let count = 1; count <= workers; count++) {
       for (const { label, requests, connections } of runs) {
-        redis.empty();
+        redis.probe('FLUSHDB');
         const server = await startServer(['--store', redis.url, '--workers', String(count)]);
-        const load = await measureLoad(server.url, requests, { connections }).finally(() => server.child.kill('SIGTERM'));
+        const load = await measureLoad(server.url, requests, { connections, redis: redis.probe }).finally(() => server.child.kill('SIGTERM'));
         await new Promise((done) => server.child.once('exit', done));
         results.push({ workers: count, label, connections, load });
       }
@@ -653,10 +700,10 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
   const signRate = (signRateBefore + measureSignRate()) / 2;
   const lines = [
     `replicas on one Redis (${store ?? 'a redis-server of its own, appendonly yes, appendfsync always'}): ${METHOD}, distinct signed requests, ${DURATION_S} s each`,
-    ...results.map(
-      ({ workers: count, label, connections, load }) =>
-        `  ${count} worker${count > 1 ? 's' : ' '}  ${`${label}, ${connections} connections`.padEnd(34)} ${load.requestsPerSecond.toFixed(0).padStart(5)} req/s  p99 ${load.p99Ms.toFixed(1).padStart(5)} ms  ÷ signs/s ${(load.requestsPerSecond / signRate).toFixed(2)}  non-2xx ${load.non2xx}`,
-    ),
+    ...results.flatMap(({ workers: count, label, connections, load }) => [
+      `  ${count} worker${count > 1 ? 's' : ' '}  ${`${label}, ${connections} connections`.padEnd(34)} ${load.requestsPerSecond.toFixed(0).padStart(5)} req/s  p99 ${load.p99Ms.toFixed(1).padStart(5)} ms  ÷ signs/s ${(load.requestsPerSecond / signRate).toFixed(2)}  non-2xx ${load.non2xx}`,
+      ...(load.redis ? [redisLine(load.redis, load.requestsPerSecond)] : []),
+    ]),
     `  RSA-2048 signs/s, one thread     ${signRate.toFixed(0)}`,
     `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   ];
