@@ -35,7 +35,7 @@ function choiceOf(form: URLSearchParams): Completion | undefined {
   return undefined;
 }
 
-const page = (status: number, html: string): PageAnswer => ({
+export const page = (status: number, html: string): PageAnswer => ({
   status,
   headers: PAGE_HEADERS,
   body: html,
@@ -57,18 +57,45 @@ export function pageFromLink(admin: SandboxAdmin, id: string): PageAnswer {
   return page(200, certificationPage(certification));
 }
 
-/** Records the page's form post (`choice`, `reason`) for certification `id`. */
-export async function completeFromPage(admin: SandboxAdmin, id: string, formBody: string): Promise<PageAnswer> {
-  const choice = choiceOf(new URLSearchParams(formBody));
-  if (!choice) return page(400, pageErrorPage(businessError('INVALID_PARAMETER', 'choose pass, fail or cancel')));
-  let certification;
+/** A refusal of the admin core (404 unknown, 409 finished or out of time) as a page with `subCode`; anything else is the sandbox's failure. */
+export function refusalPage(error: unknown, subCode: string): PageAnswer {
+  const status = (error as { status?: unknown }).status;
+  if (status !== 404 && status !== 409) throw error;
+  return page(status, pageErrorPage(businessError(subCode, (error as Error).message)));
+}
+
+/** How a hosted page's form post is recorded: the choice it reads, the admin operation, where the browser goes next. */
+export interface FormCompletion<Choice, Finished> {
+  readonly choiceOf: (form: URLSearchParams) => Choice | undefined;
+  readonly choices: string;
+  readonly record: (choice: Choice) => Promise<Finished>;
+  readonly refusalCode: string;
+  /** The merchant's address to send the browser to, and the page shown where it is no web address. */
+  readonly next: (finished: Finished) => { readonly url: string | undefined; readonly page: () => string };
+}
+
+/** Records a hosted page's form post, then sends the browser on, as Alipay does after its check. */
+export async function completeFromForm<Choice, Finished>(formBody: string, completion: FormCompletion<Choice, Finished>): Promise<PageAnswer> {
+  const choice = completion.choiceOf(new URLSearchParams(formBody));
+  if (!choice) return page(400, pageErrorPage(businessError('INVALID_PARAMETER', `choose ${completion.choices}`)));
+  let finished;
   try {
-    certification = await admin.completeCertification(id, choice);
+    finished = await completion.record(choice);
   } catch (error) {
-    const status = (error as { status?: unknown }).status;
-    if (status !== 404 && status !== 409) throw error;
-    return page(status, pageErrorPage(businessError('INVALID_PARAMETER', (error as Error).message)));
+    return refusalPage(error, completion.refusalCode);
   }
-  if (isWebAddress(certification.return_url)) return { status: 303, headers: { location: certification.return_url }, body: '' };
-  return page(200, returnPage(certification));
+  const next = completion.next(finished);
+  if (isWebAddress(next.url)) return { status: 303, headers: { location: next.url }, body: '' };
+  return page(200, next.page());
+}
+
+/** Records the page's form post (`choice`, `reason`) for certification `id`. */
+export function completeFromPage(admin: SandboxAdmin, id: string, formBody: string): Promise<PageAnswer> {
+  return completeFromForm(formBody, {
+    choiceOf,
+    choices: 'pass, fail or cancel',
+    record: (choice) => admin.completeCertification(id, choice),
+    refusalCode: 'INVALID_PARAMETER',
+    next: (certification) => ({ url: certification.return_url, page: () => returnPage(certification) }),
+  });
 }

@@ -9,8 +9,8 @@ import type { SandboxAdmin } from '../admin/sandbox-admin.js';
 import { verificationPagePath, type IdentityVerification, type VerificationCompletion } from '../flows/identity-verification.js';
 import { businessError } from '../protocol/public-errors.js';
 import { maskedCertNo, pageErrorPage } from './certification-page.js';
-import { escapeHtml, PAGE_HEADERS, pageDocument } from './html.js';
-import { isWebAddress, type PageAnswer } from './page-completion.js';
+import { escapeHtml, pageDocument } from './html.js';
+import { completeFromForm, page, refusalPage, type PageAnswer } from './page-completion.js';
 
 /** The products as the page lists them: initialize's product_code, SMS|FACE. */
 const PRODUCT_WORDS: Readonly<Record<string, string>> = { SMS: '短信校验码', FACE: '人脸识别' };
@@ -46,14 +46,6 @@ function finishedPage(record: IdentityVerification): string {
   return pageDocument('核身完成', `<h1>核身完成 ${escapeHtml(record.status)}</h1>\n<p id="callback-url">${escapeHtml(record.biz_callback_url ?? '(none)')}</p>`);
 }
 
-const page = (status: number, html: string): PageAnswer => ({ status, headers: PAGE_HEADERS, body: html });
-
-/** A refusal of the admin core (404 unknown token, 409 finished or out of time) as a page; anything else is the sandbox's failure. */
-function refusalPage(error: unknown): PageAnswer {
-  const status = (error as { status?: unknown }).status;
-  if (status !== 404 && status !== 409) throw error;
-  return page(status, pageErrorPage(businessError('VERIFY_TOKEN_INVALID', (error as Error).message)));
-}
 
 /** The page verify_url opens (GET /__sandbox/verifications/<token>): the token is the link's secret, as Alipay's link is. */
 export function verificationPageFor(admin: SandboxAdmin, token: string): PageAnswer {
@@ -61,7 +53,7 @@ export function verificationPageFor(admin: SandboxAdmin, token: string): PageAns
   try {
     record = admin.identityVerification(token);
   } catch (error) {
-    return refusalPage(error);
+    return refusalPage(error, 'VERIFY_TOKEN_INVALID');
   }
   if (record.status !== 'INIT') return page(409, pageErrorPage(businessError('VERIFY_TOKEN_INVALID', `identity verification ${token} is already ${record.status}`)));
   return page(200, verificationPage(record));
@@ -75,15 +67,12 @@ function choiceOf(form: URLSearchParams): VerificationCompletion | undefined {
 }
 
 /** Records the page's form post (`choice`, `reason`) for `token`, then sends the browser to biz_callback_url. */
-export async function completeVerificationFromPage(admin: SandboxAdmin, token: string, formBody: string): Promise<PageAnswer> {
-  const choice = choiceOf(new URLSearchParams(formBody));
-  if (!choice) return page(400, pageErrorPage(businessError('INVALID_PARAMETER', 'choose pass or fail')));
-  let record;
-  try {
-    record = await admin.completeIdentityVerification(token, choice);
-  } catch (error) {
-    return refusalPage(error);
-  }
-  if (isWebAddress(record.biz_callback_url)) return { status: 303, headers: { location: record.biz_callback_url }, body: '' };
-  return page(200, finishedPage(record));
+export function completeVerificationFromPage(admin: SandboxAdmin, token: string, formBody: string): Promise<PageAnswer> {
+  return completeFromForm(formBody, {
+    choiceOf,
+    choices: 'pass or fail',
+    record: (choice) => admin.completeIdentityVerification(token, choice),
+    refusalCode: 'VERIFY_TOKEN_INVALID',
+    next: (record) => ({ url: record.biz_callback_url, page: () => finishedPage(record) }),
+  });
 }
