@@ -115,8 +115,3 @@ function openApiInteraction(definition: ApiMethodDefinition): MethodInteraction[
 export function methodInteractions(definitions: readonly ApiMethodDefinition[]): MethodInteraction[] {
   return definitions.flatMap((d) => [successInteraction(d), ...refusalInteractions(d), ...openApiInteraction(d)]);
 }
-
-/** The provider states a method's interactions name: what its example needs, and each business code's. */
-export function statesNeeded(definition: ApiMethodDefinition): InteractionState[] {
-  return methodInteractions([definition]).map((i) => i.state);
-}

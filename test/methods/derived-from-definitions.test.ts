@@ -6,7 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { methodInteractions, statesNeeded } from '../../contracts/method-interactions.js';
+import { methodInteractions } from '../../contracts/method-interactions.js';
 import { businessErrorScenario, everywhereScenario, PROVIDER_STATE_NAMES, providerStates } from '../../contracts/provider-states.js';
 import { defineApiMethod, openApiPath, success, textField, type ApiMethodDefinition } from '../../mock-server/core/methods/api-method.js';
 import { clientApiTypes } from '../../mock-server/core/methods/client-api-types.js';
@@ -83,7 +83,7 @@ describe('a throwaway definition, registered nowhere but in the list handed over
   });
 
   it('names provider states the sandbox sets up: each business code\'s state sets the method\'s shipped per-code scenario', () => {
-    const states = [...statesNeeded(throwaway), ...statesNeeded(throwawayPage)];
+    const states = methodInteractions([throwaway, throwawayPage]).map((interaction) => interaction.state);
     for (const state of states) expect(PROVIDER_STATE_NAMES).toContain(state.name);
     const full = states.find((s) => s.params?.sub_code === 'THROWAWAY_FULL')!;
     const shipped = businessErrorScenarios([throwaway]).find((f) => f.path === `business-errors/${NAME}/THROWAWAY_FULL.yaml`)!;

@@ -6,13 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CERTIFICATION_VALIDITY_MS,
   CERTIFY_OPEN,
   CertificationError,
   certifyPage,
   certifyWithMaterials,
   complete,
-  DEFAULT_FAIL_REASON,
   FACE_CERTIFY,
   FACE_CHECK,
   FACE_VERIFICATION,
@@ -26,6 +24,10 @@ import { residentIdCheckCharacter } from '../../mock-server/core/identity/reside
 import type { MethodContext } from '../../mock-server/core/methods/api-method.js';
 import { SandboxStore, type Certification } from '../../mock-server/core/state/sandbox-store.js';
 import { MemoryStateStorage } from '../../mock-server/core/state/state-storage.js';
+
+/** Alipay's 23 hours for a certification to be finished in, and the fail reason its query examples show. */
+const CERTIFICATION_VALIDITY_MS = 23 * 3600 * 1000;
+const DEFAULT_FAIL_REASON = 'Z1147';
 
 const STARTED_AT = Date.UTC(2030, 0, 1);
 

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { REGION_CODES } from '../../fixtures/identities/region-codes.js';
-import { cityOf } from '../../mock-server/core/identity/person-profile.js';
+import { publicProfile } from '../../mock-server/core/identity/person-profile.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import { registerApp } from '../support/admin-client.js';
 import { sdkFor } from '../support/alipay-sdk-client.js';
@@ -90,6 +90,7 @@ describe('alipay.user.info.share', () => {
   });
 
   it('knows the city of every region synthetic people are issued in', () => {
-    for (const [code] of REGION_CODES) expect(cityOf(`${code}199001011234`), code).toBeTruthy();
+    const profileOf = (cert_no: string) => publicProfile({ name: '测试', cert_type: 'IDENTITY_CARD', cert_no, mobile: '13800138000', user_id: '2088000000000001', source: 'admin' });
+    for (const [code] of REGION_CODES) expect(profileOf(`${code}199001011234`).city, code).toBeTruthy();
   });
 });

@@ -23,10 +23,10 @@ import type { Certification, CertificationKind, MaterialCertification, SandboxSt
 export type { Certification, MaterialCertification } from '../state/sandbox-store.js';
 
 /** "certifyId认证有效期为23小时以内有效" (Alipay's support answer on OPEN_CERTIFY_BILL_NOT_EXIST). */
-export const CERTIFICATION_VALIDITY_MS = 23 * 3600 * 1000;
+const CERTIFICATION_VALIDITY_MS = 23 * 3600 * 1000;
 
 /** The reason a failed check gets when none is given: Alipay's code for a face that does not match. */
-export const DEFAULT_FAIL_REASON = 'Z1147';
+const DEFAULT_FAIL_REASON = 'Z1147';
 
 /** What sets one family apart from the others in the lifecycle they share. */
 export interface FaceCertificationFamily {

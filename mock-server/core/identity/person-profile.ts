@@ -37,7 +37,7 @@ const PREFECTURES: Readonly<Record<string, string>> = {
 };
 
 /** The city of the division that issued `certNo`, where the sandbox knows it. */
-export function cityOf(certNo: string): string | undefined {
+function cityOf(certNo: string): string | undefined {
   const province = certNo.slice(0, 2);
   if (MUNICIPALITIES.has(province)) return PROVINCES[province];
   return PREFECTURES[certNo.slice(0, 4)];

@@ -12,7 +12,7 @@ const MAX_SUGGESTIONS = 3;
  * Damerau-Levenshtein distance (optimal string alignment): a transposed pair of letters, the
  * commonest typo in a long dotted name (authqeury), costs one edit, not two.
  */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
@@ -42,7 +42,7 @@ function nameDistance(name: string, served: string): number {
 const threshold = (name: string) => Math.max(2, Math.floor(name.length / 8));
 
 /** The served names nearest `name`, nearest first, within the threshold. */
-export function nearestMethods(name: string, served: readonly string[]): string[] {
+function nearestMethods(name: string, served: readonly string[]): string[] {
   return served
     .map((candidate) => ({ candidate, distance: nameDistance(name, candidate) }))
     .filter(({ distance }) => distance <= threshold(name))
