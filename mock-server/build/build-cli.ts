@@ -13,9 +13,9 @@
  * the same files. The bin runs in a process of its own, so the two copies never meet.
  */
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
-import { packagePath } from '../package-root.js';
-import { BUILT_FILES } from './built-files.js';
+import { BUILT_FILES, stagedPath } from './built-files.js';
 import { generatedHeader } from './generated-header.js';
 
 /** The bin's entry file, inside the package (package.json's "bin" names it). */
@@ -25,10 +25,16 @@ const BUNDLED_CLI = `${BUILT_FILES.bin}/alipay-sandbox.js`;
 // the package bigger. Pact is an optional peer dependency with a native core, so it must stay outside.
 const LOADED_FROM_NODE_MODULES = ['@pact-foundation/pact', '@faker-js/faker', '@redis/client'];
 
+// The build's own folder: esbuild names each input in a comment by its path from here, and hashes the
+// chunks' names from their text, so that these paths must not carry the staging folder's name (a build
+// of the same sources writes the same chunks; a sandbox still running from the former dist/ finds them).
+const dist = stagedPath('dist');
+
 const result = await build({
-  entryPoints: [packagePath('dist/mock-server/cli/main.js')],
+  absWorkingDir: dist,
+  entryPoints: [join(dist, 'mock-server/cli/main.js')],
   entryNames: 'alipay-sandbox',
-  outdir: packagePath(BUILT_FILES.bin),
+  outdir: stagedPath(BUILT_FILES.bin),
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
@@ -44,6 +50,6 @@ const result = await build({
 });
 
 const files = Object.keys(result.metafile.outputs);
-const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+const bytes = files.reduce((sum, file) => sum + statSync(join(dist, file)).size, 0);
 // On stderr: `npm pack --json` (which builds through prepack) keeps stdout for its JSON.
 process.stderr.write(`cli: ${BUNDLED_CLI} and ${files.length - 1} chunks, ${(bytes / 1024).toFixed(0)} KiB\n`);

@@ -5,11 +5,11 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { packagePath } from '../package-root.js';
-import { BUILT_FILES } from './built-files.js';
+import { BUILT_FILES, stagedPath } from './built-files.js';
 import { generatedHeader } from './generated-header.js';
 
 const ui = (file: string) => packagePath('mock-server', 'console', 'ui', file);
-const out = packagePath(BUILT_FILES.console);
+const out = stagedPath(BUILT_FILES.console);
 const header = generatedHeader('npm run build', import.meta.url);
 
 mkdirSync(out, { recursive: true });

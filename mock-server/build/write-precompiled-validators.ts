@@ -7,13 +7,12 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
-import { packagePath } from '../package-root.js';
 import { AJV_OPTIONS, schemaKey } from '../core/validation/schema-validators.js';
 import { shippedSchemas } from '../core/validation/shipped-schemas.js';
-import { BUILT_FILES } from './built-files.js';
+import { BUILT_FILES, stagedPath } from './built-files.js';
 import { generatedHeader } from './generated-header.js';
 
-const OUT = packagePath(BUILT_FILES.validators);
+const OUT = stagedPath(BUILT_FILES.validators);
 
 const schemas = [...new Map(shippedSchemas().map((schema) => [schemaKey(schema), schema])).values()];
 const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });

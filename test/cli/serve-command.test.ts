@@ -1,15 +1,17 @@
 /**
  * `serve`, as `npm start` runs it: what it prints at start, where the port comes from, the request log
- * and its --quiet switch, the default data folder, and a clean stop.
+ * and its --quiet switch, the default data folder, a clean stop, and a rebuild of dist/ while it runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlipaySdk } from 'alipay-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
+import { STAGING_DIR } from '../../mock-server/build/built-files.js';
+import { replaceDist } from '../../mock-server/build/replace-dist.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { ROOT, servedUrl, spawnCli } from '../support/cli-process.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -169,26 +171,82 @@ describe('serve', () => {
   });
 });
 
-describe('serve, when the build is replaced under it', () => {
-  it('answers the admin API 503 saying to restart (its files load on first use), and the gateway goes on', async () => {
-    // A package of its own: the bin, and the shipped files it reads.
+describe('serve, while the build is replaced under it', () => {
+  /** A package of its own, built: the bin and the console, and the shipped files they read. */
+  function packageCopy(): string {
     const copy = mkdtempSync(join(tmpdir(), 'sandbox-rebuilt-'));
+    for (const built of ['bin', 'console']) cpSync(join(ROOT, 'dist', built), join(copy, 'dist', built), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    for (const shipped of ['fixtures', 'scenarios', 'node_modules']) symlinkSync(join(ROOT, shipped), join(copy, shipped));
+    return copy;
+  }
+
+  /** What `npm run build` does: writes a new dist/ beside the old one (`change` edits it, as changed sources would), then replaces the old with it. */
+  async function rebuild(copy: string, change: (staged: string) => void | Promise<void> = () => undefined): Promise<void> {
+    const staged = join(copy, STAGING_DIR);
+    cpSync(join(copy, 'dist', 'bin'), join(staged, 'bin'), { recursive: true });
+    await change(staged);
+    cpSync(join(copy, 'dist', 'console'), join(staged, 'console'), { recursive: true });
+    replaceDist(staged, join(copy, 'dist'));
+  }
+
+  async function serveFrom(copy: string): Promise<string> {
+    const child = spawn(process.execPath, [join(copy, 'dist', 'bin', 'alipay-sandbox.js'), 'serve', '--port', '0', '--in-memory', '--quiet'], { cwd: copy });
+    running.push(child);
+    return servedUrl(child);
+  }
+
+  async function gatewayCode(url: string): Promise<string | undefined> {
+    const request = signedRequest({ ...publicParams(CERTIFY_OPEN_INITIALIZE), biz_content: JSON.stringify(certifyOpenInitializeExample) });
+    const answer = await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body });
+    return /"code":"(\d+)"/.exec(await answer.text())?.[1];
+  }
+
+  /** Renames the admin API's lazily loaded chunk, as a new hash does. */
+  const renameAdminChunk = (staged: string) => {
+    const chunks = join(staged, 'bin', 'chunks');
+    for (const file of readdirSync(chunks).filter((name) => name.startsWith('sandbox-app-'))) renameSync(join(chunks, file), join(chunks, file.replace(/-\w+\.js$/, '-REBUILT.js')));
+  };
+
+  it('a rebuild of the same sources: the admin API, the console and the gateway answer during the build and after it', async () => {
+    const copy = packageCopy();
     try {
-      cpSync(join(ROOT, 'dist', 'bin'), join(copy, 'dist', 'bin'), { recursive: true });
-      cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
-      for (const shipped of ['fixtures', 'scenarios', 'node_modules']) symlinkSync(join(ROOT, shipped), join(copy, shipped));
-      const child = spawn(process.execPath, [join(copy, 'dist', 'bin', 'alipay-sandbox.js'), 'serve', '--port', '0', '--in-memory', '--quiet'], { cwd: copy });
-      running.push(child);
-      const url = await servedUrl(child);
-      // What a rebuild does to the running bin's lazily loaded chunk: it is gone (or renamed by its new hash).
-      const chunks = join(copy, 'dist', 'bin', 'chunks');
-      for (const file of readdirSync(chunks).filter((name) => name.startsWith('sandbox-app-'))) rmSync(join(chunks, file));
+      const [during, after] = [await serveFrom(copy), await serveFrom(copy)];
+      await rebuild(copy, async () => {
+        // The new build is half-written: the admin API's chunk is loaded now, for the first time.
+        expect((await fetch(`${during}/__admin/health`)).status).toBe(200);
+      });
+      // ... and here from the new dist/.
+      expect((await fetch(`${after}/__admin/health`)).status).toBe(200);
+      expect((await fetch(`${after}/__admin/ui/console.js`)).status).toBe(200);
+      expect(await gatewayCode(after)).toBe('10000');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('a rebuild of changed sources, before its admin API was first used: that says to restart, and the gateway goes on', async () => {
+    const copy = packageCopy();
+    try {
+      const url = await serveFrom(copy);
+      await rebuild(copy, renameAdminChunk);
       const admin = await fetch(`${url}/__admin/health`);
       expect(admin.status).toBe(503);
       expect(((await admin.json()) as { error: string }).error).toContain('restart it');
-      const request = signedRequest({ ...publicParams(CERTIFY_OPEN_INITIALIZE), biz_content: JSON.stringify(certifyOpenInitializeExample) });
-      const answer = await fetch(url + request.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body });
-      expect(await answer.text()).toContain('"code":"10000"');
+      expect(await gatewayCode(url)).toBe('10000');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('the build replaces dist/ whole: what the former build had and the new one has not is gone, and nothing is left beside it', async () => {
+    const copy = packageCopy();
+    try {
+      writeFileSync(join(copy, 'dist', 'left-by-a-former-build.js'), '');
+      await rebuild(copy);
+      expect(existsSync(join(copy, 'dist', 'left-by-a-former-build.js'))).toBe(false);
+      expect(existsSync(join(copy, 'dist', 'bin', 'alipay-sandbox.js'))).toBe(true);
+      expect(readdirSync(copy).filter((name) => name.startsWith('.dist-'))).toEqual([]);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -101,10 +101,12 @@ describe('the packed tarball', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(manifest.scripts.prepack).toBe('npm run build');
     expect(manifest.scripts.build).toBe('tsx mock-server/build/build-package.ts');
-    // ... which starts from an empty dist/, so that nothing a former build left is packed.
+    // ... which starts from an empty folder that then replaces dist/ whole, so that nothing a former
+    // build left is packed (test/cli/serve-command.test.ts replaces a dist/ as the build does).
     const build = readFileSync(join(ROOT, 'mock-server/build/build-package.ts'), 'utf8');
-    expect(build.indexOf("rmSync(packagePath('dist')")).toBeGreaterThan(0);
-    expect(build.indexOf("rmSync(packagePath('dist')")).toBeLessThan(build.indexOf('await '));
+    expect(build.indexOf('rmSync(packagePath(STAGING_DIR)')).toBeGreaterThan(0);
+    expect(build.indexOf('rmSync(packagePath(STAGING_DIR)')).toBeLessThan(build.indexOf('await '));
+    expect(build).toContain("replaceDist(packagePath(STAGING_DIR), packagePath('dist'))");
   });
 
   it('has its bin as one bundle: serve loads its chunks, never the package\'s modules or dependencies one by one', () => {
