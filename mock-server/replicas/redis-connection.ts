@@ -6,7 +6,7 @@
  * itself. Every key the sandbox keeps starts with one prefix, so that one server can hold several.
  */
 import { createHash } from 'node:crypto';
-import { createClient, ErrorReply } from '@redis/client';
+import { createClient, createCluster, ErrorReply, type RedisClientOptions } from '@redis/client';
 import type { Logger } from 'pino';
 import { StateUnavailableError } from '../core/state/shared-state.js';
 import { StoreAddressError, type RedisAddress } from './store-address.js';
@@ -23,43 +23,97 @@ const reconnectDelay = (attempt: number): number => Math.min(50 * (attempt + 1),
 /** Tries, 100 ms apart, to reach the store when the sandbox starts. */
 const START_ATTEMPTS = 10;
 
+/** The sandbox's keys on one Redis; the database in the address keeps one sandbox from another. */
+const PREFIX = 'alipay-sandbox:';
+/**
+ * The same in a Redis Cluster, where every key a script touches must hash to one slot: the hash tag
+ * (the part in braces) puts the whole sandbox on the one shard that serves it, and its scripts stay atomic.
+ */
+const CLUSTER_PREFIX = '{alipay-sandbox}:';
+
+/** What a connection runs commands on: one server, or the cluster's shard that serves the key. */
+interface RedisLine {
+  connect(): Promise<unknown>;
+  send(args: string[]): Promise<unknown>;
+  destroy(): void;
+}
+
+/** A command's first key, by which a cluster picks the shard: a script's first KEYS entry, else its first argument. */
+function firstKey(args: readonly string[]): string | undefined {
+  const name = args[0]!.toUpperCase();
+  return name === 'EVALSHA' || name === 'EVAL' || name === 'FCALL' ? (args[2] === '0' ? undefined : args[3]) : args[1];
+}
+
+/** Is the server at `url` a node of a Redis Cluster? (Asked once, before the sandbox's own client connects.) */
+async function isClusterNode(url: string): Promise<boolean> {
+  const probe = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: (attempt: number, cause: Error) => (attempt < START_ATTEMPTS ? 100 : cause) } });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return /^cluster_enabled:1/m.test(String(await probe.sendCommand(['INFO', 'cluster'])));
+  } finally {
+    probe.destroy();
+  }
+}
+
 export class RedisConnection implements RedisCommands {
   readonly where: string;
   readonly prefix: string;
   /** Told of every command the server did not answer, and of its coming back. */
   readonly outage: StoreOutage;
-  readonly #client: ReturnType<typeof createClient>;
+  /** Whether the store is a Redis Cluster (its keys then carry the sandbox's hash tag). */
+  readonly cluster: boolean;
+  readonly #line: RedisLine;
   #opened = false;
 
-  private constructor(address: RedisAddress, prefix: string, logger: Logger) {
+  private constructor(address: RedisAddress, cluster: boolean, logger: Logger, prefix = cluster ? CLUSTER_PREFIX : PREFIX) {
     this.where = address.where;
     this.prefix = prefix;
+    this.cluster = cluster;
     this.outage = new StoreOutage(address.where, stderrLogger(logger));
-    this.#client = createClient({
-      url: address.url,
+    const options = {
       disableOfflineQueue: true,
       socket: {
         connectTimeout: 2000,
         // Before the first connection: a few tries (a Redis started beside the sandbox), then the start fails.
         reconnectStrategy: (attempt: number, cause: Error) => (this.#opened ? reconnectDelay(attempt) : attempt < START_ATTEMPTS ? 100 : cause),
       },
-    });
+    };
     // Said once per outage (store-outage.ts), not once per attempt: a restarted Redis would otherwise flood the log.
-    this.#client.on('error', (error: Error) => {
+    const failed = (error: Error) => {
       // Before the first connection the start itself fails, saying so.
       if (this.#opened) this.outage.failed(error);
-    });
-    this.#client.on('ready', () => this.outage.answered());
+    };
+    this.#line = cluster ? this.#clusterLine(address, options, failed) : this.#serverLine(address, options, failed);
   }
 
-  /** Connects, or throws saying which address could not be reached. */
-  static async open(address: RedisAddress, logger: Logger, prefix = 'alipay-sandbox:'): Promise<RedisConnection> {
-    const connection = new RedisConnection(address, prefix, logger);
+  #serverLine(address: RedisAddress, options: RedisClientOptions, failed: (error: Error) => void): RedisLine {
+    const client = createClient({ url: address.url, ...options });
+    client.on('error', failed);
+    client.on('ready', () => this.outage.answered());
+    return { connect: () => client.connect(), send: (args) => client.sendCommand(args), destroy: () => client.destroy() };
+  }
+
+  /** A cluster: its shards found from the address's node; a command goes to the shard of its first key. */
+  #clusterLine(address: RedisAddress, options: RedisClientOptions, failed: (error: Error) => void): RedisLine {
+    const root = new URL(address.url);
+    root.pathname = '';
+    const cluster = createCluster({ rootNodes: [{ url: root.href }], defaults: { ...options, ...(root.username || root.password ? { username: decodeURIComponent(root.username) || undefined, password: decodeURIComponent(root.password) } : {}) } });
+    cluster.on('error', failed);
+    cluster.on('node-error', failed);
+    cluster.on('node-ready', () => this.outage.answered());
+    return { connect: () => cluster.connect(), send: (args) => cluster.sendCommand(firstKey(args), false, args), destroy: () => cluster.destroy() };
+  }
+
+  /** Connects (to the cluster, when the address is a node of one), or throws saying which address could not be reached. */
+  static async open(address: RedisAddress, logger: Logger, prefix?: string): Promise<RedisConnection> {
+    let connection: RedisConnection | undefined;
     try {
-      await connection.#client.connect();
+      connection = new RedisConnection(address, await isClusterNode(address.url), logger, prefix);
+      await connection.#line.connect();
       connection.#opened = true;
     } catch (error) {
-      await connection.close();
+      await connection?.close();
       throw new StoreAddressError(`cannot reach the store ${address.where}: ${(error as Error).message}`);
     }
     return connection;
@@ -78,7 +132,7 @@ export class RedisConnection implements RedisCommands {
   async sendCommand(args: readonly string[]): Promise<unknown> {
     let reply: unknown;
     try {
-      reply = await this.#client.sendCommand([...args]);
+      reply = await this.#line.send([...args]);
     } catch (error) {
       if (error instanceof ErrorReply) throw error;
       this.outage.failed(error as Error);
@@ -102,7 +156,7 @@ export class RedisConnection implements RedisCommands {
   }
 
   async close(): Promise<void> {
-    this.#client.destroy();
+    this.#line.destroy();
   }
 }
 
