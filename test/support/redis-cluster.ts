@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, REDIS_MISSING } from './redis-server.js';
+import { freePort, REDIS_MISSING, started } from './redis-server.js';
 
 export { REDIS_MISSING };
 
@@ -24,24 +24,13 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((done, fail) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) done();
-    });
-    child.once('exit', (code) => fail(new Error(`redis-server exited with ${code}: ${output}`)));
-  });
-}
-
 async function startNode(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  await ready(child);
+  await started(child);
   return child;
 }
 

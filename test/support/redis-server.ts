@@ -32,7 +32,8 @@ export interface RedisServer {
   cli(...args: string[]): string;
 }
 
-function started(child: ChildProcess): Promise<void> {
+/** Resolves once a redis-server says it accepts connections; rejects if it exits first. */
+export function started(child: ChildProcess): Promise<void> {
   return new Promise((done, fail) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
