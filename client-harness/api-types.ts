@@ -177,7 +177,7 @@ export interface AlipayApis {
       outer_order_no: string;
       biz_code: 'DATA_DIGITAL_BIZ_CODE_FACE_VERIFICATION';
       identity_type: 'CERT_INFO';
-      cert_type: 'IDENTITY_CARD';
+      cert_type: 'IDENTITY_CARD' | 'RESIDENCE_HK_MC' | 'RESIDENCE_TAIWAN';
       cert_name: string;
       cert_no: string;
       phone_no?: string;

@@ -95,24 +95,24 @@ describe('the H5 face check through alipay-sdk and Chromium', () => {
 });
 
 describe('the H5 face check\'s codes', () => {
-  it('refuses a malformed initialize with ILLEGAL_ARGUMENT_FORMAT 参数异常, and a cert_no that is no resident ID', async () => {
+  it('refuses a malformed initialize with INVALID_PARAMETER 参数有误, and a cert_no that is no resident ID', async () => {
     const { merchant_config: _dropped, ...missing } = initializeRequest('H5FACE0010');
-    expect(await execSigned(sandbox(), INITIALIZE, missing)).toMatchObject({ code: '40004', sub_code: 'ILLEGAL_ARGUMENT_FORMAT', sub_msg: '参数异常' });
-    expect(await execSigned(sandbox(), INITIALIZE, initializeRequest('H5FACE0011', '330106197909275964'))).toMatchObject({ sub_code: 'ILLEGAL_ARGUMENT_FORMAT' });
-    expect(await execSigned(sandbox(), INITIALIZE, { ...initializeRequest('H5FACE0012'), merchant_config: '{not json' })).toMatchObject({ sub_code: 'ILLEGAL_ARGUMENT_FORMAT' });
+    expect(await execSigned(sandbox(), INITIALIZE, missing)).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误' });
+    expect(await execSigned(sandbox(), INITIALIZE, initializeRequest('H5FACE0011', '330106197909275964'))).toMatchObject({ sub_code: 'INVALID_PARAMETER' });
+    expect(await execSigned(sandbox(), INITIALIZE, { ...initializeRequest('H5FACE0012'), merchant_config: '{not json' })).toMatchObject({ sub_code: 'INVALID_PARAMETER' });
   });
 
-  it('answers an unknown certify_id with OPEN_CERTIFY_BILL_NOT_EXIST 无效的certify_id on verify and query', async () => {
-    for (const method of [VERIFY, QUERY]) {
-      expect(await execSigned(sandbox(), method, { certify_id: '0123456789abcdef0123456789abcdef' })).toMatchObject({ code: '40004', sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id' });
-    }
+  it('answers an unknown certify_id with INVALID_PARAMETER on verify, OPEN_CERTIFY_BILL_NOT_EXIST 无效的certify_id on query', async () => {
+    const unknown = { certify_id: '0123456789abcdef0123456789abcdef' };
+    expect(await execSigned(sandbox(), VERIFY, unknown)).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误' });
+    expect(await execSigned(sandbox(), QUERY, unknown)).toMatchObject({ code: '40004', sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST', sub_msg: '无效的certify_id' });
   });
 
   it('past its 23 hours on the business clock: verify refuses it, the query answers CERTIFY_ID_EXPIRED 认证已失效', async () => {
     const certifyId = await initialize('H5FACE0020');
     await moveClock(sandbox(), { advance_ms: 23 * 3600_000 + 1 });
     try {
-      expect(await verify(certifyId)).toMatchObject({ sub_code: 'OPEN_CERTIFY_BILL_NOT_EXIST' });
+      expect(await verify(certifyId)).toMatchObject({ sub_code: 'INVALID_PARAMETER' });
       expect(await query(certifyId)).toMatchObject({ code: '40004', sub_code: 'CERTIFY_ID_EXPIRED', sub_msg: '认证已失效' });
     } finally {
       await moveClock(sandbox(), { advance_ms: -(23 * 3600_000 + 1) });
@@ -131,9 +131,11 @@ describe('the H5 face check\'s codes', () => {
   const SHIPPED: ReadonlyArray<[string, string, Record<string, string>]> = [
     [INITIALIZE, 'SYSTEM_ERROR', initializeRequest('H5FACE0040')],
     [INITIALIZE, 'ARRANGEMENT_STATUS_ERROR', initializeRequest('H5FACE0041')],
+    [INITIALIZE, 'INVALID_SWITCH', initializeRequest('H5FACE0042')],
     [VERIFY, 'SYSTEM_ERROR', { certify_id: '0123456789abcdef0123456789abcdef' }],
     [QUERY, 'SYSTEM_ERROR', { certify_id: '0123456789abcdef0123456789abcdef' }],
     [QUERY, 'CERTIFY_ID_EXPIRED', { certify_id: '0123456789abcdef0123456789abcdef' }],
+    [QUERY, 'OPEN_CERTIFY_BILL_STATUS_ERROR', { certify_id: '0123456789abcdef0123456789abcdef' }],
   ];
   it.each(SHIPPED)('%s answers %s under its shipped scenario', async (method, subCode, request) => {
     const scenario: unknown = parseYaml(readFileSync(`scenarios/business-errors/${method}/${subCode}.yaml`, 'utf8'));

@@ -74,7 +74,7 @@ describe('magic identities, with no scenario', () => {
   });
 
   it('cover every business code that input alone cannot cause', () => {
-    const fromInput = new Set(['CERT_NO_IS_NULL', 'CERT_TYPE_IS_NULL', 'NAME_IS_NULL', 'MOBILE_IS_NULL', 'USABLE_QUERY_FAIL', 'ILLEGAL_ARGUMENT_FORMAT', 'INVALID_PARAMETER', 'UNSUPPORTED_BIZ_CODE', 'CERTNO_WRONG', 'ILLEGAL_ARGUMENT', 'NULL_ARGUMENT', 'ZMCSP.ALIPAY_ACCOUNT_NOTEXISTED']);
+    const fromInput = new Set(['CERT_NO_IS_NULL', 'CERT_TYPE_IS_NULL', 'NAME_IS_NULL', 'MOBILE_IS_NULL', 'USABLE_QUERY_FAIL', 'ILLEGAL_ARGUMENT_FORMAT', 'INVALID_PARAMETER', 'UNSUPPORTED_BIZ_CODE', 'CERTNO_WRONG', 'ILLEGAL_ARGUMENT', 'NULL_ARGUMENT', 'ZMCSP.ALIPAY_ACCOUNT_NOTEXISTED', 'INVALID_CERT_INFO', 'REQUIRED_PARAM_MISSING', 'CERT_TYPE_INVALID', 'FILE_SIZE_TO_LARGE']);
     const magic = new Set(CASES.flatMap(([, , method, answer]) => ('business_error' in answer ? [`${method} ${answer.business_error}`] : [])));
     for (const definition of IDENTITY_METHODS) {
       for (const row of definition.businessErrors) {

@@ -85,33 +85,36 @@ describe('consult refusals', () => {
     expect(await consult(verifyId, await accessToken(who, 'auth_base'))).toMatchObject({ code: '40006', msg: 'Insufficient Permissions', sub_code: 'isv.insufficient-user-permissions', sub_msg: '用户权限不足' });
   });
 
-  it('a verify_id nobody issued, a missing one, and one past its 2 hours (校验信息已过期)', async () => {
+  it('a verify_id nobody issued or a malformed one (ILLEGAL_ARGUMENT), a missing one, and one past its 2 hours (校验信息已过期)', async () => {
     const who = person();
     const token = await accessToken(who);
-    expect(await consult('0123456789abcdef0123456789abcdef', token)).toMatchObject({ code: '40004', sub_code: 'VERIFY_ID_NOT_EXIST', sub_msg: '校验信息不存在' });
-    expect(await consult('x'.repeat(33), token)).toMatchObject({ code: '40004', sub_code: 'VERIFY_ID_NOT_EXIST' });
+    expect(await consult('0123456789abcdef0123456789abcdef', token)).toMatchObject({ code: '40004', sub_code: 'ILLEGAL_ARGUMENT', sub_msg: '参数不合法' });
+    expect(await consult('x'.repeat(33), token)).toMatchObject({ code: '40004', sub_code: 'ILLEGAL_ARGUMENT' });
     const { traceId: _traceId, ...missing } = await sdkFor(sandbox()).exec(CONSULT, { bizContent: {}, authToken: token }, { validateSign: true });
-    expect(missing).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误' });
+    expect(missing).toMatchObject({ code: '40004', sub_code: 'REQUIRED_PARAM_MISSING', sub_msg: '缺少必填参数' });
     const verifyId = await preconsult(ownElements(who));
     await moveClock(sandbox(), { advance_ms: 2 * 3600_000 + 1 });
     try {
-      expect(await consult(verifyId, token)).toMatchObject({ code: '40004', msg: 'Business Failed', sub_code: 'VERIFY_INFO_EXPIRED', sub_msg: '校验信息已过期' });
+      expect(await consult(verifyId, token)).toMatchObject({ code: '40004', msg: 'Business Failed', sub_code: 'IDENTITY_VERIFY_CACHE_EXPIRED', sub_msg: '校验信息已过期' });
     } finally {
       await moveClock(sandbox(), { advance_ms: -(2 * 3600_000 + 1) });
     }
   });
 
-  it('preconsult refuses a missing name, another cert_type, a cert_no that is no resident ID, and ext_info that is no JSON', async () => {
-    const who = person();
-    const { user_name: _dropped, ...nameless } = ownElements(who);
-    for (const request of [nameless, { ...ownElements(who), cert_type: 'PASSPORT' }, { ...ownElements(who), cert_no: '330106197909275964' }, { ...ownElements(who), ext_info: '{not json' }]) {
-      expect(await execSigned(sandbox(), PRECONSULT, request)).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误' });
-    }
+  it.each([
+    ['a missing name', { user_name: undefined }, 'REQUIRED_PARAM_MISSING', '缺少必填参数'],
+    ['an empty cert_no', { cert_no: '' }, 'REQUIRED_PARAM_MISSING', '缺少必填参数'],
+    ['another cert_type', { cert_type: 'PASSPORT' }, 'CERT_TYPE_INVALID', '证件类型不支持'],
+    ['a cert_no that is no resident ID', { cert_no: '330106197909275964' }, 'ILLEGAL_ARGUMENT', '参数不合法'],
+    ['ext_info that is no JSON', { ext_info: '{not json' }, 'ILLEGAL_ARGUMENT', '参数不合法'],
+  ])('preconsult refuses %s with %s', async (_what, change: Record<string, string | undefined>, subCode, subMsg) => {
+    const request = Object.fromEntries(Object.entries({ ...ownElements(person()), ...change }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    expect(await execSigned(sandbox(), PRECONSULT, request)).toMatchObject({ code: '40004', sub_code: subCode, sub_msg: subMsg });
   });
 
   it.each([
     [PRECONSULT, 'SYSTEM_ERROR'],
-    [CONSULT, 'VERIFY_INFO_EXPIRED'],
+    [CONSULT, 'IDENTITY_VERIFY_CACHE_EXPIRED'],
   ])('%s answers %s under its shipped scenario', async (method, subCode) => {
     const scenario: unknown = parseYaml(readFileSync(`scenarios/business-errors/${method}/${subCode}.yaml`, 'utf8'));
     await useScenario(sandbox(), DEFAULT_APP_ID, scenario);
@@ -141,6 +144,6 @@ describe('over OpenAPI v3', () => {
       .curl('GET', '/v3/alipay/user/certdoc/certverify/consult', { query: { auth_token: token, verify_id: '0123456789abcdef0123456789abcdef' } })
       .then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(AlipayRequestError);
-    expect(error).toMatchObject({ code: 'VERIFY_ID_NOT_EXIST' });
+    expect(error).toMatchObject({ code: 'ILLEGAL_ARGUMENT' });
   });
 });

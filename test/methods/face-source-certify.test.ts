@@ -98,12 +98,14 @@ describe('the gateway\'s and the method\'s limits on uploads', () => {
     expect(nodeOf(await rawUpload(PERSON, [picture(FACE_JPEG, 'face')])).sub_code).toBe('isv.invalid-file-extension');
   });
 
-  it('refuses an empty file, and a picture over the method\'s 1M, with isv.invalid-file-size', async () => {
+  it('refuses an empty file with isv.invalid-file-size, and a picture over the method\'s 1M with its FILE_SIZE_TO_LARGE', async () => {
     expect(nodeOf(await rawUpload(PERSON, [picture(Buffer.alloc(0))]))).toMatchObject({ code: '40002', sub_code: 'isv.invalid-file-size' });
     const large = Buffer.concat([FACE_JPEG, Buffer.alloc(1024 * 1024 + 1 - FACE_JPEG.length)]);
-    const node = nodeOf(await rawUpload(PERSON, [picture(large)]));
-    expect(node).toMatchObject({ code: '40002', sub_code: 'isv.invalid-file-size' });
-    expect(node.sub_msg).toContain('at most 1M (1048576 bytes)');
+    const answer = await rawUpload(PERSON, [picture(large)]);
+    expect(nodeOf(answer)).toEqual({ code: '40004', msg: 'Business Failed', sub_code: 'FILE_SIZE_TO_LARGE', sub_msg: '文件过大' });
+    expect(detailOf(answer)).toContain('at most 1M (1048576 bytes)');
+    const atTheBound = Buffer.concat([FACE_JPEG, Buffer.alloc(1024 * 1024 - FACE_JPEG.length)]);
+    expect(nodeOf(await rawUpload(PERSON, [picture(atTheBound)]))).toMatchObject({ code: '10000' });
   });
 
   it('refuses a file part the method does not take, and its file parameter sent as text', async () => {
@@ -162,11 +164,11 @@ describe(METHOD, () => {
     expect(await sdkUpload({ ...PERSON, cert_name: '张三' })).toMatchObject({ passed: 'F', mismatch_reason: '姓名与身份证号不一致' });
   });
 
-  it('knows nobody unknown in a closed world, and refuses a missing cert_name with isv.invalid-parameter', async () => {
+  it('knows nobody unknown in a closed world, and refuses a missing cert_name with ILLEGAL_ARGUMENT_FORMAT 参数异常', async () => {
     await useScenario(sandbox(), DEFAULT_APP_ID, { members: 'closed', rules: [] });
     expect(await sdkUpload({ ...PERSON, cert_no: '330106197909275965', cert_name: '李四' })).toMatchObject({ passed: 'F', mismatch_reason: '查无此人' });
     const { cert_name: _name, ...without } = PERSON;
-    expect(await sdkUpload(without)).toMatchObject({ code: '40002', sub_code: 'isv.invalid-parameter' });
+    expect(await sdkUpload(without)).toMatchObject({ code: '40004', sub_code: 'ILLEGAL_ARGUMENT_FORMAT', sub_msg: '参数异常' });
   });
 
   it('answers the magic identities: 人脸不符 fails the comparison, 忙碌 gets SYSTEM_ERROR', async () => {

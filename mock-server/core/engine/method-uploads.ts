@@ -31,7 +31,7 @@ export function methodFiles(definition: ApiMethodDefinition, files: ReadonlyMap<
     const rule = Object.hasOwn(uploads, name) ? uploads[name] : undefined;
     if (!rule) refuseUnknownFile(name, definition);
     const problem = methodUploadProblem(name, file, rule);
-    if (problem) throw new Rejection(problem);
+    if (problem) throw new Rejection(problem.error, problem.detail);
     accepted[name] = file;
   }
   return accepted;

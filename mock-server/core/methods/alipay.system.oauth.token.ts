@@ -8,11 +8,14 @@
  * are 40002 Invalid Arguments answered in error_response, and a success node has no code or msg: what
  * the official SDKs' own samples and tests show the gateway answering. Source: Alipay's API page
  * (grant_type ≤ 20, code ≤ 40, refresh_token ≤ 40; its error table), with the sub_msg of
- * isv.code-invalid and isv.refresh-token-invalid as Alipay's easysdk tests record them.
+ * isv.code-invalid and isv.refresh-token-invalid as Alipay's easysdk tests record them. The documented list of
+ * Alipay's v3 SDK model (AlipaySystemOauthTokenErrorResponseModel) adds isp.unknow-error, answered as the public
+ * 20000 code with its public text (reference §4); it comes by scenario only.
  */
 import { exchangeTokens, notFound, tokenGrantRules, tokenGrantSchema, type TokenExchange } from '../flows/token-exchange.js';
 import { ACCESS_TOKEN_SECONDS, AUTH_CODE_MS, REFRESH_TOKEN_SECONDS, USER_AUTHORIZATIONS, withNewUserTokens, type UserAuthorization } from '../flows/user-authorizations.js';
 import { defineApiMethod, textField, success } from './api-method.js';
+import { PUBLIC_SUB_CODES } from '../protocol/public-errors.js';
 import type { ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { alipayTime } from './generated-ids.js';
@@ -24,6 +27,7 @@ const errors = new BusinessErrorTable([
   { code: '40002', sub_code: 'isv.refresh-token-time-out', sub_msg: '刷新令牌(refresh_token)过期', solution: '使用有效的refresh_token重新执行令牌刷新,或引导用户重新授权' },
   { code: '40002', sub_code: 'isv.refreshed-token-invalid', sub_msg: '刷新出来的令牌无效', solution: '使用返回的刷新令牌再次刷新' },
   { code: '40002', sub_code: 'isv.unmatched-app-id', sub_msg: '调用接口的应用标识(app_id)与令牌授权的应用不相符', solution: '传入正确的app_id和令牌' },
+  { code: '20000', sub_code: 'isp.unknow-error', sub_msg: PUBLIC_SUB_CODES['isp.unknow-error'].subMsg, solution: '稍后重试' },
 ]);
 
 const bizContentSchema = tokenGrantSchema(40);

@@ -10,22 +10,28 @@
  * ...PreconsultResponse for the one error text found, 校验信息已过期 for a verify_id past its 2 hours;
  * its v3 path GET /v3/alipay/user/certdoc/certverify/consult with auth_token and verify_id in the query.
  * The token codes are the public 20001 ones alipay.user.info.share answers (reference §4).
- * The sandbox chose: the sub_code VERIFY_INFO_EXPIRED for 校验信息已过期; VERIFY_ID_NOT_EXIST 校验信息不存在
- * for a verify_id this app was never issued; 40006 isv.insufficient-user-permissions 用户权限不足 for a
- * token whose grant is not scope id_verify; SYSTEM_ERROR and INVALID_PARAMETER as preconsult; verify_id
- * at most 32 characters; fail_reason naming the differing elements ("姓名不一致", "姓名、手机号不一致");
- * fail_reason and fail_params left out when passed is T.
+ * Business codes: the documented list of Alipay's v3 SDK model (AlipayUserCertdocCertverifyConsultErrorResponseModel):
+ * SYSTEM_ERROR, ILLEGAL_ARGUMENT, IDENTITY_VERIFY_CACHE_EXPIRED, REQUIRED_PARAM_MISSING, GUARDIAN_LIMIT_ERROR; the texts
+ * of preconsult's rows (preconsult's header says whose words they are).
+ * The sandbox chose: IDENTITY_VERIFY_CACHE_EXPIRED, the list's one expiry code, for 校验信息已过期; ILLEGAL_ARGUMENT
+ * for a verify_id this app was never issued or a malformed one, REQUIRED_PARAM_MISSING for none; 40006
+ * isv.insufficient-user-permissions 用户权限不足 for a token whose grant is not scope id_verify; verify_id at most 32
+ * characters; fail_reason naming the differing elements ("姓名不一致", "姓名、手机号不一致"); fail_reason and
+ * fail_params left out when passed is T. GUARDIAN_LIMIT_ERROR comes by scenario only (the request names nobody).
  */
 import { checkAccessToken, grantsScope, USER_AUTHORIZATIONS, type UserAuthorization } from '../flows/user-authorizations.js';
 import { CERTDOC_VERIFICATIONS, compareElements, findPreconsult, type CertdocVerification } from '../flows/certdoc-verification.js';
 import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
-import { ACCESS_TOKEN_ROWS, BusinessErrorTable, CHOSEN_GENERIC_ROWS } from './business-errors.js';
+import { CERTDOC_FAILURE_RULES, CERTDOC_ROWS } from './alipay.user.certdoc.certverify.preconsult.js';
+import { ACCESS_TOKEN_ROWS, BusinessErrorTable } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
 
 const errors = new BusinessErrorTable([
-  ...CHOSEN_GENERIC_ROWS,
-  { sub_code: 'VERIFY_ID_NOT_EXIST', sub_msg: '校验信息不存在', solution: '传入实名证件信息比对验证预咨询接口为本应用返回的verify_id' },
-  { sub_code: 'VERIFY_INFO_EXPIRED', sub_msg: '校验信息已过期', solution: 'verify_id有效期为2小时,请重新调用预咨询接口获取' },
+  CERTDOC_ROWS.SYSTEM_ERROR,
+  CERTDOC_ROWS.ILLEGAL_ARGUMENT,
+  { sub_code: 'IDENTITY_VERIFY_CACHE_EXPIRED', sub_msg: '校验信息已过期', solution: 'verify_id有效期为2小时,请重新调用预咨询接口获取' },
+  CERTDOC_ROWS.REQUIRED_PARAM_MISSING,
+  CERTDOC_ROWS.GUARDIAN_LIMIT_ERROR,
   ...ACCESS_TOKEN_ROWS,
   { code: '40006', sub_code: 'isv.insufficient-user-permissions', sub_msg: '用户权限不足', solution: '引导用户以scope=id_verify授权后换取的access_token调用' },
 ]);
@@ -73,15 +79,12 @@ export const alipayUserCertdocCertverifyConsult = defineApiMethod<ParametersOf<t
     needs: { state: "the app preconsulted the person's own elements", field: 'verify_id' },
   },
   responseFields: { passed: { type: 'string', enum: ['T', 'F'] }, fail_reason: failureField, fail_params: failureField },
-  schemaFailureRules: [
-    { field: 'verify_id', on: 'invalid', subCode: 'VERIFY_ID_NOT_EXIST' },
-    { field: '*', on: 'any', subCode: 'INVALID_PARAMETER' },
-  ],
+  schemaFailureRules: CERTDOC_FAILURE_RULES,
   handle(bizContent, context) {
     const token = idVerifyGrant(context);
     if ('refusal' in token) return token.refusal;
     const lookup = findPreconsult(context, bizContent.verify_id);
-    if ('refused' in lookup) return refused(errors.refusal(lookup.refused === 'expired' ? 'VERIFY_INFO_EXPIRED' : 'VERIFY_ID_NOT_EXIST', lookup.detail));
+    if ('refused' in lookup) return refused(errors.refusal(lookup.refused === 'expired' ? 'IDENTITY_VERIFY_CACHE_EXPIRED' : 'ILLEGAL_ARGUMENT', lookup.detail));
     return answerFor(context, lookup.found, token.grant);
   },
 });

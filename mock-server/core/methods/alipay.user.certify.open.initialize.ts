@@ -5,7 +5,7 @@
  */
 import { CERTIFY_OPEN } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, OUTER_ORDER_INITIALIZE } from './certification-steps.js';
+import { CERTIFY_OPEN_INITIALIZE_CODES, EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, outerOrderInitialize } from './certification-steps.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam } from './shared-schemas.js';
 
@@ -48,7 +48,7 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<type
   openApi: 'POST',
   title: '身份认证初始化服务',
   bizContentSchema,
-  ...OUTER_ORDER_INITIALIZE,
+  ...outerOrderInitialize(CERTIFY_OPEN_INITIALIZE_CODES),
   // The page's own request example (its Java sample's setBizContent), verbatim.
   pageExample: {
     outer_order_no: 'ZGYD201809132323000001234',
@@ -65,6 +65,6 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<type
   },
   handle(bizContent, context) {
     const { outer_order_no, biz_code, identity_param } = bizContent;
-    return initializeByOuterOrder(context, CERTIFY_OPEN, { outer_order_no, biz_code, identity_param, ...merchantChoices(bizContent.merchant_config) });
+    return initializeByOuterOrder(context, CERTIFY_OPEN, CERTIFY_OPEN_INITIALIZE_CODES, { outer_order_no, biz_code, identity_param, ...merchantChoices(bizContent.merchant_config) });
   },
 });

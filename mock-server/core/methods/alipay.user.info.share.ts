@@ -14,9 +14,12 @@
  * many fields other products unlock; the sandbox answers the ones scope auth_user gives every app.
  * Lengths: auth_token ≤ 40, the 公共请求参数 table of the method's page (global.alipay.com,
  * solution_api/infoshare); the response fields' lengths are in neither model, and none is enforced.
- * Codes: the page documents no business code of its own; a bad token is answered with the public
- * 20001 codes of reference §4 (aop.invalid-auth-token 无效的访问令牌, aop.auth-token-time-out
- * 访问令牌已过期), in the method's own response node, as the gateway answers them live (reference §3);
+ * Codes: the one business code of its documented list (Alipay's v3 SDK model AlipayUserInfoShareErrorResponseModel) is
+ * SYSTEM_ERROR, whose text no source gives: 系统繁忙, as Alipay's verifyidentity.apply page writes that code, is the
+ * sandbox's; it comes by scenario only. 40006 isv.insufficient-isv-permissions ISV权限不足, a public code Alipay's
+ * support quotes as a live answer of this method (AlipayDocs/open-docs, 小程序alipay.user.info.share报错“ISV权限不足”),
+ * stands in the table so that a scenario can choose it. A bad token is answered with the public 20001 codes of
+ * reference §4 (aop.invalid-auth-token 无效的访问令牌, aop.auth-token-time-out 访问令牌已过期), in the method's own response node, as the gateway answers them live (reference §3);
  * aop.invalid-auth-token also answers a current token whose grant lacks scope auth_user (above).
  * They stand in the table so that scenarios can choose them and the contract covers them; their
  * solutions are the sandbox's words, the page giving none.
@@ -27,10 +30,15 @@
  */
 import { checkUserInfoToken, sharedUserInfo, USER_AUTHORIZATIONS } from '../flows/user-authorizations.js';
 import { defineApiMethod, refused, success, textField, type ResponseField } from './api-method.js';
-import { ACCESS_TOKEN_ROWS, BusinessErrorTable } from './business-errors.js';
+import { PUBLIC_SUB_CODES } from '../protocol/public-errors.js';
+import { ACCESS_TOKEN_ROWS, BusinessErrorTable, CHOSEN_GENERIC_ROWS, documentedRows } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
 
-const errors = new BusinessErrorTable(ACCESS_TOKEN_ROWS);
+const errors = new BusinessErrorTable([
+  ...documentedRows(CHOSEN_GENERIC_ROWS, 'SYSTEM_ERROR'),
+  ...ACCESS_TOKEN_ROWS,
+  { code: '40006', sub_code: 'isv.insufficient-isv-permissions', sub_msg: PUBLIC_SUB_CODES['isv.insufficient-isv-permissions'].subMsg, solution: '在开放平台为应用开通获取会员信息的产品后重试' },
+]);
 
 /** auth_token is a public parameter, read here as the method's one top-level parameter (its length is the flow's to check). */
 const bizContentSchema = {

@@ -15,9 +15,9 @@ export interface DocumentedBusinessError {
    * The code these rows are answered with: 40004 Business Failed on most pages; the OAuth pages'
    * isv.* codes come as 40002 Invalid Arguments, and the token errors of a call with auth_token
    * (alipay.user.info.share) as 20001 Insufficient Token Permissions; a token whose grant does not
-   * cover the API as 40006 Insufficient Permissions.
+   * cover the API as 40006 Insufficient Permissions; a listed isp.* code as 20000 Service Currently Unavailable.
    */
-  readonly code?: '20001' | '40002' | '40004' | '40006';
+  readonly code?: '20000' | '20001' | '40002' | '40004' | '40006';
   readonly sub_code: string;
   readonly sub_msg: string;
   readonly solution: string;

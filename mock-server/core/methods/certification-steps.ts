@@ -2,8 +2,7 @@
  * What the calls that name one certification by its id share, whichever family they belong to: the
  * certify step (a page, or a link to one) and the query step take {certify_id} or {biz_no}, their
  * example needs a certification started first, and a malformed id is refused with a code of the family.
- * certify-open's codes live here because the H5 and App face families, which document none of their
- * own, answer with them too.
+ * certify-open's tables live here too; face-business-codes.ts reads the rows the face families' lists share with them.
  */
 import { startCertification, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
 import { refused, success, textField, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
@@ -12,7 +11,7 @@ import { singleIdSchema } from './shared-schemas.js';
 
 const SYSTEM_BUSY = { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' } as const;
 
-/** certify-open's initialize codes; the H5 and App face checks, whose own tables no source gives, answer with them too. */
+/** certify-open's initialize codes, from its page. */
 export const CERTIFY_INITIALIZE_ERRORS = new BusinessErrorTable([
   SYSTEM_BUSY,
   { sub_code: 'ILLEGAL_ARGUMENT_FORMAT', sub_msg: '参数异常', solution: '检查参数是否按照规定传入,检查参数是否合法' },
@@ -25,23 +24,34 @@ export const EXAMPLE_IDENTITY_PARAM = '{"identity_type":"CERT_INFO","cert_type":
 /** A merchant_config whose return_url a browser can be sent back to. */
 export const EXAMPLE_MERCHANT_CONFIG = '{"return_url":"https://merchant.example/return"}';
 
+/** How an initialize refuses: its table, and its code for a malformed argument or a cert_no that is no resident ID. */
+export interface InitializeCodes {
+  readonly errors: BusinessErrorTable;
+  readonly malformed: string;
+}
+
+export const CERTIFY_OPEN_INITIALIZE_CODES: InitializeCodes = { errors: CERTIFY_INITIALIZE_ERRORS, malformed: 'ILLEGAL_ARGUMENT_FORMAT' };
+
 /**
  * The definition parts of an initialize whose order is outer_order_no and whose id is certify_id
  * (certify-open and the H5 face check): the person in identity_param, the certify_id it answers, and
- * certify-open's one code for every malformed argument.
+ * the family's one code for every malformed argument.
  */
-export const OUTER_ORDER_INITIALIZE = {
-  businessErrors: CERTIFY_INITIALIZE_ERRORS.rows,
-  identityField: 'identity_param.cert_no',
-  responseFields: { certify_id: textField },
-  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
-} as const;
+export function outerOrderInitialize(codes: InitializeCodes) {
+  const rule: SchemaFailureRule = { field: '*', on: 'any', subCode: codes.malformed };
+  return {
+    businessErrors: codes.errors.rows,
+    identityField: 'identity_param.cert_no',
+    responseFields: { certify_id: textField },
+    schemaFailureRules: [rule],
+  };
+}
 
-/** Such an initialize's answer: the order's certify_id, or ILLEGAL_ARGUMENT_FORMAT. */
-export function initializeByOuterOrder(context: MethodContext, family: FaceCertificationFamily, start: Omit<CertificationStart, 'order_no'> & { readonly outer_order_no: string }): MethodOutcome {
+/** Such an initialize's answer: the order's certify_id, or the family's code for a malformed argument. */
+export function initializeByOuterOrder(context: MethodContext, family: FaceCertificationFamily, codes: InitializeCodes, start: Omit<CertificationStart, 'order_no'> & { readonly outer_order_no: string }): MethodOutcome {
   const { outer_order_no, ...rest } = start;
   const started = startCertification(context, family, { order_no: outer_order_no, ...rest });
-  if ('problem' in started) return refused(CERTIFY_INITIALIZE_ERRORS.refusal('ILLEGAL_ARGUMENT_FORMAT', started.problem));
+  if ('problem' in started) return refused(codes.errors.refusal(codes.malformed, started.problem));
   return success({ certify_id: started.started.id });
 }
 
@@ -99,12 +109,13 @@ function certificationStep<const Field extends string>(flow: string, idField: Fi
   };
 }
 
-const UNKNOWN_CERTIFY_ID: Malformed = { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' };
 const H5_CERTIFY_ID = '2109b5e671aa3ff2eb4851816c65828f';
+/** INVALID_PARAMETER for every malformed field: Zhima's steps, and the H5 face check's and the liveness check's. */
+const INVALID_PARAMETER: Malformed = { subCode: 'INVALID_PARAMETER', anyField: true };
 
 /** Each family's steps that name a certification, as its certify and query definitions spread them. */
-export const CERTIFY_OPEN_STEP = certificationStep('certify-open', 'certify_id', '0123456789abcdef0123456789abcdef', 'ZGYD201809132323000001234', UNKNOWN_CERTIFY_ID);
-export const ZHIMA_STEP = certificationStep('zhima', 'biz_no', 'ZM201612013000000393900404029253', 'ZHIMA201610252323000001', { subCode: 'INVALID_PARAMETER', anyField: true });
-export const FACE_CERTIFY_STEP = certificationStep('face-certify', 'certify_id', H5_CERTIFY_ID, 'ZGYD201809132323000001234', UNKNOWN_CERTIFY_ID);
-export const FACE_VERIFICATION_STEP = certificationStep('face-verification', 'certify_id', H5_CERTIFY_ID, 'dsdfaeradsfasdf23234234sdf', UNKNOWN_CERTIFY_ID);
-export const FACE_CHECK_STEP = certificationStep('face-check', 'certify_id', H5_CERTIFY_ID, '2324sasfe', UNKNOWN_CERTIFY_ID);
+export const CERTIFY_OPEN_STEP = certificationStep('certify-open', 'certify_id', '0123456789abcdef0123456789abcdef', 'ZGYD201809132323000001234', { subCode: 'OPEN_CERTIFY_BILL_NOT_EXIST' });
+export const ZHIMA_STEP = certificationStep('zhima', 'biz_no', 'ZM201612013000000393900404029253', 'ZHIMA201610252323000001', INVALID_PARAMETER);
+export const FACE_CERTIFY_STEP = certificationStep('face-certify', 'certify_id', H5_CERTIFY_ID, 'ZGYD201809132323000001234', INVALID_PARAMETER);
+export const FACE_VERIFICATION_STEP = certificationStep('face-verification', 'certify_id', H5_CERTIFY_ID, 'dsdfaeradsfasdf23234234sdf', { subCode: 'ILLEGAL_ARGUMENT_FORMAT', anyField: true });
+export const FACE_CHECK_STEP = certificationStep('face-check', 'certify_id', H5_CERTIFY_ID, '2324sasfe', INVALID_PARAMETER);

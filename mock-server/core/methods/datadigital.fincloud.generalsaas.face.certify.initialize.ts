@@ -6,15 +6,20 @@
  * and ...InitializeResponse (v2) and the v3 models OpenCertifyIdentifyInfo / OpenCertifyMerchantConfigs
  * (merchant_config: return_url, face_reserve_strategy reserve/never); the example values (outer_order_no
  * ZGYD201809132323000001234, biz_code FUTURE_TECH_BIZ_FACE_SDK) from the v3 model's examples.
+ * Business codes: the documented list of Alipay's v3 SDK model (DatadigitalFincloudGeneralsaasFaceCertifyInitializeErrorResponseModel):
+ * SYSTEM_ERROR, INVALID_PARAMETER, ARRANGEMENT_STATUS_ERROR, ACCOUNT_MONEY_LIMIT_ERROR, INVALID_SWITCH (INVALID_PARAMETER
+ * took the place of the earlier list's ILLEGAL_ARGUMENT_FORMAT and UNKNOWN_ERROR); whose sub_msg is verbatim and whose is the
+ * sandbox's, face-business-codes.ts says.
  * Where Alipay documents nothing, the sandbox chose:
  * - maximum lengths: outer_order_no 32 ("值为32位长度的字母数字组合"), biz_code 32, identity_param and
  *   merchant_config 4096 and face_contrast_picture 1 MB, as the sibling alipay.user.certify.open.initialize's page has them;
- * - business codes: the page's 错误码 table is in no source the sandbox could read, so it answers with
- *   certify-open's documented codes (SYSTEM_ERROR, ILLEGAL_ARGUMENT_FORMAT, ARRANGEMENT_STATUS_ERROR).
+ * - INVALID_PARAMETER for every malformed argument and for a cert_no that is no resident ID number (the list's one
+ *   argument code); ARRANGEMENT_STATUS_ERROR, ACCOUNT_MONEY_LIMIT_ERROR and INVALID_SWITCH come by scenario or by magic identity.
  */
 import { FACE_CERTIFY } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, OUTER_ORDER_INITIALIZE } from './certification-steps.js';
+import { EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, outerOrderInitialize, type InitializeCodes } from './certification-steps.js';
+import { FACE_CERTIFY_INITIALIZE_ERRORS } from './face-business-codes.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { certInfoIdentityParam } from './shared-schemas.js';
 
@@ -43,6 +48,8 @@ const bizContentSchema = {
   },
 } as const;
 
+const CODES: InitializeCodes = { errors: FACE_CERTIFY_INITIALIZE_ERRORS, malformed: 'INVALID_PARAMETER' };
+
 type MerchantConfig = JsonTextOf<typeof bizContentSchema.properties.merchant_config>;
 
 /** Where the person is sent back; an empty return_url means the merchant has none. */
@@ -56,7 +63,7 @@ export const datadigitalFincloudGeneralsaasFaceCertifyInitialize = defineApiMeth
   openApi: 'POST',
   title: 'H5人脸核身初始化',
   bizContentSchema,
-  ...OUTER_ORDER_INITIALIZE,
+  ...outerOrderInitialize(CODES),
   exampleCall: {
     request: {
       outer_order_no: 'ZGYD201809132323000001234',
@@ -68,6 +75,6 @@ export const datadigitalFincloudGeneralsaasFaceCertifyInitialize = defineApiMeth
   },
   handle(bizContent, context) {
     const { outer_order_no, biz_code, identity_param } = bizContent;
-    return initializeByOuterOrder(context, FACE_CERTIFY, { outer_order_no, biz_code, identity_param, ...returnUrlOf(bizContent.merchant_config) });
+    return initializeByOuterOrder(context, FACE_CERTIFY, CODES, { outer_order_no, biz_code, identity_param, ...returnUrlOf(bizContent.merchant_config) });
   },
 });

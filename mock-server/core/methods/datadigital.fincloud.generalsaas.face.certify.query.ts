@@ -7,13 +7,17 @@
  * DatadigitalFincloudGeneralsaasFaceCertifyQueryModel / ...QueryResponse and the v3
  * DatadigitalFincloudGeneralsaasFaceCertifyQueryResponseModel; the v3 path is GET in the current v3
  * docs of the Java, .NET and PHP SDKs (an older Java doc listed POST).
- * Where Alipay documents nothing, the sandbox chose certify-open's codes: OPEN_CERTIFY_BILL_NOT_EXIST
- * 无效的certify_id for an id nobody issued to this app, CERTIFY_ID_EXPIRED 认证已失效 for one nobody
- * finished within its 23 hours (a finished one stays queryable), and SYSTEM_ERROR.
+ * Business codes: the documented list of Alipay's v3 SDK model (...FaceCertifyQueryErrorResponseModel): SYSTEM_ERROR,
+ * INVALID_PARAMETER, CERTIFY_ID_EXPIRED, OPEN_CERTIFY_BILL_NOT_EXIST, OPEN_CERTIFY_BILL_STATUS_ERROR; texts in
+ * face-business-codes.ts. The sandbox pairs them with the flow's failures as certify-open's query, whose code names
+ * these are: OPEN_CERTIFY_BILL_NOT_EXIST 无效的certify_id for an id nobody issued to this app, CERTIFY_ID_EXPIRED
+ * 认证已失效 for one nobody finished within its 23 hours (a finished one stays queryable), INVALID_PARAMETER for a
+ * malformed certify_id; OPEN_CERTIFY_BILL_STATUS_ERROR and SYSTEM_ERROR come by scenario only.
  */
 import { FACE_CERTIFY, queryCertification } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success } from './api-method.js';
-import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, FACE_CERTIFY_STEP } from './certification-steps.js';
+import { CERTIFY_QUERY_REFUSALS, FACE_CERTIFY_STEP } from './certification-steps.js';
+import { FACE_CERTIFY_QUERY_ERRORS } from './face-business-codes.js';
 import type { ParametersOf } from './schema-types.js';
 
 export const datadigitalFincloudGeneralsaasFaceCertifyQuery = defineApiMethod<ParametersOf<typeof FACE_CERTIFY_STEP.bizContentSchema>>({
@@ -21,7 +25,7 @@ export const datadigitalFincloudGeneralsaasFaceCertifyQuery = defineApiMethod<Pa
   openApi: 'GET',
   title: 'H5人脸核身查询记录',
   ...FACE_CERTIFY_STEP,
-  businessErrors: CERTIFY_QUERY_ERRORS.rows,
+  businessErrors: FACE_CERTIFY_QUERY_ERRORS.rows,
   responseFields: {
     passed: { type: 'string', enum: ['T', 'F'] },
     fail_reason: { type: 'string', optional: true },
@@ -30,7 +34,7 @@ export const datadigitalFincloudGeneralsaasFaceCertifyQuery = defineApiMethod<Pa
   },
   handle(bizContent, context) {
     const answer = queryCertification(context, FACE_CERTIFY, bizContent.certify_id);
-    if ('refused' in answer) return refused(CERTIFY_QUERY_ERRORS.refusal(CERTIFY_QUERY_REFUSALS[answer.refused], answer.detail));
+    if ('refused' in answer) return refused(FACE_CERTIFY_QUERY_ERRORS.refusal(CERTIFY_QUERY_REFUSALS[answer.refused], answer.detail));
     const { passed, fail_reason } = answer.result;
     // "目前返回为空": the H5 family hands out no identity, unlike certify-open after a pass.
     return success({ passed: passed ? 'T' : 'F', ...(fail_reason ? { fail_reason } : {}), identity_info: '{}', material_info: '{}' });

@@ -7,13 +7,17 @@
  * Sources: the API page https://opendocs.alipay.com/open/02zlob; alipay/alipay-sdk-java-all's
  * DatadigitalFincloudGeneralsaasFaceCertifyVerifyModel (certify_id) and ...VerifyResponse (certify_url),
  * and its v3 docs (POST /v3/datadigital/fincloud/generalsaas/face/certify/verify).
- * Where Alipay documents nothing, the sandbox chose: certify_id at most 32 characters (the ids it
- * issues), and certify-open's codes SYSTEM_ERROR and OPEN_CERTIFY_BILL_NOT_EXIST 无效的certify_id for an
- * unknown certify_id or one past its 23 hours.
+ * Business codes: the documented list of Alipay's v3 SDK model (...FaceCertifyVerifyErrorResponseModel): SYSTEM_ERROR
+ * and INVALID_PARAMETER (the earlier list: SYSTEM_ERROR, ILLEGAL_ARGUMENT_FORMAT, UNKNOWN_ERROR); their texts in
+ * face-business-codes.ts.
+ * Where Alipay documents nothing, the sandbox chose: certify_id at most 32 characters (the ids it issues), and
+ * INVALID_PARAMETER, the list's only code for a bad request, for a malformed certify_id, an unknown one and one
+ * past its 23 hours.
  */
 import { certifyPageLink, FACE_CERTIFY } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success, textField } from './api-method.js';
-import { CERTIFY_PAGE_ERRORS, FACE_CERTIFY_STEP } from './certification-steps.js';
+import { FACE_CERTIFY_STEP } from './certification-steps.js';
+import { FACE_CERTIFY_VERIFY_ERRORS } from './face-business-codes.js';
 import type { ParametersOf } from './schema-types.js';
 
 export const datadigitalFincloudGeneralsaasFaceCertifyVerify = defineApiMethod<ParametersOf<typeof FACE_CERTIFY_STEP.bizContentSchema>>({
@@ -21,11 +25,11 @@ export const datadigitalFincloudGeneralsaasFaceCertifyVerify = defineApiMethod<P
   openApi: 'POST',
   title: 'H5人脸核身开始认证',
   ...FACE_CERTIFY_STEP,
-  businessErrors: CERTIFY_PAGE_ERRORS.rows,
+  businessErrors: FACE_CERTIFY_VERIFY_ERRORS.rows,
   responseFields: { certify_url: textField },
   handle(bizContent, context) {
     const link = certifyPageLink(context, FACE_CERTIFY, bizContent.certify_id);
-    if ('refused' in link) return refused(CERTIFY_PAGE_ERRORS.refusal('OPEN_CERTIFY_BILL_NOT_EXIST', link.detail));
+    if ('refused' in link) return refused(FACE_CERTIFY_VERIFY_ERRORS.refusal('INVALID_PARAMETER', link.detail));
     return success({ certify_url: link.url });
   },
 });

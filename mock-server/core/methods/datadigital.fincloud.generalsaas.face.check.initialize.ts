@@ -8,15 +8,17 @@
  * ...InitializeResponse (v2) and the v3 models, whose examples the example call takes; the v3 path
  * POST /v3/datadigital/fincloud/generalsaas/face/check/initialize from the v3 docs of the Java, .NET
  * and PHP SDKs.
- * Where Alipay documents nothing, the sandbox chose: outer_order_no at most 64 characters, as its
- * sibling ...face.verification.initialize has it; page_url ("检测页面url，需要给到终端SDK"), which the
- * App SDK no longer needs, is not answered; and certify-open's initialize codes (SYSTEM_ERROR,
- * ILLEGAL_ARGUMENT_FORMAT, ARRANGEMENT_STATUS_ERROR), as no source gives this page's 错误码 table.
- * With no ID number in the request, no magic identity applies: its codes come by scenario only.
+ * Business codes: the documented list of Alipay's v3 SDK model (...FaceCheckInitializeErrorResponseModel): SYSTEM_ERROR,
+ * ILLEGAL_ARGUMENT_FORMAT, UNKNOWN_ERROR, ACCOUNT_MONEY_LIMIT_ERROR, INVALID_SWITCH, FILE_SIZE_TO_LARGE; texts in
+ * face-business-codes.ts.
+ * Where Alipay documents nothing, the sandbox chose: outer_order_no at most 64 characters, as its sibling
+ * ...face.verification.initialize has it; page_url ("检测页面url，需要给到终端SDK"), which the App SDK no longer
+ * needs, is not answered; ILLEGAL_ARGUMENT_FORMAT for every malformed argument. The request names nobody and
+ * carries no file, so no magic identity applies and no input makes the other codes: they come by scenario only.
  */
 import { certificationOf, FACE_CHECK, hostedPageLink, NOBODY } from '../flows/face-certification.js';
-import { CERTIFY_INITIALIZE_ERRORS } from './certification-steps.js';
 import { defineApiMethod, success, textField } from './api-method.js';
+import { FACE_CHECK_INITIALIZE_ERRORS } from './face-business-codes.js';
 import type { ParametersOf } from './schema-types.js';
 
 const bizContentSchema = {
@@ -33,7 +35,7 @@ export const datadigitalFincloudGeneralsaasFaceCheckInitialize = defineApiMethod
   openApi: 'POST',
   title: '活体检测初始化',
   bizContentSchema,
-  businessErrors: CERTIFY_INITIALIZE_ERRORS.rows,
+  businessErrors: FACE_CHECK_INITIALIZE_ERRORS.rows,
   exampleCall: {
     request: { outer_order_no: '2324sasfe', biz_code: 'DATA_DIGITAL_BIZ_CODE_FACE_CHECK_LIVE' },
     unique: ['outer_order_no'],

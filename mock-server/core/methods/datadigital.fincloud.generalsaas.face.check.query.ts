@@ -10,14 +10,18 @@
  * and the v3 models, whose certify_id example is no id the sandbox issues; the v3 path GET
  * /v3/datadigital/fincloud/generalsaas/face/check/query from the current v3 docs of the Java, .NET and
  * PHP SDKs (an older Java doc listed POST).
- * Where Alipay documents nothing, the sandbox chose what ...face.verification.query chose: the scores
- * drawn from the certify_id, and the H5 face check's query codes (OPEN_CERTIFY_BILL_NOT_EXIST,
- * CERTIFY_ID_EXPIRED, SYSTEM_ERROR).
+ * Business codes: the documented list of Alipay's v3 SDK model (...FaceCheckQueryErrorResponseModel): SYSTEM_ERROR,
+ * INVALID_PARAMETER, QUERY_INVALID_CERTIFYID, QUERY_CERTIFYID_EXPIRED (the earlier list had ILLEGAL_ARGUMENT_FORMAT
+ * and UNKNOWN_ERROR where INVALID_PARAMETER stands); texts in face-business-codes.ts.
+ * Where Alipay documents nothing, the sandbox chose what ...face.verification.query chose: the scores drawn from
+ * the certify_id, QUERY_INVALID_CERTIFYID for an unknown id and QUERY_CERTIFYID_EXPIRED for one nobody finished
+ * within its 23 hours; and INVALID_PARAMETER for a malformed argument.
  */
 import { FACE_CHECK } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { CERTIFY_QUERY_ERRORS, FACE_CHECK_STEP } from './certification-steps.js';
+import { FACE_CHECK_STEP } from './certification-steps.js';
 import { answerFaceQuery, asksForPhoto, faceQueryResponseFields } from './datadigital.fincloud.generalsaas.face.verification.query.js';
+import { FACE_CHECK_QUERY_ERRORS } from './face-business-codes.js';
 import type { ParametersOf } from './schema-types.js';
 
 const yesOrNo = { enum: ['Y', 'N'] } as const;
@@ -41,10 +45,10 @@ export const datadigitalFincloudGeneralsaasFaceCheckQuery = defineApiMethod<Para
   ...FACE_CHECK_STEP,
   bizContentSchema,
   exampleCall: { ...FACE_CHECK_STEP.exampleCall, request: { ...FACE_CHECK_STEP.exampleCall.request, need_quality_score: 'Y' } },
-  businessErrors: CERTIFY_QUERY_ERRORS.rows,
+  businessErrors: FACE_CHECK_QUERY_ERRORS.rows,
   responseFields: faceQueryResponseFields,
   handle(bizContent, context) {
-    return answerFaceQuery(context, FACE_CHECK, bizContent.certify_id, {
+    return answerFaceQuery(context, FACE_CHECK, FACE_CHECK_QUERY_ERRORS, bizContent.certify_id, {
       quality: bizContent.need_quality_score === 'Y',
       attackFlag: false,
       alivePhoto: asksForPhoto(bizContent.need_alive_photo),

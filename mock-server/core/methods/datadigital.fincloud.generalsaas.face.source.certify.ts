@@ -13,17 +13,24 @@
  * /v3/datadigital/fincloud/generalsaas/face/source/certify with a multipart body, which the sandbox does not
  * serve yet.
  *
+ * Business codes: the documented list of Alipay's v3 SDK model (...FaceSourceCertifyErrorResponseModel): SYSTEM_ERROR,
+ * ILLEGAL_ARGUMENT_FORMAT, UNKNOWN_ERROR, ACCOUNT_MONEY_LIMIT_ERROR, FILE_SIZE_TO_LARGE, INVALID_SWITCH; texts in
+ * face-business-codes.ts.
+ *
  * Where no source settled it, the sandbox chose (said in the README too):
  * - file_content is optional: without a picture only the name and ID number are checked (passed, no
  *   score or quality), as integrators describe the API answering;
  * - a picture passes when it is a JPEG or PNG (by its first bytes) of a person the element checks admit
  *   (core/methods/element-check.ts); one that is neither fails with quality and score 0;
  * - mismatch_reason's texts, the scores, and maximum lengths as the element checks have them;
- * - the one business code, SYSTEM_ERROR 系统繁忙, as the element checks of the same product line.
+ * - ILLEGAL_ARGUMENT_FORMAT for every malformed parameter, FILE_SIZE_TO_LARGE for a picture over the 1M; the other
+ *   codes come by scenario or by magic identity.
  */
 import { pictureFormat } from '../identity/picture-format.js';
 import { defineApiMethod, success, textField, type MethodContext, type MethodOutcome } from './api-method.js';
-import { certTypeProperty, checkElements, elementCertifyId, elementCheckParts, elementCheckProperties, phoneProperty } from './element-check.js';
+import { documentedError } from './business-errors.js';
+import { certTypeProperty, checkElements, elementCertifyId, elementCheckProperties, phoneProperty } from './element-check.js';
+import { FACE_SOURCE_CERTIFY_ERRORS } from './face-business-codes.js';
 import type { ParametersOf } from './schema-types.js';
 
 const NAME = 'datadigital.fincloud.generalsaas.face.source.certify';
@@ -74,8 +81,10 @@ export const datadigitalFincloudGeneralsaasFaceSourceCertify = defineApiMethod<P
   bizContentSchema,
   // An upload API: Java's AlipayUploadRequest sends its text parameters beside the file, not in biz_content.
   parametersAt: 'top-level',
-  uploads: { file_content: { maxBytes: PICTURE_MAX_BYTES, stated: '1M' } },
-  ...elementCheckParts,
+  uploads: { file_content: { maxBytes: PICTURE_MAX_BYTES, stated: '1M', overBound: documentedError(FACE_SOURCE_CERTIFY_ERRORS.row('FILE_SIZE_TO_LARGE')) } },
+  businessErrors: FACE_SOURCE_CERTIFY_ERRORS.rows,
+  identityField: 'cert_no',
+  schemaFailureRules: [{ field: '*', on: 'any', subCode: 'ILLEGAL_ARGUMENT_FORMAT' }],
   exampleCall: {
     request: { outer_biz_no: 'ZGYD201809132323000001234', cert_type: 'IDENTITY_CARD', cert_name: '戴乙萍', cert_no: '330203195001030308' },
     unique: ['outer_biz_no'],

@@ -16,13 +16,18 @@
  * - score and quality are deterministic from the certify_id: a passed check scores 80 to 100, a failed
  *   one 10 to 60, and quality is 60 to 100 either way, each with two decimals;
  * - alive_photo is one grey pixel (a PNG), the sandbox keeping no face;
- * - the codes of the H5 face check's query, borrowed from certify-open: OPEN_CERTIFY_BILL_NOT_EXIST
- *   无效的certify_id for an id nobody issued to this app, CERTIFY_ID_EXPIRED 认证已失效 for one nobody
- *   finished within its 23 hours (a finished one stays queryable), and SYSTEM_ERROR.
+ * - the codes, the documented list of Alipay's v3 SDK model (...FaceVerificationQueryErrorResponseModel): UNKNOWN_ERROR,
+ *   ILLEGAL_ARGUMENT_FORMAT, QUERY_INVALID_CERTIFYID, QUERY_CERTIFYID_EXPIRED, SYSTEM_ERROR, ACCOUNT_NOT_AVAILABLE,
+ *   SDK_VERSION_NOT_SUPPORT (texts in face-business-codes.ts), paired with the flow by their names:
+ *   QUERY_INVALID_CERTIFYID for an id nobody issued to this app, QUERY_CERTIFYID_EXPIRED for one nobody finished
+ *   within its 23 hours (a finished one stays queryable), ILLEGAL_ARGUMENT_FORMAT for a malformed argument; the
+ *   others come by scenario only.
  */
 import { FACE_VERIFICATION, queryCertification, type Certification, type CertificationResult, type FaceCertificationFamily } from '../flows/face-certification.js';
 import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
-import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, FACE_VERIFICATION_STEP } from './certification-steps.js';
+import type { BusinessErrorTable } from './business-errors.js';
+import { FACE_VERIFICATION_STEP } from './certification-steps.js';
+import { APP_QUERY_REFUSALS, FACE_VERIFICATION_QUERY_ERRORS } from './face-business-codes.js';
 import { stableHex } from './generated-ids.js';
 import type { ParametersOf } from './schema-types.js';
 
@@ -77,10 +82,10 @@ function stateFields(result: CertificationResult, details: VerdictDetails): Reco
   return { certify_state: result.passed ? 'SUCCESS' : 'FAIL', ...verdictFields(result, details) };
 }
 
-/** An App query of `family`'s certify_id: its state, or the H5 query's code for an unknown or expired id. */
-export function answerFaceQuery(context: MethodContext, family: FaceCertificationFamily, certifyId: string, details: VerdictDetails): MethodOutcome {
+/** An App query of `family`'s certify_id: its state, or the code of `errors` for an unknown or expired id. */
+export function answerFaceQuery(context: MethodContext, family: FaceCertificationFamily, errors: BusinessErrorTable, certifyId: string, details: VerdictDetails): MethodOutcome {
   const answer = queryCertification(context, family, certifyId);
-  if ('refused' in answer) return refused(CERTIFY_QUERY_ERRORS.refusal(CERTIFY_QUERY_REFUSALS[answer.refused], answer.detail));
+  if ('refused' in answer) return refused(errors.refusal(APP_QUERY_REFUSALS[answer.refused], answer.detail));
   return success(stateFields(answer.result, details));
 }
 
@@ -93,9 +98,9 @@ export const datadigitalFincloudGeneralsaasFaceVerificationQuery = defineApiMeth
   title: '人脸核身结果查询',
   ...FACE_VERIFICATION_STEP,
   bizContentSchema,
-  businessErrors: CERTIFY_QUERY_ERRORS.rows,
+  businessErrors: FACE_VERIFICATION_QUERY_ERRORS.rows,
   responseFields: { ...faceQueryResponseFields, attack_flag: { type: 'string', enum: ['true', 'false'], optional: true } },
   handle(bizContent, context) {
-    return answerFaceQuery(context, FACE_VERIFICATION, bizContent.certify_id, { quality: true, attackFlag: true, alivePhoto: asksForPhoto(bizContent.need_alive_photo) });
+    return answerFaceQuery(context, FACE_VERIFICATION, FACE_VERIFICATION_QUERY_ERRORS, bizContent.certify_id, { quality: true, attackFlag: true, alivePhoto: asksForPhoto(bizContent.need_alive_photo) });
   },
 });

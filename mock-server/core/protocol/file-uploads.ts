@@ -34,10 +34,13 @@ export interface UploadRule {
   readonly maxBytes: number;
   /** How the page states the bound, for the refusal: "1M". */
   readonly stated: string;
+  /** The method's own business error for a file over the bound, where its code list has one; else isv.invalid-file-size. */
+  readonly overBound?: ErrorFields;
 }
 
-/** Why a method refuses a file the gateway passed, or undefined. */
-export function methodUploadProblem(name: string, file: UploadedFile, rule: UploadRule): ErrorFields | undefined {
+/** Why a method refuses a file the gateway passed (the answer, and the detail for the caller's eyes), or undefined. */
+export function methodUploadProblem(name: string, file: UploadedFile, rule: UploadRule): { readonly error: ErrorFields; readonly detail: string } | undefined {
   if (file.bytes.length <= rule.maxBytes) return undefined;
-  return publicError('isv.invalid-file-size', `${name} is ${file.bytes.length} bytes; this API takes at most ${rule.stated} (${rule.maxBytes} bytes)`);
+  const detail = `${name} is ${file.bytes.length} bytes; this API takes at most ${rule.stated} (${rule.maxBytes} bytes)`;
+  return { error: rule.overBound ?? publicError('isv.invalid-file-size', detail), detail };
 }
