@@ -172,13 +172,17 @@ describe('serve', () => {
 });
 
 describe('serve, while the build is replaced under it', () => {
-  /** A package of its own, built: the bin and the console, and the shipped files they read. */
-  function packageCopy(): string {
+  /** Runs `test` in a package of its own, built: the bin and the console, and the shipped files they read. */
+  async function inPackageCopy(test: (copy: string) => Promise<void>): Promise<void> {
     const copy = mkdtempSync(join(tmpdir(), 'sandbox-rebuilt-'));
-    for (const built of ['bin', 'console']) cpSync(join(ROOT, 'dist', built), join(copy, 'dist', built), { recursive: true });
-    cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
-    for (const shipped of ['fixtures', 'scenarios', 'node_modules']) symlinkSync(join(ROOT, shipped), join(copy, shipped));
-    return copy;
+    try {
+      for (const built of ['bin', 'console']) cpSync(join(ROOT, 'dist', built), join(copy, 'dist', built), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+      for (const shipped of ['fixtures', 'scenarios', 'node_modules']) symlinkSync(join(ROOT, shipped), join(copy, shipped));
+      await test(copy);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   }
 
   /** What `npm run build` does: writes a new dist/ beside the old one (`change` edits it, as changed sources would), then replaces the old with it. */
@@ -209,8 +213,7 @@ describe('serve, while the build is replaced under it', () => {
   };
 
   it('a rebuild of the same sources: the admin API, the console and the gateway answer during the build and after it', async () => {
-    const copy = packageCopy();
-    try {
+    await inPackageCopy(async (copy) => {
       const [during, after] = [await serveFrom(copy), await serveFrom(copy)];
       await rebuild(copy, async () => {
         // The new build is half-written: the admin API's chunk is loaded now, for the first time.
@@ -220,35 +223,27 @@ describe('serve, while the build is replaced under it', () => {
       expect((await fetch(`${after}/__admin/health`)).status).toBe(200);
       expect((await fetch(`${after}/__admin/ui/console.js`)).status).toBe(200);
       expect(await gatewayCode(after)).toBe('10000');
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a rebuild of changed sources, before its admin API was first used: that says to restart, and the gateway goes on', async () => {
-    const copy = packageCopy();
-    try {
+    await inPackageCopy(async (copy) => {
       const url = await serveFrom(copy);
       await rebuild(copy, renameAdminChunk);
       const admin = await fetch(`${url}/__admin/health`);
       expect(admin.status).toBe(503);
       expect(((await admin.json()) as { error: string }).error).toContain('restart it');
       expect(await gatewayCode(url)).toBe('10000');
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
+    });
   });
 
   it('the build replaces dist/ whole: what the former build had and the new one has not is gone, and nothing is left beside it', async () => {
-    const copy = packageCopy();
-    try {
+    await inPackageCopy(async (copy) => {
       writeFileSync(join(copy, 'dist', 'left-by-a-former-build.js'), '');
       await rebuild(copy);
       expect(existsSync(join(copy, 'dist', 'left-by-a-former-build.js'))).toBe(false);
       expect(existsSync(join(copy, 'dist', 'bin', 'alipay-sandbox.js'))).toBe(true);
       expect(readdirSync(copy).filter((name) => name.startsWith('.dist-'))).toEqual([]);
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
+    });
   });
 });
