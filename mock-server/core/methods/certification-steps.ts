@@ -2,7 +2,8 @@
  * What the calls that name one certification by its id share, whichever family they belong to: the
  * certify step (a page, or a link to one) and the query step take {certify_id} or {biz_no}, their
  * example needs a certification started first, and a malformed id is refused with a code of the family.
- * certify-open's tables live here too; face-business-codes.ts reads the rows the face families' lists share with them.
+ * certify-open's tables live here too; face-business-codes.ts reads from them the rows the face
+ * families' lists share with certify-open.
  */
 import { startCertification, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
 import { refused, success, textField, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
