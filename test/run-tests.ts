@@ -9,7 +9,7 @@
  * received: the consumer tests wait for it to record each match, see thenRecorded.)
  *
  * The suite writes to the terminal as it goes; the others' output is held so that nothing
- * interleaves. What failed is printed last, because a CI log is read from its end: the suite's
+ * interleaves, and the build's is printed only when it fails. What failed is printed last, because a CI log is read from its end: the suite's
  * failure report is repeated there, and the contracts' log (some 700 lines of Pact's verifier)
  * only appears when they fail.
  */
@@ -55,9 +55,9 @@ function summary(output: string): string {
 }
 
 const typecheck = run('npm', ['run', 'typecheck', '--silent'], false);
-const build = await run('npm', ['run', 'build', '--silent'], true);
+const build = await run('npm', ['run', 'build', '--silent'], false);
 if (build.code !== 0) {
-  process.stderr.write(`the build failed (exit ${build.code}): no test ran\n`);
+  process.stderr.write(`${build.output}the build failed (exit ${build.code}): no test ran\n`);
   process.stdout.write(`\n--- type check (tsc --noEmit of every project, beside the build) ---\n${(await typecheck).output || 'no errors\n'}`);
   process.exit(build.code);
 }

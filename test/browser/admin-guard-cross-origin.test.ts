@@ -7,9 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
-import { CHROMIUM, CHROMIUM_MISSING } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { pathSpellings, scenarioOf } from '../support/path-spellings.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -36,7 +35,7 @@ const targets = ${JSON.stringify(targets)};
 </script></body>`;
 }
 
-describe.skipIf(CHROMIUM_MISSING)(`a page on another origin in Chromium${CHROMIUM_MISSING ? ` (skipped: ${CHROMIUM_MISSING})` : ''}`, () => {
+describe('a page on another origin in Chromium', { tags: ['chromium'] }, () => {
   let sandbox: RunningSandbox;
   let attacker: Server;
   let browser: Browser;
@@ -50,11 +49,8 @@ describe.skipIf(CHROMIUM_MISSING)(`a page on another origin in Chromium${CHROMIU
     certifyId = sandbox.admin.certifications({ status: 'pending' }).certifications[0]!.id;
     attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
     await new Promise<void>((done) => attacker.listen(0, '127.0.0.1', done));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // evil.example resolves to this machine, as a DNS-rebinding domain would after its first answer.
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--host-resolver-rules=MAP evil.example 127.0.0.1'],
-    });
+    // evil.example resolves to this machine, as a DNS-rebinding domain would after its first answer.
+    browser = await launchChromium(['--host-resolver-rules=MAP evil.example 127.0.0.1']);
   }, 30_000);
   afterAll(async () => {
     await browser?.close();

@@ -8,9 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { moveClock } from '../support/admin-state.js';
 import { execSigned, sdkFor } from '../support/alipay-sdk-client.js';
-import { useChromium } from '../support/browser.js';
+import { chooseOnPage, useChromium } from '../support/browser.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
-import { answerUnderShippedScenario } from '../support/shipped-scenarios.js';
+import { itAnswersUnderShippedScenarios } from '../support/shipped-scenarios.js';
 
 const VERIFICATION_INITIALIZE = 'datadigital.fincloud.generalsaas.face.verification.initialize';
 const VERIFICATION_QUERY = 'datadigital.fincloud.generalsaas.face.verification.query';
@@ -36,22 +36,14 @@ async function initialize(method: string, request: Record<string, string>): Prom
 }
 
 /** Opens web_url as the merchant's App would in its web view, checks what the page shows, and clicks the choice. */
-async function certifyInBrowser(webUrl: string, shows: string, choice: '#pass' | '#fail' | '#cancel'): Promise<string> {
-  const page = await browser().newPage();
-  try {
-    await page.goto(webUrl);
-    expect(await page.textContent('dl')).toContain(shows);
-    await Promise.all([page.waitForLoadState(), page.click(choice)]);
-    return (await page.textContent('h1')) ?? '';
-  } finally {
-    await page.close();
-  }
+function certifyInBrowser(webUrl: string, shows: string, choice: '#pass' | '#fail' | '#cancel'): Promise<string> {
+  return chooseOnPage(browser(), webUrl, { check: async (page) => expect(await page.textContent('dl')).toContain(shows), choice });
 }
 
 const score = (node: Record<string, unknown>) => Number(node.score);
 
 describe('the App face verification through alipay-sdk and Chromium', () => {
-  it('PROCESSING until the person passes on the page web_url opens, then SUCCESS with a high score', async () => {
+  it('PROCESSING until the person passes on the page web_url opens, then SUCCESS with a high score', { tags: ['chromium'] }, async () => {
     const { certifyId, webUrl } = await initialize(VERIFICATION_INITIALIZE, verificationRequest('APPFACE0001'));
     const pending = await execSigned(sandbox(), VERIFICATION_QUERY, { certify_id: certifyId });
     expect(pending).toEqual({ code: '10000', msg: 'Success', certify_state: 'PROCESSING' });
@@ -65,7 +57,7 @@ describe('the App face verification through alipay-sdk and Chromium', () => {
     expect(await execSigned(sandbox(), VERIFICATION_QUERY, { certify_id: certifyId })).toEqual(answer);
   });
 
-  it('FAIL with a low score after a failed check; alive_photo when need_alive_photo asks for it', async () => {
+  it('FAIL with a low score after a failed check; alive_photo when need_alive_photo asks for it', { tags: ['chromium'] }, async () => {
     const { certifyId, webUrl } = await initialize(VERIFICATION_INITIALIZE, verificationRequest('APPFACE0002'));
     expect(await certifyInBrowser(webUrl, '收委', '#fail')).toContain('FAILED');
     const answer = await execSigned(sandbox(), VERIFICATION_QUERY, { certify_id: certifyId, need_alive_photo: 'Y' });
@@ -73,7 +65,7 @@ describe('the App face verification through alipay-sdk and Chromium', () => {
     expect(score(answer)).toBeLessThan(60);
   });
 
-  it('a cancelled check stays PROCESSING: no verdict was reached', async () => {
+  it('a cancelled check stays PROCESSING: no verdict was reached', { tags: ['chromium'] }, async () => {
     const { certifyId, webUrl } = await initialize(VERIFICATION_INITIALIZE, verificationRequest('APPFACE0003'));
     await certifyInBrowser(webUrl, '收委', '#cancel');
     expect(await execSigned(sandbox(), VERIFICATION_QUERY, { certify_id: certifyId })).toMatchObject({ certify_state: 'PROCESSING' });
@@ -90,7 +82,7 @@ describe('the App face verification through alipay-sdk and Chromium', () => {
 });
 
 describe('the liveness-only face check', () => {
-  it('shows nobody on its page; after a pass, quality only with need_quality_score Y and no attack_flag', async () => {
+  it('shows nobody on its page; after a pass, quality only with need_quality_score Y and no attack_flag', { tags: ['chromium'] }, async () => {
     const { certifyId, webUrl } = await initialize(CHECK_INITIALIZE, checkRequest('APPFACE0010'));
     expect(await execSigned(sandbox(), CHECK_QUERY, { certify_id: certifyId })).toEqual({ code: '10000', msg: 'Success', certify_state: 'PROCESSING' });
     expect(await certifyInBrowser(webUrl, 'liveness only', '#pass')).toContain('PASSED');
@@ -128,7 +120,7 @@ describe('their codes', () => {
     expect(await execSigned(sandbox(), CHECK_QUERY, { certify_id: NOBODYS_ID, need_alive_photo: 'maybe' })).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER', sub_msg: '参数有误' });
   });
 
-  it('past its 23 hours on the business clock an unfinished id answers QUERY_CERTIFYID_EXPIRED; a finished one stays queryable', async () => {
+  it('past its 23 hours on the business clock an unfinished id answers QUERY_CERTIFYID_EXPIRED; a finished one stays queryable', { tags: ['chromium'] }, async () => {
     const pending = await initialize(VERIFICATION_INITIALIZE, verificationRequest('APPFACE0030'));
     const finished = await initialize(CHECK_INITIALIZE, checkRequest('APPFACE0031'));
     await certifyInBrowser(finished.webUrl, 'liveness only', '#pass');
@@ -149,7 +141,7 @@ describe('their codes', () => {
     }
   });
 
-  const SHIPPED: ReadonlyArray<[string, string, Record<string, string>]> = [
+  itAnswersUnderShippedScenarios(sandbox, [
     [VERIFICATION_INITIALIZE, 'SYSTEM_ERROR', verificationRequest('APPFACE0050')],
     [VERIFICATION_INITIALIZE, 'INVALID_SWITCH', verificationRequest('APPFACE0051')],
     [VERIFICATION_QUERY, 'SYSTEM_ERROR', { certify_id: NOBODYS_ID }],
@@ -158,8 +150,5 @@ describe('their codes', () => {
     [CHECK_INITIALIZE, 'INVALID_SWITCH', checkRequest('APPFACE0053')],
     [CHECK_QUERY, 'SYSTEM_ERROR', { certify_id: NOBODYS_ID }],
     [CHECK_QUERY, 'QUERY_CERTIFYID_EXPIRED', { certify_id: NOBODYS_ID }],
-  ];
-  it.each(SHIPPED)('%s answers %s under its shipped scenario', async (method, subCode, request) => {
-    expect(await answerUnderShippedScenario(sandbox(), method, subCode, request)).toMatchObject({ code: '40004', sub_code: subCode });
-  });
+  ]);
 });

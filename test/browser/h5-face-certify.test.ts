@@ -4,17 +4,12 @@
  * (the hosted certification page), pass or fail, then the query. Its documented codes by scenario and
  * by magic identity, and the 23 hours on the business clock.
  */
-import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
-import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
-import { useScenario } from '../support/admin-client.js';
+import { describe, expect, it } from 'vitest';
 import { moveClock } from '../support/admin-state.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
-import { launchChromium } from '../support/browser.js';
+import { chooseOnPage, useChromium } from '../support/browser.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
+import { itAnswersFaceMagicIdentities, itAnswersUnderShippedScenarios } from '../support/shipped-scenarios.js';
 
 const INITIALIZE = 'datadigital.fincloud.generalsaas.face.certify.initialize';
 const VERIFY = 'datadigital.fincloud.generalsaas.face.certify.verify';
@@ -22,15 +17,7 @@ const QUERY = 'datadigital.fincloud.generalsaas.face.certify.query';
 const CERT_NO = '330106197909275965';
 
 const sandbox = useSandbox();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 function initializeRequest(outerOrderNo: string, certNo = CERT_NO): Record<string, string> {
   return {
@@ -52,21 +39,12 @@ const verify = (certifyId: string) => execSigned(sandbox(), VERIFY, { certify_id
 const query = (certifyId: string) => execSigned(sandbox(), QUERY, { certify_id: certifyId });
 
 /** Opens certify_url as the merchant's front end would, and clicks the tester's choice. */
-async function certifyInBrowser(certifyUrl: string, choice: '#pass' | '#fail', reason?: string): Promise<string> {
-  const page = await browser.newPage();
-  try {
-    await page.goto(certifyUrl);
-    expect(await page.textContent('#cert-name')).toBe('收委');
-    if (reason) await page.fill('#reason', reason);
-    await Promise.all([page.waitForLoadState(), page.click(choice)]);
-    return (await page.textContent('h1')) ?? '';
-  } finally {
-    await page.close();
-  }
+function certifyInBrowser(certifyUrl: string, choice: '#pass' | '#fail', reason?: string): Promise<string> {
+  return chooseOnPage(browser(), certifyUrl, { check: async (page) => expect(await page.textContent('#cert-name')).toBe('收委'), reason, choice });
 }
 
 describe('the H5 face check through alipay-sdk and Chromium', () => {
-  it('pass on the page certify_url opens: the query answers passed "T"', async () => {
+  it('pass on the page certify_url opens: the query answers passed "T"', { tags: ['chromium'] }, async () => {
     const certifyId = await initialize('H5FACE0001');
     expect(await query(certifyId)).toMatchObject({ code: '10000', passed: 'F', identity_info: '{}', material_info: '{}' });
     const { certify_url } = await verify(certifyId);
@@ -77,7 +55,7 @@ describe('the H5 face check through alipay-sdk and Chromium', () => {
     expect(answer).not.toHaveProperty('fail_reason');
   });
 
-  it('fail with a reason: the query answers passed "F" and that fail_reason', async () => {
+  it('fail with a reason: the query answers passed "F" and that fail_reason', { tags: ['chromium'] }, async () => {
     const certifyId = await initialize('H5FACE0002');
     const { certify_url } = await verify(certifyId);
     expect(await certifyInBrowser(certify_url as string, '#fail', 'Z1147')).toContain('FAILED');
@@ -119,33 +97,18 @@ describe('the H5 face check\'s codes', () => {
     }
   });
 
-  const MAGIC: ReadonlyArray<[string, string]> = [
-    ['忙碌', 'SYSTEM_ERROR'],
-    ['合约异常', 'ARRANGEMENT_STATUS_ERROR'],
-  ];
-  it.each(MAGIC)('the magic identity %s gets initialize\'s %s', async (name, subCode) => {
-    const certNo = MAGIC_IDENTITIES.find((identity) => identity.name === name)!.cert_no;
-    expect(await execSigned(sandbox(), INITIALIZE, initializeRequest('H5FACE0030', certNo))).toMatchObject({ code: '40004', sub_code: subCode });
-  });
+  itAnswersFaceMagicIdentities(sandbox, INITIALIZE, 'initialize', (certNo) => initializeRequest('H5FACE0030', certNo));
 
-  const SHIPPED: ReadonlyArray<[string, string, Record<string, string>]> = [
+  const NOBODYS_ID = { certify_id: '0123456789abcdef0123456789abcdef' };
+  itAnswersUnderShippedScenarios(sandbox, [
     [INITIALIZE, 'SYSTEM_ERROR', initializeRequest('H5FACE0040')],
     [INITIALIZE, 'ARRANGEMENT_STATUS_ERROR', initializeRequest('H5FACE0041')],
     [INITIALIZE, 'INVALID_SWITCH', initializeRequest('H5FACE0042')],
-    [VERIFY, 'SYSTEM_ERROR', { certify_id: '0123456789abcdef0123456789abcdef' }],
-    [QUERY, 'SYSTEM_ERROR', { certify_id: '0123456789abcdef0123456789abcdef' }],
-    [QUERY, 'CERTIFY_ID_EXPIRED', { certify_id: '0123456789abcdef0123456789abcdef' }],
-    [QUERY, 'OPEN_CERTIFY_BILL_STATUS_ERROR', { certify_id: '0123456789abcdef0123456789abcdef' }],
-  ];
-  it.each(SHIPPED)('%s answers %s under its shipped scenario', async (method, subCode, request) => {
-    const scenario: unknown = parseYaml(readFileSync(`scenarios/business-errors/${method}/${subCode}.yaml`, 'utf8'));
-    await useScenario(sandbox(), DEFAULT_APP_ID, scenario);
-    try {
-      expect(await execSigned(sandbox(), method, request)).toMatchObject({ code: '40004', sub_code: subCode });
-    } finally {
-      await useScenario(sandbox(), DEFAULT_APP_ID, { rules: [] });
-    }
-  });
+    [VERIFY, 'SYSTEM_ERROR', NOBODYS_ID],
+    [QUERY, 'SYSTEM_ERROR', NOBODYS_ID],
+    [QUERY, 'CERTIFY_ID_EXPIRED', NOBODYS_ID],
+    [QUERY, 'OPEN_CERTIFY_BILL_STATUS_ERROR', NOBODYS_ID],
+  ]);
 });
 
 describe('the page certify_url opens', () => {

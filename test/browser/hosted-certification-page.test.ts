@@ -51,40 +51,46 @@ async function openCertifyPage(page: Page, certifyId: string): Promise<void> {
 
 const query = (certifyId: string) => execSigned(sandbox(), 'alipay.user.certify.open.query', { certify_id: certifyId });
 
-describe('the hosted certification page in Chromium', () => {
-  it('pass: the browser returns to return_url and the query answers passed "T"', async () => {
-    const returnUrl = `${merchantUrl}/certified?order=B1`;
-    const certifyId = await initialize('BROWSER0001', '收委', returnUrl);
-    const page = await browser.newPage();
+/**
+ * Certification number `n` (outer_order_no BROWSER000n, return_url's order Bn) opened in a new page,
+ * where `choose` acts until the browser is back at return_url: its certify_id.
+ */
+async function certifyAndReturn(n: number, choose: (page: Page, returnUrl: string) => Promise<unknown>): Promise<string> {
+  const returnUrl = `${merchantUrl}/certified?order=B${n}`;
+  const certifyId = await initialize(`BROWSER000${n}`, '收委', returnUrl);
+  const page = await browser.newPage();
+  try {
     await openCertifyPage(page, certifyId);
-    expect(await page.textContent('#cert-name')).toBe('收委');
-    await page.screenshot({ path: 'test/browser/.last-certify-page.png' });
-    await Promise.all([page.waitForURL(returnUrl), page.click('#pass')]);
-    expect(await page.textContent('#merchant')).toBe('back at the merchant');
+    await choose(page, returnUrl);
+  } finally {
+    await page.close();
+  }
+  return certifyId;
+}
+
+describe('the hosted certification page in Chromium', { tags: ['chromium'] }, () => {
+  it('pass: the browser returns to return_url and the query answers passed "T"', async () => {
+    const certifyId = await certifyAndReturn(1, async (page, returnUrl) => {
+      expect(await page.textContent('#cert-name')).toBe('收委');
+      await page.screenshot({ path: 'test/browser/.last-certify-page.png' });
+      await Promise.all([page.waitForURL(returnUrl), page.click('#pass')]);
+      expect(await page.textContent('#merchant')).toBe('back at the merchant');
+    });
     expect(merchantHits).toContain('/certified?order=B1');
     expect(await query(certifyId)).toMatchObject({ passed: 'T' });
-    await page.close();
   });
 
   it('fail with a reason: back at return_url, and the query answers passed "F" with that reason', async () => {
-    const returnUrl = `${merchantUrl}/certified?order=B2`;
-    const certifyId = await initialize('BROWSER0002', '收委', returnUrl);
-    const page = await browser.newPage();
-    await openCertifyPage(page, certifyId);
-    await page.fill('#reason', '活体检测未通过');
-    await Promise.all([page.waitForURL(returnUrl), page.click('#fail')]);
+    const certifyId = await certifyAndReturn(2, async (page, returnUrl) => {
+      await page.fill('#reason', '活体检测未通过');
+      await Promise.all([page.waitForURL(returnUrl), page.click('#fail')]);
+    });
     expect(await query(certifyId)).toMatchObject({ passed: 'F', fail_reason: '活体检测未通过' });
-    await page.close();
   });
 
   it('cancel: back at return_url, and the query answers passed "F"', async () => {
-    const returnUrl = `${merchantUrl}/certified?order=B3`;
-    const certifyId = await initialize('BROWSER0003', '收委', returnUrl);
-    const page = await browser.newPage();
-    await openCertifyPage(page, certifyId);
-    await Promise.all([page.waitForURL(returnUrl), page.click('#cancel')]);
+    const certifyId = await certifyAndReturn(3, (page, returnUrl) => Promise.all([page.waitForURL(returnUrl), page.click('#cancel')]));
     expect(await query(certifyId)).toMatchObject({ passed: 'F' });
-    await page.close();
   });
 
   it('works through the SDK\'s POST form too (pageExec without GET)', async () => {

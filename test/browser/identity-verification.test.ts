@@ -5,30 +5,26 @@
  * alipay.security.risk.verifyidentity.confirm answers the result. Its refusals, the page's own, and a
  * cross-site page that cannot pass the person for the tester.
  */
-import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
-import { reset, useScenario } from '../support/admin-client.js';
 import { moveClock } from '../support/admin-state.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
-import { launchChromium } from '../support/browser.js';
+import { chooseOnPage, useChromium } from '../support/browser.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
+import { itAnswersUnderShippedScenarios } from '../support/shipped-scenarios.js';
 
 const INITIALIZE = 'alipay.security.risk.verifyidentity.initialize';
 const CONFIRM = 'alipay.security.risk.verifyidentity.confirm';
 const SCENE = 'metro#metro#metro_forgetpwd_confirm#mobileClient';
 
 const sandbox = useSandbox();
-let browser: Browser;
+const browser = useChromium();
 let merchant: LoopbackServer;
 /** The cross-site page's target: the token it tries to pass. */
 let forgedToken = '';
 
 beforeAll(async () => {
-  browser = await launchChromium();
   merchant = await startLoopbackServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://merchant');
     if (url.pathname === '/verified') {
@@ -41,7 +37,6 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await browser?.close();
   await merchant?.close();
 });
 
@@ -58,27 +53,21 @@ async function initialize(bizId: string, extra: Record<string, string> = {}): Pr
 const confirm = (token: string, bizId: string, scene = SCENE) => execSigned(sandbox(), CONFIRM, { verify_token: token, biz_id: bizId, scene_code: scene });
 
 /** Opens verify_url as the merchant's front end would, and clicks the tester's choice; the heading it lands on. */
-async function verifyInBrowser(url: string, choice: '#pass' | '#fail', reason?: string): Promise<string> {
-  const page = await browser.newPage();
-  try {
-    await page.goto(url);
+function verifyInBrowser(url: string, choice: '#pass' | '#fail', reason?: string): Promise<string> {
+  const check = async (page: Page) => {
     expect(await page.textContent('#account-name')).toBe('收委');
     expect(await page.textContent('#account-id')).toBe('330106********5965');
     expect(await page.textContent('#products')).toContain('人脸识别 (FACE)');
-    if (reason) await page.fill('#reason', reason);
-    await Promise.all([page.waitForLoadState(), page.click(choice)]);
-    return (await page.textContent('h1')) ?? '';
-  } finally {
-    await page.close();
-  }
+  };
+  return chooseOnPage(browser(), url, { check, reason, choice });
 }
 
 describe('核身 through alipay-sdk and Chromium', () => {
-  it('pass on the page verify_url opens: confirm answers verify_result true, and the browser lands on biz_callback_url', async () => {
+  it('pass on the page verify_url opens: confirm answers verify_result true, and the browser lands on biz_callback_url', { tags: ['chromium'] }, async () => {
     const { url, token } = await initialize('VERIFY0001', { biz_callback_url: `${merchant.url}/verified` });
     expect(url).toBe(`${sandbox().url}/__sandbox/verifications/${token}`);
     expect(await confirm(token, 'VERIFY0001')).toEqual({ code: '10000', msg: 'Success', verify_result: false, error_code: 'VERIFY_NOT_FINISHED', error_msg: '用户尚未完成核身' });
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(url);
     await page.screenshot({ path: 'test-results/identity-verification-page.png' });
     await Promise.all([page.waitForURL(`${merchant.url}/verified`), page.click('#pass')]);
@@ -87,13 +76,13 @@ describe('核身 through alipay-sdk and Chromium', () => {
     expect(await confirm(token, 'VERIFY0001')).toEqual({ code: '10000', msg: 'Success', verify_result: true });
   });
 
-  it('fail with a reason: confirm answers verify_result false, VERIFY_FAILED and that reason', async () => {
+  it('fail with a reason: confirm answers verify_result false, VERIFY_FAILED and that reason', { tags: ['chromium'] }, async () => {
     const { url, token } = await initialize('VERIFY0002');
     expect(await verifyInBrowser(url, '#fail', '短信校验码错误')).toContain('FAILED');
     expect(await confirm(token, 'VERIFY0002')).toMatchObject({ code: '10000', verify_result: false, error_code: 'VERIFY_FAILED', error_msg: '短信校验码错误' });
   });
 
-  it('a finished verification\'s page is not shown again, and its post is refused', async () => {
+  it('a finished verification\'s page is not shown again, and its post is refused', { tags: ['chromium'] }, async () => {
     const { url, token } = await initialize('VERIFY0003');
     expect(await verifyInBrowser(url, '#pass')).toContain('PASSED');
     const response = await fetch(url);
@@ -103,10 +92,10 @@ describe('核身 through alipay-sdk and Chromium', () => {
     expect(await confirm(token, 'VERIFY0003')).toMatchObject({ verify_result: true });
   });
 
-  it('a cross-site page cannot pass the person for the tester', async () => {
+  it('a cross-site page cannot pass the person for the tester', { tags: ['chromium'] }, async () => {
     const { token } = await initialize('VERIFY0004');
     forgedToken = token;
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const refused = page.waitForResponse((response) => response.url().endsWith(`/__sandbox/verifications/${token}/complete`));
     await page.goto(`${merchant.url}/forge`);
     expect((await refused).status()).toBe(403);
@@ -151,17 +140,8 @@ describe('核身 refusals', () => {
     expect(post.status).toBe(400);
   });
 
-  const SHIPPED: ReadonlyArray<[string, string, Record<string, string>]> = [
+  itAnswersUnderShippedScenarios(sandbox, [
     [INITIALIZE, 'SYSTEM_ERROR', initializeRequest('VERIFY0020')],
     [CONFIRM, 'SYSTEM_ERROR', { verify_token: '0123456789abcdef0123456789abcdef', biz_id: 'VERIFY0020', scene_code: SCENE }],
-  ];
-  it.each(SHIPPED)('%s answers %s under its shipped scenario', async (method, subCode, request) => {
-    const scenario: unknown = parseYaml(readFileSync(`scenarios/business-errors/${method}/${subCode}.yaml`, 'utf8'));
-    await useScenario(sandbox(), DEFAULT_APP_ID, scenario);
-    try {
-      expect(await execSigned(sandbox(), method, request)).toMatchObject({ code: '40004', sub_code: subCode, sub_msg: '系统繁忙' });
-    } finally {
-      await reset(sandbox());
-    }
-  });
+  ], { sub_msg: '系统繁忙' });
 });

@@ -43,7 +43,7 @@ async function callWith(outcome: string): Promise<Record<string, string>> {
   return JSON.parse((await page.textContent('#result'))!) as Record<string, string>;
 }
 
-describe('the msw handlers in Chromium (mock-server/msw/browser)', () => {
+describe('the msw handlers in Chromium (mock-server/msw/browser)', { tags: ['chromium'] }, () => {
   it('answer a call to Alipay\'s gateway with normal behaviour, signed and verified in the page', async () => {
     expect(await callWith('normal')).toMatchObject({ code: '10000', auth_token_type: 'permanent' });
   });

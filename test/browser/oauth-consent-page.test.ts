@@ -49,7 +49,7 @@ function authorizeUrl(scope: string, state: string, redirectUri = `${merchantUrl
   return `${sandbox().url}/oauth2/publicAppAuthorize.htm?${query}`;
 }
 
-describe('the OAuth consent page in Chromium', () => {
+describe('the OAuth consent page in Chromium', { tags: ['chromium'] }, () => {
   it('agree → redirect_uri gets auth_code and state → the code becomes a token → the profile of the person chosen', async () => {
     const person = sandbox().admin.identities().identities[2]!;
     const page = await browser.newPage();

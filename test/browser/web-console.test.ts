@@ -60,7 +60,7 @@ afterEach(async () => {
 const tab = (name: string) => page.getByRole('tab', { name });
 const innerApply = () => execSigned(sandbox(), INNER_APPLY, VALID_REQUESTS[INNER_APPLY]);
 
-describe('the web console', () => {
+describe('the web console', { tags: ['chromium'] }, () => {
   it('/ redirects to /__admin/ui, served with a strict CSP and one small bundle', async () => {
     const root = await fetch(sandbox().url + '/', { redirect: 'manual' });
     expect([root.status, root.headers.get('location')]).toEqual([302, '/__admin/ui']);
@@ -277,7 +277,7 @@ describe('the web console', () => {
   });
 });
 
-describe('the web console bound beyond loopback (an admin token)', () => {
+describe('the web console bound beyond loopback (an admin token)', { tags: ['chromium'] }, () => {
   it('loads without the token, asks for it, and then works; the API stays closed without it', async () => {
     const guarded = await startSandbox({ port: 0, inMemory: true, quiet: true, adminToken: 'console-test-token' });
     try {

@@ -3,7 +3,8 @@
  * bytes, charsets, methods, content types, duplicated and huge values, signed and unsigned), a share
  * of them over HTTP, and the admin API over HTTP (random routes, methods, bodies). Every gateway
  * answer is a JSON envelope the protocol knows (never aop.unknow-error, never a 5xx); every admin
- * answer is a 2xx-4xx with a JSON or text body; the server keeps serving. Counts are printed.
+ * answer is a 2xx-4xx with a JSON or text body; the server keeps serving. The counts of each answer
+ * are logged (vitest shows them beside a failure).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPPORTED_METHODS } from '../../mock-server/core/methods/method-registry.js';
@@ -138,7 +139,7 @@ describe(`gateway.do, ${ENGINE_CASES + HTTP_CASES} seeded cases`, () => {
       const problem = gatewayAnswerProblem(answer.status, text, codes);
       if (problem) problems.push(`engine case ${i} (seed 20261201): ${problem}`);
     }
-    process.stdout.write(`fuzz: gateway.do, ${ENGINE_CASES} cases through the engine: ${summary(codes)}\n`);
+    console.log(`fuzz: gateway.do, ${ENGINE_CASES} cases through the engine: ${summary(codes)}`);
     expect(problems).toEqual([]);
     expect([...codes.values()].reduce((a, b) => a + b, 0)).toBe(ENGINE_CASES);
   }, 120_000);
@@ -163,7 +164,7 @@ describe(`gateway.do, ${ENGINE_CASES + HTTP_CASES} seeded cases`, () => {
       const problem = gatewayAnswerProblem(response.status, text, codes);
       if (problem) problems.push(`HTTP case ${i} (seed 1202): ${problem}`);
     }
-    process.stdout.write(`fuzz: gateway.do, ${HTTP_CASES} cases over HTTP: ${summary(codes)}\n`);
+    console.log(`fuzz: gateway.do, ${HTTP_CASES} cases over HTTP: ${summary(codes)}`);
     expect(problems).toEqual([]);
     expect((await fetch(`${sandbox().url}/__admin/health`)).status).toBe(200);
   }, 120_000);
@@ -201,7 +202,7 @@ describe(`the admin API, ${ADMIN_CASES} seeded cases`, () => {
       const key = String(response.status);
       statuses.set(key, (statuses.get(key) ?? 0) + 1);
     }
-    process.stdout.write(`fuzz: admin API, ${ADMIN_CASES} cases over HTTP: ${summary(statuses)}\n`);
+    console.log(`fuzz: admin API, ${ADMIN_CASES} cases over HTTP: ${summary(statuses)}`);
     expect(problems).toEqual([]);
     expect((await fetch(`${sandbox().url}/__admin/health`)).status).toBe(200);
   }, 120_000);
@@ -224,7 +225,7 @@ describe(`the admin API, ${ADMIN_CASES} seeded cases`, () => {
       if (answer.status < 400 || answer.status >= 500) problems.push(`spelling case ${i} (seed 3434): ${method} ${target} ${JSON.stringify(headers)}: HTTP ${answer.status}`);
       statuses.set(String(answer.status), (statuses.get(String(answer.status)) ?? 0) + 1);
     }
-    process.stdout.write(`fuzz: guarded paths spelled otherwise, ${SPELLING_CASES} hostile cases: ${summary(statuses)}\n`);
+    console.log(`fuzz: guarded paths spelled otherwise, ${SPELLING_CASES} hostile cases: ${summary(statuses)}`);
     expect(problems).toEqual([]);
     expect(JSON.stringify({ journal: sandbox().requests().length, apps: sandbox().admin.apps(), clock: sandbox().clock.offsetMs })).toBe(before);
   }, 120_000);

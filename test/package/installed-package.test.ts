@@ -4,7 +4,7 @@
  * strict TypeScript consumer, the docs' vitest global set-up and their CI jobs' commands.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,9 @@ import { parse as parseYaml } from 'yaml';
 import { consumerFile } from '../docs/doc-pages.js';
 import { ROOT, servedUrl } from '../support/cli-process.js';
 import { installPackage, type InstalledPackage } from '../support/installed-package.js';
-import { REDIS_MISSING, startRedis } from '../support/redis-server.js';
+import { startRedis } from '../support/redis-server.js';
 import { spareKeyPairPem } from '../support/spare-app-keys.js';
+import { removeInBackground } from '../support/temp-dirs.js';
 
 const INIT_BIZ_CONTENT = {
   outer_order_no: 'PACKAGE0001',
@@ -32,7 +33,7 @@ beforeAll(() => {
 afterAll(() => {
   // Each started in its own process group: the group takes npx and the sandbox under it.
   for (const child of started) if (child.pid) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-  if (installed) rmSync(dirname(installed.project), { recursive: true, force: true });
+  if (installed) removeInBackground(dirname(installed.project));
 });
 
 /** Runs a command in the consumer project; never hangs past the timeout. */
@@ -195,7 +196,7 @@ describe('the bin', () => {
     expect([bundle.status, bundle.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
   });
 
-  it.skipIf(REDIS_MISSING)('npx alipay-sandbox serve --store redis://… keeps a registered app in Redis (the client is a dependency, not ours)', async () => {
+  it('npx alipay-sandbox serve --store redis://… keeps a registered app in Redis (the client is a dependency, not ours)', { tags: ['redis-server'] }, async () => {
     const redis = await startRedis();
     try {
       const child = spawn('npx', ['--no', '--', 'alipay-sandbox', 'serve', '--port', '0', '--quiet', '--store', redis.url], { cwd: installed.project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

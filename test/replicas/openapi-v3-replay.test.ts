@@ -12,7 +12,7 @@ import type { OpenApiRequest } from '../../mock-server/core/engine/openapi-v3.js
 import { createSandboxCore, type SandboxCore } from '../../mock-server/sandbox-core.js';
 import { StateUnavailableError } from '../../mock-server/core/state/shared-state.js';
 import { certifyOpenInitializeExample } from '../support/certify-open.js';
-import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { until, useReplicaPair, type Replica } from '../support/replicas.js';
 import { defaultAppPrivateKey } from '../support/signed-request.js';
 
@@ -44,7 +44,7 @@ async function sendTo(replica: Replica, request: OpenApiRequest): Promise<V3Answ
 /** What a caller sees of a refusal: the status, v3's code and message. */
 const refusal = ({ status, json }: V3Answer) => ({ status, code: json.code, message: json.message });
 
-describe.skipIf(REDIS_MISSING)('v3 replay protection across replicas', () => {
+describe('v3 replay protection across replicas', { tags: ['redis-server'] }, () => {
   const replicas = useReplicaPair();
 
   it('a request replica A accepted is refused by replica B as a replay, with what one process answers its replay', async () => {
@@ -89,7 +89,7 @@ describe.skipIf(REDIS_MISSING)('v3 replay protection across replicas', () => {
   });
 });
 
-describe.skipIf(REDIS_MISSING)('v3 nonces in the store, in this process', () => {
+describe('v3 nonces in the store, in this process', { tags: ['redis-server'] }, () => {
   let redis: RedisServer;
   let core: SandboxCore;
 

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { adminOf, registerApp } from '../support/admin-client.js';
-import { REDIS_MISSING } from '../support/redis-server.js';
 import { startReplica, stopReplica, until, useReplicaPair, type Replica } from '../support/replicas.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -28,7 +27,7 @@ async function call(replica: Replica, request: ReturnType<typeof signedRequest>)
   }
 }
 
-describe.skipIf(REDIS_MISSING)('Redis failing under replicas', () => {
+describe('Redis failing under replicas', { tags: ['redis-server'] }, () => {
   const replicas = useReplicaPair();
 
   it('killed and restarted under load: every acknowledged grant is kept, and the replicas reconnect by themselves', async () => {

@@ -9,7 +9,7 @@ import { execSigned } from '../support/alipay-sdk-client.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
-import { REDIS_MISSING, type RedisServer } from '../support/redis-server.js';
+import type { RedisServer } from '../support/redis-server.js';
 import { startReplica, stopReplica, useReplicaPair, type Replica } from '../support/replicas.js';
 import { adminOf, useScenario } from '../support/admin-client.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
@@ -30,7 +30,7 @@ async function burst(replicas: readonly Replica[], count: number): Promise<strin
   return Promise.all(requests.map(async (request, i) => nodeOf(await postForm(replicas[i % replicas.length]!.sandbox, request)).code!));
 }
 
-describe.skipIf(REDIS_MISSING)('replicas sharing one Redis', () => {
+describe('replicas sharing one Redis', { tags: ['redis-server'] }, () => {
   const replicas = useReplicaPair();
   let redis: RedisServer;
   let a: Replica;

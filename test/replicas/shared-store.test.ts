@@ -10,7 +10,7 @@ import { RedisStateStorage } from '../../mock-server/replicas/redis-state-storag
 import { redisAddress } from '../../mock-server/replicas/store-address.js';
 import { StateConflictError } from '../../mock-server/core/state/shared-state.js';
 import { SandboxStore, type Certification } from '../../mock-server/core/state/sandbox-store.js';
-import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const DAY = 86_400_000;
 
@@ -28,7 +28,7 @@ const certification = (id: string, createdAtMs: number): Certification => ({
 
 const grant = (certNo: string) => ({ app_id: '2021000000000001', cert_no: certNo, name: '张三', user_id: '2088000000000001', open_id: 'open', access_token: 'a', refresh_token: 'r', granted_at: '2026-12-02T00:00:00.000Z' });
 
-describe.skipIf(REDIS_MISSING)('two stores sharing one Redis', () => {
+describe('two stores sharing one Redis', { tags: ['redis-server'] }, () => {
   let redis: RedisServer;
   const connections: RedisConnection[] = [];
 

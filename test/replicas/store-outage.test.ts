@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import { servedUrl, spawnCli } from '../support/cli-process.js';
-import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { until } from '../support/replicas.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -32,7 +32,7 @@ async function serve(store: string): Promise<Printed> {
   return Object.assign(printed, { sandbox: { url, gatewayUrl: `${url}/gateway.do` } as RunningSandbox });
 }
 
-describe.skipIf(REDIS_MISSING)('a Redis outage in the log', () => {
+describe('a Redis outage in the log', { tags: ['redis-server'] }, () => {
   let redis: RedisServer;
   let replica: Printed;
 

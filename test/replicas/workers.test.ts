@@ -10,7 +10,7 @@ import type { RunningSandbox } from '../../mock-server/sandbox.js';
 import { adminOf, useScenario } from '../support/admin-client.js';
 import { runCli, servedUrl, spawnCli } from '../support/cli-process.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
-import { REDIS_MISSING, startRedis, type RedisServer } from '../support/redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { until } from '../support/replicas.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -39,14 +39,14 @@ describe('serve options for replicas', () => {
     expect(both.stderr).toContain('two places for the state');
   });
 
-  it.skipIf(REDIS_MISSING)('exits with a clear message when the store cannot be reached', () => {
+  it('exits with a clear message when the store cannot be reached', { tags: ['redis-server'] }, () => {
     const unreachable = runCli(['serve', '--port', '0', '--store', 'redis://127.0.0.1:1/0']);
     expect(unreachable.status).not.toBe(0);
     expect(unreachable.stderr).toContain('cannot reach the store redis://127.0.0.1:1/0');
   });
 });
 
-describe.skipIf(REDIS_MISSING)('serve --workers 2 --store redis://…', () => {
+describe('serve --workers 2 --store redis://…', { tags: ['redis-server'] }, () => {
   let redis: RedisServer;
   let child: ReturnType<typeof spawnCli>;
   let sandbox: RunningSandbox;

@@ -16,6 +16,7 @@ import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js'
 import { CorruptStateError } from '../../mock-server/storage/state-files.js';
 import { cliArgs, ROOT, servedUrl } from '../support/cli-process.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
+import { toolPath } from '../support/required-tools.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 
 /** The failures are the point here: their log lines would only drown the test output. */
@@ -310,15 +311,12 @@ function tracedCalls(log: string): TracedCall[] {
   return calls;
 }
 
-// Installed and allowed to trace here (a container may forbid ptrace): a trial run of `true`.
-const canTrace = spawnSync('strace', ['-f', '-qq', '-e', 'trace=none', '-o', '/dev/null', 'true']).status === 0;
-
-describe.skipIf(!canTrace)('a new data folder, traced with strace (needs strace, apt-get install strace, and ptrace allowed)', () => {
+describe('a new data folder, traced with strace', { tags: ['strace'] }, () => {
   it('has its folders, its change log and the log\'s folder entry fsynced before the first 10000', async () => {
     const parent = temporaryDir();
     const dataDir = join(parent, 'made', 'data');
     const log = join(parent, 'strace.log');
-    const traced = spawn('strace', ['-f', '-qq', '-s', '400', '-e', 'trace=openat,fsync,fdatasync,writev', '-o', log, process.execPath, ...cliArgs(['serve', '--port', '0', '--quiet', '--data-dir', dataDir])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const traced = spawn(toolPath('strace'), ['-f', '-qq', '-s', '400', '-e', 'trace=openat,fsync,fdatasync,writev', '-o', log, process.execPath, ...cliArgs(['serve', '--port', '0', '--quiet', '--data-dir', dataDir])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((done) => traced.once('exit', done));
     try {
       const url = await servedUrl(traced);

@@ -1,15 +1,18 @@
 /**
  * A real redis-server (Debian's package) for the replica tests: started on a free loopback port in a
  * temporary folder, with every write fsynced (appendonly, appendfsync always), stopped after the file.
- * Where the package is missing the tests skip, saying how to install it.
+ * A test that starts one is tagged `redis-server` (`{ tags: ['redis-server'] }`): where the package is
+ * missing it skips (required-tools.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { besideTool, skipsTool, toolPath } from './required-tools.js';
 
-export const REDIS_MISSING = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0 ? undefined : 'redis-server is not installed (apt-get install redis-server); the replica tests need a real one';
+/** For a skipIf not yet written as the tag: why this run skips Redis tests, or undefined. */
+export const REDIS_MISSING = skipsTool('redis-server') ? 'redis-server is missing (apt-get install redis-server)' : undefined;
 
 export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -52,10 +55,12 @@ const stopped = (child: ChildProcess, signal: NodeJS.Signals): Promise<void> =>
   });
 
 export async function startRedis(): Promise<RedisServer> {
+  const server = toolPath('redis-server');
+  const cliCommand = besideTool('redis-server', 'redis-cli');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sandbox-redis-'));
   const launch = async () => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(server, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await started(child);
     return child;
   };
@@ -72,6 +77,6 @@ export async function startRedis(): Promise<RedisServer> {
       await stopped(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
-    cli: (...args) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim(),
+    cli: (...args) => spawnSync(cliCommand, ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim(),
   };
 }
