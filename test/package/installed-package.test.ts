@@ -3,7 +3,7 @@
  * project (offline, from the npm cache), then plain Node (ESM and CommonJS), the bin through npx, a
  * strict TypeScript consumer, the docs' vitest global set-up and their CI jobs' commands.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -36,11 +36,29 @@ afterAll(() => {
   if (installed) removeInBackground(dirname(installed.project));
 });
 
-/** Runs a command in the consumer project; never hangs past the timeout. */
-function inProject(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, timeout = 60_000) {
-  const run = spawnSync(command, args, { cwd: installed.project, encoding: 'utf8', timeout, env: { ...process.env, ...env } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, output: `${run.stdout}${run.stderr}` };
+interface ProjectRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly output: string;
 }
+
+/**
+ * Runs a command in the consumer project; never hangs past the timeout. Without blocking this worker:
+ * the file's tests run side by side (each describe is concurrent), so that its many child processes
+ * (npm, tsc, node, vitest, npx) overlap instead of making it the suite's longest file by far.
+ */
+function inProject(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, timeout = 60_000): Promise<ProjectRun> {
+  return new Promise((done) => {
+    execFile(command, args, { cwd: installed.project, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      done({ status, stdout, stderr, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** Each describe's tests run side by side, each with time for a busy machine's child processes. */
+const SIDE_BY_SIDE = { concurrent: true, timeout: 120_000 } as const;
 
 function write(file: string, text: string): string {
   const path = join(installed.project, file);
@@ -83,7 +101,7 @@ function shell(line: string, env: Readonly<Record<string, string>>): Promise<{ c
   return new Promise((done) => child.once('exit', (code) => done({ code, output })));
 }
 
-describe('the packed tarball', () => {
+describe('the packed tarball', SIDE_BY_SIDE, () => {
   it('holds the build, the test-only keys and certificates, the scenarios, README and LICENSE, and nothing else', () => {
     const files = installed.files;
     for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/bin/alipay-sandbox.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml', 'dist/console/console.js', 'dist/console/console.css']) {
@@ -128,8 +146,8 @@ describe('the packed tarball', () => {
   });
 });
 
-describe('plain node', () => {
-  it('an ESM script starts the sandbox, calls it with alipay-sdk (validateSign), closes, and exits by itself', () => {
+describe('plain node', SIDE_BY_SIDE, () => {
+  it('an ESM script starts the sandbox, calls it with alipay-sdk (validateSign), closes, and exits by itself', async () => {
     write('esm-client.mjs', `import { startSandbox } from 'alipay-gateway-sandbox';
 import { AlipaySdk } from 'alipay-sdk';
 
@@ -144,13 +162,13 @@ const result = await alipay.exec('alipay.user.certify.open.initialize', { bizCon
 console.log(result.code, result.certifyId);
 await sandbox.close();
 `);
-    const run = inProject(process.execPath, ['esm-client.mjs'], {}, 30_000);
+    const run = await inProject(process.execPath, ['esm-client.mjs'], {}, 30_000);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^10000 [0-9a-f]{32}\n$/);
   });
 
-  it('CommonJS require()s every entry point on this Node (require of ES modules)', () => {
+  it('CommonJS require()s every entry point on this Node (require of ES modules)', async () => {
     write('cjs-client.cjs', `const { startSandbox } = require('alipay-gateway-sandbox');
 const { createMswSandbox } = require('alipay-gateway-sandbox/msw');
 const { createMockAgentSandbox } = require('alipay-gateway-sandbox/undici');
@@ -163,13 +181,13 @@ const { AlipayClient } = require('alipay-gateway-sandbox/client');
   await sandbox.close();
 })();
 `);
-    const run = inProject(process.execPath, ['--no-warnings', 'cjs-client.cjs'], {}, 30_000);
+    const run = await inProject(process.execPath, ['--no-warnings', 'cjs-client.cjs'], {}, 30_000);
     expect(run.output).toBe('function function 32\n');
     expect(run.status).toBe(0);
   });
 });
 
-describe('the bin', () => {
+describe('the bin', SIDE_BY_SIDE, () => {
   it('npx alipay-sandbox serve --port 0 prints the gateway URL and answers', async () => {
     const child = spawn('npx', ['--no', '--', 'alipay-sandbox', 'serve', '--port', '0', '--in-memory'], { cwd: installed.project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     started.push(child);
@@ -211,32 +229,33 @@ describe('the bin', () => {
     }
   });
 
-  it('--version, --help for every command, and a bare command prints help and starts nothing', () => {
+  it('--version, --help for every command, and a bare command prints help and starts nothing', async () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     // The installed bin itself (what npx runs, as the serve tests above show), without npx's own 0.5 s per call.
     const bin = join(installed.project, 'node_modules/.bin/alipay-sandbox');
-    expect(inProject(bin, ['--version']).stdout).toBe(`${manifest.version}\n`);
-    for (const command of ['serve', 'keys', 'identities', 'verify-pacts', 'smoke']) {
-      const run = inProject(bin, [command, '--help']);
-      expect(run.status, command).toBe(0);
-      expect(run.stdout, command).toContain(`usage: alipay-sandbox ${command}`);
+    expect((await inProject(bin, ['--version'])).stdout).toBe(`${manifest.version}\n`);
+    const commands = ['serve', 'keys', 'identities', 'verify-pacts', 'smoke'];
+    const runs = await Promise.all(commands.map((command) => inProject(bin, [command, '--help'])));
+    for (const [i, command] of commands.entries()) {
+      expect(runs[i]!.status, command).toBe(0);
+      expect(runs[i]!.stdout, command).toContain(`usage: alipay-sandbox ${command}`);
     }
-    const bare = inProject(join(installed.project, 'node_modules/.bin/alipay-gateway-sandbox'), [], {}, 10_000);
+    const bare = await inProject(join(installed.project, 'node_modules/.bin/alipay-gateway-sandbox'), [], {}, 10_000);
     expect(bare.status).toBe(1);
     expect(bare.stdout).toContain('usage: alipay-sandbox <command>');
     expect(bare.stdout).not.toContain('listening');
   });
 
-  it('verify-pacts names the optional peer dependency it needs when Pact is not installed', () => {
+  it('verify-pacts names the optional peer dependency it needs when Pact is not installed', async () => {
     const pact = write('pacts/empty.json', '{}');
-    const run = inProject(join(installed.project, 'node_modules/.bin/alipay-sandbox'), ['verify-pacts', pact]);
+    const run = await inProject(join(installed.project, 'node_modules/.bin/alipay-sandbox'), ['verify-pacts', pact]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('verify-pacts needs @pact-foundation/pact');
     expect(run.stderr).toContain('npm install --save-dev @pact-foundation/pact');
   });
 });
 
-describe('a strict TypeScript consumer, with nothing but typescript and @types/node beside the package', () => {
+describe('a strict TypeScript consumer, with nothing but typescript and @types/node beside the package', SIDE_BY_SIDE, () => {
   const source = `import { ALIPAY_GATEWAYS, createSandboxCore, ScenarioLoadError, startSandbox, type JournalEntry, type RunningSandbox, type SandboxOptions } from 'alipay-gateway-sandbox';
 import { alipayHandlers, createMswSandbox, type MswSandbox } from 'alipay-gateway-sandbox/msw';
 import { createMockAgentSandbox, interceptAlipayHosts, type MockAgentSandbox } from 'alipay-gateway-sandbox/undici';
@@ -282,10 +301,10 @@ export async function inProcess(): Promise<number> {
     ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }],
     ['bundler', { module: 'preserve', moduleResolution: 'bundler' }],
   ] as const) {
-    it(`type-checks an import of every entry point under module resolution ${resolution}`, () => {
+    it(`type-checks an import of every entry point under module resolution ${resolution}`, async () => {
       write(`strict-${resolution}/consumer.ts`, source);
       write(`strict-${resolution}/tsconfig.json`, JSON.stringify({ compilerOptions: { ...compilerOptions, ...settings }, files: ['consumer.ts'] }));
-      const run = inProject(process.execPath, [join(installed.project, 'node_modules/typescript/bin/tsc'), '-p', `strict-${resolution}`]);
+      const run = await inProject(process.execPath, [join(installed.project, 'node_modules/typescript/bin/tsc'), '-p', `strict-${resolution}`]);
       expect(run.output).toBe('');
       expect(run.status).toBe(0);
     });
@@ -302,10 +321,10 @@ export async function inProcess(): Promise<number> {
   });
 });
 
-describe('the docs\' recipes, run in the installed project', () => {
-  it('the vitest global set-up starts one sandbox, hands it to the tests and stops it', () => {
+describe('the docs\' recipes, run in the installed project', SIDE_BY_SIDE, () => {
+  it('the vitest global set-up starts one sandbox, hands it to the tests and stops it', async () => {
     for (const file of ['vitest.config.ts', 'alipay-sandbox.global-setup.ts', 'authorization.test.ts']) write(file, consumerFile(file));
-    const run = inProject(process.execPath, [join(installed.project, 'node_modules/vitest/vitest.mjs'), 'run', '--root', installed.project], { CI: 'true' }, 60_000);
+    const run = await inProject(process.execPath, [join(installed.project, 'node_modules/vitest/vitest.mjs'), 'run', '--root', installed.project], { CI: 'true' }, 60_000);
     expect(run.output).toContain('1 passed');
     expect(run.status).toBe(0);
   });
