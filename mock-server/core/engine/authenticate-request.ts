@@ -4,7 +4,6 @@
  * Rejection with the documented code; what passes is the request as the rest of the engine sees it.
  */
 import type { RegisteredApp } from '../apps/registered-app.js';
-import { latin1Bytes } from '../protocol/bytes.js';
 import type { CoreCrypto } from '../protocol/core-crypto.js';
 import { CharsetMismatchError, decodeParameter } from '../protocol/charset.js';
 import { publicError, publicErrorWithSubMsg } from '../protocol/public-errors.js';
@@ -95,7 +94,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
   function decodeBody(request: GatewayRequest, state: RequestState): DecodedParameters {
     const multipart = request.body.length > 0 && isMultipart(request.contentType) ? multipartBody(request) : undefined;
     try {
-      state.decoded = decodeRequestParameters(latin1Bytes(request.rawQuery), multipart ? multipart.fields : request.body);
+      state.decoded = decodeRequestParameters(request.rawQuery, multipart ? multipart.fields : request.body);
     } catch (error) {
       if (error instanceof ParameterError) throw new Rejection(error.error);
       throw error;

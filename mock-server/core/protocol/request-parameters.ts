@@ -5,7 +5,7 @@
  * gateway.do?charset=UTF-8 and carries a charset field as well, and many integrations put
  * ?charset=utf-8 in their gateway URL.
  */
-import { latin1Bytes, latin1Text } from './bytes.js';
+import { asciiText, latin1Bytes, latin1Text } from './bytes.js';
 import { charsetNamed, CharsetMismatchError, decodeParameter, type RequestCharset } from './charset.js';
 import { MalformedFormError, parseFormFields, type FormField } from './form-encoding.js';
 import { publicError, type ErrorFields } from './public-errors.js';
@@ -68,13 +68,74 @@ function repeatedWithAnotherValue(name: string, first: { source: string; value: 
 }
 
 /**
+ * A form's text, percent-decoded as UTF-8, or undefined where the general path must read it: a
+ * malformed or non-UTF-8 escape, or a leading byte-order mark (which the UTF-8 decoder drops).
+ */
+function decodedText(text: string): string | undefined {
+  if (text.indexOf('%') < 0 && text.indexOf('+') < 0) return text;
+  try {
+    const decoded = decodeURIComponent(text.includes('+') ? text.replaceAll('+', ' ') : text);
+    return decoded.charCodeAt(0) === 0xfeff ? undefined : decoded;
+  } catch {
+    return undefined;
+  }
+}
+
+const NON_ASCII_TEXT = /[^\x00-\x7f]/;
+
+function isAsciiBytes(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
+/**
+ * The parameters of a form every SDK sends (ASCII, percent-encoded UTF-8, each name once or repeated
+ * alike), read as text: the sign string is then the UTF-8 of the values (signature.ts), and no field
+ * is copied into bytes of its own. Undefined for anything else (GBK, a name with other bytes, a bad
+ * escape, a name repeated with another value), which the general path reads, or refuses, as it would.
+ */
+function utf8FormParameters(rawQuery: string, body: Uint8Array): DecodedParameters | undefined {
+  if (NON_ASCII_TEXT.test(rawQuery) || !isAsciiBytes(body)) return undefined;
+  const list: RequestParameter[] = [];
+  const sent = new Map<string, string>();
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const text of [rawQuery, asciiText(body)]) {
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('&', start);
+      if (end < 0) end = text.length;
+      if (end > start) {
+        const equals = text.indexOf('=', start);
+        const nameEnd = equals >= 0 && equals < end ? equals : end;
+        const name = decodedText(text.slice(start, nameEnd));
+        const value = nameEnd === end ? '' : decodedText(text.slice(nameEnd + 1, end));
+        if (name === undefined || value === undefined || NON_ASCII_TEXT.test(name)) return undefined;
+        const earlier = sent.get(name);
+        if (earlier === undefined) {
+          sent.set(name, value);
+          list.push({ name, value });
+          if (value !== '') values[name] = value;
+        } else if (earlier !== value) {
+          return undefined;
+        }
+      }
+      start = end + 1;
+    }
+  }
+  const charset = sent.get('charset');
+  if (charset && charsetNamed(charset) !== 'utf-8') return undefined;
+  return { charset: 'utf-8', list, values };
+}
+
+/**
  * The parameters of the query and the body: a form-encoded body as its bytes, a multipart one as the
  * text fields its parts hold (multipart-form.ts), which are decoded and merged alike.
  */
-export function decodeRequestParameters(rawQuery: Uint8Array, body: Uint8Array | readonly FormField[]): DecodedParameters {
+export function decodeRequestParameters(rawQuery: string, body: Uint8Array | readonly FormField[]): DecodedParameters {
+  const form = body instanceof Uint8Array ? utf8FormParameters(rawQuery, body) : undefined;
+  if (form) return form;
   let fields: FormField[];
   try {
-    fields = [...parseFormFields(rawQuery, 'query'), ...(body instanceof Uint8Array ? parseFormFields(body, 'body') : body)];
+    fields = [...parseFormFields(latin1Bytes(rawQuery), 'query'), ...(body instanceof Uint8Array ? parseFormFields(body, 'body') : body)];
   } catch (error) {
     if (error instanceof MalformedFormError) throw new ParameterError(publicError('isv.invalid-parameter', error.message));
     throw error;

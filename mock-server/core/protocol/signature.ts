@@ -2,12 +2,14 @@
  * The sign string of a v1 request (reference §2): what RSA2 (SHA256withRSA) or RSA (SHA1withRSA)
  * signatures cover. Verifying is the platform's (CoreCrypto), signing answers the signer's.
  */
+import { utf8Bytes } from './bytes.js';
 
 /** One decoded request parameter with the bytes it arrived as, in the request's charset. */
 export interface RequestParameter {
   readonly name: string;
   readonly value: string;
-  readonly valueBytes: Uint8Array;
+  /** Absent where they are the value's UTF-8 (a UTF-8 request's form, read as text: request-parameters.ts). */
+  readonly valueBytes?: Uint8Array;
 }
 
 const AMPERSAND = 0x26;
@@ -26,8 +28,9 @@ function signedParameters(params: readonly RequestParameter[]): RequestParameter
 /** The sign string's bytes, built from the bytes the client sent so that no re-encoding can differ. */
 export function signStringBytes(params: readonly RequestParameter[]): Uint8Array {
   const signed = signedParameters(params);
+  if (signed.some((p) => p.valueBytes === undefined)) return utf8Bytes(joined(signed));
   let length = Math.max(signed.length - 1, 0);
-  for (const p of signed) length += p.name.length + 1 + p.valueBytes.length;
+  for (const p of signed) length += p.name.length + 1 + p.valueBytes!.length;
   // One buffer, written in place: this runs for every request.
   const bytes = new Uint8Array(length);
   let at = 0;
@@ -35,22 +38,24 @@ export function signStringBytes(params: readonly RequestParameter[]): Uint8Array
     if (at > 0) bytes[at++] = AMPERSAND;
     for (let i = 0; i < p.name.length; i++) bytes[at++] = p.name.charCodeAt(i);
     bytes[at++] = EQUALS;
-    bytes.set(p.valueBytes, at);
-    at += p.valueBytes.length;
+    bytes.set(p.valueBytes!, at);
+    at += p.valueBytes!.length;
   }
   return bytes;
 }
 
 /** The sign string of decoded parameters by name (a journal entry's), as text. */
 export function signStringOfValues(values: Readonly<Record<string, string>>): string {
-  return signStringText(Object.entries(values).map(([name, value]) => ({ name, value, valueBytes: new Uint8Array(0) })));
+  return signStringText(Object.entries(values).map(([name, value]) => ({ name, value })));
 }
 
 /** The sign string as text, for the invalid-signature sub_msg that shows the caller what was verified. */
 export function signStringText(params: readonly RequestParameter[]): string {
-  return signedParameters(params)
-    .map((p) => `${p.name}=${p.value}`)
-    .join('&');
+  return joined(signedParameters(params));
+}
+
+function joined(signed: readonly RequestParameter[]): string {
+  return signed.map((p) => `${p.name}=${p.value}`).join('&');
 }
 
 /**

@@ -217,7 +217,12 @@ class RuleCompiler {
     return {
       index,
       name: spec.name ?? `rule ${index + 1}`,
-      matches: (request) => conditions.every((condition) => condition(request)),
+      // A loop, not every(): no closure a call, on the path every request takes.
+      matches: (request) => {
+        for (const condition of conditions) if (!condition(request)) return false;
+        return true;
+      },
+      ...(methods ? { methods: new Set(methods.map((method) => method.name)) } : {}),
       call: this.call(match.call, `${path}.match.call`),
       rate: this.rate(match.rate, match.call !== undefined, `${path}.match.rate`),
       once: spec.once ?? false,

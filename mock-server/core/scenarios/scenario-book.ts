@@ -115,6 +115,8 @@ export class ScenarioBook {
   readonly #random: () => number;
   readonly #now: () => number;
   #state = new WeakMap<Scenario, RuleState>();
+  /** Per scenario and method, the rules that can match a call of it, in order (see #rulesFor). */
+  readonly #rulesByMethod = new WeakMap<Scenario, Map<string, readonly ScenarioRule[]>>();
   #shared: SharedRuleCounters | undefined;
 
   /** `now` is the business clock, so a test can move past a rate window instead of waiting it out. */
@@ -183,7 +185,7 @@ export class ScenarioBook {
    * answered from memory, or by the store replicas share (one question per counted rule).
    */
   *#firing(scenario: Scenario, request: ScenarioRequest): Generator<CounterQuestion, Fired | undefined, number | boolean> {
-    for (const rule of scenario.rules) {
+    for (const rule of this.#rulesFor(scenario, request.method)) {
       if (!rule.matches(request)) continue;
       const key = `${rule.index}\u0000${request.appId}`;
       if (rule.rate) {
@@ -197,7 +199,20 @@ export class ScenarioBook {
     return undefined;
   }
 
+  /**
+   * The rules of a scenario that can match a call of `method`, in order: the magic identities' rules
+   * name their methods, so a call is tried against its own method's few rather than all of them.
+   */
+  #rulesFor(scenario: Scenario, method: string): readonly ScenarioRule[] {
+    let byMethod = this.#rulesByMethod.get(scenario);
+    if (!byMethod) this.#rulesByMethod.set(scenario, (byMethod = new Map()));
+    let rules = byMethod.get(method);
+    if (!rules) byMethod.set(method, (rules = scenario.rules.filter((rule) => !rule.methods || rule.methods.has(method))));
+    return rules;
+  }
+
   #localFiring(scenario: Scenario, request: ScenarioRequest): Fired | undefined {
+    if (this.#rulesFor(scenario, request.method).length === 0) return undefined;
     const state = this.#stateOf(scenario);
     const firing = this.#firing(scenario, request);
     for (let step = firing.next(0); ; ) {

@@ -37,6 +37,8 @@ export interface ScenarioRule {
   readonly name: string;
   /** Whether the request meets the rule's conditions other than the call count. */
   matches(request: ScenarioRequest): boolean;
+  /** The methods the rule can match, where its match.method names them; undefined for any method. */
+  readonly methods?: ReadonlySet<string>;
   readonly call?: CallCondition;
   readonly rate?: RateCondition;
   readonly once: boolean;
