@@ -8,9 +8,10 @@
  * contracts/provider.test.ts. Matchers, not literals, stand for signatures, timestamps and generated ids.
  */
 import { readFileSync } from 'node:fs';
-import { MatchersV3, PactV3, type V3MockServer } from '@pact-foundation/pact';
-import { describe, expect, it } from 'vitest';
+import { MatchersV3, type PactV3, type V3MockServer } from '@pact-foundation/pact';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../fixtures/test-keys.js';
+import { interactionPacts } from '../test/support/pact-files.js';
 import { type ProviderStateName } from '../contracts/provider-states.js';
 import { AlipayApiError, AlipayClient, AlipayV3Error } from './alipay-client.js';
 import { gatewayMethod, methodInteractions, type MethodInteraction } from '../contracts/method-interactions.js';
@@ -23,7 +24,9 @@ const PACTS = new URL('../contracts/pacts/', import.meta.url).pathname;
 const SIGN = regex(/^[A-Za-z0-9+/]{342}==$/, 'x'.repeat(342) + '==');
 const TIMESTAMP = regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, '2026-11-22 12:00:00');
 
-const pact = new PactV3({ consumer: 'alipay-reference-client', provider: 'alipay-gateway', dir: PACTS, logLevel: 'error' });
+// Each test's interaction is written on its own and the pact joined after the file (pact-files.ts).
+const pacts = interactionPacts({ consumer: 'alipay-reference-client', provider: 'alipay-gateway', logLevel: 'error' });
+afterAll(() => pacts.join(PACTS));
 
 /**
  * A test body, then a wait until Pact's mock server has recorded the match. Its Rust core records a
@@ -31,7 +34,7 @@ const pact = new PactV3({ consumer: 'alipay-reference-client', provider: 'alipay
  * answered request as never received (pact-foundation/pact-reference#535, pact-js#1835; seen here in
  * CI, two interactions of 65). A request that truly did not arrive still fails, 2 s later.
  */
-function thenRecorded(body: (server: V3MockServer) => Promise<void>): (server: V3MockServer) => Promise<void> {
+function thenRecorded(pact: PactV3, body: (server: V3MockServer) => Promise<void>): (server: V3MockServer) => Promise<void> {
   return async (server) => {
     await body(server);
     const core = (pact as unknown as { pact?: { mockServerMatchedSuccessfully?: (port: number) => boolean } }).pact;
@@ -301,12 +304,13 @@ describe('the reference client\'s contract with the gateway', () => {
     const nodeKey = !success && c.oauthEnvelope ? 'error_response' : `${c.method.replaceAll('.', '_')}_response`;
     const node = 'success' in c.answer ? { ...(c.oauthEnvelope ? {} : { code: '10000', msg: 'Success' }), ...c.answer.success } : c.answer.error;
     const topLevel = TOP_LEVEL_PARAMETER_METHODS.includes(c.method);
+    const pact = pacts.next();
     pact
       .given(c.state.name, c.state.params)
       .uponReceiving(c.description)
       .withRequest(gatewayRequest({ method: c.method, request: c.bizContent, injected: c.injected }, gatewayVerb(c.method), topLevel))
       .willRespondWith({ status: 200, headers: JSON_TYPE, body: { [nodeKey]: node, sign: SIGN } });
-    await pact.executeTest(thenRecorded(async (server) => {
+    await pact.executeTest(thenRecorded(pact, async (server) => {
       const call = clientFor(server).call(c.method, c.bizContent as never);
       if ('success' in c.answer) {
         expect(await call).toMatchObject(c.oauthEnvelope ? { access_token: expect.any(String) } : { code: '10000', msg: 'Success' });
@@ -326,12 +330,13 @@ describe('the reference client\'s contract with the gateway', () => {
   ];
 
   it.each(V3_CASES.map((c) => [c.description, c] as const))('%s', async (_description, c) => {
+    const pact = pacts.next();
     pact
       .given(c.state.name, c.state.params)
       .uponReceiving(c.description)
       .withRequest(openApiRequest(c.method, OPENAPI_V3[c.method], c.parameters, c.injected))
       .willRespondWith({ status: c.status, headers: JSON_TYPE, body: c.body });
-    await pact.executeTest(thenRecorded(async (server) => {
+    await pact.executeTest(thenRecorded(pact, async (server) => {
       const call = clientFor(server).callV3(c.method, c.parameters as never);
       if (c.status === 200) {
         expect(await call).toBeTypeOf('object');
@@ -348,7 +353,8 @@ describe('the interactions every method gets from its definition', () => {
   it.each(methodInteractions(SUPPORTED_METHODS).map((i) => [i.description, i] as const))('%s', async (_description, i) => {
     const injected = [...(i.injected ? [i.injected] : []), ...(i.publicInjected ?? [])];
     const request = i.parametersAt === 'v3' ? openApiRequest(i.method, i.httpMethod, i.request, injected) : gatewayRequest({ ...i, injected }, i.httpMethod, i.parametersAt === 'top-level');
+    const pact = pacts.next();
     pact.given(i.state.name, i.state.params).uponReceiving(i.description).withRequest(request).willRespondWith(derivedResponse(i));
-    await pact.executeTest(thenRecorded((server) => checkDerived(i, server)));
+    await pact.executeTest(thenRecorded(pact, (server) => checkDerived(i, server)));
   });
 });
