@@ -16,14 +16,27 @@ function encode(text: string, charset: Charset): Buffer {
   return charset === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, charset);
 }
 
-/** Percent-encodes every byte but unreserved ASCII, as a form encoder does. */
+/** Whether a byte is unreserved ASCII (A-Z a-z 0-9 - _ . ~), which a form encoder leaves as it is. */
+const UNRESERVED = Uint8Array.from({ length: 256 }, (_, byte) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) ? 1 : 0));
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF');
+
+/**
+ * Percent-encodes every byte but unreserved ASCII, as a form encoder does. Written into one buffer:
+ * the fuzz tests encode megabytes, and a string grown a character at a time cost them a CPU-second.
+ */
 export function percentEncode(bytes: Buffer): string {
-  let out = '';
+  const out = Buffer.allocUnsafe(bytes.length * 3);
+  let length = 0;
   for (const byte of bytes) {
-    const c = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (UNRESERVED[byte]) {
+      out[length++] = byte;
+    } else {
+      out[length++] = 0x25;
+      out[length++] = HEX_DIGITS[byte >> 4]!;
+      out[length++] = HEX_DIGITS[byte & 15]!;
+    }
   }
-  return out;
+  return out.toString('latin1', 0, length);
 }
 
 /** Alipay's sign string: sorted, empty values dropped, raw values, `sign` excluded. */
