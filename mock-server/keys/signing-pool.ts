@@ -14,6 +14,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { createPrivateKey, sign } = require('node:crypto');
 const key = createPrivateKey(workerData.privateKeyPem);
 const DIGEST = { RSA2: 'sha256', RSA: 'sha1' };
+parentPort.postMessage('ready');
 parentPort.on('message', (batch) => {
   const out = [];
   for (const [id, content, signType] of batch) {
@@ -28,6 +29,8 @@ type Done = [id: number, signature: string];
 
 interface PoolWorker {
   readonly worker: Worker;
+  /** Its thread has started and read the key: until then the pool signs in-process. */
+  ready: boolean;
   inFlight: number;
   queued: Job[];
 }
@@ -75,8 +78,9 @@ function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size
   const workers: PoolWorker[] = Array.from({ length: Math.max(1, size) }, () => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { privateKeyPem } });
     worker.unref();
-    const entry: PoolWorker = { worker, inFlight: 0, queued: [] };
-    worker.on('message', (done: Done[]) => {
+    const entry: PoolWorker = { worker, ready: false, inFlight: 0, queued: [] };
+    worker.on('message', (done: Done[] | 'ready') => {
+      if (done === 'ready') return void (entry.ready = true);
       entry.inFlight -= done.length;
       for (const [id, signature] of done) {
         pending.get(id)?.resolve(signature);
@@ -102,10 +106,11 @@ function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size
     }
   }
 
-  function leastBusy(): PoolWorker {
-    let best = workers[0]!;
+  /** The ready thread with the fewest jobs; undefined while none has started yet. */
+  function leastBusy(): PoolWorker | undefined {
+    let best: PoolWorker | undefined;
     for (const entry of workers) {
-      if (entry.inFlight + entry.queued.length < best.inFlight + best.queued.length) best = entry;
+      if (entry.ready && (!best || entry.inFlight + entry.queued.length < best.inFlight + best.queued.length)) best = entry;
     }
     return best;
   }
@@ -115,10 +120,11 @@ function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size
       return !closed;
     },
     sign(content, signType) {
-      if (closed) return fallback.sign(content, signType);
+      // A thread takes tens of milliseconds to start: the first answers after a start are not held for it.
+      const owner = closed ? undefined : leastBusy();
+      if (!owner) return fallback.sign(content, signType);
       const id = nextId++;
       return new Promise<string>((resolve, reject) => {
-        const owner = leastBusy();
         const job: Job = [id, content, signType];
         pending.set(id, { job, owner, resolve, reject });
         owner.queued.push(job);

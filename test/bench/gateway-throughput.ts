@@ -553,9 +553,24 @@ async function measureRestart(records: number): Promise<void> {
   }
 }
 
+/** The start-up lines: spawn to the first signed answer, and the first admin request after it, for each CLI. */
+async function startupLines(request: SignedRequest): Promise<string[]> {
+  const [compiledStartup, unbundledStartup, sourceStartup] = await startupMs([COMPILED_CLI, UNBUNDLED_CLI, SOURCE_CLI], request);
+  return [
+    `  spawn to first signed 10000      ${compiledStartup!.firstAnswerMs.toFixed(0)} ms the bin (bundled), ${unbundledStartup!.firstAnswerMs.toFixed(0)} ms unbundled, ${sourceStartup!.firstAnswerMs.toFixed(0)} ms sources through tsx (medians of ${STARTUP_RUNS}, in turns)`,
+    `  then the first admin request     ${compiledStartup!.firstAdminMs.toFixed(0)} ms the bin, ${unbundledStartup!.firstAdminMs.toFixed(0)} ms unbundled (it loads the admin app)`,
+  ];
+}
+
+/** `--startup`: the start-up lines alone, and the load average they were taken at. */
+async function measureStartup(): Promise<void> {
+  const lines = ['start-up of serve --in-memory', ...(await startupLines(requestPool(1)[0]!)), `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 async function main(): Promise<void> {
   const pool = requestPool();
-  const [compiledStartup, unbundledStartup, sourceStartup] = await startupMs([COMPILED_CLI, UNBUNDLED_CLI, SOURCE_CLI], pool[0]!);
+  const startup = await startupLines(pool[0]!);
   // Made before the load, so that signing the pool does not compete with the server.
   const writingPool = requestPool(WRITING_POOL_SIZE).slice(POOL_SIZE);
   const engineAlone = await measureEngineAlone(writingPool.slice(0, 20_000));
@@ -595,8 +610,7 @@ async function main(): Promise<void> {
   const ratio = (run: { load: LoadResult; signRate: number }) => (run.load.requestsPerSecond / run.signRate).toFixed(2);
   const lines = [
     `gateway.do benchmark: ${METHOD}, distinct signed requests, ${CONNECTIONS} connections, ${DURATION_S} s each, ${memory.load.tool}`,
-    `  spawn to first signed 10000      ${compiledStartup!.firstAnswerMs.toFixed(0)} ms the bin (bundled), ${unbundledStartup!.firstAnswerMs.toFixed(0)} ms unbundled, ${sourceStartup!.firstAnswerMs.toFixed(0)} ms sources through tsx (medians of ${STARTUP_RUNS}, in turns)`,
-    `  then the first admin request     ${compiledStartup!.firstAdminMs.toFixed(0)} ms the bin, ${unbundledStartup!.firstAdminMs.toFixed(0)} ms unbundled (it loads the admin app)`,
+    ...startup,
     `  the engine alone, per request    ${engineAlone.wallUs.toFixed(0)} µs (${engineAlone.cpuUs.toFixed(0)} µs of CPU): no HTTP, a fixed signature, request verify included`,
     `    heap allocated a request       ${kib(engineAlone.allocations.bytesPerCall)} KiB; most in ${engineAlone.allocations.top.map((t) => `${t.site} ${kib(t.bytesPerCall)}`).join(', ')}`,
     ...loadLines(`in memory (${POOL_SIZE} requests, repeated)`, memory.load),
@@ -718,4 +732,5 @@ const records = option('--records');
 const workers = option('--workers');
 if (records !== undefined) await measureRestart(Number(records || 100_000));
 else if (workers !== undefined) await measureReplicas(Math.max(1, Number(workers) || 2), option('--store'));
+else if (process.argv.includes('--startup')) await measureStartup();
 else await main();

@@ -93,15 +93,13 @@ export function createResponder(deps: RenderingDependencies) {
     const envelopeFault = state.envelopeFault;
     // Answered in the request's charset, as Alipay answers; hosted pages above stay UTF-8 HTML.
     const charset = state.decoded?.charset ?? 'utf-8';
+    const headers: Record<string, string> = { 'content-type': `application/json;charset=${charsetLabel(charset)}`, trace_id: traceId };
     // SDKs ignore unknown headers; a developer reading the raw response sees why it was refused.
-    const headers = { 'content-type': `application/json;charset=${charsetLabel(charset)}`, trace_id: traceId, ...detailHeader(detail) };
-    return {
-      ...base,
-      status: 200,
-      headers,
-      body: encodeText(await envelope(state, node, envelopeFault), charset),
-      outcome: { ...base.outcome, code: node.code, subCode: node.sub_code, detail, fault: envelopeFault },
-    };
+    if (detail) headers['x-sandbox-detail'] = detailHeader(detail)['x-sandbox-detail']!;
+    const body = encodeText(await envelope(state, node, envelopeFault), charset);
+    // Every answer's path: one object each, not the base copied and then its outcome.
+    const outcome: GatewayOutcome = { method: state.method, appId: state.app?.appId, rule: decision?.rule, code: node.code, subCode: node.sub_code, detail, fault: envelopeFault };
+    return { outcome, delayMs: decision?.delayMs, status: 200, headers, body };
   }
 
   return respond;

@@ -100,9 +100,10 @@ export class RequestJournal {
   record(entry: Omit<StoredEntry, 'id' | 'at'>): void | Promise<void> {
     if (this.capacity === 0) return;
     const { atMs, parameters, ...rest } = entry;
-    const recorded: NewEntry = { at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest };
-    if (this.#shared) return this.#shared(recorded);
-    this.receive({ id: this.#nextId++, ...recorded });
+    const at = new Date(atMs).toISOString();
+    if (this.#shared) return this.#shared({ at, atMs, parameters: shortened(parameters), ...rest });
+    // Made with its id at once: an entry per request, copied no more than it must be.
+    this.receive({ id: this.#nextId++, at, atMs, parameters: shortened(parameters), ...rest });
   }
 
   /** An entry with its id: recorded here, or by a replica sharing the journal. */
