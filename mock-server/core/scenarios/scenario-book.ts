@@ -24,6 +24,9 @@ export interface Decision {
 
 const NORMAL: ScenarioOutcome = { kind: 'normal', overrides: {} };
 
+/** Methods a scenario keeps its list of candidate rules for (far more than the sandbox serves). */
+const MAX_METHODS_KEPT = 1000;
+
 /** Counts of matching calls and fired one-shot rules of one scenario, keyed by rule and app_id. */
 interface RuleState {
   readonly counts: Map<string, number>;
@@ -207,7 +210,11 @@ export class ScenarioBook {
     let byMethod = this.#rulesByMethod.get(scenario);
     if (!byMethod) this.#rulesByMethod.set(scenario, (byMethod = new Map()));
     let rules = byMethod.get(method);
-    if (!rules) byMethod.set(method, (rules = scenario.rules.filter((rule) => !rule.methods || rule.methods.has(method))));
+    if (!rules) {
+      // Callers name methods the sandbox does not serve too: the lists stay bounded however many.
+      if (byMethod.size >= MAX_METHODS_KEPT) byMethod.clear();
+      byMethod.set(method, (rules = scenario.rules.filter((rule) => !rule.methods || rule.methods.has(method))));
+    }
     return rules;
   }
 
