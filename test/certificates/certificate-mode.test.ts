@@ -12,6 +12,7 @@ import { issueCertificate } from '../../mock-server/keys/certificate-authority.j
 import { certificateSn, rootCertificateSn } from '../../mock-server/keys/certificate-sn.js';
 import { adminOf, answered } from '../support/admin-client.js';
 import { nodeOf, postForm, useSandbox } from '../support/sandbox-fixture.js';
+import { toolPath } from '../support/required-tools.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 import { spareKeyPair } from '../support/spare-app-keys.js';
 import { certifyOpenInitializeExample } from '../support/certify-open.js';
@@ -27,21 +28,21 @@ describe('certificate SNs', () => {
     expect(certificateSn(vector('alipayCertPublicKey_RSA2.crt'))).toBe('7513daaaa48aa3ba2e4018d84402479c');
   });
 
-  it('of a root file join the RSA-signed certificates\' SNs with "_" and skip the others', () => {
-    const ec = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=EC root', '-days', '1'], { encoding: 'utf8' });
+  it('of a root file join the RSA-signed certificates\' SNs with "_" and skip the others', { tags: ['openssl'] }, () => {
+    const ec = spawnSync(toolPath('openssl'), ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=EC root', '-days', '1'], { encoding: 'utf8' });
     expect(ec.status).toBe(0);
     const root = readFileSync(testCertificatePaths.alipayRootCert, 'utf8');
     const alipay = readFileSync(testCertificatePaths.alipayPublicCert, 'utf8');
     expect(rootCertificateSn(`${root}${ec.stdout}${alipay}`)).toBe(`${certificateSn(root)}_${certificateSn(alipay)}`);
   });
 
-  it('tell RSA from other signatures by the algorithm OID read from the DER, as openssl names the algorithm', () => {
-    const ec = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=EC root', '-days', '1'], { encoding: 'utf8' });
+  it('tell RSA from other signatures by the algorithm OID read from the DER, as openssl names the algorithm', { tags: ['openssl'] }, () => {
+    const ec = spawnSync(toolPath('openssl'), ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=EC root', '-days', '1'], { encoding: 'utf8' });
     const certificates = [readFileSync(testCertificatePaths.alipayRootCert, 'utf8'), vector('alipayCertPublicKey_RSA2.crt'), vector('appCertPublicKey_2021001161683774.crt'), ec.stdout];
     // An OID arc over 127 (113549 in RSA's, 10045 in ECDSA's) takes several bytes: both kinds are here.
     const RSA_SIGNED: Readonly<Record<string, boolean>> = { sha256WithRSAEncryption: true, sha1WithRSAEncryption: true, 'ecdsa-with-SHA256': false };
     const rsaSigned = certificates.map((pem) => {
-      const text = spawnSync('openssl', ['x509', '-noout', '-text'], { input: pem, encoding: 'utf8' }).stdout;
+      const text = spawnSync(toolPath('openssl'), ['x509', '-noout', '-text'], { input: pem, encoding: 'utf8' }).stdout;
       const name = /Signature Algorithm: (\S+)/.exec(text)![1]!;
       expect(RSA_SIGNED[name], name).toBeDefined();
       // A root file alone: its SN is the certificate's own when RSA-signed, and empty when skipped.

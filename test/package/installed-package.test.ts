@@ -329,7 +329,7 @@ describe('the docs\' recipes, run in the installed project', SIDE_BY_SIDE, () =>
     expect(run.status).toBe(0);
   });
 
-  it('the GitHub Actions job\'s start and wait commands bring up a sandbox that answers', async () => {
+  it('the GitHub Actions job\'s start and wait commands bring up a sandbox that answers', { tags: ['curl'] }, async () => {
     const job = (parseYaml(consumerFile('.github/workflows/integration.yml')) as { jobs: { integration: { env: Record<string, string | boolean | number>; steps: Array<{ name?: string; run?: string }> } } }).jobs.integration;
     const step = (name: string) => job.steps.find((s) => s.name === name)!.run!;
     const env = { ...Object.fromEntries(Object.entries(job.env).map(([k, v]) => [k, String(v)])), ALIPAY_SANDBOX_PORT: String(await freePort()) };
@@ -339,7 +339,7 @@ describe('the docs\' recipes, run in the installed project', SIDE_BY_SIDE, () =>
     expect(waited.code).toBe(0);
   });
 
-  it('the GitLab CI job\'s before_script brings up a sandbox that answers', async () => {
+  it('the GitLab CI job\'s before_script brings up a sandbox that answers', { tags: ['curl'] }, async () => {
     const job = (parseYaml(consumerFile('.gitlab-ci.yml')) as { integration: { variables: Record<string, string>; before_script: string[] } }).integration;
     const env = { ...job.variables, ALIPAY_SANDBOX_PORT: String(await freePort()) };
     // npm ci has been done: the project installed the tarball.

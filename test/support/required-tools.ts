@@ -1,5 +1,5 @@
 /**
- * The programs outside Node that some tests drive: Chromium, redis-server and strace. Each is found
+ * The programs outside Node that some tests drive: Chromium, redis-server, strace, openssl and curl. Each is found
  * here, once, and nowhere else, so that a machine with Node and nothing more runs `npm test` to the
  * end: a test that needs a missing tool is tagged with the tool's name, and vitest.config.ts turns the
  * tag into a skip; the run ends with one line per missing tool saying what to install
@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 
-export type ToolName = 'chromium' | 'redis-server' | 'strace';
+export type ToolName = 'chromium' | 'redis-server' | 'strace' | 'openssl' | 'curl';
 
 interface ToolSpec {
   /** How the summary line names it. */
@@ -44,6 +44,10 @@ const TOOLS: Readonly<Record<ToolName, ToolSpec>> = {
     // A container may forbid ptrace: installed is not enough.
     unusable: (path) => (spawnSync(path, ['-f', '-qq', '-e', 'trace=none', '-o', '/dev/null', 'true']).status === 0 ? undefined : 'it cannot trace here (ptrace is not permitted)'),
   },
+  // A slim image has neither: the certificate tests make an EC certificate with openssl, and the
+  // docs' CI recipes wait for the sandbox with curl.
+  openssl: { title: 'openssl', commands: ['openssl'], install: 'apt-get install openssl' },
+  curl: { title: 'curl', commands: ['curl'], install: 'apt-get install curl' },
 };
 
 export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
