@@ -97,8 +97,9 @@ function isAsciiBytes(bytes: Uint8Array): boolean {
 function utf8FormParameters(rawQuery: string, body: Uint8Array): DecodedParameters | undefined {
   if (NON_ASCII_TEXT.test(rawQuery) || !isAsciiBytes(body)) return undefined;
   const list: RequestParameter[] = [];
-  const sent = new Map<string, string>();
   const values: Record<string, string> = Object.create(null) as Record<string, string>;
+  // Names sent empty (which `values` leaves out), kept apart only once there is one.
+  let sentEmpty: Set<string> | undefined;
   for (const text of [rawQuery, asciiText(body)]) {
     for (let start = 0; start < text.length; ) {
       let end = text.indexOf('&', start);
@@ -109,11 +110,11 @@ function utf8FormParameters(rawQuery: string, body: Uint8Array): DecodedParamete
         const name = decodedText(text.slice(start, nameEnd));
         const value = nameEnd === end ? '' : decodedText(text.slice(nameEnd + 1, end));
         if (name === undefined || value === undefined || NON_ASCII_TEXT.test(name)) return undefined;
-        const earlier = sent.get(name);
+        const earlier = values[name] ?? (sentEmpty?.has(name) ? '' : undefined);
         if (earlier === undefined) {
-          sent.set(name, value);
           list.push({ name, value });
           if (value !== '') values[name] = value;
+          else (sentEmpty ??= new Set()).add(name);
         } else if (earlier !== value) {
           return undefined;
         }
@@ -121,7 +122,7 @@ function utf8FormParameters(rawQuery: string, body: Uint8Array): DecodedParamete
       start = end + 1;
     }
   }
-  const charset = sent.get('charset');
+  const charset = values.charset;
   if (charset && charsetNamed(charset) !== 'utf-8') return undefined;
   return { charset: 'utf-8', list, values };
 }

@@ -73,8 +73,10 @@ export function callSatisfies(condition: CallCondition | undefined, count: numbe
  * is resolved (and each nested string parsed) once per request, however many rules ask.
  */
 export function fieldReader(bizContent: Readonly<Record<string, unknown>> | undefined): (path: string) => unknown {
-  const resolved = new Map<string, unknown>([['', bizContent]]);
+  // Made on the first read: most calls meet no rule that reads a field.
+  let resolved: Map<string, unknown> | undefined;
   const read = (path: string): unknown => {
+    resolved ??= new Map<string, unknown>([['', bizContent]]);
     if (resolved.has(path)) return resolved.get(path);
     const at = path.lastIndexOf('.');
     const parent = read(at < 0 ? '' : path.slice(0, at));
