@@ -449,6 +449,7 @@ export const OPENAPI_V3 = {
   'alipay.user.info.share': 'POST',
   'alipay.user.certdoc.certverify.preconsult': 'POST',
   'alipay.user.certdoc.certverify.consult': 'GET',
+  'datadigital.fincloud.generalsaas.face.source.certify': 'POST',
 } as const satisfies Partial<Record<ApiMethod, 'POST' | 'GET'>>;
 export type OpenApiMethod = keyof typeof OPENAPI_V3;
 

@@ -104,7 +104,13 @@ function refusalInteractions(definition: ApiMethodDefinition): MethodInteraction
   });
 }
 
-/** The example over the method's v3 path, with the HTTP method its definition gives; v3 has no public parameters apart from its query or body. */
+/**
+ * The example over the method's v3 path, with the HTTP method its definition gives; v3 has no public parameters apart from its query or body.
+ * An upload method's example goes as a JSON body, without files: a pact's body is one JSON or form document, which
+ * cannot carry the multipart form whose `data` part the signature covers, and the sandbox serves its v3 path a JSON
+ * body too (face.source.certify's picture is optional; a method whose file is required would need this left out).
+ * The multipart form itself is tested with the real alipay-sdk in test/methods/face-source-certify.test.ts.
+ */
 function openApiInteraction(definition: ApiMethodDefinition): MethodInteraction[] {
   if (!definition.openApi) return [];
   const success = successInteraction(definition);

@@ -2,10 +2,11 @@
  * File uploads at gateway.do and 纯服务端人脸核身 (datadigital.fincloud.generalsaas.face.source.certify)
  * against a running sandbox: the real alipay-sdk's upload (AlipayFormData, multipart/form-data) verified
  * both ways, the file kept out of the sign string, the gateway's and the method's limits and malformed
- * multipart bodies through raw HTTP, and the method's answers for known people, pictures and magic identities.
+ * multipart bodies through raw HTTP, the method's answers for known people, pictures and magic identities,
+ * and its OpenAPI v3 path: alipay-sdk's curl() with an AlipayFormData (the fields as JSON in a `data` part).
  */
 import { readFileSync } from 'node:fs';
-import { AlipayFormData } from 'alipay-sdk';
+import { AlipayFormData, AlipayRequestError } from 'alipay-sdk';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
@@ -14,6 +15,7 @@ import { SYNTHETIC_FACE_JPEG_BASE64 } from '../../mock-server/core/identity/synt
 import { reset, useScenario } from '../support/admin-client.js';
 import { sdkFor } from '../support/alipay-sdk-client.js';
 import { answerOf, detailOf, nodeOf, useSandbox, type GatewayAnswer } from '../support/sandbox-fixture.js';
+import { multipartBody, TEST_BOUNDARY, v3Authorization, type FilePart } from '../support/multipart-upload.js';
 import { formEncode, publicParams, signParams } from '../support/signed-request.js';
 
 const sandbox = useSandbox();
@@ -26,13 +28,6 @@ const FACE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACk
 /** A fixture person, who passes in either world. */
 const PERSON = { outer_biz_no: 'FACE0001', cert_type: 'IDENTITY_CARD', cert_name: '戴乙萍', cert_no: '330203195001030308' };
 
-interface FilePart {
-  readonly name: string;
-  readonly filename: string;
-  readonly bytes: Buffer;
-  readonly type?: string;
-}
-
 /** Calls the method as alipay-sdk uploads: AlipayFormData with fields and a file, the answer's sign verified. */
 async function sdkUpload(fields: Readonly<Record<string, string>>, file?: Omit<FilePart, 'type'>): Promise<Record<string, unknown>> {
   const form = new AlipayFormData();
@@ -43,25 +38,14 @@ async function sdkUpload(fields: Readonly<Record<string, string>>, file?: Omit<F
   return node;
 }
 
-function multipartBody(boundary: string, fields: Readonly<Record<string, string>>, files: readonly FilePart[]): Buffer {
-  const pieces: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) pieces.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  for (const file of files) {
-    pieces.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'image/jpeg'}\r\n\r\n`), file.bytes, Buffer.from('\r\n'));
-  }
-  pieces.push(Buffer.from(`--${boundary}--\r\n`));
-  return Buffer.concat(pieces);
-}
-
 /** A signed multipart request written by hand: the public parameters and sign in the query, `signed` what the sign covers. */
 async function rawUpload(fields: Readonly<Record<string, string>>, files: readonly FilePart[], options: { body?: Buffer; contentType?: string; signed?: Readonly<Record<string, string>> } = {}): Promise<GatewayAnswer> {
   const query = publicParams(METHOD);
   const sign = signParams({ ...query, ...(options.signed ?? fields) });
-  const boundary = 'sandbox-test-boundary';
   const response = await fetch(`${sandbox().url}/gateway.do?${formEncode({ ...query, sign })}`, {
     method: 'POST',
-    headers: { 'content-type': options.contentType ?? `multipart/form-data; boundary=${boundary}` },
-    body: options.body ?? multipartBody(boundary, fields, files),
+    headers: { 'content-type': options.contentType ?? `multipart/form-data; boundary=${TEST_BOUNDARY}` },
+    body: options.body ?? multipartBody(TEST_BOUNDARY, fields, files),
   });
   return answerOf(response);
 }
@@ -182,5 +166,78 @@ describe(METHOD, () => {
     const scenario = parseYaml(readFileSync(new URL(`../../scenarios/business-errors/${METHOD}/SYSTEM_ERROR.yaml`, import.meta.url), 'utf8'));
     await useScenario(sandbox(), DEFAULT_APP_ID, scenario);
     expect(await sdkUpload(PERSON)).toMatchObject({ code: '40004', sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙' });
+  });
+});
+
+describe(`${METHOD} over OpenAPI v3 (multipart/form-data)`, () => {
+  const PATH = '/v3/datadigital/fincloud/generalsaas/face/source/certify';
+
+  /** alipay-sdk's curl() with an AlipayFormData: the fields go as JSON in the data part, the picture (null: none) as file_content. */
+  function curlUpload(fields: Readonly<Record<string, string>>, file: Omit<FilePart, 'type'> | null = picture(FACE_JPEG)) {
+    const form = new AlipayFormData();
+    for (const [name, value] of Object.entries(fields)) form.addField(name, value);
+    if (file) form.addFile(file.name, file.filename, file.bytes);
+    return sdkFor(sandbox(), { endpoint: sandbox().url }).curl<Record<string, string>>('POST', PATH, { form });
+  }
+
+  async function refusalOf(call: Promise<unknown>): Promise<AlipayRequestError> {
+    const error = await call.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AlipayRequestError);
+    return error as AlipayRequestError;
+  }
+
+  /** A multipart v3 request written by hand, signed over `signed` (the data part's text unless told). */
+  async function handUpload(parts: Readonly<Record<string, string>>, files: readonly FilePart[], options: { signed?: string; path?: string; body?: Buffer } = {}) {
+    const path = options.path ?? PATH;
+    const authorization = v3Authorization(path, options.signed ?? parts.data ?? '');
+    const response = await fetch(sandbox().url + path, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${TEST_BOUNDARY}`, authorization },
+      body: options.body ?? multipartBody(TEST_BOUNDARY, parts, files),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown>, detail: decodeURI(response.headers.get('x-sandbox-detail') ?? '') };
+  }
+
+  it('answers curl() with a form: 200, the success fields, the signature verified by the SDK; the same certify_no as over gateway.do', async () => {
+    const answer = await curlUpload({ ...PERSON, outer_biz_no: 'FACEV3001' });
+    expect(answer.responseHttpStatus).toBe(200);
+    expect(answer.data).toMatchObject({ passed: 'T', quality: '90.0', score: '95.0' });
+    expect(answer.data.certify_no).toMatch(/^[0-9a-f]{32}$/);
+    expect(await sdkUpload({ ...PERSON, outer_biz_no: 'FACEV3001' })).toMatchObject({ certify_no: answer.data.certify_no });
+    const withoutPicture = await curlUpload(PERSON, null);
+    expect(withoutPicture.data).toMatchObject({ passed: 'T' });
+    expect(withoutPicture.data).not.toHaveProperty('score');
+    expect((await curlUpload(PERSON, picture(Buffer.from('not a picture')))).data).toMatchObject({ passed: 'F', score: '0' });
+  });
+
+  it('holds the file to the same rules as gateway.do: a picture over the 1M is FILE_SIZE_TO_LARGE, an .exe invalid-file-extension, both HTTP 400', async () => {
+    const large = Buffer.concat([FACE_JPEG, Buffer.alloc(1024 * 1024 + 1 - FACE_JPEG.length)]);
+    const oversized = await refusalOf(curlUpload(PERSON, picture(large)));
+    expect(oversized).toMatchObject({ responseHttpStatus: 400, code: 'FILE_SIZE_TO_LARGE', message: expect.stringContaining('文件过大') });
+    expect(decodeURI(String(oversized.responseHttpHeaders?.['x-sandbox-detail']))).toContain('at most 1M (1048576 bytes)');
+    expect(await refusalOf(curlUpload(PERSON, picture(FACE_JPEG, 'face.exe')))).toMatchObject({ responseHttpStatus: 400, code: 'invalid-file-extension' });
+  });
+
+  it('refuses a data part other than the one signed: the signature covers its text', async () => {
+    const data = JSON.stringify(PERSON);
+    expect(await handUpload({ data }, [picture(FACE_JPEG)])).toMatchObject({ status: 200, json: { passed: 'T' } });
+    const tampered = await handUpload({ data: JSON.stringify({ ...PERSON, cert_name: '张三' }) }, [picture(FACE_JPEG)], { signed: data });
+    expect(tampered).toMatchObject({ status: 401, json: { code: 'invalid-signature' } });
+    expect(tampered.detail).toContain('a multipart body: the "data" part\'s text as the body, the files left out');
+    expect(tampered.detail).toContain(JSON.stringify(JSON.stringify({ ...PERSON, cert_name: '张三' })).slice(1, -1));
+  });
+
+  it.each([
+    ['a method that takes no files', { path: '/v3/alipay/user/certify/open/initialize' }, { data: '{}' }, [], 'invalid-parameter', /alipay\.user\.certify\.open\.initialize takes no files/],
+    ['no data part', {}, {}, [picture(FACE_JPEG)], 'invalid-parameter', /has no "data" part/],
+    ['a data part that is no JSON', {}, { data: 'cert_name=戴乙萍' }, [], 'invalid-parameter', /the "data" part is not JSON/],
+    ['a data part that is a JSON list', {}, { data: '[]' }, [], 'invalid-parameter', /the "data" part must be a JSON object/],
+    ['a text part beside data', {}, { data: JSON.stringify(PERSON), cert_name: '张三' }, [], 'invalid-parameter', /the text part "cert_name" is not read/],
+    ['a file part the method does not take', {}, { data: JSON.stringify(PERSON) }, [picture(FACE_JPEG), { name: 'other_file', filename: 'a.png', bytes: FACE_PNG }], 'invalid-parameter', /other_file is not a file parameter/],
+    ['a body that is no multipart', { body: Buffer.from('--other--') }, {}, [], 'upload-fail', /no part begins with the boundary/],
+  ] as const)('answers %s with HTTP 400 and its code, the reason in x-sandbox-detail', async (_what, options, parts, files, code, detail) => {
+    const answer = await handUpload(parts, files, options);
+    expect(answer).toMatchObject({ status: 400, json: { code, message: expect.any(String) } });
+    expect(answer.detail).toMatch(detail);
   });
 });

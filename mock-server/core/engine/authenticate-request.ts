@@ -7,14 +7,14 @@ import type { RegisteredApp } from '../apps/registered-app.js';
 import type { CoreCrypto } from '../protocol/core-crypto.js';
 import { CharsetMismatchError, decodeParameter } from '../protocol/charset.js';
 import { publicError, publicErrorWithSubMsg } from '../protocol/public-errors.js';
-import { gatewayUploadProblem } from '../protocol/file-uploads.js';
-import { isMultipart, MalformedMultipartError, parseMultipart, type MultipartBody, type UploadedFile } from '../protocol/multipart-form.js';
+import { isMultipart } from '../protocol/multipart-form.js';
 import { checkPublicParameters, type PublicParameters } from '../protocol/public-parameters.js';
 import { decodeRequestParameters, ParameterError, type DecodedParameters } from '../protocol/request-parameters.js';
 import { signEncodingProblem, signStringBytes, signStringText } from '../protocol/signature.js';
 import { diagnoseSignature } from '../protocol/signature-doctor.js';
 import { checkTimestamp } from '../protocol/timestamp.js';
 import type { AppDirectory, GatewayRequest, GatewaySettings } from './engine-contract.js';
+import { checkGatewayUploads, filesByName, readMultipart } from './method-uploads.js';
 import { Rejection, type RequestState } from './request-state.js';
 
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
@@ -61,45 +61,16 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     }
   }
 
-  /** A multipart body's parts; one that cannot be read is an upload that failed, as Alipay names it. */
-  function multipartBody(request: GatewayRequest): MultipartBody {
-    try {
-      return parseMultipart(request.body, request.contentType ?? '');
-    } catch (error) {
-      if (error instanceof MalformedMultipartError) throw new Rejection(publicError('isv.upload-fail', `the multipart/form-data body cannot be read: ${error.message}`));
-      throw error;
-    }
-  }
-
-  /** The files by part name: a name twice, or one a text parameter also has, is ambiguous. */
-  function uploadedFiles(files: MultipartBody['files'], values: Readonly<Record<string, string>>): ReadonlyMap<string, UploadedFile> {
-    const byName = new Map<string, UploadedFile>();
-    for (const [name, file] of files) {
-      if (byName.has(name)) throw new Rejection(publicError('isv.invalid-parameter', `the file part ${name} appears twice; send each file once`));
-      if (values[name] !== undefined) throw new Rejection(publicError('isv.invalid-parameter', `${name} is sent both as a file and as a text parameter; send it once`));
-      byName.set(name, file);
-    }
-    return byName;
-  }
-
-  /** The gateway's own checks of every file (extension, size), after the caller is known to be who it says. */
-  function checkUploads(files: ReadonlyMap<string, UploadedFile>): void {
-    for (const [name, file] of files) {
-      const problem = gatewayUploadProblem(name, file);
-      if (problem) throw new Rejection(problem);
-    }
-  }
-
   /** The query's and body's parameters, and a multipart body's files (which the sign string leaves out). */
   function decodeBody(request: GatewayRequest, state: RequestState): DecodedParameters {
-    const multipart = request.body.length > 0 && isMultipart(request.contentType) ? multipartBody(request) : undefined;
+    const multipart = request.body.length > 0 && isMultipart(request.contentType) ? readMultipart(request.body, request.contentType ?? '') : undefined;
     try {
       state.decoded = decodeRequestParameters(request.rawQuery, multipart ? multipart.fields : request.body);
     } catch (error) {
       if (error instanceof ParameterError) throw new Rejection(error.error);
       throw error;
     }
-    if (multipart?.files.length) state.files = uploadedFiles(multipart.files, state.decoded.values);
+    if (multipart?.files.length) state.files = filesByName(multipart.files, state.decoded.values);
     return state.decoded;
   }
 
@@ -210,7 +181,7 @@ export function createAuthenticator(deps: AuthenticationDependencies) {
     checkSignature(params, decoded, app, state);
     const timestamp = checkTimestamp(params.timestamp, deps.now(), settings.timestampWindowMs);
     if (!timestamp.ok) throw new Rejection(publicError('isv.invalid-timestamp', timestamp.detail));
-    if (state.files) checkUploads(state.files);
+    if (state.files) checkGatewayUploads(state.files);
     return { params, app, decoded: decryptContent(decoded, app, state) };
   }
 

@@ -1,12 +1,43 @@
 /**
- * The files a method receives: the gateway passed every file part it could take (authenticate-request.ts);
- * here each must be one of the method's file parameters and within that parameter's bound.
+ * A request's uploads, over either protocol: the multipart body read (a body that cannot be read is an
+ * upload that failed, as Alipay names it), the files by part name, the gateway's checks of every file
+ * (file-uploads.ts), and what the method receives: each file one of its file parameters and within
+ * that parameter's bound.
  */
 import type { ApiMethodDefinition } from '../methods/api-method.js';
-import { methodUploadProblem } from '../protocol/file-uploads.js';
-import type { UploadedFile } from '../protocol/multipart-form.js';
+import { gatewayUploadProblem, methodUploadProblem } from '../protocol/file-uploads.js';
+import { MalformedMultipartError, parseMultipart, type MultipartBody, type UploadedFile } from '../protocol/multipart-form.js';
 import { publicError } from '../protocol/public-errors.js';
 import { Rejection } from './request-state.js';
+
+/** A multipart body's parts, or isv.upload-fail saying what is wrong with it. */
+export function readMultipart(body: Uint8Array, contentType: string): MultipartBody {
+  try {
+    return parseMultipart(body, contentType);
+  } catch (error) {
+    if (error instanceof MalformedMultipartError) throw new Rejection(publicError('isv.upload-fail', `the multipart/form-data body cannot be read: ${error.message}`));
+    throw error;
+  }
+}
+
+/** The files by part name: a name twice, or one a text parameter also has, is ambiguous. */
+export function filesByName(files: MultipartBody['files'], values: Readonly<Record<string, unknown>>): ReadonlyMap<string, UploadedFile> {
+  const byName = new Map<string, UploadedFile>();
+  for (const [name, file] of files) {
+    if (byName.has(name)) throw new Rejection(publicError('isv.invalid-parameter', `the file part ${name} appears twice; send each file once`));
+    if (values[name] !== undefined) throw new Rejection(publicError('isv.invalid-parameter', `${name} is sent both as a file and as a text parameter; send it once`));
+    byName.set(name, file);
+  }
+  return byName;
+}
+
+/** The gateway's own checks of every file (extension, size), after the caller is known to be who it says. */
+export function checkGatewayUploads(files: ReadonlyMap<string, UploadedFile>): void {
+  for (const [name, file] of files) {
+    const problem = gatewayUploadProblem(name, file);
+    if (problem) throw new Rejection(problem);
+  }
+}
 
 function refuseUnknownFile(name: string, definition: ApiMethodDefinition): never {
   const names = Object.keys(definition.uploads ?? {});

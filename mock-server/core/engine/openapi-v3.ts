@@ -2,6 +2,9 @@
  * Alipay's OpenAPI v3 (reference §7), what alipay-sdk 4's curl() speaks: REST paths such as
  * `POST /v3/alipay/user/certify/open/initialize` with a JSON body, an `Authorization:
  * ALIPAY-SHA256withRSA app_id=…,nonce=…,timestamp=…,sign=…` header, and answers signed in headers.
+ * An upload API's POST may instead be multipart/form-data, as curl() sends an AlipayFormData: the
+ * parameters as JSON in a `data` part, which the signature covers as it covers a JSON body, and the
+ * files as parts, checked as gateway.do checks them (method-uploads.ts).
  * Only the protocol lives here: the request reaches the same scenarios, methods and state as a
  * gateway.do call (gateway-engine.ts dispatches it), and the same outcome is rendered the v3 way.
  */
@@ -11,13 +14,15 @@ import { withJsonText } from '../methods/biz-content.js';
 import type { RegisteredMethod } from '../methods/method-registry.js';
 import { unknownOpenApiPathDiagnosis } from '../methods/method-suggestions.js';
 import { withNotes } from '../methods/json-near-misses.js';
-import { utf8Bytes } from '../protocol/bytes.js';
+import { latin1Text, utf8Bytes } from '../protocol/bytes.js';
+import { isMultipart, type MultipartBody } from '../protocol/multipart-form.js';
 import { publicError, publicErrorWithSubMsg, type ErrorFields } from '../protocol/public-errors.js';
 import { successFields } from '../protocol/response-envelope.js';
 import { openApiSignString, signEncodingProblem, type OpenApiSignParts } from '../protocol/signature.js';
 import { diagnoseOpenApiSignature } from '../protocol/signature-doctor.js';
 import { checkBodyArrived } from './authenticate-request.js';
 import { statusPage } from './envelope-faults.js';
+import { checkGatewayUploads, filesByName, readMultipart } from './method-uploads.js';
 import { detailHeader } from './render-response.js';
 import type { GatewayEngineDependencies, GatewayOutcome, GatewayResponse, NonceBook, OpenApiRequest } from './engine-contract.js';
 
@@ -59,6 +64,41 @@ export function memoryNonceBook(): NonceBook {
 }
 
 const SCHEME = 'ALIPAY-SHA256withRSA ';
+
+/** The part of a v3 upload that holds the parameters as JSON (alipay-sdk's curl() names it so). */
+const DATA_PART = 'data';
+
+/** A v3 upload's parts: the `data` part's text, which stands for the body (signed, parsed), and the files. */
+interface OpenApiUpload {
+  readonly data: string;
+  readonly files: MultipartBody['files'];
+}
+
+/**
+ * A multipart/form-data POST, read, where the method takes files; undefined for any other body. The
+ * parameters travel in one `data` part only: any other text part would be a parameter the signature
+ * does not cover.
+ */
+function uploadOf(request: OpenApiRequest, method: RegisteredMethod): OpenApiUpload | undefined {
+  const contentType = request.headers['content-type'];
+  if (contentType === undefined || !isMultipart(contentType)) return undefined;
+  const { definition } = method;
+  if (!definition.uploads) {
+    throw new Rejection(publicError('isv.invalid-parameter', `${definition.name} takes no files: send its parameters as a JSON body (Content-Type application/json), not multipart/form-data`));
+  }
+  const { fields, files } = readMultipart(request.body, contentType);
+  const fileNames = Object.keys(definition.uploads).join(', ');
+  const textParts = fields.map((field) => latin1Text(field.name));
+  const other = textParts.find((name) => name !== DATA_PART);
+  if (other !== undefined) {
+    throw new Rejection(publicError('isv.invalid-parameter', `the text part ${JSON.stringify(other)} is not read: a v3 upload carries its parameters as JSON in the one "${DATA_PART}" part, and files (${fileNames}) as parts with a filename`));
+  }
+  if (textParts.length !== 1) {
+    const problem = textParts.length ? `has the "${DATA_PART}" part ${textParts.length} times; send it once` : `has no "${DATA_PART}" part`;
+    throw new Rejection(publicError('isv.invalid-parameter', `the multipart body ${problem}: the parameters go as JSON in a part named "${DATA_PART}" (Content-Type application/json), beside the files (${fileNames})`));
+  }
+  return { data: new TextDecoder().decode(fields[0]!.value), files };
+}
 
 /** The Authorization header's fields, and the authString the signature covers (all but `,sign=`). */
 function parseAuthorization(header: string | undefined): { fields: Record<string, string>; authString: string } {
@@ -175,7 +215,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
    * The method's parameters: the JSON body of a POST (with the query parameters its definition names),
    * the query of a GET; JSON objects where v1 has JSON text.
    */
-  function parametersOf(request: OpenApiRequest, body: string, method: RegisteredMethod): Record<string, unknown> {
+  function parametersOf(request: OpenApiRequest, body: string, method: RegisteredMethod, carrier: string): Record<string, unknown> {
     let parameters: unknown;
     if (request.httpMethod === 'GET') {
       parameters = Object.fromEntries(queryOf(request));
@@ -183,10 +223,10 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
       try {
         parameters = body === '' ? {} : JSON.parse(body);
       } catch (error) {
-        throw new Rejection(publicError('isv.invalid-parameter', `the body is not JSON (${(error as Error).message}); send the parameters as a JSON object`));
+        throw new Rejection(publicError('isv.invalid-parameter', `${carrier} is not JSON (${(error as Error).message}); send the parameters as a JSON object`));
       }
     }
-    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw new Rejection(publicError('isv.invalid-parameter', 'the body must be a JSON object'));
+    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw new Rejection(publicError('isv.invalid-parameter', `${carrier} must be a JSON object`));
     const sent = parameters as Record<string, unknown>;
     const value = method.definition.openApiQuery ? { ...sent, ...queryParametersOfPost(request, method) } : sent;
     return method.jsonTextFields.length ? withJsonText(value, method.jsonTextFields) : value;
@@ -199,6 +239,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
   async function authenticate(request: OpenApiRequest, state: RequestState): Promise<OpenApiCall> {
     checkBodyArrived(request, settings);
     const method = routeOf(request, state);
+    const upload = uploadOf(request, method);
     const { fields, authString } = parseAuthorization(request.headers.authorization);
     const app = fields.app_id === undefined ? undefined : deps.apps.find(fields.app_id);
     if (!app) throw new Rejection(publicError('isv.invalid-app-id', `app_id ${fields.app_id ?? '(missing)'} in the Authorization header is not registered with the sandbox; POST it to /__admin/apps`));
@@ -206,7 +247,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
     checkCertificate(fields, request, app, state);
     const nowMs = deps.now();
     const timestampMs = checkTimestamp(fields.timestamp, nowMs);
-    const body = new TextDecoder().decode(request.body);
+    const body = upload ? upload.data : new TextDecoder().decode(request.body);
     const parts = signParts(authString, request, body);
     const expected = openApiSignString(parts);
     state.signature = 'refused';
@@ -215,13 +256,18 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
       const diagnosis = () => diagnoseOpenApiSignature({ ...parts, sign: fields.sign!, app, apps: deps.apps.all() }, deps.crypto);
       throw new Rejection(
         publicErrorWithSubMsg('isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配'),
-        signEncodingProblem(fields.sign!) ?? `${diagnosis()}. The gateway verified SHA256withRSA over ${JSON.stringify(expected)} with app ${app.appId}'s public key`,
+        signEncodingProblem(fields.sign!) ?? `${diagnosis()}. The gateway verified SHA256withRSA over ${JSON.stringify(expected)}${upload ? ` (a multipart body: the "${DATA_PART}" part's text as the body, the files left out)` : ''} with app ${app.appId}'s public key`,
       );
     }
     state.signature = 'verified';
     await checkReplay(fields.nonce, timestampMs, nowMs);
     const appAuthToken = request.headers['alipay-app-auth-token'];
-    return { method, app, parameters: parametersOf(request, decrypted(request, body, app, state), method), ...(appAuthToken ? { appAuthToken } : {}) };
+    const parameters = parametersOf(request, decrypted(request, body, app, state), method, upload ? `the "${DATA_PART}" part` : 'the body');
+    if (upload?.files.length) {
+      state.files = filesByName(upload.files, parameters);
+      checkGatewayUploads(state.files);
+    }
+    return { method, app, parameters, ...(appAuthToken ? { appAuthToken } : {}) };
   }
 
   /** alipay-encrypt-type: AES: the body is the base64 AES text of the JSON, signed as sent; the answer is encrypted too. */

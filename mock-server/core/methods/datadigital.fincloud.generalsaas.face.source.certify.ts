@@ -10,8 +10,9 @@
  * (certify_no, passed "T：通过；F：不通过", quality and score "double值", mismatch_reason); the same fields in
  * alipay-sdk-python-all and alipay-sdk-net-all; the required fields as go-pay's v3 client checks them
  * (outer_biz_no, cert_type, cert_no, cert_name). The v3 SDKs document POST
- * /v3/datadigital/fincloud/generalsaas/face/source/certify with a multipart body, which the sandbox does not
- * serve yet.
+ * /v3/datadigital/fincloud/generalsaas/face/source/certify with a multipart body: the fields as JSON in a
+ * `data` part and file_content as a file part (core/engine/openapi-v3.ts reads it); a JSON body without the
+ * picture is served there too, since the picture is optional here.
  *
  * Business codes: the documented list of Alipay's v3 SDK model (...FaceSourceCertifyErrorResponseModel): SYSTEM_ERROR,
  * ILLEGAL_ARGUMENT_FORMAT, UNKNOWN_ERROR, ACCOUNT_MONEY_LIMIT_ERROR, FILE_SIZE_TO_LARGE, INVALID_SWITCH; texts in
@@ -81,6 +82,7 @@ export const datadigitalFincloudGeneralsaasFaceSourceCertify = defineApiMethod<P
   bizContentSchema,
   // An upload API: Java's AlipayUploadRequest sends its text parameters beside the file, not in biz_content.
   parametersAt: 'top-level',
+  openApi: 'POST',
   uploads: { file_content: { maxBytes: PICTURE_MAX_BYTES, stated: '1M', overBound: documentedError(FACE_SOURCE_CERTIFY_ERRORS.row('FILE_SIZE_TO_LARGE')) } },
   businessErrors: FACE_SOURCE_CERTIFY_ERRORS.rows,
   identityField: 'cert_no',
