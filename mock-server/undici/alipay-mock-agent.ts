@@ -46,9 +46,10 @@ function pageReply(page: PageAnswer): Reply {
   return { kind: 'answer', status: page.status, headers: page.headers, body: new TextEncoder().encode(page.body), closeConnection: false };
 }
 
+/** The reply's headers, with the body's Content-Length unless the reply gives its own (a HEAD's is the GET's). */
 function headerPairs(headers: Readonly<Record<string, string>>, length: number): Buffer[] {
   const pairs: Buffer[] = [];
-  for (const [name, value] of Object.entries({ ...headers, 'content-length': String(length) })) pairs.push(Buffer.from(name), Buffer.from(value));
+  for (const [name, value] of Object.entries({ 'content-length': String(length), ...headers })) pairs.push(Buffer.from(name), Buffer.from(value));
   return pairs;
 }
 

@@ -2,8 +2,9 @@
  * The hosted pages in-process: the links the methods answer (the H5 face check's certify_url, the App
  * face verification's web_url, 核身's verify_url) are absolute on the Alipay origin the client called,
  * and the msw handlers and the undici agent serve those pages there, GET and form post, and the OAuth
- * consent page on Alipay's OAuth hosts, from the same table as the HTTP server. Every connection undici
- * tries is recorded: none is made, so every page was answered in-process.
+ * consent page on Alipay's OAuth hosts, from the same table as the HTTP server, and a HEAD of each page
+ * as the HTTP server answers it. Every connection undici tries is recorded: none is made, so every page
+ * was answered in-process.
  */
 import { AlipaySdk } from 'alipay-sdk';
 import { request } from 'undici';
@@ -33,13 +34,16 @@ type Call = (method: string, parameters: Record<string, string>) => Promise<Reco
 interface PageVisit {
   readonly status: number;
   readonly location: string | null;
+  readonly contentType: string | null;
+  readonly contentLength: string | null;
   readonly html: string;
 }
 
-/** A browser's steps on a page, as each adapter's world takes them: open a link, post the page's form. */
+/** A browser's steps on a page, as each adapter's world takes them: open a link, post the page's form; or ask for its headers. */
 interface Browser {
   open(url: string): Promise<PageVisit>;
   post(url: string, form: string): Promise<PageVisit>;
+  head(url: string): Promise<PageVisit>;
 }
 
 /** msw: the reference client and the global fetch, both answered by the handlers. */
@@ -50,12 +54,14 @@ function mswCall(gateway: string): Call {
 
 async function fetched(url: string, init: RequestInit = {}): Promise<PageVisit> {
   const response = await fetch(url, { ...init, redirect: 'manual' });
-  return { status: response.status, location: response.headers.get('location'), html: await response.text() };
+  const header = (name: string) => response.headers.get(name);
+  return { status: response.status, location: header('location'), contentType: header('content-type'), contentLength: header('content-length'), html: await response.text() };
 }
 
 const mswBrowser: Browser = {
   open: (url) => fetched(url),
   post: (url, form) => fetched(url, { method: 'POST', headers: { 'content-type': FORM }, body: form }),
+  head: (url) => fetched(url, { method: 'HEAD' }),
 };
 
 /** undici: alipay-sdk with the agent as its proxyAgent, and undici's request() through the same agent. */
@@ -67,21 +73,25 @@ function undiciCall(): Call {
   };
 }
 
-/** A GET, or with `form` its POST. */
-async function dispatched(url: string, form?: string): Promise<PageVisit> {
-  const post = form === undefined ? {} : { method: 'POST' as const, headers: { 'content-type': FORM }, body: form };
+/** A GET, or with `form` its POST, or a HEAD. */
+async function dispatched(url: string, form?: string, method: 'GET' | 'HEAD' = 'GET'): Promise<PageVisit> {
+  const post = form === undefined ? { method } : { method: 'POST' as const, headers: { 'content-type': FORM }, body: form };
   const response = await request(url, { ...post, dispatcher: agent().mockAgent });
-  const location = response.headers.location;
-  return { status: response.statusCode, location: typeof location === 'string' ? location : null, html: await response.body.text() };
+  const header = (name: string) => {
+    const value = response.headers[name];
+    return typeof value === 'string' ? value : null;
+  };
+  return { status: response.statusCode, location: header('location'), contentType: header('content-type'), contentLength: header('content-length'), html: await response.body.text() };
 }
 
 const undiciBrowser: Browser = {
   open: (url) => dispatched(url),
   post: dispatched,
+  head: (url) => dispatched(url, undefined, 'HEAD'),
 };
 
-/** The H5 face check: verify's certify_url, its page, Pass, and the query passes. */
-async function h5FaceCheck(call: Call, browser: Browser, origin: string, order: string): Promise<void> {
+/** An H5 face check started and verified: its certify_id and the certify_url verify answers. */
+async function startH5FaceCheck(call: Call, order: string): Promise<{ certifyId: string; certifyUrl: string }> {
   const { certify_id: certifyId } = await call('datadigital.fincloud.generalsaas.face.certify.initialize', {
     outer_order_no: order,
     biz_code: 'FUTURE_TECH_BIZ_FACE_SDK',
@@ -89,9 +99,15 @@ async function h5FaceCheck(call: Call, browser: Browser, origin: string, order: 
     merchant_config: JSON.stringify({ return_url: 'https://shop.example/back' }),
   });
   const { certify_url: certifyUrl } = await call('datadigital.fincloud.generalsaas.face.certify.verify', { certify_id: certifyId as string });
-  expect(certifyUrl).toBe(`${origin}/__sandbox/certifications/${certifyId as string}`);
-  await passOnPage(browser, certifyUrl as string, 'https://shop.example/back');
-  expect(await call('datadigital.fincloud.generalsaas.face.certify.query', { certify_id: certifyId as string })).toMatchObject({ code: '10000', passed: 'T' });
+  return { certifyId: certifyId as string, certifyUrl: certifyUrl as string };
+}
+
+/** The H5 face check: verify's certify_url, its page, Pass, and the query passes. */
+async function h5FaceCheck(call: Call, browser: Browser, origin: string, order: string): Promise<void> {
+  const { certifyId, certifyUrl } = await startH5FaceCheck(call, order);
+  expect(certifyUrl).toBe(`${origin}/__sandbox/certifications/${certifyId}`);
+  await passOnPage(browser, certifyUrl, 'https://shop.example/back');
+  expect(await call('datadigital.fincloud.generalsaas.face.certify.query', { certify_id: certifyId })).toMatchObject({ code: '10000', passed: 'T' });
 }
 
 /** The App face verification: initialize's web_url, its page, Pass, and the query answers SUCCESS. */
@@ -108,10 +124,16 @@ async function appFaceVerification(call: Call, browser: Browser, origin: string,
   expect(await call('datadigital.fincloud.generalsaas.face.verification.query', { certify_id: started.certify_id as string })).toMatchObject({ code: '10000', certify_state: 'SUCCESS' });
 }
 
-/** 核身: initialize's verify_url, its page, Pass, and confirm answers verify_result true. */
-async function identityVerification(call: Call, browser: Browser, origin: string, bizId: string): Promise<void> {
+/** The 核身 scene of `bizId`, and what initialize answers for it (veritfy_token, verify_url). */
+async function startVerification(call: Call, bizId: string) {
   const scene = { biz_id: bizId, scene_code: 'metro#metro#metro_forgetpwd_confirm#mobileClient' };
   const started = await call('alipay.security.risk.verifyidentity.initialize', { ...scene, product_code: 'SMS|FACE', account_id: PERSON.cert_no, account_name: PERSON.cert_name, account_type: 'CERT', biz_callback_url: 'https://shop.example/verified' });
+  return { scene, started };
+}
+
+/** 核身: initialize's verify_url, its page, Pass, and confirm answers verify_result true. */
+async function identityVerification(call: Call, browser: Browser, origin: string, bizId: string): Promise<void> {
+  const { scene, started } = await startVerification(call, bizId);
   const token = started.veritfy_token as string;
   expect(started.verify_url).toBe(`${origin}/__sandbox/verifications/${token}`);
   await passOnPage(browser, started.verify_url as string, 'https://shop.example/verified');
@@ -129,11 +151,15 @@ async function passOnPage(browser: Browser, link: string, sentTo?: string): Prom
   else expect(posted.status).toBe(200);
 }
 
+/** What a merchant's authorize URL asks of Alipay's OAuth page for the sandbox's default app. */
+function consentQuery(sandbox: SandboxControls): URLSearchParams {
+  return new URLSearchParams({ app_id: sandbox.defaultApp.appId, scope: 'auth_user', redirect_uri: 'https://shop.example/callback', state: 'st-1' });
+}
+
 /** Alipay's OAuth page on its own host, the agreement posted back there, and the code exchanged for the person's info. */
 async function consent(call: Call, browser: Browser, sandbox: SandboxControls): Promise<void> {
-  const appId = sandbox.defaultApp.appId;
   const userId = sandbox.admin.identities().identities[0]!.user_id;
-  const query = new URLSearchParams({ app_id: appId, scope: 'auth_user', redirect_uri: 'https://shop.example/callback', state: 'st-1' });
+  const query = consentQuery(sandbox);
   const page = await browser.open(`${OAUTH}/oauth2/publicAppAuthorize.htm?${query}`);
   expect(page.status).toBe(200);
   expect(page.html).toContain('action="/__sandbox/oauth2/authorize"');
@@ -165,6 +191,30 @@ describe('the hosted pages through the undici MockAgent (alipay-sdk)', () => {
   it('核身: verify_url is on https://openapi.alipay.com, its page passes the person', () => identityVerification(undiciCall(), undiciBrowser, ALIPAY, 'INPROC-UNDICI-VERIFY'));
 
   it('the consent page on the OAuth host', () => consent(undiciCall(), undiciBrowser, agent()));
+});
+
+/** A HEAD of a page's link is answered as the HTTP server answers it: the GET's status and headers, the GET body's length, no body. */
+async function headLikeGet(browser: Browser, url: string, status: number): Promise<void> {
+  const page = await browser.open(url);
+  expect(page.status).toBe(status);
+  const head = await browser.head(url);
+  expect(head).toEqual({ ...page, contentLength: String(Buffer.byteLength(page.html)), html: '' });
+}
+
+describe('a HEAD of a hosted page in-process', () => {
+  const adapters: ReadonlyArray<[string, () => Call, Browser, () => SandboxControls]> = [
+    ['msw', () => mswCall(ALIPAY), mswBrowser, msw],
+    ['undici', undiciCall, undiciBrowser, agent],
+  ];
+
+  it.each(adapters)('%s: the certification page, the 核身 page and the consent page, and a link to nothing', async (name, call, browser, sandbox) => {
+    const { certifyUrl } = await startH5FaceCheck(call(), `INPROC-HEAD-${name}`);
+    await headLikeGet(browser, certifyUrl, 200);
+    const { started } = await startVerification(call(), `INPROC-HEAD-${name}`);
+    await headLikeGet(browser, started.verify_url as string, 200);
+    await headLikeGet(browser, `${OAUTH}/oauth2/publicAppAuthorize.htm?${consentQuery(sandbox())}`, 200);
+    await headLikeGet(browser, `${ALIPAY}/__sandbox/verifications/nope`, 404);
+  });
 });
 
 describe('bad input to an in-process page', () => {

@@ -2,7 +2,8 @@
  * The one table of the sandbox's hosted pages: each page's verb, path pattern, where the in-process
  * adapters serve it, and what answers it. Every adapter translates this table into its world rather
  * than listing the pages again: the HTTP server makes Express routes of it, the msw handlers and the
- * undici agent match requests against it with `hostedPageAt` and answer with `answerHostedPage`.
+ * undici agent match requests against it with `hostedPageAt` and answer with `answerHostedPage`. A HEAD
+ * of a GET page is answered as Express answers it: the GET's status and headers, no body.
  *
  * Platform-neutral (no node:*), like the pages themselves: the browser build of the msw handlers runs it.
  */
@@ -60,6 +61,8 @@ export const HOSTED_PAGES: readonly HostedPage[] = [
 /** A request an in-process adapter matched to a page. */
 export interface HostedPageMatch {
   readonly page: HostedPage;
+  /** A HEAD of a GET page: its answer's headers only. */
+  readonly head: boolean;
   /** Undefined when a `:name` segment is not valid percent-encoding: the page answers 400. */
   readonly params: Readonly<Record<string, string>> | undefined;
   readonly query: string;
@@ -118,10 +121,11 @@ export function hostedPageAt(verb: string, origin: string, target: string, isGat
   const at = target.indexOf('?');
   const path = at < 0 ? target : target.slice(0, at);
   const query = at < 0 ? '' : target.slice(at + 1);
+  const head = verb === 'HEAD';
   for (const page of HOSTED_PAGES) {
-    if (page.verb !== verb || !sites.includes(page.site)) continue;
+    if (page.verb !== (head ? 'GET' : verb) || !sites.includes(page.site)) continue;
     const matched = matchPath(page.path, path);
-    if (matched) return { page, params: matched.params, query };
+    if (matched) return { page, head, params: matched.params, query };
   }
   return undefined;
 }
@@ -140,8 +144,17 @@ function formOf(verb: HostedPage['verb'], body: PageBody): string {
   return verb === 'POST' && type === PAGE_FORM_TYPE ? new TextDecoder().decode(body.bytes) : '';
 }
 
+/**
+ * What a HEAD gets, as HTTP servers (Express among them) answer it: the GET's status and headers, its
+ * Content-Length the length the GET's body would have, and no body.
+ */
+function headOf(answer: PageAnswer): PageAnswer {
+  return { status: answer.status, headers: { ...answer.headers, 'content-length': String(new TextEncoder().encode(answer.body).length) }, body: '' };
+}
+
 /** The page's answer to a matched request (a GET's body is ignored); bad input is a 4xx page. */
 export async function answerHostedPage(admin: SandboxAdmin, match: HostedPageMatch, body: PageBody): Promise<PageAnswer> {
+  if (match.head) return headOf(await answerHostedPage(admin, { ...match, head: false }, body));
   if (!match.params) return refusal(400, 'the link is not valid percent-encoding');
   if (body.bytes.length > PAGE_FORM_MAX_BYTES) return refusal(413, `the form is larger than the ${PAGE_FORM_MAX_BYTES} bytes a page posts`);
   return match.page.answer(admin, { params: match.params, query: match.query, form: formOf(match.page.verb, body) });
