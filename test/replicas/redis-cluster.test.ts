@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
-import { REDIS_MISSING, startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
+import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
 import { startReplica, stopReplica, type Replica } from '../support/replicas.js';
 
 const INITIALIZE = 'alipay.user.certify.open.initialize';
@@ -18,7 +18,7 @@ const TAG = '{alipay-sandbox}';
 
 const initialize = (orderNo: string) => signedRequest({ ...publicParams(INITIALIZE), biz_content: JSON.stringify({ ...VALID_REQUESTS[INITIALIZE], outer_order_no: orderNo }) });
 
-describe.skipIf(REDIS_MISSING)('replicas on a Redis Cluster of three masters', () => {
+describe('replicas on a Redis Cluster of three masters', { tags: ['redis-server'] }, () => {
   let cluster: RedisCluster;
   let replicas: Replica[] = [];
 

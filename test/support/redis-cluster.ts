@@ -8,9 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, REDIS_MISSING, started } from './redis-server.js';
+import { freePort, started } from './redis-server.js';
 
-export { REDIS_MISSING };
 
 const MASTERS = 3;
 

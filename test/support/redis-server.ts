@@ -9,10 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { besideTool, skipsTool, toolPath } from './required-tools.js';
+import { besideTool, toolPath } from './required-tools.js';
 
-/** For a skipIf not yet written as the tag: why this run skips Redis tests, or undefined. */
-export const REDIS_MISSING = skipsTool('redis-server') ? 'redis-server is missing (apt-get install redis-server)' : undefined;
 
 export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
