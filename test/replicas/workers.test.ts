@@ -2,7 +2,6 @@
  * `serve --workers N --store redis://…`: one command, N processes on one port sharing one state; a
  * worker that dies is replaced; SIGTERM stops them all. And the options that cannot work are refused.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
@@ -14,17 +13,10 @@ import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { until } from '../support/replicas.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
+import { childrenOf } from '../support/child-processes.js';
 
 const INITIALIZE = 'alipay.user.certify.open.initialize';
 
-/** The pids of a process's children. */
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
 
 describe('serve options for replicas', () => {
   it('refuses --workers 2 without a --store, a --store that is not redis://, and --store beside --data-dir', () => {

@@ -18,6 +18,7 @@ import { cliArgs, ROOT, servedUrl } from '../support/cli-process.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { toolPath } from '../support/required-tools.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
+import { childrenOf } from '../support/child-processes.js';
 
 /** The failures are the point here: their log lines would only drown the test output. */
 const silent = pino({ level: 'silent' });
@@ -325,7 +326,7 @@ describe('a new data folder, traced with strace', { tags: ['strace'] }, () => {
       expect(await answer.text()).toContain('"code":"10000"');
     } finally {
       // The sandbox is strace's child: stopping it ends the trace (stopping strace would only detach).
-      for (const pid of execFileSync('pgrep', ['-P', String(traced.pid)], { encoding: 'utf8' }).trim().split('\n')) process.kill(Number(pid), 'SIGTERM');
+      for (const pid of childrenOf(traced.pid!)) process.kill(pid, 'SIGTERM');
       await exited;
     }
     const calls = tracedCalls(readFileSync(log, 'utf8'));
