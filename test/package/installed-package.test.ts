@@ -104,11 +104,11 @@ function shell(line: string, env: Readonly<Record<string, string>>): Promise<{ c
 describe('the packed tarball', SIDE_BY_SIDE, () => {
   it('holds the build, the test-only keys and certificates, the scenarios, README and LICENSE, and nothing else', () => {
     const files = installed.files;
-    for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/bin/alipay-sandbox.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml', 'dist/console/console.js', 'dist/console/console.css']) {
+    for (const expected of ['LICENSE', 'README.md', 'package.json', 'dist/mock-server/index.js', 'dist/mock-server/index.d.ts', 'dist/mock-server/index.js.map', 'dist/bin/alipay-sandbox.js', 'fixtures/keys/default-app.private-key.pkcs1.pem', 'fixtures/keys/README.md', 'fixtures/certs/alipayRootCert.crt', 'fixtures/identities/fixture-people.json', 'scenarios/scenario.schema.json', 'scenarios/gateway-outage.yaml', 'dist/console/console.js', 'dist/console/console.css', 'docs/getting-started/node.md']) {
       expect(files).toContain(expected);
     }
     // fixtures/identities/README.md is the fixture people's header (a JSON array holds none); npm packs a folder's README.
-    const allowed = /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|dist\/console\/console\.css|fixtures\/(keys|certs)\/[^/]+|fixtures\/identities\/(fixture-people\.json|README\.md)|scenarios\/.+\.(yaml|json|md))$/;
+    const allowed = /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|dist\/console\/console\.css|fixtures\/(keys|certs)\/[^/]+|fixtures\/identities\/(fixture-people\.json|README\.md)|scenarios\/.+\.(yaml|json|md)|docs\/.+\.(md|png))$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
     expect(files.filter((file) => /(^|\/)(test|\.ci)\/|\.test\.|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
     // The build and generation scripts run in this checkout only; nothing of them is compiled into the package.
