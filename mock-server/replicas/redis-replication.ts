@@ -4,7 +4,7 @@
  * stream of changes each replica follows (replica-link.ts). Keys, after the prefix:
  *   apps hash · scenarios hash · clock · epoch (of the call counts, one per reset) ·
  *   count:, fired: and rate:<epoch>:…, listed in counters:<epoch> and deleted at the next reset ·
- *   journal stream (capped) with journal-id · nonce:<nonce> of v3 requests, expiring with their window
+ *   journal stream (capped; an entry per batch of requests, their ids counted by journal-id) · nonce:<nonce> of v3 requests, expiring with their window
  */
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
@@ -16,7 +16,7 @@ import { StateUnavailableError } from '../core/state/shared-state.js';
 import { RedisConnection, RedisScript } from './redis-connection.js';
 import { coalesced, publishedValue, ReplicaLink } from './replica-link.js';
 import { RedisStateStorage, sharedBatchOf } from './redis-state-storage.js';
-import { CHANGE_STREAM_LENGTH, RedisWrites } from './redis-writes.js';
+import { CHANGE_STREAM_LENGTH, journalEntriesOf, RedisWrites } from './redis-writes.js';
 import type { ReplicatedParts, Replication, SharedControls } from './replication.js';
 import { redisAddress } from './store-address.js';
 
@@ -270,7 +270,7 @@ class RedisReplication implements Replication {
     for (;;) {
       const entries = (await this.#redis.sendCommand(['XRANGE', this.#key('journal'), `(${this.#journalPosition}`, '+', 'COUNT', String(JOURNAL_READ)])) as [string, string[]][];
       for (const [position, fields] of entries) {
-        this.#journal.receive({ id: Number(fields[1]), ...(JSON.parse(fields[3]!) as NewEntry) });
+        for (const { id, entry } of journalEntriesOf(fields)) this.#journal.receive({ id, ...(entry as NewEntry) });
         this.#journalPosition = position;
       }
       if (entries.length < JOURNAL_READ) return;

@@ -2,10 +2,12 @@
  * Group commit: the writes a replica makes on the request path (each request's checked commit, each
  * journal entry) go to Redis as one script call per batch, with one batch in flight at a time; what
  * comes meanwhile waits for the next. With `appendfsync always` every write Redis takes costs it an
- * fsync, and that fsync, not the commands, is most of Redis's CPU: a batch pays one for all of its
- * requests. Each commit in a batch is still checked on its own, in order, against what the commits
- * before it wrote, and each gets its own entry in the change stream (its own version); a caller is
- * answered only once Redis has answered the batch, so an acknowledged change is stored.
+ * fsync, and that fsync is most of Redis's CPU at a few hundred requests a second: a batch pays one
+ * for all of its requests. Each commit in a batch is still checked on its own, in order, against what
+ * the commits before it wrote; the batch's commits that hold then share one entry of the change
+ * stream (their version) and one write per hash, and its journal entries one stream entry, so that
+ * what Redis runs and appends to its file per request shrinks as batches grow. A caller is answered
+ * only once Redis has answered the batch, so an acknowledged change is stored.
  */
 import type { CommitResult, SharedCommit } from '../core/state/shared-state.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
@@ -13,81 +15,113 @@ import { RedisScript, type RedisConnection } from './redis-connection.js';
 /** Entries of the change stream kept for replicas that fall behind (Redis trims past it, approximately). */
 export const CHANGE_STREAM_LENGTH = 100_000;
 
-/** `local version = versionOf(hash, key)`: a stored value's version, or '0' when there is none. */
-export const VERSION_OF = `
-local function versionOf(hash, key)
-  local stored = redis.call('HGET', hash, key)
-  if not stored then return '0' end
-  return string.match(stored, '^(%S+)')
-end`;
-
 /**
  * KEYS state, claims, changes, journal, journal-id; ARGV change cap, journal cap, commits n, then per
  * commit: records n, claims n, removals n, (key, expected, change)…, (key, expected, owner)…,
  * (key, expected)…; then the journal entries (JSON), to the end. A removed key is a record's or,
  * starting `order`, a claim's. Answers each commit's {'ok', version} or {'conflict', key…}.
+ * A key written by a commit of the batch is a conflict for any later commit of it that names the key:
+ * that one read the key before this batch (each key is written once per stream entry).
+ * Lists are handed to HMGET, HSET and HDEL in slices: unpack is limited to a few thousand values,
+ * and a retention commit may remove more.
  */
-const WRITE = new RedisScript(`${VERSION_OF}
-local function hashOf(key)
-  if string.sub(key, 1, 6) == 'order' .. string.char(0) then return KEYS[2] end
-  return KEYS[1]
+const WRITE = new RedisScript(`
+local SLICE = 1000
+local function sliced(command, hash, list, width)
+  for i = 1, #list, SLICE * width do redis.call(command, hash, unpack(list, i, math.min(i + SLICE * width - 1, #list))) end
 end
-local function conflictsOf(records, claims, removals, r, c, d)
-  local conflicts = {}
-  for i = 0, records - 1 do
-    if versionOf(KEYS[1], ARGV[r + i * 3]) ~= ARGV[r + i * 3 + 1] then table.insert(conflicts, ARGV[r + i * 3]) end
+local function isClaim(key) return string.sub(key, 1, 6) == 'order' .. string.char(0) end
+local function versionsOf(hash, keys, into)
+  for i = 1, #keys, SLICE do
+    local last = math.min(i + SLICE - 1, #keys)
+    local stored = redis.call('HMGET', hash, unpack(keys, i, last))
+    for j = i, last do
+      local value = stored[j - i + 1]
+      into[keys[j]] = value and string.match(value, '^(%S+)') or '0'
+    end
   end
-  for i = 0, claims - 1 do
-    if versionOf(KEYS[2], ARGV[c + i * 3]) ~= ARGV[c + i * 3 + 1] then table.insert(conflicts, ARGV[c + i * 3]) end
-  end
-  for i = 0, removals - 1 do
-    local key = ARGV[d + i * 2]
-    if versionOf(hashOf(key), key) ~= ARGV[d + i * 2 + 1] then table.insert(conflicts, key) end
-  end
-  return conflicts
 end
-local function written(records, claims, removals, r, c, d)
-  local fields = {'type', 'state'}
-  for i = 0, records - 1 do table.insert(fields, 'r:' .. ARGV[r + i * 3]); table.insert(fields, ARGV[r + i * 3 + 2]) end
-  for i = 0, claims - 1 do table.insert(fields, 'c:' .. ARGV[c + i * 3]); table.insert(fields, ARGV[c + i * 3 + 2]) end
-  for i = 0, removals - 1 do table.insert(fields, 'd:' .. ARGV[d + i * 2]); table.insert(fields, '') end
-  local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
-  local values = {}
-  for i = 0, records - 1 do table.insert(values, ARGV[r + i * 3]); table.insert(values, id .. ' ' .. ARGV[r + i * 3 + 2]) end
-  if records > 0 then redis.call('HSET', KEYS[1], unpack(values)) end
-  values = {}
-  for i = 0, claims - 1 do table.insert(values, ARGV[c + i * 3]); table.insert(values, id .. ' ' .. ARGV[c + i * 3 + 2]) end
-  if claims > 0 then redis.call('HSET', KEYS[2], unpack(values)) end
-  for i = 0, removals - 1 do
-    local key = ARGV[d + i * 2]
-    redis.call('HDEL', hashOf(key), key)
-  end
-  return id
-end
-local results = {}
+local commits, recordKeys, claimKeys = {}, {}, {}
 local at = 4
 for n = 1, tonumber(ARGV[3]) do
-  local records, claims, removals = tonumber(ARGV[at]), tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
-  local r = at + 3
-  local c = r + records * 3
-  local d = c + claims * 3
-  at = d + removals * 2
-  local conflicts = conflictsOf(records, claims, removals, r, c, d)
+  local c = {records = tonumber(ARGV[at]), claims = tonumber(ARGV[at + 1]), removals = tonumber(ARGV[at + 2])}
+  c.r = at + 3
+  c.c = c.r + c.records * 3
+  c.d = c.c + c.claims * 3
+  at = c.d + c.removals * 2
+  commits[n] = c
+  for i = 0, c.records - 1 do table.insert(recordKeys, ARGV[c.r + i * 3]) end
+  for i = 0, c.claims - 1 do table.insert(claimKeys, ARGV[c.c + i * 3]) end
+  for i = 0, c.removals - 1 do
+    local key = ARGV[c.d + i * 2]
+    table.insert(isClaim(key) and claimKeys or recordKeys, key)
+  end
+end
+local versions, written = {}, {}
+versionsOf(KEYS[1], recordKeys, versions)
+versionsOf(KEYS[2], claimKeys, versions)
+local function conflictsOf(c)
+  local conflicts = {}
+  local function check(key, expected)
+    if written[key] or versions[key] ~= expected then table.insert(conflicts, key) end
+  end
+  for i = 0, c.records - 1 do check(ARGV[c.r + i * 3], ARGV[c.r + i * 3 + 1]) end
+  for i = 0, c.claims - 1 do check(ARGV[c.c + i * 3], ARGV[c.c + i * 3 + 1]) end
+  for i = 0, c.removals - 1 do check(ARGV[c.d + i * 2], ARGV[c.d + i * 2 + 1]) end
+  return conflicts
+end
+local results, fields, records, claims, removedRecords, removedClaims = {}, {'type', 'state'}, {}, {}, {}, {}
+for n, c in ipairs(commits) do
+  local conflicts = conflictsOf(c)
   if #conflicts > 0 then
     table.insert(conflicts, 1, 'conflict')
     results[n] = conflicts
   else
-    results[n] = {'ok', written(records, claims, removals, r, c, d)}
+    for i = 0, c.records - 1 do
+      local key, change = ARGV[c.r + i * 3], ARGV[c.r + i * 3 + 2]
+      written[key] = true
+      table.insert(fields, 'r:' .. key); table.insert(fields, change)
+      table.insert(records, key); table.insert(records, change)
+    end
+    for i = 0, c.claims - 1 do
+      local key, owner = ARGV[c.c + i * 3], ARGV[c.c + i * 3 + 2]
+      written[key] = true
+      table.insert(fields, 'c:' .. key); table.insert(fields, owner)
+      table.insert(claims, key); table.insert(claims, owner)
+    end
+    for i = 0, c.removals - 1 do
+      local key = ARGV[c.d + i * 2]
+      written[key] = true
+      table.insert(fields, 'd:' .. key); table.insert(fields, '')
+      table.insert(isClaim(key) and removedClaims or removedRecords, key)
+    end
+    results[n] = {'ok'}
+  end
+end
+if #fields > 2 then
+  local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+  for i = 2, #records, 2 do records[i] = id .. ' ' .. records[i] end
+  for i = 2, #claims, 2 do claims[i] = id .. ' ' .. claims[i] end
+  sliced('HSET', KEYS[1], records, 2)
+  sliced('HSET', KEYS[2], claims, 2)
+  sliced('HDEL', KEYS[1], removedRecords, 1)
+  sliced('HDEL', KEYS[2], removedClaims, 1)
+  for _, result in pairs(results) do
+    if result[1] == 'ok' then result[2] = id end
   end
 end
 local entries = #ARGV - at + 1
 if entries > 0 then
-  local first = redis.call('INCRBY', KEYS[5], entries) - entries
-  for i = at, #ARGV do
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'id', first + i - at + 1, 'entry', ARGV[i])
-  end
+  local first = redis.call('INCRBY', KEYS[5], entries) - entries + 1
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'first', first, 'entries', '[' .. table.concat(ARGV, ',', at, #ARGV) .. ']')
 end
 return results`);
+
+/** A journal stream entry's fields (first id, entries as a JSON array) → each entry with its id. */
+export function journalEntriesOf(fields: readonly string[]): { id: number; entry: unknown }[] {
+  const first = Number(fields[1]);
+  return (JSON.parse(fields[3]!) as unknown[]).map((entry, i) => ({ id: first + i, entry }));
+}
 
 interface Waiting<T> {
   readonly done: (value: T) => void;
