@@ -2,7 +2,7 @@
  * How many bytes of JavaScript heap the engine allocates a request, and where: V8's sampling heap
  * profiler, keeping the samples of objects the garbage collector has since freed (most of a request's
  * objects die young). Unlike CPU time on this shared machine, it hardly moves from run to run, so it
- * shows what a change to the request path did to "per-request copies and allocations" (issue 19).
+ * shows what a change to the request path did to its copies and allocations.
  */
 import { Session } from 'node:inspector/promises';
 
