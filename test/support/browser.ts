@@ -10,7 +10,7 @@
  * there is none.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { usePerFile } from './per-file.js';
 import { skipsTool, toolPath } from './required-tools.js';
 
 /** Chromium's path; throws, saying what to install, where there is none. */
@@ -28,17 +28,12 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
  * tests skip for want of Chromium, none is launched.
  */
 export function useChromium(): () => Browser {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    if (!skipsTool('chromium')) browser = await launchChromium();
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
+  return usePerFile({
+    what: 'Chromium (for tests tagged chromium)',
+    start: async () => (skipsTool('chromium') ? undefined : launchChromium()),
+    stop: (browser) => browser.close(),
+    startTimeoutMs: 30_000,
   });
-  return () => {
-    if (!browser) throw new Error('Chromium is not running: useChromium() hands out the browser to tests tagged chromium only');
-    return browser;
-  };
 }
 
 export interface PageChoice {

@@ -3,20 +3,19 @@
  * its tests, closed after them. Unhandled requests pass through, so a test sees what msw leaves alone.
  */
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll } from 'vitest';
+import { usePerFile } from './per-file.js';
 import { createMswSandbox, type MswSandbox } from '../../mock-server/msw/index.js';
 
 export function useMswSandbox(): () => MswSandbox {
-  let sandbox: MswSandbox | undefined;
-  let server: ReturnType<typeof setupServer> | undefined;
-  beforeAll(async () => {
-    sandbox = await createMswSandbox();
-    server = setupServer(...sandbox.handlers);
-    server.listen({ onUnhandledRequest: 'bypass' });
+  const listening = usePerFile({
+    what: 'the msw sandbox',
+    start: async () => {
+      const sandbox = await createMswSandbox();
+      const server = setupServer(...sandbox.handlers);
+      server.listen({ onUnhandledRequest: 'bypass' });
+      return { sandbox, server };
+    },
+    stop: ({ server }) => server.close(),
   });
-  afterAll(() => server?.close());
-  return () => {
-    if (!sandbox) throw new Error('the msw sandbox exists inside tests only: useMswSandbox() makes it before them');
-    return sandbox;
-  };
+  return () => listening().sandbox;
 }

@@ -1,22 +1,16 @@
 /**
  * Starts a real sandbox (HTTP server on a free loopback port, in-memory state) around a test file.
  */
-import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../mock-server/sandbox.js';
 import type { SignedRequest } from './signed-request.js';
+import { usePerFile } from './per-file.js';
 
 export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
-  let sandbox: RunningSandbox | undefined;
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, inMemory: true, quiet: true, ...options });
+  return usePerFile({
+    what: 'the sandbox',
+    start: () => startSandbox({ port: 0, inMemory: true, quiet: true, ...options }),
+    stop: (sandbox) => sandbox.close(),
   });
-  afterAll(async () => {
-    await sandbox?.close();
-  });
-  return () => {
-    if (!sandbox) throw new Error('the sandbox is not running');
-    return sandbox;
-  };
 }
 
 export interface GatewayAnswer {
