@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { DEFAULT_APP_ID, testKeyPaths } from '../../fixtures/test-keys.js';
 import { formatLocalTimestamp } from './local-timestamp.js';
+import { signContent } from '../../client-harness/alipay-client.js';
 
 export type Charset = 'utf-8' | 'gbk' | 'gb2312';
 
@@ -39,14 +40,8 @@ export function percentEncode(bytes: Buffer): string {
   return out.toString('latin1', 0, length);
 }
 
-/** Alipay's sign string: sorted, empty values dropped, raw values, `sign` excluded. */
-export function signString(params: Readonly<Record<string, string>>): string {
-  return Object.keys(params)
-    .filter((k) => k !== 'sign' && params[k] !== '')
-    .sort()
-    .map((k) => `${k}=${params[k]}`)
-    .join('&');
-}
+/** Alipay's sign string (sorted, empty values dropped, raw values, `sign` excluded), as the reference client builds it, not the gateway. */
+export const signString = signContent;
 
 export interface SignOptions {
   charset?: Charset;
