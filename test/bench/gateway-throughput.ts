@@ -14,8 +14,8 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { testKeyPaths } from '../../fixtures/test-keys.js';
 import { jsonPieces, writeAllSync } from '../../mock-server/storage/durable-files.js';
-import { startRedis } from '../support/redis-server.js';
 import { allocationsPerCall, type AllocationProfile } from './engine-allocations.js';
+import { benchRedis, capacityLines, measureRedisCapacity, redisLine, withRedisPerRequest, writeSample, type CapacityResult, type RedisPerRequest, type RedisProbe, type WriteSample } from './redis-load.js';
 import { publicParams, signedRequest, type SignedRequest } from '../support/signed-request.js';
 
 const DURATION_S = 10;
@@ -628,61 +628,6 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** One redis-cli command against the bench's Redis, its reply's text. */
-type RedisProbe = (...args: string[]) => string;
-
-interface RedisPerRequest {
-  /** Every command Redis ran, those of scripts included. */
-  readonly commands: number;
-  /** The same by command, the busiest first. */
-  readonly byCommand: readonly (readonly [name: string, perRequest: number])[];
-  /** Redis's whole CPU (user and system: its event loop, the fsyncs of appendfsync always, its other threads). */
-  readonly cpuUs: number;
-}
-
-/** Redis's counters: calls by command (INFO commandstats) and its CPU time in µs (INFO cpu). */
-function redisCounters(redis: RedisProbe): { calls: Map<string, number>; cpuUs: number } {
-  const calls = new Map<string, number>();
-  for (const [, name, count] of redis('INFO', 'commandstats').matchAll(/^cmdstat_(\S+?):calls=(\d+)/gm)) calls.set(name!, Number(count));
-  const seconds = (name: string) => Number(new RegExp(`^${name}:(\\S+)`, 'm').exec(redis('INFO', 'cpu'))?.[1] ?? 0);
-  return { calls, cpuUs: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6 };
-}
-
-/** Runs `load` and divides what Redis did meanwhile (the probe's own INFO calls aside) by the requests answered. */
-function withRedisPerRequest(redis: RedisProbe, load: () => LoadResult, seconds: number): LoadResult {
-  const before = redisCounters(redis);
-  const result = load();
-  const after = redisCounters(redis);
-  const requests = result.requestsPerSecond * seconds;
-  if (requests === 0) return result;
-  const byCommand = [...after.calls]
-    .filter(([name]) => name !== 'info')
-    .map(([name, calls]) => [name, (calls - (before.calls.get(name) ?? 0)) / requests] as const)
-    .filter(([, perRequest]) => perRequest > 0)
-    .sort((a, b) => b[1] - a[1]);
-  const commands = byCommand.reduce((sum, [, perRequest]) => sum + perRequest, 0);
-  return { ...result, redis: { commands, byCommand, cpuUs: (after.cpuUs - before.cpuUs) / requests } };
-}
-
-/** What Redis did a request, and the requests/s one Redis core would carry at that CPU. */
-function redisLine({ commands, byCommand, cpuUs }: RedisPerRequest, requestsPerSecond: number): string {
-  const carried = 1e6 / cpuUs;
-  const named = byCommand.map(([name, perRequest]) => `${name} ${perRequest.toFixed(2)}`).join(', ');
-  return `    Redis a request: ${commands.toFixed(2)} commands (${named}), ${cpuUs.toFixed(1)} µs CPU; one Redis core carries ${carried.toFixed(0)} req/s, ${(carried / requestsPerSecond).toFixed(1)} replicas at this rate`;
-}
-
-/** The Redis a replica run uses: the one --store names (emptied first), or a redis-server of its own. */
-async function benchRedis(store: string | undefined): Promise<{ url: string; probe: RedisProbe; stop: () => Promise<void> }> {
-  if (store) {
-    const { hostname, port, pathname } = new URL(store);
-    const cli = ['-h', hostname, '-p', port || '6379', '-n', pathname.replace('/', '') || '0'];
-    return { url: store, probe: (...args) => spawnSync('redis-cli', [...cli, ...args], { encoding: 'utf8' }).stdout, stop: async () => undefined };
-  }
-  // startRedis names the package to install where redis-server is missing.
-  const redis = await startRedis();
-  return { url: redis.url, probe: (...args) => redis.cli(...args), stop: () => redis.stop() };
-}
-
 /** Connections of the replica runs beyond the usual 16: replicas wait on Redis, so more requests in flight hide it. */
 const MANY_CONNECTIONS = 64;
 
@@ -698,6 +643,8 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
   ];
   const signRateBefore = measureSignRate();
   const results: { workers: number; label: string; connections: number; load: LoadResult }[] = [];
+  let sample: WriteSample | undefined;
+  let capacity: CapacityResult | undefined;
   try {
     for (let count = 1; count <= workers; count++) {
       for (const { label, requests, connections } of runs) {
@@ -706,8 +653,11 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
         const load = await measureLoad(server.url, requests, { connections, redis: redis.probe }).finally(() => server.child.kill('SIGTERM'));
         await new Promise((done) => server.child.once('exit', done));
         results.push({ workers: count, label, connections, load });
+        if (requests === writingPool) sample ??= await writeSample(redis.url);
       }
     }
+    redis.probe('FLUSHDB');
+    if (sample) capacity = await measureRedisCapacity(redis.url, redis.probe, sample);
   } finally {
     await redis.stop();
   }
@@ -718,6 +668,7 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
       `  ${count} worker${count > 1 ? 's' : ' '}  ${`${label}, ${connections} connections`.padEnd(34)} ${load.requestsPerSecond.toFixed(0).padStart(5)} req/s  p99 ${load.p99Ms.toFixed(1).padStart(5)} ms  ÷ signs/s ${(load.requestsPerSecond / signRate).toFixed(2)}  non-2xx ${load.non2xx}`,
       ...(load.redis ? [redisLine(load.redis, load.requestsPerSecond)] : []),
     ]),
+    ...(capacity ? capacityLines(capacity) : []),
     `  RSA-2048 signs/s, one thread     ${signRate.toFixed(0)}`,
     `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   ];
