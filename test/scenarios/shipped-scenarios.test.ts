@@ -90,12 +90,8 @@ describe('the hand-written scenarios', () => {
   it('gateway-outage: 20000 isp.unknow-error 系统繁忙 for every method', async () => {
     await useScenario(sandbox(), DEFAULT_APP_ID, text('gateway-outage'));
     for (const method of Object.keys(VALID_REQUESTS) as SeedMethod[]) {
-      expect(await execSigned(sandbox(), method, VALID_REQUESTS[method])).toEqual({
-        code: '20000',
-        msg: 'Service Currently Unavailable',
-        sub_code: 'isp.unknow-error',
-        sub_msg: '系统繁忙',
-      });
+      const outage = { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' };
+      expect(await execSigned(sandbox(), method, VALID_REQUESTS[method])).toEqual(outage);
     }
   });
 
