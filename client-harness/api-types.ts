@@ -98,9 +98,9 @@ export interface AlipayApis {
     };
     response: {
       passed: 'T' | 'F';
+      fail_reason?: string;
       identity_info?: string;
       material_info?: string;
-      fail_reason?: string;
     };
   };
   'zhima.customer.certification.initialize': {

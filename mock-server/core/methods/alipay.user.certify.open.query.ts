@@ -7,10 +7,10 @@
  * (merchant_config.out_put_facial_picture) and the person passed a check with a face in it.
  * Source: reference §8 (no seed page); the v3 models of Alipay's PHP SDK for the field descriptions.
  */
-import { defineApiMethod, refused, success } from './api-method.js';
-import { CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, CERTIFY_OPEN_STEP } from './certification-steps.js';
+import { defineApiMethod } from './api-method.js';
+import { answerQuery, CERTIFY_OPEN_STEP, CERTIFY_QUERY_ERRORS, CERTIFY_QUERY_REFUSALS, PASSED_T_F_FIELDS } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
-import { CERTIFY_OPEN, queryCertification, type Certification } from '../flows/face-certification.js';
+import { CERTIFY_OPEN, type Certification } from '../flows/face-certification.js';
 import { SYNTHETIC_FACE_JPEG_BASE64 } from '../identity/synthetic-face-picture.js';
 
 /** The checks with a face in them: the person's live face is what material_info can carry. */
@@ -28,16 +28,12 @@ export const alipayUserCertifyOpenQuery = defineApiMethod<ParametersOf<typeof CE
   title: '身份认证记录查询',
   ...CERTIFY_OPEN_STEP,
   businessErrors: CERTIFY_QUERY_ERRORS.rows,
-  responseFields: {
-    passed: { type: 'string', enum: ['T', 'F'] },
-    identity_info: { type: 'string', optional: true },
-    material_info: { type: 'string', optional: true },
-    fail_reason: { type: 'string', optional: true },
-  },
-  handle(bizContent, context) {
-    const answer = queryCertification(context, CERTIFY_OPEN, bizContent.certify_id);
-    if ('refused' in answer) return refused(CERTIFY_QUERY_ERRORS.refusal(CERTIFY_QUERY_REFUSALS[answer.refused], answer.detail));
-    const { certification, passed, identity_info, fail_reason } = answer.result;
-    return success({ passed: passed ? 'T' : 'F', identity_info, material_info: materialInfo(certification), ...(fail_reason ? { fail_reason } : {}) });
-  },
+  responseFields: PASSED_T_F_FIELDS,
+  handle: (bizContent, context) =>
+    answerQuery(context, CERTIFY_OPEN, bizContent.certify_id, { errors: CERTIFY_QUERY_ERRORS, ...CERTIFY_QUERY_REFUSALS }, ({ certification, passed, identity_info, fail_reason }) => ({
+      passed: passed ? 'T' : 'F',
+      identity_info,
+      material_info: materialInfo(certification),
+      ...(fail_reason ? { fail_reason } : {}),
+    })),
 });

@@ -5,7 +5,7 @@
  * certify-open's tables live here too; face-business-codes.ts reads from them the rows the face
  * families' lists share with certify-open.
  */
-import { startCertification, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
+import { queryCertification, startCertification, type CertificationResult, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
 import { refused, success, textField, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { singleIdSchema } from './shared-schemas.js';
@@ -83,6 +83,28 @@ export const ZHIMA_ORDER_ROWS = [
 ] as const;
 
 export const ZHIMA_STEP_ERRORS = new BusinessErrorTable(ZHIMA_STEP_ROWS);
+
+/** Which of a table's codes answers a query that finds no certification: none by that id, or one nobody finished in time. */
+export interface QueryRefusals {
+  readonly errors: BusinessErrorTable;
+  readonly unknown: string;
+  readonly expired: string;
+}
+
+/** A query's answer: the fields `answer` makes of the certification found, or the family's refusal. */
+export function answerQuery(context: MethodContext, family: FaceCertificationFamily, id: string, refusals: QueryRefusals, answer: (result: CertificationResult) => Readonly<Record<string, unknown>>): MethodOutcome {
+  const found = queryCertification(context, family, id);
+  if ('refused' in found) return refused(refusals.errors.refusal(refusals[found.refused], found.detail));
+  return success(answer(found.result));
+}
+
+/** The fields of a passed "T"/"F" query (certify-open's, and the H5 face check's that borrows its page). */
+export const PASSED_T_F_FIELDS = {
+  passed: { type: 'string', enum: ['T', 'F'] },
+  fail_reason: { type: 'string', optional: true },
+  identity_info: { type: 'string', optional: true },
+  material_info: { type: 'string', optional: true },
+} as const;
 
 /** Which of certify-open's query codes answers why the flow found no certification. */
 export const CERTIFY_QUERY_REFUSALS = { unknown: 'OPEN_CERTIFY_BILL_NOT_EXIST', expired: 'CERTIFY_ID_EXPIRED' } as const;

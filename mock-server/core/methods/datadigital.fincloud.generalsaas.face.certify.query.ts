@@ -14,9 +14,9 @@
  * 认证已失效 for one nobody finished within its 23 hours (a finished one stays queryable), INVALID_PARAMETER for a
  * malformed certify_id; OPEN_CERTIFY_BILL_STATUS_ERROR and SYSTEM_ERROR come by scenario only.
  */
-import { FACE_CERTIFY, queryCertification } from '../flows/face-certification.js';
-import { defineApiMethod, refused, success } from './api-method.js';
-import { CERTIFY_QUERY_REFUSALS, FACE_CERTIFY_STEP } from './certification-steps.js';
+import { FACE_CERTIFY } from '../flows/face-certification.js';
+import { defineApiMethod } from './api-method.js';
+import { answerQuery, CERTIFY_QUERY_REFUSALS, FACE_CERTIFY_STEP, PASSED_T_F_FIELDS } from './certification-steps.js';
 import { FACE_CERTIFY_QUERY_ERRORS } from './face-business-codes.js';
 import type { ParametersOf } from './schema-types.js';
 
@@ -26,17 +26,13 @@ export const datadigitalFincloudGeneralsaasFaceCertifyQuery = defineApiMethod<Pa
   title: 'H5人脸核身查询记录',
   ...FACE_CERTIFY_STEP,
   businessErrors: FACE_CERTIFY_QUERY_ERRORS.rows,
-  responseFields: {
-    passed: { type: 'string', enum: ['T', 'F'] },
-    fail_reason: { type: 'string', optional: true },
-    identity_info: { type: 'string', optional: true },
-    material_info: { type: 'string', optional: true },
-  },
-  handle(bizContent, context) {
-    const answer = queryCertification(context, FACE_CERTIFY, bizContent.certify_id);
-    if ('refused' in answer) return refused(FACE_CERTIFY_QUERY_ERRORS.refusal(CERTIFY_QUERY_REFUSALS[answer.refused], answer.detail));
-    const { passed, fail_reason } = answer.result;
-    // "目前返回为空": the H5 family hands out no identity, unlike certify-open after a pass.
-    return success({ passed: passed ? 'T' : 'F', ...(fail_reason ? { fail_reason } : {}), identity_info: '{}', material_info: '{}' });
-  },
+  responseFields: PASSED_T_F_FIELDS,
+  // "目前返回为空": the H5 family hands out no identity, unlike certify-open after a pass.
+  handle: (bizContent, context) =>
+    answerQuery(context, FACE_CERTIFY, bizContent.certify_id, { errors: FACE_CERTIFY_QUERY_ERRORS, ...CERTIFY_QUERY_REFUSALS }, ({ passed, fail_reason }) => ({
+      passed: passed ? 'T' : 'F',
+      ...(fail_reason ? { fail_reason } : {}),
+      identity_info: '{}',
+      material_info: '{}',
+    })),
 });

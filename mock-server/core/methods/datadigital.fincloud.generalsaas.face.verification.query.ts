@@ -23,10 +23,10 @@
  *   within its 23 hours (a finished one stays queryable), ILLEGAL_ARGUMENT_FORMAT for a malformed argument; the
  *   others come by scenario only.
  */
-import { FACE_VERIFICATION, queryCertification, type Certification, type CertificationResult, type FaceCertificationFamily } from '../flows/face-certification.js';
-import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
+import { FACE_VERIFICATION, type Certification, type CertificationResult, type FaceCertificationFamily } from '../flows/face-certification.js';
+import { defineApiMethod, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
 import type { BusinessErrorTable } from './business-errors.js';
-import { FACE_VERIFICATION_STEP } from './certification-steps.js';
+import { answerQuery, FACE_VERIFICATION_STEP } from './certification-steps.js';
 import { APP_QUERY_REFUSALS, FACE_VERIFICATION_QUERY_ERRORS } from './face-business-codes.js';
 import { stableHex } from './generated-ids.js';
 import type { ParametersOf } from './schema-types.js';
@@ -84,9 +84,7 @@ function stateFields(result: CertificationResult, details: VerdictDetails): Reco
 
 /** An App query of `family`'s certify_id: its state, or the code of `errors` for an unknown or expired id. */
 export function answerFaceQuery(context: MethodContext, family: FaceCertificationFamily, errors: BusinessErrorTable, certifyId: string, details: VerdictDetails): MethodOutcome {
-  const answer = queryCertification(context, family, certifyId);
-  if ('refused' in answer) return refused(errors.refusal(APP_QUERY_REFUSALS[answer.refused], answer.detail));
-  return success(stateFields(answer.result, details));
+  return answerQuery(context, family, certifyId, { errors, ...APP_QUERY_REFUSALS }, (result) => stateFields(result, details));
 }
 
 /** "如果设置了need_alive_photo的值不为N" (face.check's query): any value but N asks for the photo. */

@@ -2,10 +2,12 @@
  * zhima.customer.certification.query (芝麻认证查询): the result of a biz_no, passed "true" or "false".
  * Source: reference §8 (no seed page).
  */
-import { queryCertification, ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
-import { defineApiMethod, refused, success } from './api-method.js';
-import { ZHIMA_STEP, ZHIMA_STEP_ERRORS } from './certification-steps.js';
+import { ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
+import { defineApiMethod } from './api-method.js';
+import { answerQuery, ZHIMA_STEP, ZHIMA_STEP_ERRORS } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
+
+const ZHIMA_QUERY_REFUSALS = { errors: ZHIMA_STEP_ERRORS, unknown: 'INVALID_PARAMETER', expired: 'INVALID_PARAMETER' };
 
 export const zhimaCustomerCertificationQuery = defineApiMethod<ParametersOf<typeof ZHIMA_STEP.bizContentSchema>>({
   name: 'zhima.customer.certification.query',
@@ -19,17 +21,13 @@ export const zhimaCustomerCertificationQuery = defineApiMethod<ParametersOf<type
     attribute_info: { type: 'string', optional: true },
     channel_statuses: { type: 'string', optional: true },
   },
-  handle(bizContent, context) {
-    // The family answers an old biz_no, so the only refusal is an unknown one.
-    const answer = queryCertification(context, ZHIMA_CERTIFICATION, bizContent.biz_no);
-    if ('refused' in answer) return refused(ZHIMA_STEP_ERRORS.refusal('INVALID_PARAMETER', answer.detail));
-    const { certification, passed, finished, identity_info, fail_reason } = answer.result;
-    return success({
+  // The family answers an old biz_no, so the only refusal is an unknown one.
+  handle: (bizContent, context) =>
+    answerQuery(context, ZHIMA_CERTIFICATION, bizContent.biz_no, ZHIMA_QUERY_REFUSALS, ({ certification, passed, finished, identity_info, fail_reason }) => ({
       passed: passed ? 'true' : 'false',
       ...(fail_reason ? { failed_reason: fail_reason } : {}),
       identity_info,
       attribute_info: '{}',
       channel_statuses: finished ? JSON.stringify([{ channel_type: certification.biz_code, success: passed }]) : '[]',
-    });
-  },
+    })),
 });
