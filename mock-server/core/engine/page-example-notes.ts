@@ -11,7 +11,7 @@ import { prefectureName } from '../identity/resident-id.js';
 import { fieldReader } from '../scenarios/scenario-rules.js';
 
 /** The page's example number and the valid number the example call sends instead. */
-export interface PageExampleNumber {
+interface PageExampleNumber {
   readonly page: string;
   readonly valid: string;
 }
@@ -19,7 +19,7 @@ export interface PageExampleNumber {
 const known = new WeakMap<ApiMethodDefinition, PageExampleNumber | null>();
 
 /** The definition's page example number, when the sandbox's example call replaces it; undefined otherwise. */
-export function pageExampleNumber(definition: ApiMethodDefinition): PageExampleNumber | undefined {
+function pageExampleNumber(definition: ApiMethodDefinition): PageExampleNumber | undefined {
   let found = known.get(definition);
   if (found === undefined) {
     found = null;
