@@ -644,7 +644,7 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
   const signRateBefore = measureSignRate();
   const results: { workers: number; label: string; connections: number; load: LoadResult }[] = [];
   let sample: WriteSample | undefined;
-  let capacity: CapacityResult | undefined;
+  let capacity: CapacityResult[] | undefined;
   try {
     for (let count = 1; count <= workers; count++) {
       for (const { label, requests, connections } of runs) {

@@ -4,10 +4,10 @@
  * carries when it is the bottleneck. A sandbox on this 2-core machine signs a few thousand answers a
  * second, far from what Redis can take, and at that rate most of Redis's CPU is the fsync that each of
  * its write batches pays (appendfsync always), shared by the few requests of a batch. The capacity run
- * therefore drives Redis directly with what replicas send it (mock-server/replicas: the change-stream
- * read before a request, the checked commit, the journal entry, in the same order and through the same
- * classes), with the change and journal entry a real certification left in the store, from several
- * simulated replicas with many requests in flight, and reads the same counters.
+ * therefore drives Redis directly with what replicas send it, through their own classes
+ * (mock-server/replicas: a change-stream read, each request's checked commit and journal entry), with
+ * the change and journal entry a real certification left in the store, in batches of several sizes,
+ * and reads the same counters: a batch's size is what requests in flight make it at higher rates.
  */
 import { spawnSync } from 'node:child_process';
 import { pino } from 'pino';
@@ -102,10 +102,10 @@ export async function writeSample(url: string): Promise<WriteSample | undefined>
 const SEPARATOR = '\u0000';
 
 /** The sample's certification under a new id and order: what one new certification commits. */
-function commitOf({ change }: WriteSample, n: number, replica: number): SharedCommit {
+function commitOf({ change }: WriteSample, n: number): SharedCommit {
   if (!('certification' in change)) throw new Error('the sample is not a certification');
-  const id = `${replica}-${n}-${change.certification.id}`;
-  const certification = { ...change.certification, id, order_no: `CAPACITY${replica}-${n}` };
+  const id = `${n}-${change.certification.id}`;
+  const certification = { ...change.certification, id, order_no: `CAPACITY${n}` };
   const key = ['certification', id].join(SEPARATOR);
   return {
     records: [{ key, expected: '0', change: { certification } }],
@@ -115,56 +115,50 @@ function commitOf({ change }: WriteSample, n: number, replica: number): SharedCo
 }
 
 export interface CapacityResult {
-  readonly replicas: number;
-  readonly inFlight: number;
+  /** Requests whose writes share one batch: what that many requests in flight on one replica make. */
+  readonly batch: number;
   readonly requestsPerSecond: number;
   readonly redis: RedisPerRequest;
-  /** Redis's CPU over the run's wall time: near 100%, Redis itself was the limit. */
-  readonly busyPercent: number;
 }
 
 /**
- * `replicas` simulated replicas, each with its own connection and `inFlight` requests at a time, each
- * request: the change-stream read, a new certification's commit, its journal entry, each awaited as
- * the gateway awaits it. For `seconds`; Redis emptied of the run's writes afterwards.
+ * Redis's cost a request when `batch` requests share each batch: a stream read (the one catch-up they
+ * share), then each request's commit of a new certification and its journal entry, all handed over in
+ * one turn of the event loop as requests in flight hand them, through the replicas' own classes.
+ * Repeated for `seconds` per size; the run's writes are emptied afterwards. One connection, so that the
+ * figures do not hang on how busy this machine's cores leave the driver.
  */
-export async function measureRedisCapacity(url: string, probe: RedisProbe, sample: WriteSample, { replicas = 4, inFlight = 32, seconds = 5 } = {}): Promise<CapacityResult> {
-  const logger = pino({ level: 'silent' });
-  const sides = await Promise.all(
-    Array.from({ length: replicas }, async () => {
-      const redis = await RedisConnection.open(redisAddress(url), logger);
-      const writes = new RedisWrites(redis);
-      writes.journalCapacity = 1000;
-      return { redis, link: await ReplicaLink.open(redis), writes };
-    }),
-  );
-  let answered = 0;
-  const before = redisCounters(probe);
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    sides.flatMap(({ link, writes }, replica) =>
-      Array.from({ length: inFlight }, async (_, lane) => {
-        for (let n = lane; performance.now() < deadline; n += inFlight) {
-          await link.catchUp();
-          const result = await writes.commit(commitOf(sample, n, replica));
-          if (!result.committed) throw new Error(`a capacity commit conflicted: ${result.conflicts.join(', ')}`);
-          await writes.journal(sample.entry);
-          answered++;
-        }
-      }),
-    ),
-  );
-  const wallS = (performance.now() - started) / 1000;
-  const after = redisCounters(probe);
-  await Promise.all(sides.map(({ redis }) => redis.close()));
-  probe('FLUSHDB');
-  return { replicas, inFlight, requestsPerSecond: answered / wallS, redis: perRequest(before, after, answered), busyPercent: ((after.cpuUs - before.cpuUs) / 1e6 / wallS) * 100 };
+export async function measureRedisCapacity(url: string, probe: RedisProbe, sample: WriteSample, { batches = [1, 4, 16, 64], seconds = 3 } = {}): Promise<CapacityResult[]> {
+  const redis = await RedisConnection.open(redisAddress(url), pino({ level: 'silent' }));
+  const link = await ReplicaLink.open(redis);
+  const writes = new RedisWrites(redis);
+  writes.journalCapacity = 1000;
+  const results: CapacityResult[] = [];
+  let n = 0;
+  try {
+    for (const batch of batches) {
+      let answered = 0;
+      const before = redisCounters(probe);
+      const started = performance.now();
+      while (performance.now() - started < seconds * 1000) {
+        await link.catchUp();
+        const written = Array.from({ length: batch }, () => Promise.all([writes.commit(commitOf(sample, n++)), writes.journal(sample.entry)]));
+        for (const [result] of await Promise.all(written)) if (!result.committed) throw new Error(`a capacity commit conflicted: ${result.conflicts.join(', ')}`);
+        answered += batch;
+      }
+      const wallS = (performance.now() - started) / 1000;
+      results.push({ batch, requestsPerSecond: answered / wallS, redis: perRequest(before, redisCounters(probe), answered) });
+    }
+  } finally {
+    await redis.close();
+    probe('FLUSHDB');
+  }
+  return results;
 }
 
-export function capacityLines({ replicas, inFlight, requestsPerSecond, redis, busyPercent }: CapacityResult): string[] {
+export function capacityLines(results: readonly CapacityResult[]): string[] {
   return [
-    `  Redis driven directly: ${replicas} simulated replicas × ${inFlight} requests in flight (stream read, commit, journal entry each), ${requestsPerSecond.toFixed(0)} req/s, Redis ${busyPercent.toFixed(0)}% of a core`,
-    redisLine(redis, requestsPerSecond),
+    '  Redis driven directly (the replicas\' classes; a stream read, then each request\'s commit and journal entry, in batches):',
+    ...results.flatMap(({ batch, requestsPerSecond, redis }) => [`  ${String(batch).padStart(3)} requests a batch  ${requestsPerSecond.toFixed(0).padStart(6)} req/s on one connection`, redisLine(redis, requestsPerSecond)]),
   ];
 }
