@@ -1,8 +1,9 @@
 /**
- * How a build's finished output takes dist/'s place (build-package.ts): by renames, so that at any
- * moment dist/ is one whole build, the old or the new. A sandbox started from dist/ keeps loading the
- * files it loads on first use (the admin API's chunk, the console's bundle) while `npm run build` or
- * `npm test` rebuilds beside it; deleting dist/ first, as the build did, left it without them.
+ * How a build's finished output takes dist/'s place (build-package.ts): by two renames, so that dist/
+ * is one whole build, the old or the new, but for the instant between them, when it is absent. A
+ * sandbox started from dist/ keeps loading the files it loads on first use (the admin API's chunk, the
+ * console's bundle) while `npm run build` or `npm test` rebuilds beside it; deleting dist/ first, as
+ * the build did, left it without them for the whole build.
  */
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

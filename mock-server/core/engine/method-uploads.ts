@@ -25,7 +25,7 @@ export function filesByName(files: MultipartBody['files'], values: Readonly<Reco
   const byName = new Map<string, UploadedFile>();
   for (const [name, file] of files) {
     if (byName.has(name)) throw new Rejection(publicError('isv.invalid-parameter', `the file part ${name} appears twice; send each file once`));
-    if (values[name] !== undefined) throw new Rejection(publicError('isv.invalid-parameter', `${name} is sent both as a file and as a text parameter; send it once`));
+    if (Object.hasOwn(values, name) && values[name] !== undefined) throw new Rejection(publicError('isv.invalid-parameter', `${name} is sent both as a file and as a text parameter; send it once`));
     byName.set(name, file);
   }
   return byName;

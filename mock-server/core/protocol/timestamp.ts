@@ -33,10 +33,6 @@ function parseWallClock(text: string): WallClock | undefined {
 
 export type TimestampVerdict = { ok: true } | { ok: false; detail: string };
 
-/**
- * Whether `text` names a real instant within `windowMs` of `nowMs`, read either in local time or in
- * GMT+8. A window of 0 turns the skew check off (the format is still checked).
- */
 /** A timestamp's two readings: as the sandbox's local time, and as GMT+8 (epoch ms). */
 interface Readings {
   readonly asLocal: number;
@@ -66,6 +62,10 @@ function readTimestamp(text: string): Readings | undefined {
   return lastRead.readings;
 }
 
+/**
+ * Whether `text` names a real instant within `windowMs` of `nowMs`, read either in local time or in
+ * GMT+8. A window of 0 turns the skew check off (the format is still checked).
+ */
 export function checkTimestamp(text: string, nowMs: number, windowMs: number): TimestampVerdict {
   const readings = readTimestamp(text);
   if (!readings) return { ok: false, detail: `timestamp "${text}" is not a real date and time in yyyy-MM-dd HH:mm:ss` };
