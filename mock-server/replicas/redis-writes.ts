@@ -71,24 +71,23 @@ local function conflictsOf(c)
   return conflicts
 end
 local results, fields, records, claims, removedRecords, removedClaims = {}, {'type', 'state'}, {}, {}, {}, {}
+-- A commit's records (or claims) from ARGV[start]: into the stream entry's fields and the hash's values.
+local function take(start, count, prefix, values)
+  for i = 0, count - 1 do
+    local key, value = ARGV[start + i * 3], ARGV[start + i * 3 + 2]
+    written[key] = true
+    table.insert(fields, prefix .. key); table.insert(fields, value)
+    table.insert(values, key); table.insert(values, value)
+  end
+end
 for n, c in ipairs(commits) do
   local conflicts = conflictsOf(c)
   if #conflicts > 0 then
     table.insert(conflicts, 1, 'conflict')
     results[n] = conflicts
   else
-    for i = 0, c.records - 1 do
-      local key, change = ARGV[c.r + i * 3], ARGV[c.r + i * 3 + 2]
-      written[key] = true
-      table.insert(fields, 'r:' .. key); table.insert(fields, change)
-      table.insert(records, key); table.insert(records, change)
-    end
-    for i = 0, c.claims - 1 do
-      local key, owner = ARGV[c.c + i * 3], ARGV[c.c + i * 3 + 2]
-      written[key] = true
-      table.insert(fields, 'c:' .. key); table.insert(fields, owner)
-      table.insert(claims, key); table.insert(claims, owner)
-    end
+    take(c.r, c.records, 'r:', records)
+    take(c.c, c.claims, 'c:', claims)
     for i = 0, c.removals - 1 do
       local key = ARGV[c.d + i * 2]
       written[key] = true

@@ -59,11 +59,15 @@ export function withRedisPerRequest<T extends { readonly requestsPerSecond: numb
   return { ...result, redis: perRequest(before, redisCounters(redis), requests) };
 }
 
-/** What Redis did a request, and the requests/s one Redis core would carry at that CPU. */
-export function redisLine({ commands, byCommand, cpuUs }: RedisPerRequest, requestsPerSecond: number): string {
+/**
+ * What Redis did a request, and the requests/s one Redis core would carry at that CPU; with the rate
+ * of a replica's run, as how many such replicas.
+ */
+export function redisLine({ commands, byCommand, cpuUs }: RedisPerRequest, replicaRate?: number): string {
   const carried = 1e6 / cpuUs;
   const named = byCommand.map(([name, share]) => `${name} ${share.toFixed(2)}`).join(', ');
-  return `    Redis a request: ${commands.toFixed(2)} commands (${named}), ${cpuUs.toFixed(1)} µs CPU; one Redis core carries ${carried.toFixed(0)} req/s, ${(carried / requestsPerSecond).toFixed(1)} replicas at this rate`;
+  const replicas = replicaRate ? `, ${(carried / replicaRate).toFixed(1)} replicas at this rate` : '';
+  return `    Redis a request: ${commands.toFixed(2)} commands (${named}), ${cpuUs.toFixed(1)} µs CPU; one Redis core carries ${carried.toFixed(0)} req/s${replicas}`;
 }
 
 /** The Redis a replica run uses: the one --store names (emptied first), or a redis-server of its own. */
@@ -159,6 +163,6 @@ export async function measureRedisCapacity(url: string, probe: RedisProbe, sampl
 export function capacityLines(results: readonly CapacityResult[]): string[] {
   return [
     '  Redis driven directly (the replicas\' classes; a stream read, then each request\'s commit and journal entry, in batches):',
-    ...results.flatMap(({ batch, requestsPerSecond, redis }) => [`  ${String(batch).padStart(3)} requests a batch  ${requestsPerSecond.toFixed(0).padStart(6)} req/s on one connection`, redisLine(redis, requestsPerSecond)]),
+    ...results.flatMap(({ batch, requestsPerSecond, redis }) => [`  ${String(batch).padStart(3)} requests a batch  ${requestsPerSecond.toFixed(0).padStart(6)} req/s on one connection`, redisLine(redis)]),
   ];
 }

@@ -1,0 +1,56 @@
+/**
+ * One batch of writes (redis-writes.ts) against a real redis-server: the commits of a batch are each
+ * checked, in order, against what the commits before them wrote; those that hold share one change
+ * stream entry, and the batch's journal entries one journal stream entry with consecutive ids.
+ */
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisConnection } from '../../mock-server/replicas/redis-connection.js';
+import { journalEntriesOf, RedisWrites } from '../../mock-server/replicas/redis-writes.js';
+import { redisAddress } from '../../mock-server/replicas/store-address.js';
+import type { SharedCommit } from '../../mock-server/core/state/shared-state.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+
+const record = (key: string, expected: string, value: number): SharedCommit => ({
+  records: [{ key: `record\u0000test\u0000${key}`, expected, change: { record: { kind: 'test', key, value } } }],
+  claims: [],
+  removals: [],
+});
+
+describe('a batch of writes in Redis', { tags: ['redis-server'] }, () => {
+  let server: RedisServer;
+  let redis: RedisConnection;
+
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = await RedisConnection.open(redisAddress(server.url), pino({ level: 'silent' }));
+  });
+
+  afterAll(async () => {
+    await redis?.close();
+    await server?.stop();
+  });
+
+  it('checks each commit against the ones before it in the batch, and gives those that hold one version', async () => {
+    const writes = new RedisWrites(redis);
+    writes.journalCapacity = 10;
+    // Handed over in one turn: one batch.
+    const [first, again, other, entry] = await Promise.all([writes.commit(record('a', '0', 1)), writes.commit(record('a', '0', 2)), writes.commit(record('b', '0', 3)), writes.journal('{"n":1}'), writes.journal('{"n":2}')]);
+    expect(first).toMatchObject({ committed: true });
+    expect(again).toEqual({ committed: false, conflicts: ['record\u0000test\u0000a'] });
+    expect(other).toEqual(first);
+    expect(entry).toBeUndefined();
+    const version = (first as { version: string }).version;
+    expect(await redis.sendCommand(['HGET', 'alipay-sandbox:state', 'record\u0000test\u0000a'])).toBe(`${version} {"record":{"kind":"test","key":"a","value":1}}`);
+    expect(server.cli('XLEN', 'alipay-sandbox:changes')).toBe('1');
+    const journal = (await redis.sendCommand(['XRANGE', 'alipay-sandbox:journal', '-', '+'])) as [string, string[]][];
+    expect(journal).toHaveLength(1);
+    expect(journalEntriesOf(journal[0]![1])).toEqual([
+      { id: 1, entry: { n: 1 } },
+      { id: 2, entry: { n: 2 } },
+    ]);
+    // The next batch reads the version the first one wrote.
+    expect(await writes.commit(record('a', version, 4))).toMatchObject({ committed: true });
+    expect(await writes.commit(record('a', version, 5))).toMatchObject({ committed: false });
+  });
+});
