@@ -149,10 +149,13 @@ export class RedisStateStorage implements SharedStateStorage {
 }
 
 /** A state entry of the change stream, as XRANGE gives its fields. */
-export function sharedBatchOf(fields: readonly string[]): Omit<SharedBatch, 'version'> {
+export function sharedBatchOf(entryFields: readonly string[]): Omit<SharedBatch, 'version'> {
   const records: { key: string; change: StateChange }[] = [];
   const claims: { key: string; owner: string }[] = [];
   const removed: string[] = [];
+  // A batch too large for XADD's arguments comes packed: its fields as one JSON array.
+  const packedAt = entryFields.indexOf('packed');
+  const fields = packedAt >= 0 && packedAt % 2 === 0 ? (JSON.parse(entryFields[packedAt + 1]!) as string[]) : entryFields;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     if (name.startsWith('r:')) records.push({ key: name.slice(2), change: JSON.parse(fields[i + 1]!) as StateChange });

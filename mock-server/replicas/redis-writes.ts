@@ -23,7 +23,8 @@ export const CHANGE_STREAM_LENGTH = 100_000;
  * A key written by a commit of the batch is a conflict for any later commit of it that names the key:
  * that one read the key before this batch (each key is written once per stream entry).
  * Lists are handed to HMGET, HSET and HDEL in slices: unpack is limited to a few thousand values,
- * and a retention commit may remove more.
+ * and a retention commit may remove more; the stream entry of such a batch holds its fields packed
+ * in one (sharedBatchOf reads both).
  */
 const WRITE = new RedisScript(`
 local SLICE = 1000
@@ -98,7 +99,15 @@ for n, c in ipairs(commits) do
   end
 end
 if #fields > 2 then
-  local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+  -- XADD takes its fields as arguments, which unpack cannot pass past a few thousand: a larger
+  -- batch (a retention sweep's removals) goes as one field holding them all, as JSON.
+  local id
+  if #fields > SLICE * 2 then
+    table.remove(fields, 1); table.remove(fields, 1)
+    id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'type', 'state', 'packed', cjson.encode(fields))
+  else
+    id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+  end
   for i = 2, #records, 2 do records[i] = id .. ' ' .. records[i] end
   for i = 2, #claims, 2 do claims[i] = id .. ' ' .. claims[i] end
   sliced('HSET', KEYS[1], records, 2)

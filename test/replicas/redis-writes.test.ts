@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnection } from '../../mock-server/replicas/redis-connection.js';
 import { journalEntriesOf, RedisWrites } from '../../mock-server/replicas/redis-writes.js';
 import { redisAddress } from '../../mock-server/replicas/store-address.js';
+import { sharedBatchOf } from '../../mock-server/replicas/redis-state-storage.js';
 import type { SharedCommit } from '../../mock-server/core/state/shared-state.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -52,5 +53,19 @@ describe('a batch of writes in Redis', { tags: ['redis-server'] }, () => {
     // The next batch reads the version the first one wrote.
     expect(await writes.commit(record('a', version, 4))).toMatchObject({ committed: true });
     expect(await writes.commit(record('a', version, 5))).toMatchObject({ committed: false });
+  });
+
+  it('writes a commit too large for one XADD (a retention sweep of thousands) as one stream entry another replica reads', async () => {
+    const writes = new RedisWrites(redis);
+    const keys = Array.from({ length: 5000 }, (_, i) => `record\u0000bulk\u0000${i}`);
+    const made: SharedCommit = { records: keys.map((key, i) => ({ key, expected: '0', change: { record: { kind: 'bulk', key: String(i), value: i } } })), claims: [], removals: [] };
+    const written = await writes.commit(made);
+    expect(written).toMatchObject({ committed: true });
+    const version = (written as { version: string }).version;
+    const swept = await writes.commit({ records: [], claims: [], removals: keys.map((key) => ({ key, expected: version })) });
+    expect(swept).toMatchObject({ committed: true });
+    expect(await redis.sendCommand(['HEXISTS', 'alipay-sandbox:state', keys[4999]!])).toBe(0);
+    const [, fields] = ((await redis.sendCommand(['XREVRANGE', 'alipay-sandbox:changes', '+', '-', 'COUNT', '1'])) as [string, string[]][])[0]!;
+    expect(sharedBatchOf(fields).removed).toEqual(keys);
   });
 });
