@@ -2,13 +2,14 @@
  * A real Redis Cluster of three masters for the replica tests: three redis-server nodes
  * (--cluster-enabled yes) on free loopback ports, each in its own temporary folder with every write
  * fsynced, joined and given the 16,384 slots by `redis-cli --cluster create`, stopped after the file.
- * Skipped where redis-server is missing, as redis-server.ts skips.
+ * Its tests carry the redis-server tag, so they skip where the package is missing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, started } from './redis-server.js';
+import { besideTool, toolPath } from './required-tools.js';
 
 
 const MASTERS = 3;
@@ -25,7 +26,7 @@ export interface RedisCluster {
 
 async function startNode(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn(
-    'redis-server',
+    toolPath('redis-server'),
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -33,7 +34,8 @@ async function startNode(port: number, dir: string): Promise<ChildProcess> {
   return child;
 }
 
-const cli = (port: number, ...args: string[]): string => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
+const redisCli = () => besideTool('redis-server', 'redis-cli');
+const cli = (port: number, ...args: string[]): string => (spawnSync(redisCli(), ['-p', String(port), ...args], { encoding: 'utf8' }).stdout ?? '').trim();
 
 /** Resolves once every node says the cluster is ok (each has learnt every slot's owner). */
 async function clusterOk(ports: readonly number[], ms = 10_000): Promise<void> {
@@ -49,7 +51,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const ports: number[] = [];
   for (let i = 0; i < MASTERS; i++) ports.push(await freePort());
   const nodes = await Promise.all(ports.map((port) => startNode(port, mkdtempSync(join(dir, `${port}-`)))));
-  const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+  const created = spawnSync(redisCli(), ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
   const stop = async () => {
     await Promise.all(nodes.map((child) => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))))));
     rmSync(dir, { recursive: true, force: true });
