@@ -16,7 +16,7 @@ export function useDurableReader(): DurableReader {
   return (text, asLines) => {
     const path = join((dir ??= tempDir()), 'state.json');
     // Removed, not truncated: ext4 flushes a file truncated and written again to disk on close
-    // (auto_da_alloc), which made 8,000 reads of json-pieces.test.ts wait 9 s on the disk.
+    // (auto_da_alloc), so thousands of reads would each wait on the disk.
     rmSync(path, { force: true });
     writeFileSync(path, text);
     return new DurableJSONFile<unknown>(path, asLines).read();
