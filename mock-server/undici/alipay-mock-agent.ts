@@ -49,7 +49,9 @@ function pageReply(page: PageAnswer): Reply {
 /** The reply's headers, with the body's Content-Length unless the reply gives its own (a HEAD's is the GET's). */
 function headerPairs(headers: Readonly<Record<string, string>>, length: number): Buffer[] {
   const pairs: Buffer[] = [];
-  for (const [name, value] of Object.entries({ 'content-length': String(length), ...headers })) pairs.push(Buffer.from(name), Buffer.from(value));
+  // Compared in lower case: a reply that spells its own Content-Length otherwise would send two.
+  const ownLength = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
+  for (const [name, value] of Object.entries(ownLength ? headers : { 'content-length': String(length), ...headers })) pairs.push(Buffer.from(name), Buffer.from(value));
   return pairs;
 }
 
