@@ -23,13 +23,15 @@ const reconnectDelay = (attempt: number): number => Math.min(50 * (attempt + 1),
 /** Tries, 100 ms apart, to reach the store when the sandbox starts. */
 const START_ATTEMPTS = 10;
 
+const NAME = 'alipay-sandbox';
 /** The sandbox's keys on one Redis; the database in the address keeps one sandbox from another. */
-const PREFIX = 'alipay-sandbox:';
+const PREFIX = `${NAME}:`;
 /**
  * The same in a Redis Cluster, where every key a script touches must hash to one slot: the hash tag
- * (the part in braces) puts the whole sandbox on the one shard that serves it, and its scripts stay atomic.
+ * (the part in braces) puts what every app shares (the app registry, people, the clock, the controls)
+ * on the one shard that serves it, and each app's state under a tag of its own (appPrefix).
  */
-const CLUSTER_PREFIX = '{alipay-sandbox}:';
+const CLUSTER_PREFIX = `{${NAME}}:`;
 
 /** What a connection runs commands on: one server, or the cluster's shard that serves the key. */
 interface RedisLine {
@@ -122,6 +124,15 @@ export class RedisConnection implements RedisCommands {
   /** A key of the sandbox's: prefixed. */
   key(name: string): string {
     return this.prefix + name;
+  }
+
+  /**
+   * The prefix of an app's keys (its records, claims, changes, journal, scenario): on a cluster a hash
+   * tag of the app's own, so that apps spread over the shards while each app's scripts run on one; on
+   * one Redis the sandbox's prefix, one set of keys for every app (nothing to spread, one stream to read).
+   */
+  appPrefix(appId: string | undefined): string {
+    return this.cluster && appId !== undefined ? `{${NAME}:${appId}}:` : this.prefix;
   }
 
   /**

@@ -5,12 +5,14 @@
  *   apps hash · scenarios hash · clock · epoch (of the call counts, one per reset) ·
  *   count:, fired: and rate:<epoch>:…, listed in counters:<epoch> and deleted at the next reset ·
  *   journal stream (capped; an entry per batch of requests, their ids counted by journal-id) · nonce:<nonce> of v3 requests, expiring with their window
+ * On a Redis Cluster an app's scenario (its field of the scenarios hash) and its requests' journal
+ * entries are under the app's tag (app-tags.ts), with the app's records; the rest under the shared one.
  */
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
 import type { AppStorage } from '../core/apps/app-storage.js';
 import type { NonceBook } from '../core/engine/engine-contract.js';
-import type { NewEntry, RequestJournal } from '../core/journal/request-journal.js';
+import type { NewEntry, RequestJournal, StoredEntry } from '../core/journal/request-journal.js';
 import type { SharedRuleCounters } from '../core/scenarios/scenario-book.js';
 import { StateUnavailableError } from '../core/state/shared-state.js';
 import { RedisConnection, RedisScript } from './redis-connection.js';
@@ -81,6 +83,11 @@ if not redis.call('SET', KEYS[1], '1', 'NX') then return 0 end
 redis.call('SADD', KEYS[2], KEYS[1])
 return 1`);
 
+/** KEYS scenarios, journal of an app's tag; ARGV '1' to drop the scenarios too. Empties them before a reset or clear told to all through the shared stream. */
+const CLEAR_APP_TAG = new RedisScript(`
+if ARGV[1] == '1' then redis.call('DEL', KEYS[1]) end
+return redis.call('DEL', KEYS[2])`);
+
 /** KEYS changes, journal; ARGV cap. */
 const CLEAR_JOURNAL = new RedisScript(`
 redis.call('DEL', KEYS[2])
@@ -126,7 +133,8 @@ class RedisReplication implements Replication {
   /** This replica's request-path writes, in batches: its commits and its journal entries. */
   readonly #writes: RedisWrites;
   #journal: RequestJournal | undefined;
-  #journalPosition = '0-0';
+  /** Where this replica is in each journal stream (one per tag), by the stream's key. */
+  #journalPositions = new Map<string, string>();
   #journalCapacity = 0;
   readonly #journalReads = coalesced(() => this.#readJournal());
   #poll: ReturnType<typeof setInterval> | undefined;
@@ -140,8 +148,8 @@ class RedisReplication implements Replication {
     this.#link = link;
     this.#redis = link.redis;
     this.#logger = logger;
-    this.#writes = new RedisWrites(link.redis);
-    this.stateStorage = new RedisStateStorage(link.redis, this.#writes);
+    this.#writes = new RedisWrites(link.redis, link.tags);
+    this.stateStorage = new RedisStateStorage(link.redis, this.#writes, link.tags);
     this.appStorage = new RedisAppStorage(link);
     this.controls = this.#controls();
     this.nonces = new RedisNonceBook(link.redis);
@@ -159,12 +167,24 @@ class RedisReplication implements Replication {
     const link = this.#link;
     const cap = String(CHANGE_STREAM_LENGTH);
     return {
-      scenarioSet: (appId, { id, source, document }) => link.publish('scenario', 'scenarios', 'hset', appId, JSON.stringify({ id, source, document } satisfies StoredScenario)),
-      scenarioCleared: (appId) => link.publish('scenario', 'scenarios', 'hdel', appId, ''),
+      scenarioSet: (appId, { id, source, document }) => link.publish('scenario', 'scenarios', 'hset', appId, JSON.stringify({ id, source, document } satisfies StoredScenario), appId),
+      scenarioCleared: (appId) => link.publish('scenario', 'scenarios', 'hdel', appId, '', appId),
       clockMoved: (offsetMs) => link.publish('clock', 'clock', 'set', '', String(offsetMs)),
-      journalCleared: async () => void (await CLEAR_JOURNAL.run(this.#redis, [this.#key('changes'), this.#key('journal')], [cap])),
-      controlsReset: async () => void (await RESET_CONTROLS.run(this.#redis, ['changes', 'scenarios', 'clock', 'journal', 'epoch'].map((name) => this.#key(name)), [cap, this.#redis.prefix])),
+      journalCleared: async () => {
+        await this.#clearAppTags(false);
+        await CLEAR_JOURNAL.run(this.#redis, [this.#key('changes'), this.#key('journal')], [cap]);
+      },
+      controlsReset: async () => {
+        await this.#clearAppTags(true);
+        await RESET_CONTROLS.run(this.#redis, ['changes', 'scenarios', 'clock', 'journal', 'epoch'].map((name) => this.#key(name)), [cap, this.#redis.prefix]);
+      },
     };
+  }
+
+  /** On a cluster: each app tag's journal (and scenarios) emptied, before the shared stream tells every replica. */
+  async #clearAppTags(scenarios: boolean): Promise<void> {
+    const prefixes = (await this.#link.tags.prefixes()).filter((prefix) => prefix !== this.#redis.prefix);
+    await Promise.all(prefixes.map((prefix) => CLEAR_APP_TAG.run(this.#redis, [`${prefix}scenarios`, `${prefix}journal`], [scenarios ? '1' : '0'])));
   }
 
   async attach(parts: ReplicatedParts): Promise<void> {
@@ -200,11 +220,12 @@ class RedisReplication implements Replication {
    * replica holds that is no longer stored was cleared while it could not follow: it goes here too.
    */
   async #loadControls(parts: ReplicatedParts): Promise<void> {
-    const [stored, offset, epoch] = await Promise.all([
-      this.#redis.hashEntries(this.#key('scenarios')),
+    const [scenarios, offset, epoch] = await Promise.all([
+      this.#link.tags.prefixes().then((prefixes) => Promise.all(prefixes.map((prefix) => this.#redis.hashEntries(`${prefix}scenarios`)))),
       this.#redis.sendCommand(['GET', this.#key('clock')]) as Promise<string | null>,
       this.#redis.sendCommand(['GET', this.#key('epoch')]) as Promise<string | null>,
     ]);
+    const stored = scenarios.flat();
     const storedApps = new Set(stored.map(([appId]) => appId));
     for (const appId of parts.scenarios.appsWithScenarios()) if (!storedApps.has(appId)) parts.scenarios.clearForApp(appId);
     for (const [appId, value] of stored) this.#applyScenario(parts, { field: appId, value });
@@ -242,7 +263,9 @@ class RedisReplication implements Replication {
     this.#journalCapacity = journal.capacity;
     this.#writes.journalCapacity = journal.capacity;
     // Each entry goes with the batch of writes under way next (redis-writes.ts).
-    journal.share((entry: NewEntry) => this.#writes.journal(JSON.stringify(entry)));
+    // Under the app's tag when the app is known (its signature held): a request naming any app_id
+    // would otherwise add a tag every replica follows.
+    journal.share((entry: NewEntry) => this.#writes.journal(JSON.stringify(entry), entry.signature === 'verified' ? entry.app_id : undefined));
     // An idle replica keeps up with the changes (the stream is capped), and the console's live view
     // shows other replicas' requests without waiting for a request here. Nobody watching, the journal
     // is read when the admin API asks: under load, parsing every replica's entries costs CPU.
@@ -253,7 +276,7 @@ class RedisReplication implements Replication {
   /** After a clear every entry left in the stream is newer: read again from its start. */
   #clearJournal(journal: RequestJournal): void {
     journal.clear();
-    this.#journalPosition = '0-0';
+    this.#journalPositions = new Map();
   }
 
   catchUp(options: { readonly journal?: boolean } = {}): Promise<void> {
@@ -265,15 +288,25 @@ class RedisReplication implements Replication {
     return this.#link.catchUp().then(this.#journalReads);
   }
 
+  /** The journal streams of every tag this replica knows, read together; entries of several come in time order. */
   async #readJournal(): Promise<void> {
     if (this.#journalCapacity === 0 || !this.#journal) return;
+    const read = await Promise.all(this.#link.tags.knownPrefixes().map((prefix) => this.#readJournalStream(`${prefix}journal`)));
+    const entries = read.flat();
+    if (read.filter((part) => part.length > 0).length > 1) entries.sort((a, b) => a.atMs - b.atMs || a.id - b.id);
+    for (const entry of entries) this.#journal.receive(entry);
+  }
+
+  /** One journal stream's entries after this replica's position in it. */
+  async #readJournalStream(stream: string): Promise<StoredEntry[]> {
+    const received: StoredEntry[] = [];
     for (;;) {
-      const entries = (await this.#redis.sendCommand(['XRANGE', this.#key('journal'), `(${this.#journalPosition}`, '+', 'COUNT', String(JOURNAL_READ)])) as [string, string[]][];
+      const entries = (await this.#redis.sendCommand(['XRANGE', stream, `(${this.#journalPositions.get(stream) ?? '0-0'}`, '+', 'COUNT', String(JOURNAL_READ)])) as [string, string[]][];
       for (const [position, fields] of entries) {
-        for (const { id, entry } of journalEntriesOf(fields)) this.#journal.receive({ id, ...(entry as NewEntry) });
-        this.#journalPosition = position;
+        for (const { id, entry } of journalEntriesOf(fields)) received.push({ id, ...(entry as NewEntry) });
+        this.#journalPositions.set(stream, position);
       }
-      if (entries.length < JOURNAL_READ) return;
+      if (entries.length < JOURNAL_READ) return received;
     }
   }
 

@@ -3,15 +3,18 @@
  *   state    hash: record key → "<version> <change JSON>"
  *   claims   hash: claim key (a certification's order) → "<version> <owner record key>"
  *   changes  stream: one entry per commit (`r:<key>` → change, `c:<key>` → owner), and `reset`
+ * each under the sandbox's prefix on one Redis; on a Redis Cluster, under the tag of the app a key
+ * names (app-tags.ts), people and records of no app under the shared one.
  * A commit is checked and written by one Lua script (redis-writes.ts, with the other commits and
  * journal entries of its batch), so its check of the versions and its writes are atomic: of two
  * replicas committing over the same version, the second is refused. Redis with `appendonly yes` and
  * `appendfsync always` has the write on disk before it answers.
  */
-import { claimKeys, isClaimKey, recordKey, type CommitResult, type SharedBatch, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../core/state/shared-state.js';
+import { appOfKey, claimKeys, isClaimKey, recordKey, type CommitResult, type SharedBatch, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../core/state/shared-state.js';
 import type { StateChange, StateSnapshot, StoredState } from '../core/state/state-storage.js';
+import { AppTags, CHANGE_STREAM_LENGTH } from './app-tags.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
-import { CHANGE_STREAM_LENGTH, RedisWrites } from './redis-writes.js';
+import { RedisWrites } from './redis-writes.js';
 
 /**
  * KEYS state, claims, changes, initialized; ARGV cap, only-if-new ('1'), records n, then (key, change)…,
@@ -67,22 +70,17 @@ export class RedisStateStorage implements SharedStateStorage {
   readonly shared = true;
   readonly #redis: RedisConnection;
   readonly #writes: RedisWrites;
-  readonly #keys: readonly [state: string, claims: string, changes: string, initialized: string];
+  readonly #tags: AppTags;
 
-  /** `writes`: the batches this replica's commits share with its journal entries. */
-  constructor(redis: RedisConnection, writes = new RedisWrites(redis)) {
+  /** `writes`: the batches this replica's commits share with its journal entries; `tags`: the apps whose state has keys of its own. */
+  constructor(redis: RedisConnection, writes?: RedisWrites, tags = new AppTags(redis)) {
     this.#redis = redis;
-    this.#writes = writes;
-    this.#keys = [redis.key('state'), redis.key('claims'), redis.key('changes'), redis.key('initialized')];
+    this.#tags = tags;
+    this.#writes = writes ?? new RedisWrites(redis, tags);
   }
 
   get where(): string {
     return this.#redis.where;
-  }
-
-  /** The change stream replicas follow (replica-link.ts). */
-  get changesKey(): string {
-    return this.#keys[2];
   }
 
   async load(): Promise<StoredState> {
@@ -97,18 +95,39 @@ export class RedisStateStorage implements SharedStateStorage {
     await this.#replace(snapshot, false);
   }
 
+  /**
+   * Under each tag, its part of the snapshot; a whole replacement also empties every other tag. On a
+   * cluster the tags are replaced one by one (each atomically), the shared one last.
+   */
   async #replace(snapshot: StateSnapshot, onlyIfNew: boolean): Promise<void> {
+    const parts = new Map<string, { records: string[]; claims: string[] }>();
+    const partOf = (key: string) => {
+      const prefix = this.#tags.prefixOfKey(key);
+      return parts.get(prefix) ?? parts.set(prefix, { records: [], claims: [] }).get(prefix)!;
+    };
     const changes = changesOf(snapshot);
-    const args = [String(CHANGE_STREAM_LENGTH), onlyIfNew ? '1' : '0', String(changes.length)];
-    for (const change of changes) args.push(recordKey(change), JSON.stringify(change));
-    for (const change of changes) for (const claim of claimKeys(change)) args.push(claim, recordKey(change));
-    await REPLACE.run(this.#redis, this.#keys, args);
+    await this.#tags.announce(changes.map((change) => appOfKey(recordKey(change))));
+    for (const change of changes) partOf(recordKey(change)).records.push(recordKey(change), JSON.stringify(change));
+    for (const change of changes) for (const claim of claimKeys(change)) partOf(claim).claims.push(claim, recordKey(change));
+    const prefixes = onlyIfNew ? [...parts.keys()] : await this.#tags.prefixes();
+    const shared = this.#redis.prefix;
+    const replaced = (prefix: string) => {
+      const { records, claims } = parts.get(prefix) ?? { records: [], claims: [] };
+      const args = [String(CHANGE_STREAM_LENGTH), onlyIfNew ? '1' : '0', String(records.length / 2), ...records, ...claims];
+      return REPLACE.run(this.#redis, ['state', 'claims', 'changes', 'initialized'].map((name) => prefix + name), args);
+    };
+    await Promise.all(prefixes.filter((prefix) => prefix !== shared).map(replaced));
+    await replaced(shared);
   }
 
   async loadShared(initial?: StateSnapshot): Promise<SharedState> {
     if (initial) await this.#replace(initial, true);
-    const [state, claims] = await Promise.all([this.#scan(this.#keys[0]), this.#scan(this.#keys[1])]);
-    return { records: state.map(([key, stored]) => storedRecord(key, stored)), claims: claims.map(([key, stored]) => storedClaim(key, stored)) };
+    const prefixes = await this.#tags.prefixes();
+    const scanned = await Promise.all(prefixes.map((prefix) => Promise.all([this.#scan(`${prefix}state`), this.#scan(`${prefix}claims`)])));
+    return {
+      records: scanned.flatMap(([state]) => state.map(([key, stored]) => storedRecord(key, stored))),
+      claims: scanned.flatMap(([, claims]) => claims.map(([key, stored]) => storedClaim(key, stored))),
+    };
   }
 
   /** Every field of a hash, in slices (HSCAN), so that a large state does not block Redis. */
@@ -128,22 +147,30 @@ export class RedisStateStorage implements SharedStateStorage {
   }
 
   async current(keys: readonly string[]): Promise<SharedState> {
-    const claims = (await this.#fields(this.#keys[1], keys.filter(isClaimKey))).map(([key, stored]) => storedClaim(key, stored));
+    const claims = (await this.#fields('claims', keys.filter(isClaimKey))).map(([key, stored]) => storedClaim(key, stored));
     // A claim's owner is read too: the record this replica must now find by the claimed order.
     const wanted = [...new Set([...keys.filter((key) => !isClaimKey(key)), ...claims.map((claim) => claim.owner)])];
-    const records = (await this.#fields(this.#keys[0], wanted)).map(([key, stored]) => storedRecord(key, stored));
+    const records = (await this.#fields('state', wanted)).map(([key, stored]) => storedRecord(key, stored));
     return { records, claims };
   }
 
-  /** The fields of a hash these keys name that it holds, with their values. */
-  async #fields(hash: string, keys: readonly string[]): Promise<[string, string][]> {
-    if (keys.length === 0) return [];
-    const stored = (await this.#redis.sendCommand(['HMGET', hash, ...keys])) as (string | null)[];
+  /** The fields these keys name that their tags' hashes (`state` or `claims`) hold, with their values. */
+  async #fields(hash: 'state' | 'claims', keys: readonly string[]): Promise<[string, string][]> {
+    const byPrefix = new Map<string, string[]>();
+    for (const key of keys) {
+      const prefix = this.#tags.prefixOfKey(key);
+      (byPrefix.get(prefix) ?? byPrefix.set(prefix, []).get(prefix)!).push(key);
+    }
     const found: [string, string][] = [];
-    keys.forEach((key, i) => {
-      const value = stored[i];
-      if (typeof value === 'string') found.push([key, value]);
-    });
+    await Promise.all(
+      [...byPrefix].map(async ([prefix, named]) => {
+        const stored = (await this.#redis.sendCommand(['HMGET', prefix + hash, ...named])) as (string | null)[];
+        named.forEach((key, i) => {
+          const value = stored[i];
+          if (typeof value === 'string') found.push([key, value]);
+        });
+      }),
+    );
     return found;
   }
 }

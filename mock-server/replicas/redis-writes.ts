@@ -8,15 +8,23 @@
  * stream (their version) and one write per hash, and its journal entries one stream entry, so that
  * what Redis runs and appends to its file per request shrinks as batches grow. A caller is answered
  * only once Redis has answered the batch, so an acknowledged change is stored.
+ *
+ * On a Redis Cluster each app's keys are under a tag of their own (app-tags.ts), and a script may
+ * touch one tag only: a batch is then one script call per tag it writes, sent together, each on its
+ * tag's shard. A commit naming keys of two tags (a person and the grant they gave) is checked and
+ * written in two parts, one per tag, each atomic on its own: it holds when both hold; refused, a part
+ * that held stays, and the request runs again over it. The journal's ids then come in blocks from the
+ * shared counter, since an entry is stored under its app's tag.
  */
-import type { CommitResult, SharedCommit } from '../core/state/shared-state.js';
+import { appOfKey, type CommitResult, type SharedCommit, type Version } from '../core/state/shared-state.js';
+import { AppTags, CHANGE_STREAM_LENGTH } from './app-tags.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
 
-/** Entries of the change stream kept for replicas that fall behind (Redis trims past it, approximately). */
-export const CHANGE_STREAM_LENGTH = 100_000;
+export { CHANGE_STREAM_LENGTH } from './app-tags.js';
 
 /**
- * KEYS state, claims, changes, journal, journal-id; ARGV change cap, journal cap, commits n, then per
+ * KEYS state, claims, changes, journal, journal-id (one tag's); ARGV change cap, journal cap, the first
+ * journal id ('0': counted by journal-id), commits n, then per
  * commit: records n, claims n, removals n, (key, expected, change)…, (key, expected, owner)…,
  * (key, expected)…; then the journal entries (JSON), to the end. A removed key is a record's or,
  * starting `order`, a claim's. Answers each commit's {'ok', version} or {'conflict', key…}.
@@ -43,8 +51,8 @@ local function versionsOf(hash, keys, into)
   end
 end
 local commits, recordKeys, claimKeys = {}, {}, {}
-local at = 4
-for n = 1, tonumber(ARGV[3]) do
+local at = 5
+for n = 1, tonumber(ARGV[4]) do
   local c = {records = tonumber(ARGV[at]), claims = tonumber(ARGV[at + 1]), removals = tonumber(ARGV[at + 2])}
   c.r = at + 3
   c.c = c.r + c.records * 3
@@ -120,7 +128,8 @@ if #fields > 2 then
 end
 local entries = #ARGV - at + 1
 if entries > 0 then
-  local first = redis.call('INCRBY', KEYS[5], entries) - entries + 1
+  local first = tonumber(ARGV[3])
+  if first == 0 then first = redis.call('INCRBY', KEYS[5], entries) - entries + 1 end
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'first', first, 'entries', '[' .. table.concat(ARGV, ',', at, #ARGV) .. ']')
 end
 return results`);
@@ -137,9 +146,8 @@ interface Waiting<T> {
 }
 
 interface Batch {
-  readonly commits: { readonly args: readonly string[]; readonly waiting: Waiting<CommitResult> }[];
-  readonly entries: string[];
-  readonly journalled: Waiting<void>[];
+  readonly commits: { readonly commit: SharedCommit; readonly waiting: Waiting<CommitResult> }[];
+  readonly entries: { readonly entry: string; readonly appId: string | undefined; readonly waiting: Waiting<void> }[];
 }
 
 /** A commit's part of the script's arguments. */
@@ -151,19 +159,35 @@ function commitArgs(commit: SharedCommit): string[] {
   return args;
 }
 
-const emptyBatch = (): Batch => ({ commits: [], entries: [], journalled: [] });
+/** What one script call writes under one tag: the commits' parts there (by index in the batch), and its journal entries. */
+interface TagWrite {
+  /** The app the tag is of (undefined: the shared tag). */
+  readonly appId: string | undefined;
+  readonly parts: { readonly index: number; readonly part: SharedCommit }[];
+  readonly entries: Batch['entries'][number][];
+}
+
+/** How one tag's part of a commit came out: its keys and the script's answer, or the error that stopped it. */
+type PartOutcome = { readonly keys: readonly string[]; readonly answer?: readonly string[]; readonly error?: unknown };
+
+const emptyBatch = (): Batch => ({ commits: [], entries: [] });
+
+/** Journal ids a replica on a cluster takes from the shared counter at a time. */
+const ID_BLOCK = 100;
 
 export class RedisWrites {
   readonly #redis: RedisConnection;
-  readonly #keys: readonly string[];
+  readonly #tags: AppTags;
   #journalCap = '1';
   #next: Batch = emptyBatch();
   /** A batch on its way to Redis (or waiting for the turn of the event loop that sends it). */
   #busy = false;
+  /** On a cluster: the journal ids this replica holds, [next, end). */
+  #ids = { next: 0, end: 0 };
 
-  constructor(redis: RedisConnection) {
+  constructor(redis: RedisConnection, tags = new AppTags(redis)) {
     this.#redis = redis;
-    this.#keys = ['state', 'claims', 'changes', 'journal', 'journal-id'].map((name) => redis.key(name));
+    this.#tags = tags;
   }
 
   /** How many entries the journal stream keeps (Redis trims past it, approximately). */
@@ -174,16 +198,15 @@ export class RedisWrites {
   /** A request's changes, checked against the versions it read; answered once the batch holding it is stored. */
   commit(commit: SharedCommit): Promise<CommitResult> {
     return new Promise((done, failed) => {
-      this.#next.commits.push({ args: commitArgs(commit), waiting: { done, failed } });
+      this.#next.commits.push({ commit, waiting: { done, failed } });
       this.#schedule();
     });
   }
 
-  /** A journal entry (JSON), stored with the next batch under the journal's next id. */
-  journal(entry: string): Promise<void> {
+  /** A journal entry (JSON), stored with the next batch under the journal's next id, with its app's state. */
+  journal(entry: string, appId?: string): Promise<void> {
     return new Promise((done, failed) => {
-      this.#next.entries.push(entry);
-      this.#next.journalled.push({ done, failed });
+      this.#next.entries.push({ entry, appId, waiting: { done, failed } });
       this.#schedule();
     });
   }
@@ -205,18 +228,88 @@ export class RedisWrites {
     this.#busy = false;
   }
 
+  /** The batch's writes by the tag they go under; a commit with no key goes under the shared one. */
+  #byTag(batch: Batch): Map<string, TagWrite> {
+    const writes = new Map<string, TagWrite>();
+    const at = (appId: string | undefined) => {
+      const prefix = this.#redis.appPrefix(appId);
+      return writes.get(prefix) ?? writes.set(prefix, { appId: prefix === this.#redis.prefix ? undefined : appId, parts: [], entries: [] }).get(prefix)!;
+    };
+    batch.commits.forEach(({ commit }, index) => {
+      const parts = new Map<string | undefined, { records: SharedCommit['records'][number][]; claims: SharedCommit['claims'][number][]; removals: SharedCommit['removals'][number][] }>();
+      const partOf = (key: string) => {
+        const appId = this.#redis.cluster ? appOfKey(key) : undefined;
+        return parts.get(appId) ?? parts.set(appId, { records: [], claims: [], removals: [] }).get(appId)!;
+      };
+      for (const record of commit.records) partOf(record.key).records.push(record);
+      for (const claim of commit.claims) partOf(claim.key).claims.push(claim);
+      for (const removal of commit.removals) partOf(removal.key).removals.push(removal);
+      if (parts.size === 0) parts.set(undefined, { records: [], claims: [], removals: [] });
+      for (const [appId, part] of parts) at(appId).parts.push({ index, part });
+    });
+    for (const entry of batch.entries) at(entry.appId).entries.push(entry);
+    return writes;
+  }
+
   async #flush(batch: Batch): Promise<void> {
-    const args = [String(CHANGE_STREAM_LENGTH), this.#journalCap, String(batch.commits.length), ...batch.commits.flatMap((commit) => commit.args), ...batch.entries];
+    const writes = this.#byTag(batch);
+    const outcomes: PartOutcome[][] = batch.commits.map(() => []);
     try {
-      const results = (await WRITE.run(this.#redis, this.#keys, args)) as string[][];
-      batch.commits.forEach(({ waiting }, i) => {
-        const [outcome, ...rest] = results[i]!;
-        waiting.done(outcome === 'ok' ? { committed: true, version: rest[0]! } : { committed: false, conflicts: rest });
-      });
-      for (const waiting of batch.journalled) waiting.done();
+      // A tag is announced before anything is written under it: the other replicas then follow it.
+      await this.#tags.announce([...writes.values()].map(({ appId }) => appId));
     } catch (error) {
       for (const { waiting } of batch.commits) waiting.failed(error);
-      for (const waiting of batch.journalled) waiting.failed(error);
+      for (const { waiting } of batch.entries) waiting.failed(error);
+      return;
+    }
+    await Promise.all([...writes].map(([prefix, write]) => this.#write(prefix, write, outcomes)));
+    batch.commits.forEach(({ waiting }, i) => {
+      const failed = outcomes[i]!.find((outcome) => outcome.error !== undefined);
+      if (failed) waiting.failed(failed.error);
+      else waiting.done(resultOf(outcomes[i]!));
+    });
+  }
+
+  /** One tag's script call; each commit part's answer goes to `outcomes`, each entry's caller is answered. */
+  async #write(prefix: string, { parts, entries }: TagWrite, outcomes: PartOutcome[][]): Promise<void> {
+    const keys = ['state', 'claims', 'changes', 'journal', 'journal-id'].map((name) => prefix + name);
+    const partKeys = parts.map(({ part }) => [...part.records, ...part.claims, ...part.removals].map(({ key }) => key));
+    try {
+      const first = entries.length > 0 ? await this.#firstId(entries.length) : 0;
+      const args = [String(CHANGE_STREAM_LENGTH), this.#journalCap, String(first), String(parts.length), ...parts.flatMap(({ part }) => commitArgs(part)), ...entries.map(({ entry }) => entry)];
+      const answers = (await WRITE.run(this.#redis, keys, args)) as string[][];
+      parts.forEach(({ index }, i) => outcomes[index]!.push({ keys: partKeys[i]!, answer: answers[i]! }));
+      for (const { waiting } of entries) waiting.done();
+    } catch (error) {
+      parts.forEach(({ index }, i) => outcomes[index]!.push({ keys: partKeys[i]!, error }));
+      for (const { waiting } of entries) waiting.failed(error);
     }
   }
+
+  /**
+   * The first of `count` journal ids: on one Redis the script counts them ('0'); on a cluster, where
+   * the entries go under their app's tag, from a block this replica took from the shared counter.
+   */
+  async #firstId(count: number): Promise<number> {
+    if (!this.#redis.cluster) return 0;
+    if (this.#ids.end - this.#ids.next < count) {
+      const take = Math.max(count, ID_BLOCK);
+      const end = Number(await this.#redis.sendCommand(['INCRBY', this.#redis.key('journal-id'), String(take)])) + 1;
+      this.#ids = { next: end - take, end };
+    }
+    const first = this.#ids.next;
+    this.#ids.next += count;
+    return first;
+  }
+}
+
+/** A commit's result from its parts' answers: it holds when every part held, each key at its part's version. */
+function resultOf(outcomes: readonly PartOutcome[]): CommitResult {
+  const conflicts = outcomes.filter(({ answer }) => answer![0] !== 'ok').flatMap(({ answer }) => answer!.slice(1));
+  if (conflicts.length > 0) return { committed: false, conflicts };
+  const version = outcomes[0]!.answer![1]!;
+  if (outcomes.length === 1) return { committed: true, version };
+  const versions = new Map<string, Version>();
+  for (const { keys, answer } of outcomes) for (const key of keys) versions.set(key, answer![1]!);
+  return { committed: true, version, versions };
 }

@@ -15,7 +15,7 @@ import { RedisConnection } from '../../mock-server/replicas/redis-connection.js'
 import { ReplicaLink } from '../../mock-server/replicas/replica-link.js';
 import { journalEntriesOf, RedisWrites } from '../../mock-server/replicas/redis-writes.js';
 import { redisAddress } from '../../mock-server/replicas/store-address.js';
-import type { SharedCommit } from '../../mock-server/core/state/shared-state.js';
+import { claimKeys, recordKey, type SharedCommit } from '../../mock-server/core/state/shared-state.js';
 import type { StateChange } from '../../mock-server/core/state/state-storage.js';
 import { startRedis } from '../support/redis-server.js';
 
@@ -103,17 +103,15 @@ export async function writeSample(url: string): Promise<WriteSample | undefined>
   }
 }
 
-const SEPARATOR = '\u0000';
-
 /** The sample's certification under a new id and order: what one new certification commits. */
 function commitOf({ change }: WriteSample, n: number): SharedCommit {
   if (!('certification' in change)) throw new Error('the sample is not a certification');
   const id = `${n}-${change.certification.id}`;
-  const certification = { ...change.certification, id, order_no: `CAPACITY${n}` };
-  const key = ['certification', id].join(SEPARATOR);
+  const made: StateChange = { certification: { ...change.certification, id, order_no: `CAPACITY${n}` } };
+  const key = recordKey(made);
   return {
-    records: [{ key, expected: '0', change: { certification } }],
-    claims: [{ key: ['order', certification.kind, certification.app_id, certification.order_no].join(SEPARATOR), expected: '0', owner: key }],
+    records: [{ key, expected: '0', change: made }],
+    claims: claimKeys(made).map((claim) => ({ key: claim, expected: '0', owner: key })),
     removals: [],
   };
 }

@@ -15,7 +15,7 @@
 import { RecordCollection, type RecordKind } from './record-collection.js';
 import { RecordTable, type TableLookups } from './record-table.js';
 import { SharedCommits, type StoreMemory } from './shared-commits.js';
-import { isSharedStorage, type SharedBatch } from './shared-state.js';
+import { isSharedStorage, recordName as sharedRecordName, type SharedBatch } from './shared-state.js';
 import type { Authorization, Certification, CertificationKind, MaterialCertification, Person } from './state-records.js';
 import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
@@ -318,7 +318,7 @@ export class SandboxStore {
   #forget(recordNames: Iterable<string>): void {
     const data = this.#data;
     for (const recordName of recordNames) {
-      const [kind, ...parts] = recordName.split('\u0000');
+      const [kind, ...parts] = sharedRecordName(recordName).split('\u0000');
       if (kind === 'person') data.people.delete('cert_no', parts[0]!);
       else if (kind === 'grant') data.authorizations.delete('grant', parts[0]!, parts[1]!);
       else if (kind === 'certification') data.certifications.delete('id', parts[0]!);

@@ -77,7 +77,10 @@ export class SharedCommits {
       throw new StateUnavailableError(`the shared state (${this.where}) did not take the change: ${(error as Error).message}`);
     }
     if (result.committed) {
-      for (const key of keys) if (compareVersions(result.version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, result.version);
+      for (const key of keys) {
+        const version = result.versions?.get(key) ?? result.version;
+        if (compareVersions(version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, version);
+      }
       for (const key of removals.keys()) this.#versions.delete(key);
       return;
     }

@@ -43,7 +43,11 @@ export interface SharedCommit {
   readonly removals: readonly { readonly key: string; readonly expected: Version }[];
 }
 
-export type CommitResult = { readonly committed: true; readonly version: Version } | { readonly committed: false; readonly conflicts: readonly string[] };
+/**
+ * `versions`: where the storage keeps a commit's keys in parts with versions of their own (a Redis
+ * Cluster's tags), the version each key got; the others got `version`.
+ */
+export type CommitResult = { readonly committed: true; readonly version: Version; readonly versions?: ReadonlyMap<string, Version> } | { readonly committed: false; readonly conflicts: readonly string[] };
 
 /** The whole shared state, as loaded at start and after a reset. */
 export interface SharedState {
@@ -78,14 +82,47 @@ export class StateConflictError extends Error {
 export class StateUnavailableError extends Error {}
 
 const SEPARATOR = '\u0000';
+/**
+ * Ends the key of a record whose own key does not name its app (a certification, a method's record
+ * with an app_id), followed by the app: a storage that keeps each app's records apart (a Redis
+ * Cluster's hash tags) finds a record's app from its key alone.
+ */
+const APP_MARK = '\u0001';
+
+/** The app a method's record belongs to: its app_id, when it has one. */
+function recordApp(value: unknown): string | undefined {
+  const appId = (value as { app_id?: unknown } | null)?.app_id;
+  return typeof appId === 'string' ? appId : undefined;
+}
+
+const ofApp = (key: string, appId: string | undefined): string => (appId === undefined ? key : key + APP_MARK + appId);
 
 /** The key of the record a change writes. */
 export function recordKey(change: StateChange): string {
   if ('person' in change) return ['person', change.person.cert_no].join(SEPARATOR);
   if ('grant' in change) return ['grant', change.grant.app_id, change.grant.cert_no].join(SEPARATOR);
-  if ('certification' in change) return ['certification', change.certification.id].join(SEPARATOR);
+  if ('certification' in change) return ofApp(['certification', change.certification.id].join(SEPARATOR), change.certification.app_id);
   if ('material' in change) return ['material', change.material.app_id, change.material.transaction_id].join(SEPARATOR);
-  return ['record', change.record.kind, change.record.key].join(SEPARATOR);
+  return ofApp(['record', change.record.kind, change.record.key].join(SEPARATOR), recordApp(change.record.value));
+}
+
+/** A key without the app it may end with: the record's kind and name, separated by NUL. */
+export function recordName(key: string): string {
+  const mark = key.lastIndexOf(APP_MARK);
+  return mark < 0 ? key : key.slice(0, mark);
+}
+
+/**
+ * The app whose state a record or claim key belongs to (grants, certifications, materials, orders,
+ * method records with an app_id); undefined for what every app shares (people, records of no app).
+ */
+export function appOfKey(key: string): string | undefined {
+  const mark = key.lastIndexOf(APP_MARK);
+  if (mark >= 0) return key.slice(mark + 1);
+  const parts = key.split(SEPARATOR);
+  if (parts[0] === 'grant' || parts[0] === 'material') return parts[1];
+  if (parts[0] === 'order') return parts[2];
+  return undefined;
 }
 
 /** The unique values a change's record claims: a certification is the only one of its order. */
