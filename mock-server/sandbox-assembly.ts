@@ -13,6 +13,7 @@ import type { RequestCriteria } from './core/journal/request-criteria.js';
 import { DEFAULT_JOURNAL_CAPACITY, RequestJournal, type JournalEntry, type JournalFilter } from './core/journal/request-journal.js';
 import { certificateSn, rootCertificateSn } from './keys/certificate-sn.js';
 import { createMethodRegistry, SUPPORTED_METHODS } from './core/methods/method-registry.js';
+import { useSha256Hex } from './core/methods/generated-ids.js';
 import type { CoreCrypto } from './core/protocol/core-crypto.js';
 import type { ResponseSigner } from './core/protocol/response-envelope.js';
 import type { Replication } from './replicas/replication.js';
@@ -221,6 +222,7 @@ export async function assembleSandboxCore(parts: AssemblyParts): Promise<Sandbox
   if (parts.controlStorage) applyKeptControls(await parts.controlStorage.load(), { scenarios, clock, logger });
   await replication?.attach({ state, apps, scenarios, clock, journal, compile: (document, source) => compileScenario(document, source, SUPPORTED_METHODS) });
   const retention = retentionRule(state, clock, parts.retentionDays, logger);
+  useSha256Hex(parts.crypto.sha256Hex);
   const engine = createGatewayEngine({
     apps,
     methods: createMethodRegistry(),

@@ -3,7 +3,7 @@
  * Node side needs: signing responses, and the AES keys apps are given. The browser build runs this
  * same file on its forge shim of node:crypto.
  */
-import { createCipheriv, createDecipheriv, randomBytes, sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, randomBytes, sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
 import type { CoreCrypto } from '../core/protocol/core-crypto.js';
 import type { SignType } from '../core/protocol/public-parameters.js';
 import { signEncodingProblem } from '../core/protocol/signature.js';
@@ -73,4 +73,5 @@ export const nodeCrypto: CoreCrypto = {
   },
   encryptContent,
   decryptContent,
+  sha256Hex: (text) => hash('sha256', text, 'hex'),
 };

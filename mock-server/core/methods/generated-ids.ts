@@ -5,22 +5,43 @@
 import { utf8Bytes } from '../protocol/bytes.js';
 import { sha256 } from './sha256.js';
 
-function digest(parts: readonly string[]): Uint8Array {
-  return sha256(utf8Bytes(parts.join('\u0000')));
-}
-
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-export function stableHex(length: number, ...parts: string[]): string {
+function hexOf(bytes: Uint8Array): string {
   let hex = '';
-  for (const byte of digest(parts)) hex += HEX[byte];
-  return hex.slice(0, length);
+  for (const byte of bytes) hex += HEX[byte];
+  return hex;
+}
+
+/** The core's own SHA-256, until the platform gives its native one (useSha256Hex). */
+let sha256Hex = (text: string): string => hexOf(sha256(utf8Bytes(text)));
+
+/**
+ * Derives the ids with the platform's SHA-256 (CoreCrypto.sha256Hex) from now on, in this whole
+ * module: every implementation gives the same digest (test/methods/sha256.test.ts), so the ids do not
+ * depend on which sandbox set it, and the flows that issue ids need no crypto passed down to them.
+ */
+export function useSha256Hex(platformSha256Hex: (text: string) => string): void {
+  sha256Hex = platformSha256Hex;
+}
+
+/** The value of the lower-case hex digit at `at`. */
+const nibble = (hex: string, at: number): number => {
+  const code = hex.charCodeAt(at);
+  return code < 0x61 ? code - 0x30 : code - 0x57;
+};
+
+const digestHex = (parts: readonly string[]): string => sha256Hex(parts.join('\u0000'));
+
+export function stableHex(length: number, ...parts: string[]): string {
+  return digestHex(parts).slice(0, length);
 }
 
 export function stableDigits(length: number, ...parts: string[]): string {
   let digits = '';
   for (let round = 0; digits.length < length; round++) {
-    for (const byte of digest([...parts, String(round)])) digits += String(byte % 10);
+    const hex = digestHex([...parts, String(round)]);
+    for (let at = 0; at < hex.length; at += 2) digits += String(((nibble(hex, at) << 4) | nibble(hex, at + 1)) % 10);
   }
   return digits.slice(0, length);
 }

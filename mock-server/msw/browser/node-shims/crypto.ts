@@ -76,6 +76,12 @@ export function createHash(algorithm: 'sha256' | 'md5') {
   };
 }
 
+/** The one-shot digest (node:crypto's hash): the ids' SHA-256 (CoreCrypto.sha256Hex). */
+export function hash(algorithm: 'sha256' | 'md5', text: string, _outputEncoding: 'hex'): string {
+  const md = algorithm === 'md5' ? forge.md.md5.create() : forge.md.sha256.create();
+  return md.update(text, 'utf8').digest().toHex();
+}
+
 export function randomUUID(): string {
   return globalThis.crypto.randomUUID();
 }
