@@ -164,12 +164,7 @@ export interface AlipayApis {
     request: {
       certify_id: string;
     };
-    response: {
-      passed: 'T' | 'F';
-      fail_reason?: string;
-      identity_info?: string;
-      material_info?: string;
-    };
+    response: AlipayApis['alipay.user.certify.open.query']['response'];
   };
   'datadigital.fincloud.generalsaas.face.verification.initialize': {
     /** 人脸核身初始化 */
@@ -195,14 +190,7 @@ export interface AlipayApis {
       certify_id: string;
       need_alive_photo?: string;
     };
-    response: {
-      certify_state: 'PROCESSING' | 'SUCCESS' | 'FAIL';
-      score?: string;
-      quality?: string;
-      meta_info?: {
-        device_type: 'harmony' | 'ios' | 'android' | 'h5';
-      };
-      alive_photo?: string;
+    response: AlipayApis['datadigital.fincloud.generalsaas.face.check.query']['response'] & {
       attack_flag?: 'true' | 'false';
     };
   };
@@ -212,10 +200,7 @@ export interface AlipayApis {
       outer_order_no: string;
       biz_code: 'DATA_DIGITAL_BIZ_CODE_FACE_CHECK_LIVE';
     };
-    response: {
-      certify_id: string;
-      web_url: string;
-    };
+    response: AlipayApis['datadigital.fincloud.generalsaas.face.verification.initialize']['response'];
   };
   'datadigital.fincloud.generalsaas.face.check.query': {
     /** 活体检测结果查询 */
@@ -255,11 +240,7 @@ export interface AlipayApis {
   };
   'alipay.open.auth.token.app': {
     /** 换取应用授权令牌 */
-    request: {
-      grant_type: 'authorization_code' | 'refresh_token';
-      code?: string;
-      refresh_token?: string;
-    };
+    request: AlipayApis['alipay.system.oauth.token']['request'];
     response: {
       user_id: string;
       auth_app_id: string;
@@ -372,9 +353,7 @@ export interface AlipayApis {
       cert_type?: 'IDENTITY_CARD';
       phone: string;
     };
-    response: {
-      certify_id: string;
-      match: 'T' | 'F';
+    response: AlipayApis['datadigital.fincloud.generalsaas.twometa.check']['response'] & {
       isp: string;
       detail: string;
     };
@@ -388,12 +367,7 @@ export interface AlipayApis {
       cert_no: string;
       phone: string;
     };
-    response: {
-      certify_id: string;
-      match: 'T' | 'F';
-      isp: string;
-      detail: string;
-    };
+    response: AlipayApis['datadigital.fincloud.generalsaas.mobilethreemeta.simple.check']['response'];
   };
   'datadigital.fincloud.generalsaas.face.source.certify': {
     /** 纯服务端人脸核身 */

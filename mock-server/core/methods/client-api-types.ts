@@ -26,41 +26,80 @@ function schemaType(node: SchemaNode): string {
       if (type === 'boolean') return 'boolean';
       if (type === 'number' || type === 'integer') return 'number';
       if (type === 'array') return `Array<${node.items ? schemaType(node.items as SchemaNode) : 'unknown'}>`;
-      if (type === 'object') return node.properties ? objectType(node, '') : 'Record<string, unknown>';
+      if (type === 'object') return node.properties ? objectType(node) : 'Record<string, unknown>';
       return 'string';
     })
     .join(' | ');
 }
 
-/** An object schema as a TypeScript object type, one member per line at `indent` (inline when ''). */
-function objectType(schema: SchemaNode, indent: string): string {
+/** A type's members, each its line (or its comment and its line) at one indent. */
+type Members = readonly string[];
+
+const block = (members: Members, indent: string): string => (members.length ? `{\n${members.join('\n')}\n${indent}}` : 'Record<never, never>');
+
+/** An object schema's members, one a line at `indent` plus two, a JSON-text field with what its text holds. */
+function schemaMembers(schema: SchemaNode, indent: string): Members {
   const required = new Set((schema.required ?? []) as string[]);
-  const members = Object.entries((schema.properties ?? {}) as Record<string, SchemaNode>).map(([name, node]) => {
-    const held = node.jsonString ? `/** JSON text of ${schemaType(node.jsonString as SchemaNode)} */` : undefined;
-    return { held, line: `${key(name)}${required.has(name) ? '' : '?'}: ${schemaType(node)};` };
+  return Object.entries((schema.properties ?? {}) as Record<string, SchemaNode>).map(([name, node]) => {
+    const line = `${indent}  ${key(name)}${required.has(name) ? '' : '?'}: ${schemaType(node)};`;
+    return node.jsonString ? `${indent}  /** JSON text of ${schemaType(node.jsonString as SchemaNode)} */\n${line}` : line;
   });
-  if (!members.length) return 'Record<never, never>';
-  if (!indent) return `{ ${members.map((m) => m.line.slice(0, -1)).join('; ')} }`;
-  const lines = members.flatMap((m) => (m.held ? [`${indent}  ${m.held}`, `${indent}  ${m.line}`] : [`${indent}  ${m.line}`]));
-  return `{\n${lines.join('\n')}\n${indent}}`;
 }
 
-function responseType(fields: Readonly<Record<string, ResponseField>>, indent: string): string {
-  const lines = Object.entries(fields).map(([name, field]) => {
-    const type = field.enum ? field.enum.map(literal).join(' | ') : field.fields ? responseType(field.fields, `${indent}  `) : field.type;
+/** An object schema as a TypeScript object type, inline: `{ a: string; b?: number }`. */
+function objectType(schema: SchemaNode): string {
+  const required = new Set((schema.required ?? []) as string[]);
+  const members = Object.entries((schema.properties ?? {}) as Record<string, SchemaNode>).map(([name, node]) => `${key(name)}${required.has(name) ? '' : '?'}: ${schemaType(node)}`);
+  return members.length ? `{ ${members.join('; ')} }` : 'Record<never, never>';
+}
+
+function responseMembers(fields: Readonly<Record<string, ResponseField>>, indent: string): Members {
+  return Object.entries(fields).map(([name, field]) => {
+    const type = field.enum ? field.enum.map(literal).join(' | ') : field.fields ? block(responseMembers(field.fields, `${indent}  `), `${indent}  `) : field.type;
     return `${indent}  ${key(name)}${field.optional ? '?' : ''}: ${type};`;
   });
-  return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : 'Record<never, never>';
 }
 
-function apiEntry(definition: ApiMethodDefinition): string {
-  return [
-    `  ${literal(definition.name)}: {`,
-    `    /** ${definition.title} */`,
-    `    request: ${objectType(definition.bizContentSchema, '    ')};`,
-    `    response: ${responseType(definition.responseFields, '    ')};`,
-    '  };',
-  ].join('\n');
+/** One method's request or response members. */
+interface Shape {
+  readonly method: string;
+  readonly members: Members;
+}
+
+const INDENT = '    ';
+
+const sameMembers = (a: Members, b: Members): boolean => a.length === b.length && a.every((member, i) => member === b[i]);
+const begins = (longer: Members, shorter: Members): boolean => shorter.length < longer.length && shorter.every((member, i) => member === longer[i]);
+
+/**
+ * The type of shapes[index] as the file writes it, so that a shape of two members or more stands in the
+ * file once: one the same as an earlier method's names that one (`AlipayApis['…']['response']`), one
+ * that another's begins names that one and adds the rest; the others are spelled out.
+ */
+function shapeType(shapes: readonly Shape[], index: number, part: 'request' | 'response'): string {
+  const { members } = shapes[index]!;
+  const named = (method: string) => `AlipayApis[${literal(method)}][${literal(part)}]`;
+  if (members.length < 2) return block(members, INDENT);
+  const same = shapes.slice(0, index).find((other) => sameMembers(other.members, members));
+  if (same) return named(same.method);
+  const base = shapes
+    .filter((other) => other.members.length >= 2 && begins(members, other.members))
+    .reduce<Shape | undefined>((longest, other) => (longest && longest.members.length >= other.members.length ? longest : other), undefined);
+  return base ? `${named(base.method)} & ${block(members.slice(base.members.length), INDENT)}` : block(members, INDENT);
+}
+
+function apiEntries(apis: readonly ApiMethodDefinition[]): string[] {
+  const requests = apis.map((d) => ({ method: d.name, members: schemaMembers(d.bizContentSchema, INDENT) }));
+  const responses = apis.map((d) => ({ method: d.name, members: responseMembers(d.responseFields, INDENT) }));
+  return apis.map((definition, i) =>
+    [
+      `  ${literal(definition.name)}: {`,
+      `    /** ${definition.title} */`,
+      `    request: ${shapeType(requests, i, 'request')};`,
+      `    response: ${shapeType(responses, i, 'response')};`,
+      '  };',
+    ].join('\n'),
+  );
 }
 
 const union = (names: readonly string[]): string => (names.length ? names.map(literal).join(' | ') : 'never');
@@ -79,12 +118,12 @@ export function clientApiTypes(definitions: readonly ApiMethodDefinition[]): str
  */
 
 export interface AlipayApis {
-${apis.map(apiEntry).join('\n')}
+${apiEntries(apis).join('\n')}
 }
 
 /** The page APIs: the client builds a signed URL for the user's browser instead of calling. */
 export interface AlipayPageApis {
-${pages.map((d) => `  ${literal(d.name)}: ${objectType(d.bizContentSchema, '')};`).join('\n')}
+${pages.map((d) => `  ${literal(d.name)}: ${objectType(d.bizContentSchema)};`).join('\n')}
 }
 
 export type ApiMethod = keyof AlipayApis;
