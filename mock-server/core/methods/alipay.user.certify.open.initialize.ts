@@ -5,35 +5,18 @@
  */
 import { CERTIFY_OPEN } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { CERTIFY_OPEN_INITIALIZE_CODES, EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, outerOrderInitialize } from './certification-steps.js';
+import { CERTIFY_OPEN_INITIALIZE_CODES, EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, outerOrderInitialize, outerOrderInitializeSchema } from './certification-steps.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
-import { certInfoIdentityParam } from './shared-schemas.js';
 
-const bizContentSchema = {
-  type: 'object',
-  required: ['outer_order_no', 'biz_code', 'identity_param', 'merchant_config'],
-  properties: {
-    outer_order_no: { type: 'string', minLength: 1, maxLength: 32 },
-    biz_code: { type: 'string', maxLength: 32, enum: ['FACE', 'CERT_PHOTO', 'CERT_PHOTO_FACE', 'SMART_FACE'] },
-    identity_param: certInfoIdentityParam(4096, { phone_no: { type: 'string' } }),
-    merchant_config: {
-      type: 'string',
-      maxLength: 4096,
-      jsonString: {
-        type: 'object',
-        required: ['return_url'],
-        properties: {
-          return_url: { type: 'string', minLength: 1 },
-          face_reserve_strategy: { enum: ['reserve', 'never'] },
-          // "在拥有该权限前提下，用于商户控制是否透出活体人脸" (the v3 model of merchant_config).
-          out_put_facial_picture: { type: 'boolean' },
-          facial_picture_level: { type: 'string' },
-        },
-      },
-    },
-    face_contrast_picture: { type: 'string', maxLength: 1048576 },
+const bizContentSchema = outerOrderInitializeSchema(
+  { type: 'string', maxLength: 32, enum: ['FACE', 'CERT_PHOTO', 'CERT_PHOTO_FACE', 'SMART_FACE'] },
+  { type: 'string', minLength: 1 },
+  {
+    // "在拥有该权限前提下，用于商户控制是否透出活体人脸" (the v3 model of merchant_config).
+    out_put_facial_picture: { type: 'boolean' },
+    facial_picture_level: { type: 'string' },
   },
-} as const;
+);
 
 type MerchantConfig = JsonTextOf<typeof bizContentSchema.properties.merchant_config>;
 

@@ -8,7 +8,7 @@
 import { queryCertification, startCertification, type CertificationResult, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
 import { refused, success, textField, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { singleIdSchema } from './shared-schemas.js';
+import { certInfoIdentityParam, singleIdSchema } from './shared-schemas.js';
 
 const SYSTEM_BUSY = { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' } as const;
 
@@ -46,6 +46,38 @@ export function outerOrderInitialize(codes: InitializeCodes) {
     responseFields: { certify_id: textField },
     schemaFailureRules: [rule],
   };
+}
+
+/**
+ * biz_content of such an initialize, with certify-open's fields and lengths (the H5 face check's page
+ * takes the same): the order, the scene, the person with an optional phone_no, merchant_config with
+ * where to send them back and whether to keep their face, and a photo to compare the face with. Each
+ * page gives its biz_code, its return_url and what else its merchant_config takes.
+ */
+export function outerOrderInitializeSchema<const BizCode extends object, const ReturnUrl extends object, const MerchantConfigExtra extends object = Record<never, never>>(
+  bizCode: BizCode,
+  returnUrl: ReturnUrl,
+  merchantConfigExtra: MerchantConfigExtra = {} as MerchantConfigExtra,
+) {
+  return {
+    type: 'object',
+    required: ['outer_order_no', 'biz_code', 'identity_param', 'merchant_config'],
+    properties: {
+      outer_order_no: { type: 'string', minLength: 1, maxLength: 32 },
+      biz_code: bizCode,
+      identity_param: certInfoIdentityParam(4096, { phone_no: { type: 'string' } }),
+      merchant_config: {
+        type: 'string',
+        maxLength: 4096,
+        jsonString: {
+          type: 'object',
+          required: ['return_url'],
+          properties: { return_url: returnUrl, face_reserve_strategy: { enum: ['reserve', 'never'] }, ...merchantConfigExtra },
+        },
+      },
+      face_contrast_picture: { type: 'string', maxLength: 1048576 },
+    },
+  } as const;
 }
 
 /** Such an initialize's answer: the order's certify_id, or the family's code for a malformed argument. */

@@ -18,35 +18,16 @@
  */
 import { FACE_CERTIFY } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, outerOrderInitialize, type InitializeCodes } from './certification-steps.js';
+import { EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, outerOrderInitialize, outerOrderInitializeSchema, type InitializeCodes } from './certification-steps.js';
 import { FACE_CERTIFY_INITIALIZE_ERRORS } from './face-business-codes.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
-import { certInfoIdentityParam } from './shared-schemas.js';
 
-const bizContentSchema = {
-  type: 'object',
-  required: ['outer_order_no', 'biz_code', 'identity_param', 'merchant_config'],
-  properties: {
-    outer_order_no: { type: 'string', minLength: 1, maxLength: 32 },
-    // "H5人脸核身场景码。入参支持的场景码": the scene codes come with the merchant's contract, so any is taken.
-    biz_code: { type: 'string', minLength: 1, maxLength: 32 },
-    identity_param: certInfoIdentityParam(4096, { phone_no: { type: 'string' } }),
-    merchant_config: {
-      type: 'string',
-      maxLength: 4096,
-      jsonString: {
-        type: 'object',
-        // "return_url：需要回跳的目标地址，必填"; the v3 model adds "若无跳转地址可填空字符"" (an empty string).
-        required: ['return_url'],
-        properties: {
-          return_url: { type: 'string' },
-          face_reserve_strategy: { enum: ['reserve', 'never'] },
-        },
-      },
-    },
-    face_contrast_picture: { type: 'string', maxLength: 1048576 },
-  },
-} as const;
+const bizContentSchema = outerOrderInitializeSchema(
+  // "H5人脸核身场景码。入参支持的场景码": the scene codes come with the merchant's contract, so any is taken.
+  { type: 'string', minLength: 1, maxLength: 32 },
+  // "return_url：需要回跳的目标地址，必填"; the v3 model adds "若无跳转地址可填空字符"" (an empty string).
+  { type: 'string' },
+);
 
 const CODES: InitializeCodes = { errors: FACE_CERTIFY_INITIALIZE_ERRORS, malformed: 'INVALID_PARAMETER' };
 
