@@ -13,7 +13,7 @@
  * 用户尚未完成核身 before the person finished, VERIFY_FAILED with the page's reason after a failure.
  */
 import { confirmVerification, IDENTITY_VERIFICATIONS, type VerificationResult } from '../flows/identity-verification.js';
-import { defineApiMethod, refused, success, type ResponseField } from './api-method.js';
+import { defineApiMethod, refused, success, optionalTextField } from './api-method.js';
 import { BusinessErrorTable, CHOSEN_GENERIC_ROWS } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
 import { jsonObjectField } from './shared-schemas.js';
@@ -34,8 +34,6 @@ const bizContentSchema = {
   },
 } as const;
 
-const failureField: ResponseField = { type: 'string', optional: true };
-
 /** The answer's fields: the verdict, and why not where there is none yet or it is a failure. */
 function answerOf(result: VerificationResult): Record<string, unknown> {
   if (result.passed) return { verify_result: true };
@@ -54,7 +52,7 @@ export const alipaySecurityRiskVerifyidentityConfirm = defineApiMethod<Parameter
     request: { verify_token: '2109b5e671aa3ff2eb4851816c65828f', biz_id: 'test_302857831249', scene_code: 'metro#metro#metro_forgetpwd_confirm#mobileClient' },
     needs: { state: 'an identity verification was started', params: { biz_id: 'test_302857831249' }, field: 'verify_token' },
   },
-  responseFields: { verify_result: { type: 'boolean' }, error_code: failureField, error_msg: failureField, biz_data: failureField },
+  responseFields: { verify_result: { type: 'boolean' }, error_code: optionalTextField, error_msg: optionalTextField, biz_data: optionalTextField },
   schemaFailureRules: [
     { field: 'verify_token', on: 'any', subCode: 'VERIFY_TOKEN_INVALID' },
     { field: '*', on: 'any', subCode: 'INVALID_PARAMETER' },

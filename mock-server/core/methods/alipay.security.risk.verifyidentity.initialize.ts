@@ -15,7 +15,7 @@
  * a success answers is_success "true" without error_code, err_msg or biz_data.
  */
 import { startVerification, verificationUrl, IDENTITY_VERIFICATIONS } from '../flows/identity-verification.js';
-import { defineApiMethod, success, textField, type ResponseField } from './api-method.js';
+import { defineApiMethod, success, textField, optionalTextField } from './api-method.js';
 import { BusinessErrorTable, CHOSEN_GENERIC_ROWS } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
 import { jsonObjectField } from './shared-schemas.js';
@@ -40,8 +40,6 @@ const bizContentSchema = {
   },
 } as const;
 
-const failureField: ResponseField = { type: 'string', optional: true };
-
 export const alipaySecurityRiskVerifyidentityInitialize = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.security.risk.verifyidentity.initialize',
   title: '身份核验服务对外开放接口',
@@ -61,7 +59,7 @@ export const alipaySecurityRiskVerifyidentityInitialize = defineApiMethod<Parame
     },
     unique: ['biz_id'],
   },
-  responseFields: { is_success: { type: 'string', enum: ['true', 'false'] }, verify_url: textField, veritfy_token: textField, error_code: failureField, err_msg: failureField, biz_data: failureField },
+  responseFields: { is_success: { type: 'string', enum: ['true', 'false'] }, verify_url: textField, veritfy_token: textField, error_code: optionalTextField, err_msg: optionalTextField, biz_data: optionalTextField },
   schemaFailureRules: [{ field: '*', on: 'any', subCode: 'INVALID_PARAMETER' }],
   handle(bizContent, context) {
     const { biz_id, scene_code, product_code, account_id, account_name, biz_callback_url } = bizContent;

@@ -7,7 +7,7 @@
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { detailsMismatch, memberFor } from '../identity/membership.js';
 import type { Authorization, Person } from '../state/sandbox-store.js';
-import { defineApiMethod, textField, refused, success, type MethodContext } from './api-method.js';
+import { defineApiMethod, textField, refused, success, optionalTextField, type MethodContext } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { alipayToken, alipayUserId } from './generated-ids.js';
@@ -49,7 +49,7 @@ export const alipayUserAuthZhimaperInnerApply = defineApiMethod<ParametersOf<typ
   identityField: 'cert_no',
   // The page's number has a wrong check digit (…1311 → …1316).
   exampleCall: { corrections: { cert_no: '330701199901011316' } },
-  responseFields: { access_token: textField, refresh_token: textField, auth_token_type: { type: 'string', optional: true } },
+  responseFields: { access_token: textField, refresh_token: textField, auth_token_type: optionalTextField },
   schemaFailureRules: [
     { field: 'cert_no', on: 'missing', subCode: 'CERT_NO_IS_NULL' },
     { field: 'cert_type', on: 'missing', subCode: 'CERT_TYPE_IS_NULL' },

@@ -21,7 +21,7 @@
  */
 import { checkAccessToken, grantsScope, USER_AUTHORIZATIONS, type UserAuthorization } from '../flows/user-authorizations.js';
 import { CERTDOC_VERIFICATIONS, compareElements, findPreconsult, type CertdocVerification } from '../flows/certdoc-verification.js';
-import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
+import { defineApiMethod, refused, success, optionalTextField, type MethodContext, type MethodOutcome } from './api-method.js';
 import { CERTDOC_FAILURE_RULES, CERTDOC_ROWS } from './alipay.user.certdoc.certverify.preconsult.js';
 import { ACCESS_TOKEN_ROWS, BusinessErrorTable } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
@@ -43,8 +43,6 @@ const bizContentSchema = {
     verify_id: { type: 'string', minLength: 1, maxLength: 32 },
   },
 } as const;
-
-const failureField: ResponseField = { type: 'string', optional: true };
 
 /** The grant the call's auth_token stands for, if it lets the app check the person's elements. */
 function idVerifyGrant(context: MethodContext): { readonly grant: UserAuthorization } | { readonly refusal: MethodOutcome } {
@@ -78,7 +76,7 @@ export const alipayUserCertdocCertverifyConsult = defineApiMethod<ParametersOf<t
     publicParameters: { auth_token: '20240101ffffffffffffffffffffffffffffffff' },
     needs: { state: "the app preconsulted the person's own elements", field: 'verify_id' },
   },
-  responseFields: { passed: { type: 'string', enum: ['T', 'F'] }, fail_reason: failureField, fail_params: failureField },
+  responseFields: { passed: { type: 'string', enum: ['T', 'F'] }, fail_reason: optionalTextField, fail_params: optionalTextField },
   schemaFailureRules: CERTDOC_FAILURE_RULES,
   handle(bizContent, context) {
     const token = idVerifyGrant(context);

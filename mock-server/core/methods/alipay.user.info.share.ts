@@ -29,7 +29,7 @@
  * give the same POST.
  */
 import { checkUserInfoToken, sharedUserInfo, USER_AUTHORIZATIONS } from '../flows/user-authorizations.js';
-import { defineApiMethod, refused, success, textField, type ResponseField } from './api-method.js';
+import { defineApiMethod, refused, success, textField, optionalTextField } from './api-method.js';
 import { PUBLIC_SUB_CODES } from '../protocol/public-errors.js';
 import { ACCESS_TOKEN_ROWS, BusinessErrorTable, CHOSEN_GENERIC_ROWS, documentedRows } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
@@ -48,8 +48,6 @@ const bizContentSchema = {
   },
 } as const;
 
-const profileField: ResponseField = { type: 'string', optional: true };
-
 export const alipayUserInfoShare = defineApiMethod<ParametersOf<typeof bizContentSchema>>({
   name: 'alipay.user.info.share',
   title: '支付宝会员授权信息查询接口',
@@ -67,11 +65,11 @@ export const alipayUserInfoShare = defineApiMethod<ParametersOf<typeof bizConten
   responseFields: {
     user_id: textField,
     open_id: textField,
-    avatar: profileField,
-    nick_name: profileField,
+    avatar: optionalTextField,
+    nick_name: optionalTextField,
     gender: { type: 'string', enum: ['F', 'M'], optional: true },
-    province: profileField,
-    city: profileField,
+    province: optionalTextField,
+    city: optionalTextField,
   },
   schemaFailureRules: [],
   handle(_parameters, context) {

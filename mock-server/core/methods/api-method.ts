@@ -57,6 +57,9 @@ export interface ResponseField {
 /** The usual response field: a string that every success carries. */
 export const textField: ResponseField = { type: 'string' };
 
+/** A string that some successes leave out (the page marks it optional, or it comes only in some states). */
+export const optionalTextField: ResponseField = { type: 'string', optional: true };
+
 /**
  * What a call of the method needs first, where it carries an id that another step makes (a query's
  * certify_id, an OAuth code): the provider state, in the contract kit's words, that makes it, and the

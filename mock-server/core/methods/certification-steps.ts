@@ -6,7 +6,7 @@
  * families' lists share with certify-open.
  */
 import { queryCertification, startCertification, type CertificationResult, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
-import { refused, success, textField, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
+import { refused, success, textField, optionalTextField, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
 import { BusinessErrorTable } from './business-errors.js';
 import { certInfoIdentityParam, singleIdSchema } from './shared-schemas.js';
 
@@ -133,9 +133,9 @@ export function answerQuery(context: MethodContext, family: FaceCertificationFam
 /** The fields of a passed "T"/"F" query (certify-open's, and the H5 face check's that borrows its page). */
 export const PASSED_T_F_FIELDS = {
   passed: { type: 'string', enum: ['T', 'F'] },
-  fail_reason: { type: 'string', optional: true },
-  identity_info: { type: 'string', optional: true },
-  material_info: { type: 'string', optional: true },
+  fail_reason: optionalTextField,
+  identity_info: optionalTextField,
+  material_info: optionalTextField,
 } as const;
 
 /** Which of certify-open's query codes answers why the flow found no certification. */

@@ -28,7 +28,7 @@
  *   codes come by scenario or by magic identity.
  */
 import { pictureFormat } from '../identity/picture-format.js';
-import { defineApiMethod, success, textField, type MethodContext, type MethodOutcome } from './api-method.js';
+import { defineApiMethod, success, textField, optionalTextField, type MethodContext, type MethodOutcome } from './api-method.js';
 import { documentedError } from './business-errors.js';
 import { certTypeProperty, checkElements, elementCertifyId, elementCheckProperties, phoneProperty } from './element-check.js';
 import { FACE_SOURCE_CERTIFY_ERRORS } from './face-business-codes.js';
@@ -94,9 +94,9 @@ export const datadigitalFincloudGeneralsaasFaceSourceCertify = defineApiMethod<P
   responseFields: {
     certify_no: textField,
     passed: { type: 'string', enum: ['T', 'F'] },
-    quality: { type: 'string', optional: true },
-    score: { type: 'string', optional: true },
-    mismatch_reason: { type: 'string', optional: true },
+    quality: optionalTextField,
+    score: optionalTextField,
+    mismatch_reason: optionalTextField,
   },
   handle: (parameters, context) => answer(context, parameters),
 });

@@ -24,7 +24,7 @@
  *   others come by scenario only.
  */
 import { FACE_VERIFICATION, type Certification, type CertificationResult, type FaceCertificationFamily } from '../flows/face-certification.js';
-import { defineApiMethod, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
+import { defineApiMethod, optionalTextField, type MethodContext, type MethodOutcome, type ResponseField } from './api-method.js';
 import type { BusinessErrorTable } from './business-errors.js';
 import { answerQuery, FACE_VERIFICATION_STEP } from './certification-steps.js';
 import { APP_QUERY_REFUSALS, FACE_VERIFICATION_QUERY_ERRORS } from './face-business-codes.js';
@@ -43,10 +43,10 @@ const bizContentSchema = {
 /** The fields both App queries answer with (face.check's quality comes only when asked for). */
 export const faceQueryResponseFields: Readonly<Record<string, ResponseField>> = {
   certify_state: { type: 'string', enum: ['PROCESSING', 'SUCCESS', 'FAIL'] },
-  score: { type: 'string', optional: true },
-  quality: { type: 'string', optional: true },
+  score: optionalTextField,
+  quality: optionalTextField,
   meta_info: { type: 'object', fields: { device_type: { type: 'string', enum: ['harmony', 'ios', 'android', 'h5'] } }, optional: true },
-  alive_photo: { type: 'string', optional: true },
+  alive_photo: optionalTextField,
 };
 
 /** A 1×1 grey PNG: the sandbox keeps no face, and a client decoding the photo gets a real image. */

@@ -6,7 +6,7 @@
  */
 import { describeResidentIdProblem, residentIdProblem } from '../identity/resident-id.js';
 import { memberFor } from '../identity/membership.js';
-import { defineApiMethod, refused, success, type MethodContext, type MethodOutcome } from './api-method.js';
+import { defineApiMethod, refused, success, optionalTextField, type MethodContext, type MethodOutcome } from './api-method.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
 import { BusinessErrorTable } from './business-errors.js';
 
@@ -98,7 +98,7 @@ export const zhimaAuthInfoAuthquery = defineApiMethod<ParametersOf<typeof bizCon
   identityField: 'identity_param.certNo',
   // The page's certNo has 17 digits: a real 18-digit one.
   exampleCall: { corrections: { identity_param: '{"certType":"IDENTITY_CARD","name":"张三","certNo":"330211199003132437"}' } },
-  responseFields: { authorized: { type: 'boolean' }, open_id: { type: 'string', optional: true } },
+  responseFields: { authorized: { type: 'boolean' }, open_id: optionalTextField },
   schemaFailureRules: [
     { field: '*', on: 'missing', subCode: 'NULL_ARGUMENT' },
     { field: '*', on: 'invalid', subCode: 'ILLEGAL_ARGUMENT' },

@@ -3,7 +3,7 @@
  * Source: reference §8 (no seed page).
  */
 import { ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
-import { defineApiMethod } from './api-method.js';
+import { defineApiMethod, optionalTextField } from './api-method.js';
 import { answerQuery, ZHIMA_STEP, ZHIMA_STEP_ERRORS } from './certification-steps.js';
 import type { ParametersOf } from './schema-types.js';
 
@@ -16,10 +16,10 @@ export const zhimaCustomerCertificationQuery = defineApiMethod<ParametersOf<type
   businessErrors: ZHIMA_STEP_ERRORS.rows,
   responseFields: {
     passed: { type: 'string', enum: ['true', 'false'] },
-    failed_reason: { type: 'string', optional: true },
-    identity_info: { type: 'string', optional: true },
-    attribute_info: { type: 'string', optional: true },
-    channel_statuses: { type: 'string', optional: true },
+    failed_reason: optionalTextField,
+    identity_info: optionalTextField,
+    attribute_info: optionalTextField,
+    channel_statuses: optionalTextField,
   },
   // The family answers an old biz_no, so the only refusal is an unknown one.
   handle: (bizContent, context) =>
