@@ -8,7 +8,7 @@
 import { queryCertification, startCertification, type CertificationResult, type CertificationStart, type FaceCertificationFamily } from '../flows/face-certification.js';
 import { refused, success, textField, optionalTextField, type MethodContext, type MethodOutcome, type SchemaFailureRule } from './api-method.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { certInfoIdentityParam, singleIdSchema } from './shared-schemas.js';
+import { certInfoIdentityParam, jsonObjectField, singleIdSchema } from './shared-schemas.js';
 
 const SYSTEM_BUSY = { sub_code: 'SYSTEM_ERROR', sub_msg: '系统繁忙', solution: '系统有异常,可通过重试来尝试解决' } as const;
 
@@ -115,6 +115,22 @@ export const ZHIMA_ORDER_ROWS = [
 ] as const;
 
 export const ZHIMA_STEP_ERRORS = new BusinessErrorTable(ZHIMA_STEP_ROWS);
+
+/** What Zhima's steps that open an order take first, all required: the order, the product, the scene, the person. */
+export const ZHIMA_ORDER_PROPERTIES = {
+  // "值为32位长度的字母数字下划线组合"
+  transaction_id: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_]+$' },
+  product_code: { type: 'string', minLength: 1, maxLength: 32 },
+  biz_code: { type: 'string', minLength: 1, maxLength: 32 },
+  identity_param: certInfoIdentityParam(204800),
+} as const;
+
+/** The merchant's own settings those steps take after what each adds: all optional. */
+export const ZHIMA_MERCHANT_PROPERTIES = {
+  merchant_config: jsonObjectField(1024),
+  ext_biz_param: jsonObjectField(2048),
+  linked_merchant_id: { type: 'string', maxLength: 16 },
+} as const;
 
 /** Which of a table's codes answers a query that finds no certification: none by that id, or one nobody finished in time. */
 export interface QueryRefusals {

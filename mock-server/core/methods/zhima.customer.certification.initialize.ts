@@ -6,9 +6,8 @@
 import { startCertification, ZHIMA_CERTIFICATION } from '../flows/face-certification.js';
 import { defineApiMethod, textField, refused, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
-import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { EXAMPLE_IDENTITY_PARAM, ZHIMA_ORDER_ROWS, ZHIMA_STEP_ROWS } from './certification-steps.js';
+import { EXAMPLE_IDENTITY_PARAM, ZHIMA_MERCHANT_PROPERTIES, ZHIMA_ORDER_PROPERTIES, ZHIMA_ORDER_ROWS, ZHIMA_STEP_ROWS } from './certification-steps.js';
 
 const errors = new BusinessErrorTable([...ZHIMA_STEP_ROWS, ...ZHIMA_ORDER_ROWS]);
 
@@ -18,16 +17,7 @@ const BIZ_CODES = ['FACE', 'SMART_FACE', 'FACE_SDK'];
 const bizContentSchema = {
   type: 'object',
   required: ['transaction_id', 'product_code', 'biz_code', 'identity_param'],
-  properties: {
-    transaction_id: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_]+$' },
-    product_code: { type: 'string', minLength: 1, maxLength: 32 },
-    biz_code: { type: 'string', minLength: 1, maxLength: 32 },
-    identity_param: certInfoIdentityParam(204800),
-    merchant_config: jsonObjectField(1024),
-    ext_biz_param: jsonObjectField(2048),
-    linked_merchant_id: { type: 'string', maxLength: 16 },
-    face_contrast_picture: { type: 'string', maxLength: 1048576 },
-  },
+  properties: { ...ZHIMA_ORDER_PROPERTIES, ...ZHIMA_MERCHANT_PROPERTIES, face_contrast_picture: { type: 'string', maxLength: 1048576 } },
 } as const;
 
 export const zhimaCustomerCertificationInitialize = defineApiMethod<ParametersOf<typeof bizContentSchema>>({

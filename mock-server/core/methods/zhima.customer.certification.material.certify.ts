@@ -6,9 +6,8 @@
 import { certifyWithMaterials, personToCertify } from '../flows/face-certification.js';
 import { defineApiMethod, textField, refused, success } from './api-method.js';
 import type { ParametersOf } from './schema-types.js';
-import { certInfoIdentityParam, jsonObjectField } from './shared-schemas.js';
 import { BusinessErrorTable } from './business-errors.js';
-import { ZHIMA_ORDER_ROWS, ZHIMA_STEP_ROWS } from './certification-steps.js';
+import { ZHIMA_MERCHANT_PROPERTIES, ZHIMA_ORDER_PROPERTIES, ZHIMA_ORDER_ROWS, ZHIMA_STEP_ROWS } from './certification-steps.js';
 
 const errors = new BusinessErrorTable([
   ...ZHIMA_STEP_ROWS,
@@ -25,15 +24,9 @@ const bizContentSchema = {
   type: 'object',
   required: ['transaction_id', 'product_code', 'biz_code', 'identity_param', 'materials'],
   properties: {
-    // "值为32位长度的字母数字下划线组合"
-    transaction_id: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_]+$' },
-    product_code: { type: 'string', minLength: 1, maxLength: 32 },
-    biz_code: { type: 'string', minLength: 1, maxLength: 32 },
-    identity_param: certInfoIdentityParam(204800),
+    ...ZHIMA_ORDER_PROPERTIES,
     materials: { type: 'string', maxLength: 204800, jsonString: { type: 'object', additionalProperties: { type: 'string' } } },
-    merchant_config: jsonObjectField(1024),
-    ext_biz_param: jsonObjectField(2048),
-    linked_merchant_id: { type: 'string', maxLength: 16 },
+    ...ZHIMA_MERCHANT_PROPERTIES,
   },
 } as const;
 
