@@ -10,6 +10,7 @@
  * and reads the same counters: a batch's size is what requests in flight make it at higher rates.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { RedisConnection } from '../../mock-server/replicas/redis-connection.js';
 import { ReplicaLink } from '../../mock-server/replicas/replica-link.js';
@@ -25,6 +26,8 @@ export type RedisProbe = (...args: string[]) => string;
 export interface RedisPerRequest {
   /** Every command Redis ran, those of scripts included. */
   readonly commands: number;
+  /** The commands clients sent (scripts and stream reads): the round trips a request cost, shared ones divided. */
+  readonly calls: number;
   /** The same by command, the busiest first. */
   readonly byCommand: readonly (readonly [name: string, perRequest: number])[];
   /** Redis's whole CPU (user and system: its event loop, the fsyncs of appendfsync always, its other threads). */
@@ -39,6 +42,13 @@ function redisCounters(redis: RedisProbe): { calls: Map<string, number>; cpuUs: 
   return { calls, cpuUs: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6 };
 }
 
+/**
+ * Commands only clients send, never the replicas' scripts: on the request path (no v3 nonce, no
+ * scenario counter) each is one call a replica made. INFO commandstats counts a script's own
+ * commands with those clients send, so the others cannot be told apart there.
+ */
+const SENT_ONLY = new Set(['evalsha', 'eval', 'xrange', 'xrevrange', 'hscan', 'hgetall']);
+
 /** What Redis did between two readings of its counters, divided by the requests answered meanwhile. */
 function perRequest(before: ReturnType<typeof redisCounters>, after: ReturnType<typeof redisCounters>, requests: number): RedisPerRequest {
   const byCommand = [...after.calls]
@@ -47,7 +57,8 @@ function perRequest(before: ReturnType<typeof redisCounters>, after: ReturnType<
     .filter(([, share]) => share > 0)
     .sort((a, b) => b[1] - a[1]);
   const commands = byCommand.reduce((sum, [, share]) => sum + share, 0);
-  return { commands, byCommand, cpuUs: (after.cpuUs - before.cpuUs) / requests };
+  const calls = byCommand.filter(([name]) => SENT_ONLY.has(name)).reduce((sum, [, share]) => sum + share, 0);
+  return { commands, calls, byCommand, cpuUs: (after.cpuUs - before.cpuUs) / requests };
 }
 
 /** Runs `load` and divides what Redis did meanwhile (the probe's own INFO calls aside) by the requests answered. */
@@ -63,11 +74,11 @@ export function withRedisPerRequest<T extends { readonly requestsPerSecond: numb
  * What Redis did a request, and the requests/s one Redis core would carry at that CPU; with the rate
  * of a replica's run, as how many such replicas.
  */
-export function redisLine({ commands, byCommand, cpuUs }: RedisPerRequest, replicaRate?: number): string {
+export function redisLine({ commands, calls, byCommand, cpuUs }: RedisPerRequest, replicaRate?: number): string {
   const carried = 1e6 / cpuUs;
   const named = byCommand.map(([name, share]) => `${name} ${share.toFixed(2)}`).join(', ');
   const replicas = replicaRate ? `, ${(carried / replicaRate).toFixed(1)} replicas at this rate` : '';
-  return `    Redis a request: ${commands.toFixed(2)} commands (${named}), ${cpuUs.toFixed(1)} µs CPU; one Redis core carries ${carried.toFixed(0)} req/s${replicas}`;
+  return `    Redis a request: ${calls.toFixed(2)} calls, ${commands.toFixed(2)} commands (${named}), ${cpuUs.toFixed(1)} µs CPU; one Redis core carries ${carried.toFixed(0)} req/s${replicas}`;
 }
 
 /** The Redis a replica run uses: the one --store names (emptied first), or a redis-server of its own. */
@@ -101,6 +112,19 @@ export async function writeSample(url: string): Promise<WriteSample | undefined>
   } finally {
     await redis.close();
   }
+}
+
+/**
+ * The sample's journal entry for request `n`: its own signature (random bytes, as RSA's are) and
+ * order, so that entries repeat no more from one to the next than real ones do (what compressing a
+ * batch of them gains depends on it).
+ */
+function entryOf({ entry }: WriteSample, n: number): string {
+  const made = JSON.parse(entry) as { parameters?: Record<string, string> };
+  const parameters = made.parameters ?? {};
+  if (parameters.sign) parameters.sign = randomBytes(256).toString('base64');
+  if (parameters.biz_content) parameters.biz_content = parameters.biz_content.replace(/"outer_order_no":"[^"]*"/, `"outer_order_no":"CAPACITY${n}"`);
+  return JSON.stringify(made);
 }
 
 /** The sample's certification under a new id and order: what one new certification commits. */
@@ -144,7 +168,8 @@ export async function measureRedisCapacity(url: string, probe: RedisProbe, sampl
       const started = performance.now();
       while (performance.now() - started < seconds * 1000) {
         await link.catchUp();
-        const written = Array.from({ length: batch }, () => Promise.all([writes.commit(commitOf(sample, n++)), writes.journal(sample.entry)]));
+        const made = Array.from({ length: batch }, () => ({ commit: commitOf(sample, n), entry: entryOf(sample, n++) }));
+        const written = made.map(({ commit, entry }) => Promise.all([writes.commit(commit), writes.journal(entry)]));
         for (const [result] of await Promise.all(written)) if (!result.committed) throw new Error(`a capacity commit conflicted: ${result.conflicts.join(', ')}`);
         answered += batch;
       }
