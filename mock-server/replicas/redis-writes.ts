@@ -16,6 +16,7 @@
  * that held stays, and the request runs again over it. The journal's ids then come in blocks from the
  * shared counter, since an entry is stored under its app's tag.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { appOfKey, type CommitResult, type SharedCommit, type Version } from '../core/state/shared-state.js';
 import { AppTags, CHANGE_STREAM_LENGTH } from './app-tags.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
@@ -26,7 +27,9 @@ export { CHANGE_STREAM_LENGTH } from './app-tags.js';
  * KEYS state, claims, changes, journal, journal-id (one tag's); ARGV change cap, journal cap, the first
  * journal id ('0': counted by journal-id), commits n, then per
  * commit: records n, claims n, removals n, (key, expected, change)…, (key, expected, owner)…,
- * (key, expected)…; then the journal entries (JSON), to the end. A removed key is a record's or,
+ * (key, expected)…; then the journal entries: their number, and the field that holds them and its
+ * value ('entries' and their JSON array, or 'deflated' and that array compressed: journalPayload).
+ * A removed key is a record's or,
  * starting `order`, a claim's. Answers each commit's {'ok', version} or {'conflict', key…}.
  * A key written by a commit of the batch is a conflict for any later commit of it that names the key:
  * that one read the key before this batch (each key is written once per stream entry).
@@ -126,18 +129,36 @@ if #fields > 2 then
     if result[1] == 'ok' then result[2] = id end
   end
 end
-local entries = #ARGV - at + 1
+local entries = tonumber(ARGV[at])
 if entries > 0 then
   local first = tonumber(ARGV[3])
   if first == 0 then first = redis.call('INCRBY', KEYS[5], entries) - entries + 1 end
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'first', first, 'entries', '[' .. table.concat(ARGV, ',', at, #ARGV) .. ']')
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'first', first, ARGV[at + 1], ARGV[at + 2])
 end
 return results`);
 
-/** A journal stream entry's fields (first id, entries as a JSON array) → each entry with its id. */
+/**
+ * A batch's journal entries are most of the bytes Redis takes, stores and appends to its file per
+ * request (an entry holds the request's parameters with its signature, the parsed business
+ * parameters and the answer: about 1.5 KB, much of it repeated from entry to entry). A batch holding
+ * this many bytes of them goes compressed; below it, compressing costs the replica more than it
+ * saves Redis (each deflate call has a fixed cost of its own).
+ */
+const DEFLATE_FROM_BYTES = 16 * 1024;
+
+/** The script's journal arguments for these entries (JSON texts): their number, then the stream field and its value. */
+export function journalPayload(entries: readonly string[]): [count: string, field: string, value: string] {
+  if (entries.length === 0) return ['0', '', ''];
+  const json = `[${entries.join(',')}]`;
+  if (json.length < DEFLATE_FROM_BYTES) return [String(entries.length), 'entries', json];
+  return [String(entries.length), 'deflated', deflateRawSync(json, { level: 1 }).toString('base64')];
+}
+
+/** A journal stream entry's fields (first id, then its entries as a JSON array, or compressed) → each entry with its id. */
 export function journalEntriesOf(fields: readonly string[]): { id: number; entry: unknown }[] {
   const first = Number(fields[1]);
-  return (JSON.parse(fields[3]!) as unknown[]).map((entry, i) => ({ id: first + i, entry }));
+  const json = fields[2] === 'deflated' ? inflateRawSync(Buffer.from(fields[3]!, 'base64')).toString() : fields[3]!;
+  return (JSON.parse(json) as unknown[]).map((entry, i) => ({ id: first + i, entry }));
 }
 
 interface Waiting<T> {
@@ -276,7 +297,7 @@ export class RedisWrites {
     const partKeys = parts.map(({ part }) => [...part.records, ...part.claims, ...part.removals].map(({ key }) => key));
     try {
       const first = entries.length > 0 ? await this.#firstId(entries.length) : 0;
-      const args = [String(CHANGE_STREAM_LENGTH), this.#journalCap, String(first), String(parts.length), ...parts.flatMap(({ part }) => commitArgs(part)), ...entries.map(({ entry }) => entry)];
+      const args = [String(CHANGE_STREAM_LENGTH), this.#journalCap, String(first), String(parts.length), ...parts.flatMap(({ part }) => commitArgs(part)), ...journalPayload(entries.map(({ entry }) => entry))];
       const answers = (await WRITE.run(this.#redis, keys, args)) as string[][];
       parts.forEach(({ index }, i) => outcomes[index]!.push({ keys: partKeys[i]!, answer: answers[i]! }));
       for (const { waiting } of entries) waiting.done();

@@ -55,6 +55,19 @@ describe('a batch of writes in Redis', { tags: ['redis-server'] }, () => {
     expect(await writes.commit(record('a', version, 5))).toMatchObject({ committed: false });
   });
 
+  it('stores a batch of journal entries past 16 KB compressed, under consecutive ids, and reads them back as they were', async () => {
+    const writes = new RedisWrites(redis);
+    writes.journalCapacity = 10;
+    const entries = Array.from({ length: 40 }, (_, n) => ({ n, parameters: { biz_content: `{"outer_order_no":"ORDER${n}"}`, sign: 'x'.repeat(344) }, answer: '张三'.repeat(100) }));
+    const before = ((await redis.sendCommand(['XREVRANGE', 'alipay-sandbox:journal', '+', '-', 'COUNT', '1'])) as [string, string[]][])[0]!;
+    const firstId = journalEntriesOf(before[1]).at(-1)!.id + 1;
+    await Promise.all(entries.map((entry) => writes.journal(JSON.stringify(entry))));
+    const [, fields] = ((await redis.sendCommand(['XREVRANGE', 'alipay-sandbox:journal', '+', '-', 'COUNT', '1'])) as [string, string[]][])[0]!;
+    expect(fields[2]).toBe('deflated');
+    expect(fields[3]!.length).toBeLessThan(JSON.stringify(entries).length / 4);
+    expect(journalEntriesOf(fields)).toEqual(entries.map((entry, i) => ({ id: firstId + i, entry })));
+  });
+
   it('writes a commit too large for one XADD (a retention sweep of thousands) as one stream entry another replica reads', async () => {
     const writes = new RedisWrites(redis);
     const keys = Array.from({ length: 5000 }, (_, i) => `record\u0000bulk\u0000${i}`);
