@@ -56,6 +56,9 @@ const bizContentSchema = {
   },
 } as const;
 
+/** apply's fields as its page bounds them: initialize and confirm, whose pages have no tables, take theirs from here. */
+export const APPLY_FIELDS = bizContentSchema.properties;
+
 /** The products as the answer lists them: id and name, without the request's uuid. */
 function listed(group: Product | Product[]): string {
   const strip = ({ id, name }: Product) => (id === undefined ? { name } : { id, name });

@@ -16,21 +16,23 @@ import { confirmVerification, IDENTITY_VERIFICATIONS, type VerificationResult } 
 import { defineApiMethod, refused, success, optionalTextField } from './api-method.js';
 import { BusinessErrorTable, CHOSEN_GENERIC_ROWS } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
-import { jsonObjectField } from './shared-schemas.js';
+import { APPLY_FIELDS } from './alipay.security.risk.verifyidentity.apply.js';
 
 const errors = new BusinessErrorTable([
   ...CHOSEN_GENERIC_ROWS,
   { sub_code: 'VERIFY_TOKEN_INVALID', sub_msg: '核身校验token无效', solution: '传入身份核验初始化接口为同一biz_id和scene_code返回的token' },
 ]);
 
+const { biz_id, scene_code, biz_params } = APPLY_FIELDS;
+
 const bizContentSchema = {
   type: 'object',
   required: ['verify_token', 'biz_id', 'scene_code'],
   properties: {
     verify_token: { type: 'string', minLength: 1, maxLength: 32 },
-    biz_id: { type: 'string', minLength: 1, maxLength: 128 },
-    scene_code: { type: 'string', minLength: 1, maxLength: 128 },
-    biz_params: jsonObjectField(5000),
+    biz_id,
+    scene_code,
+    biz_params,
   },
 } as const;
 

@@ -18,25 +18,27 @@ import { startVerification, verificationUrl, IDENTITY_VERIFICATIONS } from '../f
 import { defineApiMethod, success, textField, optionalTextField } from './api-method.js';
 import { BusinessErrorTable, CHOSEN_GENERIC_ROWS } from './business-errors.js';
 import type { ParametersOf } from './schema-types.js';
-import { jsonObjectField } from './shared-schemas.js';
+import { APPLY_FIELDS } from './alipay.security.risk.verifyidentity.apply.js';
 
 const errors = new BusinessErrorTable([
   ...CHOSEN_GENERIC_ROWS,
 ]);
 
+const { biz_id, scene_code, account_id, account_name, biz_params } = APPLY_FIELDS;
+
 const bizContentSchema = {
   type: 'object',
   required: ['biz_id', 'scene_code', 'product_code', 'account_id'],
   properties: {
-    biz_id: { type: 'string', minLength: 1, maxLength: 128 },
-    scene_code: { type: 'string', minLength: 1, maxLength: 128 },
+    biz_id,
+    scene_code,
     // One product or several joined with "|", as the model writes SMS|FACE.
     product_code: { type: 'string', maxLength: 128, pattern: '^[A-Z][A-Z0-9_]*(\\|[A-Z][A-Z0-9_]*)*$' },
-    account_id: { type: 'string', minLength: 1, maxLength: 128 },
-    account_name: { type: 'string', maxLength: 128 },
+    account_id,
+    account_name,
     account_type: { type: 'string', maxLength: 32, enum: ['CERT'] },
     biz_callback_url: { type: 'string', maxLength: 1024 },
-    biz_params: jsonObjectField(5000),
+    biz_params,
   },
 } as const;
 
