@@ -5,7 +5,7 @@
  */
 import { CERTIFY_OPEN } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { CERTIFY_OPEN_INITIALIZE_CODES, EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, outerOrderInitialize, outerOrderInitializeSchema } from './certification-steps.js';
+import { CERTIFY_OPEN_INITIALIZE_CODES, EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, outerOrderInitialize, outerOrderInitializeSchema, type MerchantChoices } from './certification-steps.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
 
 const bizContentSchema = outerOrderInitializeSchema(
@@ -21,7 +21,7 @@ const bizContentSchema = outerOrderInitializeSchema(
 type MerchantConfig = JsonTextOf<typeof bizContentSchema.properties.merchant_config>;
 
 /** What the certification keeps of merchant_config: where to send the person back, whether to hand out the face. */
-function merchantChoices(text: string): { return_url: string; output_facial_picture?: true } {
+function merchantChoices(text: string): MerchantChoices {
   const config = JSON.parse(text) as MerchantConfig;
   return { return_url: config.return_url, ...(config.out_put_facial_picture ? { output_facial_picture: true as const } : {}) };
 }
@@ -31,7 +31,7 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<type
   openApi: 'POST',
   title: '身份认证初始化服务',
   bizContentSchema,
-  ...outerOrderInitialize(CERTIFY_OPEN_INITIALIZE_CODES),
+  ...outerOrderInitialize(CERTIFY_OPEN, CERTIFY_OPEN_INITIALIZE_CODES, merchantChoices),
   // The page's own request example (its Java sample's setBizContent), verbatim.
   pageExample: {
     outer_order_no: 'ZGYD201809132323000001234',
@@ -45,9 +45,5 @@ export const alipayUserCertifyOpenInitialize = defineApiMethod<ParametersOf<type
   exampleCall: {
     corrections: { identity_param: EXAMPLE_IDENTITY_PARAM, merchant_config: EXAMPLE_MERCHANT_CONFIG },
     unique: ['outer_order_no'],
-  },
-  handle(bizContent, context) {
-    const { outer_order_no, biz_code, identity_param } = bizContent;
-    return initializeByOuterOrder(context, CERTIFY_OPEN, CERTIFY_OPEN_INITIALIZE_CODES, { outer_order_no, biz_code, identity_param, ...merchantChoices(bizContent.merchant_config) });
   },
 });

@@ -33,18 +33,36 @@ export interface InitializeCodes {
 
 export const CERTIFY_OPEN_INITIALIZE_CODES: InitializeCodes = { errors: CERTIFY_INITIALIZE_ERRORS, malformed: 'ILLEGAL_ARGUMENT_FORMAT' };
 
+/** What a page's merchant_config gives its certification: where to send the person back, and whether to hand out the face. */
+export type MerchantChoices = Pick<CertificationStart, 'return_url' | 'output_facial_picture'>;
+
+/** The request fields every such initialize reads. */
+interface OuterOrderRequest {
+  readonly outer_order_no: string;
+  readonly biz_code: string;
+  readonly identity_param: string;
+  readonly merchant_config: string;
+}
+
 /**
  * The definition parts of an initialize whose order is outer_order_no and whose id is certify_id
- * (certify-open and the H5 face check): the person in identity_param, the certify_id it answers, and
- * the family's one code for every malformed argument.
+ * (certify-open and the H5 face check): the person in identity_param, the certify_id it answers (or
+ * the family's one code for every malformed argument), and what the page's merchant_config gives the
+ * certification.
  */
-export function outerOrderInitialize(codes: InitializeCodes) {
+export function outerOrderInitialize(family: FaceCertificationFamily, codes: InitializeCodes, merchantChoices: (merchantConfig: string) => MerchantChoices) {
   const rule: SchemaFailureRule = { field: '*', on: 'any', subCode: codes.malformed };
   return {
     businessErrors: codes.errors.rows,
     identityField: 'identity_param.cert_no',
     responseFields: { certify_id: textField },
     schemaFailureRules: [rule],
+    handle(bizContent: OuterOrderRequest, context: MethodContext): MethodOutcome {
+      const { outer_order_no, biz_code, identity_param, merchant_config } = bizContent;
+      const started = startCertification(context, family, { order_no: outer_order_no, biz_code, identity_param, ...merchantChoices(merchant_config) });
+      if ('problem' in started) return refused(codes.errors.refusal(codes.malformed, started.problem));
+      return success({ certify_id: started.started.id });
+    },
   };
 }
 
@@ -78,14 +96,6 @@ export function outerOrderInitializeSchema<const BizCode extends object, const R
       face_contrast_picture: { type: 'string', maxLength: 1048576 },
     },
   } as const;
-}
-
-/** Such an initialize's answer: the order's certify_id, or the family's code for a malformed argument. */
-export function initializeByOuterOrder(context: MethodContext, family: FaceCertificationFamily, codes: InitializeCodes, start: Omit<CertificationStart, 'order_no'> & { readonly outer_order_no: string }): MethodOutcome {
-  const { outer_order_no, ...rest } = start;
-  const started = startCertification(context, family, { order_no: outer_order_no, ...rest });
-  if ('problem' in started) return refused(codes.errors.refusal(codes.malformed, started.problem));
-  return success({ certify_id: started.started.id });
 }
 
 /** certify-open's codes for its certify page: one for an unknown id and an expired one, whose solution names the 23 hours. */

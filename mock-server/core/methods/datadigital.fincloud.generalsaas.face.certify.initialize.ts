@@ -18,7 +18,7 @@
  */
 import { FACE_CERTIFY } from '../flows/face-certification.js';
 import { defineApiMethod } from './api-method.js';
-import { EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, initializeByOuterOrder, outerOrderInitialize, outerOrderInitializeSchema, type InitializeCodes } from './certification-steps.js';
+import { EXAMPLE_IDENTITY_PARAM, EXAMPLE_MERCHANT_CONFIG, outerOrderInitialize, outerOrderInitializeSchema, type InitializeCodes, type MerchantChoices } from './certification-steps.js';
 import { FACE_CERTIFY_INITIALIZE_ERRORS } from './face-business-codes.js';
 import type { JsonTextOf, ParametersOf } from './schema-types.js';
 
@@ -34,7 +34,7 @@ const CODES: InitializeCodes = { errors: FACE_CERTIFY_INITIALIZE_ERRORS, malform
 type MerchantConfig = JsonTextOf<typeof bizContentSchema.properties.merchant_config>;
 
 /** Where the person is sent back; an empty return_url means the merchant has none. */
-function returnUrlOf(text: string): { return_url?: string } {
+function returnUrlOf(text: string): MerchantChoices {
   const { return_url } = JSON.parse(text) as MerchantConfig;
   return return_url ? { return_url } : {};
 }
@@ -44,7 +44,7 @@ export const datadigitalFincloudGeneralsaasFaceCertifyInitialize = defineApiMeth
   openApi: 'POST',
   title: 'H5人脸核身初始化',
   bizContentSchema,
-  ...outerOrderInitialize(CODES),
+  ...outerOrderInitialize(FACE_CERTIFY, CODES, returnUrlOf),
   exampleCall: {
     request: {
       outer_order_no: 'ZGYD201809132323000001234',
@@ -53,9 +53,5 @@ export const datadigitalFincloudGeneralsaasFaceCertifyInitialize = defineApiMeth
       merchant_config: EXAMPLE_MERCHANT_CONFIG,
     },
     unique: ['outer_order_no'],
-  },
-  handle(bizContent, context) {
-    const { outer_order_no, biz_code, identity_param } = bizContent;
-    return initializeByOuterOrder(context, FACE_CERTIFY, CODES, { outer_order_no, biz_code, identity_param, ...returnUrlOf(bizContent.merchant_config) });
   },
 });
