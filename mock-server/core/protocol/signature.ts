@@ -2,8 +2,6 @@
  * The sign string of a v1 request (reference §2): what RSA2 (SHA256withRSA) or RSA (SHA1withRSA)
  * signatures cover. Verifying is the platform's (CoreCrypto), signing answers the signer's.
  */
-import { utf8Bytes } from './bytes.js';
-
 /** One decoded request parameter with the bytes it arrived as, in the request's charset. */
 export interface RequestParameter {
   readonly name: string;
@@ -25,10 +23,64 @@ function signedParameters(params: readonly RequestParameter[]): RequestParameter
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+const utf8Encoder = new TextEncoder();
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** How many bytes UTF-8 takes for `text` (a lone surrogate as U+FFFD's three, as TextEncoder writes it). */
+function utf8Length(text: string): number {
+  if (!NON_ASCII.test(text)) return text.length;
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) length += 1;
+    else if (code < 0x800) length += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 4;
+      i++;
+    } else length += 3;
+  }
+  return length;
+}
+
+/** Writes `text` as UTF-8 at `at`, `length` bytes (utf8Length): ASCII a byte at a time, anything else by the encoder. */
+function writeUtf8(bytes: Uint8Array, at: number, text: string, length: number): void {
+  if (length !== text.length) utf8Encoder.encodeInto(text, bytes.subarray(at, at + length));
+  else for (let i = 0; i < length; i++) bytes[at + i] = text.charCodeAt(i);
+}
+
+/**
+ * The sign string of values read as text (a UTF-8 form), as UTF-8, written in one buffer: the string
+ * joined and then encoded cost a copy of it in pieces, one joined, and the encoded bytes.
+ */
+function utf8SignString(signed: readonly RequestParameter[]): Uint8Array {
+  // Each parameter's name and value lengths in turn, and their sum with the separators.
+  const lengths: number[] = [];
+  let total = Math.max(signed.length - 1, 0);
+  for (const p of signed) {
+    const name = utf8Length(p.name);
+    const value = utf8Length(p.value);
+    lengths.push(name, value);
+    total += name + 1 + value;
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < signed.length; i++) {
+    const name = lengths[2 * i]!;
+    const value = lengths[2 * i + 1]!;
+    if (at > 0) bytes[at++] = AMPERSAND;
+    writeUtf8(bytes, at, signed[i]!.name, name);
+    at += name;
+    bytes[at++] = EQUALS;
+    writeUtf8(bytes, at, signed[i]!.value, value);
+    at += value;
+  }
+  return bytes;
+}
+
 /** The sign string's bytes, built from the bytes the client sent so that no re-encoding can differ. */
 export function signStringBytes(params: readonly RequestParameter[]): Uint8Array {
   const signed = signedParameters(params);
-  if (signed.some((p) => p.valueBytes === undefined)) return utf8Bytes(joined(signed));
+  if (signed.some((p) => p.valueBytes === undefined)) return utf8SignString(signed);
   let length = Math.max(signed.length - 1, 0);
   for (const p of signed) length += p.name.length + 1 + p.valueBytes!.length;
   // One buffer, written in place: this runs for every request.
