@@ -3,10 +3,11 @@
  * the registered apps, the app scenarios with their call counts, the clock and the journal, and the
  * stream of changes each replica follows (replica-link.ts). Keys, after the prefix:
  *   apps hash · scenarios hash · clock · epoch (of the call counts, one per reset) ·
- *   count:, fired: and rate:<epoch>:…, listed in counters:<epoch> and deleted at the next reset ·
+ *   count:, fired: and rate:<epoch>:…, listed in counters and deleted at the next reset ·
  *   journal stream (capped; an entry per batch of requests, their ids counted by journal-id) · nonce:<nonce> of v3 requests, expiring with their window
- * On a Redis Cluster an app's scenario (its field of the scenarios hash) and its requests' journal
- * entries are under the app's tag (app-tags.ts), with the app's records; the rest under the shared one.
+ * On a Redis Cluster an app's scenario (its field of the scenarios hash), its requests' journal
+ * entries, its call counts (with their list) and its v3 nonces are under the app's tag (app-tags.ts),
+ * with the app's records, so that a request of one app asks one shard; the rest under the shared one.
  */
 import type { Logger } from 'pino';
 import type { AppRecord } from '../apps/app-registry.js';
@@ -42,13 +43,15 @@ class RedisAppStorage implements AppStorage {
 
 /**
  * v3 nonces in the store: a nonce is claimed by SET NX, which one replica alone wins, and expires
- * (PX, on Redis's clock) when its request's timestamp leaves the window.
+ * (PX, on Redis's clock) when its request's timestamp leaves the window. On a cluster, under the
+ * app's tag: the app_id is signed with the nonce, so a replay names the same app.
  */
 class RedisNonceBook implements NonceBook {
   constructor(private readonly redis: RedisConnection) {}
 
-  async claim(nonce: string, keepMs: number): Promise<boolean> {
-    const reply = await this.redis.sendCommand(['SET', this.redis.key(`nonce:${nonce}`), '1', 'NX', 'PX', String(Math.ceil(keepMs))]).catch((error: unknown) => {
+  async claim(nonce: string, keepMs: number, _nowMs: number, appId: string): Promise<boolean> {
+    const key = `${this.redis.appPrefix(appId)}nonce:${nonce}`;
+    const reply = await this.redis.sendCommand(['SET', key, '1', 'NX', 'PX', String(Math.ceil(keepMs))]).catch((error: unknown) => {
       // An error the server answered (out of memory, read-only) leaves the claim untaken all the same:
       // the store-down refusal, not a failure of the sandbox.
       throw error instanceof StateUnavailableError ? error : new StateUnavailableError(`the shared state store ${this.redis.where} did not take the nonce: ${(error as Error).message}`);
@@ -57,35 +60,47 @@ class RedisNonceBook implements NonceBook {
   }
 }
 
+/** Deletes the counters a tag's list names, and the list: Lua for a script that empties a tag. */
+const DELETE_COUNTERS = `
+local function deleteCounters(registry)
+  local counters = redis.call('SMEMBERS', registry)
+  for i = 1, #counters, 1000 do redis.call('DEL', unpack(counters, i, math.min(i + 999, #counters))) end
+  redis.call('DEL', registry)
+end`;
+
 /**
- * KEYS changes, scenarios, clock, journal, epoch; ARGV cap, the key prefix. A reset of the controls,
- * told to every replica: the counters of the epoch ending (listed in counters:<epoch>) go too, so
- * that a suite resetting before each test leaves nothing behind.
+ * KEYS changes, scenarios, clock, journal, epoch, counters. A reset of the controls, told to every
+ * replica: the counters listed go too (those of the epoch ending, and any a replica that had not
+ * seen an earlier reset counted under its epoch), so that a suite resetting before each test leaves
+ * nothing behind.
  */
-const RESET_CONTROLS = new RedisScript(`
+const RESET_CONTROLS = new RedisScript(`${DELETE_COUNTERS}
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
-local registry = ARGV[2] .. 'counters:' .. (redis.call('GET', KEYS[5]) or '0')
-local counters = redis.call('SMEMBERS', registry)
-for i = 1, #counters, 1000 do redis.call('DEL', unpack(counters, i, math.min(i + 999, #counters))) end
-redis.call('DEL', registry)
+deleteCounters(KEYS[6])
 local epoch = redis.call('INCR', KEYS[5])
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', 'controls-reset', 'field', '', 'value', epoch)`);
 
-/** KEYS the count, the epoch's counters; the count of this call, the key listed for the next reset. */
+/** KEYS the count, the list of counters; the count of this call, the key listed for the next reset. */
 const COUNT = new RedisScript(`
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('SADD', KEYS[2], KEYS[1]) end
 return count`);
 
-/** KEYS the mark, the epoch's counters; 1 for the first call that marks a one-shot rule fired. */
+/** KEYS the mark, the list of counters; 1 for the first call that marks a one-shot rule fired. */
 const FIRE = new RedisScript(`
 if not redis.call('SET', KEYS[1], '1', 'NX') then return 0 end
 redis.call('SADD', KEYS[2], KEYS[1])
 return 1`);
 
-/** KEYS scenarios, journal of an app's tag; ARGV '1' to drop the scenarios too. Empties them before a reset or clear told to all through the shared stream. */
-const CLEAR_APP_TAG = new RedisScript(`
-if ARGV[1] == '1' then redis.call('DEL', KEYS[1]) end
+/**
+ * KEYS scenarios, journal, counters of an app's tag; ARGV '1' for a reset (the scenarios and call
+ * counts go too). Empties them before a reset or clear told to all through the shared stream.
+ */
+const CLEAR_APP_TAG = new RedisScript(`${DELETE_COUNTERS}
+if ARGV[1] == '1' then
+  redis.call('DEL', KEYS[1])
+  deleteCounters(KEYS[3])
+end
 return redis.call('DEL', KEYS[2])`);
 
 /** KEYS changes, journal; ARGV cap. */
@@ -94,7 +109,7 @@ redis.call('DEL', KEYS[2])
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', 'journal-cleared')`);
 
 /**
- * KEYS the window (a sorted set of call times), the epoch's counters; ARGV now, window ms, calls
+ * KEYS the window (a sorted set of call times), the list of counters; ARGV now, window ms, calls
  * allowed, a unique member.
  * 1 when the call is over the rate; a call under it is counted. Times more than a few seconds after
  * `now` are dropped: the business clock was moved back, and the window starts again, as in one
@@ -176,7 +191,7 @@ class RedisReplication implements Replication {
       },
       controlsReset: async () => {
         await this.#clearAppTags(true);
-        await RESET_CONTROLS.run(this.#redis, ['changes', 'scenarios', 'clock', 'journal', 'epoch'].map((name) => this.#key(name)), [cap, this.#redis.prefix]);
+        await RESET_CONTROLS.run(this.#redis, ['changes', 'scenarios', 'clock', 'journal', 'epoch', 'counters'].map((name) => this.#key(name)), [cap]);
       },
     };
   }
@@ -184,7 +199,7 @@ class RedisReplication implements Replication {
   /** On a cluster: each app tag's journal (and scenarios) emptied, before the shared stream tells every replica. */
   async #clearAppTags(scenarios: boolean): Promise<void> {
     const prefixes = (await this.#link.tags.prefixes()).filter((prefix) => prefix !== this.#redis.prefix);
-    await Promise.all(prefixes.map((prefix) => CLEAR_APP_TAG.run(this.#redis, [`${prefix}scenarios`, `${prefix}journal`], [scenarios ? '1' : '0'])));
+    await Promise.all(prefixes.map((prefix) => CLEAR_APP_TAG.run(this.#redis, [`${prefix}scenarios`, `${prefix}journal`, `${prefix}counters`], [scenarios ? '1' : '0'])));
   }
 
   async attach(parts: ReplicatedParts): Promise<void> {
@@ -246,14 +261,19 @@ class RedisReplication implements Replication {
   }
 
   #counters(): SharedRuleCounters {
-    // Keys of the current epoch, and the set that lists them for the next reset.
-    const keys = (kind: string, key: string) => [this.#key(`${kind}:${this.#epoch}:${key}`), this.#key(`counters:${this.#epoch}`)];
+    // Keys of the current epoch under the app's tag, and the set there that lists them for the next
+    // reset. The tag is announced first: a reset empties the tags announced.
+    const keys = async (kind: string, key: string, appId: string) => {
+      await this.#link.tags.announce([appId]);
+      const prefix = this.#redis.appPrefix(appId);
+      return [`${prefix}${kind}:${this.#epoch}:${key}`, `${prefix}counters`];
+    };
     return {
-      count: async (key) => Number(await COUNT.run(this.#redis, keys('count', key), [])),
-      fire: async (key) => (await FIRE.run(this.#redis, keys('fired', key), [])) === 1,
-      overRate: async (key, rate, nowMs) => {
+      count: async (key, appId) => Number(await COUNT.run(this.#redis, await keys('count', key, appId), [])),
+      fire: async (key, appId) => (await FIRE.run(this.#redis, await keys('fired', key, appId), [])) === 1,
+      overRate: async (key, rate, nowMs, appId) => {
         const member = `${nowMs}:${++this.#rateCalls}:${this.#replicaId}`;
-        return (await OVER_RATE.run(this.#redis, keys('rate', key), [String(nowMs), String(rate.perMs), String(rate.calls), member])) === 1;
+        return (await OVER_RATE.run(this.#redis, await keys('rate', key, appId), [String(nowMs), String(rate.perMs), String(rate.calls), member])) === 1;
       },
     };
   }

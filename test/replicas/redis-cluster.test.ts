@@ -4,6 +4,7 @@
  * find the shards that do. They share one state as on one Redis; each app's keys sit under the app's
  * own hash tag, on one shard, where its scripts run atomically, and two apps' on different shards.
  */
+import { randomUUID, sign } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
@@ -17,7 +18,8 @@ import { adminOf, registerApp } from '../support/admin-client.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { nodeOf, postForm } from '../support/sandbox-fixture.js';
-import { publicParams, signedRequest } from '../support/signed-request.js';
+import { defaultAppPrivateKey, publicParams, signedRequest } from '../support/signed-request.js';
+import { certifyOpenInitializeExample } from '../support/certify-open.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
 import { startReplica, stopReplica, type Replica } from '../support/replicas.js';
 
@@ -29,6 +31,16 @@ const AUTHQUERY = 'zhima.auth.info.authquery';
 const TAG = '{alipay-sandbox}';
 /** The hash tag of an app's state. */
 const appTag = (appId: string) => `{alipay-sandbox:${appId}}`;
+
+const V3_INITIALIZE = '/v3/alipay/user/certify/open/initialize';
+
+/** A v3 initialize request of the default app with this nonce, as fetch sends it. */
+function v3Initialize(nonce: string): RequestInit {
+  const body = JSON.stringify({ ...certifyOpenInitializeExample, outer_order_no: `CLUSTER-V3${nonce.slice(0, 8)}` });
+  const authString = `app_id=${DEFAULT_APP_ID},nonce=${nonce},timestamp=${Date.now()}`;
+  const signature = sign('sha256', Buffer.from(`${authString}\nPOST\n${V3_INITIALIZE}\n${body}\n`), defaultAppPrivateKey).toString('base64');
+  return { method: 'POST', headers: { 'content-type': 'application/json', authorization: `ALIPAY-SHA256withRSA ${authString},sign=${signature}` }, body };
+}
 
 const initialize = (orderNo: string) => signedRequest({ ...publicParams(INITIALIZE), biz_content: JSON.stringify({ ...VALID_REQUESTS[INITIALIZE], outer_order_no: orderNo }) });
 
@@ -115,6 +127,25 @@ describe('replicas on a Redis Cluster of three masters', { tags: ['redis-server'
     } finally {
       await redis.close();
     }
+  });
+
+  it("counts an app's calls and keeps its v3 nonces under the app's tag, on its shard; a reset deletes the counts", async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    await adminOf(a.sandbox).setAppScenario(DEFAULT_APP_ID, { rules: [{ name: 'the third call busy', match: { method: INITIALIZE, call: { nth: 3 } }, outcome: { public_error: 'isp.unknow-error' } }] });
+    const codes = [];
+    for (const replica of [a, b, a]) codes.push(nodeOf(await postForm(replica.sandbox, initialize(`CLUSTER-COUNT${Date.now()}${codes.length}`))).code);
+    expect(codes).toEqual(['10000', '10000', '20000']);
+    const nonce = randomUUID();
+    const v3 = v3Initialize(nonce);
+    expect((await fetch(a.sandbox.url + V3_INITIALIZE, v3)).status).toBe(200);
+    expect((await fetch(b.sandbox.url + V3_INITIALIZE, v3)).status).toBe(401);
+
+    const appNode = nodeServing(cluster, `${appTag(DEFAULT_APP_ID)}:state`);
+    const keysOn = (port: number) => cluster.cli(port, 'KEYS', '*').split('\n').filter(Boolean);
+    expect(keysOn(appNode)).toEqual(expect.arrayContaining([`${appTag(DEFAULT_APP_ID)}:nonce:${nonce}`, `${appTag(DEFAULT_APP_ID)}:counters`, expect.stringMatching(/^\{alipay-sandbox:2021000000000001\}:count:/)]));
+    expect(keysOn(nodeServing(cluster, `${TAG}:state`)).filter((key) => key.startsWith(`${TAG}:`) && /:(count|fired|rate|nonce):/.test(key))).toEqual([]);
+    await adminOf(b.sandbox).reset();
+    expect(keysOn(appNode).filter((key) => /:(count|fired|rate):|:counters$/.test(key))).toEqual([]);
   });
 
   it("keeps each app's keys on the one shard that serves its hash tag, and two apps' on different shards", async () => {

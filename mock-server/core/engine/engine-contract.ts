@@ -142,6 +142,7 @@ export interface NonceBook {
   /**
    * Claims `nonce` for `keepMs` from `nowMs`: true when this request is the first to send it within
    * that time, false for a replay. A store that does not answer rejects (StateUnavailableError).
+   * `appId` (signed with the nonce, so a replay carries it too) lets a store keep it with the app's state.
    */
-  claim(nonce: string, keepMs: number, nowMs: number): boolean | Promise<boolean>;
+  claim(nonce: string, keepMs: number, nowMs: number, appId: string): boolean | Promise<boolean>;
 }

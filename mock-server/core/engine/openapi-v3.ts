@@ -160,12 +160,12 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
    * A nonce once while its timestamp is inside the window (0 turns both checks off): kept until the
    * timestamp leaves the window, since until then the same request would pass the timestamp check.
    */
-  async function checkReplay(nonce: string | undefined, timestampMs: number, nowMs: number): Promise<void> {
+  async function checkReplay(nonce: string | undefined, timestampMs: number, nowMs: number, appId: string): Promise<void> {
     if (!settings.timestampWindowMs) return;
     if (!nonce) throw new Rejection(publicError('isv.invalid-signature', 'the Authorization header has no nonce=…; send a new random one (a UUID) with every request'));
     // At least 1 ms: a timestamp at the window's very edge is still accepted now (and Redis takes no PX 0).
     const keepMs = Math.max(timestampMs + settings.timestampWindowMs - nowMs, 1);
-    if (!(await deps.nonces.claim(nonce, keepMs, nowMs))) {
+    if (!(await deps.nonces.claim(nonce, keepMs, nowMs, appId))) {
       throw new Rejection(publicError('isv.invalid-signature', `nonce ${nonce} was already used within the last ${settings.timestampWindowMs / 60_000} minutes: a replayed request; send a new nonce with every request`));
     }
   }
@@ -260,7 +260,7 @@ export function createOpenApiV3(deps: OpenApiDependencies) {
       );
     }
     state.signature = 'verified';
-    await checkReplay(fields.nonce, timestampMs, nowMs);
+    await checkReplay(fields.nonce, timestampMs, nowMs, app.appId);
     const appAuthToken = request.headers['alipay-app-auth-token'];
     const parameters = parametersOf(request, decrypted(request, body, app, state), method, upload ? `the "${DATA_PART}" part` : 'the body');
     if (upload?.files.length) {

@@ -74,12 +74,12 @@ type CounterQuestion = { readonly count: string } | { readonly fire: string } | 
  * that a rule with `once`, a call count or a rate fires as often as written however many replicas answer.
  */
 export interface SharedRuleCounters {
-  /** Counts one matching call; answers the count, this call included. */
-  count(key: string): Promise<number>;
+  /** Counts one matching call; answers the count, this call included. (`appId`: the calling app, whose calls the key counts.) */
+  count(key: string, appId: string): Promise<number>;
   /** Marks a one-shot rule fired; true only for the first call that does. */
-  fire(key: string): Promise<boolean>;
+  fire(key: string, appId: string): Promise<boolean>;
   /** Whether a call at `nowMs` (the business clock) is over the rate; a call under it is counted. */
-  overRate(key: string, rate: RateCondition, nowMs: number): Promise<boolean>;
+  overRate(key: string, rate: RateCondition, nowMs: number, appId: string): Promise<boolean>;
 }
 
 /**
@@ -246,9 +246,9 @@ export class ScenarioBook {
       if (step.done) return step.value;
       const question = step.value;
       const prefix = scenarioKey(scenario);
-      if ('count' in question) step = firing.next(await counters.count(`${prefix}\u0000${question.count}`));
-      else if ('over' in question) step = firing.next(await counters.overRate(`${prefix}\u0000${question.over}`, question.rate, this.#now()));
-      else step = firing.next(await counters.fire(`${prefix}\u0000${question.fire}`));
+      if ('count' in question) step = firing.next(await counters.count(`${prefix}\u0000${question.count}`, request.appId));
+      else if ('over' in question) step = firing.next(await counters.overRate(`${prefix}\u0000${question.over}`, question.rate, this.#now(), request.appId));
+      else step = firing.next(await counters.fire(`${prefix}\u0000${question.fire}`, request.appId));
     }
   }
 
