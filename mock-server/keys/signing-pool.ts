@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SignType } from '../core/protocol/public-parameters.js';
 import type { ResponseSigner } from '../core/protocol/response-envelope.js';
+import { createSignatureMemo } from './signature-memo.js';
 
 // Plain JavaScript evaluated in the worker, so that it loads the same under tsx, vitest and node.
 const WORKER_SOURCE = `
@@ -60,6 +61,8 @@ function defaultSigningThreads(): number {
 
 function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size = defaultSigningThreads()): SigningPool {
   const pending = new Map<number, PendingJob>();
+  // Checked before a job is queued: an answer given again costs no message to a thread either.
+  const memo = createSignatureMemo();
   let nextId = 0;
   let closed = false;
 
@@ -83,7 +86,10 @@ function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size
       if (done === 'ready') return void (entry.ready = true);
       entry.inFlight -= done.length;
       for (const [id, signature] of done) {
-        pending.get(id)?.resolve(signature);
+        const job = pending.get(id);
+        if (!job) continue;
+        memo.remember(job.job[1], job.job[2], signature);
+        job.resolve(signature);
         pending.delete(id);
       }
     });
@@ -121,6 +127,8 @@ function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size
       return !closed;
     },
     sign(content, signType) {
+      const recalled = memo.recall(content, signType);
+      if (recalled !== undefined) return Promise.resolve(recalled);
       // A thread takes tens of milliseconds to start: the first answers after a start are not held for it.
       const owner = closed ? undefined : leastBusy();
       if (!owner) return fallback.sign(content, signType);
