@@ -37,19 +37,23 @@ type Members = readonly string[];
 
 const block = (members: Members, indent: string): string => (members.length ? `{\n${members.join('\n')}\n${indent}}` : 'Record<never, never>');
 
+/** An object schema's properties as `name?: type`, each with its schema node. */
+function properties(schema: SchemaNode): Array<{ readonly node: SchemaNode; readonly member: string }> {
+  const required = new Set((schema.required ?? []) as string[]);
+  return Object.entries((schema.properties ?? {}) as Record<string, SchemaNode>).map(([name, node]) => ({ node, member: `${key(name)}${required.has(name) ? '' : '?'}: ${schemaType(node)}` }));
+}
+
 /** An object schema's members, one a line at `indent` plus two, a JSON-text field with what its text holds. */
 function schemaMembers(schema: SchemaNode, indent: string): Members {
-  const required = new Set((schema.required ?? []) as string[]);
-  return Object.entries((schema.properties ?? {}) as Record<string, SchemaNode>).map(([name, node]) => {
-    const line = `${indent}  ${key(name)}${required.has(name) ? '' : '?'}: ${schemaType(node)};`;
+  return properties(schema).map(({ node, member }) => {
+    const line = `${indent}  ${member};`;
     return node.jsonString ? `${indent}  /** JSON text of ${schemaType(node.jsonString as SchemaNode)} */\n${line}` : line;
   });
 }
 
 /** An object schema as a TypeScript object type, inline: `{ a: string; b?: number }`. */
 function objectType(schema: SchemaNode): string {
-  const required = new Set((schema.required ?? []) as string[]);
-  const members = Object.entries((schema.properties ?? {}) as Record<string, SchemaNode>).map(([name, node]) => `${key(name)}${required.has(name) ? '' : '?'}: ${schemaType(node)}`);
+  const members = properties(schema).map(({ member }) => member);
   return members.length ? `{ ${members.join('; ')} }` : 'Record<never, never>';
 }
 
