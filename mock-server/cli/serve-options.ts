@@ -18,6 +18,13 @@ interface OptionSpec {
   readonly description: string;
 }
 
+/**
+ * How many days of certifications serve keeps on the business clock: a month of query data, while a
+ * sandbox left running does not grow without bound. Alipay documents no period of its own (it is a
+ * policy of this sandbox, announced in the docs); 0 keeps everything.
+ */
+export const DEFAULT_RETENTION_DAYS = 30;
+
 const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: ['ALIPAY_SANDBOX_PORT', 'PORT'], kind: 'string', value: 'N', defaultText: String(DEFAULT_PORT), description: 'port to listen on; 0 picks a free one' },
   { flag: 'host', env: ['ALIPAY_SANDBOX_HOST'], kind: 'string', value: 'ADDRESS', defaultText: '127.0.0.1', description: 'address to listen on' },
@@ -33,7 +40,7 @@ const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'body-timeout', env: ['ALIPAY_SANDBOX_BODY_TIMEOUT'], kind: 'string', value: 'S', defaultText: '30', description: 'seconds a client may take to send a request; a late body gets `isv.invalid-parameter` saying so' },
   { flag: 'scenario', env: ['ALIPAY_SANDBOX_SCENARIO'], kind: 'string', value: 'FILE|NAME', defaultText: 'none', description: 'the start scenario: a file, or a name in `scenarios/`; reloaded when the file changes' },
   { flag: 'journal-size', env: ['ALIPAY_SANDBOX_JOURNAL_SIZE'], kind: 'string', value: 'N', defaultText: '1000', description: 'requests kept for `GET /__admin/requests`' },
-  { flag: 'retention-days', env: ['ALIPAY_SANDBOX_RETENTION_DAYS'], kind: 'string', value: 'N', defaultText: '0 (keep all)', description: 'drop certifications older than N days on the business clock, so that a long-running sandbox does not grow without bound' },
+  { flag: 'retention-days', env: ['ALIPAY_SANDBOX_RETENTION_DAYS'], kind: 'string', value: 'N', defaultText: `${DEFAULT_RETENTION_DAYS}; 0 keeps all`, description: 'drop certifications older than N days on the business clock (at start, every hour, and when the clock moves), so that a long-running sandbox does not grow without bound' },
   { flag: 'signing-threads', env: ['ALIPAY_SANDBOX_SIGNING_THREADS'], kind: 'string', value: 'N', defaultText: 'one per core but one', description: 'worker threads that sign responses' },
   { flag: 'quiet', env: ['ALIPAY_SANDBOX_QUIET'], kind: 'boolean', defaultText: 'off', description: 'no request log (one JSON line per request otherwise); warnings and errors still print' },
 ];
@@ -136,7 +143,7 @@ export function serveSettings(args: readonly string[], env: Environment): ServeS
     bodyTimeoutSeconds: Math.max(1, wholeNumber(read('body-timeout'), 30, 3600)),
     scenario: read('scenario')?.text,
     journalSize: wholeNumber(read('journal-size'), 1000),
-    retentionDays: wholeNumber(read('retention-days'), 0, 36_500),
+    retentionDays: wholeNumber(read('retention-days'), DEFAULT_RETENTION_DAYS, 36_500),
     signingThreads: signingThreads ? wholeNumber(signingThreads, 0, 64) : undefined,
     quiet: switchedOn(read('quiet')),
   };

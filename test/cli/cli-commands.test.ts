@@ -124,7 +124,7 @@ describe('serve settings, from flags or environment variables', () => {
   it('prefers ALIPAY_SANDBOX_PORT over PORT, and keeps the defaults otherwise', () => {
     expect(serveSettings([], { PORT: '9300', ALIPAY_SANDBOX_PORT: '9301' }).port).toBe(9301);
     expect(serveSettings([], { PORT: '9300' }).port).toBe(9300);
-    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, bodyTimeoutSeconds: 30, scenario: undefined, journalSize: 1000, retentionDays: 0, signingThreads: undefined, quiet: false, store: undefined, workers: 1 });
+    expect(serveSettings([], {})).toEqual({ port: 8976, host: undefined, adminHosts: [], adminToken: undefined, dataDir: 'data', repairState: false, timestampWindowMinutes: 15, maxBodyBytes: 4194304, bodyTimeoutSeconds: 30, scenario: undefined, journalSize: 1000, retentionDays: 30, signingThreads: undefined, quiet: false, store: undefined, workers: 1 });
   });
 
   it('names the variable or the flag a bad value came by', () => {

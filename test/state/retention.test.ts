@@ -4,6 +4,7 @@
  * and everything without retention stay. Tested with the clock, not by waiting.
  */
 import { describe, expect, it } from 'vitest';
+import { serveSettings } from '../../mock-server/cli/serve-options.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
 import { certifyOpenInitializeExample, CERTIFY_OPEN_INITIALIZE } from '../support/certify-open.js';
@@ -60,6 +61,22 @@ describe('retention of certifications', () => {
     running = await startSandbox({ port: 0, dataDir, quiet: true, retentionDays: 7 });
     try {
       expect(running.admin.certifications().certifications.map((c) => c.order_no)).toEqual(['RETAIN_START_NEW']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('is on by default for serve: what serve keeps by default is bounded, and --retention-days 0 turns it off', async () => {
+    const byDefault = serveSettings([], {}).retentionDays;
+    expect(byDefault).toBeGreaterThan(0);
+    expect(serveSettings(['--retention-days', '0'], {}).retentionDays).toBe(0);
+    const running = await startSandbox({ port: 0, dataDir: dataDirs(), quiet: true, retentionDays: byDefault });
+    try {
+      const old = await start(running, 'RETAIN_DEFAULT_OLD');
+      running.admin.moveClock({ advance_ms: (byDefault + 1) * DAY });
+      const young = await start(running, 'RETAIN_DEFAULT_YOUNG');
+      expect(await query(running, old.certify_id)).toBe('OPEN_CERTIFY_BILL_NOT_EXIST');
+      expect(running.admin.certifications().certifications.map((c) => c.id)).toEqual([young.certify_id]);
     } finally {
       await running.close();
     }
