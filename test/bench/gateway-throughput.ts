@@ -3,7 +3,8 @@
  * compared with how fast this machine can RSA-sign at all (every response costs one RSA-2048 signature)
  * and with a floor gateway that does only the protocol's cryptography (floor-gateway.ts).
  * Prints figures; asserts nothing. Loopback only, bounded in time. `npm run bench -- --records N`
- * instead times a restart on a data folder holding N certifications.
+ * instead times a restart on a data folder holding N certifications; `--redis` measures what a
+ * request costs Redis alone (redis-load.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, sign } from 'node:crypto';
@@ -675,6 +676,38 @@ async function measureReplicas(workers: number, store: string | undefined): Prom
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * `--redis`: the capacity run alone (Redis driven directly, per batch size), its sample taken from a
+ * few new certifications a replica answers first: Redis's cost a request in seconds, not minutes.
+ */
+async function measureRedisAlone(store: string | undefined): Promise<void> {
+  const redis = await benchRedis(store);
+  let capacity: CapacityResult[] | undefined;
+  try {
+    redis.probe('FLUSHDB');
+    const server = await startServer(['--store', redis.url]);
+    try {
+      for (const { path, body } of requestPool(SAMPLE_REQUESTS)) {
+        await (await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).text();
+      }
+    } finally {
+      server.child.kill('SIGTERM');
+      await new Promise((done) => server.child.once('exit', done));
+    }
+    const sample = await writeSample(redis.url);
+    if (!sample) throw new Error('the replica left no certification and journal entry in Redis');
+    redis.probe('FLUSHDB');
+    capacity = await measureRedisCapacity(redis.url, redis.probe, sample);
+  } finally {
+    await redis.stop();
+  }
+  const lines = [`Redis alone (${store ?? 'a redis-server of its own, appendonly yes, appendfsync always'})`, ...capacityLines(capacity), `  load average                     ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** New certifications a replica answers before `--redis`'s capacity run, which copies the last one. */
+const SAMPLE_REQUESTS = 20;
+
 const option = (name: string): string | undefined => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? (process.argv[at + 1] ?? '') : undefined;
@@ -683,5 +716,6 @@ const records = option('--records');
 const workers = option('--workers');
 if (records !== undefined) await measureRestart(Number(records || 100_000));
 else if (workers !== undefined) await measureReplicas(Math.max(1, Number(workers) || 2), option('--store'));
+else if (process.argv.includes('--redis')) await measureRedisAlone(option('--store'));
 else if (process.argv.includes('--startup')) await measureStartup();
 else await main();
