@@ -141,16 +141,16 @@ return results`);
  * A batch's journal entries are most of the bytes Redis takes, stores and appends to its file per
  * request (an entry holds the request's parameters with its signature, the parsed business
  * parameters and the answer: about 1.5 KB, much of it repeated from entry to entry). A batch holding
- * this many bytes of them goes compressed; below it, compressing costs the replica more than it
- * saves Redis (each deflate call has a fixed cost of its own).
+ * this many characters of them (their JSON) goes compressed; below it, compressing costs the replica
+ * more than it saves Redis (each deflate call has a fixed cost of its own).
  */
-const DEFLATE_FROM_BYTES = 16 * 1024;
+const DEFLATE_FROM_CHARACTERS = 16 * 1024;
 
 /** The script's journal arguments for these entries (JSON texts): their number, then the stream field and its value. */
 export function journalPayload(entries: readonly string[]): [count: string, field: string, value: string] {
   if (entries.length === 0) return ['0', '', ''];
   const json = `[${entries.join(',')}]`;
-  if (json.length < DEFLATE_FROM_BYTES) return [String(entries.length), 'entries', json];
+  if (json.length < DEFLATE_FROM_CHARACTERS) return [String(entries.length), 'entries', json];
   return [String(entries.length), 'deflated', deflateRawSync(json, { level: 1 }).toString('base64')];
 }
 
