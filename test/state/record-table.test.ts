@@ -152,6 +152,36 @@ describe('a record table over a snapshot\'s lines', () => {
     }
   });
 
+  it('drops a few at a time in place, then rebuilds once a quarter is gone, finding and writing what the parsed records give', async () => {
+    // Oldest first, as a store adds them (rows without a number, never dropped, last): of two rows
+    // with one key the later is never the older, so dropping it leaves no earlier row to be found.
+    const age = (row: Row) => (typeof row.created_at_ms === 'number' ? row.created_at_ms : Infinity);
+    const list = rows(2000, 7).sort((a, b) => age(a) - age(b));
+    let lines = RecordTable.of<Row, string>(LOOKUPS, await asLines(list));
+    let parsed = RecordTable.of<Row, string>(LOOKUPS, JSON.parse(JSON.stringify(list)) as Row[]);
+    const original = lines;
+    let sweptInPlace = 0;
+    // Cutoffs a fiftieth of the range apart: each sweep drops about 2% of the rows.
+    for (let step = 1; step <= 20; step++) {
+      const cutoff = step * 2e10;
+      const fromLines = lines.withoutBelow('created_at_ms', cutoff);
+      const below = (row: Row) => typeof row.created_at_ms === 'number' && row.created_at_ms < cutoff;
+      expect(fromLines.removed, `cutoff ${cutoff}`).toEqual(parsed.all().filter(below));
+      if (fromLines.kept === original) sweptInPlace++;
+      lines = fromLines.kept;
+      parsed = RecordTable.of<Row, string>(LOOKUPS, parsed.all().filter((row) => !below(row)));
+      expect(lines.length).toBe(parsed.length);
+      for (const [lookup, fields] of Object.entries(LOOKUPS)) {
+        const keys = probes(list, fields);
+        expect(keys.map((values) => lines.find(lookup, ...values)), `cutoff ${cutoff}, ${lookup}`).toEqual(keys.map((values) => parsed.find(lookup, ...values)));
+      }
+      expect([...lines.jsonLines()].map((line) => JSON.parse(typeof line === 'string' ? line : Buffer.from(line).toString()))).toEqual(parsed.all());
+    }
+    // Both ways were taken: in place while few were gone, a new table past a quarter.
+    expect(sweptInPlace).toBeGreaterThan(3);
+    expect(lines).not.toBe(original);
+  });
+
   it('keeps the later of two records with one key, whether either is a line or added later', async () => {
     const list: Row[] = [
       { kind: 'k', id: 'same', app_id: 'a', order_no: 'o"1', v: 1 },
