@@ -19,7 +19,7 @@ import { StateUnavailableError } from '../core/state/shared-state.js';
 import { RedisConnection, RedisScript } from './redis-connection.js';
 import { coalesced, publishedValue, ReplicaLink } from './replica-link.js';
 import { RedisStateStorage, sharedBatchOf } from './redis-state-storage.js';
-import { CHANGE_STREAM_LENGTH, journalEntriesOf, RedisWrites } from './redis-writes.js';
+import { CHANGE_STREAM_LENGTH, journalAppOf, journalEntriesOf, RedisWrites } from './redis-writes.js';
 import type { ReplicatedParts, Replication, SharedControls } from './replication.js';
 import { redisAddress } from './store-address.js';
 
@@ -282,10 +282,9 @@ class RedisReplication implements Replication {
     this.#journal = journal;
     this.#journalCapacity = journal.capacity;
     this.#writes.journalCapacity = journal.capacity;
-    // Each entry goes with the batch of writes under way next (redis-writes.ts).
-    // Under the app's tag when the app is known (its signature held): a request naming any app_id
-    // would otherwise add a tag every replica follows.
-    journal.share((entry: NewEntry) => this.#writes.journal(JSON.stringify(entry), entry.signature === 'verified' ? entry.app_id : undefined));
+    // Each entry goes with the batch of writes under way next (redis-writes.ts), under its app's tag.
+    // A committing request's entry goes with its commit instead (SandboxStore.persist).
+    journal.share((entry: NewEntry) => this.#writes.journal(JSON.stringify(entry), journalAppOf(entry)));
     // An idle replica keeps up with the changes (the stream is capped), and the console's live view
     // shows other replicas' requests without waiting for a request here. Nobody watching, the journal
     // is read when the admin API asks: under load, parsing every replica's entries costs CPU.

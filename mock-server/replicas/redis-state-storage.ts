@@ -10,7 +10,7 @@
  * replicas committing over the same version, the second is refused. Redis with `appendonly yes` and
  * `appendfsync always` has the write on disk before it answers.
  */
-import { appOfKey, claimKeys, isClaimKey, recordKey, type CommitResult, type SharedBatch, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../core/state/shared-state.js';
+import { appOfKey, claimKeys, isClaimKey, recordKey, type CommitResult, type PromisedEntry, type SharedBatch, type SharedClaim, type SharedCommit, type SharedRecord, type SharedState, type SharedStateStorage } from '../core/state/shared-state.js';
 import type { StateChange, StateSnapshot, StoredState } from '../core/state/state-storage.js';
 import { AppTags, CHANGE_STREAM_LENGTH } from './app-tags.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
@@ -142,8 +142,8 @@ export class RedisStateStorage implements SharedStateStorage {
     return fields;
   }
 
-  commit(commit: SharedCommit): Promise<CommitResult> {
-    return this.#writes.commit(commit);
+  commit(commit: SharedCommit, entry?: PromisedEntry): Promise<CommitResult> {
+    return this.#writes.commit(commit, entry);
   }
 
   async current(keys: readonly string[]): Promise<SharedState> {

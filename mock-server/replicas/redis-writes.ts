@@ -17,7 +17,8 @@
  * shared counter, since an entry is stored under its app's tag.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { appOfKey, type CommitResult, type SharedCommit, type Version } from '../core/state/shared-state.js';
+import type { NewEntry } from '../core/journal/request-journal.js';
+import { appOfKey, type CommitResult, type PromisedEntry, type SharedCommit, type Version } from '../core/state/shared-state.js';
 import { AppTags, CHANGE_STREAM_LENGTH } from './app-tags.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
 
@@ -26,11 +27,14 @@ export { CHANGE_STREAM_LENGTH } from './app-tags.js';
 /**
  * KEYS state, claims, changes, journal, journal-id (one tag's); ARGV change cap, journal cap, the first
  * journal id ('0': counted by journal-id), commits n, then per
- * commit: records n, claims n, removals n, (key, expected, change)…, (key, expected, owner)…,
- * (key, expected)…; then the journal entries: their number, and the field that holds them and its
- * value ('entries' and their JSON array, or 'deflated' and that array compressed: journalPayload).
- * A removed key is a record's or,
- * starting `order`, a claim's. Answers each commit's {'ok', version} or {'conflict', key…}.
+ * commit: records n, claims n, removals n, whether it carries a journal entry ('1' or '0'),
+ * (key, expected, change)…, (key, expected, owner)…, (key, expected)…; then the journal entries (those
+ * the commits carry among them): their number, and the field that holds them and its value ('entries'
+ * and their JSON array, or 'deflated' and that array compressed: journalPayload).
+ * A removed key is a record's or, starting `order`, a claim's. Answers {results, journalled}: each
+ * commit's {'ok', version} or {'conflict', key…}, and 1 when the entries were stored. They are stored
+ * only if every commit carrying one holds: the entry of a refused commit describes an answer never
+ * sent (its request runs again), and the entries are one argument, compressed together.
  * A key written by a commit of the batch is a conflict for any later commit of it that names the key:
  * that one read the key before this batch (each key is written once per stream entry).
  * Lists are handed to HMGET, HSET and HDEL in slices: unpack is limited to a few thousand values,
@@ -56,8 +60,8 @@ end
 local commits, recordKeys, claimKeys = {}, {}, {}
 local at = 5
 for n = 1, tonumber(ARGV[4]) do
-  local c = {records = tonumber(ARGV[at]), claims = tonumber(ARGV[at + 1]), removals = tonumber(ARGV[at + 2])}
-  c.r = at + 3
+  local c = {records = tonumber(ARGV[at]), claims = tonumber(ARGV[at + 1]), removals = tonumber(ARGV[at + 2]), entry = ARGV[at + 3] == '1'}
+  c.r = at + 4
   c.c = c.r + c.records * 3
   c.d = c.c + c.claims * 3
   at = c.d + c.removals * 2
@@ -83,6 +87,7 @@ local function conflictsOf(c)
   return conflicts
 end
 local results, fields, records, claims, removedRecords, removedClaims = {}, {'type', 'state'}, {}, {}, {}, {}
+local journalled = 1
 -- A commit's records (or claims) from ARGV[start]: into the stream entry's fields and the hash's values.
 local function take(start, count, prefix, values)
   for i = 0, count - 1 do
@@ -97,6 +102,7 @@ for n, c in ipairs(commits) do
   if #conflicts > 0 then
     table.insert(conflicts, 1, 'conflict')
     results[n] = conflicts
+    if c.entry then journalled = 0 end
   else
     take(c.r, c.records, 'r:', records)
     take(c.c, c.claims, 'c:', claims)
@@ -130,12 +136,12 @@ if #fields > 2 then
   end
 end
 local entries = tonumber(ARGV[at])
-if entries > 0 then
+if entries > 0 and journalled == 1 then
   local first = tonumber(ARGV[3])
   if first == 0 then first = redis.call('INCRBY', KEYS[5], entries) - entries + 1 end
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'first', first, ARGV[at + 1], ARGV[at + 2])
 end
-return results`);
+return {results, journalled}`);
 
 /**
  * A batch's journal entries are most of the bytes Redis takes, stores and appends to its file per
@@ -167,13 +173,14 @@ interface Waiting<T> {
 }
 
 interface Batch {
-  readonly commits: { readonly commit: SharedCommit; readonly waiting: Waiting<CommitResult> }[];
+  /** `entry`: the request's journal entry (JSON), stored only if the commit holds. */
+  readonly commits: { readonly commit: SharedCommit; readonly entry?: string; readonly waiting: Waiting<CommitResult> }[];
   readonly entries: { readonly entry: string; readonly appId: string | undefined; readonly waiting: Waiting<void> }[];
 }
 
 /** A commit's part of the script's arguments. */
-function commitArgs(commit: SharedCommit): string[] {
-  const args = [String(commit.records.length), String(commit.claims.length), String(commit.removals.length)];
+function commitArgs(commit: SharedCommit, carriesEntry: boolean): string[] {
+  const args = [String(commit.records.length), String(commit.claims.length), String(commit.removals.length), carriesEntry ? '1' : '0'];
   for (const { key, expected, change } of commit.records) args.push(key, expected, JSON.stringify(change));
   for (const { key, expected, owner } of commit.claims) args.push(key, expected, owner);
   for (const { key, expected } of commit.removals) args.push(key, expected);
@@ -184,14 +191,23 @@ function commitArgs(commit: SharedCommit): string[] {
 interface TagWrite {
   /** The app the tag is of (undefined: the shared tag). */
   readonly appId: string | undefined;
-  readonly parts: { readonly index: number; readonly part: SharedCommit }[];
+  readonly parts: { readonly index: number; readonly part: SharedCommit; readonly entry?: string }[];
   readonly entries: Batch['entries'][number][];
 }
 
-/** How one tag's part of a commit came out: its keys and the script's answer, or the error that stopped it. */
-type PartOutcome = { readonly keys: readonly string[]; readonly answer?: readonly string[]; readonly error?: unknown };
+/**
+ * How one tag's part of a commit came out: its keys and the script's answer (and whether the entry it
+ * carried was stored), or the error that stopped it.
+ */
+type PartOutcome = { readonly keys: readonly string[]; readonly answer?: readonly string[]; readonly journalled?: boolean; readonly error?: unknown };
 
 const emptyBatch = (): Batch => ({ commits: [], entries: [] });
+
+/**
+ * The app whose tag a journal entry goes under: its app's when the app is known (its signature held);
+ * a request naming any app_id would otherwise add a tag every replica follows.
+ */
+export const journalAppOf = (entry: NewEntry): string | undefined => (entry.signature === 'verified' ? entry.app_id : undefined);
 
 /** Journal ids a replica on a cluster takes from the shared counter at a time. */
 const ID_BLOCK = 100;
@@ -216,12 +232,28 @@ export class RedisWrites {
     this.#journalCap = String(Math.max(capacity, 1));
   }
 
-  /** A request's changes, checked against the versions it read; answered once the batch holding it is stored. */
-  commit(commit: SharedCommit): Promise<CommitResult> {
+  /**
+   * A request's changes, checked against the versions it read; answered once the batch holding it is
+   * stored. Given the request's journal entry, the commit waits for it and carries it (`journalled`)
+   * where both go under one tag: always on one Redis. On a cluster a commit of two tags goes at once,
+   * and one whose tag is not its entry's (an ISV's call, kept under the merchant app) once the entry
+   * is made, both without it: their callers record the entry.
+   */
+  async commit(commit: SharedCommit, entry?: PromisedEntry): Promise<CommitResult> {
+    const tag = entry && this.#soleTag(commit);
+    const made = tag === undefined ? undefined : await entry;
+    const carried = made && this.#redis.appPrefix(journalAppOf(made)) === tag ? JSON.stringify(made) : undefined;
     return new Promise((done, failed) => {
-      this.#next.commits.push({ commit, waiting: { done, failed } });
+      this.#next.commits.push({ commit, entry: carried, waiting: { done, failed } });
       this.#schedule();
     });
+  }
+
+  /** The prefix of the one tag a commit's keys are under; undefined when they are under two (a cluster's). */
+  #soleTag(commit: SharedCommit): string | undefined {
+    if (!this.#redis.cluster) return this.#redis.prefix;
+    const tags = new Set([...commit.records, ...commit.claims, ...commit.removals].map(({ key }) => this.#redis.appPrefix(appOfKey(key))));
+    return tags.size === 1 ? [...tags][0] : undefined;
   }
 
   /** A journal entry (JSON), stored with the next batch under the journal's next id, with its app's state. */
@@ -256,7 +288,7 @@ export class RedisWrites {
       const prefix = this.#redis.appPrefix(appId);
       return writes.get(prefix) ?? writes.set(prefix, { appId: prefix === this.#redis.prefix ? undefined : appId, parts: [], entries: [] }).get(prefix)!;
     };
-    batch.commits.forEach(({ commit }, index) => {
+    batch.commits.forEach(({ commit, entry }, index) => {
       const parts = new Map<string | undefined, { records: SharedCommit['records'][number][]; claims: SharedCommit['claims'][number][]; removals: SharedCommit['removals'][number][] }>();
       const partOf = (key: string) => {
         const appId = this.#redis.cluster ? appOfKey(key) : undefined;
@@ -266,7 +298,8 @@ export class RedisWrites {
       for (const claim of commit.claims) partOf(claim.key).claims.push(claim);
       for (const removal of commit.removals) partOf(removal.key).removals.push(removal);
       if (parts.size === 0) parts.set(undefined, { records: [], claims: [], removals: [] });
-      for (const [appId, part] of parts) at(appId).parts.push({ index, part });
+      // A commit carrying an entry is under one tag (commit), the entry's.
+      for (const [appId, part] of parts) at(appId).parts.push({ index, part, entry });
     });
     for (const entry of batch.entries) at(entry.appId).entries.push(entry);
     return writes;
@@ -295,12 +328,16 @@ export class RedisWrites {
   async #write(prefix: string, { parts, entries }: TagWrite, outcomes: PartOutcome[][]): Promise<void> {
     const keys = ['state', 'claims', 'changes', 'journal', 'journal-id'].map((name) => prefix + name);
     const partKeys = parts.map(({ part }) => [...part.records, ...part.claims, ...part.removals].map(({ key }) => key));
+    const payload = [...entries.map(({ entry }) => entry), ...parts.flatMap(({ entry }) => (entry === undefined ? [] : [entry]))];
     try {
-      const first = entries.length > 0 ? await this.#firstId(entries.length) : 0;
-      const args = [String(CHANGE_STREAM_LENGTH), this.#journalCap, String(first), String(parts.length), ...parts.flatMap(({ part }) => commitArgs(part)), ...journalPayload(entries.map(({ entry }) => entry))];
-      const answers = (await WRITE.run(this.#redis, keys, args)) as string[][];
-      parts.forEach(({ index }, i) => outcomes[index]!.push({ keys: partKeys[i]!, answer: answers[i]! }));
-      for (const { waiting } of entries) waiting.done();
+      const first = payload.length > 0 ? await this.#firstId(payload.length) : 0;
+      const args = [String(CHANGE_STREAM_LENGTH), this.#journalCap, String(first), String(parts.length), ...parts.flatMap(({ part, entry }) => commitArgs(part, entry !== undefined)), ...journalPayload(payload)];
+      const [answers, journalled] = (await WRITE.run(this.#redis, keys, args)) as [string[][], number];
+      parts.forEach(({ index, entry }, i) => outcomes[index]!.push({ keys: partKeys[i]!, answer: answers[i]!, journalled: entry !== undefined && journalled === 1 }));
+      if (journalled === 1) for (const { waiting } of entries) waiting.done();
+      // A commit carrying an entry was refused, so no entry was stored: the others go with the next
+      // batch (#flushAll sends it once this one is done), the held commits' callers record their own.
+      else this.#next.entries.push(...entries);
     } catch (error) {
       parts.forEach(({ index }, i) => outcomes[index]!.push({ keys: partKeys[i]!, error }));
       for (const { waiting } of entries) waiting.failed(error);
@@ -329,7 +366,7 @@ function resultOf(outcomes: readonly PartOutcome[]): CommitResult {
   const conflicts = outcomes.filter(({ answer }) => answer![0] !== 'ok').flatMap(({ answer }) => answer!.slice(1));
   if (conflicts.length > 0) return { committed: false, conflicts };
   const version = outcomes[0]!.answer![1]!;
-  if (outcomes.length === 1) return { committed: true, version };
+  if (outcomes.length === 1) return outcomes[0]!.journalled ? { committed: true, version, journalled: true } : { committed: true, version };
   const versions = new Map<string, Version>();
   for (const { keys, answer } of outcomes) for (const key of keys) versions.set(key, answer![1]!);
   return { committed: true, version, versions };

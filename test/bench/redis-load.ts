@@ -16,6 +16,7 @@ import { RedisConnection } from '../../mock-server/replicas/redis-connection.js'
 import { ReplicaLink } from '../../mock-server/replicas/replica-link.js';
 import { journalEntriesOf, RedisWrites } from '../../mock-server/replicas/redis-writes.js';
 import { redisAddress } from '../../mock-server/replicas/store-address.js';
+import type { NewEntry } from '../../mock-server/core/journal/request-journal.js';
 import { claimKeys, recordKey, type SharedCommit } from '../../mock-server/core/state/shared-state.js';
 import type { StateChange } from '../../mock-server/core/state/state-storage.js';
 import { startRedis } from '../support/redis-server.js';
@@ -119,12 +120,12 @@ export async function writeSample(url: string): Promise<WriteSample | undefined>
  * order, so that entries repeat no more from one to the next than real ones do (what compressing a
  * batch of them gains depends on it).
  */
-function entryOf({ entry }: WriteSample, n: number): string {
-  const made = JSON.parse(entry) as { parameters?: Record<string, string> };
-  const parameters = made.parameters ?? {};
+function entryOf({ entry }: WriteSample, n: number): NewEntry {
+  const made = JSON.parse(entry) as NewEntry & { parameters: Record<string, string> };
+  const { parameters } = made;
   if (parameters.sign) parameters.sign = randomBytes(256).toString('base64');
   if (parameters.biz_content) parameters.biz_content = parameters.biz_content.replace(/"outer_order_no":"[^"]*"/, `"outer_order_no":"CAPACITY${n}"`);
-  return JSON.stringify(made);
+  return made;
 }
 
 /** The sample's certification under a new id and order: what one new certification commits. */
@@ -169,8 +170,9 @@ export async function measureRedisCapacity(url: string, probe: RedisProbe, sampl
       while (performance.now() - started < seconds * 1000) {
         await link.catchUp();
         const made = Array.from({ length: batch }, () => ({ commit: commitOf(sample, n), entry: entryOf(sample, n++) }));
-        const written = made.map(({ commit, entry }) => Promise.all([writes.commit(commit), writes.journal(entry)]));
-        for (const [result] of await Promise.all(written)) if (!result.committed) throw new Error(`a capacity commit conflicted: ${result.conflicts.join(', ')}`);
+        // Each commit carries its request's journal entry, as a replica's request hands them over.
+        const written = made.map(({ commit, entry }) => writes.commit(commit, Promise.resolve(entry)));
+        for (const result of await Promise.all(written)) if (!result.committed) throw new Error(`a capacity commit conflicted: ${result.conflicts.join(', ')}`);
         answered += batch;
       }
       const wallS = (performance.now() - started) / 1000;

@@ -8,10 +8,11 @@ import { randomUUID, sign } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
+import type { NewEntry } from '../../mock-server/core/journal/request-journal.js';
 import { recordKey, type SharedCommit } from '../../mock-server/core/state/shared-state.js';
 import type { StateChange } from '../../mock-server/core/state/state-storage.js';
 import { RedisConnection } from '../../mock-server/replicas/redis-connection.js';
-import { RedisWrites } from '../../mock-server/replicas/redis-writes.js';
+import { journalEntriesOf, RedisWrites } from '../../mock-server/replicas/redis-writes.js';
 import { redisAddress } from '../../mock-server/replicas/store-address.js';
 import { generateIdentities } from '../../fixtures/identities/synthetic-identities.js';
 import { adminOf, registerApp } from '../support/admin-client.js';
@@ -124,6 +125,34 @@ describe('replicas on a Redis Cluster of three masters', { tags: ['redis-server'
       // The person's part read a version long gone: refused; the record's part held, and stays.
       expect(await writes.commit(commit('0', recordVersion!, 2))).toEqual({ committed: false, conflicts: [personKey] });
       expect(await stored(appTag(DEFAULT_APP_ID), recordKeyOf)).toContain(JSON.stringify(record(2)));
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it("stores a commit's journal entry in its script where both are under the app's tag; a commit of two tags, or of another app's, goes without it", async () => {
+    const redis = await RedisConnection.open(redisAddress(cluster.url), pino({ level: 'silent' }));
+    try {
+      const writes = new RedisWrites(redis);
+      writes.journalCapacity = 10;
+      const made = (appId: string, key: string): SharedCommit => {
+        const change: StateChange = { record: { kind: 'test', key, value: { app_id: appId } } };
+        return { records: [{ key: recordKey(change), expected: '0', change }], claims: [], removals: [] };
+      };
+      const entryOf = (method: string): NewEntry => ({ at: new Date(0).toISOString(), atMs: 0, http_method: 'POST', method, app_id: DEFAULT_APP_ID, parameters: {}, response: { http_status: 200 }, signature: 'verified', protocol: 'v1', refused_at_protocol: false });
+      const suffix = randomUUID();
+      expect(await writes.commit(made(DEFAULT_APP_ID, `own${suffix}`), Promise.resolve(entryOf('own')))).toMatchObject({ committed: true, journalled: true });
+      // An ISV's call commits under the merchant app's tag, its entry goes under the ISV's own.
+      const merchant = await writes.commit(made('2021000000000099', `merchant${suffix}`), Promise.resolve(entryOf('merchant')));
+      expect(merchant).toMatchObject({ committed: true });
+      expect(merchant).not.toHaveProperty('journalled');
+      // Two tags: sent at once, without waiting for an entry it cannot carry.
+      const twoTags = { records: [...made(DEFAULT_APP_ID, `both${suffix}`).records, ...made('2021000000000099', `both${suffix}`).records], claims: [], removals: [] };
+      expect(await writes.commit(twoTags, new Promise<NewEntry>(() => undefined))).toMatchObject({ committed: true });
+      const journal = (await redis.sendCommand(['XRANGE', `${appTag(DEFAULT_APP_ID)}:journal`, '-', '+'])) as [string, string[]][];
+      const methods = journal.flatMap(([, fields]) => journalEntriesOf(fields).map(({ entry }) => (entry as NewEntry).method));
+      expect(methods).toContain('own');
+      expect(methods).not.toContain('merchant');
     } finally {
       await redis.close();
     }

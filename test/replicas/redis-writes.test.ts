@@ -9,6 +9,7 @@ import { RedisConnection } from '../../mock-server/replicas/redis-connection.js'
 import { journalEntriesOf, RedisWrites } from '../../mock-server/replicas/redis-writes.js';
 import { redisAddress } from '../../mock-server/replicas/store-address.js';
 import { sharedBatchOf } from '../../mock-server/replicas/redis-state-storage.js';
+import type { NewEntry } from '../../mock-server/core/journal/request-journal.js';
 import type { SharedCommit } from '../../mock-server/core/state/shared-state.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -18,9 +19,32 @@ const record = (key: string, expected: string, value: number): SharedCommit => (
   removals: [],
 });
 
+/** A journal entry of a verified request, told apart by its method. */
+const entryOf = (method: string): NewEntry => ({
+  at: '2026-01-01T00:00:00.000Z',
+  atMs: 0,
+  http_method: 'POST',
+  method,
+  app_id: 'app',
+  parameters: {},
+  response: { http_status: 200, code: '10000' },
+  signature: 'verified',
+  protocol: 'v1',
+  refused_at_protocol: false,
+});
+
+/** Scripts Redis has run: the write batches' calls. */
+const scriptCalls = (server: RedisServer): number => Number(/cmdstat_evalsha:calls=(\d+)/.exec(server.cli('INFO', 'commandstats'))?.[1] ?? 0);
+
 describe('a batch of writes in Redis', { tags: ['redis-server'] }, () => {
   let server: RedisServer;
   let redis: RedisConnection;
+
+  /** The entries of the journal stream's newest entry (one batch's). */
+  const lastJournalEntries = async (): Promise<unknown[]> => {
+    const [, fields] = ((await redis.sendCommand(['XREVRANGE', 'alipay-sandbox:journal', '+', '-', 'COUNT', '1'])) as [string, string[]][])[0]!;
+    return journalEntriesOf(fields).map(({ entry }) => entry);
+  };
 
   beforeAll(async () => {
     server = await startRedis();
@@ -66,6 +90,37 @@ describe('a batch of writes in Redis', { tags: ['redis-server'] }, () => {
     expect(fields[2]).toBe('deflated');
     expect(fields[3]!.length).toBeLessThan(JSON.stringify(entries).length / 4);
     expect(journalEntriesOf(fields)).toEqual(entries.map((entry, i) => ({ id: firstId + i, entry })));
+  });
+
+  it("holds a commit given its request's journal entry until the entry is made, then stores both in one script call", async () => {
+    const writes = new RedisWrites(redis);
+    writes.journalCapacity = 10;
+    const scriptsBefore = scriptCalls(server);
+    let settle!: (entry: NewEntry) => void;
+    const committing = writes.commit(record('held', '0', 1), new Promise<NewEntry>((done) => (settle = done)));
+    const other = writes.commit(record('held-other', '0', 1), Promise.resolve(entryOf('other')));
+    expect(await other).toMatchObject({ committed: true, journalled: true });
+    // Batches went meanwhile (the other commit's): this one waits for its entry.
+    expect(await redis.sendCommand(['HEXISTS', 'alipay-sandbox:state', 'record\u0000test\u0000held'])).toBe(0);
+    settle(entryOf('held'));
+    expect(await committing).toMatchObject({ committed: true, journalled: true });
+    expect(scriptCalls(server) - scriptsBefore).toBe(2);
+    expect(await lastJournalEntries()).toEqual([entryOf('held')]);
+  });
+
+  it("stores no entry of a refused commit: the batch's other entries go in the next one, and a held commit's caller records its own", async () => {
+    const writes = new RedisWrites(redis);
+    writes.journalCapacity = 10;
+    expect(await writes.commit(record('taken', '0', 1))).toMatchObject({ committed: true });
+    const [refused, held, alone] = await Promise.all([
+      writes.commit(record('taken', '0', 2), Promise.resolve(entryOf('refused'))),
+      writes.commit(record('free', '0', 1), Promise.resolve(entryOf('held'))),
+      writes.journal(JSON.stringify(entryOf('alone'))),
+    ]);
+    expect(refused).toEqual({ committed: false, conflicts: ['record\u0000test\u0000taken'] });
+    expect(held).toEqual({ committed: true, version: expect.any(String) });
+    expect(alone).toBeUndefined();
+    expect(await lastJournalEntries()).toEqual([entryOf('alone')]);
   });
 
   it('writes a commit too large for one XADD (a retention sweep of thousands) as one stream entry another replica reads', async () => {

@@ -11,7 +11,7 @@ import { nodeOf, postForm } from '../support/sandbox-fixture.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
 import type { RedisServer } from '../support/redis-server.js';
 import { startReplica, stopReplica, useReplicaPair, type Replica } from '../support/replicas.js';
-import { adminOf, useScenario } from '../support/admin-client.js';
+import { adminOf, journal, useScenario } from '../support/admin-client.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { decryptContent, encryptContent } from '../../mock-server/keys/node-crypto.js';
 import { spareKeyPair, spareKeyPairPem } from '../support/spare-app-keys.js';
@@ -61,6 +61,21 @@ describe('replicas sharing one Redis', { tags: ['redis-server'] }, () => {
     // One certification per order in the store itself: none was made twice and left behind.
     const countCertifications = "local n = 0 for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do if string.find(k, '^certification') then n = n + 1 end end return n";
     expect(Number(redis.cli('EVAL', countCertifications, '1', 'alipay-sandbox:state'))).toBe(Number(redis.cli('HLEN', 'alipay-sandbox:claims')));
+    // Each request journalled once, as answered: a try whose commit was refused (and ran again) left no entry.
+    const raced = new Set(orders);
+    const listed = (await journal(b.sandbox, { method: INITIALIZE })).filter((entry) => raced.has(JSON.parse(entry.parameters.biz_content!).outer_order_no));
+    expect(listed).toHaveLength(2 * orders.length);
+    expect(listed.filter((entry) => entry.response.code !== '10000')).toEqual([]);
+  });
+
+  it('a new certification is one script call to Redis, its commit with its journal entry, which the other replica lists', async () => {
+    const scripts = () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(redis.cli('INFO', 'commandstats'))?.[1] ?? 0);
+    const order = `ONE-CALL${Date.now()}`;
+    const before = scripts();
+    expect(nodeOf(await postForm(a.sandbox, signedRequest({ ...publicParams(INITIALIZE), biz_content: JSON.stringify(initializeBiz(order)) })))).toMatchObject({ code: '10000' });
+    expect(scripts() - before).toBe(1);
+    const listed = (await journal(b.sandbox, { method: INITIALIZE })).filter((entry) => entry.parameters.biz_content!.includes(order));
+    expect(listed).toMatchObject([{ method: INITIALIZE, response: { code: '10000' } }]);
   });
 
   it('a call run again after a conflict is counted once: the nth call sent is the one the rule answers', async () => {

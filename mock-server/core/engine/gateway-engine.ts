@@ -8,6 +8,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { RegisteredApp } from '../apps/registered-app.js';
+import type { NewEntry, StoredEntry } from '../journal/request-journal.js';
 import { withJsonText } from '../methods/biz-content.js';
 import { bizContentNote, camelCaseFieldNotes, jsonMistakeNotes, mayNameCamelCase, withNotes } from '../methods/json-near-misses.js';
 import type { RegisteredMethod } from '../methods/method-registry.js';
@@ -21,7 +22,7 @@ import { authorizationOf } from './app-auth-token.js';
 import { createAuthenticator } from './authenticate-request.js';
 import { isConnectionFault } from './envelope-faults.js';
 import { methodFiles } from './method-uploads.js';
-import { Rejection, type Answer, type RequestState } from './request-state.js';
+import { Rejection, type Answer, type EntryPromise, type RequestState } from './request-state.js';
 import { createOpenApiV3, memoryNonceBook } from './openapi-v3.js';
 import { pageExampleNote } from './page-example-notes.js';
 import { createResponder } from './render-response.js';
@@ -44,6 +45,9 @@ interface AuthenticatedRequest {
   readonly parameters: Readonly<Record<string, string>>;
   readonly decision: Decision;
 }
+
+/** The node an answer carries, if any (what the journal keeps of it). */
+const nodeOf = (answer: Answer): ResponseNode | undefined => (answer.kind === 'node' ? answer.node : undefined);
 
 /** A normal success with a scenario's field overrides; null removes a field. */
 function withOverrides(node: ResponseNode, overrides: Readonly<Record<string, unknown>>): ResponseNode {
@@ -171,7 +175,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     try {
       return carryOut(decision.outcome, { ...request, decision }, state, rule);
     } finally {
-      if (deps.state.dirty) state.written = deps.state.persist();
+      if (deps.state.dirty) state.written = deps.state.persist(state.entry?.promise);
     }
   }
 
@@ -216,7 +220,23 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
 
   /** Shared with other replicas, the entry is where they read it before the answer goes out. */
   function record(protocol: 'v1' | 'v3', httpMethod: string, state: RequestState, response: GatewayResponse, node?: ResponseNode): void | Promise<void> {
-    return deps.journal.record({
+    return deps.journal.record(journalFields(protocol, httpMethod, state, response, node));
+  }
+
+  /**
+   * With a shared store, the request's journal entry is stored by the call that commits its changes:
+   * one call fewer. The commit is then held until the answer is rendered (the entry describes it).
+   */
+  function promisedEntry(protocol: 'v1' | 'v3', httpMethod: string, state: RequestState): EntryPromise {
+    let settle!: (entry: NewEntry | undefined) => void;
+    const promise = new Promise<NewEntry | undefined>((done) => (settle = done));
+    const entryOf = (response: GatewayResponse, answer: Answer) => deps.journal.entryOf(journalFields(protocol, httpMethod, state, response, nodeOf(answer)));
+    return { promise, settleWhenRendered: (rendering, answer) => void rendering.then((response) => entryOf(response, answer)).then(settle, () => settle(undefined)) };
+  }
+
+  /** What the journal keeps of a request and its answer. */
+  function journalFields(protocol: 'v1' | 'v3', httpMethod: string, state: RequestState, response: GatewayResponse, node?: ResponseNode): Omit<StoredEntry, 'id' | 'at'> {
+    return {
       atMs: deps.now(),
       protocol,
       // No scenario decided: the protocol checks refused it before any method could run.
@@ -239,7 +259,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
       ...(state.signature ? { signature: state.signature } : {}),
       rule: response.outcome.rule,
       delay_ms: response.delayMs,
-    });
+    };
   }
 
   function unsaved(error: unknown): Answer {
@@ -256,21 +276,25 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
    * Changes this request made are on disk before it is answered: an acknowledged grant survives a
    * crash. The answer is rendered (signed) while the change is written, since both take a while and
    * neither needs the other; it is handed out only once the write is done, and a failed write
-   * replaces it with the refusal.
+   * replaces it with the refusal. A shared store's commit waits for the answer instead, to carry its
+   * journal entry: one call to the store fewer, where signing takes longer than the store's answer.
    */
-  async function renderedWhenDurable(state: RequestState, result: Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, lastTry: boolean): Promise<{ result: Answer; response: GatewayResponse } | 'conflict'> {
-    const written = state.written ?? (deps.state.dirty ? deps.state.persist() : undefined);
+  async function renderedWhenDurable(state: RequestState, result: Answer, render: (state: RequestState, result: Answer) => Promise<GatewayResponse>, lastTry: boolean): Promise<{ result: Answer; response: GatewayResponse; journalled?: boolean } | 'conflict'> {
+    const written = state.written ?? (deps.state.dirty ? deps.state.persist(state.entry?.promise) : undefined);
     if (!written) return { result, response: await render(state, result) };
     const rendering = render(state, result);
+    // A commit given the request's journal entry waits for it: a refused or failed one stores neither.
+    state.entry?.settleWhenRendered(rendering, result);
+    let journalled;
     try {
-      await written;
+      journalled = (await written) === true;
     } catch (error) {
       rendering.catch(() => undefined);
       if (error instanceof StateConflictError && !lastTry) return 'conflict';
       const refusal = unsaved(error);
       return { result: refusal, response: await render(state, refusal) };
     }
-    return { result, response: await rendering };
+    return { result, response: await rendering, journalled };
   }
 
   /** Before a request reads the state: what other replicas committed; undefined when all is in hand. */
@@ -291,6 +315,7 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
     let decidedBefore: Decision | undefined;
     for (let tries = 1; ; tries++) {
       const state: RequestState = decidedBefore ? { decidedBefore } : {};
+      if (deps.state.storesEntries) state.entry = promisedEntry(protocol, httpMethod, state);
       let answered = deps.catchUp ? await caughtUp() : undefined;
       if (!answered) {
         try {
@@ -307,7 +332,9 @@ export function createGatewayEngine(deps: GatewayEngineDependencies): GatewayEng
         decidedBefore = state.decision;
         continue;
       }
-      const recorded = record(protocol, httpMethod, state, rendered.response, rendered.result.kind === 'node' ? rendered.result.node : undefined);
+      // Stored with the commit, where every replica reads it.
+      if (rendered.journalled) return rendered.response;
+      const recorded = record(protocol, httpMethod, state, rendered.response, nodeOf(rendered.result));
       // A journal that could not be written loses a diagnostic, not the answer; a store that did not
       // answer is its outage, said once by the store's owner, not once per request.
       if (recorded) await recorded.catch((error: unknown) => (error instanceof StateUnavailableError && deps.onStoreUnavailable ? undefined : deps.onInternalError?.(error)));

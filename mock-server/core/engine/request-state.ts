@@ -9,6 +9,8 @@ import type { UploadedFile } from '../protocol/multipart-form.js';
 import type { DecodedParameters } from '../protocol/request-parameters.js';
 import type { ResponseNode } from '../protocol/response-envelope.js';
 import type { Decision } from '../scenarios/scenario-book.js';
+import type { PromisedEntry } from '../state/shared-state.js';
+import type { GatewayResponse } from './engine-contract.js';
 import type { ConnectionFault, EnvelopeFault } from './envelope-faults.js';
 
 /** A request the gateway refuses; `error` is the node it answers with, `detail` says why. */
@@ -52,8 +54,20 @@ export interface RequestState {
   aesKey?: Uint8Array;
   /** Where the client reached the sandbox, where the adapter said (GatewayRequest.origin). */
   origin?: string;
-  /** The write of what the method changed, started as the method returned (before anything else ran). */
-  written?: Promise<void>;
+  /**
+   * The write of what the method changed, started as the method returned (before anything else ran);
+   * true when it stored the request's journal entry too.
+   */
+  written?: Promise<boolean | void>;
+  /** With a shared store: the request's journal entry, promised to its commit and settled once the answer is rendered. */
+  entry?: EntryPromise;
+}
+
+/** A request's journal entry, promised before the answer it describes is made. */
+export interface EntryPromise {
+  readonly promise: PromisedEntry;
+  /** Settles it with this answer's entry once rendered; with none if that fails, so that the commit it holds still goes. */
+  settleWhenRendered(rendering: Promise<GatewayResponse>, answer: Answer): void;
 }
 
 /** The engine's answer before it becomes bytes. */

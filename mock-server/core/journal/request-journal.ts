@@ -99,11 +99,20 @@ export class RequestJournal {
   /** Shared: resolves once the entry is where every replica reads it. */
   record(entry: Omit<StoredEntry, 'id' | 'at'>): void | Promise<void> {
     if (this.capacity === 0) return;
+    if (this.#shared) return this.#shared(this.entryOf(entry)!);
     const { atMs, parameters, ...rest } = entry;
-    const at = new Date(atMs).toISOString();
-    if (this.#shared) return this.#shared({ at, atMs, parameters: shortened(parameters), ...rest });
     // Made with its id at once: an entry per request, copied no more than it must be.
-    this.receive({ id: this.#nextId++, at, atMs, parameters: shortened(parameters), ...rest });
+    this.receive({ id: this.#nextId++, at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest });
+  }
+
+  /**
+   * The entry as a shared journal stores it, not recorded (undefined: this journal keeps none): for a
+   * shared store that stores it with the request's commit, in the same call (SandboxStore.persist).
+   */
+  entryOf(entry: Omit<StoredEntry, 'id' | 'at'>): NewEntry | undefined {
+    if (this.capacity === 0) return undefined;
+    const { atMs, parameters, ...rest } = entry;
+    return { at: new Date(atMs).toISOString(), atMs, parameters: shortened(parameters), ...rest };
   }
 
   /** An entry with its id: recorded here, or by a replica sharing the journal. */

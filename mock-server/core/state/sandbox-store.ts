@@ -15,7 +15,7 @@
 import { RecordCollection, type RecordKind } from './record-collection.js';
 import { RecordTable, type TableLookups } from './record-table.js';
 import { SharedCommits, type StoreMemory } from './shared-commits.js';
-import { isSharedStorage, recordName as sharedRecordName, type SharedBatch } from './shared-state.js';
+import { isSharedStorage, recordName as sharedRecordName, type PromisedEntry, type SharedBatch } from './shared-state.js';
 import type { Authorization, Certification, CertificationKind, MaterialCertification, Person } from './state-records.js';
 import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
@@ -336,11 +336,17 @@ export class SandboxStore {
     return this.#dirty;
   }
 
+  /** Whether `persist` can store a request's journal entry with its changes (a store shared with other replicas). */
+  get storesEntries(): boolean {
+    return this.#shared !== undefined;
+  }
+
   /**
    * Resolves once every change made so far is on disk. Calls made while a write is running share
-   * the next one.
+   * the next one. Shared, `entry` (the request's journal entry) is stored in the same call as the
+   * commit, which waits for it; resolves true when it was (otherwise the caller records it).
    */
-  persist(): Promise<void> {
+  persist(entry?: PromisedEntry): Promise<boolean | void> {
     if (this.#shared) {
       // Each call commits its own changes: the replicas' storage orders them, and refuses conflicts.
       const changes = this.#pending;
@@ -348,7 +354,7 @@ export class SandboxStore {
       this.#pending = [];
       this.#snapshotNeeded = false;
       this.#dirty = false;
-      return this.#shared.commit(changes, whole);
+      return this.#shared.commit(changes, whole, entry);
     }
     if (this.#batch) return this.#batch;
     const batch = this.#writes.then(async () => {

@@ -4,7 +4,7 @@
  * reads again, and the batches other replicas committed. The store keeps the records themselves and
  * lets this change its memory only through `StoreMemory`.
  */
-import { claimKeys, compareVersions, NO_VERSION, recordKey, StateConflictError, StateUnavailableError, type SharedBatch, type SharedCommit, type SharedState, type SharedStateStorage, type Version } from './shared-state.js';
+import { claimKeys, compareVersions, NO_VERSION, recordKey, StateConflictError, StateUnavailableError, type PromisedEntry, type SharedBatch, type SharedCommit, type SharedState, type SharedStateStorage, type Version } from './shared-state.js';
 import type { StateChange, StateSnapshot } from './state-storage.js';
 
 /** What shared commits may do to a store's memory: nothing there is written by them. */
@@ -61,17 +61,21 @@ export class SharedCommits {
    * when it returns are its own), checked against the versions this replica read; `whole` replaces
    * the state instead (a reset). Refused, the records are read again from the storage and
    * StateConflictError tells the caller to run the request again; not reached, they are read again
-   * before the next request, and nothing is acknowledged.
+   * before the next request, and nothing is acknowledged. Resolves true when the request's journal
+   * `entry` was stored with the commit (a reset stores none).
    */
-  async commit(changes: readonly StateChange[], whole: boolean): Promise<void> {
+  async commit(changes: readonly StateChange[], whole: boolean, entry?: PromisedEntry): Promise<boolean> {
     const removals = this.#removals;
     this.#removals = new Map();
-    if (whole) return this.#replace();
+    if (whole) {
+      await this.#replace();
+      return false;
+    }
     const commit = this.#commitOf(changes, removals);
     const keys = [...commit.records.map((record) => record.key), ...commit.claims.map((claim) => claim.key), ...removals.keys()];
     let result;
     try {
-      result = await this.#storage.commit(commit);
+      result = await this.#storage.commit(commit, entry);
     } catch (error) {
       for (const key of keys) this.#stale.add(key);
       throw new StateUnavailableError(`the shared state (${this.where}) did not take the change: ${(error as Error).message}`);
@@ -82,7 +86,7 @@ export class SharedCommits {
         if (compareVersions(version, this.#versions.get(key) ?? NO_VERSION) > 0) this.#versions.set(key, version);
       }
       for (const key of removals.keys()) this.#versions.delete(key);
-      return;
+      return result.journalled === true;
     }
     try {
       await this.#restore(keys);

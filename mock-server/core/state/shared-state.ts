@@ -6,6 +6,7 @@
  * read (optimistic concurrency, per record): two replicas starting the same order at the same moment
  * make one certification, and the loser runs its request again over the winner's.
  */
+import type { NewEntry } from '../journal/request-journal.js';
 import type { StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 /** A record's version: the id of the stream entry that last wrote it; NO_VERSION while it does not exist. */
@@ -45,9 +46,19 @@ export interface SharedCommit {
 
 /**
  * `versions`: where the storage keeps a commit's keys in parts with versions of their own (a Redis
- * Cluster's tags), the version each key got; the others got `version`.
+ * Cluster's tags), the version each key got; the others got `version`. `journalled`: the request's
+ * journal entry, given with the commit, was stored with it (otherwise its caller records it).
  */
-export type CommitResult = { readonly committed: true; readonly version: Version; readonly versions?: ReadonlyMap<string, Version> } | { readonly committed: false; readonly conflicts: readonly string[] };
+export type CommitResult =
+  | { readonly committed: true; readonly version: Version; readonly versions?: ReadonlyMap<string, Version>; readonly journalled?: true }
+  | { readonly committed: false; readonly conflicts: readonly string[] };
+
+/**
+ * A request's journal entry, promised to its commit before the answer it describes is made (undefined:
+ * none to store). The storage holds the commit until it settles, then stores the two in one call, the
+ * entry only if the commit holds: a request whose commit is refused runs again and answers anew.
+ */
+export type PromisedEntry = Promise<NewEntry | undefined>;
 
 /** The whole shared state, as loaded at start and after a reset. */
 export interface SharedState {
@@ -62,7 +73,8 @@ export interface SharedStateStorage extends StateStorage {
    * comes first); a reload gives none.
    */
   loadShared(initial?: StateSnapshot): Promise<SharedState>;
-  commit(commit: SharedCommit): Promise<CommitResult>;
+  /** `entry`: the request's journal entry, stored with the commit where the storage can (see `journalled`). */
+  commit(commit: SharedCommit, entry?: PromisedEntry): Promise<CommitResult>;
   /** The records and claims these keys name, as now stored (absent: not stored), to undo a refused commit. */
   current(keys: readonly string[]): Promise<SharedState>;
 }
