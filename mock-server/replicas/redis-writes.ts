@@ -17,8 +17,7 @@
  * shared counter, since an entry is stored under its app's tag.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { NewEntry } from '../core/journal/request-journal.js';
-import { appOfKey, type CommitResult, type PromisedEntry, type SharedCommit, type Version } from '../core/state/shared-state.js';
+import { appOfKey, type CarriedEntry, type CommitResult, type PromisedEntry, type SharedCommit, type Version } from '../core/state/shared-state.js';
 import { AppTags, CHANGE_STREAM_LENGTH } from './app-tags.js';
 import { RedisScript, type RedisConnection } from './redis-connection.js';
 
@@ -207,7 +206,7 @@ const emptyBatch = (): Batch => ({ commits: [], entries: [] });
  * The app whose tag a journal entry goes under: its app's when the app is known (its signature held);
  * a request naming any app_id would otherwise add a tag every replica follows.
  */
-export const journalAppOf = (entry: NewEntry): string | undefined => (entry.signature === 'verified' ? entry.app_id : undefined);
+export const journalAppOf = (entry: CarriedEntry): string | undefined => (entry.signature === 'verified' ? entry.app_id : undefined);
 
 /** Journal ids a replica on a cluster takes from the shared counter at a time. */
 const ID_BLOCK = 100;

@@ -6,7 +6,6 @@
  * read (optimistic concurrency, per record): two replicas starting the same order at the same moment
  * make one certification, and the loser runs its request again over the winner's.
  */
-import type { NewEntry } from '../journal/request-journal.js';
 import type { StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 /** A record's version: the id of the stream entry that last wrote it; NO_VERSION while it does not exist. */
@@ -54,11 +53,21 @@ export type CommitResult =
   | { readonly committed: false; readonly conflicts: readonly string[] };
 
 /**
+ * What the storage reads of a request's journal entry it carries (core/journal's NewEntry, which the
+ * storage stores whole as JSON): whose it is, for a cluster's tag. The journal sits above the state
+ * (its entries name scenario rules), so the state names only these fields.
+ */
+export interface CarriedEntry {
+  readonly app_id?: string;
+  readonly signature?: 'verified' | 'refused';
+}
+
+/**
  * A request's journal entry, promised to its commit before the answer it describes is made (undefined:
  * none to store). The storage holds the commit until it settles, then stores the two in one call, the
  * entry only if the commit holds: a request whose commit is refused runs again and answers anew.
  */
-export type PromisedEntry = Promise<NewEntry | undefined>;
+export type PromisedEntry = Promise<CarriedEntry | undefined>;
 
 /** The whole shared state, as loaded at start and after a reset. */
 export interface SharedState {
