@@ -172,8 +172,8 @@ export function sandboxLogger(quiet: boolean | undefined): Logger {
 
 /**
  * How often a running sandbox looks for certifications past the retention age. A sweep that drops any
- * costs about the same however few: a pass over the state, then the whole snapshot written
- * (docs/benchmarks.md), so it runs hourly; the age is in days, and an hour late is within its grain.
+ * costs the whole snapshot written however few it drops (docs/benchmarks.md), so it runs hourly; the
+ * age is in days, and an hour late is within its grain.
  */
 const RETENTION_SWEEP_MS = 60 * 60_000;
 
