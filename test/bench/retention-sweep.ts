@@ -8,11 +8,14 @@
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RETENTION_DAYS } from '../../mock-server/cli/serve-options.js';
+import { serveSettings } from '../../mock-server/cli/serve-options.js';
 import { createSandboxCore } from '../../mock-server/sandbox-core.js';
-import { jsonPieces, writeAllSync } from '../../mock-server/storage/durable-files.js';
+import { writeAllSync } from '../../mock-server/storage/durable-files.js';
+import { jsonPieces } from '../../mock-server/storage/snapshot-layout.js';
 
 const DAY = 86_400_000;
+/** What serve keeps when given no --retention-days. */
+const DEFAULT_RETENTION_DAYS = serveSettings([], {}).retentionDays;
 const TEN_MINUTES = 10 * 60_000;
 const records = Number(process.argv[2] ?? 100_000);
 const now = Date.now();

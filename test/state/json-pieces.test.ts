@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces, writeAtomically } from '../../mock-server/storage/durable-files.js';
+import { writeAtomically } from '../../mock-server/storage/durable-files.js';
+import { jsonPieces } from '../../mock-server/storage/snapshot-layout.js';
 import { useDurableReader } from '../support/durable-read.js';
 
 const readBack = useDurableReader();

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces } from '../../mock-server/storage/durable-files.js';
+import { jsonPieces } from '../../mock-server/storage/snapshot-layout.js';
 import { isJsonValue, JsonLines } from '../../mock-server/core/state/json-lines.js';
 import { RecordTable, type TableLookups } from '../../mock-server/core/state/record-table.js';
 import { SandboxStore, type Certification } from '../../mock-server/core/state/sandbox-store.js';
