@@ -23,7 +23,7 @@ interface OptionSpec {
  * sandbox left running does not grow without bound. Alipay documents no period of its own (it is a
  * policy of this sandbox, announced in the docs); 0 keeps everything.
  */
-export const DEFAULT_RETENTION_DAYS = 30;
+const DEFAULT_RETENTION_DAYS = 30;
 
 const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: ['ALIPAY_SANDBOX_PORT', 'PORT'], kind: 'string', value: 'N', defaultText: String(DEFAULT_PORT), description: 'port to listen on; 0 picks a free one' },

@@ -1,9 +1,10 @@
 /**
  * The public parameters are accepted by reading their table directly, and ajv is asked only about
- * what that reading does not plainly accept: the two must never differ on a yes.
+ * what that reading does not plainly accept: whatever the values, the check answers what ajv over
+ * the schema answers.
  */
 import { describe, expect, it } from 'vitest';
-import { checkPublicParameters, plainlyAccepted, publicParameterSchema } from '../../mock-server/core/protocol/public-parameters.js';
+import { checkPublicParameters, publicParameterSchema } from '../../mock-server/core/protocol/public-parameters.js';
 import { validatorFor } from '../../mock-server/core/validation/schema-validators.js';
 
 const validate = validatorFor(publicParameterSchema);
@@ -23,12 +24,11 @@ const VALID: Record<string, string> = {
 const TRIED = ['', 'JSON', 'json', 'RSA', 'RSA2', '1.0', '1.1', 'a b', 'alipay.x_y', '2024-05-01 12:00:00', '2024-05-01T12:00:00', '１２', '😀'.repeat(3), '😀'.repeat(20), 'x'.repeat(19), 'x'.repeat(20), 'x'.repeat(40), 'x'.repeat(41), 'x'.repeat(344), 'x'.repeat(345), `${'😀'.repeat(100)}`, `${'x'.repeat(300)}😀😀`];
 
 describe('the public parameters table, read directly', () => {
-  it('accepts a request with every parameter right, without ajv', () => {
-    expect(plainlyAccepted(VALID)).toBe(true);
+  it('accepts a request with every parameter right', () => {
     expect(checkPublicParameters(VALID)).toEqual({ ok: true, value: VALID });
   });
 
-  it('never accepts what ajv refuses, and accepts all ajv does where no value has characters beyond U+FFFF', () => {
+  it('accepts what ajv accepts and refuses what it refuses, on 5,000 random parameter sets', () => {
     let seed = 7;
     const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     let accepted = 0;
@@ -39,19 +39,15 @@ describe('the public parameters table, read directly', () => {
         if (roll === 0) delete params[name];
         else if (roll === 1) params[name] = TRIED[next(TRIED.length)]!;
       }
-      const byTable = plainlyAccepted(params);
-      const byAjv = validate(params);
-      if (byTable) accepted++;
-      if (byTable) expect(byAjv, JSON.stringify(params)).toBe(true);
-      const astral = Object.values(params).some((value) => value.length !== [...value].length);
-      if (byAjv && !astral) expect(byTable, JSON.stringify(params)).toBe(true);
+      const checked = checkPublicParameters(params).ok;
+      if (checked) accepted++;
+      expect(checked, JSON.stringify(params)).toBe(validate(params));
     }
     expect(accepted).toBeGreaterThan(100);
   });
 
-  it('leaves a value over its maxLength in UTF-16 units, within it in code points, to ajv, which accepts it', () => {
+  it('accepts a value over its maxLength in UTF-16 units but within it in code points, as ajv does', () => {
     const params = { ...VALID, charset: '😀'.repeat(6) };
-    expect(plainlyAccepted(params)).toBe(false);
     expect(checkPublicParameters(params).ok).toBe(true);
   });
 });

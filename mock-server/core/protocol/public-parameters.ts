@@ -89,7 +89,7 @@ const PATTERNS = new Map(PUBLIC_PARAMETER_TABLE.flatMap((row) => (row.accepted?.
  * maxLength). Only a yes is final: a value longer in UTF-16 units than its maxLength may still be
  * short enough in code points, and a refusal needs ajv's errors anyway, so anything else goes to ajv.
  */
-export function plainlyAccepted(params: Readonly<Record<string, string>>): boolean {
+function plainlyAccepted(params: Readonly<Record<string, string>>): boolean {
   for (const row of PUBLIC_PARAMETER_TABLE) {
     const value = params[row.name];
     if (value === undefined) {
