@@ -6,7 +6,7 @@
  * itself. Every key the sandbox keeps starts with one prefix, so that one server can hold several.
  */
 import { createHash } from 'node:crypto';
-import { createClient, createCluster, ErrorReply, type RedisClientOptions } from '@redis/client';
+import { createClient, createCluster, ErrorReply, type RedisClientOptions, type RedisClusterOptions } from '@redis/client';
 import type { Logger } from 'pino';
 import { StateUnavailableError } from '../core/state/shared-state.js';
 import { StoreAddressError, type RedisAddress } from './store-address.js';
@@ -38,6 +38,26 @@ interface RedisLine {
   connect(): Promise<unknown>;
   send(args: string[]): Promise<unknown>;
   destroy(): void;
+}
+
+/** What the sandbox asks of every connection it makes, to one server or to a cluster's nodes. */
+interface LineOptions extends Pick<RedisClientOptions, 'disableOfflineQueue'> {
+  socket: { connectTimeout: number; reconnectStrategy: (attempt: number, cause: Error) => number | Error };
+}
+
+/**
+ * The options of every connection to a cluster's nodes (node-redis's `defaults`). The nodes CLUSTER
+ * SLOTS names are reached with these and their own host and port, with nothing of the root node's
+ * URL: a rediss:// address must say TLS here too (as its user and password), or the replica would
+ * speak plain text to every shard but the one it was given, and reach none where they require TLS.
+ * A CA is not part of an address: Node's own trust applies (NODE_EXTRA_CA_CERTS adds a private one).
+ */
+function clusterDefaults(root: URL, options: LineOptions): NonNullable<RedisClusterOptions['defaults']> {
+  return {
+    ...options,
+    ...(root.protocol === 'rediss:' ? { socket: { ...options.socket, tls: true } } : {}),
+    ...(root.username || root.password ? { username: decodeURIComponent(root.username) || undefined, password: decodeURIComponent(root.password) } : {}),
+  };
 }
 
 /** A command's first key, by which a cluster picks the shard: a script's first KEYS entry, else its first argument. */
@@ -73,7 +93,7 @@ export class RedisConnection implements RedisCommands {
     this.prefix = prefix;
     this.cluster = cluster;
     this.outage = new StoreOutage(address.where, stderrLogger(logger));
-    const options = {
+    const options: LineOptions = {
       disableOfflineQueue: true,
       socket: {
         connectTimeout: 2000,
@@ -89,7 +109,7 @@ export class RedisConnection implements RedisCommands {
     this.#line = cluster ? this.#clusterLine(address, options, failed) : this.#serverLine(address, options, failed);
   }
 
-  #serverLine(address: RedisAddress, options: RedisClientOptions, failed: (error: Error) => void): RedisLine {
+  #serverLine(address: RedisAddress, options: LineOptions, failed: (error: Error) => void): RedisLine {
     const client = createClient({ url: address.url, ...options });
     client.on('error', failed);
     client.on('ready', () => this.outage.answered());
@@ -97,10 +117,10 @@ export class RedisConnection implements RedisCommands {
   }
 
   /** A cluster: its shards found from the address's node; a command goes to the shard of its first key. */
-  #clusterLine(address: RedisAddress, options: RedisClientOptions, failed: (error: Error) => void): RedisLine {
+  #clusterLine(address: RedisAddress, options: LineOptions, failed: (error: Error) => void): RedisLine {
     const root = new URL(address.url);
     root.pathname = '';
-    const cluster = createCluster({ rootNodes: [{ url: root.href }], defaults: { ...options, ...(root.username || root.password ? { username: decodeURIComponent(root.username) || undefined, password: decodeURIComponent(root.password) } : {}) } });
+    const cluster = createCluster({ rootNodes: [{ url: root.href }], defaults: clusterDefaults(root, options) });
     cluster.on('error', failed);
     cluster.on('node-error', failed);
     cluster.on('node-ready', () => this.outage.answered());

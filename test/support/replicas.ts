@@ -17,8 +17,9 @@ export interface Replica {
   output(): string;
 }
 
-export function startReplica(store: string, extra: readonly string[] = []): Promise<Replica> {
-  const child = spawn(process.execPath, cliArgs(['serve', '--port', '0', '--quiet', '--store', store, ...extra]), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env` is added to this process's (NODE_EXTRA_CA_CERTS, to trust a test's own CA). */
+export function startReplica(store: string, extra: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Replica> {
+  const child = spawn(process.execPath, cliArgs(['serve', '--port', '0', '--quiet', '--store', store, ...extra]), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => (output += chunk.toString());
   child.stdout!.on('data', collect);
