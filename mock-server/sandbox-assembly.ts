@@ -171,9 +171,9 @@ export function sandboxLogger(quiet: boolean | undefined): Logger {
 }
 
 /**
- * How often a running sandbox looks for certifications past the retention age. A sweep that drops any
- * costs the whole snapshot written however few it drops (docs/benchmarks.md), so it runs hourly; the
- * age is in days, and an hour late is within its grain.
+ * How often a running sandbox looks for certifications past the retention age: the age is in days, and
+ * an hour late is within its grain. A sweep that drops any logs one line naming them; the first after
+ * a start reads every certification's start time (docs/benchmarks.md).
  */
 const RETENTION_SWEEP_MS = 60 * 60_000;
 

@@ -6,9 +6,10 @@
  * snapshot of another shape than the sandbox writes (DataFileShapeError, the file left as it is).
  *
  * A snapshot and the log segments written after it share a generation: a segment starts with a line
- * `{"log_generation":N}`, and the snapshot holds the same N. A removal (reset, retention) writes its
- * snapshot with the next generation before it empties the log, so that a crash between the two does
- * not replay the removed records over it: segments of another generation are skipped at start.
+ * `{"log_generation":N}`, and the snapshot holds the same N. A reset writes its snapshot with the next
+ * generation before it empties the log, so that a crash between the two does not replay the removed
+ * records over it: segments of another generation are skipped at start. A retention sweep is a line of
+ * the log (`{"dropped":…}`, the ids it dropped), replayed in its place.
  * Folders written before generations existed (no header, no field) are generation 0.
  */
 import { closeSync, copyFileSync, existsSync, fstatSync, openSync, readFileSync, truncateSync } from 'node:fs';
@@ -31,7 +32,7 @@ import {
   type MemberShape,
 } from './durable-files.js';
 import { JsonLines } from '../core/state/json-lines.js';
-import { CHANGE_KINDS, type LoadedSnapshot, type StateChange, type StateSnapshot, type StateStorage, type StoredState } from '../core/state/state-storage.js';
+import { CHANGE_KINDS, type LoadedSnapshot, type LoggedChange, type StateSnapshot, type StateStorage, type StoredState } from '../core/state/state-storage.js';
 
 /**
  * A change-log line that is not the torn end of a crashed write: refusing to start beats dropping it.
@@ -65,20 +66,32 @@ function changeProblem(value: unknown): string | undefined {
     return `expected ${A_CHANGE}, found ${names.length ? `one with ${quotedList(names.slice(0, 5))}` : 'an empty object'}`;
   }
   const record = value[kind];
+  if (kind === 'dropped') return droppedProblem(record);
   if (!isJsonObject(record)) return `expected "${kind}" to be a record (an object), found ${jsonKind(record)}`;
   if (kind === 'record' && (typeof record.kind !== 'string' || typeof record.key !== 'string')) return 'expected "record" to have a "kind" and a "key", both strings';
   return undefined;
 }
 
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** What is wrong with a sweep's line (`{"dropped":{"certifications":[ids],"materials":[[app_id, transaction_id]]}}`), or undefined. */
+function droppedProblem(dropped: unknown): string | undefined {
+  const expected = 'expected "dropped" to have "certifications", a list of ids, and "materials", a list of [app_id, transaction_id]';
+  if (!isJsonObject(dropped) || !Array.isArray(dropped.certifications) || !Array.isArray(dropped.materials)) return expected;
+  if (!dropped.certifications.every(isText)) return expected;
+  if (!dropped.materials.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isText))) return expected;
+  return undefined;
+}
+
 /** A line's change, or what is wrong with it in words. */
-function parseChange(line: string): StateChange | string {
+function parseChange(line: string): LoggedChange | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return NOT_JSON;
   }
-  return changeProblem(value) ?? (value as StateChange);
+  return changeProblem(value) ?? (value as LoggedChange);
 }
 
 /** What the file holds: the state, and the generation of the log segments that follow it. */
@@ -127,8 +140,8 @@ function generationHeader(line: string): number | undefined {
  * (never acknowledged), which is skipped; a bad line before the tail is corruption. The offset says
  * where the good part ends, for repair.
  */
-function readChanges(log: string): { generation: number; changes: StateChange[]; corruptAt?: { line: number; offset: number; problem: string } } {
-  const changes: StateChange[] = [];
+function readChanges(log: string): { generation: number; changes: LoggedChange[]; corruptAt?: { line: number; offset: number; problem: string } } {
+  const changes: LoggedChange[] = [];
   let offset = 0;
   let line = 0;
   let generation = 0;
@@ -199,7 +212,7 @@ export class FileStateStorage implements StateStorage {
     }
   }
 
-  async #loggedChanges(file: string): Promise<StateChange[]> {
+  async #loggedChanges(file: string): Promise<LoggedChange[]> {
     let log: string;
     try {
       log = readFileSync(file, 'utf8');
@@ -228,7 +241,7 @@ export class FileStateStorage implements StateStorage {
     return changes;
   }
 
-  async append(changes: readonly StateChange[], whole: () => StateSnapshot): Promise<void> {
+  async append(changes: readonly LoggedChange[], whole: () => StateSnapshot): Promise<void> {
     try {
       // Serialised now, not when changed: a certification changed twice in a batch is logged as it ends.
       const started = await this.#appendDurably(this.#appendTo, changes.map((change) => `${JSON.stringify(change)}\n`).join(''));

@@ -2,8 +2,8 @@
  * `npx tsx test/bench/retention-sweep.ts N`: what one retention sweep costs on a data folder of N
  * certifications started evenly over the last 30 days and ten minutes, so that a sweep at the default
  * age (30 days) drops the oldest ten minutes' worth: the pass that finds and removes them (on the main
- * thread, which answers nothing meanwhile), then the whole snapshot written, as a removal is. Twice:
- * the first sweep after a start also reads every line's created_at_ms. Prints figures; asserts nothing.
+ * thread, which answers nothing meanwhile), then its write (a line of the log naming them). Twice: the
+ * first sweep after a start also reads every line's created_at_ms. Prints figures; asserts nothing.
  */
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -65,7 +65,7 @@ try {
       const swept = performance.now();
       await core.state.persist();
       const written = performance.now();
-      process.stdout.write(`${records} certifications, ${label}: ${dropped} dropped; the pass ${(swept - started).toFixed(0)} ms (main thread), the snapshot ${(written - swept).toFixed(0)} ms\n`);
+      process.stdout.write(`${records} certifications, ${label}: ${dropped} dropped; the pass ${(swept - started).toFixed(0)} ms (main thread), written in ${(written - swept).toFixed(0)} ms\n`);
     }
   } finally {
     core.dispose();

@@ -108,7 +108,8 @@ describe('apps.json and controls.json of another shape', () => {
 });
 
 describe('a change log of another shape', () => {
-  const A_CHANGE = 'expected a change (an object with one of "person", "grant", "certification", "material" or "record")';
+  const A_CHANGE = 'expected a change (an object with one of "person", "grant", "certification", "material", "record" or "dropped")';
+  const DROPPED = 'expected "dropped" to have "certifications", a list of ids, and "materials", a list of [app_id, transaction_id]';
   const cases: ReadonlyArray<readonly [string, string, number, string]> = [
     ['an array', '[]\n', 1, `${A_CHANGE}, found an array`],
     ['null', 'null\n', 1, `${A_CHANGE}, found null`],
@@ -118,6 +119,9 @@ describe('a change log of another shape', () => {
     ['a grant that is not a record', '{"log_generation":0}\n{"grant":null}\n', 2, 'expected "grant" to be a record (an object), found null'],
     ['a person as a list', '{"person":[]}\n', 1, 'expected "person" to be a record (an object), found an array'],
     ['a method record without its key', '{"record":{"kind":"tokens","value":{}}}\n', 1, 'expected "record" to have a "kind" and a "key", both strings'],
+    ['a sweep without its materials', '{"dropped":{"certifications":["c1"]}}\n', 1, DROPPED],
+    ['a sweep with a material of one field', '{"dropped":{"certifications":[],"materials":[["2021000000000001"]]}}\n', 1, DROPPED],
+    ['a sweep with an id that is a number', '{"dropped":{"certifications":[7],"materials":[]}}\n', 1, DROPPED],
     // Without its newline, JSON that is not a change is no torn append of the sandbox's: refused too.
     ['an unterminated array', '[]', 1, `${A_CHANGE}, found an array`],
   ];

@@ -3,7 +3,10 @@
  * clock are dropped, when the clock moves and at start, and stay dropped after a restart; younger ones
  * and everything without retention stay. Tested with the clock, not by waiting.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { serveSettings } from '../../mock-server/cli/serve-options.js';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
 import { execSigned } from '../support/alipay-sdk-client.js';
@@ -35,12 +38,39 @@ describe('retention of certifications', () => {
       // The material certification is gone too: the same transaction_id certifies anew.
       const again = await execSigned(running, MATERIAL, { ...VALID_REQUESTS[MATERIAL], transaction_id: 'RETAINMATERIAL01' });
       expect(again.biz_no).not.toBe(oldMaterial.biz_no);
+      // The sweep is one line of the log, naming what it dropped, not the whole state written again.
+      const sweeps = readFileSync(join(dataDir, 'state.changes.jsonl'), 'utf8').split('\n').filter((line) => line.startsWith('{"dropped"'));
+      expect(sweeps.map((line) => JSON.parse(line))).toEqual([{ dropped: { certifications: [old.certify_id], materials: [[DEFAULT_APP_ID, 'RETAINMATERIAL01']] } }]);
     } finally {
       await running.close();
     }
     running = await startSandbox({ port: 0, dataDir, quiet: true });
     try {
       expect(running.admin.certifications().certifications.map((c) => c.order_no)).toEqual(['RETAIN_YOUNG']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('replays a sweep\'s line of the log over the records it dropped', async () => {
+    const dataDir = dataDirs();
+    let running = await startSandbox({ port: 0, dataDir, quiet: true });
+    let dropped: unknown;
+    try {
+      dropped = (await start(running, 'RETAIN_REPLAY_DROPPED')).certify_id;
+      await start(running, 'RETAIN_REPLAY_KEPT');
+    } finally {
+      await running.close();
+    }
+    // As a sweep leaves it before the next compaction: its line after what the log (and any snapshot) holds.
+    const log = join(dataDir, 'state.changes.jsonl');
+    const snapshot = join(dataDir, 'state.json');
+    const generation = existsSync(snapshot) ? Number(/"log_generation":(\d+)/.exec(readFileSync(snapshot, 'utf8'))?.[1] ?? 0) : 0;
+    const logged = existsSync(log) ? readFileSync(log, 'utf8') : '';
+    writeFileSync(log, `${logged || `${JSON.stringify({ log_generation: generation })}\n`}${JSON.stringify({ dropped: { certifications: [dropped], materials: [] } })}\n`);
+    running = await startSandbox({ port: 0, dataDir, quiet: true });
+    try {
+      expect(running.admin.certifications().certifications.map((c) => c.order_no)).toEqual(['RETAIN_REPLAY_KEPT']);
     } finally {
       await running.close();
     }

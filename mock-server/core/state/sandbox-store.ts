@@ -17,7 +17,7 @@ import { RecordTable, type TableLookups } from './record-table.js';
 import { SharedCommits, type StoreMemory } from './shared-commits.js';
 import { isSharedStorage, recordName as sharedRecordName, type PromisedEntry, type SharedBatch } from './shared-state.js';
 import type { Authorization, Certification, CertificationKind, MaterialCertification, Person } from './state-records.js';
-import type { LoadedSnapshot, StateChange, StateSnapshot, StateStorage } from './state-storage.js';
+import type { DroppedRecords, LoadedSnapshot, LoggedChange, StateChange, StateSnapshot, StateStorage } from './state-storage.js';
 
 export type { Authorization, Certification, CertificationKind, CertificationStatus, MaterialCertification, Person } from './state-records.js';
 
@@ -71,9 +71,10 @@ function replaceFields<T extends object>(target: T, source: T): void {
  * Applies logged changes over a snapshot, each through its table's lookup: a later change to the
  * same record wins, in its place (a person, whose user id may change, goes to the end, as when put).
  */
-function replay(data: StateFile, changes: readonly Change[]): void {
+function replay(data: StateFile, changes: readonly LoggedChange[]): void {
   for (const change of changes) {
-    if ('person' in change) putPerson(data.people, change.person);
+    if ('dropped' in change) forgetDropped(data, change.dropped);
+    else if ('person' in change) putPerson(data.people, change.person);
     else if ('grant' in change) upsert(data.authorizations, change.grant, 'grant', change.grant.app_id, change.grant.cert_no);
     else if ('certification' in change) upsert(data.certifications, change.certification, 'id', change.certification.id);
     else if ('material' in change) upsert(data.material_certifications, change.material, 'material', change.material.app_id, change.material.transaction_id);
@@ -86,6 +87,15 @@ function upsert<T extends object, L extends string>(table: RecordTable<T, L>, re
   const earlier = table.find(lookup, ...key);
   if (earlier) replaceFields(earlier, record);
   else table.add({ ...record });
+}
+
+/** A change of records: what a shared storage commits (a sweep's drops reach it as removals, dropOlderThan). */
+const isRecordChange = (change: LoggedChange): change is StateChange => !('dropped' in change);
+
+/** What a retention sweep dropped, dropped again (a record the log has since given again stays gone too). */
+function forgetDropped(data: StateFile, dropped: DroppedRecords): void {
+  for (const id of dropped.certifications) data.certifications.delete('id', id);
+  for (const [appId, transactionId] of dropped.materials) data.material_certifications.delete('material', appId, transactionId);
 }
 
 /** Adds or replaces the person with this cert_no; a replaced one leaves its place (and its user id). */
@@ -102,7 +112,7 @@ export class SandboxStore {
   #batch: Promise<void> | undefined;
   #writes: Promise<void> = Promise.resolve();
   /** Changes since the last write, for the change log. */
-  #pending: Change[] = [];
+  #pending: LoggedChange[] = [];
   #snapshotNeeded = false;
   /** Changes the storage holds since its last whole snapshot. */
   #logged: number;
@@ -146,7 +156,7 @@ export class SandboxStore {
     this.#collections = new Map();
   }
 
-  #changed(change?: Change): void {
+  #changed(change?: LoggedChange): void {
     this.#dirty = true;
     if (change) this.#pending.push(change);
     else this.#snapshotNeeded = true;
@@ -241,8 +251,8 @@ export class SandboxStore {
   /**
    * Forgets the query data older than `cutoffMs` on the business clock: certifications started before
    * it (both flows) and material certifications made before it, so that a long-running sandbox does
-   * not grow without bound. A removal is written as a snapshot (shared: as removals, each checked).
-   * Answers how many were dropped.
+   * not grow without bound. The removal is logged as one change, the ids dropped (shared: as
+   * removals, each checked). Answers how many were dropped.
    */
   dropOlderThan(cutoffMs: number): number {
     const data = this.#data;
@@ -256,7 +266,8 @@ export class SandboxStore {
     this.#data = { ...data, certifications: certifications.kept, material_certifications: materials.kept };
     this.#index();
     if (this.#shared) this.#dirty = true;
-    else this.#changed();
+    // An append, not the whole state written again: a sweep drops minutes' worth of a month.
+    else this.#changed({ dropped: { certifications: certifications.removed.map(({ id }) => id), materials: materials.removed.map(({ app_id, transaction_id }) => [app_id, transaction_id] as const) } });
     return dropped;
   }
 
@@ -354,7 +365,7 @@ export class SandboxStore {
       this.#pending = [];
       this.#snapshotNeeded = false;
       this.#dirty = false;
-      return this.#shared.commit(changes, whole, entry);
+      return this.#shared.commit(changes.filter(isRecordChange), whole, entry);
     }
     if (this.#batch) return this.#batch;
     const batch = this.#writes.then(async () => {
@@ -383,11 +394,11 @@ export class SandboxStore {
     return batch;
   }
 
-  async #write(changes: readonly Change[], snapshot: boolean): Promise<void> {
+  async #write(changes: readonly LoggedChange[], snapshot: boolean): Promise<void> {
     const storage = this.#storage;
     const background = storage.beginCompaction && storage.writeSnapshot && storage.endCompaction;
     if (snapshot || (!background && this.#compactionDue(this.#logged + changes.length))) {
-      // A removal (reset, retention) or a storage that cannot compact aside: the whole state, in line.
+      // A reset or a storage that cannot compact aside: the whole state, in line.
       await this.#snapshotWriting;
       await storage.replace(this.#data);
       this.#logged = 0;

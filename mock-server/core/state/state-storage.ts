@@ -31,8 +31,20 @@ export type StateChange =
   | { readonly material: MaterialCertification }
   | { readonly record: { readonly kind: string; readonly key: string; readonly value: unknown } };
 
-/** The key that tells each kind of change apart, for readers of a change log. */
-export const CHANGE_KINDS = ['person', 'grant', 'certification', 'material', 'record'] as const;
+/**
+ * What a retention sweep dropped: certifications by id, material certifications by app_id and
+ * transaction_id. Logged as one line, so that a sweep costs an append, not the whole state written.
+ */
+export interface DroppedRecords {
+  readonly certifications: readonly string[];
+  readonly materials: readonly (readonly [appId: string, transactionId: string])[];
+}
+
+/** What a log holds: changes, and the records a sweep dropped (replicas share removals otherwise: shared-commits.ts). */
+export type LoggedChange = StateChange | { readonly dropped: DroppedRecords };
+
+/** The key that tells each kind of logged change apart, for readers of a change log. */
+export const CHANGE_KINDS = ['person', 'grant', 'certification', 'material', 'record', 'dropped'] as const;
 
 /** A snapshot as a storage gives it back: each list as records, or as the lines it read (json-lines.ts). */
 export interface LoadedSnapshot {
@@ -48,7 +60,7 @@ export interface StoredState {
   /** The last whole state written, or undefined when there is none yet. */
   readonly snapshot: LoadedSnapshot | undefined;
   /** The changes made durable after it, oldest first. */
-  readonly changes: readonly StateChange[];
+  readonly changes: readonly LoggedChange[];
 }
 
 export interface StateStorage {
@@ -59,7 +71,7 @@ export interface StateStorage {
    * Makes these changes durable; resolves only once they are. `whole` gives the state as it now is,
    * for a storage that finds it has lost what it held (a removed folder) and must write it all again.
    */
-  append(changes: readonly StateChange[], whole: () => StateSnapshot): Promise<void>;
+  append(changes: readonly LoggedChange[], whole: () => StateSnapshot): Promise<void>;
   /** Replaces what is kept with this whole state, durably (the changes before it are dropped). */
   replace(snapshot: StateSnapshot): Promise<void>;
   /**
