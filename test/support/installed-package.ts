@@ -1,8 +1,8 @@
 /**
  * The package as a user meets it: `npm pack` run in a copy of this checkout (so the tests' own dist/
  * is never touched under them), the tarball installed into a fresh project. Offline: the project's
- * lockfile is cut from ours, so npm resolves nothing from the registry and takes every tarball from
- * its cache.
+ * lockfile is cut from ours, down to what the tarball's dependencies need, so npm resolves nothing
+ * from the registry, takes every tarball from its cache and leaves nothing to prune.
  *
  * The copy holds the dist/ this test run built (build-once.ts, or `npm test`'s build): the prepack
  * script is that same `npm run build` (the test of the tarball checks so), and building it a second
@@ -24,6 +24,9 @@ interface LockEntry {
   version?: string;
   resolved?: string;
   dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   dev?: boolean;
   peer?: boolean;
   devOptional?: boolean;
@@ -35,7 +38,7 @@ interface OurManifest {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   peerDependencies?: Record<string, string>;
-  peerDependenciesMeta?: Record<string, unknown>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   bin: Record<string, string>;
   engines: Record<string, string>;
 }
@@ -60,7 +63,8 @@ function packCopyOfCheckout(work: string): { tarball: string; files: string[] } 
       // Deleted in the work tree but not yet in git's index: not part of the checkout.
     }
   }
-  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  // No node_modules in the copy: with scripts off, npm pack needs none, and one there costs it half
+  // a second of CPU reading the tree (for bundled dependencies the package has none of).
   cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
   const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], copy)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   return { tarball: join(work, packed[0]!.filename), files: packed[0]!.files.map((f) => f.path) };
@@ -72,20 +76,46 @@ function tarballUrl(registry: string, path: string, version: string): string {
   return `${registry}${name}/-/${name.split('/').pop()}-${version}.tgz`;
 }
 
-/** A lockfile for the consumer made of our own lock's entries, which npm prunes to what the project needs. */
+/** The lock path where Node finds NAME from the package at FROM: its own node_modules, then each one above. */
+function resolveFrom(packages: Readonly<Record<string, LockEntry>>, from: string, name: string): string | undefined {
+  for (let dir = from; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/node_modules/')))) {
+    const path = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+    if (packages[path]) return path;
+    if (!dir) return undefined;
+  }
+}
+
+/** What a package pulls in: dependencies, optional ones, and the peers npm installs (those not marked optional). */
+function requiredNames(entry: LockEntry): string[] {
+  const peers = Object.keys(entry.peerDependencies ?? {}).filter((name) => !entry.peerDependenciesMeta?.[name]?.optional);
+  return [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}), ...peers];
+}
+
+/**
+ * Our lock's entries that the package's own dependencies need, each where our tree has it. Our
+ * dev tools are left out, so the install has nothing to prune and unpacks only what it keeps.
+ */
+function neededEntries(ours: Readonly<Record<string, LockEntry>>, root: LockEntry): Set<string> {
+  const needed = new Set<string>();
+  const visit = (from: string, entry: LockEntry) => {
+    for (const name of requiredNames(entry)) {
+      const path = resolveFrom(ours, from, name);
+      if (path === undefined || needed.has(path)) continue;
+      needed.add(path);
+      visit(path, ours[path]!);
+    }
+  };
+  visit('', root);
+  return needed;
+}
+
+/** A lockfile for the consumer made of our own lock's entries that the tarball's dependencies need. */
 function consumerLock(tarball: string, root: { dependencies: Record<string, string>; devDependencies: Record<string, string> }): object {
   const ours = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as OurManifest;
   const packages: Record<string, LockEntry> = {};
   const registry = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim().replace(/\/?$/, '/');
-  for (const [path, entry] of Object.entries(ours.packages)) {
-    if (path === '') continue;
-    const { dev: _dev, peer: _peer, devOptional: _devOptional, ...rest } = entry;
-    // Our lock names no tarball addresses; with one (and the integrity it has) npm takes the tarball
-    // straight from its cache, and needs no package document it may never have fetched.
-    packages[path] = rest.resolved || rest.link ? rest : { ...rest, resolved: tarballUrl(registry, path, rest.version!) };
-  }
-  packages['node_modules/alipay-gateway-sandbox'] = {
+  const sandbox: LockEntry = {
     version: manifest.version,
     resolved: `file:${tarball}`,
     license: 'MIT',
@@ -95,6 +125,13 @@ function consumerLock(tarball: string, root: { dependencies: Record<string, stri
     bin: manifest.bin,
     engines: manifest.engines,
   };
+  for (const path of neededEntries(ours.packages, sandbox)) {
+    const { dev: _dev, peer: _peer, devOptional: _devOptional, ...rest } = ours.packages[path]!;
+    // Our lock names no tarball addresses; with one (and the integrity it has) npm takes the tarball
+    // straight from its cache, and needs no package document it may never have fetched.
+    packages[path] = rest.resolved || rest.link ? rest : { ...rest, resolved: tarballUrl(registry, path, rest.version!) };
+  }
+  packages['node_modules/alipay-gateway-sandbox'] = sandbox;
   return { name: 'consumer', lockfileVersion: 3, requires: true, packages: { '': { name: 'consumer', ...root }, ...packages } };
 }
 
@@ -111,8 +148,6 @@ export function installPackage(beside: readonly string[]): InstalledPackage {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', ...root }, null, 2));
   writeFileSync(join(project, 'package-lock.json'), JSON.stringify(consumerLock(tarball, root), null, 2));
   npm(['install'], project);
-  // The lock names more than the project needs; what it does not need must not be there to hide a gap.
-  npm(['prune'], project);
   for (const name of beside) linkOurs(name, project);
   return { project, tarball, files };
 }
