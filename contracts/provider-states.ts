@@ -1,14 +1,15 @@
 /**
  * The provider states a pact may name in given(...), in domain words, and how the sandbox is put in
  * each: through its own gateway (a real inner.apply, a real initialize, each the method's own example
- * call from its definition) and its admin API (a scenario for the app, a headless completion). Built
+ * call from its definition) and its admin operations (a scenario for the app, a headless completion:
+ * the admin core itself when the sandbox runs in the same process, else its admin API). Built
  * from a list of definitions, so that the states a method's example needs and its business codes'
  * scenarios come with its definition. Shared by the provider verification and `verify-pacts`.
  */
 import { parse as parseYaml } from 'yaml';
 import { AlipayApiError, AlipayClient } from '../client-harness/alipay-client.js';
 import type { ApiMethod } from '../client-harness/api-types.js';
-import { createAdminClient } from '../mock-server/index.js';
+import { createAdminClient, type RemoteSandboxAdmin, type SandboxAdmin } from '../mock-server/index.js';
 import { SUPPORTED_METHODS, businessErrorScenarios, documentedRows, exampleRequest, orderField, type ApiMethodDefinition } from '../mock-server/core/methods/index.js';
 
 export interface StateTarget {
@@ -17,6 +18,16 @@ export interface StateTarget {
   readonly appId: string;
   readonly privateKeyPem: string;
   readonly alipayPublicKeyPem: string;
+  /**
+   * The sandbox's admin core when it runs in this process (RunningSandbox.admin): the set-ups' admin
+   * calls then skip HTTP, some 400 requests of a whole verification. Without it, the admin API at url.
+   */
+  readonly admin?: SandboxAdmin;
+}
+
+/** The target's admin operations: its admin core where it gives it, else its admin API over HTTP. */
+export function adminOf(target: StateTarget): SandboxAdmin | RemoteSandboxAdmin {
+  return target.admin ?? createAdminClient(target.url);
 }
 
 type Params = Readonly<Record<string, unknown>>;
@@ -26,7 +37,7 @@ type StateSetup = (params: Params, target: StateTarget) => Promise<Injected | un
 type Definitions = readonly ApiMethodDefinition[];
 
 async function setScenario(target: StateTarget, scenario: object): Promise<void> {
-  await createAdminClient(target.url).setAppScenario(target.appId, scenario);
+  await adminOf(target).setAppScenario(target.appId, scenario);
 }
 
 /** The scenario in which every method that documents `subCode` answers it. */
@@ -133,7 +144,7 @@ function finishedCertification(definitions: Definitions, completion: (params: Pa
   return async (params, target) => {
     const injected = await startCertification(definitions)(params, target);
     const id = injected.certify_id ?? injected.biz_no!;
-    await createAdminClient(target.url).completeCertification(id, completion(params));
+    await adminOf(target).completeCertification(id, completion(params));
     return injected;
   };
 }
@@ -154,7 +165,7 @@ const nothingToSetUp: StateSetup = async () => undefined;
 
 /** The person agreed (scope auth_base, or `scope`) and the app exchanged the code: whom, and their access_token. */
 async function personsAccessToken(params: Params, target: StateTarget, scope = (params.scope as string | undefined) ?? 'auth_base') {
-  const admin = createAdminClient(target.url);
+  const admin = adminOf(target);
   const userId = (params.user_id as string | undefined) ?? (await admin.identities()).identities[0]!.user_id;
   const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId, scope });
   const token = await clientFor(target).call('alipay.system.oauth.token', { grant_type: 'authorization_code', code: issued.auth_code });
@@ -197,7 +208,7 @@ function statesFor(definitions: Definitions) {
     'a certification was started': startCertification(definitions),
     // Alipay's OAuth page, agreed to by a person the sandbox knows (user_id, or the first fixture person).
     'the person agreed on the OAuth page': async (params: Params, target: StateTarget) => {
-      const admin = createAdminClient(target.url);
+      const admin = adminOf(target);
       const userId = (params.user_id as string | undefined) ?? (await admin.identities()).identities[0]!.user_id;
       const issued = await admin.issueAuthCode({ app_id: target.appId, user_id: userId });
       return { code: issued.auth_code };
@@ -211,14 +222,14 @@ function statesFor(definitions: Definitions) {
     // Alipay's authorization page, where a merchant (auth_app_id, optional) authorizes this app as its ISV.
     'a merchant authorized the app': async (params: Params, target: StateTarget) => {
       const auth_app_id = params.auth_app_id as string | undefined;
-      const issued = await createAdminClient(target.url).issueAppAuthCode({ app_id: target.appId, ...(auth_app_id ? { auth_app_id } : {}) });
+      const issued = await adminOf(target).issueAppAuthCode({ app_id: target.appId, ...(auth_app_id ? { auth_app_id } : {}) });
       return { code: issued.app_auth_code };
     },
     'the certification passed': finishedCertification(definitions, () => ({ passed: true })),
     // Started, never finished, and its 23 hours are over (the business clock moved on a day).
     'the certification expired unfinished': async (params: Params, target: StateTarget) => {
       const injected = await startCertification(definitions)(params, target);
-      await createAdminClient(target.url).moveClock({ advance_ms: 24 * 3600_000 });
+      await adminOf(target).moveClock({ advance_ms: 24 * 3600_000 });
       return injected;
     },
     'the certification failed': finishedCertification(definitions, (params) => ({ passed: false, reason: (params.reason as string) ?? 'Z1147' })),

@@ -26,6 +26,7 @@ beforeAll(async () => {
     appId: sandbox.defaultApp.appId,
     privateKeyPem: readFileSync(testKeyPaths.defaultAppPrivateKeyPkcs1, 'utf8'),
     alipayPublicKeyPem: sandbox.alipayPublicKeyPem,
+    admin: sandbox.admin,
   };
 });
 afterAll(() => sandbox?.close());

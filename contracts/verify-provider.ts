@@ -9,8 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { devNull } from 'node:os';
 import { Verifier } from '@pact-foundation/pact';
 import { gmt8Timestamp, signContent } from '../client-harness/alipay-client.js';
-import { createAdminClient } from '../mock-server/index.js';
-import { isProviderState, PROVIDER_STATE_NAMES, PROVIDER_STATES, type StateTarget } from './provider-states.js';
+import { adminOf, isProviderState, PROVIDER_STATE_NAMES, PROVIDER_STATES, type StateTarget } from './provider-states.js';
 
 export class UnknownProviderStateError extends Error {}
 
@@ -158,7 +157,7 @@ export async function verifyPacts(options: VerificationOptions): Promise<void> {
     stateHandlers,
     beforeEach: async () => {
       injected = {};
-      await createAdminClient(target.url).reset();
+      await adminOf(target).reset();
     },
     // Pacts hold example timestamps and signatures: every request is signed again, as the real
     // client would sign it now. The proxy hands form bodies on re-encoded, so the body is rebuilt.
