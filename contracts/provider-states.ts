@@ -77,8 +77,16 @@ function businessErrorEverywhere(definitions: Definitions, subCode: string): Sta
   };
 }
 
+const clients = new WeakMap<StateTarget, AlipayClient>();
+
+/** The target's client, made once: each making parses both keys' PEM. */
 function clientFor(target: StateTarget): AlipayClient {
-  return new AlipayClient({ gateway: `${target.url}/gateway.do`, appId: target.appId, privateKey: target.privateKeyPem, alipayPublicKey: target.alipayPublicKeyPem });
+  let client = clients.get(target);
+  if (!client) {
+    client = new AlipayClient({ gateway: `${target.url}/gateway.do`, appId: target.appId, privateKey: target.privateKeyPem, alipayPublicKey: target.alipayPublicKeyPem });
+    clients.set(target, client);
+  }
+  return client;
 }
 
 function text(params: Params, name: string): string {
