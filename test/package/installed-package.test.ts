@@ -214,10 +214,11 @@ describe('the bin', SIDE_BY_SIDE, () => {
     expect([bundle.status, bundle.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
   });
 
-  it('npx alipay-sandbox serve --store redis://… keeps a registered app in Redis (the client is a dependency, not ours)', { tags: ['redis-server'] }, async () => {
+  it('alipay-sandbox serve --store redis://… keeps a registered app in Redis (the client is a dependency, not ours)', { tags: ['redis-server'] }, async () => {
     const redis = await startRedis();
     try {
-      const child = spawn('npx', ['--no', '--', 'alipay-sandbox', 'serve', '--port', '0', '--quiet', '--store', redis.url], { cwd: installed.project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The installed bin itself, what npx runs (the test above runs it through npx), without npx's half a CPU-second.
+      const child = spawn(join(installed.project, 'node_modules/.bin/alipay-sandbox'), ['serve', '--port', '0', '--quiet', '--store', redis.url], { cwd: installed.project, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       started.push(child);
       const url = await servedUrl(child);
       const { publicKey } = spareKeyPairPem('pkcs8');
