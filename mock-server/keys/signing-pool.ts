@@ -80,7 +80,6 @@ function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size
 
   const workers: PoolWorker[] = Array.from({ length: Math.max(1, size) }, () => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { privateKeyPem } });
-    worker.unref();
     const entry: PoolWorker = { worker, ready: false, inFlight: 0, queued: [] };
     worker.on('message', (done: Done[] | 'ready') => {
       if (done === 'ready') return void (entry.ready = true);
@@ -95,6 +94,9 @@ function createSigningPool(privateKeyPem: string, fallback: ResponseSigner, size
     });
     worker.on('error', () => retire(entry));
     worker.on('exit', () => retire(entry));
+    // After the listeners: adding a 'message' listener refs the thread's port again, and an idle pool
+    // then held a process that had closed its sandboxes open until the pool stopped (IDLE_POOL_MS).
+    worker.unref();
     return entry;
   });
 

@@ -45,6 +45,16 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Whether the thread has answered a job: it has posted a message besides its 'ready'. */
+const answeredThreads = new WeakMap<Worker, number>();
+function threadAnswered(thread: Worker): boolean {
+  if (!answeredThreads.has(thread)) {
+    answeredThreads.set(thread, 0);
+    thread.on('message', () => answeredThreads.set(thread, answeredThreads.get(thread)! + 1));
+  }
+  return answeredThreads.get(thread)! > 1;
+}
+
 describe('the shared signing pool', () => {
   it('is one pool for every sandbox of the process with the same key, each signature verifying', async () => {
     const key = poolKey();
@@ -61,6 +71,18 @@ describe('the shared signing pool', () => {
     // A closed one still answers (in-process), it never leaves a request waiting.
     expect(verifies(await first.sign(CONTENT, 'RSA2'), key.publicKey)).toBe(true);
     await second.close();
+  });
+
+  it('never holds the process open: an idle pool\'s thread keeps nothing alive that was not before', async () => {
+    const key = poolKey();
+    const alive = () => process.getActiveResourcesInfo().filter((resource) => resource === 'MessagePort' || resource === 'Worker').length;
+    const before = alive();
+    const { pools, threads } = openPools(() => [sharedSigningPool(key.pem, key.fallback, 1)]);
+    const pool = pools[0]!;
+    // Signed on the thread once it is up (in process until then), as a sandbox's answers are.
+    for (let i = 0; i < 200 && !(await pool.sign(`${CONTENT} ${i}`, 'RSA2').then(() => threadAnswered(threads[0]!))); i++) await new Promise((done) => setTimeout(done, 5));
+    await pool.close();
+    expect(alive()).toBe(before);
   });
 
   it('waits idle for the next sandbox, then stops its threads', async () => {
