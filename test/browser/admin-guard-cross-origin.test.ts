@@ -5,10 +5,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../mock-server/sandbox.js';
-import { launchChromium } from '../support/browser.js';
+import { useChromium } from '../support/browser.js';
 import { CERTIFY_OPEN_INITIALIZE, certifyOpenInitializeExample } from '../support/certify-open.js';
 import { pathSpellings, scenarioOf } from '../support/path-spellings.js';
 import { publicParams, signedRequest } from '../support/signed-request.js';
@@ -38,7 +37,9 @@ const targets = ${JSON.stringify(targets)};
 describe('a page on another origin in Chromium', { tags: ['chromium'] }, () => {
   let sandbox: RunningSandbox;
   let attacker: Server;
-  let browser: Browser;
+  // evil.example resolves to this machine (the worker's Chromium maps it), as a DNS-rebinding domain
+  // would after its first answer.
+  const context = useChromium();
   let certifyId: string;
   let page = '';
 
@@ -49,11 +50,8 @@ describe('a page on another origin in Chromium', { tags: ['chromium'] }, () => {
     certifyId = sandbox.admin.certifications({ status: 'pending' }).certifications[0]!.id;
     attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
     await new Promise<void>((done) => attacker.listen(0, '127.0.0.1', done));
-    // evil.example resolves to this machine, as a DNS-rebinding domain would after its first answer.
-    browser = await launchChromium(['--host-resolver-rules=MAP evil.example 127.0.0.1']);
   }, 30_000);
   afterAll(async () => {
-    await browser?.close();
     attacker?.close();
     await sandbox?.close();
   });
@@ -79,7 +77,7 @@ describe('a page on another origin in Chromium', { tags: ['chromium'] }, () => {
     const before = JSON.stringify({ journal: sandbox.requests().length, apps: sandbox.admin.apps(), scenario: scenarioOf(sandbox, '2021000000000001'), status: sandbox.admin.certification(certifyId).status });
     const received = sandbox.requests().length;
     page = attackerPage(targets);
-    const tab = await browser.newPage();
+    const tab = await context().newPage();
     await tab.goto(`http://evil.example:${(attacker.address() as AddressInfo).port}/`);
     await tab.waitForFunction('document.title === "done"', undefined, { timeout: 60_000 });
     expect(sandbox.requests()).toHaveLength(received);
@@ -90,7 +88,7 @@ describe('a page on another origin in Chromium', { tags: ['chromium'] }, () => {
   it('the same page can still reach gateway.do, as any client can (a positive control for the page)', async () => {
     const before = sandbox.requests().length;
     page = attackerPage([{ url: `http://127.0.0.1:${sandbox.port}/gateway.do`, method: 'POST', form: false }]);
-    const tab = await browser.newPage();
+    const tab = await context().newPage();
     await tab.goto(`http://evil.example:${(attacker.address() as AddressInfo).port}/`);
     await tab.waitForFunction('document.title === "done"', undefined, { timeout: 20_000 });
     expect(sandbox.requests().length).toBe(before + 1);

@@ -20,7 +20,7 @@ const CERT_NO = '330106197909275965';
 const NOBODYS_ID = '0123456789abcdef0123456789abcdef';
 
 const sandbox = useSandbox();
-const browser = useChromium();
+const context = useChromium();
 
 function verificationRequest(outerOrderNo: string, certNo = CERT_NO): Record<string, string> {
   return { outer_order_no: outerOrderNo, biz_code: 'DATA_DIGITAL_BIZ_CODE_FACE_VERIFICATION', identity_type: 'CERT_INFO', cert_type: 'IDENTITY_CARD', cert_name: '收委', cert_no: certNo };
@@ -37,7 +37,7 @@ async function initialize(method: string, request: Record<string, string>): Prom
 
 /** Opens web_url as the merchant's App would in its web view, checks what the page shows, and clicks the choice. */
 function certifyInBrowser(webUrl: string, shows: string, choice: '#pass' | '#fail' | '#cancel'): Promise<string> {
-  return chooseOnPage(browser(), webUrl, { check: async (page) => expect(await page.textContent('dl')).toContain(shows), choice });
+  return chooseOnPage(context(), webUrl, { check: async (page) => expect(await page.textContent('dl')).toContain(shows), choice });
 }
 
 const score = (node: Record<string, unknown>) => Number(node.score);
@@ -128,7 +128,7 @@ describe('their codes', () => {
     try {
       expect(await execSigned(sandbox(), VERIFICATION_QUERY, { certify_id: pending.certifyId })).toMatchObject({ code: '40004', sub_code: 'QUERY_CERTIFYID_EXPIRED', sub_msg: 'certify_id已过期' });
       expect(await execSigned(sandbox(), CHECK_QUERY, { certify_id: finished.certifyId })).toMatchObject({ code: '10000', certify_state: 'SUCCESS' });
-      const page = await browser().newPage();
+      const page = await context().newPage();
       try {
         await page.goto(pending.webUrl);
         await Promise.all([page.waitForLoadState(), page.click('#pass')]);

@@ -17,7 +17,7 @@ const QUERY = 'datadigital.fincloud.generalsaas.face.certify.query';
 const CERT_NO = '330106197909275965';
 
 const sandbox = useSandbox();
-const browser = useChromium();
+const context = useChromium();
 
 function initializeRequest(outerOrderNo: string, certNo = CERT_NO): Record<string, string> {
   return {
@@ -40,7 +40,7 @@ const query = (certifyId: string) => execSigned(sandbox(), QUERY, { certify_id: 
 
 /** Opens certify_url as the merchant's front end would, and clicks the tester's choice. */
 function certifyInBrowser(certifyUrl: string, choice: '#pass' | '#fail', reason?: string): Promise<string> {
-  return chooseOnPage(browser(), certifyUrl, { check: async (page) => expect(await page.textContent('#cert-name')).toBe('收委'), reason, choice });
+  return chooseOnPage(context(), certifyUrl, { check: async (page) => expect(await page.textContent('#cert-name')).toBe('收委'), reason, choice });
 }
 
 describe('the H5 face check through alipay-sdk and Chromium', () => {

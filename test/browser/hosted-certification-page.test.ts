@@ -6,20 +6,19 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execSigned, sdkFor } from '../support/alipay-sdk-client.js';
-import { launchChromium } from '../support/browser.js';
+import { useChromium } from '../support/browser.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 
 const sandbox = useSandbox();
-let browser: Browser;
+const context = useChromium();
 let merchant: Server;
 let merchantUrl: string;
 const merchantHits: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
   // The merchant's site on loopback: where return_url sends the browser back.
   merchant = createServer((req, res) => {
     merchantHits.push(req.url ?? '');
@@ -30,7 +29,6 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await browser?.close();
   await new Promise((done) => merchant?.close(done));
 });
 
@@ -58,7 +56,7 @@ const query = (certifyId: string) => execSigned(sandbox(), 'alipay.user.certify.
 async function certifyAndReturn(n: number, choose: (page: Page, returnUrl: string) => Promise<unknown>): Promise<string> {
   const returnUrl = `${merchantUrl}/certified?order=B${n}`;
   const certifyId = await initialize(`BROWSER000${n}`, '收委', returnUrl);
-  const page = await browser.newPage();
+  const page = await context().newPage();
   try {
     await openCertifyPage(page, certifyId);
     await choose(page, returnUrl);
@@ -97,7 +95,7 @@ describe('the hosted certification page in Chromium', { tags: ['chromium'] }, ()
     const returnUrl = `${merchantUrl}/certified?order=B4`;
     const certifyId = await initialize('BROWSER0004', '收委', returnUrl);
     const form = sdkFor(sandbox()).pageExec('alipay.user.certify.open.certify', { bizContent: { certify_id: certifyId } });
-    const page = await browser.newPage();
+    const page = await context().newPage();
     await page.setContent(form);
     await page.waitForSelector('#cert-name');
     await Promise.all([page.waitForURL(returnUrl), page.click('#pass')]);
@@ -108,7 +106,7 @@ describe('the hosted certification page in Chromium', { tags: ['chromium'] }, ()
   it('escapes everything it shows: an injection payload in the name, the reason and the return_url runs nowhere', async () => {
     const payload = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>"'&`;
     const certifyId = await initialize('BROWSER0005', payload, `javascript:document.title='pwned'//${payload}`);
-    const page = await browser.newPage();
+    const page = await context().newPage();
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -131,7 +129,7 @@ describe('the hosted certification page in Chromium', { tags: ['chromium'] }, ()
   });
 
   it('shows an expired or unknown certify_id as an error page', async () => {
-    const page = await browser.newPage();
+    const page = await context().newPage();
     await openCertifyPage(page, 'ffffffffffffffffffffffffffffffff');
     expect(await page.textContent('#sub-code')).toBe('OPEN_CERTIFY_BILL_NOT_EXIST');
     await page.close();

@@ -19,7 +19,7 @@ const CONFIRM = 'alipay.security.risk.verifyidentity.confirm';
 const SCENE = 'metro#metro#metro_forgetpwd_confirm#mobileClient';
 
 const sandbox = useSandbox();
-const browser = useChromium();
+const context = useChromium();
 let merchant: LoopbackServer;
 /** The cross-site page's target: the token it tries to pass. */
 let forgedToken = '';
@@ -59,7 +59,7 @@ function verifyInBrowser(url: string, choice: '#pass' | '#fail', reason?: string
     expect(await page.textContent('#account-id')).toBe('330106********5965');
     expect(await page.textContent('#products')).toContain('人脸识别 (FACE)');
   };
-  return chooseOnPage(browser(), url, { check, reason, choice });
+  return chooseOnPage(context(), url, { check, reason, choice });
 }
 
 describe('核身 through alipay-sdk and Chromium', () => {
@@ -67,7 +67,7 @@ describe('核身 through alipay-sdk and Chromium', () => {
     const { url, token } = await initialize('VERIFY0001', { biz_callback_url: `${merchant.url}/verified` });
     expect(url).toBe(`${sandbox().url}/__sandbox/verifications/${token}`);
     expect(await confirm(token, 'VERIFY0001')).toEqual({ code: '10000', msg: 'Success', verify_result: false, error_code: 'VERIFY_NOT_FINISHED', error_msg: '用户尚未完成核身' });
-    const page = await browser().newPage();
+    const page = await context().newPage();
     await page.goto(url);
     await page.screenshot({ path: 'test-results/identity-verification-page.png' });
     await Promise.all([page.waitForURL(`${merchant.url}/verified`), page.click('#pass')]);
@@ -95,7 +95,7 @@ describe('核身 through alipay-sdk and Chromium', () => {
   it('a cross-site page cannot pass the person for the tester', { tags: ['chromium'] }, async () => {
     const { token } = await initialize('VERIFY0004');
     forgedToken = token;
-    const page = await browser().newPage();
+    const page = await context().newPage();
     const refused = page.waitForResponse((response) => response.url().endsWith(`/__sandbox/verifications/${token}/complete`));
     await page.goto(`${merchant.url}/forge`);
     expect((await refused).status()).toBe(403);

@@ -6,30 +6,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBrowserExample } from '../../mock-server/build/build-browser-example.js';
-import { launchChromium } from '../support/browser.js';
+import { useChromium } from '../support/browser.js';
 import { serveFolder } from '../../mock-server/msw/browser/static-server.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'browser-example-'));
 let site: Awaited<ReturnType<typeof serveFolder>>;
-let browser: Browser;
+const context = useChromium();
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   await buildBrowserExample(folder);
   site = await serveFolder(folder);
-  browser = await launchChromium();
-  page = await browser.newPage();
+  page = await context().newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${site.url}/`);
   await page.locator('#status', { hasText: 'ready' }).waitFor({ timeout: 20_000 });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await site?.close();
   rmSync(folder, { recursive: true, force: true });
 });

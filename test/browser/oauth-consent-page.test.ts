@@ -5,23 +5,21 @@
  * the code with alipay-sdk and reads the person's profile. A cross-site page cannot agree for the
  * tester, and bad parameters get a 4xx page saying which.
  */
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { sdkFor } from '../support/alipay-sdk-client.js';
-import { launchChromium } from '../support/browser.js';
+import { useChromium } from '../support/browser.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
 import { useSandbox } from '../support/sandbox-fixture.js';
 
 const sandbox = useSandbox();
-let browser: Browser;
+const context = useChromium();
 let merchant: LoopbackServer;
 let merchantUrl: string;
 /** The redirects the merchant's callback received, by state. */
 const callbacks = new Map<string, URLSearchParams>();
 
 beforeAll(async () => {
-  browser = await launchChromium();
   merchant = await startLoopbackServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://merchant');
     if (url.pathname === '/callback') {
@@ -39,7 +37,6 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await browser?.close();
   await merchant?.close();
 });
 
@@ -52,7 +49,7 @@ function authorizeUrl(scope: string, state: string, redirectUri = `${merchantUrl
 describe('the OAuth consent page in Chromium', { tags: ['chromium'] }, () => {
   it('agree → redirect_uri gets auth_code and state → the code becomes a token → the profile of the person chosen', async () => {
     const person = sandbox().admin.identities().identities[2]!;
-    const page = await browser.newPage();
+    const page = await context().newPage();
     await page.goto(authorizeUrl('auth_user', 'login-1'));
     expect(await page.textContent('#app-id')).toBe(DEFAULT_APP_ID);
     expect(await page.textContent('#scope')).toBe('auth_user');
@@ -72,7 +69,7 @@ describe('the OAuth consent page in Chromium', { tags: ['chromium'] }, () => {
   });
 
   it('scope auth_base: alipay.user.info.share refuses the token, 20001 aop.invalid-auth-token (user info needs auth_user)', async () => {
-    const page = await browser.newPage();
+    const page = await context().newPage();
     await page.goto(authorizeUrl('auth_base', 'login-2'));
     await Promise.all([page.waitForURL(`${merchantUrl}/callback?**`), page.click('#agree')]);
     await page.close();
@@ -84,7 +81,7 @@ describe('the OAuth consent page in Chromium', { tags: ['chromium'] }, () => {
   });
 
   it('a cross-site page cannot agree for the tester: its post is refused and no code reaches the merchant', async () => {
-    const page = await browser.newPage();
+    const page = await context().newPage();
     const refused = page.waitForResponse((response) => response.url().endsWith('/__sandbox/oauth2/authorize'));
     await page.goto(`${merchantUrl}/forge`);
     expect((await refused).status()).toBe(403);
@@ -93,7 +90,7 @@ describe('the OAuth consent page in Chromium', { tags: ['chromium'] }, () => {
   });
 
   it('bad parameters get a 4xx page that says which, and javascript: is never a redirect_uri', async () => {
-    const page = await browser.newPage();
+    const page = await context().newPage();
     for (const [url, status, said] of [
       [authorizeUrl('auth_zhima', 's'), 400, 'scope'],
       [authorizeUrl('auth_user', 's', `javascript:alert(1)`), 400, 'redirect_uri'],

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlipaySdk } from 'alipay-sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAGIC_IDENTITIES } from '../../fixtures/identities/magic-identities.js';
 import { DEFAULT_APP_ID } from '../../fixtures/test-keys.js';
 import { residentIdProblem } from '../../mock-server/core/identity/resident-id.js';
@@ -19,7 +19,7 @@ import { packagePath } from '../../mock-server/package-root.js';
 import { startSandbox } from '../../mock-server/sandbox.js';
 import { reset } from '../support/admin-client.js';
 import { execSigned, sdkFor } from '../support/alipay-sdk-client.js';
-import { launchChromium } from '../support/browser.js';
+import { sharedChromium } from '../support/browser.js';
 import { certifyOpenInitializeExample, CERTIFY_OPEN_INITIALIZE } from '../support/certify-open.js';
 import { VALID_REQUESTS } from '../support/page-examples.js';
 import { postForm, useSandbox } from '../support/sandbox-fixture.js';
@@ -34,11 +34,8 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await launchChromium();
+  browser = await sharedChromium();
 }, 30_000);
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function openConsole(viewport = { width: 1280, height: 860 }): Promise<Page> {
   context = await browser.newContext({ viewport });
@@ -282,15 +279,19 @@ describe('the web console bound beyond loopback (an admin token)', { tags: ['chr
     const guarded = await startSandbox({ port: 0, inMemory: true, quiet: true, adminToken: 'console-test-token' });
     try {
       expect((await fetch(`${guarded.url}/__admin/requests`)).status).toBe(401);
+      // Closed even when the test fails: the Chromium is the worker's, and outlives this file.
       const tokenContext = await browser.newContext();
-      const tokenPage = await tokenContext.newPage();
-      await tokenPage.goto(`${guarded.url}/__admin/ui`);
-      await tokenPage.fill('#token', 'console-test-token');
-      await tokenPage.click('.token button');
-      await tokenPage.waitForSelector('#status:has-text("Connected")');
-      await sdkFor(guarded).exec(INNER_APPLY, { bizContent: VALID_REQUESTS[INNER_APPLY] });
-      await tokenPage.locator('#journal tbody tr', { hasText: INNER_APPLY }).waitFor();
-      await tokenContext.close();
+      try {
+        const tokenPage = await tokenContext.newPage();
+        await tokenPage.goto(`${guarded.url}/__admin/ui`);
+        await tokenPage.fill('#token', 'console-test-token');
+        await tokenPage.click('.token button');
+        await tokenPage.waitForSelector('#status:has-text("Connected")');
+        await sdkFor(guarded).exec(INNER_APPLY, { bizContent: VALID_REQUESTS[INNER_APPLY] });
+        await tokenPage.locator('#journal tbody tr', { hasText: INNER_APPLY }).waitFor();
+      } finally {
+        await tokenContext.close();
+      }
     } finally {
       await guarded.close();
     }
