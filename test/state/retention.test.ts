@@ -22,10 +22,24 @@ const MATERIAL = 'zhima.customer.certification.material.certify';
 const start = (running: RunningSandbox, order: string) => execSigned(running, CERTIFY_OPEN_INITIALIZE, { ...certifyOpenInitializeExample, outer_order_no: order });
 const query = async (running: RunningSandbox, certifyId: unknown) => (await execSigned(running, QUERY, { certify_id: String(certifyId) })).sub_code ?? '10000';
 
+/** Runs `use` with a sandbox on the data folder, closed after it whatever happens. */
+async function withSandbox<T>(options: Parameters<typeof startSandbox>[0], use: (running: RunningSandbox) => Promise<T>): Promise<T> {
+  const running = await startSandbox({ port: 0, quiet: true, ...options });
+  try {
+    return await use(running);
+  } finally {
+    await running.close();
+  }
+}
+
+/** The order numbers of the certifications a sandbox started on the folder (with `retentionDays`) has. */
+const ordersAfterRestart = (dataDir: string, retentionDays?: number) =>
+  withSandbox({ dataDir, retentionDays }, async (running) => running.admin.certifications().certifications.map((c) => c.order_no));
+
 describe('retention of certifications', () => {
   it('drops those older than the age when the clock moves past it, keeps the younger, and a restart keeps them dropped', async () => {
     const dataDir = dataDirs();
-    let running = await startSandbox({ port: 0, dataDir, quiet: true, retentionDays: 30 });
+    const running = await startSandbox({ port: 0, dataDir, quiet: true, retentionDays: 30 });
     try {
       const old = await start(running, 'RETAIN_OLD');
       const oldMaterial = await execSigned(running, MATERIAL, { ...VALID_REQUESTS[MATERIAL], transaction_id: 'RETAINMATERIAL01' });
@@ -44,56 +58,35 @@ describe('retention of certifications', () => {
     } finally {
       await running.close();
     }
-    running = await startSandbox({ port: 0, dataDir, quiet: true });
-    try {
-      expect(running.admin.certifications().certifications.map((c) => c.order_no)).toEqual(['RETAIN_YOUNG']);
-    } finally {
-      await running.close();
-    }
+    expect(await ordersAfterRestart(dataDir)).toEqual(['RETAIN_YOUNG']);
   });
 
   it('replays a sweep\'s line of the log over the records it dropped', async () => {
     const dataDir = dataDirs();
-    let running = await startSandbox({ port: 0, dataDir, quiet: true });
-    let dropped: unknown;
-    try {
-      dropped = (await start(running, 'RETAIN_REPLAY_DROPPED')).certify_id;
+    const dropped = await withSandbox({ dataDir }, async (running) => {
+      const certifyId = (await start(running, 'RETAIN_REPLAY_DROPPED')).certify_id;
       await start(running, 'RETAIN_REPLAY_KEPT');
-    } finally {
-      await running.close();
-    }
+      return certifyId;
+    });
     // As a sweep leaves it before the next compaction: its line after what the log (and any snapshot) holds.
     const log = join(dataDir, 'state.changes.jsonl');
     const snapshot = join(dataDir, 'state.json');
     const generation = existsSync(snapshot) ? Number(/"log_generation":(\d+)/.exec(readFileSync(snapshot, 'utf8'))?.[1] ?? 0) : 0;
     const logged = existsSync(log) ? readFileSync(log, 'utf8') : '';
     writeFileSync(log, `${logged || `${JSON.stringify({ log_generation: generation })}\n`}${JSON.stringify({ dropped: { certifications: [dropped], materials: [] } })}\n`);
-    running = await startSandbox({ port: 0, dataDir, quiet: true });
-    try {
-      expect(running.admin.certifications().certifications.map((c) => c.order_no)).toEqual(['RETAIN_REPLAY_KEPT']);
-    } finally {
-      await running.close();
-    }
+    expect(await ordersAfterRestart(dataDir)).toEqual(['RETAIN_REPLAY_KEPT']);
   });
 
   it('applies at start, to what an earlier run kept', async () => {
     const dataDir = dataDirs();
-    let running = await startSandbox({ port: 0, dataDir, quiet: true });
-    try {
+    await withSandbox({ dataDir }, async (running) => {
       // Started ten days ago on this run's clock; a restart's clock is the real time again.
       running.admin.moveClock({ set: new Date(Date.now() - 10 * DAY).toISOString() });
       await start(running, 'RETAIN_START_OLD');
       running.admin.resetClock();
       await start(running, 'RETAIN_START_NEW');
-    } finally {
-      await running.close();
-    }
-    running = await startSandbox({ port: 0, dataDir, quiet: true, retentionDays: 7 });
-    try {
-      expect(running.admin.certifications().certifications.map((c) => c.order_no)).toEqual(['RETAIN_START_NEW']);
-    } finally {
-      await running.close();
-    }
+    });
+    expect(await ordersAfterRestart(dataDir, 7)).toEqual(['RETAIN_START_NEW']);
   });
 
   it('is on by default for serve: what serve keeps by default is bounded, and --retention-days 0 turns it off', async () => {
