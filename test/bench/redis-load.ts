@@ -144,42 +144,66 @@ function commitOf({ change }: WriteSample, n: number): SharedCommit {
 export interface CapacityResult {
   /** Requests whose writes share one batch: what that many requests in flight on one replica make. */
   readonly batch: number;
+  /** Connections sending such batches at once: replicas, each with its own connection. */
+  readonly connections: number;
   readonly requestsPerSecond: number;
   readonly redis: RedisPerRequest;
 }
 
-/**
- * Redis's cost a request when `batch` requests share each batch: a stream read (the one catch-up they
- * share), then each request's commit of a new certification and its journal entry, all handed over in
- * one turn of the event loop as requests in flight hand them, through the replicas' own classes.
- * Repeated for `seconds` per size; the run's writes are emptied afterwards. One connection, so that the
- * figures do not hang on how busy this machine's cores leave the driver.
- */
-export async function measureRedisCapacity(url: string, probe: RedisProbe, sample: WriteSample, { batches = [1, 4, 16, 64], seconds = 3 } = {}): Promise<CapacityResult[]> {
+/** What one replica hands Redis: its connection, its catch-up and its batched writes. */
+interface Replica {
+  readonly redis: RedisConnection;
+  readonly link: ReplicaLink;
+  readonly writes: RedisWrites;
+}
+
+async function openReplica(url: string): Promise<Replica> {
   const redis = await RedisConnection.open(redisAddress(url), pino({ level: 'silent' }));
-  const link = await ReplicaLink.open(redis);
   const writes = new RedisWrites(redis);
   writes.journalCapacity = 1000;
+  return { redis, link: await ReplicaLink.open(redis), writes };
+}
+
+/**
+ * Redis's cost a request when `batch` requests share each batch, sent by each of `connections`
+ * replicas at once: per batch a stream read (the one catch-up they share), then each request's commit
+ * of a new certification and its journal entry, all handed over in one turn of the event loop as
+ * requests in flight hand them, through the replicas' own classes. With one connection the figures do
+ * not hang on how busy this machine's cores leave the driver; with several, Redis takes their scripts
+ * in the same turn of its event loop and fsyncs once for them, as it does for replicas under load.
+ * Repeated for `seconds` per size; the run's writes are emptied afterwards.
+ */
+export async function measureRedisCapacity(
+  url: string,
+  probe: RedisProbe,
+  sample: WriteSample,
+  { sizes = [[1, 1], [4, 1], [16, 1], [64, 1], [3, 16]] as ReadonlyArray<readonly [batch: number, connections: number]>, seconds = 3 } = {},
+): Promise<CapacityResult[]> {
+  const replicas = await Promise.all(Array.from({ length: Math.max(...sizes.map(([, connections]) => connections)) }, () => openReplica(url)));
   const results: CapacityResult[] = [];
   let n = 0;
+  const batchesOf = async ({ link, writes }: Replica, batch: number, until: number): Promise<number> => {
+    let answered = 0;
+    while (performance.now() < until) {
+      await link.catchUp();
+      const made = Array.from({ length: batch }, () => ({ commit: commitOf(sample, n), entry: entryOf(sample, n++) }));
+      // Each commit carries its request's journal entry, as a replica's request hands them over.
+      const written = made.map(({ commit, entry }) => writes.commit(commit, Promise.resolve(entry)));
+      for (const result of await Promise.all(written)) if (!result.committed) throw new Error(`a capacity commit conflicted: ${result.conflicts.join(', ')}`);
+      answered += batch;
+    }
+    return answered;
+  };
   try {
-    for (const batch of batches) {
-      let answered = 0;
+    for (const [batch, connections] of sizes) {
       const before = redisCounters(probe);
       const started = performance.now();
-      while (performance.now() - started < seconds * 1000) {
-        await link.catchUp();
-        const made = Array.from({ length: batch }, () => ({ commit: commitOf(sample, n), entry: entryOf(sample, n++) }));
-        // Each commit carries its request's journal entry, as a replica's request hands them over.
-        const written = made.map(({ commit, entry }) => writes.commit(commit, Promise.resolve(entry)));
-        for (const result of await Promise.all(written)) if (!result.committed) throw new Error(`a capacity commit conflicted: ${result.conflicts.join(', ')}`);
-        answered += batch;
-      }
+      const answered = (await Promise.all(replicas.slice(0, connections).map((replica) => batchesOf(replica, batch, started + seconds * 1000)))).reduce((a, b) => a + b, 0);
       const wallS = (performance.now() - started) / 1000;
-      results.push({ batch, requestsPerSecond: answered / wallS, redis: perRequest(before, redisCounters(probe), answered) });
+      results.push({ batch, connections, requestsPerSecond: answered / wallS, redis: perRequest(before, redisCounters(probe), answered) });
     }
   } finally {
-    await redis.close();
+    await Promise.all(replicas.map(({ redis }) => redis.close()));
     probe('FLUSHDB');
   }
   return results;
@@ -188,6 +212,9 @@ export async function measureRedisCapacity(url: string, probe: RedisProbe, sampl
 export function capacityLines(results: readonly CapacityResult[]): string[] {
   return [
     '  Redis driven directly (the replicas\' classes; a stream read, then each request\'s commit and journal entry, in batches):',
-    ...results.flatMap(({ batch, requestsPerSecond, redis }) => [`  ${String(batch).padStart(3)} requests a batch  ${requestsPerSecond.toFixed(0).padStart(6)} req/s on one connection`, redisLine(redis)]),
+    ...results.flatMap(({ batch, connections, requestsPerSecond, redis }) => [
+      `  ${String(batch).padStart(3)} requests a batch  ${requestsPerSecond.toFixed(0).padStart(6)} req/s ${connections === 1 ? 'on one connection' : `on ${connections} connections at once (replicas)`}`,
+      redisLine(redis),
+    ]),
   ];
 }
