@@ -12,10 +12,21 @@ export function utf8Bytes(text: string): Uint8Array {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** Whether every character is ASCII (below U+0080). */
+export function isAsciiText(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+/** Whether every byte is ASCII (below 0x80): then UTF-8, GBK and Latin-1 read it alike. */
+export function isAsciiBytes(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
 /** Text whose characters are all below U+0100 (names, ASCII values), one byte each. */
 export function latin1Bytes(text: string): Uint8Array {
   // ASCII (a percent-encoded query, mostly) is the same in UTF-8, which the native encoder writes fastest.
-  if (!NON_ASCII.test(text)) return utf8Encoder.encode(text);
+  if (isAsciiText(text)) return utf8Encoder.encode(text);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;

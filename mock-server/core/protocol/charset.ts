@@ -4,7 +4,7 @@
  * Alipay answers in the request's charset too: the official PHP, Python and Java SDKs decode the body,
  * and check its signature, in the charset they sent.
  */
-import { asciiText, utf8Bytes } from './bytes.js';
+import { asciiText, isAsciiBytes, utf8Bytes } from './bytes.js';
 import { encodeGbk } from './gbk-encoding.js';
 
 export type RequestCharset = 'utf-8' | 'gbk';
@@ -26,11 +26,6 @@ const decoders: Readonly<Record<RequestCharset, { decode(bytes: Uint8Array): str
   gbk: new TextDecoder('gbk', { fatal: true }),
 };
 
-function isAscii(bytes: Uint8Array): boolean {
-  for (const byte of bytes) if (byte > 0x7f) return false;
-  return true;
-}
-
 export class CharsetMismatchError extends Error {}
 
 /**
@@ -44,7 +39,7 @@ export class CharsetMismatchError extends Error {}
  * false positives.
  */
 export function decodeParameter(bytes: Uint8Array, charset: RequestCharset, name: string): string {
-  if (isAscii(bytes)) return asciiText(bytes);
+  if (isAsciiBytes(bytes)) return asciiText(bytes);
   if (charset === 'gbk' && looksLikeUtf8Chinese(bytes)) {
     throw new CharsetMismatchError(
       `parameter ${name} is UTF-8 encoded but the request says charset=gbk; send charset=utf-8 ` +

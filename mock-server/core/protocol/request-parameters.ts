@@ -5,7 +5,7 @@
  * gateway.do?charset=UTF-8 and carries a charset field as well, and many integrations put
  * ?charset=utf-8 in their gateway URL.
  */
-import { asciiText, latin1Bytes, latin1Text } from './bytes.js';
+import { asciiText, isAsciiBytes, isAsciiText, latin1Bytes, latin1Text } from './bytes.js';
 import { charsetNamed, CharsetMismatchError, decodeParameter, type RequestCharset } from './charset.js';
 import { MalformedFormError, parseFormFields, type FormField } from './form-encoding.js';
 import { publicError, type ErrorFields } from './public-errors.js';
@@ -81,13 +81,6 @@ function decodedText(text: string): string | undefined {
   }
 }
 
-const NON_ASCII_TEXT = /[^\x00-\x7f]/;
-
-function isAsciiBytes(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
-  return true;
-}
-
 /**
  * The parameters of a form every SDK sends (ASCII, percent-encoded UTF-8, each name once or repeated
  * alike), read as text: the sign string is then the UTF-8 of the values (signature.ts), and no field
@@ -95,7 +88,7 @@ function isAsciiBytes(bytes: Uint8Array): boolean {
  * escape, a name repeated with another value), which the general path reads, or refuses, as it would.
  */
 function utf8FormParameters(rawQuery: string, body: Uint8Array): DecodedParameters | undefined {
-  if (NON_ASCII_TEXT.test(rawQuery) || !isAsciiBytes(body)) return undefined;
+  if (!isAsciiText(rawQuery) || !isAsciiBytes(body)) return undefined;
   const list: RequestParameter[] = [];
   const values: Record<string, string> = Object.create(null) as Record<string, string>;
   // Names sent empty (which `values` leaves out), kept apart only once there is one.
@@ -109,7 +102,7 @@ function utf8FormParameters(rawQuery: string, body: Uint8Array): DecodedParamete
         const nameEnd = equals >= 0 && equals < end ? equals : end;
         const name = decodedText(text.slice(start, nameEnd));
         const value = nameEnd === end ? '' : decodedText(text.slice(nameEnd + 1, end));
-        if (name === undefined || value === undefined || NON_ASCII_TEXT.test(name)) return undefined;
+        if (name === undefined || value === undefined || !isAsciiText(name)) return undefined;
         const earlier = values[name] ?? (sentEmpty?.has(name) ? '' : undefined);
         if (earlier === undefined) {
           list.push({ name, value });

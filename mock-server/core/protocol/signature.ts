@@ -2,6 +2,8 @@
  * The sign string of a v1 request (reference §2): what RSA2 (SHA256withRSA) or RSA (SHA1withRSA)
  * signatures cover. Verifying is the platform's (CoreCrypto), signing answers the signer's.
  */
+import { isAsciiText } from './bytes.js';
+
 /** One decoded request parameter with the bytes it arrived as, in the request's charset. */
 export interface RequestParameter {
   readonly name: string;
@@ -24,11 +26,10 @@ function signedParameters(params: readonly RequestParameter[]): RequestParameter
 }
 
 const utf8Encoder = new TextEncoder();
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /** How many bytes UTF-8 takes for `text` (a lone surrogate as U+FFFD's three, as TextEncoder writes it). */
 function utf8Length(text: string): number {
-  if (!NON_ASCII.test(text)) return text.length;
+  if (isAsciiText(text)) return text.length;
   let length = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
